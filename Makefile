@@ -1,0 +1,57 @@
+# The two commands: `make run` and `make test`. Both install what is missing first.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+CARGO ?= cargo
+
+.PHONY: deps ui build run test lint test-rust test-ui test-e2e fmt openapi clean
+
+## Install system packages, npm packages and tauri-driver if missing (idempotent).
+deps:
+	@./scripts/install-deps.sh
+
+## Build the UI (the app embeds ui/dist).
+ui: deps
+	cd ui && npm run build
+
+## Build every binary: baeum-hub and baeum-kiosk.
+build: ui
+	$(CARGO) build --workspace --bins
+
+## Start a local hub with the Gwangmyeong demo catalog and the kiosk pointed at it.
+run: build
+	./scripts/run.sh
+
+## Everything CI checks: formatting, lints, typecheck, unit, system and end-to-end tests.
+test: deps
+	$(MAKE) --no-print-directory lint
+	$(MAKE) --no-print-directory test-ui
+	$(MAKE) --no-print-directory test-rust
+	$(MAKE) --no-print-directory test-e2e
+
+lint: ui
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	cd ui && npm run check
+
+test-ui: deps
+	cd ui && npm test
+
+## Rust tests of every crate, including system tests that run the real binaries.
+test-rust: build
+	$(CARGO) test --workspace
+
+## The real app window through tauri-driver + WebKitWebDriver under Xvfb; screenshots land in test-output/.
+test-e2e: build
+	cd tests/e2e && npm test
+
+fmt:
+	$(CARGO) fmt --all
+
+## Rewrite crates/hub/openapi.json from the code after an API change.
+openapi:
+	BAEUM_UPDATE_OPENAPI=1 $(CARGO) test -p baeum-hub --test api the_openapi_file_in_the_repo_matches_the_code
+
+clean:
+	$(CARGO) clean
+	rm -rf ui/dist test-output .run

@@ -1,0 +1,22 @@
+//! Baeum's shared vocabulary: catalog types parsed at the edge, Korean programme rules and the
+//! hub↔kiosk wire protocol. No IO lives here, so the hub and every kiosk agree by construction.
+
+pub mod course;
+pub mod ids;
+pub mod institution;
+pub mod money;
+pub mod protocol;
+pub mod schedule;
+pub mod text;
+pub mod time;
+pub mod validation;
+pub mod vocabulary;
+
+pub use course::{ApplicationPhase, ApplicationWindow, Course, CourseDraft, CourseStatus};
+pub use ids::{CourseId, InstitutionId, PlaceId};
+pub use institution::{Institution, InstitutionDraft, InstitutionKind, Place, PlaceDraft};
+pub use money::Won;
+pub use schedule::{Session, WeeklyPattern};
+pub use time::{Clock, FixedClock, SystemClock, kst};
+pub use validation::{FieldError, ValidationErrors};
+pub use vocabulary::{Field, LifeStage, Selection};

@@ -1,0 +1,173 @@
+//! The hub's HTTP API (axum). Handlers are thin: parse the request, call the store on a
+//! blocking thread, map errors to `{code, message}` with a stable code. The OpenAPI document is
+//! derived from these handlers and the domain types, and a test keeps `openapi.json` current.
+
+use std::sync::{Arc, Mutex};
+
+use axum::Json;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use baeum_domain::protocol::{ApiError, CatalogChanges, CatalogSnapshot, Health, PROTOCOL_VERSION, codes};
+use baeum_domain::{Clock, Course, Institution, Place};
+use rusqlite::Connection;
+use serde::Deserialize;
+use utoipa::OpenApi;
+
+use crate::store::{self, StoreError, catalog};
+
+/// Largest page of changes a kiosk may ask for.
+pub const MAX_CHANGES_PAGE: usize = 5_000;
+const DEFAULT_CHANGES_PAGE: usize = 1_000;
+
+#[derive(Clone, Debug)]
+pub struct HubState {
+    db: Arc<Mutex<Connection>>,
+    clock: Arc<dyn Clock>,
+}
+
+impl HubState {
+    pub fn new(conn: Connection, clock: Arc<dyn Clock>) -> Self {
+        Self { db: Arc::new(Mutex::new(conn)), clock }
+    }
+
+    /// Runs `f` with the database on a blocking thread (SQLite calls block).
+    async fn with_db<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> Result<T, Failure> + Send + 'static,
+    ) -> Result<T, Failure> {
+        let db = Arc::clone(&self.db);
+        tokio::task::spawn_blocking(move || {
+            let mut conn = db.lock().unwrap_or_else(|p| p.into_inner());
+            f(&mut conn)
+        })
+        .await
+        .map_err(|e| Failure::internal(format!("작업 스레드 오류: {e}")))?
+    }
+}
+
+/// An error answer: HTTP status plus the stable `{code, message}` body.
+#[derive(Debug)]
+pub struct Failure {
+    status: StatusCode,
+    body: ApiError,
+}
+
+impl Failure {
+    fn new(status: StatusCode, code: &str, message: impl Into<String>) -> Self {
+        Self { status, body: ApiError { code: code.to_owned(), message: message.into() } }
+    }
+
+    fn internal(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, codes::INTERNAL, message)
+    }
+}
+
+impl From<StoreError> for Failure {
+    fn from(e: StoreError) -> Self {
+        tracing::error!(error = %e, "store error");
+        Failure::internal(e.to_string())
+    }
+}
+
+impl IntoResponse for Failure {
+    fn into_response(self) -> Response {
+        (self.status, Json(self.body)).into_response()
+    }
+}
+
+#[utoipa::path(
+    get, path = "/health", tag = "hub",
+    responses((status = 200, description = "The hub is up and can read its database", body = Health),
+              (status = 500, description = "The database cannot be read", body = ApiError))
+)]
+pub async fn health(State(state): State<HubState>) -> Result<Json<Health>, Failure> {
+    let now = state.clock.now();
+    let health = state
+        .with_db(move |conn| {
+            Ok(Health {
+                status: "ok".into(),
+                version: env!("CARGO_PKG_VERSION").into(),
+                protocol: PROTOCOL_VERSION,
+                epoch: store::meta::epoch(conn)?,
+                cursor: store::catalog_log::head(conn)?,
+                courses: store::courses::count(conn)?,
+                time: now,
+            })
+        })
+        .await?;
+    Ok(Json(health))
+}
+
+#[utoipa::path(
+    get, path = "/v1/catalog/snapshot", tag = "catalog",
+    responses((status = 200, description = "The whole catalog and the cursor it corresponds to", body = CatalogSnapshot),
+              (status = 500, body = ApiError))
+)]
+pub async fn snapshot(State(state): State<HubState>) -> Result<Json<CatalogSnapshot>, Failure> {
+    let now = state.clock.now();
+    Ok(Json(state.with_db(move |conn| Ok(catalog::snapshot(conn, now)?)).await?))
+}
+
+/// Query of `GET /v1/catalog/changes`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ChangesQuery {
+    /// The epoch from the kiosk's snapshot.
+    pub epoch: String,
+    /// The kiosk's cursor: changes strictly after it are returned.
+    pub after: u64,
+    /// Page size (default 1000, at most 5000).
+    pub limit: Option<usize>,
+}
+
+#[utoipa::path(
+    get, path = "/v1/catalog/changes", tag = "catalog", params(ChangesQuery),
+    responses((status = 200, description = "Changes after the cursor, oldest first", body = CatalogChanges),
+              (status = 400, description = "Malformed query", body = ApiError),
+              (status = 410, description = "`resnapshot_required`: the cursor is not from this hub's history", body = ApiError),
+              (status = 500, body = ApiError))
+)]
+pub async fn changes(
+    State(state): State<HubState>,
+    query: Result<Query<ChangesQuery>, QueryRejection>,
+) -> Result<Json<CatalogChanges>, Failure> {
+    let Query(q) = query.map_err(|e| Failure::new(StatusCode::BAD_REQUEST, codes::BAD_REQUEST, e.body_text()))?;
+    let limit = q.limit.unwrap_or(DEFAULT_CHANGES_PAGE).clamp(1, MAX_CHANGES_PAGE);
+    let page = state
+        .with_db(move |conn| {
+            catalog::changes(conn, &q.epoch, q.after, limit).map_err(|e| match e {
+                catalog::ChangesError::ResnapshotRequired { .. } => {
+                    Failure::new(StatusCode::GONE, codes::RESNAPSHOT_REQUIRED, e.to_string())
+                }
+                catalog::ChangesError::Store(e) => e.into(),
+            })
+        })
+        .await?;
+    Ok(Json(page))
+}
+
+async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
+
+#[derive(Debug, OpenApi)]
+#[openapi(
+    info(title = "Baeum hub API", description = "The hub kiosks sync with: catalog snapshot and changes."),
+    paths(health, snapshot, changes),
+    components(schemas(Health, CatalogSnapshot, CatalogChanges, ApiError, Institution, Place, Course))
+)]
+pub struct ApiDoc;
+
+/// Every route of the hub.
+pub fn router(state: HubState) -> axum::Router {
+    axum::Router::new()
+        .route("/health", get(health))
+        .route("/v1/catalog/snapshot", get(snapshot))
+        .route("/v1/catalog/changes", get(changes))
+        .route("/openapi.json", get(openapi_json))
+        .layer(tower_http::compression::CompressionLayer::new().gzip(true))
+        .with_state(state)
+}

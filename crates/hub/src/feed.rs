@@ -1,0 +1,435 @@
+//! Institution feeds as CSV (what office software exports). Every row is checked and every
+//! problem is reported as `file:line: column: problem`; a feed with any problem is refused whole.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+
+use baeum_domain::course::{ApplicationWindow, CourseDraft, CourseStatus};
+use baeum_domain::institution::{InstitutionDraft, PlaceDraft};
+use baeum_domain::schedule::{WeeklyPattern, parse_weekdays};
+use baeum_domain::{Course, Field, Institution, LifeStage, Place, Selection, Won, kst};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime};
+
+/// One problem in a feed file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedError {
+    pub file: String,
+    pub line: u64,
+    pub column: String,
+    pub problem: String,
+}
+
+impl fmt::Display for FeedError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}: {}", self.file, self.line, self.column, self.problem)
+    }
+}
+
+/// All problems found in a feed (never just the first).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct FeedErrors(pub Vec<FeedError>);
+
+impl fmt::Display for FeedErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "피드에 문제가 {}건 있어 아무것도 반영하지 않았습니다:", self.0.len())?;
+        for e in &self.0 {
+            writeln!(f, "  {e}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A data row of a CSV sheet, addressed by column name.
+pub(crate) struct Row<'a> {
+    file: &'a str,
+    line: u64,
+    values: HashMap<&'a str, String>,
+    errors: Vec<FeedError>,
+}
+
+impl Row<'_> {
+    pub(crate) fn get(&self, column: &str) -> &str {
+        self.values.get(column).map_or("", |v| v.trim())
+    }
+
+    fn fail(&mut self, column: &str, problem: impl Into<String>) {
+        self.errors.push(FeedError {
+            file: self.file.to_owned(),
+            line: self.line,
+            column: column.to_owned(),
+            problem: problem.into(),
+        });
+    }
+
+    pub(crate) fn parse<T>(&mut self, column: &str, parse: impl FnOnce(&str) -> Result<T, String>) -> Option<T> {
+        match parse(self.get(column)) {
+            Ok(v) => Some(v),
+            Err(problem) => {
+                self.fail(column, problem);
+                None
+            }
+        }
+    }
+}
+
+/// Reads a CSV sheet, checks the header has every required column, and hands each row to `build`.
+pub(crate) fn read_sheet<T>(
+    file: &str,
+    bytes: &[u8],
+    required: &[&'static str],
+    mut build: impl FnMut(&mut Row<'_>) -> Option<T>,
+) -> Result<Vec<T>, FeedErrors> {
+    let error = |line: u64, column: &str, problem: String| FeedError {
+        file: file.to_owned(),
+        line,
+        column: column.to_owned(),
+        problem,
+    };
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let line = 1 + bytes[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count() as u64;
+            return Err(FeedErrors(vec![error(
+                line,
+                "-",
+                "UTF-8 인코딩이 아닙니다. 파일을 UTF-8로 저장해 주세요".into(),
+            )]));
+        }
+    };
+    // Excel puts a byte-order mark in front of "CSV UTF-8" files.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(text.as_bytes());
+    let headers: Vec<String> = match reader.headers() {
+        Ok(h) => h.iter().map(|s| s.trim().to_owned()).collect(),
+        Err(e) => return Err(FeedErrors(vec![error(1, "-", format!("머리글 행을 읽을 수 없습니다: {e}"))])),
+    };
+    let missing: Vec<FeedError> = required
+        .iter()
+        .filter(|c| !headers.iter().any(|h| h == *c))
+        .map(|c| error(1, c, "필수 열이 없습니다".into()))
+        .collect();
+    if !missing.is_empty() {
+        return Err(FeedErrors(missing));
+    }
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    for record in reader.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map_or(0, csv::Position::line);
+                errors.push(error(line, "-", format!("행을 읽을 수 없습니다 (열 개수나 따옴표를 확인해 주세요): {e}")));
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, csv::Position::line);
+        if record.iter().all(|v| v.trim().is_empty()) {
+            continue; // blank lines at the end of office exports
+        }
+        let values = headers.iter().map(String::as_str).zip(record.iter().map(str::to_owned)).collect();
+        let mut row = Row { file, line, values, errors: Vec::new() };
+        let built = build(&mut row);
+        if row.errors.is_empty() {
+            out.extend(built);
+        } else {
+            errors.append(&mut row.errors);
+        }
+    }
+    if errors.is_empty() { Ok(out) } else { Err(FeedErrors(errors)) }
+}
+
+/// Refuses a second row with an id already seen in the same file.
+fn unique_ids<T>(file: &str, items: Vec<(u64, String, T)>) -> Result<Vec<T>, FeedErrors> {
+    let mut seen = HashSet::new();
+    let mut errors = Vec::new();
+    let mut out = Vec::new();
+    for (line, id, item) in items {
+        if seen.insert(id.clone()) {
+            out.push(item);
+        } else {
+            errors.push(FeedError {
+                file: file.to_owned(),
+                line,
+                column: "id".into(),
+                problem: format!("id {id}가 이미 앞에서 쓰였습니다"),
+            });
+        }
+    }
+    if errors.is_empty() { Ok(out) } else { Err(FeedErrors(errors)) }
+}
+
+fn domain_errors(row: &mut Row<'_>, errors: baeum_domain::ValidationErrors, columns: &dyn Fn(&str) -> &'static str) {
+    for e in errors.0 {
+        row.fail(columns(e.field), e.problem);
+    }
+}
+
+pub const INSTITUTION_COLUMNS: &[&str] = &["id", "name", "kind", "dong", "address", "phone"];
+
+pub fn parse_institutions(file: &str, bytes: &[u8]) -> Result<Vec<Institution>, FeedErrors> {
+    let rows = read_sheet(file, bytes, INSTITUTION_COLUMNS, |row| {
+        let draft = InstitutionDraft {
+            id: row.get("id").into(),
+            name: row.get("name").into(),
+            kind: row.get("kind").into(),
+            dong: row.get("dong").into(),
+            address: row.get("address").into(),
+            phone: row.get("phone").into(),
+        };
+        match Institution::try_from(draft) {
+            Ok(i) => Some((row.line, i.id.to_string(), i)),
+            Err(e) => {
+                domain_errors(row, e, &|f| INSTITUTION_COLUMNS.iter().find(|c| **c == f).copied().unwrap_or("-"));
+                None
+            }
+        }
+    })?;
+    unique_ids(file, rows)
+}
+
+pub const PLACE_COLUMNS: &[&str] = &["id", "institution_id", "name", "seats"];
+
+pub fn parse_places(file: &str, bytes: &[u8]) -> Result<Vec<Place>, FeedErrors> {
+    let rows = read_sheet(file, bytes, PLACE_COLUMNS, |row| {
+        let seats = row.parse("seats", |s| s.parse::<i64>().map_err(|_| format!("숫자가 아닙니다: {s:?}")))?;
+        let draft = PlaceDraft {
+            id: row.get("id").into(),
+            institution_id: row.get("institution_id").into(),
+            name: row.get("name").into(),
+            seats,
+        };
+        match Place::try_from(draft) {
+            Ok(p) => Some((row.line, p.id.to_string(), p)),
+            Err(e) => {
+                domain_errors(row, e, &|f| PLACE_COLUMNS.iter().find(|c| **c == f).copied().unwrap_or("-"));
+                None
+            }
+        }
+    })?;
+    unique_ids(file, rows)
+}
+
+pub const COURSE_COLUMNS: &[&str] = &[
+    "id",
+    "institution_id",
+    "place_id",
+    "title",
+    "summary",
+    "field",
+    "life_stages",
+    "target",
+    "instructor",
+    "fee",
+    "materials_fee",
+    "capacity",
+    "selection",
+    "status",
+    "application_opens",
+    "application_closes",
+    "first_date",
+    "last_date",
+    "weekdays",
+    "starts_at",
+    "ends_at",
+    "skip_dates",
+];
+
+/// `2026-12-01`, `2026.12.01`, `2026/12/01` or `20261201`.
+pub fn parse_date(raw: &str) -> Result<NaiveDate, String> {
+    let t = raw.trim().trim_end_matches('.');
+    ["%Y-%m-%d", "%Y.%m.%d", "%Y/%m/%d", "%Y%m%d", "%Y. %m. %d"]
+        .iter()
+        .find_map(|f| NaiveDate::parse_from_str(t, f).ok())
+        .ok_or_else(|| format!("날짜 형식이 아닙니다 (예: 2026-12-01): {t:?}"))
+}
+
+/// `10:00` or `10:00:00`.
+pub fn parse_time(raw: &str) -> Result<NaiveTime, String> {
+    let t = raw.trim();
+    NaiveTime::parse_from_str(t, "%H:%M")
+        .or_else(|_| NaiveTime::parse_from_str(t, "%H:%M:%S"))
+        .map_err(|_| format!("시각 형식이 아닙니다 (예: 10:00): {t:?}"))
+}
+
+/// `2026-11-20 10:00` in Korean time, or an RFC 3339 instant.
+pub fn parse_datetime(raw: &str) -> Result<DateTime<FixedOffset>, String> {
+    let t = raw.trim();
+    if let Ok(dt) = DateTime::parse_from_rfc3339(t) {
+        return Ok(dt.with_timezone(&kst()));
+    }
+    ["%Y-%m-%d %H:%M", "%Y.%m.%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S"]
+        .iter()
+        .find_map(|f| NaiveDateTime::parse_from_str(t, f).ok())
+        .and_then(|naive| naive.and_local_timezone(kst()).single())
+        .ok_or_else(|| format!("일시 형식이 아닙니다 (예: 2026-11-20 10:00): {t:?}"))
+}
+
+fn parse_count(raw: &str) -> Result<i64, String> {
+    raw.trim().trim_end_matches('명').parse::<i64>().map_err(|_| format!("숫자가 아닙니다: {raw:?}"))
+}
+
+/// Which CSV column a domain-level course error belongs to.
+fn course_column(field: &str) -> &'static str {
+    match field {
+        "application" => "application_opens",
+        "sessions" => "first_date",
+        other => COURSE_COLUMNS.iter().find(|c| **c == other).copied().unwrap_or("-"),
+    }
+}
+
+pub fn parse_courses(file: &str, bytes: &[u8]) -> Result<Vec<Course>, FeedErrors> {
+    let required: Vec<&str> =
+        COURSE_COLUMNS.iter().copied().filter(|c| !matches!(*c, "skip_dates" | "status" | "place_id")).collect();
+    let rows = read_sheet(file, bytes, &required, |row| {
+        let field = row.parse("field", Field::parse);
+        let life_stages = row.parse("life_stages", LifeStage::parse_list);
+        let fee = row.parse("fee", Won::parse);
+        let materials_fee = row.parse("materials_fee", Won::parse);
+        let capacity = row.parse("capacity", parse_count);
+        let selection = row.parse("selection", Selection::parse);
+        let status = row.parse("status", CourseStatus::parse);
+        let opens_at = row.parse("application_opens", parse_datetime);
+        let closes_at = row.parse("application_closes", parse_datetime);
+        let first_date = row.parse("first_date", parse_date);
+        let last_date = row.parse("last_date", parse_date);
+        let weekdays = row.parse("weekdays", parse_weekdays);
+        let starts_at = row.parse("starts_at", parse_time);
+        let ends_at = row.parse("ends_at", parse_time);
+        let skip = row.parse("skip_dates", |raw| {
+            raw.split([';', '|', ','])
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(parse_date)
+                .collect::<Result<Vec<_>, _>>()
+        });
+        // Keep going with placeholders after a column fails, so the cross-field rules of the
+        // domain still run and the office gets every problem of the row in one report.
+        let schedule_ok = first_date.is_some()
+            && last_date.is_some()
+            && weekdays.is_some()
+            && starts_at.is_some()
+            && ends_at.is_some()
+            && skip.is_some();
+        let sessions = if schedule_ok {
+            let pattern = WeeklyPattern {
+                first_date: first_date.unwrap_or_default(),
+                last_date: last_date.unwrap_or_default(),
+                weekdays: weekdays.unwrap_or_default(),
+                starts_at: starts_at.unwrap_or_default(),
+                ends_at: ends_at.unwrap_or_default(),
+                skip: skip.unwrap_or_default(),
+            };
+            match pattern.sessions() {
+                Ok(s) => Some(s),
+                Err(problem) => {
+                    row.fail("last_date", problem);
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        let window_ok = opens_at.is_some() && closes_at.is_some();
+        let optional = |v: &str| if v.is_empty() { None } else { Some(v.to_owned()) };
+        let draft = CourseDraft {
+            id: row.get("id").into(),
+            institution_id: row.get("institution_id").into(),
+            place_id: optional(row.get("place_id")),
+            title: row.get("title").into(),
+            summary: row.get("summary").into(),
+            field: field.unwrap_or(Field::Humanities),
+            life_stages: life_stages.unwrap_or_else(|| vec![LifeStage::Senior]),
+            target: row.get("target").into(),
+            instructor: optional(row.get("instructor")),
+            fee: fee.unwrap_or_default(),
+            materials_fee: materials_fee.unwrap_or_default(),
+            capacity: capacity.unwrap_or(1),
+            selection: selection.unwrap_or(Selection::FirstCome),
+            status: status.unwrap_or_default(),
+            application: ApplicationWindow {
+                opens_at: opens_at.unwrap_or_default(),
+                closes_at: closes_at.unwrap_or_default(),
+            },
+            sessions: sessions.clone().unwrap_or_default(),
+        };
+        let failed: HashSet<String> = row.errors.iter().map(|e| e.column.clone()).collect();
+        match Course::try_from(draft) {
+            Ok(c) => Some((row.line, c.id.to_string(), c)),
+            Err(e) => {
+                let relevant = e.0.into_iter().filter(|fe| match fe.field {
+                    "sessions" => sessions.is_some(),
+                    "application" => window_ok && sessions.is_some(),
+                    other => !failed.contains(course_column(other)),
+                });
+                domain_errors(row, baeum_domain::ValidationErrors(relevant.collect()), &course_column);
+                None
+            }
+        }
+    })?;
+    unique_ids(file, rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEADER: &str = "id,institution_id,place_id,title,summary,field,life_stages,target,instructor,fee,materials_fee,capacity,selection,status,application_opens,application_closes,first_date,last_date,weekdays,starts_at,ends_at,skip_dates\n";
+
+    fn course_row(id: &str, capacity: &str, stages: &str, first: &str) -> String {
+        format!(
+            "{id},gm-llc,,스마트폰 기초,설명,인문교양,{stages},60세 이상,김은정,\"30,000원\",0,{capacity},선착순,,2026-11-20 10:00,2026-11-30 18:00,{first},2026-12-22,\"화,목\",10:00,12:00,2026-12-17\n"
+        )
+    }
+
+    #[test]
+    fn a_good_course_row_expands_its_weekly_schedule() {
+        let csv = format!("{HEADER}{}", course_row("c1", "20", "노년|중장년", "2026-12-01"));
+        let courses = parse_courses("courses.csv", csv.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(courses.len(), 1);
+        assert_eq!(courses[0].sessions.len(), 6, "Tue/Thu from 12-01 to 12-22 without 12-17");
+        assert_eq!(courses[0].fee, Won(30_000));
+    }
+
+    #[test]
+    fn bad_rows_are_reported_with_file_line_and_column() {
+        let csv = format!(
+            "{HEADER}{}{}{}",
+            course_row("c1", "20", "노년", "2026-12-01"),
+            course_row("c2", "-3", "어르신", "2026-12-01"),
+            course_row("c3", "20", "노년", "2026-13-45"),
+        );
+        let errors = parse_courses("feeds/courses.csv", csv.as_bytes()).unwrap_err();
+        let found: Vec<(u64, &str)> = errors.0.iter().map(|e| (e.line, e.column.as_str())).collect();
+        assert_eq!(found, vec![(3, "life_stages"), (3, "capacity"), (4, "first_date")]);
+        let text = errors.to_string();
+        assert!(text.contains("feeds/courses.csv:3: capacity: 정원은 1~1000명"), "{text}");
+        assert!(text.contains("feeds/courses.csv:3: life_stages: 알 수 없는 생애주기"), "{text}");
+    }
+
+    #[test]
+    fn a_missing_column_and_broken_encoding_are_explained() {
+        let errors = parse_institutions("inst.csv", b"id,name,kind\n").unwrap_err();
+        assert_eq!(errors.0[0].column, "dong");
+        assert_eq!(errors.0[0].line, 1);
+        let cp949 = b"id,name,kind,dong,address,phone\nx,\xb1\xa4\xb8\xed,a,b,c,d\n";
+        let errors = parse_institutions("inst.csv", cp949).unwrap_err();
+        assert_eq!((errors.0[0].line, errors.0[0].problem.contains("UTF-8")), (2, true));
+    }
+
+    #[test]
+    fn duplicate_ids_in_one_file_are_refused() {
+        let csv = "\u{feff}id,institution_id,name,seats\nr1,gm-llc,강의실,30\nr1,gm-llc,강당,80\n";
+        let errors = parse_places("places.csv", csv.as_bytes()).unwrap_err();
+        assert_eq!((errors.0[0].line, errors.0[0].column.as_str()), (3, "id"));
+    }
+
+    #[test]
+    fn korean_date_and_time_spellings_parse() {
+        assert_eq!(parse_date("2026.12.01").map(|d| d.to_string()), Ok("2026-12-01".into()));
+        assert_eq!(parse_date("20261201").map(|d| d.to_string()), Ok("2026-12-01".into()));
+        assert!(parse_date("12/01/2026").is_err());
+        let dt = parse_datetime("2026-11-20 10:00").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(dt.to_rfc3339(), "2026-11-20T10:00:00+09:00");
+        assert!(parse_time("25:00").is_err());
+    }
+}

@@ -1,0 +1,8 @@
+//! baeum-hub: the system of record kiosks sync with. Library with the store, feeds, demo data
+//! and HTTP API; `main.rs` is a thin command line over it.
+
+pub mod api;
+pub mod demo;
+pub mod feed;
+pub mod server;
+pub mod store;

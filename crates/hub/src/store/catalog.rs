@@ -1,0 +1,166 @@
+//! Catalog writes and reads that span tables: apply a batch atomically (all or nothing,
+//! re-applying the same data changes nothing), take a consistent snapshot, list changes.
+
+use baeum_domain::protocol::{CatalogChange, CatalogChanges, CatalogSnapshot, Cursor, PROTOCOL_VERSION};
+use baeum_domain::{Course, CourseId, Institution, Place};
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, TransactionBehavior};
+use serde::Serialize;
+
+use super::catalog_log::{self, Entity, Op};
+use super::{StoreError, courses, encode, institutions, meta, places};
+
+/// Records to write in one transaction.
+#[derive(Debug, Default, Clone)]
+pub struct CatalogBatch {
+    pub institutions: Vec<Institution>,
+    pub places: Vec<Place>,
+    pub courses: Vec<Course>,
+    pub deleted_courses: Vec<CourseId>,
+}
+
+/// What an apply did, for the operator's report.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ApplySummary {
+    pub added: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    pub deleted: usize,
+}
+
+impl ApplySummary {
+    fn count(&mut self, before: Option<&str>, after: &str) -> bool {
+        match before {
+            None => self.added += 1,
+            Some(b) if b == after => {
+                self.unchanged += 1;
+                return false;
+            }
+            Some(_) => self.updated += 1,
+        }
+        true
+    }
+}
+
+/// Writes the batch in one IMMEDIATE transaction. Unchanged records are not logged again, so
+/// re-importing the same feed moves no cursor. References are checked with clear messages.
+pub fn apply(conn: &mut Connection, batch: &CatalogBatch) -> Result<ApplySummary, StoreError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let mut summary = ApplySummary::default();
+    for institution in &batch.institutions {
+        let body = encode(institution);
+        if summary.count(institutions::stored_body(&tx, &institution.id)?.as_deref(), &body) {
+            let seq = catalog_log::append(&tx, Entity::Institution, institution.id.as_str(), Op::Upsert)?;
+            institutions::upsert(&tx, institution, &body, seq)?;
+        }
+    }
+    for place in &batch.places {
+        if institutions::stored_body(&tx, &place.institution_id)?.is_none() {
+            return Err(StoreError::Integrity {
+                what: "장소",
+                id: place.id.to_string(),
+                problem: format!("없는 기관을 가리킵니다: {}", place.institution_id),
+            });
+        }
+        let body = encode(place);
+        if summary.count(places::stored_body(&tx, &place.id)?.as_deref(), &body) {
+            let seq = catalog_log::append(&tx, Entity::Place, place.id.as_str(), Op::Upsert)?;
+            places::upsert(&tx, place, &body, seq)?;
+        }
+    }
+    for course in &batch.courses {
+        let integrity = |problem: String| StoreError::Integrity { what: "강좌", id: course.id.to_string(), problem };
+        if institutions::stored_body(&tx, &course.institution_id)?.is_none() {
+            return Err(integrity(format!("없는 기관을 가리킵니다: {}", course.institution_id)));
+        }
+        if let Some(place_id) = &course.place_id {
+            match places::get(&tx, place_id.as_str())? {
+                None => return Err(integrity(format!("없는 장소를 가리킵니다: {place_id}"))),
+                Some(place) if place.institution_id != course.institution_id => {
+                    return Err(integrity(format!(
+                        "장소 {place_id}는 기관 {}의 장소가 아닙니다",
+                        course.institution_id
+                    )));
+                }
+                Some(_) => {}
+            }
+        }
+        let body = encode(course);
+        if summary.count(courses::stored_body(&tx, &course.id)?.as_deref(), &body) {
+            let seq = catalog_log::append(&tx, Entity::Course, course.id.as_str(), Op::Upsert)?;
+            courses::upsert(&tx, course, &body, seq)?;
+        }
+    }
+    for id in &batch.deleted_courses {
+        if courses::delete(&tx, id)? {
+            catalog_log::append(&tx, Entity::Course, id.as_str(), Op::Delete)?;
+            summary.deleted += 1;
+        }
+    }
+    tx.commit()?;
+    Ok(summary)
+}
+
+/// The whole catalog and the cursor it corresponds to, read in one transaction.
+pub fn snapshot(conn: &mut Connection, now: DateTime<Utc>) -> Result<CatalogSnapshot, StoreError> {
+    let tx = conn.transaction()?;
+    let snapshot = CatalogSnapshot {
+        protocol: PROTOCOL_VERSION,
+        epoch: meta::epoch(&tx)?,
+        cursor: catalog_log::head(&tx)?,
+        generated_at: now,
+        institutions: institutions::all(&tx)?,
+        places: places::all(&tx)?,
+        courses: courses::all(&tx)?,
+    };
+    tx.commit()?;
+    Ok(snapshot)
+}
+
+/// Why changes cannot be listed for a cursor.
+#[derive(Debug, thiserror::Error)]
+pub enum ChangesError {
+    #[error("커서 {cursor}(기록 {epoch})는 이 허브의 기록과 맞지 않습니다. 전체 목록을 다시 받아야 합니다")]
+    ResnapshotRequired { epoch: String, cursor: Cursor },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Up to `limit` changes after `after`, for a kiosk whose data comes from history `epoch`.
+pub fn changes(
+    conn: &mut Connection,
+    epoch: &str,
+    after: Cursor,
+    limit: usize,
+) -> Result<CatalogChanges, ChangesError> {
+    let tx = conn.transaction().map_err(StoreError::from)?;
+    let current_epoch = meta::epoch(&tx).map_err(ChangesError::Store)?;
+    let head = catalog_log::head(&tx)?;
+    // A cursor ahead of the log means the kiosk saw data this hub no longer has (PouchDB #1240).
+    if epoch != current_epoch || after > head {
+        return Err(ChangesError::ResnapshotRequired { epoch: epoch.to_owned(), cursor: after });
+    }
+    let entries = catalog_log::after(&tx, after, limit)?;
+    let mut changes = Vec::with_capacity(entries.len());
+    for entry in &entries {
+        let change = match (entry.entity, entry.op) {
+            (Entity::Course, Op::Delete) => Some(CatalogChange::DeleteCourse {
+                id: CourseId::parse(&entry.entity_id).map_err(|e| StoreError::Corrupt {
+                    what: "변경 기록",
+                    id: entry.seq.to_string(),
+                    problem: e.to_string(),
+                })?,
+            }),
+            (Entity::Course, Op::Upsert) => {
+                courses::get(&tx, &entry.entity_id)?.map(|course| CatalogChange::UpsertCourse { course })
+            }
+            (Entity::Place, _) => places::get(&tx, &entry.entity_id)?.map(|place| CatalogChange::UpsertPlace { place }),
+            (Entity::Institution, _) => institutions::get(&tx, &entry.entity_id)?
+                .map(|institution| CatalogChange::UpsertInstitution { institution }),
+        };
+        changes.extend(change);
+    }
+    let cursor = entries.last().map_or(after, |e| e.seq);
+    tx.commit().map_err(StoreError::from)?;
+    Ok(CatalogChanges { protocol: PROTOCOL_VERSION, epoch: current_epoch, cursor, has_more: cursor < head, changes })
+}

@@ -1,0 +1,90 @@
+//! `catalog_log`: the ordered, compacted record of catalog changes kiosks follow by cursor.
+
+use rusqlite::{Connection, Transaction, params};
+
+use super::StoreError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Entity {
+    Institution,
+    Place,
+    Course,
+}
+
+impl Entity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Entity::Institution => "institution",
+            Entity::Place => "place",
+            Entity::Course => "course",
+        }
+    }
+
+    fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "institution" => Some(Entity::Institution),
+            "place" => Some(Entity::Place),
+            "course" => Some(Entity::Course),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    Upsert,
+    Delete,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogEntry {
+    pub seq: u64,
+    pub entity: Entity,
+    pub entity_id: String,
+    pub op: Op,
+}
+
+/// Records a change and returns its sequence number. The record's older entry is dropped,
+/// so the log holds at most one entry per record (its newest).
+pub fn append(tx: &Transaction<'_>, entity: Entity, id: &str, op: Op) -> Result<u64, StoreError> {
+    tx.execute("DELETE FROM catalog_log WHERE entity = ?1 AND entity_id = ?2", params![entity.as_str(), id])?;
+    let op = match op {
+        Op::Upsert => "upsert",
+        Op::Delete => "delete",
+    };
+    tx.execute(
+        "INSERT INTO catalog_log (entity, entity_id, op) VALUES (?1, ?2, ?3)",
+        params![entity.as_str(), id, op],
+    )?;
+    Ok(u64::try_from(tx.last_insert_rowid()).unwrap_or_default())
+}
+
+/// The newest sequence number ever issued (AUTOINCREMENT never reuses one), 0 if none.
+pub fn head(conn: &Connection) -> Result<u64, StoreError> {
+    let seq: i64 =
+        conn.query_row("SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'catalog_log'), 0)", [], |r| {
+            r.get(0)
+        })?;
+    Ok(u64::try_from(seq).unwrap_or_default())
+}
+
+/// Up to `limit` entries after `cursor`, oldest first.
+pub fn after(conn: &Connection, cursor: u64, limit: usize) -> Result<Vec<LogEntry>, StoreError> {
+    let mut stmt =
+        conn.prepare_cached("SELECT seq, entity, entity_id, op FROM catalog_log WHERE seq > ?1 ORDER BY seq LIMIT ?2")?;
+    let rows = stmt.query_map(params![i64::try_from(cursor).unwrap_or(i64::MAX), limit as i64], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (seq, entity, entity_id, op) = row?;
+        let entity = Entity::parse(&entity).ok_or_else(|| StoreError::Corrupt {
+            what: "변경 기록",
+            id: seq.to_string(),
+            problem: format!("알 수 없는 종류 {entity}"),
+        })?;
+        let op = if op == "delete" { Op::Delete } else { Op::Upsert };
+        out.push(LogEntry { seq: u64::try_from(seq).unwrap_or_default(), entity, entity_id, op });
+    }
+    Ok(out)
+}

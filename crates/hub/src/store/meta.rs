@@ -1,0 +1,24 @@
+//! `hub_meta`: facts about this database itself, such as the catalog epoch.
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::StoreError;
+
+/// The catalog epoch names one history of the change log. A kiosk whose cursor comes from
+/// another history (the hub database was rebuilt) must re-snapshot even if the number fits.
+pub fn epoch(conn: &Connection) -> Result<String, StoreError> {
+    Ok(conn.query_row("SELECT value FROM hub_meta WHERE key = 'catalog_epoch'", [], |r| r.get(0))?)
+}
+
+pub(super) fn ensure_epoch(conn: &Connection) -> Result<(), StoreError> {
+    let existing: Option<String> =
+        conn.query_row("SELECT value FROM hub_meta WHERE key = 'catalog_epoch'", [], |r| r.get(0)).optional()?;
+    if existing.is_none() {
+        // Unique enough across rebuilds: wall-clock nanoseconds plus SQLite's own randomness.
+        let random: i64 = conn.query_row("SELECT random()", [], |r| r.get(0))?;
+        let nanos = chrono::Utc::now().timestamp_nanos_opt().unwrap_or_default();
+        let value = format!("{:x}-{:x}", nanos, random as u64);
+        conn.execute("INSERT INTO hub_meta (key, value) VALUES ('catalog_epoch', ?1)", params![value])?;
+    }
+    Ok(())
+}

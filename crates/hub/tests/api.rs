@@ -1,0 +1,150 @@
+//! The hub's HTTP API on a real loopback socket: the documented contract, paging of changes,
+//! re-snapshot answers and idempotent re-seeding.
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+
+use baeum_domain::protocol::{ApiError, CatalogChanges, CatalogSnapshot, Health};
+use baeum_domain::{FixedClock, kst};
+use baeum_hub::api::ApiDoc;
+use baeum_hub::store::catalog::{self, CatalogBatch};
+use baeum_hub::{demo, server, store};
+use chrono::TimeZone;
+use utoipa::OpenApi;
+
+fn seed(db: &Path) -> CatalogBatch {
+    let batch = demo::demo_catalog(chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap_or_default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    catalog::apply(&mut store::open(db).unwrap_or_else(|e| panic!("{e}")), &batch).unwrap_or_else(|e| panic!("{e}"));
+    batch
+}
+
+async fn start(db: &Path) -> SocketAddr {
+    let at = kst().with_ymd_and_hms(2026, 11, 26, 14, 0, 0).single().map(|t| t.to_utc()).unwrap_or_default();
+    let (addr, serve) =
+        server::bind(db, SocketAddr::from(([127, 0, 0, 1], 0)), Arc::new(FixedClock::new(at)), std::future::pending())
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+    tokio::spawn(serve);
+    addr
+}
+
+async fn get(url: String) -> (u16, String) {
+    let response = reqwest::get(url).await.unwrap_or_else(|e| panic!("{e}"));
+    (response.status().as_u16(), response.text().await.unwrap_or_default())
+}
+
+fn parse<T: serde::de::DeserializeOwned>(body: &str) -> T {
+    serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {}", &body[..body.len().min(300)]))
+}
+
+#[test]
+fn the_openapi_file_in_the_repo_matches_the_code() {
+    let generated = ApiDoc::openapi().to_pretty_json().unwrap_or_default() + "\n";
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("openapi.json");
+    if std::env::var_os("BAEUM_UPDATE_OPENAPI").is_some() {
+        std::fs::write(&path, &generated).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "crates/hub/openapi.json is out of date: run `BAEUM_UPDATE_OPENAPI=1 cargo test -p baeum-hub --test api` and commit it"
+    );
+}
+
+#[tokio::test]
+async fn every_documented_path_is_served() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let db = dir.path().join("hub.db");
+    seed(&db);
+    let addr = start(&db).await;
+    let (_, health) = get(format!("http://{addr}/health")).await;
+    let health: Health = parse(&health);
+    let doc = ApiDoc::openapi();
+    assert_eq!(doc.paths.paths.len(), 3);
+    for path in doc.paths.paths.keys() {
+        let url = format!("http://{addr}{path}?epoch={}&after=0", health.epoch);
+        let (status, body) = get(url).await;
+        assert_eq!(status, 200, "{path}: {body}");
+    }
+    let (status, served) = get(format!("http://{addr}/openapi.json")).await;
+    assert_eq!(status, 200);
+    let served: serde_json::Value = parse(&served);
+    assert_eq!(served["info"]["title"], "Baeum hub API");
+}
+
+#[tokio::test]
+async fn changes_come_in_pages_that_add_up_to_the_snapshot() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let db = dir.path().join("hub.db");
+    let batch = seed(&db);
+    let addr = start(&db).await;
+    let (_, body) = get(format!("http://{addr}/v1/catalog/snapshot")).await;
+    let snapshot: CatalogSnapshot = parse(&body);
+    assert_eq!(snapshot.courses.len(), batch.courses.len());
+    assert_eq!(snapshot.cursor as usize, batch.institutions.len() + batch.places.len() + batch.courses.len());
+
+    let (mut cursor, mut seen, mut pages) = (0, 0, 0);
+    loop {
+        let (status, body) =
+            get(format!("http://{addr}/v1/catalog/changes?epoch={}&after={cursor}&limit=100", snapshot.epoch)).await;
+        assert_eq!(status, 200, "{body}");
+        let page: CatalogChanges = parse(&body);
+        assert!(page.changes.len() <= 100);
+        seen += page.changes.len();
+        cursor = page.cursor;
+        pages += 1;
+        if !page.has_more {
+            break;
+        }
+    }
+    assert_eq!((seen as u64, cursor), (snapshot.cursor, snapshot.cursor));
+    assert_eq!(pages, (snapshot.cursor as usize).div_ceil(100));
+}
+
+#[tokio::test]
+async fn a_cursor_from_another_history_or_ahead_of_the_hub_gets_resnapshot_required() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let db = dir.path().join("hub.db");
+    seed(&db);
+    let addr = start(&db).await;
+    let (_, body) = get(format!("http://{addr}/health")).await;
+    let health: Health = parse(&body);
+    for query in [format!("epoch=other&after=1"), format!("epoch={}&after={}", health.epoch, health.cursor + 1)] {
+        let (status, body) = get(format!("http://{addr}/v1/catalog/changes?{query}")).await;
+        let error: ApiError = parse(&body);
+        assert_eq!((status, error.code.as_str()), (410, "resnapshot_required"), "{query}");
+    }
+    let (status, body) = get(format!("http://{addr}/v1/catalog/changes?epoch=x&after=minus-one")).await;
+    let error: ApiError = parse(&body);
+    assert_eq!((status, error.code.as_str()), (400, "bad_request"));
+}
+
+#[test]
+fn seeding_the_same_catalog_twice_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let db = dir.path().join("hub.db");
+    let batch = seed(&db);
+    let mut conn = store::open(&db).unwrap_or_else(|e| panic!("{e}"));
+    let head = store::catalog_log::head(&conn).unwrap_or_default();
+    let again = catalog::apply(&mut conn, &batch).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((again.added, again.updated), (0, 0));
+    assert_eq!(again.unchanged, batch.institutions.len() + batch.places.len() + batch.courses.len());
+    assert_eq!(store::catalog_log::head(&conn).unwrap_or_default(), head);
+}
+
+#[test]
+fn a_course_pointing_at_a_missing_place_aborts_the_whole_batch() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let db = dir.path().join("hub.db");
+    let mut batch = demo::demo_catalog(chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap_or_default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let last = batch.courses.len() - 1;
+    batch.courses[last].place_id = baeum_domain::PlaceId::parse("nowhere").ok();
+    let mut conn = store::open(&db).unwrap_or_else(|e| panic!("{e}"));
+    let err = catalog::apply(&mut conn, &batch).err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(err.contains("없는 장소") && err.contains("nowhere"), "{err}");
+    assert_eq!(store::courses::count(&conn).unwrap_or(99), 0, "nothing half-applied");
+    assert_eq!(store::catalog_log::head(&conn).unwrap_or(99), 0);
+}

@@ -1,0 +1,114 @@
+//! Per-kiosk settings in `<data dir>/kiosk.json`, written atomically. Secrets never go here.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::KioskError;
+use crate::hub_client::HubUrl;
+
+/// Where a kiosk finds a hub when none is configured: the local hub `make run` starts.
+pub const DEFAULT_HUB_URL: &str = "http://127.0.0.1:8787";
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct KioskConfig {
+    /// Base URL of the hub this kiosk syncs with.
+    pub hub_url: String,
+    /// Take the whole screen without window decorations (on at community centres).
+    pub fullscreen: bool,
+    /// Seconds between background syncs.
+    pub sync_interval_secs: u64,
+}
+
+impl Default for KioskConfig {
+    fn default() -> Self {
+        Self { hub_url: DEFAULT_HUB_URL.into(), fullscreen: false, sync_interval_secs: 60 }
+    }
+}
+
+impl KioskConfig {
+    pub fn hub(&self) -> Result<HubUrl, KioskError> {
+        HubUrl::parse(&self.hub_url)
+    }
+}
+
+/// The folder holding a kiosk's database and settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataDir(PathBuf);
+
+impl DataDir {
+    pub fn new(path: impl Into<PathBuf>) -> Self {
+        Self(path.into())
+    }
+
+    /// `$BAEUM_DATA_DIR`, else the platform's local data folder (`~/.local/share/baeum-kiosk`).
+    pub fn default_location() -> Self {
+        match std::env::var_os("BAEUM_DATA_DIR") {
+            Some(dir) => Self(dir.into()),
+            None => Self(dirs::data_local_dir().unwrap_or_else(std::env::temp_dir).join("baeum-kiosk")),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+
+    pub fn database(&self) -> PathBuf {
+        self.0.join("kiosk.db")
+    }
+
+    pub fn config_file(&self) -> PathBuf {
+        self.0.join("kiosk.json")
+    }
+
+    pub fn ensure(&self) -> Result<(), KioskError> {
+        std::fs::create_dir_all(&self.0)
+            .map_err(|e| KioskError::Config { path: self.0.display().to_string(), problem: e.to_string() })
+    }
+
+    /// Reads the settings; a missing file means defaults, a malformed one is an error (never ignored).
+    pub fn load_config(&self) -> Result<KioskConfig, KioskError> {
+        let path = self.config_file();
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(KioskConfig::default()),
+            Err(e) => return Err(KioskError::Config { path: path.display().to_string(), problem: e.to_string() }),
+        };
+        let config: KioskConfig = serde_json::from_str(&text)
+            .map_err(|e| KioskError::Config { path: path.display().to_string(), problem: e.to_string() })?;
+        config.hub()?;
+        Ok(config)
+    }
+
+    /// Writes the settings via a temporary file and rename, so a power cut leaves old or new.
+    pub fn save_config(&self, config: &KioskConfig) -> Result<(), KioskError> {
+        self.ensure()?;
+        let path = self.config_file();
+        let err = |e: std::io::Error| KioskError::Config { path: path.display().to_string(), problem: e.to_string() };
+        let tmp = self.0.join("kiosk.json.tmp");
+        let text = serde_json::to_string_pretty(config).unwrap_or_default();
+        std::fs::write(&tmp, text).map_err(err)?;
+        std::fs::rename(&tmp, &path).map_err(err)?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_round_trip_and_malformed_files_are_reported() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let data = DataDir::new(dir.path());
+        assert_eq!(data.load_config().ok(), Some(KioskConfig::default()));
+        let config = KioskConfig { hub_url: "https://hub.example.kr".into(), fullscreen: true, sync_interval_secs: 30 };
+        assert!(data.save_config(&config).is_ok());
+        assert_eq!(data.load_config().ok(), Some(config));
+        std::fs::write(data.config_file(), "{\"hub_url\": 3}").unwrap_or_default();
+        assert_eq!(data.load_config().map_err(|e| e.code()).err(), Some("config_invalid"));
+        std::fs::write(data.config_file(), "{\"hub_url\": \"ftp://x\"}").unwrap_or_default();
+        assert_eq!(data.load_config().map_err(|e| e.code()).err(), Some("hub_url_invalid"));
+    }
+}

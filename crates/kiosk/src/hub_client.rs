@@ -1,0 +1,166 @@
+//! HTTP client for the hub's catalog API. Answers are parsed and revalidated at this edge:
+//! a hub that is down, slow, failing or talking nonsense becomes a typed `KioskError`.
+
+use std::time::Duration;
+
+use baeum_domain::protocol::{ApiError, CatalogChanges, CatalogSnapshot, PROTOCOL_VERSION, codes};
+use reqwest::{StatusCode, Url};
+use serde::de::DeserializeOwned;
+
+use crate::error::KioskError;
+
+/// A validated hub base URL (http or https, no query).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HubUrl(Url);
+
+impl HubUrl {
+    pub fn parse(raw: &str) -> Result<Self, KioskError> {
+        let bad = |why: &str| KioskError::BadHubUrl(format!("{raw:?}: {why}"));
+        let url = Url::parse(raw.trim()).map_err(|e| bad(&e.to_string()))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(bad("http:// 또는 https://로 시작해야 합니다"));
+        }
+        if url.host().is_none() || url.query().is_some() || url.cannot_be_a_base() {
+            return Err(bad("호스트만 적어 주세요 (예: https://hub.example.kr)"));
+        }
+        Ok(Self(url))
+    }
+
+    pub fn as_str(&self) -> &str {
+        self.0.as_str().trim_end_matches('/')
+    }
+
+    fn join(&self, path: &str) -> String {
+        format!("{}{path}", self.as_str())
+    }
+}
+
+/// What `changes` can answer besides a page.
+#[derive(Debug)]
+pub enum ChangesAnswer {
+    Page(CatalogChanges),
+    ResnapshotRequired,
+}
+
+#[derive(Debug, Clone)]
+pub struct HubClient {
+    base: HubUrl,
+    http: reqwest::Client,
+}
+
+impl HubClient {
+    pub fn new(base: HubUrl) -> Result<Self, KioskError> {
+        // A hub that accepts the connection and then hangs must not freeze sync forever.
+        Self::with_timeout(base, Duration::from_secs(60))
+    }
+
+    /// A client whose whole-request timeout is `timeout` (tests use a short one).
+    pub fn with_timeout(base: HubUrl, timeout: Duration) -> Result<Self, KioskError> {
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(5).min(timeout))
+            .timeout(timeout)
+            .user_agent(concat!("baeum-kiosk/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| KioskError::HubUnreachable(e.to_string()))?;
+        Ok(Self { base, http })
+    }
+
+    pub fn base(&self) -> &HubUrl {
+        &self.base
+    }
+
+    pub async fn snapshot(&self) -> Result<CatalogSnapshot, KioskError> {
+        let snapshot: CatalogSnapshot = self.get_json(&self.base.join("/v1/catalog/snapshot")).await?;
+        check_protocol(snapshot.protocol)?;
+        Ok(snapshot)
+    }
+
+    pub async fn changes(&self, epoch: &str, after: u64, limit: usize) -> Result<ChangesAnswer, KioskError> {
+        let mut url =
+            Url::parse(&self.base.join("/v1/catalog/changes")).map_err(|e| KioskError::BadHubUrl(e.to_string()))?;
+        url.query_pairs_mut()
+            .append_pair("epoch", epoch)
+            .append_pair("after", &after.to_string())
+            .append_pair("limit", &limit.to_string());
+        match self.get_json::<CatalogChanges>(url.as_str()).await {
+            Ok(page) => {
+                check_protocol(page.protocol)?;
+                if page.cursor < after {
+                    return Err(KioskError::HubBadAnswer(format!("커서가 뒤로 갔습니다 ({after} → {})", page.cursor)));
+                }
+                Ok(ChangesAnswer::Page(page))
+            }
+            Err(KioskError::HubRefused { status: 410, message }) if message.starts_with(codes::RESNAPSHOT_REQUIRED) => {
+                Ok(ChangesAnswer::ResnapshotRequired)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn get_json<T: DeserializeOwned>(&self, url: &str) -> Result<T, KioskError> {
+        let response = self.http.get(url).send().await.map_err(transport_error)?;
+        let status = response.status();
+        let body = response.bytes().await.map_err(transport_error)?;
+        if status.is_server_error() {
+            return Err(KioskError::HubServerError { status: status.as_u16() });
+        }
+        if !status.is_success() {
+            // The hub answers errors as {code, message}; keep the code first so callers can branch.
+            let message = serde_json::from_slice::<ApiError>(&body)
+                .map(|e| format!("{}: {}", e.code, e.message))
+                .unwrap_or_else(|_| String::from_utf8_lossy(&body).chars().take(200).collect());
+            return Err(KioskError::HubRefused { status: status.as_u16(), message });
+        }
+        serde_json::from_slice(&body).map_err(|e| KioskError::HubBadAnswer(e.to_string()))
+    }
+}
+
+fn check_protocol(protocol: u32) -> Result<(), KioskError> {
+    if protocol == PROTOCOL_VERSION {
+        Ok(())
+    } else {
+        Err(KioskError::HubBadAnswer(format!(
+            "프로토콜 버전 {protocol}은(는) 이 키오스크({PROTOCOL_VERSION})와 맞지 않습니다"
+        )))
+    }
+}
+
+fn transport_error(e: reqwest::Error) -> KioskError {
+    if e.is_timeout() {
+        KioskError::HubTimeout
+    } else if e.is_decode() || e.is_body() {
+        KioskError::HubBadAnswer(e.to_string())
+    } else if let Some(status) = e.status().filter(StatusCode::is_server_error) {
+        KioskError::HubServerError { status: status.as_u16() }
+    } else {
+        KioskError::HubUnreachable(without_url(&e))
+    }
+}
+
+/// reqwest errors embed the URL; keep the message short and free of query strings.
+fn without_url(e: &reqwest::Error) -> String {
+    let mut source: Option<&dyn std::error::Error> = Some(e);
+    let mut last = e.to_string();
+    while let Some(s) = source {
+        last = s.to_string();
+        source = s.source();
+    }
+    last
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hub_urls_are_checked_at_the_edge() {
+        assert_eq!(
+            HubUrl::parse("http://127.0.0.1:8787/").map(|u| u.as_str().to_owned()).ok(),
+            Some("http://127.0.0.1:8787".into())
+        );
+        assert!(HubUrl::parse("https://hub.gm.go.kr").is_ok());
+        assert_eq!(HubUrl::parse("ftp://x").map_err(|e| e.code()).err(), Some("hub_url_invalid"));
+        assert!(HubUrl::parse("허브").is_err());
+        assert!(HubUrl::parse("http://h/?a=1").is_err());
+    }
+}

@@ -1,0 +1,94 @@
+//! baeum-kiosk: everything a kiosk does, without Tauri — local store, hub sync, catalog
+//! browsing. The app shell and the admin command line are thin layers over [`Kiosk`].
+
+pub mod browse;
+pub mod config;
+pub mod error;
+pub mod hub_client;
+pub mod store;
+pub mod sync;
+
+use std::sync::{Arc, Mutex};
+
+use baeum_domain::Clock;
+use chrono::{DateTime, Utc};
+use rusqlite::Connection;
+use serde::Serialize;
+
+pub use browse::{BrowseQuery, CatalogPage, CourseCard};
+pub use config::{DataDir, KioskConfig};
+pub use error::{ErrorView, KioskError};
+pub use hub_client::{HubClient, HubUrl};
+pub use sync::SyncReport;
+
+/// Sync state as the UI and `baeum-kiosk status --json` show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SyncStatus {
+    pub hub_url: String,
+    /// The last sync attempt reached the hub and succeeded.
+    pub online: bool,
+    pub last_attempt_at: Option<DateTime<Utc>>,
+    pub last_success_at: Option<DateTime<Utc>>,
+    /// When the hub produced the catalog the kiosk holds.
+    pub catalog_as_of: Option<DateTime<Utc>>,
+    pub last_error: Option<ErrorView>,
+    pub courses: u64,
+    pub institutions: u64,
+    pub cursor: u64,
+}
+
+/// One kiosk: its local database, its hub and its clock.
+#[derive(Debug)]
+pub struct Kiosk {
+    db: Mutex<Connection>,
+    hub: HubClient,
+    clock: Arc<dyn Clock>,
+    /// One sync at a time (background timer and the staff's "sync now" may meet).
+    syncing: tokio::sync::Mutex<()>,
+}
+
+impl Kiosk {
+    /// Opens (creating if needed) the kiosk database in `data_dir`.
+    pub fn open(data_dir: &DataDir, hub: HubUrl, clock: Arc<dyn Clock>) -> Result<Self, KioskError> {
+        Self::open_with_client(data_dir, HubClient::new(hub)?, clock)
+    }
+
+    /// Like [`Kiosk::open`] with a prepared hub client (e.g. other timeouts).
+    pub fn open_with_client(data_dir: &DataDir, hub: HubClient, clock: Arc<dyn Clock>) -> Result<Self, KioskError> {
+        data_dir.ensure()?;
+        let conn = store::open(&data_dir.database())?;
+        Ok(Self { db: Mutex::new(conn), hub, clock, syncing: tokio::sync::Mutex::new(()) })
+    }
+
+    fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
+        self.db.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Pulls the catalog from the hub. On any failure the local catalog stays as it was.
+    pub async fn sync_now(&self) -> Result<SyncReport, KioskError> {
+        let _one_at_a_time = self.syncing.lock().await;
+        sync::sync_once(&self.db, &self.hub, self.clock.as_ref()).await
+    }
+
+    pub fn status(&self) -> Result<SyncStatus, KioskError> {
+        let conn = self.conn();
+        let state = store::sync_state::get(&conn)?;
+        let last_error =
+            state.last_error_code.map(|code| ErrorView { code, message: state.last_error_detail.unwrap_or_default() });
+        Ok(SyncStatus {
+            hub_url: self.hub.base().as_str().to_owned(),
+            online: last_error.is_none() && state.last_success_at.is_some(),
+            last_attempt_at: state.last_attempt_at,
+            last_success_at: state.last_success_at,
+            catalog_as_of: state.catalog_as_of,
+            last_error,
+            courses: store::courses::count(&conn)?,
+            institutions: store::institutions::count(&conn)?,
+            cursor: state.cursor,
+        })
+    }
+
+    pub fn browse(&self, query: &BrowseQuery) -> Result<CatalogPage, KioskError> {
+        Ok(browse::browse(&self.conn(), query, self.clock.now())?)
+    }
+}

@@ -1,0 +1,50 @@
+//! Applying what the hub sent: a snapshot replaces the local catalog, a page of changes is
+//! applied on top. Each happens in one IMMEDIATE transaction together with the cursor, so the
+//! kiosk shows either the old catalog or the new one — never half, never empty in between.
+
+use baeum_domain::protocol::{CatalogChange, CatalogChanges, CatalogSnapshot};
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, TransactionBehavior};
+
+use super::{StoreError, courses, institutions, places, sync_state};
+
+pub fn replace_with_snapshot(
+    conn: &mut Connection,
+    hub_url: &str,
+    snapshot: &CatalogSnapshot,
+) -> Result<(), StoreError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    tx.execute_batch("DELETE FROM courses; DELETE FROM places; DELETE FROM institutions;")?;
+    for i in &snapshot.institutions {
+        institutions::upsert(&tx, i)?;
+    }
+    for p in &snapshot.places {
+        places::upsert(&tx, p)?;
+    }
+    for c in &snapshot.courses {
+        courses::upsert(&tx, c)?;
+    }
+    sync_state::set_position(&tx, hub_url, &snapshot.epoch, snapshot.cursor, snapshot.generated_at)?;
+    tx.commit()?;
+    Ok(())
+}
+
+pub fn apply_changes(
+    conn: &mut Connection,
+    hub_url: &str,
+    page: &CatalogChanges,
+    as_of: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    for change in &page.changes {
+        match change {
+            CatalogChange::UpsertInstitution { institution } => institutions::upsert(&tx, institution)?,
+            CatalogChange::UpsertPlace { place } => places::upsert(&tx, place)?,
+            CatalogChange::UpsertCourse { course } => courses::upsert(&tx, course)?,
+            CatalogChange::DeleteCourse { id } => courses::delete(&tx, id)?,
+        }
+    }
+    sync_state::set_position(&tx, hub_url, &page.epoch, page.cursor, as_of)?;
+    tx.commit()?;
+    Ok(())
+}

@@ -1,0 +1,75 @@
+//! `courses` table (local copy).
+
+use baeum_domain::{Course, CourseId, CourseStatus, LifeStage};
+use rusqlite::{Connection, Transaction, params};
+
+use super::{StoreError, decode, encode};
+
+fn stages_column(course: &Course) -> String {
+    let mut s = String::from("|");
+    for stage in &course.life_stages {
+        s.push_str(stage.code());
+        s.push('|');
+    }
+    s
+}
+
+pub fn upsert(tx: &Transaction<'_>, c: &Course) -> Result<(), StoreError> {
+    let status = match c.status {
+        CourseStatus::Scheduled => "scheduled",
+        CourseStatus::Cancelled => "cancelled",
+    };
+    tx.execute(
+        "INSERT INTO courses (id, institution_id, place_id, title, field, life_stages, first_date, status, body)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+         ON CONFLICT (id) DO UPDATE SET institution_id = excluded.institution_id, place_id = excluded.place_id,
+             title = excluded.title, field = excluded.field, life_stages = excluded.life_stages,
+             first_date = excluded.first_date, status = excluded.status, body = excluded.body",
+        params![
+            c.id.as_str(),
+            c.institution_id.as_str(),
+            c.place_id.as_ref().map(|p| p.as_str()),
+            c.title.as_str(),
+            c.field.code(),
+            stages_column(c),
+            c.first_session().date.to_string(),
+            status,
+            encode(c)
+        ],
+    )?;
+    Ok(())
+}
+
+pub fn delete(tx: &Transaction<'_>, id: &CourseId) -> Result<(), StoreError> {
+    tx.execute("DELETE FROM courses WHERE id = ?1", [id.as_str()])?;
+    Ok(())
+}
+
+/// Courses for one life stage (or all), in first-session order.
+pub fn for_stage(conn: &Connection, stage: Option<LifeStage>) -> Result<Vec<Course>, StoreError> {
+    let pattern = stage.map(|s| format!("%|{}|%", s.code()));
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, body FROM courses WHERE ?1 IS NULL OR life_stages LIKE ?1 ORDER BY first_date, id",
+    )?;
+    let rows = stmt.query_map([pattern], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    rows.map(|row| {
+        let (id, body) = row?;
+        decode("강좌", &id, &body)
+    })
+    .collect()
+}
+
+pub fn count(conn: &Connection) -> Result<u64, StoreError> {
+    Ok(conn.query_row("SELECT COUNT(*) FROM courses", [], |r| r.get::<_, i64>(0))? as u64)
+}
+
+/// How many courses each life stage has (a course for two stages counts for both).
+pub fn count_by_stage(conn: &Connection) -> Result<Vec<(LifeStage, u64)>, StoreError> {
+    let mut out = Vec::with_capacity(LifeStage::ALL.len());
+    let mut stmt = conn.prepare_cached("SELECT COUNT(*) FROM courses WHERE life_stages LIKE ?1")?;
+    for stage in LifeStage::ALL {
+        let n: i64 = stmt.query_row([format!("%|{}|%", stage.code())], |r| r.get(0))?;
+        out.push((*stage, n as u64));
+    }
+    Ok(out)
+}

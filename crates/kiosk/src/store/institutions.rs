@@ -1,0 +1,29 @@
+//! `institutions` table (local copy).
+
+use baeum_domain::Institution;
+use rusqlite::{Connection, Transaction, params};
+
+use super::{StoreError, decode, encode};
+
+pub fn upsert(tx: &Transaction<'_>, i: &Institution) -> Result<(), StoreError> {
+    tx.execute(
+        "INSERT INTO institutions (id, name, kind, dong, body) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind, dong = excluded.dong, body = excluded.body",
+        params![i.id.as_str(), i.name.as_str(), i.kind.code(), i.dong.as_str(), encode(i)],
+    )?;
+    Ok(())
+}
+
+pub fn all(conn: &Connection) -> Result<Vec<Institution>, StoreError> {
+    let mut stmt = conn.prepare_cached("SELECT id, body FROM institutions ORDER BY name")?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    rows.map(|row| {
+        let (id, body) = row?;
+        decode("기관", &id, &body)
+    })
+    .collect()
+}
+
+pub fn count(conn: &Connection) -> Result<u64, StoreError> {
+    Ok(conn.query_row("SELECT COUNT(*) FROM institutions", [], |r| r.get::<_, i64>(0))? as u64)
+}

@@ -1,0 +1,68 @@
+//! The kiosk's SQLite store: durable settings (WAL, synchronous=FULL — kiosks get unplugged),
+//! append-only migrations, one module per table.
+
+pub mod catalog;
+pub mod courses;
+pub mod institutions;
+pub mod places;
+pub mod sync_state;
+
+use std::path::Path;
+use std::sync::LazyLock;
+
+use rusqlite::Connection;
+use rusqlite_migration::{M, Migrations};
+
+static MIGRATIONS: LazyLock<Migrations<'static>> =
+    LazyLock::new(|| Migrations::new(vec![M::up(include_str!("../../migrations/0001_catalog.sql"))]));
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("로컬 데이터베이스 오류: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("로컬 데이터베이스를 최신 구조로 바꾸지 못했습니다: {0}")]
+    Migration(#[from] rusqlite_migration::Error),
+    #[error("저장된 {what} {id}를 읽을 수 없습니다: {problem}")]
+    Corrupt { what: &'static str, id: String, problem: String },
+}
+
+pub fn open(path: &Path) -> Result<Connection, StoreError> {
+    let mut conn = Connection::open(path)?;
+    configure(&mut conn)?;
+    Ok(conn)
+}
+
+pub fn open_in_memory() -> Result<Connection, StoreError> {
+    let mut conn = Connection::open_in_memory()?;
+    configure(&mut conn)?;
+    Ok(conn)
+}
+
+fn configure(conn: &mut Connection) -> Result<(), StoreError> {
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    MIGRATIONS.to_latest(conn)?;
+    Ok(())
+}
+
+pub(crate) fn decode<T: serde::de::DeserializeOwned>(
+    what: &'static str,
+    id: &str,
+    body: &str,
+) -> Result<T, StoreError> {
+    serde_json::from_str(body).map_err(|e| StoreError::Corrupt { what, id: id.to_owned(), problem: e.to_string() })
+}
+
+pub(crate) fn encode<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn migrations_are_valid() {
+        assert!(super::MIGRATIONS.validate().is_ok());
+    }
+}

@@ -1,0 +1,81 @@
+//! `sync_state`: where the local catalog copy stands and how the last sync went.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, Transaction, params};
+use serde::Serialize;
+
+use super::StoreError;
+
+/// The one row of `sync_state`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+pub struct SyncState {
+    pub hub_url: Option<String>,
+    pub epoch: Option<String>,
+    pub cursor: u64,
+    /// When the hub produced the data we hold (its clock), for "14:05 기준".
+    pub catalog_as_of: Option<DateTime<Utc>>,
+    pub last_attempt_at: Option<DateTime<Utc>>,
+    pub last_success_at: Option<DateTime<Utc>>,
+    pub last_error_code: Option<String>,
+    pub last_error_detail: Option<String>,
+}
+
+fn time(raw: Option<String>) -> Option<DateTime<Utc>> {
+    raw.and_then(|s| DateTime::parse_from_rfc3339(&s).ok()).map(|t| t.to_utc())
+}
+
+pub fn get(conn: &Connection) -> Result<SyncState, StoreError> {
+    Ok(conn.query_row(
+        "SELECT hub_url, epoch, cursor, catalog_as_of, last_attempt_at, last_success_at, last_error_code, last_error_detail
+         FROM sync_state WHERE id = 1",
+        [],
+        |r| {
+            Ok(SyncState {
+                hub_url: r.get(0)?,
+                epoch: r.get(1)?,
+                cursor: u64::try_from(r.get::<_, i64>(2)?).unwrap_or_default(),
+                catalog_as_of: time(r.get(3)?),
+                last_attempt_at: time(r.get(4)?),
+                last_success_at: time(r.get(5)?),
+                last_error_code: r.get(6)?,
+                last_error_detail: r.get(7)?,
+            })
+        },
+    )?)
+}
+
+/// Moves the cursor; call only inside the transaction that wrote the rows it covers.
+pub fn set_position(
+    tx: &Transaction<'_>,
+    hub_url: &str,
+    epoch: &str,
+    cursor: u64,
+    as_of: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    tx.execute(
+        "UPDATE sync_state SET hub_url = ?1, epoch = ?2, cursor = ?3, catalog_as_of = ?4 WHERE id = 1",
+        params![hub_url, epoch, cursor as i64, as_of.to_rfc3339()],
+    )?;
+    Ok(())
+}
+
+pub fn record_attempt(conn: &Connection, at: DateTime<Utc>) -> Result<(), StoreError> {
+    conn.execute("UPDATE sync_state SET last_attempt_at = ?1 WHERE id = 1", [at.to_rfc3339()])?;
+    Ok(())
+}
+
+pub fn record_success(conn: &Connection, at: DateTime<Utc>) -> Result<(), StoreError> {
+    conn.execute(
+        "UPDATE sync_state SET last_success_at = ?1, last_error_code = NULL, last_error_detail = NULL WHERE id = 1",
+        [at.to_rfc3339()],
+    )?;
+    Ok(())
+}
+
+pub fn record_failure(conn: &Connection, code: &str, detail: &str) -> Result<(), StoreError> {
+    conn.execute(
+        "UPDATE sync_state SET last_error_code = ?1, last_error_detail = ?2 WHERE id = 1",
+        params![code, detail],
+    )?;
+    Ok(())
+}

@@ -1,0 +1,258 @@
+//! The kiosk engine against a real hub on loopback (real HTTP, real SQLite files), and against
+//! hubs that fail in the ways real networks and servers do.
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use baeum_domain::{Clock, CourseStatus, FixedClock, LifeStage, kst};
+use baeum_hub::store::catalog::{self, CatalogBatch};
+use baeum_hub::{demo, server, store as hub_store};
+use baeum_kiosk::sync::SyncMode;
+use baeum_kiosk::{BrowseQuery, DataDir, HubClient, HubUrl, Kiosk};
+use chrono::TimeZone;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::sync::oneshot;
+
+fn demo_day() -> Arc<FixedClock> {
+    let at = kst().with_ymd_and_hms(2026, 11, 26, 14, 5, 0).single().map(|t| t.to_utc()).unwrap_or_default();
+    Arc::new(FixedClock::new(at))
+}
+
+/// A real hub process-equivalent: the hub's own server on a free loopback port.
+struct Hub {
+    addr: SocketAddr,
+    stop: Option<oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Hub {
+    async fn start(db: &Path, listen: SocketAddr, clock: Arc<dyn Clock>) -> Hub {
+        let (stop, stopped) = oneshot::channel::<()>();
+        let (addr, serve) = server::bind(db, listen, clock, async move {
+            let _ = stopped.await;
+        })
+        .await
+        .unwrap_or_else(|e| panic!("hub did not start: {e}"));
+        let task = tokio::spawn(async move {
+            let _ = serve.await;
+        });
+        Hub { addr, stop: Some(stop), task }
+    }
+
+    fn url(&self) -> HubUrl {
+        HubUrl::parse(&format!("http://{}", self.addr)).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        let _ = self.task.await;
+    }
+}
+
+fn seed_demo(db: &Path) -> CatalogBatch {
+    let batch = demo::demo_catalog(chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap_or_default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut conn = hub_store::open(db).unwrap_or_else(|e| panic!("{e}"));
+    catalog::apply(&mut conn, &batch).unwrap_or_else(|e| panic!("{e}"));
+    batch
+}
+
+fn kiosk(dir: &Path, hub: HubUrl, clock: Arc<FixedClock>) -> Kiosk {
+    let client = HubClient::with_timeout(hub, Duration::from_secs(2)).unwrap_or_else(|e| panic!("{e}"));
+    Kiosk::open_with_client(&DataDir::new(dir), client, clock).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn loopback() -> SocketAddr {
+    SocketAddr::from(([127, 0, 0, 1], 0))
+}
+
+#[tokio::test]
+async fn first_sync_takes_the_whole_demo_catalog_and_filters_by_life_stage() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let hub_db = dir.path().join("hub.db");
+    let batch = seed_demo(&hub_db);
+    let clock = demo_day();
+    let hub = Hub::start(&hub_db, loopback(), clock.clone()).await;
+    let kiosk = kiosk(&dir.path().join("kiosk"), hub.url(), clock.clone());
+
+    let report = kiosk.sync_now().await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(report.mode, SyncMode::Snapshot);
+    assert_eq!(report.courses as usize, batch.courses.len());
+
+    let status = kiosk.status().unwrap_or_else(|e| panic!("{e}"));
+    assert!(status.online);
+    assert_eq!(status.institutions as usize, batch.institutions.len());
+    assert_eq!(status.last_success_at, Some(clock.now()));
+
+    let seniors = kiosk.browse(&BrowseQuery { life_stage: Some(LifeStage::Senior) }).unwrap_or_else(|e| panic!("{e}"));
+    let expected = batch.courses.iter().filter(|c| c.is_for(LifeStage::Senior)).count();
+    assert_eq!(seniors.courses.len(), expected);
+    assert!(seniors.courses.iter().all(|c| c.life_stages.contains(&"senior")));
+    let infants = kiosk.browse(&BrowseQuery { life_stage: Some(LifeStage::Infant) }).unwrap_or_else(|e| panic!("{e}"));
+    assert!(!infants.courses.is_empty() && infants.courses.len() < seniors.courses.len());
+    assert!(infants.courses.iter().all(|c| c.life_stages.contains(&"infant")));
+    // Open-for-application courses come first.
+    let first_closed = seniors.courses.iter().position(|c| c.phase != baeum_domain::ApplicationPhase::Open);
+    if let Some(i) = first_closed {
+        assert!(seniors.courses[i..].iter().all(|c| c.phase != baeum_domain::ApplicationPhase::Open));
+    }
+    hub.stop().await;
+}
+
+#[tokio::test]
+async fn later_syncs_pull_only_changes_including_cancellations_and_deletions() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let hub_db = dir.path().join("hub.db");
+    let batch = seed_demo(&hub_db);
+    let clock = demo_day();
+    let hub = Hub::start(&hub_db, loopback(), clock.clone()).await;
+    let kiosk = kiosk(&dir.path().join("kiosk"), hub.url(), clock.clone());
+    kiosk.sync_now().await.unwrap_or_else(|e| panic!("{e}"));
+
+    let mut cancelled = batch.courses[0].clone();
+    cancelled.status = CourseStatus::Cancelled;
+    let deleted = batch.courses[1].id.clone();
+    let change =
+        CatalogBatch { courses: vec![cancelled.clone()], deleted_courses: vec![deleted.clone()], ..Default::default() };
+    catalog::apply(&mut hub_store::open(&hub_db).unwrap_or_else(|e| panic!("{e}")), &change)
+        .unwrap_or_else(|e| panic!("{e}"));
+
+    let report = kiosk.sync_now().await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((report.mode, report.changes_applied), (SyncMode::Changes, 2));
+    assert_eq!(report.courses as usize, batch.courses.len() - 1);
+    let all = kiosk.browse(&BrowseQuery::default()).unwrap_or_else(|e| panic!("{e}"));
+    assert!(all.courses.iter().all(|c| c.id != deleted.as_str()));
+    let shown = all.courses.iter().find(|c| c.id == cancelled.id.as_str()).map(|c| c.phase);
+    assert_eq!(shown, Some(baeum_domain::ApplicationPhase::Cancelled));
+
+    let again = kiosk.sync_now().await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((again.mode, again.changes_applied), (SyncMode::Changes, 0));
+    hub.stop().await;
+}
+
+#[tokio::test]
+async fn a_rebuilt_hub_at_the_same_address_makes_the_kiosk_resnapshot() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let clock = demo_day();
+    let first_db = dir.path().join("hub-a.db");
+    seed_demo(&first_db);
+    let hub = Hub::start(&first_db, loopback(), clock.clone()).await;
+    let addr = hub.addr;
+    let kiosk = kiosk(&dir.path().join("kiosk"), hub.url(), clock.clone());
+    kiosk.sync_now().await.unwrap_or_else(|e| panic!("{e}"));
+    hub.stop().await;
+
+    // A new hub database (new epoch) with a smaller catalog, on the same address.
+    let second_db = dir.path().join("hub-b.db");
+    let small = demo::synthetic_catalog(40, chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap_or_default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    catalog::apply(&mut hub_store::open(&second_db).unwrap_or_else(|e| panic!("{e}")), &small)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let hub = Hub::start(&second_db, addr, clock.clone()).await;
+    let report = kiosk.sync_now().await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((report.mode, report.courses), (SyncMode::Snapshot, 40));
+    hub.stop().await;
+}
+
+/// How a broken hub misbehaves.
+#[derive(Debug, Clone, Copy)]
+enum Fault {
+    ServerError,
+    Garbage,
+    Truncated,
+    WrongProtocol,
+    InvalidRecord,
+    Hang,
+}
+
+/// A loopback server that answers every request with the given fault.
+async fn broken_hub(fault: Fault, valid_snapshot: String) -> SocketAddr {
+    let listener = tokio::net::TcpListener::bind(loopback()).await.unwrap_or_else(|e| panic!("{e}"));
+    let addr = listener.local_addr().unwrap_or_else(|e| panic!("{e}"));
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let body = valid_snapshot.clone();
+            tokio::spawn(async move {
+                let mut buf = [0u8; 4096];
+                let _ = socket.read(&mut buf).await;
+                let reply = |status: &str, body: &str| {
+                    format!(
+                        "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                        body.len()
+                    )
+                };
+                let out = match fault {
+                    Fault::ServerError => {
+                        reply("500 Internal Server Error", "{\"code\":\"internal\",\"message\":\"db locked\"}")
+                    }
+                    Fault::Garbage => reply("200 OK", "<html><body>점검 중입니다</body></html>"),
+                    Fault::Truncated => {
+                        let cut = &body[..body.len() / 2];
+                        format!(
+                            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{cut}",
+                            body.len()
+                        )
+                    }
+                    Fault::WrongProtocol => reply("200 OK", &body.replacen("\"protocol\":1", "\"protocol\":99", 1)),
+                    Fault::InvalidRecord => reply("200 OK", &body.replacen("\"capacity\":", "\"capacity\":-", 1)),
+                    Fault::Hang => {
+                        tokio::time::sleep(Duration::from_secs(30)).await;
+                        String::new()
+                    }
+                };
+                let _ = socket.write_all(out.as_bytes()).await;
+                let _ = socket.shutdown().await;
+            });
+        }
+    });
+    addr
+}
+
+#[tokio::test]
+async fn a_hub_that_is_down_failing_or_talking_nonsense_leaves_the_local_catalog_intact() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let hub_db = dir.path().join("hub.db");
+    let batch = seed_demo(&hub_db);
+    let clock = demo_day();
+    let hub = Hub::start(&hub_db, loopback(), clock.clone()).await;
+    let kiosk_dir = dir.path().join("kiosk");
+    let synced = kiosk(&kiosk_dir, hub.url(), clock.clone());
+    synced.sync_now().await.unwrap_or_else(|e| panic!("{e}"));
+    let snapshot_json = reqwest::get(format!("http://{}/v1/catalog/snapshot", hub.addr))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .text()
+        .await
+        .unwrap_or_default();
+    let down_url = hub.url();
+    hub.stop().await;
+    drop(synced);
+
+    let mut cases: Vec<(HubUrl, &str)> = vec![(down_url, "hub_unreachable")];
+    for (fault, code) in [
+        (Fault::ServerError, "hub_server_error"),
+        (Fault::Garbage, "hub_bad_answer"),
+        (Fault::Truncated, "hub_bad_answer"),
+        (Fault::WrongProtocol, "hub_bad_answer"),
+        (Fault::InvalidRecord, "hub_bad_answer"),
+        (Fault::Hang, "hub_timeout"),
+    ] {
+        let addr = broken_hub(fault, snapshot_json.clone()).await;
+        cases.push((HubUrl::parse(&format!("http://{addr}")).unwrap_or_else(|e| panic!("{e}")), code));
+    }
+    for (url, expected_code) in cases {
+        let kiosk = kiosk(&kiosk_dir, url.clone(), clock.clone());
+        let err = kiosk.sync_now().await.err().map(|e| e.code());
+        assert_eq!(err, Some(expected_code), "hub at {}", url.as_str());
+        let status = kiosk.status().unwrap_or_else(|e| panic!("{e}"));
+        assert!(!status.online);
+        assert_eq!(status.last_error.as_ref().map(|e| e.code.as_str()), Some(expected_code));
+        assert_eq!(status.courses as usize, batch.courses.len(), "catalog intact after {expected_code}");
+        let page = kiosk.browse(&BrowseQuery::default()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(page.courses.len(), batch.courses.len());
+    }
+}

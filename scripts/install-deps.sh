@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Installs what building, running and testing Baeum needs on a fresh Debian 12 / Ubuntu 22.04+
+# machine: Debian packages, the UI's and e2e tests' npm packages, and tauri-driver.
+# Idempotent: it only installs what is missing, so `make run` and `make test` can always call it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+APT_PACKAGES=(
+  build-essential pkg-config curl file
+  # Tauri 2 on Linux (WebKitGTK 4.1)
+  libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev libssl-dev
+  # headless window, e2e driver, screenshots, session bus for the webview's helpers
+  xvfb webkit2gtk-driver imagemagick dbus-daemon dbus-x11
+  # a real IPP printer for print tests, and a Korean font for the webview
+  cups-ipp-utils fonts-nanum
+)
+
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$pkg")
+  fi
+done
+if ! command -v node >/dev/null 2>&1; then missing+=(nodejs npm); fi
+if [ "${#missing[@]}" -gt 0 ]; then
+  say "Installing Debian packages: ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+if [ "$node_major" -lt 20 ]; then
+  echo "Node.js 20 or newer is needed (found $(node --version 2>/dev/null || echo none)); Vite 8 does not run on older versions." >&2
+  echo "Install Node.js 20+ (e.g. from NodeSource or your distribution's backports) and run again." >&2
+  exit 1
+fi
+
+if ! command -v cargo >/dev/null 2>&1; then
+  echo "Rust (cargo) is needed: install it with rustup (https://rustup.rs) and run again." >&2
+  exit 1
+fi
+
+# tauri-driver: pinned, because newer ones may expect a newer Tauri.
+if ! command -v tauri-driver >/dev/null 2>&1 || ! cargo install --list | grep -q '^tauri-driver v2\.1\.0:'; then
+  say "Installing tauri-driver 2.1.0"
+  cargo install tauri-driver --version 2.1.0 --locked
+fi
+
+# npm packages, exactly as locked; reinstalled only when the lock file changed.
+for dir in ui tests/e2e; do
+  if [ ! -f "$dir/node_modules/.package-lock.json" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+    say "Installing npm packages in $dir"
+    (cd "$dir" && npm ci --no-audit --no-fund)
+  fi
+done

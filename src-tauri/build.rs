@@ -1,0 +1,10 @@
+fn main() {
+    // Declaring our commands in an app manifest makes Tauri check them against the capability
+    // files; undeclared commands would be callable from any window without a grant.
+    let commands = &["catalog_page", "sync_status", "sync_now"];
+    if let Err(e) = tauri_build::try_build(
+        tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(commands)),
+    ) {
+        panic!("tauri build script failed: {e:#}");
+    }
+}

@@ -1,0 +1,85 @@
+//! The kiosk window and the background sync that keeps its catalog fresh.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use baeum_kiosk::{Kiosk, KioskConfig, KioskError, SyncStatus};
+use serde::Serialize;
+use tauri::{AppHandle, Emitter, Manager, WebviewUrl, WebviewWindowBuilder, WindowEvent};
+
+use crate::commands::{self, Shell};
+
+/// Event the UI listens to; sent after every sync attempt.
+pub const SYNC_EVENT: &str = "sync-status";
+
+#[derive(Debug, Clone, Serialize)]
+struct SyncEvent {
+    status: SyncStatus,
+    /// The catalog changed: reload the list.
+    catalog_changed: bool,
+}
+
+/// Reads the status and tells the window about it.
+pub fn publish_status(app: &AppHandle, kiosk: &Kiosk, catalog_changed: bool) -> Result<SyncStatus, KioskError> {
+    let status = kiosk.status()?;
+    if let Err(e) = app.emit(SYNC_EVENT, SyncEvent { status: status.clone(), catalog_changed }) {
+        tracing::warn!(error = %e, "could not send sync status to the window");
+    }
+    Ok(status)
+}
+
+fn start_background_sync(app: AppHandle, kiosk: Arc<Kiosk>, every: Duration) {
+    tauri::async_runtime::spawn(async move {
+        loop {
+            let outcome = kiosk.sync_now().await;
+            let changed = outcome.as_ref().is_ok_and(|r| r.changes_applied > 0);
+            if let Err(e) = publish_status(&app, &kiosk, changed) {
+                tracing::error!(code = e.code(), "sync status unavailable");
+            }
+            tokio::time::sleep(every).await;
+        }
+    });
+}
+
+pub fn run(kiosk: Kiosk, config: KioskConfig, size: (u32, u32)) -> tauri::Result<()> {
+    // Without this WebKitGTK can leave the window blank on some GPUs and under Xvfb.
+    if std::env::var_os("WEBKIT_DISABLE_DMABUF_RENDERER").is_none() {
+        // SAFETY: called before Tauri starts any thread; nothing else reads the environment yet.
+        #[allow(unsafe_code)]
+        unsafe {
+            std::env::set_var("WEBKIT_DISABLE_DMABUF_RENDERER", "1");
+        }
+    }
+    let kiosk = Arc::new(kiosk);
+    let fullscreen = config.fullscreen;
+    let every = Duration::from_secs(config.sync_interval_secs.max(5));
+    tauri::Builder::default()
+        .manage(Shell { kiosk: Arc::clone(&kiosk) })
+        .invoke_handler(tauri::generate_handler![commands::catalog_page, commands::sync_status, commands::sync_now])
+        .setup(move |app| {
+            let mut window = WebviewWindowBuilder::new(app, "main", WebviewUrl::App("index.html".into()))
+                .title("배움 키오스크")
+                .fullscreen(fullscreen)
+                .decorations(!fullscreen)
+                .resizable(!fullscreen)
+                .always_on_top(fullscreen)
+                .skip_taskbar(fullscreen)
+                .disable_drag_drop_handler();
+            if !fullscreen {
+                window = window.inner_size(f64::from(size.0), f64::from(size.1));
+            }
+            window.build()?;
+            start_background_sync(app.handle().clone(), Arc::clone(&kiosk), every);
+            Ok(())
+        })
+        .on_window_event(move |window, event| {
+            // A kiosk window is not closed by a passer-by; staff stop the program instead.
+            if let WindowEvent::CloseRequested { api, .. } = event
+                && fullscreen
+            {
+                api.prevent_close();
+                tracing::info!(window = window.label(), "close refused in kiosk mode");
+            }
+        })
+        .run(tauri::generate_context!())
+}

@@ -1,0 +1,161 @@
+//! `baeum-kiosk` command line: no subcommand opens the kiosk window; `sync`, `status` and
+//! `provision` are headless admin commands for staff and scripts.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use baeum_domain::SystemClock;
+use baeum_kiosk::{DataDir, Kiosk, KioskConfig, KioskError};
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "baeum-kiosk", version, about = "배움 키오스크 — Baeum lifelong-learning kiosk")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    /// Hub base URL (overrides the provisioned one for this run).
+    #[arg(long, global = true, env = "BAEUM_HUB_URL")]
+    hub: Option<String>,
+    /// Folder for the kiosk's database and settings.
+    #[arg(long, global = true, env = "BAEUM_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+    /// Open fullscreen without decorations (kiosk mode) for this run.
+    #[arg(long, conflicts_with = "windowed")]
+    fullscreen: bool,
+    /// Open in a normal window for this run.
+    #[arg(long)]
+    windowed: bool,
+    /// Window size in windowed mode, e.g. 1080x1920 (portrait) or 1920x1080.
+    #[arg(long, value_parser = parse_size, default_value = "1080x1920")]
+    size: (u32, u32),
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Pull the catalog from the hub once and report.
+    Sync,
+    /// Show hub, last sync and catalog size.
+    Status {
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Save settings for this kiosk (hub URL, fullscreen) in its data folder.
+    Provision {
+        /// Start in kiosk mode (fullscreen) from now on.
+        #[arg(long, value_name = "true|false")]
+        kiosk_mode: Option<bool>,
+    },
+}
+
+fn parse_size(raw: &str) -> Result<(u32, u32), String> {
+    let (w, h) = raw.split_once('x').ok_or("WIDTHxHEIGHT")?;
+    let w: u32 = w.parse().map_err(|_| "width must be a number")?;
+    let h: u32 = h.parse().map_err(|_| "height must be a number")?;
+    if !(320..=8000).contains(&w) || !(320..=8000).contains(&h) {
+        return Err("size out of range".into());
+    }
+    Ok((w, h))
+}
+
+/// Settings after applying this run's flags over the provisioned file.
+struct Resolved {
+    data_dir: DataDir,
+    config: KioskConfig,
+}
+
+fn resolve(cli: &Cli) -> Result<Resolved, KioskError> {
+    let data_dir = cli.data_dir.clone().map_or_else(DataDir::default_location, DataDir::new);
+    let mut config = data_dir.load_config()?;
+    if let Some(hub) = &cli.hub {
+        config.hub_url = hub.clone();
+    }
+    if cli.fullscreen {
+        config.fullscreen = true;
+    }
+    if cli.windowed {
+        config.fullscreen = false;
+    }
+    config.hub()?;
+    Ok(Resolved { data_dir, config })
+}
+
+fn open(resolved: &Resolved) -> Result<Kiosk, KioskError> {
+    Kiosk::open(&resolved.data_dir, resolved.config.hub()?, Arc::new(SystemClock))
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, KioskError> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| KioskError::HubUnreachable(e.to_string()))
+}
+
+fn admin(command: Command, cli: &Cli) -> Result<(), KioskError> {
+    let resolved = resolve(cli)?;
+    match command {
+        Command::Sync => {
+            let kiosk = open(&resolved)?;
+            let report = runtime()?.block_on(kiosk.sync_now())?;
+            let mode = match report.mode {
+                baeum_kiosk::sync::SyncMode::Snapshot => "전체 목록",
+                baeum_kiosk::sync::SyncMode::Changes => "변경분",
+            };
+            println!("동기화 완료 ({mode}): 변경 {}건 반영, 강좌 {}개", report.changes_applied, report.courses);
+        }
+        Command::Status { json } => {
+            let status = open(&resolved)?.status()?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&status).unwrap_or_default());
+            } else {
+                let kst = |t: Option<chrono::DateTime<chrono::Utc>>| {
+                    t.map_or_else(
+                        || "없음".to_owned(),
+                        |t| t.with_timezone(&baeum_domain::kst()).format("%Y-%m-%d %H:%M (KST)").to_string(),
+                    )
+                };
+                println!("허브: {}", status.hub_url);
+                println!("마지막 동기화: {}", kst(status.last_success_at));
+                println!("강좌 {}개, 기관 {}곳", status.courses, status.institutions);
+                if let Some(e) = status.last_error {
+                    println!("최근 오류: {}", e.message);
+                }
+            }
+        }
+        Command::Provision { kiosk_mode } => {
+            let mut config = resolved.config;
+            if let Some(on) = kiosk_mode {
+                config.fullscreen = on;
+            }
+            resolved.data_dir.save_config(&config)?;
+            println!("설정을 저장했습니다: {} (허브 {})", resolved.data_dir.config_file().display(), config.hub_url);
+        }
+    }
+    Ok(())
+}
+
+pub fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("BAEUM_LOG").unwrap_or_else(|_| "info".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    // WebKitWebDriver may append its own flag when it launches the app for e2e tests.
+    let args = std::env::args_os().filter(|a| a != "--automation");
+    let mut cli = Cli::parse_from(args);
+    let result = match cli.command.take() {
+        Some(command) => admin(command, &cli),
+        None => resolve(&cli).and_then(|resolved| {
+            let kiosk = open(&resolved)?;
+            crate::app::run(kiosk, resolved.config, cli.size)
+                .map_err(|e| KioskError::Config { path: "window".into(), problem: e.to_string() })
+        }),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("baeum-kiosk: [{}] {e}", e.code());
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,6 @@
+//! The Tauri shell of the Baeum kiosk: a window, a few commands that call the engine, events to
+//! the UI, and admin subcommands on the same binary. It translates; the engine decides.
+
+mod app;
+pub mod cli;
+mod commands;

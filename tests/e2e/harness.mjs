@@ -1,0 +1,175 @@
+// The e2e stack, real parts only: an Xvfb display sized like the kiosk, a real hub process
+// seeded with the Gwangmyeong demo on a free loopback port, tauri-driver + WebKitWebDriver, and
+// the real `baeum-kiosk` binary in its own data folder. One flow file per user journey uses
+// `startStack()` and always `stop()`s it.
+import { spawn, execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { remote } from 'webdriverio';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const repoRoot = resolve(here, '..', '..');
+const binDir = process.env.BAEUM_BIN_DIR ?? join(repoRoot, 'target', 'debug');
+export const screenshotDir = join(repoRoot, 'test-output', 'screenshots');
+
+function binary(name) {
+  const path = join(binDir, name);
+  if (!existsSync(path)) throw new Error(`${path} is missing: build it first (make build)`);
+  return path;
+}
+
+function freePort() {
+  return new Promise((ok, fail) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => ok(port));
+    });
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function waitForPort(port, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/status`);
+      if (res.ok) return;
+    } catch {
+      // not up yet
+    }
+    await sleep(200);
+  }
+  throw new Error(`nothing answered on port ${port} within ${timeoutMs} ms`);
+}
+
+function freeDisplay() {
+  for (let n = 90; n < 140; n++) {
+    if (!existsSync(`/tmp/.X11-unix/X${n}`) && !existsSync(`/tmp/.X${n}-lock`)) return n;
+  }
+  throw new Error('no free X display number between :90 and :139');
+}
+
+/** Starts a child whose output goes to `log` lines; returns the process. */
+function start(cmd, args, opts = {}) {
+  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], ...opts });
+  const tag = cmd.split('/').pop();
+  const quiet = process.env.BAEUM_E2E_VERBOSE ? false : true;
+  for (const stream of [child.stdout, child.stderr]) {
+    createInterface({ input: stream }).on('line', (line) => {
+      if (!quiet) console.error(`[${tag}] ${line}`);
+    });
+  }
+  return child;
+}
+
+/** A hub process with the demo catalog, on a free port. */
+export async function startHub(dir) {
+  const hub = binary('baeum-hub');
+  const db = join(dir, 'hub.db');
+  execFileSync(hub, ['seed', '--demo', '--db', db], { stdio: 'ignore' });
+  const child = spawn(hub, ['serve', '--db', db, '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const url = await new Promise((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error('hub did not print its address')), 15000);
+    createInterface({ input: child.stdout }).once('line', (line) => {
+      clearTimeout(timer);
+      ok(line.replace('listening on ', '').trim());
+    });
+    child.once('exit', (code) => fail(new Error(`hub exited with ${code}`)));
+  });
+  return {
+    url,
+    process: child,
+    async snapshot() {
+      return (await fetch(`${url}/v1/catalog/snapshot`)).json();
+    },
+    stop() {
+      child.kill('SIGKILL');
+    },
+  };
+}
+
+/**
+ * Everything a flow needs. `size` is the screen, e.g. [1080, 1920] (portrait kiosk).
+ * Returns { browser, hub, screenshot(name), stop() }.
+ */
+export async function startStack({ size = [1080, 1920] } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'baeum-e2e-'));
+  const cleanups = [];
+  const stop = async () => {
+    for (const fn of cleanups.reverse()) {
+      try {
+        await fn();
+      } catch {
+        // keep cleaning up
+      }
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    const display = freeDisplay();
+    const xvfb = start('Xvfb', [`:${display}`, '-screen', '0', `${size[0]}x${size[1]}x24`, '-nolisten', 'tcp']);
+    cleanups.push(() => xvfb.kill('SIGKILL'));
+    const env = { ...process.env, DISPLAY: `:${display}`, WEBKIT_DISABLE_DMABUF_RENDERER: '1', NO_AT_BRIDGE: '1' };
+
+    const hub = await startHub(dir);
+    cleanups.push(() => hub.stop());
+
+    const port = await freePort();
+    const nativePort = await freePort();
+    const driverArgs = ['--', 'tauri-driver', '--port', String(port), '--native-port', String(nativePort)];
+    if (existsSync('/usr/bin/WebKitWebDriver')) driverArgs.push('--native-driver', '/usr/bin/WebKitWebDriver');
+    const driver = start('dbus-run-session', driverArgs, { env, detached: true });
+    cleanups.push(() => {
+      try {
+        process.kill(-driver.pid, 'SIGKILL');
+      } catch {
+        driver.kill('SIGKILL');
+      }
+    });
+    await waitForPort(port, 20000);
+
+    const dataDir = join(dir, 'kiosk');
+    mkdirSync(dataDir);
+    const browser = await remote({
+      hostname: '127.0.0.1',
+      port,
+      logLevel: 'error',
+      connectionRetryTimeout: 120000,
+      capabilities: {
+        'wdio:enforceWebDriverClassic': true,
+        'tauri:options': {
+          application: binary('baeum-kiosk'),
+          args: ['--hub', hub.url, '--data-dir', dataDir, '--windowed', '--size', `${size[0]}x${size[1]}`],
+        },
+      },
+    });
+    cleanups.push(() => browser.deleteSession());
+
+    const screenshot = (name) => {
+      mkdirSync(screenshotDir, { recursive: true });
+      const file = join(screenshotDir, `${name}.png`);
+      execFileSync('import', ['-window', 'root', file], { env, stdio: 'ignore' });
+      return file;
+    };
+    return { browser, hub, dataDir, screenshot, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+/** Texts of all elements matching `selector`. */
+export async function texts(browser, selector) {
+  const elements = await browser.$$(selector);
+  const out = [];
+  for (const el of elements) out.push(await el.getText());
+  return out;
+}

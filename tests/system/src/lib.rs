@@ -1,0 +1,91 @@
+//! Helpers for system tests that run the real `baeum-hub` and `baeum-kiosk` binaries as
+//! separate processes on loopback ports and temp folders. Build the binaries first
+//! (`cargo build --workspace --bins`, which `make test` does).
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+
+/// `target/<profile>/<name>`, found from this test executable's location.
+pub fn binary(name: &str) -> PathBuf {
+    let dir = std::env::var_os("BAEUM_BIN_DIR").map(PathBuf::from).unwrap_or_else(|| {
+        let exe = std::env::current_exe().unwrap_or_default();
+        // target/debug/deps/<test> → target/debug
+        exe.parent().and_then(Path::parent).map(Path::to_path_buf).unwrap_or_default()
+    });
+    let path = dir.join(name);
+    assert!(path.exists(), "{} is missing: run `cargo build --workspace --bins` first", path.display());
+    path
+}
+
+/// A running hub process seeded with the demo catalog.
+#[derive(Debug)]
+pub struct HubProcess {
+    pub url: String,
+    child: Child,
+}
+
+impl HubProcess {
+    pub fn start_demo(dir: &Path) -> HubProcess {
+        let hub = binary("baeum-hub");
+        let db = dir.join("hub.db");
+        let seeded =
+            Command::new(&hub).args(["seed", "--demo", "--db"]).arg(&db).output().unwrap_or_else(|e| panic!("{e}"));
+        assert!(seeded.status.success(), "{}", String::from_utf8_lossy(&seeded.stderr));
+        let mut child = Command::new(&hub)
+            .args(["serve", "--listen", "127.0.0.1:0", "--db"])
+            .arg(&db)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mut line = String::new();
+        if let Some(out) = child.stdout.take() {
+            BufReader::new(out).read_line(&mut line).unwrap_or_default();
+        }
+        let url = line.trim().strip_prefix("listening on ").unwrap_or_else(|| panic!("hub said {line:?}")).to_owned();
+        HubProcess { url, child }
+    }
+
+    /// GET a path and parse the JSON body (plain HTTP/1.1 on loopback).
+    pub fn get_json(&self, path: &str) -> serde_json::Value {
+        let host = self.url.trim_start_matches("http://");
+        let mut stream = TcpStream::connect(host).unwrap_or_else(|e| panic!("{e}"));
+        write!(stream, "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").unwrap_or_default();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap_or_default();
+        let body = response.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or_default();
+        serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body}"))
+    }
+
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for HubProcess {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// Runs `baeum-kiosk` with `args` and returns its output.
+pub fn kiosk(args: &[&str], data_dir: &Path) -> Output {
+    Command::new(binary("baeum-kiosk"))
+        .args(args)
+        .arg("--data-dir")
+        .arg(data_dir)
+        .env_remove("BAEUM_HUB_URL")
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}

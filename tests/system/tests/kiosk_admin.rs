@@ -1,0 +1,74 @@
+//! `baeum-kiosk sync` / `status --json` / `provision` against a real hub process.
+
+use baeum_system_tests::{HubProcess, kiosk, stderr, stdout};
+
+fn status(data: &std::path::Path, extra: &[&str]) -> serde_json::Value {
+    let mut args = vec!["status", "--json"];
+    args.extend_from_slice(extra);
+    let out = kiosk(&args, data);
+    assert!(out.status.success(), "{}", stderr(&out));
+    serde_json::from_str(&stdout(&out)).unwrap_or_else(|e| panic!("{e}: {}", stdout(&out)))
+}
+
+#[test]
+fn sync_pulls_the_hub_catalog_and_status_reports_it() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let hub = HubProcess::start_demo(dir.path());
+    let data = dir.path().join("kiosk");
+    let health = hub.get_json("/health");
+
+    let before = status(&data, &["--hub", &hub.url]);
+    assert_eq!(before["courses"], 0);
+    assert!(before["last_success_at"].is_null());
+
+    let out = kiosk(&["sync", "--hub", &hub.url], &data);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("동기화 완료"), "{}", stdout(&out));
+
+    let after = status(&data, &["--hub", &hub.url]);
+    assert_eq!(after["hub_url"], hub.url.as_str());
+    assert_eq!(after["courses"], health["courses"]);
+    assert_eq!(after["cursor"], health["cursor"]);
+    assert!(after["last_success_at"].is_string());
+    assert_eq!(after["online"], true);
+}
+
+#[test]
+fn with_the_hub_down_sync_fails_in_korean_and_the_catalog_stays() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut hub = HubProcess::start_demo(dir.path());
+    let data = dir.path().join("kiosk");
+    let out = kiosk(&["sync", "--hub", &hub.url], &data);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let courses = status(&data, &["--hub", &hub.url])["courses"].clone();
+    hub.kill();
+
+    let out = kiosk(&["sync", "--hub", &hub.url], &data);
+    assert!(!out.status.success());
+    let message = stderr(&out);
+    assert!(message.contains("[hub_unreachable]") && message.contains("중앙 서버에 연결할 수 없습니다"), "{message}");
+
+    let after = status(&data, &["--hub", &hub.url]);
+    assert_eq!(after["courses"], courses);
+    assert_eq!(after["online"], false);
+    assert_eq!(after["last_error"]["code"], "hub_unreachable");
+    assert!(after["last_success_at"].is_string(), "the last good sync is still known");
+}
+
+#[test]
+fn provision_saves_the_hub_for_later_runs() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let hub = HubProcess::start_demo(dir.path());
+    let data = dir.path().join("kiosk");
+    let out = kiosk(&["provision", "--hub", &hub.url, "--kiosk-mode", "true"], &data);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let saved = std::fs::read_to_string(data.join("kiosk.json")).unwrap_or_default();
+    assert!(saved.contains("\"fullscreen\": true"), "{saved}");
+    let out = kiosk(&["sync"], &data);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(status(&data, &[])["hub_url"], hub.url.as_str());
+
+    let out = kiosk(&["provision", "--hub", "ftp://nowhere"], &data);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("[hub_url_invalid]"), "{}", stderr(&out));
+}
