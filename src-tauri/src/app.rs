@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use baeum_kiosk::{Kiosk, KioskConfig, KioskError, SyncStatus};
 use serde::Serialize;
-use tauri::{AppHandle, Emitter, Manager, WebviewUrl, WebviewWindowBuilder, WindowEvent};
+use tauri::{AppHandle, Emitter, WebviewUrl, WebviewWindowBuilder, WindowEvent};
 
 use crate::commands::{self, Shell};
 

@@ -21,7 +21,7 @@ const INSTITUTIONS_CSV: &[u8] = include_bytes!("../../../assets/demo/institution
 const TEMPLATES_CSV: &[u8] = include_bytes!("../../../assets/demo/course-templates.csv");
 
 /// Fixed so the demo is the same on every machine for a given day.
-const DEMO_SEED: u64 = 0x6261_6575_6d; // "baeum"
+const DEMO_SEED: u64 = 0x0062_6165_756d; // "baeum"
 
 /// Public holidays on which classes do not meet (2026–2027; older or later days simply meet).
 const HOLIDAYS: &[(i32, u32, u32)] = &[
@@ -333,16 +333,23 @@ fn template_error(problem: String) -> FeedErrors {
     FeedErrors(vec![FeedError { file: TEMPLATES_FILE.into(), line: 0, column: "-".into(), problem }])
 }
 
-fn load() -> Result<(Vec<Institution>, Vec<Place>, Vec<Template>), FeedErrors> {
+/// The parsed demo sources.
+struct Sources {
+    institutions: Vec<Institution>,
+    places: Vec<Place>,
+    templates: Vec<Template>,
+}
+
+fn load() -> Result<Sources, FeedErrors> {
     let institutions = feed::parse_institutions(INSTITUTIONS_FILE, INSTITUTIONS_CSV)?;
     let places = institutions.iter().flat_map(places_for).collect();
     let templates = parse_templates()?;
-    Ok((institutions, places, templates))
+    Ok(Sources { institutions, places, templates })
 }
 
 /// The Gwangmyeong demo catalog as of `today` (Korean date).
 pub fn demo_catalog(today: NaiveDate) -> Result<CatalogBatch, FeedErrors> {
-    let (institutions, places, templates) = load()?;
+    let Sources { institutions, places, templates } = load()?;
     let mut b = Builder {
         today,
         rng: ChaCha8Rng::seed_from_u64(DEMO_SEED),
@@ -378,7 +385,7 @@ pub fn demo_catalog(today: NaiveDate) -> Result<CatalogBatch, FeedErrors> {
 
 /// `n` synthetic courses spread over the real institutions, for benchmarks and load tests.
 pub fn synthetic_catalog(n: usize, today: NaiveDate) -> Result<CatalogBatch, FeedErrors> {
-    let (institutions, places, templates) = load()?;
+    let Sources { institutions, places, templates } = load()?;
     let mut b = Builder {
         today,
         rng: ChaCha8Rng::seed_from_u64(DEMO_SEED ^ n as u64),

@@ -111,7 +111,7 @@ async fn a_cursor_from_another_history_or_ahead_of_the_hub_gets_resnapshot_requi
     let addr = start(&db).await;
     let (_, body) = get(format!("http://{addr}/health")).await;
     let health: Health = parse(&body);
-    for query in [format!("epoch=other&after=1"), format!("epoch={}&after={}", health.epoch, health.cursor + 1)] {
+    for query in ["epoch=other&after=1".to_owned(), format!("epoch={}&after={}", health.epoch, health.cursor + 1)] {
         let (status, body) = get(format!("http://{addr}/v1/catalog/changes?{query}")).await;
         let error: ApiError = parse(&body);
         assert_eq!((status, error.code.as_str()), (410, "resnapshot_required"), "{query}");

@@ -54,14 +54,6 @@ fn configure(conn: &mut Connection) -> Result<(), StoreError> {
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn migrations_are_valid() {
-        assert!(super::MIGRATIONS.validate().is_ok());
-    }
-}
-
 /// Reads a stored JSON body back into its validated type.
 pub(crate) fn decode<T: serde::de::DeserializeOwned>(
     what: &'static str,
@@ -74,4 +66,12 @@ pub(crate) fn decode<T: serde::de::DeserializeOwned>(
 /// Serialises a record for storage; our own types always serialise.
 pub(crate) fn encode<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn migrations_are_valid() {
+        assert!(super::MIGRATIONS.validate().is_ok());
+    }
 }
