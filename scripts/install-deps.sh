@@ -32,10 +32,10 @@ if [ "${#missing[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
-if [ "$node_major" -lt 20 ]; then
-  echo "Node.js 20 or newer is needed (found $(node --version 2>/dev/null || echo none)); Vite 8 does not run on older versions." >&2
-  echo "Install Node.js 20+ (e.g. from NodeSource or your distribution's backports) and run again." >&2
+# Vite 8 needs Node.js 20.19+ (or 22.12+).
+if ! node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)' 2>/dev/null; then
+  echo "Node.js 20.19 or newer is needed (found $(node --version 2>/dev/null || echo none)); Vite 8 does not run on older versions." >&2
+  echo "Install Node.js 20.19+ (e.g. from NodeSource or your distribution's backports) and run again." >&2
   exit 1
 fi
 
@@ -50,10 +50,12 @@ if ! command -v tauri-driver >/dev/null 2>&1 || ! cargo install --list | grep -q
   cargo install tauri-driver --version 2.1.0 --locked
 fi
 
-# npm packages, exactly as locked; reinstalled only when the lock file changed.
+# npm packages, exactly as locked; reinstalled only when the lock file changed. No install
+# scripts: nothing here needs one, and some (webdriverio's optional browser drivers) would try
+# to download binaries.
 for dir in ui tests/e2e; do
   if [ ! -f "$dir/node_modules/.package-lock.json" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
     say "Installing npm packages in $dir"
-    (cd "$dir" && npm ci --no-audit --no-fund)
+    (cd "$dir" && npm ci --no-audit --no-fund --ignore-scripts)
   fi
 done

@@ -19,8 +19,8 @@ pub enum KioskError {
     HubServerError { status: u16 },
     #[error("중앙 서버의 응답을 이해할 수 없습니다: {0}")]
     HubBadAnswer(String),
-    #[error("중앙 서버가 요청을 거절했습니다 (HTTP {status}): {message}")]
-    HubRefused { status: u16, message: String },
+    #[error("중앙 서버가 요청을 거절했습니다 (HTTP {status}, {code}): {message}")]
+    HubRefused { status: u16, code: String, message: String },
     #[error(transparent)]
     Store(#[from] StoreError),
 }

@@ -90,7 +90,7 @@ impl HubClient {
                 }
                 Ok(ChangesAnswer::Page(page))
             }
-            Err(KioskError::HubRefused { status: 410, message }) if message.starts_with(codes::RESNAPSHOT_REQUIRED) => {
+            Err(KioskError::HubRefused { code, .. }) if code == codes::RESNAPSHOT_REQUIRED => {
                 Ok(ChangesAnswer::ResnapshotRequired)
             }
             Err(e) => Err(e),
@@ -105,11 +105,12 @@ impl HubClient {
             return Err(KioskError::HubServerError { status: status.as_u16() });
         }
         if !status.is_success() {
-            // The hub answers errors as {code, message}; keep the code first so callers can branch.
-            let message = serde_json::from_slice::<ApiError>(&body)
-                .map(|e| format!("{}: {}", e.code, e.message))
-                .unwrap_or_else(|_| String::from_utf8_lossy(&body).chars().take(200).collect());
-            return Err(KioskError::HubRefused { status: status.as_u16(), message });
+            // The hub answers errors as {code, message}; anything else (a proxy's page) has no code.
+            let (code, message) = match serde_json::from_slice::<ApiError>(&body) {
+                Ok(e) => (e.code, e.message),
+                Err(_) => ("unknown".to_owned(), String::from_utf8_lossy(&body).chars().take(200).collect()),
+            };
+            return Err(KioskError::HubRefused { status: status.as_u16(), code, message });
         }
         serde_json::from_slice(&body).map_err(|e| KioskError::HubBadAnswer(e.to_string()))
     }

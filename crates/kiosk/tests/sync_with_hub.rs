@@ -70,14 +70,29 @@ fn loopback() -> SocketAddr {
     SocketAddr::from(([127, 0, 0, 1], 0))
 }
 
-#[tokio::test]
-async fn first_sync_takes_the_whole_demo_catalog_and_filters_by_life_stage() {
+/// A demo hub on loopback and a kiosk (not yet synced) pointed at it, in one temp folder.
+struct Fixture {
+    dir: tempfile::TempDir,
+    hub_db: std::path::PathBuf,
+    batch: CatalogBatch,
+    clock: Arc<FixedClock>,
+    hub: Hub,
+    kiosk: Kiosk,
+}
+
+async fn demo_fixture() -> Fixture {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let hub_db = dir.path().join("hub.db");
     let batch = seed_demo(&hub_db);
     let clock = demo_day();
     let hub = Hub::start(&hub_db, loopback(), clock.clone()).await;
     let kiosk = kiosk(&dir.path().join("kiosk"), hub.url(), clock.clone());
+    Fixture { dir, hub_db, batch, clock, hub, kiosk }
+}
+
+#[tokio::test]
+async fn first_sync_takes_the_whole_demo_catalog_and_filters_by_life_stage() {
+    let Fixture { batch, clock, hub, kiosk, dir: _dir, .. } = demo_fixture().await;
 
     let report = kiosk.sync_now().await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(report.mode, SyncMode::Snapshot);
@@ -105,12 +120,7 @@ async fn first_sync_takes_the_whole_demo_catalog_and_filters_by_life_stage() {
 
 #[tokio::test]
 async fn later_syncs_pull_only_changes_including_cancellations_and_deletions() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let hub_db = dir.path().join("hub.db");
-    let batch = seed_demo(&hub_db);
-    let clock = demo_day();
-    let hub = Hub::start(&hub_db, loopback(), clock.clone()).await;
-    let kiosk = kiosk(&dir.path().join("kiosk"), hub.url(), clock.clone());
+    let Fixture { hub_db, batch, hub, kiosk, dir: _dir, .. } = demo_fixture().await;
     kiosk.sync_now().await.unwrap_or_else(|e| panic!("{e}"));
 
     let mut cancelled = batch.courses[0].clone();
@@ -214,13 +224,8 @@ async fn broken_hub(fault: Fault, valid_snapshot: String) -> SocketAddr {
 
 #[tokio::test]
 async fn a_hub_that_is_down_failing_or_talking_nonsense_leaves_the_local_catalog_intact() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let hub_db = dir.path().join("hub.db");
-    let batch = seed_demo(&hub_db);
-    let clock = demo_day();
-    let hub = Hub::start(&hub_db, loopback(), clock.clone()).await;
+    let Fixture { dir, batch, clock, hub, kiosk: synced, .. } = demo_fixture().await;
     let kiosk_dir = dir.path().join("kiosk");
-    let synced = kiosk(&kiosk_dir, hub.url(), clock.clone());
     synced.sync_now().await.unwrap_or_else(|e| panic!("{e}"));
     let snapshot_json = reqwest::get(format!("http://{}/v1/catalog/snapshot", hub.addr))
         .await

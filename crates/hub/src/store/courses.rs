@@ -3,7 +3,7 @@
 use baeum_domain::{Course, CourseId};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
-use super::{StoreError, decode};
+use super::{StoreError, decode, decode_rows};
 
 pub fn stored_body(conn: &Connection, id: &CourseId) -> Result<Option<String>, StoreError> {
     Ok(conn.query_row("SELECT body FROM courses WHERE id = ?1", [id.as_str()], |r| r.get(0)).optional()?)
@@ -42,11 +42,5 @@ pub fn count(conn: &Connection) -> Result<u64, StoreError> {
 }
 
 pub fn all(conn: &Connection) -> Result<Vec<Course>, StoreError> {
-    let mut stmt = conn.prepare_cached("SELECT id, body FROM courses ORDER BY id")?;
-    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
-    rows.map(|row| {
-        let (id, body) = row?;
-        decode("강좌", &id, &body)
-    })
-    .collect()
+    decode_rows(conn, "강좌", "SELECT id, body FROM courses ORDER BY id", [])
 }

@@ -3,7 +3,7 @@
 use baeum_domain::{Institution, InstitutionId};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
-use super::{StoreError, decode};
+use super::{StoreError, decode, decode_rows};
 
 pub fn stored_body(conn: &Connection, id: &InstitutionId) -> Result<Option<String>, StoreError> {
     Ok(conn.query_row("SELECT body FROM institutions WHERE id = ?1", [id.as_str()], |r| r.get(0)).optional()?)
@@ -25,11 +25,5 @@ pub fn get(conn: &Connection, id: &str) -> Result<Option<Institution>, StoreErro
 }
 
 pub fn all(conn: &Connection) -> Result<Vec<Institution>, StoreError> {
-    let mut stmt = conn.prepare_cached("SELECT id, body FROM institutions ORDER BY id")?;
-    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
-    rows.map(|row| {
-        let (id, body) = row?;
-        decode("기관", &id, &body)
-    })
-    .collect()
+    decode_rows(conn, "기관", "SELECT id, body FROM institutions ORDER BY id", [])
 }

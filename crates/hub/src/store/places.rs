@@ -3,7 +3,7 @@
 use baeum_domain::{Place, PlaceId};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
-use super::{StoreError, decode};
+use super::{StoreError, decode, decode_rows};
 
 pub fn stored_body(conn: &Connection, id: &PlaceId) -> Result<Option<String>, StoreError> {
     Ok(conn.query_row("SELECT body FROM places WHERE id = ?1", [id.as_str()], |r| r.get(0)).optional()?)
@@ -26,11 +26,5 @@ pub fn get(conn: &Connection, id: &str) -> Result<Option<Place>, StoreError> {
 }
 
 pub fn all(conn: &Connection) -> Result<Vec<Place>, StoreError> {
-    let mut stmt = conn.prepare_cached("SELECT id, body FROM places ORDER BY id")?;
-    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
-    rows.map(|row| {
-        let (id, body) = row?;
-        decode("장소", &id, &body)
-    })
-    .collect()
+    decode_rows(conn, "장소", "SELECT id, body FROM places ORDER BY id", [])
 }

@@ -3,7 +3,7 @@
 use baeum_domain::{Course, CourseId, CourseStatus, LifeStage};
 use rusqlite::{Connection, Transaction, params};
 
-use super::{StoreError, decode, encode};
+use super::{StoreError, decode_rows, encode};
 
 fn stages_column(course: &Course) -> String {
     let mut s = String::from("|");
@@ -48,15 +48,12 @@ pub fn delete(tx: &Transaction<'_>, id: &CourseId) -> Result<(), StoreError> {
 /// Courses for one life stage (or all), in first-session order.
 pub fn for_stage(conn: &Connection, stage: Option<LifeStage>) -> Result<Vec<Course>, StoreError> {
     let pattern = stage.map(|s| format!("%|{}|%", s.code()));
-    let mut stmt = conn.prepare_cached(
+    decode_rows(
+        conn,
+        "강좌",
         "SELECT id, body FROM courses WHERE ?1 IS NULL OR life_stages LIKE ?1 ORDER BY first_date, id",
-    )?;
-    let rows = stmt.query_map([pattern], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
-    rows.map(|row| {
-        let (id, body) = row?;
-        decode("강좌", &id, &body)
-    })
-    .collect()
+        [pattern],
+    )
 }
 
 pub fn count(conn: &Connection) -> Result<u64, StoreError> {

@@ -3,7 +3,7 @@
 use baeum_domain::Institution;
 use rusqlite::{Connection, Transaction, params};
 
-use super::{StoreError, decode, encode};
+use super::{StoreError, decode_rows, encode};
 
 pub fn upsert(tx: &Transaction<'_>, i: &Institution) -> Result<(), StoreError> {
     tx.execute(
@@ -15,13 +15,7 @@ pub fn upsert(tx: &Transaction<'_>, i: &Institution) -> Result<(), StoreError> {
 }
 
 pub fn all(conn: &Connection) -> Result<Vec<Institution>, StoreError> {
-    let mut stmt = conn.prepare_cached("SELECT id, body FROM institutions ORDER BY name")?;
-    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
-    rows.map(|row| {
-        let (id, body) = row?;
-        decode("기관", &id, &body)
-    })
-    .collect()
+    decode_rows(conn, "기관", "SELECT id, body FROM institutions ORDER BY name", [])
 }
 
 pub fn count(conn: &Connection) -> Result<u64, StoreError> {

@@ -55,6 +55,22 @@ pub(crate) fn decode<T: serde::de::DeserializeOwned>(
     serde_json::from_str(body).map_err(|e| StoreError::Corrupt { what, id: id.to_owned(), problem: e.to_string() })
 }
 
+/// Runs `sql` (selecting `id, body`) and decodes every body.
+pub(crate) fn decode_rows<T: serde::de::DeserializeOwned>(
+    conn: &Connection,
+    what: &'static str,
+    sql: &str,
+    params: impl rusqlite::Params,
+) -> Result<Vec<T>, StoreError> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let rows = stmt.query_map(params, |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    rows.map(|row| {
+        let (id, body) = row?;
+        decode(what, &id, &body)
+    })
+    .collect()
+}
+
 pub(crate) fn encode<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_default()
 }

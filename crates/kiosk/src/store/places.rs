@@ -3,7 +3,7 @@
 use baeum_domain::Place;
 use rusqlite::{Connection, Transaction, params};
 
-use super::{StoreError, decode, encode};
+use super::{StoreError, decode_rows, encode};
 
 pub fn upsert(tx: &Transaction<'_>, p: &Place) -> Result<(), StoreError> {
     tx.execute(
@@ -15,11 +15,5 @@ pub fn upsert(tx: &Transaction<'_>, p: &Place) -> Result<(), StoreError> {
 }
 
 pub fn all(conn: &Connection) -> Result<Vec<Place>, StoreError> {
-    let mut stmt = conn.prepare_cached("SELECT id, body FROM places ORDER BY id")?;
-    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
-    rows.map(|row| {
-        let (id, body) = row?;
-        decode("장소", &id, &body)
-    })
-    .collect()
+    decode_rows(conn, "장소", "SELECT id, body FROM places ORDER BY id", [])
 }
