@@ -3,8 +3,7 @@
 
 use std::sync::Arc;
 
-use baeum_domain::LifeStage;
-use baeum_kiosk::{BrowseQuery, CatalogPage, ErrorView, Kiosk, SyncStatus};
+use baeum_kiosk::{CatalogPage, ErrorView, Kiosk, SearchQuery, SyncStatus};
 use tauri::{AppHandle, State};
 
 use crate::app::publish_status;
@@ -17,11 +16,12 @@ fn bad_request(message: String) -> ErrorView {
     ErrorView { code: "bad_request".into(), message }
 }
 
-/// The home screen's course list, optionally for one life stage (wire code such as `senior`).
+/// A page of the catalog for a search (text and filters). The query is parsed here rather than
+/// by Tauri so a malformed one gets the same `{code, message}` as every other error.
 #[tauri::command]
-pub async fn catalog_page(shell: State<'_, Shell>, life_stage: Option<String>) -> Result<CatalogPage, ErrorView> {
-    let life_stage = life_stage.as_deref().map(LifeStage::parse).transpose().map_err(bad_request)?;
-    shell.kiosk.browse(&BrowseQuery { life_stage }).map_err(|e| e.view())
+pub async fn catalog_page(shell: State<'_, Shell>, query: serde_json::Value) -> Result<CatalogPage, ErrorView> {
+    let query: SearchQuery = serde_json::from_value(query).map_err(|e| bad_request(e.to_string()))?;
+    shell.kiosk.search(&query).map_err(|e| e.view())
 }
 
 #[tauri::command]

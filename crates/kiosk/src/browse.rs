@@ -1,22 +1,17 @@
-//! The catalog as the home screen shows it: course cards for a life stage, open-for-application
-//! first, then by start date, with per-stage counts for the stage buttons. Codes, not labels:
-//! the UI translates them.
+//! The catalog as the screen shows it: a page of course cards for a search (open for
+//! application first, then by start date), how many matched, per-stage counts for the stage
+//! buttons and the institutions for the filter. Codes, not labels: the UI translates them.
 
 use std::collections::HashMap;
 
 use baeum_domain::schedule::weekday_ko;
-use baeum_domain::{ApplicationPhase, Course, Institution, LifeStage, Place};
+use baeum_domain::{ApplicationPhase, Course, Institution, Place};
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
+use crate::search::{SearchIndex, SearchQuery};
 use crate::store::{self, StoreError};
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-pub struct BrowseQuery {
-    /// Wire code of a life stage (`senior`, …); none for every course.
-    pub life_stage: Option<LifeStage>,
-}
 
 /// One course as a card on the screen.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -55,21 +50,24 @@ pub struct StageCount {
     pub count: u64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct CatalogPage {
-    pub courses: Vec<CourseCard>,
-    /// All courses in the local catalog, whatever the filter.
-    pub total: u64,
-    pub stage_counts: Vec<StageCount>,
+/// An institution as a filter choice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InstitutionChoice {
+    pub id: String,
+    pub name: String,
+    pub dong: String,
 }
 
-fn phase_rank(phase: ApplicationPhase) -> u8 {
-    match phase {
-        ApplicationPhase::Open => 0,
-        ApplicationPhase::Upcoming => 1,
-        ApplicationPhase::Closed => 2,
-        ApplicationPhase::Cancelled => 3,
-    }
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CatalogPage {
+    /// The requested page of matches.
+    pub courses: Vec<CourseCard>,
+    /// How many courses match the query in all.
+    pub matches: usize,
+    /// All courses in the local catalog, whatever the query.
+    pub total: u64,
+    pub stage_counts: Vec<StageCount>,
+    pub institutions: Vec<InstitutionChoice>,
 }
 
 fn card(
@@ -109,20 +107,38 @@ fn card(
     }
 }
 
-pub fn browse(conn: &Connection, query: &BrowseQuery, now: DateTime<Utc>) -> Result<CatalogPage, StoreError> {
+/// Builds the search index from the local catalog.
+pub fn build_index(conn: &Connection) -> Result<SearchIndex, StoreError> {
     let institutions: HashMap<String, Institution> =
         store::institutions::all(conn)?.into_iter().map(|i| (i.id.to_string(), i)).collect();
     let places: HashMap<String, Place> = store::places::all(conn)?.into_iter().map(|p| (p.id.to_string(), p)).collect();
-    let courses = store::courses::for_stage(conn, query.life_stage)?;
-    let mut cards: Vec<CourseCard> = courses.iter().map(|c| card(c, &institutions, &places, now)).collect();
-    // Stable sort keeps the store's first-date order within each phase.
-    cards.sort_by_key(|c| phase_rank(c.phase));
+    let courses = store::courses::all_by_start(conn)?;
+    Ok(SearchIndex::build(&courses, &institutions, &places))
+}
+
+pub fn search(
+    conn: &Connection,
+    index: &SearchIndex,
+    query: &SearchQuery,
+    now: DateTime<Utc>,
+) -> Result<CatalogPage, StoreError> {
+    let hits = index.search(query, now);
+    let institution_list = store::institutions::all(conn)?;
+    let institutions: HashMap<String, Institution> =
+        institution_list.iter().map(|i| (i.id.to_string(), i.clone())).collect();
+    let places: HashMap<String, Place> = store::places::all(conn)?.into_iter().map(|p| (p.id.to_string(), p)).collect();
+    let courses = store::courses::get_many(conn, &hits.ids)?;
     Ok(CatalogPage {
-        courses: cards,
+        courses: courses.iter().map(|c| card(c, &institutions, &places, now)).collect(),
+        matches: hits.total,
         total: store::courses::count(conn)?,
         stage_counts: store::courses::count_by_stage(conn)?
             .into_iter()
             .map(|(stage, count)| StageCount { stage: stage.code(), count })
+            .collect(),
+        institutions: institution_list
+            .into_iter()
+            .map(|i| InstitutionChoice { id: i.id.to_string(), name: i.name.to_string(), dong: i.dong.to_string() })
             .collect(),
     })
 }

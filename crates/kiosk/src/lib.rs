@@ -5,20 +5,22 @@ pub mod browse;
 pub mod config;
 pub mod error;
 pub mod hub_client;
+pub mod search;
 pub mod store;
 pub mod sync;
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 
 use baeum_domain::Clock;
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 use serde::Serialize;
 
-pub use browse::{BrowseQuery, CatalogPage, CourseCard};
+pub use browse::{CatalogPage, CourseCard};
 pub use config::{DataDir, KioskConfig};
 pub use error::{ErrorView, KioskError};
 pub use hub_client::{HubClient, HubUrl};
+pub use search::{SearchIndex, SearchQuery};
 pub use sync::SyncReport;
 
 /// Sync state as the UI and `baeum-kiosk status --json` show it.
@@ -45,6 +47,8 @@ pub struct Kiosk {
     clock: Arc<dyn Clock>,
     /// One sync at a time (background timer and the staff's "sync now" may meet).
     syncing: tokio::sync::Mutex<()>,
+    /// Rebuilt whenever a sync changes the catalog; searches share the current one.
+    index: RwLock<Arc<SearchIndex>>,
 }
 
 impl Kiosk {
@@ -57,7 +61,14 @@ impl Kiosk {
     pub fn open_with_client(data_dir: &DataDir, hub: HubClient, clock: Arc<dyn Clock>) -> Result<Self, KioskError> {
         data_dir.ensure()?;
         let conn = store::open(&data_dir.database())?;
-        Ok(Self { db: Mutex::new(conn), hub, clock, syncing: tokio::sync::Mutex::new(()) })
+        let index = browse::build_index(&conn)?;
+        Ok(Self {
+            db: Mutex::new(conn),
+            hub,
+            clock,
+            syncing: tokio::sync::Mutex::new(()),
+            index: RwLock::new(Arc::new(index)),
+        })
     }
 
     fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
@@ -67,7 +78,12 @@ impl Kiosk {
     /// Pulls the catalog from the hub. On any failure the local catalog stays as it was.
     pub async fn sync_now(&self) -> Result<SyncReport, KioskError> {
         let _one_at_a_time = self.syncing.lock().await;
-        sync::sync_once(&self.db, &self.hub, self.clock.as_ref()).await
+        let report = sync::sync_once(&self.db, &self.hub, self.clock.as_ref()).await?;
+        if report.changes_applied > 0 {
+            let index = Arc::new(browse::build_index(&self.conn())?);
+            *self.index.write().unwrap_or_else(|p| p.into_inner()) = index;
+        }
+        Ok(report)
     }
 
     pub fn status(&self) -> Result<SyncStatus, KioskError> {
@@ -88,7 +104,9 @@ impl Kiosk {
         })
     }
 
-    pub fn browse(&self, query: &BrowseQuery) -> Result<CatalogPage, KioskError> {
-        Ok(browse::browse(&self.conn(), query, self.clock.now())?)
+    /// Searches the local catalog (works offline).
+    pub fn search(&self, query: &SearchQuery) -> Result<CatalogPage, KioskError> {
+        let index = Arc::clone(&self.index.read().unwrap_or_else(|p| p.into_inner()));
+        Ok(browse::search(&self.conn(), &index, query, self.clock.now())?)
     }
 }

@@ -10,7 +10,7 @@ use baeum_domain::{Clock, CourseStatus, FixedClock, LifeStage, kst};
 use baeum_hub::store::catalog::{self, CatalogBatch};
 use baeum_hub::{demo, server, store as hub_store};
 use baeum_kiosk::sync::SyncMode;
-use baeum_kiosk::{BrowseQuery, DataDir, HubClient, HubUrl, Kiosk};
+use baeum_kiosk::{DataDir, HubClient, HubUrl, Kiosk, SearchQuery};
 use chrono::TimeZone;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::oneshot;
@@ -66,6 +66,20 @@ fn kiosk(dir: &Path, hub: HubUrl, clock: Arc<FixedClock>) -> Kiosk {
     Kiosk::open_with_client(&DataDir::new(dir), client, clock).unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// Every card the kiosk shows for an empty search, page by page.
+fn all_cards(kiosk: &Kiosk) -> Vec<baeum_kiosk::CourseCard> {
+    let mut out = Vec::new();
+    loop {
+        let query = SearchQuery { offset: out.len(), limit: Some(200), ..Default::default() };
+        let page = kiosk.search(&query).unwrap_or_else(|e| panic!("{e}"));
+        let done = page.courses.is_empty();
+        out.extend(page.courses);
+        if done || out.len() >= page.matches {
+            return out;
+        }
+    }
+}
+
 fn loopback() -> SocketAddr {
     SocketAddr::from(([127, 0, 0, 1], 0))
 }
@@ -103,11 +117,16 @@ async fn first_sync_takes_the_whole_demo_catalog_and_filters_by_life_stage() {
     assert_eq!(status.institutions as usize, batch.institutions.len());
     assert_eq!(status.last_success_at, Some(clock.now()));
 
-    let seniors = kiosk.browse(&BrowseQuery { life_stage: Some(LifeStage::Senior) }).unwrap_or_else(|e| panic!("{e}"));
+    let seniors = kiosk
+        .search(&SearchQuery { life_stage: Some(LifeStage::Senior), limit: Some(200), ..Default::default() })
+        .unwrap_or_else(|e| panic!("{e}"));
     let expected = batch.courses.iter().filter(|c| c.is_for(LifeStage::Senior)).count();
-    assert_eq!(seniors.courses.len(), expected);
+    assert_eq!(seniors.matches, expected);
+    assert_eq!(seniors.courses.len(), expected.min(200));
     assert!(seniors.courses.iter().all(|c| c.life_stages.contains(&"senior")));
-    let infants = kiosk.browse(&BrowseQuery { life_stage: Some(LifeStage::Infant) }).unwrap_or_else(|e| panic!("{e}"));
+    let infants = kiosk
+        .search(&SearchQuery { life_stage: Some(LifeStage::Infant), limit: Some(200), ..Default::default() })
+        .unwrap_or_else(|e| panic!("{e}"));
     assert!(!infants.courses.is_empty() && infants.courses.len() < seniors.courses.len());
     assert!(infants.courses.iter().all(|c| c.life_stages.contains(&"infant")));
     // Open-for-application courses come first.
@@ -134,9 +153,10 @@ async fn later_syncs_pull_only_changes_including_cancellations_and_deletions() {
     let report = kiosk.sync_now().await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!((report.mode, report.changes_applied), (SyncMode::Changes, 2));
     assert_eq!(report.courses as usize, batch.courses.len() - 1);
-    let all = kiosk.browse(&BrowseQuery::default()).unwrap_or_else(|e| panic!("{e}"));
-    assert!(all.courses.iter().all(|c| c.id != deleted.as_str()));
-    let shown = all.courses.iter().find(|c| c.id == cancelled.id.as_str()).map(|c| c.phase);
+    let all = all_cards(&kiosk);
+    assert_eq!(all.len(), batch.courses.len() - 1);
+    assert!(all.iter().all(|c| c.id != deleted.as_str()));
+    let shown = all.iter().find(|c| c.id == cancelled.id.as_str()).map(|c| c.phase);
     assert_eq!(shown, Some(baeum_domain::ApplicationPhase::Cancelled));
 
     let again = kiosk.sync_now().await.unwrap_or_else(|e| panic!("{e}"));
@@ -257,7 +277,6 @@ async fn a_hub_that_is_down_failing_or_talking_nonsense_leaves_the_local_catalog
         assert!(!status.online);
         assert_eq!(status.last_error.as_ref().map(|e| e.code.as_str()), Some(expected_code));
         assert_eq!(status.courses as usize, batch.courses.len(), "catalog intact after {expected_code}");
-        let page = kiosk.browse(&BrowseQuery::default()).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(page.courses.len(), batch.courses.len());
+        assert_eq!(all_cards(&kiosk).len(), batch.courses.len());
     }
 }

@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { startStack, texts } from '../harness.mjs';
 
+const countText = (n) => `강좌 ${n}개`;
+
 test('the home screen shows the demo catalog in Korean and a life stage narrows the list', { timeout: 240000 }, async (t) => {
   const stack = await startStack({ size: [1080, 1920] });
   t.after(() => stack.stop());
@@ -10,29 +12,42 @@ test('the home screen shows the demo catalog in Korean and a life stage narrows 
   const snapshot = await hub.snapshot();
 
   await browser.$('[data-testid="course-card"]').waitForExist({ timeout: 60000 });
-  const allTitles = await texts(browser, '[data-testid="course-title"]');
-  assert.equal(allTitles.length, snapshot.courses.length, 'every course from the hub is listed');
-  assert.ok(allTitles.includes('어르신 스마트폰 활용 기초'), 'a seeded Korean title is visible');
+  const count = browser.$('[data-testid="course-count"]');
+  await browser.waitUntil(async () => (await count.getText()) === countText(snapshot.courses.length), {
+    timeout: 20000,
+    timeoutMsg: 'the count does not show every course from the hub',
+  });
+  const firstPage = await texts(browser, '[data-testid="course-title"]');
+  assert.ok(firstPage.length > 0 && firstPage.length < snapshot.courses.length, 'the list is paged');
+  const known = new Set(snapshot.courses.map((c) => c.title));
+  for (const title of firstPage) assert.ok(known.has(title), `${title} comes from the hub`);
   assert.match(await browser.$('h1').getText(), /배움 키오스크/);
   stack.screenshot('home-portrait-all');
 
-  const infantTitles = new Set(snapshot.courses.filter((c) => c.life_stages.includes('infant')).map((c) => c.title));
+  const infants = snapshot.courses.filter((c) => c.life_stages.includes('infant'));
+  const infantTitles = new Set(infants.map((c) => c.title));
   await browser.$('[data-testid="stage-infant"]').click();
-  await browser.waitUntil(async () => (await texts(browser, '[data-testid="course-title"]')).length < allTitles.length, {
+  await browser.waitUntil(async () => (await count.getText()) === countText(infants.length), {
     timeout: 10000,
     timeoutMsg: 'choosing 영유아 did not change the list',
   });
   const shown = await texts(browser, '[data-testid="course-title"]');
-  assert.ok(shown.length > 0, 'there are infant courses');
-  assert.equal(shown.length, snapshot.courses.filter((c) => c.life_stages.includes('infant')).length);
+  assert.equal(shown.length, infants.length);
   for (const title of shown) assert.ok(infantTitles.has(title), `${title} is an infant course`);
   assert.equal(await browser.$('[data-testid="stage-infant"]').getAttribute('aria-pressed'), 'true');
-  assert.equal(await browser.$('[data-testid="course-count"]').getText(), `강좌 ${shown.length}개`);
   stack.screenshot('home-portrait-infant');
 
   await browser.$('[data-testid="stage-senior"]').click();
   await browser.waitUntil(async () => (await texts(browser, '[data-testid="course-title"]')).includes('신나는 노래교실'), {
     timeout: 10000,
     timeoutMsg: 'choosing 노년 did not show senior courses',
+  });
+
+  // "더 보기" appends the next page.
+  const before = (await texts(browser, '[data-testid="course-title"]')).length;
+  await browser.$('[data-testid="more"]').click();
+  await browser.waitUntil(async () => (await texts(browser, '[data-testid="course-title"]')).length > before, {
+    timeout: 10000,
+    timeoutMsg: '더 보기 did not add courses',
   });
 });

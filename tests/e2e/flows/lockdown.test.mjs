@@ -27,11 +27,11 @@ test('ungranted commands are refused and granted ones validate their input', { t
   assert.equal(close.ok, false, 'closing the window from the page is not granted');
   assert.match(close.reason, /not allowed|denied|permission/i);
 
-  const bad = await invoke(browser, 'catalog_page', { lifeStage: 'pensioner' });
+  const bad = await invoke(browser, 'catalog_page', { query: { life_stage: 'pensioner' } });
   assert.equal(bad.ok, false);
   assert.equal(JSON.parse(bad.reason).code, 'bad_request');
 
-  const good = await invoke(browser, 'catalog_page', { lifeStage: '노년' });
+  const good = await invoke(browser, 'catalog_page', { query: { life_stage: 'senior', limit: 200 } });
   assert.equal(good.ok, true);
   assert.ok(good.value.courses.length > 0);
   assert.ok(good.value.courses.every((c) => c.life_stages.includes('senior')));

@@ -44,10 +44,41 @@ export interface StageCount {
   count: number;
 }
 
+export interface InstitutionChoice {
+  id: string;
+  name: string;
+  dong: string;
+}
+
 export interface CatalogPage {
+  /** The requested page of matches. */
   courses: CourseCard[];
+  /** How many courses match in all. */
+  matches: number;
+  /** Courses in the local catalog. */
   total: number;
   stage_counts: StageCount[];
+  institutions: InstitutionChoice[];
+}
+
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type WeekdayCode = (typeof WEEKDAYS)[number];
+export const TIMES_OF_DAY = ['morning', 'afternoon', 'evening'] as const;
+export type TimeOfDay = (typeof TIMES_OF_DAY)[number];
+
+/** Mirrors crates/kiosk/src/search/index.rs `SearchQuery`. */
+export interface SearchQuery {
+  text?: string;
+  life_stage?: LifeStage | null;
+  field?: Field | null;
+  institution?: string | null;
+  dong?: string | null;
+  weekday?: WeekdayCode | null;
+  time_of_day?: TimeOfDay | null;
+  price?: 'free' | 'paid' | null;
+  open_now?: boolean;
+  offset?: number;
+  limit?: number;
 }
 
 /** `{code, message}`: the UI branches on `code` and shows its own translated text. */
@@ -83,8 +114,8 @@ export function asErrorView(value: unknown): ErrorView {
   return { code: 'unexpected', message: String(value) };
 }
 
-export async function catalogPage(lifeStage: LifeStage | null): Promise<CatalogPage> {
-  return invoke<CatalogPage>('catalog_page', { lifeStage });
+export async function catalogPage(query: SearchQuery): Promise<CatalogPage> {
+  return invoke<CatalogPage>('catalog_page', { query });
 }
 
 export async function syncStatus(): Promise<SyncStatus> {

@@ -1,9 +1,9 @@
 //! `courses` table (local copy).
 
 use baeum_domain::{Course, CourseId, CourseStatus, LifeStage};
-use rusqlite::{Connection, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
-use super::{StoreError, decode_rows, encode};
+use super::{StoreError, decode, decode_rows, encode};
 
 fn stages_column(course: &Course) -> String {
     let mut s = String::from("|");
@@ -45,15 +45,22 @@ pub fn delete(tx: &Transaction<'_>, id: &CourseId) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Courses for one life stage (or all), in first-session order.
-pub fn for_stage(conn: &Connection, stage: Option<LifeStage>) -> Result<Vec<Course>, StoreError> {
-    let pattern = stage.map(|s| format!("%|{}|%", s.code()));
-    decode_rows(
-        conn,
-        "강좌",
-        "SELECT id, body FROM courses WHERE ?1 IS NULL OR life_stages LIKE ?1 ORDER BY first_date, id",
-        [pattern],
-    )
+/// Every course in first-session order (then id), the order search results keep among equals.
+pub fn all_by_start(conn: &Connection) -> Result<Vec<Course>, StoreError> {
+    decode_rows(conn, "강좌", "SELECT id, body FROM courses ORDER BY first_date, id", [])
+}
+
+/// The courses with these ids, in the order given (missing ids are skipped).
+pub fn get_many(conn: &Connection, ids: &[String]) -> Result<Vec<Course>, StoreError> {
+    let mut stmt = conn.prepare_cached("SELECT body FROM courses WHERE id = ?1")?;
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        let body: Option<String> = stmt.query_row([id], |r| r.get(0)).optional()?;
+        if let Some(body) = body {
+            out.push(decode("강좌", id, &body)?);
+        }
+    }
+    Ok(out)
 }
 
 pub fn count(conn: &Connection) -> Result<u64, StoreError> {

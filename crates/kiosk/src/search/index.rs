@@ -1,0 +1,283 @@
+//! The in-memory search index. All entries' normalised text sits in one string (and its 초성
+//! twin, byte-aligned), so a keystroke is one `memmem` scan over a few MB instead of 50,000
+//! small ones; filters are plain field comparisons on the same entries.
+
+use std::collections::HashMap;
+
+use baeum_domain::{ApplicationPhase, Course, CourseStatus, Field, Institution, LifeStage, Place};
+use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc, Weekday};
+use memchr::memmem;
+use serde::Deserialize;
+
+use super::matcher::{self, FIELD_SEPARATOR, Pattern};
+
+/// Part of the day a session starts in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TimeOfDay {
+    /// before 12:00
+    Morning,
+    /// 12:00–17:59
+    Afternoon,
+    /// from 18:00
+    Evening,
+}
+
+impl TimeOfDay {
+    fn of(hour: u32) -> Self {
+        match hour {
+            0..12 => TimeOfDay::Morning,
+            12..18 => TimeOfDay::Afternoon,
+            _ => TimeOfDay::Evening,
+        }
+    }
+
+    fn bit(self) -> u8 {
+        match self {
+            TimeOfDay::Morning => 1,
+            TimeOfDay::Afternoon => 2,
+            TimeOfDay::Evening => 4,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Price {
+    /// No tuition (materials may still cost something).
+    Free,
+    Paid,
+}
+
+/// What the citizen asked for. Every filter is optional; `text` may be empty.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SearchQuery {
+    pub text: String,
+    pub life_stage: Option<LifeStage>,
+    pub field: Option<Field>,
+    pub institution: Option<String>,
+    pub dong: Option<String>,
+    pub weekday: Option<Weekday>,
+    pub time_of_day: Option<TimeOfDay>,
+    pub price: Option<Price>,
+    /// Only courses accepting applications right now.
+    pub open_now: bool,
+    pub offset: usize,
+    /// Page size; default 50, at most 200.
+    pub limit: Option<usize>,
+}
+
+#[derive(Debug, Clone)]
+struct Entry {
+    id: String,
+    stages: u8,
+    field: Field,
+    institution: String,
+    dong: String,
+    weekdays: u8,
+    times: u8,
+    free: bool,
+    cancelled: bool,
+    opens: DateTime<Utc>,
+    closes: DateTime<Utc>,
+    first_date: NaiveDate,
+}
+
+impl Entry {
+    fn phase(&self, now: DateTime<Utc>) -> ApplicationPhase {
+        if self.cancelled {
+            ApplicationPhase::Cancelled
+        } else if now < self.opens {
+            ApplicationPhase::Upcoming
+        } else if now < self.closes {
+            ApplicationPhase::Open
+        } else {
+            ApplicationPhase::Closed
+        }
+    }
+}
+
+fn stage_bit(stage: LifeStage) -> u8 {
+    1 << LifeStage::ALL.iter().position(|s| *s == stage).unwrap_or(0)
+}
+
+fn weekday_bit(day: Weekday) -> u8 {
+    1 << day.num_days_from_monday()
+}
+
+/// Where an open course sorts: open first, then upcoming, closed, cancelled.
+pub fn phase_rank(phase: ApplicationPhase) -> u8 {
+    match phase {
+        ApplicationPhase::Open => 0,
+        ApplicationPhase::Upcoming => 1,
+        ApplicationPhase::Closed => 2,
+        ApplicationPhase::Cancelled => 3,
+    }
+}
+
+/// The result of a search: the page of ids to show and how many matched in all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hits {
+    pub ids: Vec<String>,
+    pub total: usize,
+}
+
+#[derive(Debug, Default)]
+pub struct SearchIndex {
+    entries: Vec<Entry>,
+    text: String,
+    initials: String,
+    /// Byte offset in `text` where each entry starts (ascending).
+    starts: Vec<usize>,
+}
+
+pub const DEFAULT_PAGE: usize = 50;
+pub const MAX_PAGE: usize = 200;
+
+impl SearchIndex {
+    /// Builds the index; `courses` in the order results should keep among equals (first date, id).
+    pub fn build(
+        courses: &[Course],
+        institutions: &HashMap<String, Institution>,
+        places: &HashMap<String, Place>,
+    ) -> Self {
+        let mut index = SearchIndex::default();
+        for course in courses {
+            let institution = institutions.get(course.institution_id.as_str());
+            let place = course.place_id.as_ref().and_then(|p| places.get(p.as_str()));
+            let fields = [
+                course.title.as_str(),
+                institution.map_or("", |i| i.name.as_str()),
+                place.map_or("", |p| p.name.as_str()),
+                course.instructor.as_ref().map_or("", |i| i.as_str()),
+            ];
+            index.starts.push(index.text.len());
+            for (i, field) in fields.iter().enumerate() {
+                if i > 0 {
+                    index.text.push(FIELD_SEPARATOR);
+                }
+                index.text.push_str(&matcher::normalize(field));
+            }
+            index.text.push('\n');
+            index.entries.push(Entry {
+                id: course.id.to_string(),
+                stages: course.life_stages.iter().fold(0, |bits, s| bits | stage_bit(*s)),
+                field: course.field,
+                institution: course.institution_id.to_string(),
+                dong: institution.map(|i| i.dong.to_string()).unwrap_or_default(),
+                weekdays: course.sessions.iter().fold(0, |bits, s| bits | weekday_bit(s.date.weekday())),
+                times: course.sessions.iter().fold(0, |bits, s| bits | TimeOfDay::of(s.starts_at.hour()).bit()),
+                free: course.fee.is_free(),
+                cancelled: course.status == CourseStatus::Cancelled,
+                opens: course.application.opens_at.to_utc(),
+                closes: course.application.closes_at.to_utc(),
+                first_date: course.first_session().date,
+            });
+        }
+        index.initials = matcher::initials(&index.text);
+        index
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    fn entry_at(&self, offset: usize) -> usize {
+        self.starts.partition_point(|s| *s <= offset).saturating_sub(1)
+    }
+
+    /// Marks the entries whose text matches the query.
+    fn text_matches(&self, raw: &str) -> Option<Vec<bool>> {
+        let query = matcher::compile(raw);
+        if query.is_empty() {
+            return None;
+        }
+        let mut hit = vec![false; self.entries.len()];
+        for pattern in &query.alternatives {
+            match pattern {
+                Pattern::Literal(needle) => {
+                    for offset in memmem::find_iter(self.text.as_bytes(), needle.as_bytes()) {
+                        hit[self.entry_at(offset)] = true;
+                    }
+                }
+                Pattern::Shaped { initials, exact } => {
+                    for offset in memmem::find_iter(self.initials.as_bytes(), initials.as_bytes()) {
+                        let entry = self.entry_at(offset);
+                        if hit[entry] {
+                            continue;
+                        }
+                        // Same byte offsets in both strings (syllables and jamo are 3 bytes each).
+                        let here = self.text.get(offset..).unwrap_or_default().chars();
+                        if here.zip(exact).all(|(c, want)| want.is_none_or(|w| w == c)) {
+                            hit[entry] = true;
+                        }
+                    }
+                }
+            }
+        }
+        Some(hit)
+    }
+
+    pub fn search(&self, query: &SearchQuery, now: DateTime<Utc>) -> Hits {
+        let text = self.text_matches(&query.text);
+        let stage = query.life_stage.map(stage_bit);
+        let weekday = query.weekday.map(weekday_bit);
+        let time = query.time_of_day.map(TimeOfDay::bit);
+        let mut matched: Vec<(u8, usize)> = self
+            .entries
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| text.as_ref().is_none_or(|t| t[*i]))
+            .filter(|(_, e)| stage.is_none_or(|b| e.stages & b != 0))
+            .filter(|(_, e)| query.field.is_none_or(|f| e.field == f))
+            .filter(|(_, e)| query.institution.as_deref().is_none_or(|i| e.institution == i))
+            .filter(|(_, e)| query.dong.as_deref().is_none_or(|d| e.dong == d))
+            .filter(|(_, e)| weekday.is_none_or(|b| e.weekdays & b != 0))
+            .filter(|(_, e)| time.is_none_or(|b| e.times & b != 0))
+            .filter(|(_, e)| query.price.is_none_or(|p| (p == Price::Free) == e.free))
+            .map(|(i, e)| (phase_rank(e.phase(now)), i))
+            .filter(|(rank, _)| !query.open_now || *rank == 0)
+            .collect();
+        // Entries are already in start-date order; a stable sort by phase keeps it within each.
+        matched.sort_by_key(|(rank, _)| *rank);
+        let limit = query.limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE);
+        let ids = matched.iter().skip(query.offset).take(limit).map(|(_, i)| self.entries[*i].id.clone()).collect();
+        Hits { ids, total: matched.len() }
+    }
+
+    /// First dates, for tests of the ordering.
+    pub fn first_date(&self, id: &str) -> Option<NaiveDate> {
+        self.entries.iter().find(|e| e.id == id).map(|e| e.first_date)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn queries_from_the_ui_parse_and_unknown_fields_are_refused() {
+        let q: SearchQuery = serde_json::from_str(
+            r#"{"text":"요가","life_stage":"senior","weekday":"tue","time_of_day":"evening","price":"free","open_now":true}"#,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(q.weekday, Some(Weekday::Tue));
+        assert_eq!(q.life_stage, Some(LifeStage::Senior));
+        assert_eq!((q.time_of_day, q.price, q.open_now), (Some(TimeOfDay::Evening), Some(Price::Free), true));
+        assert!(serde_json::from_str::<SearchQuery>(r#"{"life_stage":"노인"}"#).is_err());
+        assert!(serde_json::from_str::<SearchQuery>(r#"{"colour":"red"}"#).is_err());
+    }
+
+    #[test]
+    fn hours_fall_into_the_right_part_of_the_day() {
+        assert_eq!(TimeOfDay::of(9), TimeOfDay::Morning);
+        assert_eq!(TimeOfDay::of(12), TimeOfDay::Afternoon);
+        assert_eq!(TimeOfDay::of(17), TimeOfDay::Afternoon);
+        assert_eq!(TimeOfDay::of(18), TimeOfDay::Evening);
+    }
+}

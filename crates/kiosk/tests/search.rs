@@ -1,0 +1,197 @@
+//! Korean search over the Gwangmyeong demo catalog: the cases people actually type.
+
+use std::collections::HashMap;
+
+use baeum_domain::{ApplicationPhase, Course, Field, LifeStage, kst};
+use baeum_hub::demo;
+use baeum_kiosk::search::index::phase_rank;
+use baeum_kiosk::search::matcher::{initials, normalize};
+use baeum_kiosk::search::{Price, SearchIndex, SearchQuery, TimeOfDay};
+use chrono::{Datelike, TimeZone, Timelike, Utc, Weekday};
+
+struct Demo {
+    courses: Vec<Course>,
+    /// Institution and place names by id.
+    names: HashMap<String, String>,
+    index: SearchIndex,
+}
+
+fn demo() -> Demo {
+    let batch = demo::demo_catalog(chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap_or_default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut courses = batch.courses.clone();
+    courses.sort_by(|a, b| (a.first_session().date, &a.id).cmp(&(b.first_session().date, &b.id)));
+    let institutions = batch.institutions.iter().map(|i| (i.id.to_string(), i.clone())).collect();
+    let places = batch.places.iter().map(|p| (p.id.to_string(), p.clone())).collect();
+    let names = batch
+        .institutions
+        .iter()
+        .map(|i| (i.id.to_string(), i.name.to_string()))
+        .chain(batch.places.iter().map(|p| (p.id.to_string(), p.name.to_string())))
+        .collect();
+    let index = SearchIndex::build(&courses, &institutions, &places);
+    Demo { courses, names, index }
+}
+
+fn now() -> chrono::DateTime<Utc> {
+    kst().with_ymd_and_hms(2026, 11, 26, 14, 0, 0).single().map(|t| t.to_utc()).unwrap_or_default()
+}
+
+impl Demo {
+    fn find(&self, query: SearchQuery) -> Vec<&Course> {
+        let hits = self.index.search(&SearchQuery { limit: Some(200), ..query }, now());
+        assert!(hits.total <= 200, "test queries stay within one page");
+        hits.ids.iter().filter_map(|id| self.courses.iter().find(|c| c.id.as_str() == id)).collect()
+    }
+
+    fn text(&self, text: &str) -> Vec<&Course> {
+        self.find(SearchQuery { text: text.into(), ..Default::default() })
+    }
+
+    fn titles(&self, text: &str) -> Vec<String> {
+        self.text(text).iter().map(|c| c.title.to_string()).collect()
+    }
+}
+
+#[test]
+fn two_syllable_korean_finds_every_course_with_it_in_the_title() {
+    let d = demo();
+    let expected = d.courses.iter().filter(|c| c.title.as_str().contains("요가")).count();
+    assert!(expected > 0);
+    let found = d.titles("요가");
+    assert_eq!(found.len(), expected, "FTS5 trigram would return nothing here");
+    assert!(found.iter().all(|t| t.contains("요가")));
+}
+
+#[test]
+fn one_syllable_finds_partial_matches_inside_words() {
+    let d = demo();
+    let found = d.titles("댄");
+    assert!(found.iter().any(|t| t == "라인댄스"), "{found:?}");
+}
+
+#[test]
+fn spacing_does_not_matter() {
+    let d = demo();
+    let spaced = d.titles("배움 교실");
+    let joined = d.titles("배움교실");
+    assert!(!joined.is_empty());
+    assert_eq!(spaced, joined);
+    assert!(joined.iter().all(|t| t.contains("배움교실")));
+    assert_eq!(d.titles("스마트폰활용"), d.titles("스마트폰 활용"));
+}
+
+#[test]
+fn initial_consonants_find_courses() {
+    let d = demo();
+    let found = d.text("ㅇㄱ");
+    for course in d.courses.iter().filter(|c| c.title.as_str().contains("요가")) {
+        assert!(found.iter().any(|f| f.id == course.id), "ㅇㄱ should find {}", course.title);
+    }
+    for course in &found {
+        let fields = [
+            course.title.to_string(),
+            d.names[course.institution_id.as_str()].clone(),
+            course.place_id.as_ref().map(|p| d.names[p.as_str()].clone()).unwrap_or_default(),
+            course.instructor.as_ref().map(ToString::to_string).unwrap_or_default(),
+        ];
+        assert!(fields.iter().any(|f| initials(&normalize(f)).contains("ㅇㄱ")), "{fields:?}");
+    }
+    let library = d.text("ㅊㅅㄷㅅㄱ");
+    assert!(!library.is_empty());
+    assert!(library.iter().all(|c| d.names[c.institution_id.as_str()] == "철산도서관"));
+}
+
+#[test]
+fn a_syllable_still_being_typed_keeps_its_results() {
+    let d = demo();
+    // Typing 요가 shows 욕 for a moment; the list should not go empty.
+    let typing = d.titles("욕");
+    assert!(typing.iter().any(|t| t.contains("요가")), "{typing:?}");
+    // Mixed syllable and consonant.
+    let mixed = d.titles("요ㄱ");
+    assert!(mixed.iter().any(|t| t.contains("요가")), "{mixed:?}");
+}
+
+#[test]
+fn latin_letters_and_digits_mix_with_hangul() {
+    let d = demo();
+    let found = d.titles("3d");
+    assert!(!found.is_empty() && found.iter().all(|t| t.contains("3D")), "{found:?}");
+    assert_eq!(d.titles("3D 프린팅"), found);
+    assert!(d.titles("2급").iter().all(|t| t.contains("2급")));
+    assert!(!d.titles("2급").is_empty());
+}
+
+#[test]
+fn institution_place_and_instructor_are_searchable() {
+    let d = demo();
+    let library = d.text("하안도서관");
+    assert!(!library.is_empty() && library.iter().all(|c| d.names[c.institution_id.as_str()] == "하안도서관"));
+    let kitchen = d.text("조리실습실");
+    assert!(
+        !kitchen.is_empty()
+            && kitchen.iter().all(|c| c.place_id.as_ref().is_some_and(|p| p.as_str().ends_with("kitchen")))
+    );
+    let someone = d.courses.iter().find_map(|c| c.instructor.clone()).unwrap_or_else(|| panic!("no instructor"));
+    let taught = d.text(someone.as_str());
+    assert!(!taught.is_empty());
+    assert!(
+        taught.iter().all(|c| c.instructor.as_ref() == Some(&someone) || c.title.as_str().contains(someone.as_str()))
+    );
+}
+
+#[test]
+fn nonsense_finds_nothing() {
+    let d = demo();
+    assert!(d.text("존재하지않는강좌").is_empty());
+    assert!(d.text("zzzz").is_empty());
+}
+
+#[test]
+fn filters_combine_and_every_result_satisfies_them() {
+    let d = demo();
+    let query = SearchQuery {
+        life_stage: Some(LifeStage::Senior),
+        field: Some(Field::CultureArts),
+        weekday: Some(Weekday::Tue),
+        time_of_day: Some(TimeOfDay::Morning),
+        price: Some(Price::Paid),
+        open_now: true,
+        ..Default::default()
+    };
+    let found = d.find(query);
+    assert!(!found.is_empty());
+    for c in &found {
+        assert!(c.is_for(LifeStage::Senior) && c.field == Field::CultureArts && !c.fee.is_free());
+        assert!(c.sessions.iter().any(|s| s.date.weekday() == Weekday::Tue));
+        assert!(c.sessions.iter().any(|s| s.starts_at.hour() < 12));
+        assert_eq!(c.phase_at(now()), ApplicationPhase::Open);
+    }
+    let dong = d.find(SearchQuery { dong: Some("소하1동".into()), price: Some(Price::Free), ..Default::default() });
+    assert!(!dong.is_empty());
+    assert!(dong.iter().all(|c| c.fee.is_free()));
+    let evening =
+        d.find(SearchQuery { time_of_day: Some(TimeOfDay::Evening), text: "엑셀".into(), ..Default::default() });
+    assert!(evening.iter().all(|c| c.sessions.iter().any(|s| s.starts_at.hour() >= 18)));
+    let one = d.find(SearchQuery { institution: Some("gm-women".into()), ..Default::default() });
+    assert!(!one.is_empty() && one.iter().all(|c| c.institution_id.as_str() == "gm-women"));
+}
+
+#[test]
+fn open_courses_come_first_then_by_start_date() {
+    let d = demo();
+    let hits = d.index.search(&SearchQuery { limit: Some(200), ..Default::default() }, now());
+    assert_eq!(hits.total, d.courses.len());
+    let keys: Vec<(u8, chrono::NaiveDate)> = hits
+        .ids
+        .iter()
+        .filter_map(|id| d.courses.iter().find(|c| c.id.as_str() == id))
+        .map(|c| (phase_rank(c.phase_at(now())), c.first_session().date))
+        .collect();
+    assert!(keys.windows(2).all(|w| w[0] <= w[1]), "sorted by phase then start date");
+    assert_eq!(keys[0].0, 0, "an open course comes first");
+    let second_page = d.index.search(&SearchQuery { offset: 200, limit: Some(200), ..Default::default() }, now());
+    assert_eq!(second_page.ids.len(), d.courses.len() - 200);
+    assert!(second_page.ids.iter().all(|id| !hits.ids.contains(id)));
+}
