@@ -30,14 +30,16 @@ pub fn publish_status(app: &AppHandle, kiosk: &Kiosk, catalog_changed: bool) -> 
 
 fn start_background_sync(app: AppHandle, kiosk: Arc<Kiosk>, every: Duration) {
     tauri::async_runtime::spawn(async move {
-        loop {
-            let outcome = kiosk.sync_now().await;
-            let changed = outcome.as_ref().is_ok_and(|r| r.changes_applied > 0);
-            if let Err(e) = publish_status(&app, &kiosk, changed) {
-                tracing::error!(code = e.code(), "sync status unavailable");
-            }
-            tokio::time::sleep(every).await;
-        }
+        // Nothing wakes it early yet; the UI asks for a sync itself when the network returns.
+        let wake = tokio::sync::Notify::new();
+        kiosk
+            .sync_forever(every, &wake, |outcome| {
+                let changed = outcome.is_ok_and(|r| r.changes_applied > 0);
+                if let Err(e) = publish_status(&app, &kiosk, changed) {
+                    tracing::error!(code = e.code(), "sync status unavailable");
+                }
+            })
+            .await;
     });
 }
 

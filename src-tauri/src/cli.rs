@@ -118,6 +118,9 @@ fn admin(command: Command, cli: &Cli) -> Result<(), KioskError> {
                 println!("허브: {}", status.hub_url);
                 println!("마지막 동기화: {}", kst(status.last_success_at));
                 println!("강좌 {}개, 기관 {}곳", status.courses, status.institutions);
+                if let Some(behind) = status.behind.filter(|b| *b > 0) {
+                    println!("아직 받지 못한 변경: {behind}건");
+                }
                 if let Some(e) = status.last_error {
                     println!("최근 오류: {}", e.message);
                 }

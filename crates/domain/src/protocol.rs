@@ -75,6 +75,8 @@ pub struct CatalogChanges {
     pub cursor: Cursor,
     /// More changes wait after `cursor`: ask again.
     pub has_more: bool,
+    /// The hub's newest cursor when it answered, so a kiosk knows how far behind it is.
+    pub head: Cursor,
     pub changes: Vec<CatalogChange>,
 }
 

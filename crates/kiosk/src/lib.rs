@@ -5,6 +5,7 @@ pub mod browse;
 pub mod config;
 pub mod error;
 pub mod hub_client;
+pub mod schedule;
 pub mod search;
 pub mod store;
 pub mod sync;
@@ -37,6 +38,8 @@ pub struct SyncStatus {
     pub courses: u64,
     pub institutions: u64,
     pub cursor: u64,
+    /// Changes the hub had that this kiosk has not applied yet, as last heard from the hub.
+    pub behind: Option<u64>,
 }
 
 /// One kiosk: its local database, its hub and its clock.
@@ -101,7 +104,29 @@ impl Kiosk {
             courses: store::courses::count(&conn)?,
             institutions: store::institutions::count(&conn)?,
             cursor: state.cursor,
+            behind: state.hub_head.map(|head| head.saturating_sub(state.cursor)),
         })
+    }
+
+    /// Syncs now and then forever: after `interval` when it worked, sooner (backoff with jitter)
+    /// when it did not, and at once when `wake` is notified (network back, staff asked).
+    /// `report` hears every attempt.
+    pub async fn sync_forever(
+        &self,
+        interval: std::time::Duration,
+        wake: &tokio::sync::Notify,
+        mut report: impl FnMut(Result<&SyncReport, &KioskError>),
+    ) {
+        let mut schedule = schedule::SyncSchedule::new(interval);
+        loop {
+            let outcome = self.sync_now().await;
+            report(outcome.as_ref());
+            let delay = if outcome.is_ok() { schedule.after_success() } else { schedule.after_failure() };
+            tokio::select! {
+                () = tokio::time::sleep(delay) => {}
+                () = wake.notified() => {}
+            }
+        }
     }
 
     /// Searches the local catalog (works offline).

@@ -31,6 +31,7 @@ fn sync_pulls_the_hub_catalog_and_status_reports_it() {
     assert_eq!(after["cursor"], health["cursor"]);
     assert!(after["last_success_at"].is_string());
     assert_eq!(after["online"], true);
+    assert_eq!(after["behind"], 0);
 }
 
 #[test]

@@ -97,6 +97,8 @@ export interface SyncStatus {
   courses: number;
   institutions: number;
   cursor: number;
+  /** Changes the hub has that this kiosk lacks, as last heard; null before the first contact. */
+  behind: number | null;
 }
 
 export interface SyncEvent {

@@ -162,5 +162,12 @@ pub fn changes(
     }
     let cursor = entries.last().map_or(after, |e| e.seq);
     tx.commit().map_err(StoreError::from)?;
-    Ok(CatalogChanges { protocol: PROTOCOL_VERSION, epoch: current_epoch, cursor, has_more: cursor < head, changes })
+    Ok(CatalogChanges {
+        protocol: PROTOCOL_VERSION,
+        epoch: current_epoch,
+        cursor,
+        has_more: cursor < head,
+        head,
+        changes,
+    })
 }

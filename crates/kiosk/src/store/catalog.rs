@@ -24,7 +24,16 @@ pub fn replace_with_snapshot(
     for c in &snapshot.courses {
         courses::upsert(&tx, c)?;
     }
-    sync_state::set_position(&tx, hub_url, &snapshot.epoch, snapshot.cursor, snapshot.generated_at)?;
+    sync_state::set_position(
+        &tx,
+        sync_state::Position {
+            hub_url,
+            epoch: &snapshot.epoch,
+            cursor: snapshot.cursor,
+            hub_head: snapshot.cursor,
+            as_of: snapshot.generated_at,
+        },
+    )?;
     tx.commit()?;
     Ok(())
 }
@@ -44,7 +53,34 @@ pub fn apply_changes(
             CatalogChange::DeleteCourse { id } => courses::delete(&tx, id)?,
         }
     }
-    sync_state::set_position(&tx, hub_url, &page.epoch, page.cursor, as_of)?;
+    sync_state::set_position(
+        &tx,
+        sync_state::Position { hub_url, epoch: &page.epoch, cursor: page.cursor, hub_head: page.head, as_of },
+    )?;
     tx.commit()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use baeum_domain::protocol::{CatalogChanges, PROTOCOL_VERSION};
+    use chrono::Utc;
+
+    use super::*;
+
+    #[test]
+    fn a_page_moves_the_cursor_and_records_how_far_behind_the_hub_the_kiosk_still_is() {
+        let mut conn = crate::store::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
+        let page = CatalogChanges {
+            protocol: PROTOCOL_VERSION,
+            epoch: "e1".into(),
+            cursor: 40,
+            has_more: true,
+            head: 45,
+            changes: Vec::new(),
+        };
+        apply_changes(&mut conn, "http://hub", &page, Utc::now()).unwrap_or_else(|e| panic!("{e}"));
+        let state = sync_state::get(&conn).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((state.cursor, state.hub_head, state.epoch.as_deref()), (40, Some(45), Some("e1")));
+    }
 }

@@ -13,8 +13,12 @@ use std::sync::LazyLock;
 use rusqlite::Connection;
 use rusqlite_migration::{M, Migrations};
 
-static MIGRATIONS: LazyLock<Migrations<'static>> =
-    LazyLock::new(|| Migrations::new(vec![M::up(include_str!("../../migrations/0001_catalog.sql"))]));
+static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
+    Migrations::new(vec![
+        M::up(include_str!("../../migrations/0001_catalog.sql")),
+        M::up(include_str!("../../migrations/0002_hub_head.sql")),
+    ])
+});
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

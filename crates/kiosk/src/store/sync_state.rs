@@ -12,6 +12,8 @@ pub struct SyncState {
     pub hub_url: Option<String>,
     pub epoch: Option<String>,
     pub cursor: u64,
+    /// The hub's newest cursor as last heard.
+    pub hub_head: Option<u64>,
     /// When the hub produced the data we hold (its clock), for "14:05 기준".
     pub catalog_as_of: Option<DateTime<Utc>>,
     pub last_attempt_at: Option<DateTime<Utc>>,
@@ -26,7 +28,8 @@ fn time(raw: Option<String>) -> Option<DateTime<Utc>> {
 
 pub fn get(conn: &Connection) -> Result<SyncState, StoreError> {
     Ok(conn.query_row(
-        "SELECT hub_url, epoch, cursor, catalog_as_of, last_attempt_at, last_success_at, last_error_code, last_error_detail
+        "SELECT hub_url, epoch, cursor, catalog_as_of, last_attempt_at, last_success_at, last_error_code, last_error_detail,
+                hub_head
          FROM sync_state WHERE id = 1",
         [],
         |r| {
@@ -39,22 +42,27 @@ pub fn get(conn: &Connection) -> Result<SyncState, StoreError> {
                 last_success_at: time(r.get(5)?),
                 last_error_code: r.get(6)?,
                 last_error_detail: r.get(7)?,
+                hub_head: r.get::<_, Option<i64>>(8)?.and_then(|h| u64::try_from(h).ok()),
             })
         },
     )?)
 }
 
+/// Where the local catalog stands after a write.
+#[derive(Debug, Clone, Copy)]
+pub struct Position<'a> {
+    pub hub_url: &'a str,
+    pub epoch: &'a str,
+    pub cursor: u64,
+    pub hub_head: u64,
+    pub as_of: DateTime<Utc>,
+}
+
 /// Moves the cursor; call only inside the transaction that wrote the rows it covers.
-pub fn set_position(
-    tx: &Transaction<'_>,
-    hub_url: &str,
-    epoch: &str,
-    cursor: u64,
-    as_of: DateTime<Utc>,
-) -> Result<(), StoreError> {
+pub fn set_position(tx: &Transaction<'_>, p: Position<'_>) -> Result<(), StoreError> {
     tx.execute(
-        "UPDATE sync_state SET hub_url = ?1, epoch = ?2, cursor = ?3, catalog_as_of = ?4 WHERE id = 1",
-        params![hub_url, epoch, cursor as i64, as_of.to_rfc3339()],
+        "UPDATE sync_state SET hub_url = ?1, epoch = ?2, cursor = ?3, catalog_as_of = ?4, hub_head = ?5 WHERE id = 1",
+        params![p.hub_url, p.epoch, p.cursor as i64, p.as_of.to_rfc3339(), p.hub_head as i64],
     )?;
     Ok(())
 }
