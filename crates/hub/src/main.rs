@@ -30,6 +30,15 @@ enum Command {
         #[arg(long, env = "BAEUM_HUB_LISTEN", default_value = "127.0.0.1:8787")]
         listen: SocketAddr,
     },
+    /// Import institution feeds — CSV (UTF-8 or CP949/EUC-KR) or JSON — in one transaction:
+    /// every file applies or none does; importing the same files again changes nothing.
+    Import {
+        #[arg(long, env = "BAEUM_HUB_DB")]
+        db: PathBuf,
+        /// Feed files (institutions, places and courses; any order).
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
     /// Load catalog data (all or nothing).
     Seed {
         #[arg(long, env = "BAEUM_HUB_DB")]
@@ -40,48 +49,26 @@ enum Command {
 }
 
 #[derive(Debug, Args)]
-#[group(required = true, multiple = true)]
+#[group(required = true, multiple = false)]
 struct SeedSource {
     /// The Gwangmyeong demo catalog, dated around today.
-    #[arg(long, conflicts_with_all = ["synthetic", "institutions"])]
+    #[arg(long)]
     demo: bool,
     /// N generated courses for benchmarks.
-    #[arg(long, value_name = "N", conflicts_with = "institutions")]
+    #[arg(long, value_name = "N")]
     synthetic: Option<usize>,
-    /// Institutions feed (CSV).
-    #[arg(long, value_name = "FILE")]
-    institutions: Option<PathBuf>,
-    /// Places feed (CSV).
-    #[arg(long, value_name = "FILE", requires = "institutions")]
-    places: Option<PathBuf>,
-    /// Courses feed (CSV).
-    #[arg(long, value_name = "FILE", requires = "institutions")]
-    courses: Option<PathBuf>,
 }
 
 fn read(path: &Path) -> anyhow::Result<Vec<u8>> {
     std::fs::read(path).with_context(|| format!("{}을(를) 읽을 수 없습니다", path.display()))
 }
 
-fn load_feeds(source: &SeedSource) -> anyhow::Result<CatalogBatch> {
+fn load_seed(source: &SeedSource) -> anyhow::Result<CatalogBatch> {
     let today = SystemClock.now_kst().date_naive();
-    if source.demo {
-        return Ok(demo::demo_catalog(today)?);
-    }
-    if let Some(n) = source.synthetic {
-        return Ok(demo::synthetic_catalog(n, today)?);
-    }
-    let mut batch = CatalogBatch::default();
-    if let Some(path) = &source.institutions {
-        batch.institutions = feed::parse_institutions(&path.display().to_string(), &read(path)?)?;
-    }
-    if let Some(path) = &source.places {
-        batch.places = feed::parse_places(&path.display().to_string(), &read(path)?)?;
-    }
-    if let Some(path) = &source.courses {
-        batch.courses = feed::parse_courses(&path.display().to_string(), &read(path)?)?;
-    }
-    Ok(batch)
+    Ok(match source.synthetic {
+        Some(n) => demo::synthetic_catalog(n, today)?,
+        None => demo::demo_catalog(today)?,
+    })
 }
 
 async fn shutdown_signal() {
@@ -111,22 +98,43 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             tracing::info!(%addr, db = %db.display(), "hub serving");
             server.await?;
         }
+        Command::Import { db, files } => {
+            let mut batch = CatalogBatch::default();
+            let mut problems = Vec::new();
+            for path in &files {
+                match feed::parse_file(&path.display().to_string(), &read(path)?) {
+                    Ok(part) => {
+                        batch.institutions.extend(part.institutions);
+                        batch.places.extend(part.places);
+                        batch.courses.extend(part.courses);
+                    }
+                    Err(e) => problems.extend(e.0),
+                }
+            }
+            if !problems.is_empty() {
+                anyhow::bail!("{}", feed::FeedErrors(problems));
+            }
+            report(&batch, catalog::apply(&mut store::open(&db)?, &batch)?);
+        }
         Command::Seed { db, source } => {
-            let batch = load_feeds(&source)?;
+            let batch = load_seed(&source)?;
             let mut conn = store::open(&db)?;
-            let summary = catalog::apply(&mut conn, &batch)?;
-            println!(
-                "기관 {}곳, 장소 {}곳, 강좌 {}개를 읽었습니다 — 새로 추가 {}, 변경 {}, 그대로 {}",
-                batch.institutions.len(),
-                batch.places.len(),
-                batch.courses.len(),
-                summary.added,
-                summary.updated,
-                summary.unchanged
-            );
+            report(&batch, catalog::apply(&mut conn, &batch)?);
         }
     }
     Ok(())
+}
+
+fn report(batch: &CatalogBatch, summary: catalog::ApplySummary) {
+    println!(
+        "기관 {}곳, 장소 {}곳, 강좌 {}개를 읽었습니다 — 새로 추가 {}, 변경 {}, 그대로 {}",
+        batch.institutions.len(),
+        batch.places.len(),
+        batch.courses.len(),
+        summary.added,
+        summary.updated,
+        summary.unchanged
+    );
 }
 
 fn main() -> ExitCode {

@@ -66,3 +66,63 @@ fn a_malformed_feed_is_refused_with_file_line_and_column_and_nothing_is_written(
     let conn = baeum_hub::store::open(&db).unwrap_or_else(|e| panic!("{e}"));
     assert!(baeum_hub::store::institutions::all(&conn).unwrap_or_default().is_empty());
 }
+
+fn hub(args: &[&str], db: &std::path::Path) -> std::process::Output {
+    Command::new(HUB).args(args).arg("--db").arg(db).output().unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn import_reads_cp949_csv_and_json_atomically_and_twice_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let db = dir.path().join("hub.db");
+    // What a community centre's spreadsheet exports: CP949 with Korean headings.
+    let institutions = "기관ID,기관명,기관유형,동,주소,전화번호\n\
+        dong-ha1,하안1동 행정복지센터,행정복지센터,하안1동,경기도 광명시 하안로 230,02-2680-6432\n";
+    let (cp949, _, _) = encoding_rs::EUC_KR.encode(institutions);
+    let csv_path = dir.path().join("기관.csv");
+    std::fs::write(&csv_path, &cp949).unwrap_or_else(|e| panic!("{e}"));
+    let json_path = dir.path().join("강좌.json");
+    std::fs::write(
+        &json_path,
+        r#"{"places": [{"id": "dong-ha1-program", "institution_id": "dong-ha1", "name": "자치회관 프로그램실", "seats": 25}],
+ "courses": [{"강좌ID": "ha1-yoga", "기관ID": "dong-ha1", "장소ID": "dong-ha1-program", "강좌명": "아침 요가",
+   "분야": "문화예술", "생애주기": "중장년|노년", "수강대상": "하안1동 주민", "강사": "김은정", "수강료": "20,000원",
+   "재료비": 0, "정원": 20, "선발방식": "선착순", "접수시작": "2026-11-20 10:00", "접수마감": "2026-11-30 18:00",
+   "개강일": "2026.12.01", "종강일": "2026.12.29", "요일": "화", "시작시간": "09:30", "종료시간": "10:30",
+   "강좌소개": "", "휴강일": ""}]}"#,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let paths = [csv_path.to_string_lossy().into_owned(), json_path.to_string_lossy().into_owned()];
+
+    let first = hub(&["import", &paths[1], &paths[0]], &db);
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    assert!(
+        String::from_utf8_lossy(&first.stdout).contains("새로 추가 3"),
+        "{}",
+        String::from_utf8_lossy(&first.stdout)
+    );
+    let again = hub(&["import", &paths[0], &paths[1]], &db);
+    assert!(String::from_utf8_lossy(&again.stdout).contains("새로 추가 0, 변경 0, 그대로 3"));
+    let conn = baeum_hub::store::open(&db).unwrap_or_else(|e| panic!("{e}"));
+    let head = baeum_hub::store::catalog_log::head(&conn).unwrap_or_default();
+    assert_eq!(head, 3, "re-importing did not move the change log");
+    let course =
+        baeum_hub::store::courses::get(&conn, "ha1-yoga").unwrap_or_default().unwrap_or_else(|| panic!("no course"));
+    assert_eq!((course.sessions.len(), course.fee.0), (5, 20_000));
+
+    // A second file with one bad row: nothing from either file is applied.
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        "id,name,kind,dong,address,phone\nlib-new,새 도서관,도서관,하안1동,경기도 광명시,02-2680-0000\nlib-bad,나쁜 도서관,학교,하안1동,주소,02-2680-0001\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let refused = hub(&["import", &bad.to_string_lossy()], &db);
+    assert!(!refused.status.success());
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("bad.csv:3: kind"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+    assert_eq!(baeum_hub::store::catalog_log::head(&conn).unwrap_or_default(), 3);
+}

@@ -1,5 +1,10 @@
-//! Institution feeds as CSV (what office software exports). Every row is checked and every
-//! problem is reported as `file:line: column: problem`; a feed with any problem is refused whole.
+//! Institution feeds as CSV (what office software exports, UTF-8 or CP949) or JSON. Every row is
+//! checked and every problem is reported as `file:line: column: problem`; a feed with any problem
+//! is refused whole.
+
+pub mod encoding;
+pub mod headers;
+pub mod json;
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -9,6 +14,8 @@ use baeum_domain::institution::{InstitutionDraft, PlaceDraft};
 use baeum_domain::schedule::{WeeklyPattern, parse_weekdays};
 use baeum_domain::{Course, Field, Institution, LifeStage, Place, Selection, Won, kst};
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime};
+
+use crate::store::catalog::CatalogBatch;
 
 /// One problem in a feed file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,11 +46,48 @@ impl fmt::Display for FeedErrors {
     }
 }
 
-/// A data row of a CSV sheet, addressed by column name.
+/// What a feed sheet lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FeedKind {
+    Institutions,
+    Places,
+    Courses,
+}
+
+/// One record of a sheet: its values by column name and the line it starts on.
+#[derive(Debug, Clone, Default)]
+pub struct Record {
+    pub line: u64,
+    pub values: HashMap<String, String>,
+}
+
+/// A table of records from one file (a CSV file, or one array of a JSON file).
+#[derive(Debug, Clone, Default)]
+pub struct Sheet {
+    pub file: String,
+    pub headers: Vec<String>,
+    pub records: Vec<Record>,
+}
+
+impl Sheet {
+    /// Renames Korean headings to the English column names of `kind`.
+    fn canonical(mut self, kind: FeedKind) -> Self {
+        self.headers = self.headers.iter().map(|h| headers::canonical(kind, h)).collect();
+        for record in &mut self.records {
+            record.values = std::mem::take(&mut record.values)
+                .into_iter()
+                .map(|(k, v)| (headers::canonical(kind, &k), v))
+                .collect();
+        }
+        self
+    }
+}
+
+/// A data row being checked, addressed by column name; collects its problems.
 pub(crate) struct Row<'a> {
     file: &'a str,
     line: u64,
-    values: HashMap<&'a str, String>,
+    values: &'a HashMap<String, String>,
     errors: Vec<FeedError>,
 }
 
@@ -72,62 +116,58 @@ impl Row<'_> {
     }
 }
 
-/// Reads a CSV sheet, checks the header has every required column, and hands each row to `build`.
-pub(crate) fn read_sheet<T>(
-    file: &str,
-    bytes: &[u8],
-    required: &[&'static str],
-    mut build: impl FnMut(&mut Row<'_>) -> Option<T>,
-) -> Result<Vec<T>, FeedErrors> {
-    let error = |line: u64, column: &str, problem: String| FeedError {
-        file: file.to_owned(),
-        line,
-        column: column.to_owned(),
-        problem,
-    };
-    let text = match std::str::from_utf8(bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            let line = 1 + bytes[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count() as u64;
-            return Err(FeedErrors(vec![error(
-                line,
-                "-",
-                "UTF-8 인코딩이 아닙니다. 파일을 UTF-8로 저장해 주세요".into(),
-            )]));
-        }
-    };
-    // Excel puts a byte-order mark in front of "CSV UTF-8" files.
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+/// Reads CSV text into a sheet (headings as written).
+pub fn csv_sheet(file: &str, text: &str) -> Result<Sheet, FeedErrors> {
+    let error = |line: u64, problem: String| FeedError { file: file.to_owned(), line, column: "-".into(), problem };
     let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(text.as_bytes());
     let headers: Vec<String> = match reader.headers() {
         Ok(h) => h.iter().map(|s| s.trim().to_owned()).collect(),
-        Err(e) => return Err(FeedErrors(vec![error(1, "-", format!("머리글 행을 읽을 수 없습니다: {e}"))])),
+        Err(e) => return Err(FeedErrors(vec![error(1, format!("머리글 행을 읽을 수 없습니다: {e}"))])),
     };
+    let mut records = Vec::new();
+    let mut errors = Vec::new();
+    for record in reader.records() {
+        match record {
+            Ok(r) => {
+                if r.iter().all(|v| v.trim().is_empty()) {
+                    continue; // blank lines at the end of office exports
+                }
+                let line = r.position().map_or(0, csv::Position::line);
+                let values = headers.iter().cloned().zip(r.iter().map(str::to_owned)).collect();
+                records.push(Record { line, values });
+            }
+            Err(e) => {
+                let line = e.position().map_or(0, csv::Position::line);
+                errors.push(error(line, format!("행을 읽을 수 없습니다 (열 개수나 따옴표를 확인해 주세요): {e}")));
+            }
+        }
+    }
+    if errors.is_empty() { Ok(Sheet { file: file.to_owned(), headers, records }) } else { Err(FeedErrors(errors)) }
+}
+
+/// Checks the sheet has every required column, then hands each record to `build`.
+pub(crate) fn build_rows<T>(
+    sheet: &Sheet,
+    required: &[&'static str],
+    mut build: impl FnMut(&mut Row<'_>) -> Option<T>,
+) -> Result<Vec<T>, FeedErrors> {
     let missing: Vec<FeedError> = required
         .iter()
-        .filter(|c| !headers.iter().any(|h| h == *c))
-        .map(|c| error(1, c, "필수 열이 없습니다".into()))
+        .filter(|c| !sheet.headers.iter().any(|h| h == *c))
+        .map(|c| FeedError {
+            file: sheet.file.clone(),
+            line: 1,
+            column: (*c).to_owned(),
+            problem: "필수 열이 없습니다".into(),
+        })
         .collect();
     if !missing.is_empty() {
         return Err(FeedErrors(missing));
     }
     let mut out = Vec::new();
     let mut errors = Vec::new();
-    for record in reader.records() {
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map_or(0, csv::Position::line);
-                errors.push(error(line, "-", format!("행을 읽을 수 없습니다 (열 개수나 따옴표를 확인해 주세요): {e}")));
-                continue;
-            }
-        };
-        let line = record.position().map_or(0, csv::Position::line);
-        if record.iter().all(|v| v.trim().is_empty()) {
-            continue; // blank lines at the end of office exports
-        }
-        let values = headers.iter().map(String::as_str).zip(record.iter().map(str::to_owned)).collect();
-        let mut row = Row { file, line, values, errors: Vec::new() };
+    for record in &sheet.records {
+        let mut row = Row { file: &sheet.file, line: record.line, values: &record.values, errors: Vec::new() };
         let built = build(&mut row);
         if row.errors.is_empty() {
             out.extend(built);
@@ -136,6 +176,54 @@ pub(crate) fn read_sheet<T>(
         }
     }
     if errors.is_empty() { Ok(out) } else { Err(FeedErrors(errors)) }
+}
+
+/// Decodes and reads a CSV file, then builds each row (for sheets with their own columns).
+pub(crate) fn read_sheet<T>(
+    file: &str,
+    bytes: &[u8],
+    required: &[&'static str],
+    build: impl FnMut(&mut Row<'_>) -> Option<T>,
+) -> Result<Vec<T>, FeedErrors> {
+    let sheet = csv_sheet(file, &encoding::decode_text(file, bytes)?)?;
+    build_rows(&sheet, required, build)
+}
+
+fn csv_of_kind(file: &str, bytes: &[u8], kind: FeedKind) -> Result<Sheet, FeedErrors> {
+    Ok(csv_sheet(file, &encoding::decode_text(file, bytes)?)?.canonical(kind))
+}
+
+/// Reads any feed file — CSV (UTF-8 or CP949) of institutions, places or courses, told apart by
+/// its headings, or JSON — into one batch.
+pub fn parse_file(file: &str, bytes: &[u8]) -> Result<CatalogBatch, FeedErrors> {
+    let text = encoding::decode_text(file, bytes)?;
+    let sheets = if file.to_lowercase().ends_with(".json") {
+        json::sheets(file, &text)?
+    } else {
+        let sheet = csv_sheet(file, &text)?;
+        let Some(kind) = headers::detect(&sheet.headers) else {
+            return Err(FeedErrors(vec![FeedError {
+                file: file.to_owned(),
+                line: 1,
+                column: "-".into(),
+                problem: "머리글로 기관·장소·강좌 중 무엇인지 알 수 없습니다".into(),
+            }]));
+        };
+        vec![(kind, sheet.canonical(kind))]
+    };
+    let mut batch = CatalogBatch::default();
+    let mut errors = Vec::new();
+    for (kind, sheet) in sheets {
+        let result = match kind {
+            FeedKind::Institutions => institutions_from(&sheet).map(|v| batch.institutions.extend(v)),
+            FeedKind::Places => places_from(&sheet).map(|v| batch.places.extend(v)),
+            FeedKind::Courses => courses_from(&sheet).map(|v| batch.courses.extend(v)),
+        };
+        if let Err(mut e) = result {
+            errors.append(&mut e.0);
+        }
+    }
+    if errors.is_empty() { Ok(batch) } else { Err(FeedErrors(errors)) }
 }
 
 /// Refuses a second row with an id already seen in the same file.
@@ -167,7 +255,12 @@ fn domain_errors(row: &mut Row<'_>, errors: baeum_domain::ValidationErrors, colu
 pub const INSTITUTION_COLUMNS: &[&str] = &["id", "name", "kind", "dong", "address", "phone"];
 
 pub fn parse_institutions(file: &str, bytes: &[u8]) -> Result<Vec<Institution>, FeedErrors> {
-    let rows = read_sheet(file, bytes, INSTITUTION_COLUMNS, |row| {
+    institutions_from(&csv_of_kind(file, bytes, FeedKind::Institutions)?)
+}
+
+fn institutions_from(sheet: &Sheet) -> Result<Vec<Institution>, FeedErrors> {
+    let file = sheet.file.as_str();
+    let rows = build_rows(sheet, INSTITUTION_COLUMNS, |row| {
         let draft = InstitutionDraft {
             id: row.get("id").into(),
             name: row.get("name").into(),
@@ -190,7 +283,12 @@ pub fn parse_institutions(file: &str, bytes: &[u8]) -> Result<Vec<Institution>, 
 pub const PLACE_COLUMNS: &[&str] = &["id", "institution_id", "name", "seats"];
 
 pub fn parse_places(file: &str, bytes: &[u8]) -> Result<Vec<Place>, FeedErrors> {
-    let rows = read_sheet(file, bytes, PLACE_COLUMNS, |row| {
+    places_from(&csv_of_kind(file, bytes, FeedKind::Places)?)
+}
+
+fn places_from(sheet: &Sheet) -> Result<Vec<Place>, FeedErrors> {
+    let file = sheet.file.as_str();
+    let rows = build_rows(sheet, PLACE_COLUMNS, |row| {
         let seats = row.parse("seats", |s| s.parse::<i64>().map_err(|_| format!("숫자가 아닙니다: {s:?}")))?;
         let draft = PlaceDraft {
             id: row.get("id").into(),
@@ -278,9 +376,14 @@ fn course_column(field: &str) -> &'static str {
 }
 
 pub fn parse_courses(file: &str, bytes: &[u8]) -> Result<Vec<Course>, FeedErrors> {
+    courses_from(&csv_of_kind(file, bytes, FeedKind::Courses)?)
+}
+
+fn courses_from(sheet: &Sheet) -> Result<Vec<Course>, FeedErrors> {
+    let file = sheet.file.as_str();
     let required: Vec<&str> =
         COURSE_COLUMNS.iter().copied().filter(|c| !matches!(*c, "skip_dates" | "status" | "place_id")).collect();
-    let rows = read_sheet(file, bytes, &required, |row| {
+    let rows = build_rows(sheet, &required, |row| {
         let field = row.parse("field", Field::parse);
         let life_stages = row.parse("life_stages", LifeStage::parse_list);
         let fee = row.parse("fee", Won::parse);
@@ -411,9 +514,49 @@ mod tests {
         let errors = parse_institutions("inst.csv", b"id,name,kind\n").unwrap_err();
         assert_eq!(errors.0[0].column, "dong");
         assert_eq!(errors.0[0].line, 1);
-        let cp949 = b"id,name,kind,dong,address,phone\nx,\xb1\xa4\xb8\xed,a,b,c,d\n";
-        let errors = parse_institutions("inst.csv", cp949).unwrap_err();
-        assert_eq!((errors.0[0].line, errors.0[0].problem.contains("UTF-8")), (2, true));
+        let broken = b"id,name,kind,dong,address,phone\nx,\xff\xfe,a,b,c,d\n";
+        let errors = parse_institutions("inst.csv", broken).unwrap_err();
+        assert_eq!((errors.0[0].line, errors.0[0].problem.contains("CP949")), (2, true));
+    }
+
+    #[test]
+    fn a_cp949_export_with_korean_headings_is_read() {
+        let text = "기관ID,기관명,기관유형,동,주소,전화번호\ngm-llc,광명시평생학습원,평생학습기관,철산3동,경기도 광명시 철산로 13,02-2680-6401\n";
+        let (cp949, _, unmappable) = encoding_rs::EUC_KR.encode(text);
+        assert!(!unmappable);
+        let batch = parse_file("기관.csv", &cp949).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(batch.institutions.len(), 1);
+        assert_eq!(batch.institutions[0].name.as_str(), "광명시평생학습원");
+    }
+
+    #[test]
+    fn json_feeds_report_the_line_of_the_bad_record() {
+        let json = r#"{
+  "institutions": [
+    {"id": "gm-llc", "name": "광명시평생학습원", "kind": "평생학습기관", "dong": "철산3동",
+     "address": "경기도 광명시 철산로 13", "phone": "02-2680-6401"}
+  ],
+  "courses": [
+    {"id": "c1", "institution_id": "gm-llc", "title": "요가", "field": "문화예술",
+     "life_stages": ["노년", "중장년"], "fee": 0, "materials_fee": 0, "capacity": 20, "selection": "선착순",
+     "application_opens": "2026-11-20 10:00", "application_closes": "2026-11-30 18:00",
+     "first_date": "2026-12-01", "last_date": "2026-12-22", "weekdays": "화,목", "starts_at": "10:00", "ends_at": "11:00",
+     "summary": "", "target": "", "instructor": ""},
+    {"id": "c2", "institution_id": "gm-llc", "title": "요가", "field": "문화예술",
+     "life_stages": ["어르신"], "fee": 0, "materials_fee": 0, "capacity": -1, "selection": "선착순",
+     "application_opens": "2026-11-20 10:00", "application_closes": "2026-11-30 18:00",
+     "first_date": "2026-12-01", "last_date": "2026-12-22", "weekdays": "화,목", "starts_at": "10:00", "ends_at": "11:00",
+     "summary": "", "target": "", "instructor": ""}
+  ]
+}"#;
+        let errors = parse_file("feed.json", json.as_bytes()).unwrap_err();
+        let found: Vec<(u64, &str)> = errors.0.iter().map(|e| (e.line, e.column.as_str())).collect();
+        assert_eq!(found, vec![(12, "life_stages"), (12, "capacity")]);
+        let good = json.replace("[\"어르신\"]", "[\"노년\"]").replace("\"capacity\": -1", "\"capacity\": 10");
+        let batch = parse_file("feed.json", good.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((batch.institutions.len(), batch.courses.len()), (1, 2));
+        let broken = parse_file("feed.json", b"{\n  \"courses\": [\n    {\"id\": }\n  ]\n}").unwrap_err();
+        assert_eq!(broken.0[0].line, 3);
     }
 
     #[test]
