@@ -52,13 +52,7 @@ fn a_malformed_feed_is_refused_with_file_line_and_column_and_nothing_is_written(
          gm-x,어딘가,학교,철산3동,경기도 광명시,02-2680-0000\n",
     )
     .unwrap_or_else(|e| panic!("{e}"));
-    let out = Command::new(HUB)
-        .args(["seed", "--db"])
-        .arg(&db)
-        .arg("--institutions")
-        .arg(&feed)
-        .output()
-        .unwrap_or_else(|e| panic!("{e}"));
+    let out = Command::new(HUB).args(["import", "--db"]).arg(&db).arg(&feed).output().unwrap_or_else(|e| panic!("{e}"));
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains(&format!("{}:3: kind: 알 수 없는 기관 유형", feed.display())), "{stderr}");
