@@ -80,6 +80,71 @@ pub struct CatalogChanges {
     pub changes: Vec<CatalogChange>,
 }
 
+/// `GET /v1/catalog/snapshot/chunks?after=KEY&limit=N`: one piece of the catalog, in key order.
+/// A kiosk stores pieces as they come (resuming after the last one it stored) and swaps them in
+/// when `next` is null; then it catches up with `changes?after=<head of the first piece>`, which
+/// replays whatever changed while it was downloading.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SnapshotChunk {
+    pub protocol: u32,
+    pub epoch: String,
+    /// The hub's newest cursor when this piece was read.
+    pub head: Cursor,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub generated_at: DateTime<Utc>,
+    /// Records after the requested key, as upserts.
+    pub records: Vec<CatalogChange>,
+    /// Key to ask for next; null when this was the last piece.
+    pub next: Option<String>,
+    /// Lower-case hex SHA-256 of the JSON of `records` (see [`records_checksum`]).
+    pub sha256: String,
+}
+
+/// `GET /v1/catalog/checksum`: a digest of the whole catalog, to compare a kiosk's copy with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CatalogChecksum {
+    pub epoch: String,
+    pub cursor: Cursor,
+    pub records: u64,
+    /// See [`CatalogDigest`].
+    pub sha256: String,
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// SHA-256 of the JSON serialisation of a chunk's records; both sides compute it from the parsed
+/// records, so it also catches a body that parsed but is not what the hub sent.
+pub fn records_checksum(records: &[CatalogChange]) -> String {
+    use sha2::Digest;
+    hex(&sha2::Sha256::digest(serde_json::to_vec(records).unwrap_or_default()))
+}
+
+/// Digest of a whole catalog: every record's JSON and a newline, in key order
+/// (institutions, then places, then courses, each by id).
+#[derive(Debug, Default)]
+pub struct CatalogDigest {
+    hasher: sha2::Sha256,
+    pub records: u64,
+}
+
+impl CatalogDigest {
+    pub fn add(&mut self, record: &CatalogChange) {
+        use sha2::Digest;
+        self.hasher.update(serde_json::to_vec(record).unwrap_or_default());
+        self.hasher.update(b"\n");
+        self.records += 1;
+    }
+
+    pub fn finish(self) -> String {
+        use sha2::Digest;
+        hex(&self.hasher.finalize())
+    }
+}
+
 /// Every non-2xx answer carries a stable code the client branches on and a message for logs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

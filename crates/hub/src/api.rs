@@ -10,7 +10,9 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use baeum_domain::protocol::{ApiError, CatalogChanges, CatalogSnapshot, Health, PROTOCOL_VERSION, codes};
+use baeum_domain::protocol::{
+    ApiError, CatalogChanges, CatalogChecksum, CatalogSnapshot, Health, PROTOCOL_VERSION, SnapshotChunk, codes,
+};
 use baeum_domain::{Clock, Course, Institution, Place};
 use rusqlite::Connection;
 use serde::Deserialize;
@@ -149,6 +151,41 @@ pub async fn changes(
     Ok(Json(page))
 }
 
+/// Query of `GET /v1/catalog/snapshot/chunks`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ChunkQuery {
+    /// `next` from the previous chunk; omit for the first.
+    pub after: Option<String>,
+    /// Records per chunk (default 1000, at most 5000).
+    pub limit: Option<usize>,
+}
+
+#[utoipa::path(
+    get, path = "/v1/catalog/snapshot/chunks", tag = "catalog", params(ChunkQuery),
+    responses((status = 200, description = "One piece of the catalog with its checksum", body = SnapshotChunk),
+              (status = 400, description = "Malformed query", body = ApiError),
+              (status = 500, body = ApiError))
+)]
+pub async fn snapshot_chunk(
+    State(state): State<HubState>,
+    query: Result<Query<ChunkQuery>, QueryRejection>,
+) -> Result<Json<SnapshotChunk>, Failure> {
+    let Query(q) = query.map_err(|e| Failure::new(StatusCode::BAD_REQUEST, codes::BAD_REQUEST, e.body_text()))?;
+    let limit = q.limit.unwrap_or(DEFAULT_CHANGES_PAGE).clamp(1, MAX_CHANGES_PAGE);
+    let now = state.clock.now();
+    Ok(Json(state.with_db(move |conn| Ok(catalog::snapshot_chunk(conn, q.after.as_deref(), limit, now)?)).await?))
+}
+
+#[utoipa::path(
+    get, path = "/v1/catalog/checksum", tag = "catalog",
+    responses((status = 200, description = "Digest of the whole catalog, to compare a kiosk's copy with", body = CatalogChecksum),
+              (status = 500, body = ApiError))
+)]
+pub async fn checksum(State(state): State<HubState>) -> Result<Json<CatalogChecksum>, Failure> {
+    Ok(Json(state.with_db(|conn| Ok(catalog::checksum(conn)?)).await?))
+}
+
 async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
     Json(ApiDoc::openapi())
 }
@@ -156,8 +193,18 @@ async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
 #[derive(Debug, OpenApi)]
 #[openapi(
     info(title = "Baeum hub API", description = "The hub kiosks sync with: catalog snapshot and changes."),
-    paths(health, snapshot, changes),
-    components(schemas(Health, CatalogSnapshot, CatalogChanges, ApiError, Institution, Place, Course))
+    paths(health, snapshot, snapshot_chunk, changes, checksum),
+    components(schemas(
+        Health,
+        CatalogSnapshot,
+        SnapshotChunk,
+        CatalogChanges,
+        CatalogChecksum,
+        ApiError,
+        Institution,
+        Place,
+        Course
+    ))
 )]
 pub struct ApiDoc;
 
@@ -166,7 +213,9 @@ pub fn router(state: HubState) -> axum::Router {
     axum::Router::new()
         .route("/health", get(health))
         .route("/v1/catalog/snapshot", get(snapshot))
+        .route("/v1/catalog/snapshot/chunks", get(snapshot_chunk))
         .route("/v1/catalog/changes", get(changes))
+        .route("/v1/catalog/checksum", get(checksum))
         .route("/openapi.json", get(openapi_json))
         .layer(tower_http::compression::CompressionLayer::new().gzip(true))
         .with_state(state)

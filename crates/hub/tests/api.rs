@@ -62,7 +62,7 @@ async fn every_documented_path_is_served() {
     let (_, health) = get(format!("http://{addr}/health")).await;
     let health: Health = parse(&health);
     let doc = ApiDoc::openapi();
-    assert_eq!(doc.paths.paths.len(), 3);
+    assert_eq!(doc.paths.paths.len(), 5);
     for path in doc.paths.paths.keys() {
         let url = format!("http://{addr}{path}?epoch={}&after=0", health.epoch);
         let (status, body) = get(url).await;
@@ -147,4 +147,39 @@ fn a_course_pointing_at_a_missing_place_aborts_the_whole_batch() {
     assert!(err.contains("없는 장소") && err.contains("nowhere"), "{err}");
     assert_eq!(store::courses::count(&conn).unwrap_or(99), 0, "nothing half-applied");
     assert_eq!(store::catalog_log::head(&conn).unwrap_or(99), 0);
+}
+
+#[tokio::test]
+async fn snapshot_chunks_cover_the_catalog_once_with_valid_checksums() {
+    use baeum_domain::protocol::{CatalogChecksum, CatalogDigest, SnapshotChunk, records_checksum};
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let db = dir.path().join("hub.db");
+    let batch = seed(&db);
+    let addr = start(&db).await;
+    let mut after: Option<String> = None;
+    let mut digest = CatalogDigest::default();
+    let mut chunks = 0;
+    loop {
+        let url = match &after {
+            None => format!("http://{addr}/v1/catalog/snapshot/chunks?limit=50"),
+            Some(key) => format!("http://{addr}/v1/catalog/snapshot/chunks?limit=50&after={key}"),
+        };
+        let (status, body) = get(url).await;
+        assert_eq!(status, 200, "{body}");
+        let chunk: SnapshotChunk = parse(&body);
+        assert_eq!(chunk.sha256, records_checksum(&chunk.records));
+        assert!(chunk.records.len() <= 50);
+        chunk.records.iter().for_each(|r| digest.add(r));
+        chunks += 1;
+        match chunk.next {
+            Some(next) => after = Some(next),
+            None => break,
+        }
+    }
+    let total = batch.institutions.len() + batch.places.len() + batch.courses.len();
+    assert_eq!(digest.records as usize, total);
+    assert_eq!(chunks, total.div_ceil(50) + usize::from(total.is_multiple_of(50)));
+    let (_, body) = get(format!("http://{addr}/v1/catalog/checksum")).await;
+    let whole: CatalogChecksum = parse(&body);
+    assert_eq!((whole.records as usize, whole.sha256), (total, digest.finish()));
 }

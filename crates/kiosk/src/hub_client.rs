@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use baeum_domain::protocol::{ApiError, CatalogChanges, CatalogSnapshot, PROTOCOL_VERSION, codes};
+use baeum_domain::protocol::{ApiError, CatalogChanges, PROTOCOL_VERSION, SnapshotChunk, codes, records_checksum};
 use reqwest::{StatusCode, Url};
 use serde::de::DeserializeOwned;
 
@@ -69,10 +69,20 @@ impl HubClient {
         &self.base
     }
 
-    pub async fn snapshot(&self) -> Result<CatalogSnapshot, KioskError> {
-        let snapshot: CatalogSnapshot = self.get_json(&self.base.join("/v1/catalog/snapshot")).await?;
-        check_protocol(snapshot.protocol)?;
-        Ok(snapshot)
+    /// One chunk of the snapshot after `after` (None for the first), its checksum verified.
+    pub async fn snapshot_chunk(&self, after: Option<&str>, limit: usize) -> Result<SnapshotChunk, KioskError> {
+        let mut url = Url::parse(&self.base.join("/v1/catalog/snapshot/chunks"))
+            .map_err(|e| KioskError::BadHubUrl(e.to_string()))?;
+        url.query_pairs_mut().append_pair("limit", &limit.to_string());
+        if let Some(after) = after {
+            url.query_pairs_mut().append_pair("after", after);
+        }
+        let chunk: SnapshotChunk = self.get_json(url.as_str()).await?;
+        check_protocol(chunk.protocol)?;
+        if chunk.sha256 != records_checksum(&chunk.records) {
+            return Err(KioskError::HubBadAnswer("받은 목록 조각의 검사값이 맞지 않습니다".into()));
+        }
+        Ok(chunk)
     }
 
     pub async fn changes(&self, epoch: &str, after: u64, limit: usize) -> Result<ChangesAnswer, KioskError> {

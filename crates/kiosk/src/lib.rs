@@ -129,6 +129,11 @@ impl Kiosk {
         }
     }
 
+    /// Number of records and SHA-256 digest of the local catalog, comparable with the hub's.
+    pub fn catalog_checksum(&self) -> Result<(u64, String), KioskError> {
+        Ok(store::catalog::checksum(&self.conn())?)
+    }
+
     /// Searches the local catalog (works offline).
     pub fn search(&self, query: &SearchQuery) -> Result<CatalogPage, KioskError> {
         let index = Arc::clone(&self.index.read().unwrap_or_else(|p| p.into_inner()));

@@ -1,6 +1,7 @@
-//! One catalog sync: snapshot when the kiosk has nothing (or the hub says its cursor is not from
-//! its history), otherwise changes after the cursor, page by page. Each page lands in its own
-//! transaction with the cursor, so an interrupted sync resumes where it stopped.
+//! One catalog sync: a snapshot (in resumable chunks, swapped in when complete) when the kiosk
+//! has nothing, follows another hub, or the hub says its cursor is not from its history; then
+//! changes after the cursor, page by page. Each page lands in its own transaction with the
+//! cursor, so an interrupted sync resumes where it stopped.
 
 use std::sync::Mutex;
 
@@ -10,10 +11,12 @@ use serde::Serialize;
 
 use crate::error::KioskError;
 use crate::hub_client::{ChangesAnswer, HubClient};
-use crate::store::{self, sync_state};
+use crate::store::{self, snapshot_staging, sync_state};
 
 /// Page size asked of the hub.
 pub const CHANGES_PAGE: usize = 1_000;
+/// Records per snapshot chunk: an interrupted download loses at most this many.
+pub const SNAPSHOT_CHUNK: usize = 1_000;
 /// A hub that keeps saying "more" forever is broken; stop after this many pages per sync.
 const MAX_PAGES: usize = 10_000;
 
@@ -55,44 +58,71 @@ pub async fn sync_once(db: &Mutex<Connection>, hub: &HubClient, clock: &dyn Cloc
 async fn run(db: &Mutex<Connection>, hub: &HubClient, clock: &dyn Clock) -> Result<SyncReport, KioskError> {
     let hub_url = hub.base().as_str().to_owned();
     let state = sync_state::get(&lock(db))?;
-    // Data from another hub, or none yet: start from a snapshot.
-    let resume = match (&state.epoch, &state.hub_url) {
-        (Some(epoch), Some(url)) if *url == hub_url => Some((epoch.clone(), state.cursor)),
-        _ => None,
-    };
-    let Some((epoch, mut cursor)) = resume else {
-        return snapshot(db, hub).await;
-    };
-    let mut applied = 0;
+    let downloading = snapshot_staging::progress(&lock(db))?.is_some();
+    // Data from another hub, none yet, or a snapshot half-way in: (continue to) take a snapshot.
+    let current = state.hub_url.as_deref() == Some(hub_url.as_str()) && state.epoch.is_some() && !downloading;
+    let (mut mode, mut applied) = (SyncMode::Changes, 0);
+    if !current {
+        applied += snapshot(db, hub).await?;
+        mode = SyncMode::Snapshot;
+    }
     for _ in 0..MAX_PAGES {
-        match hub.changes(&epoch, cursor, CHANGES_PAGE).await? {
-            ChangesAnswer::ResnapshotRequired => return snapshot(db, hub).await,
-            ChangesAnswer::Page(page) => {
-                if page.epoch != epoch {
-                    return snapshot(db, hub).await;
-                }
-                store::catalog::apply_changes(&mut lock(db), &hub_url, &page, clock.now())?;
-                applied += page.changes.len();
-                cursor = page.cursor;
-                if !page.has_more {
-                    let courses = store::courses::count(&lock(db))?;
-                    return Ok(SyncReport { mode: SyncMode::Changes, changes_applied: applied, cursor, courses });
-                }
+        let state = sync_state::get(&lock(db))?;
+        let epoch = state.epoch.clone().unwrap_or_default();
+        let page = match hub.changes(&epoch, state.cursor, CHANGES_PAGE).await? {
+            ChangesAnswer::Page(page) if page.epoch == epoch => page,
+            // The hub's history is not ours (rebuilt hub, cursor ahead): start over, once.
+            _ if mode == SyncMode::Snapshot => {
+                return Err(KioskError::HubBadAnswer("새 목록을 받은 직후에도 변경분을 줄 수 없다고 합니다".into()));
             }
+            _ => {
+                applied += snapshot(db, hub).await?;
+                mode = SyncMode::Snapshot;
+                continue;
+            }
+        };
+        store::catalog::apply_changes(&mut lock(db), &hub_url, &page, clock.now())?;
+        applied += page.changes.len();
+        if !page.has_more {
+            let courses = store::courses::count(&lock(db))?;
+            return Ok(SyncReport { mode, changes_applied: applied, cursor: page.cursor, courses });
         }
     }
     Err(KioskError::HubBadAnswer(format!("변경 목록이 {MAX_PAGES}쪽을 넘어 멈췄습니다")))
 }
 
-async fn snapshot(db: &Mutex<Connection>, hub: &HubClient) -> Result<SyncReport, KioskError> {
-    let snapshot = hub.snapshot().await?;
+/// Downloads the snapshot chunk by chunk into the staging area — resuming an earlier download
+/// of the same hub history — and swaps it in when complete. Returns how many records arrived this time.
+async fn snapshot(db: &Mutex<Connection>, hub: &HubClient) -> Result<usize, KioskError> {
     let hub_url = hub.base().as_str().to_owned();
-    let mut conn = lock(db);
-    store::catalog::replace_with_snapshot(&mut conn, &hub_url, &snapshot)?;
-    Ok(SyncReport {
-        mode: SyncMode::Snapshot,
-        changes_applied: snapshot.institutions.len() + snapshot.places.len() + snapshot.courses.len(),
-        cursor: snapshot.cursor,
-        courses: store::courses::count(&conn)?,
-    })
+    // A half-done download is resumed if the hub still has the same history (epoch), whatever
+    // address it is reached at now; otherwise it is discarded below.
+    let mut progress = snapshot_staging::progress(&lock(db))?;
+    let mut received = 0;
+    let mut last_as_of = None;
+    loop {
+        let after = match &progress {
+            Some(p) if p.next_key.is_none() => break, // every chunk is in; only the swap is left
+            Some(p) => p.next_key.clone(),
+            None => None,
+        };
+        let chunk = hub.snapshot_chunk(after.as_deref(), SNAPSHOT_CHUNK).await?;
+        let start = match &progress {
+            Some(p) if p.epoch == chunk.epoch => None,
+            Some(_) => {
+                // The hub's history changed under a half-done download: start again from the top.
+                snapshot_staging::discard(&mut lock(db))?;
+                progress = None;
+                continue;
+            }
+            None => Some((hub_url.as_str(), &chunk)),
+        };
+        snapshot_staging::store_chunk(&mut lock(db), start, &chunk)?;
+        received += chunk.records.len();
+        last_as_of = Some((chunk.generated_at, chunk.head));
+        progress = snapshot_staging::progress(&lock(db))?;
+    }
+    let (as_of, head) = last_as_of.unwrap_or_else(|| (chrono::Utc::now(), 0));
+    snapshot_staging::swap_in(&mut lock(db), as_of, head)?;
+    Ok(received)
 }

@@ -196,6 +196,7 @@ enum Fault {
     Truncated,
     WrongProtocol,
     InvalidRecord,
+    WrongChecksum,
     Hang,
 }
 
@@ -229,6 +230,7 @@ async fn broken_hub(fault: Fault, valid_snapshot: String) -> SocketAddr {
                     }
                     Fault::WrongProtocol => reply("200 OK", &body.replacen("\"protocol\":1", "\"protocol\":99", 1)),
                     Fault::InvalidRecord => reply("200 OK", &body.replacen("\"capacity\":", "\"capacity\":-", 1)),
+                    Fault::WrongChecksum => reply("200 OK", &body.replacen("\"sha256\":\"", "\"sha256\":\"00", 1)),
                     Fault::Hang => {
                         tokio::time::sleep(Duration::from_secs(30)).await;
                         String::new()
@@ -247,7 +249,7 @@ async fn a_hub_that_is_down_failing_or_talking_nonsense_leaves_the_local_catalog
     let Fixture { dir, batch, clock, hub, kiosk: synced, .. } = demo_fixture().await;
     let kiosk_dir = dir.path().join("kiosk");
     synced.sync_now().await.unwrap_or_else(|e| panic!("{e}"));
-    let snapshot_json = reqwest::get(format!("http://{}/v1/catalog/snapshot", hub.addr))
+    let snapshot_json = reqwest::get(format!("http://{}/v1/catalog/snapshot/chunks?limit=5000", hub.addr))
         .await
         .unwrap_or_else(|e| panic!("{e}"))
         .text()
@@ -264,6 +266,7 @@ async fn a_hub_that_is_down_failing_or_talking_nonsense_leaves_the_local_catalog
         (Fault::Truncated, "hub_bad_answer"),
         (Fault::WrongProtocol, "hub_bad_answer"),
         (Fault::InvalidRecord, "hub_bad_answer"),
+        (Fault::WrongChecksum, "hub_bad_answer"),
         (Fault::Hang, "hub_timeout"),
     ] {
         let addr = broken_hub(fault, snapshot_json.clone()).await;

@@ -171,3 +171,86 @@ pub fn changes(
         changes,
     })
 }
+
+/// Where a snapshot chunk starts: after this table rank and id (`1:` institutions, `2:` places,
+/// `3:` courses). Keys sort in the order chunks are served.
+fn parse_key(key: Option<&str>) -> (u8, String) {
+    key.and_then(|k| k.split_once(':'))
+        .and_then(|(rank, id)| rank.parse().ok().map(|r| (r, id.to_owned())))
+        .unwrap_or((0, String::new()))
+}
+
+fn change_for(rank: u8, id: &str, body: &str) -> Result<CatalogChange, StoreError> {
+    Ok(match rank {
+        1 => CatalogChange::UpsertInstitution { institution: super::decode("기관", id, body)? },
+        2 => CatalogChange::UpsertPlace { place: super::decode("장소", id, body)? },
+        _ => CatalogChange::UpsertCourse { course: super::decode("강좌", id, body)? },
+    })
+}
+
+const TABLES: [(u8, &str); 3] = [(1, "institutions"), (2, "places"), (3, "courses")];
+
+/// Up to `limit` records after `after`, in key order, and the key to continue from (None at the
+/// end). Each table is read by primary key, so every chunk costs the same at 50,000 courses.
+pub fn snapshot_chunk(
+    conn: &mut Connection,
+    after: Option<&str>,
+    limit: usize,
+    now: DateTime<Utc>,
+) -> Result<baeum_domain::protocol::SnapshotChunk, StoreError> {
+    let tx = conn.transaction()?;
+    let (after_rank, after_id) = parse_key(after);
+    let mut records = Vec::new();
+    let mut last_key = None;
+    for (rank, table) in TABLES {
+        if rank < after_rank || records.len() >= limit {
+            continue;
+        }
+        let from = if rank == after_rank { after_id.as_str() } else { "" };
+        let mut stmt =
+            tx.prepare_cached(&format!("SELECT id, body FROM {table} WHERE id > ?1 ORDER BY id LIMIT ?2"))?;
+        let rows = stmt.query_map(rusqlite::params![from, (limit - records.len()) as i64], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })?;
+        for row in rows {
+            let (id, body) = row?;
+            records.push(change_for(rank, &id, &body)?);
+            last_key = Some(format!("{rank}:{id}"));
+        }
+    }
+    let next = if records.len() >= limit { last_key } else { None };
+    let chunk = baeum_domain::protocol::SnapshotChunk {
+        protocol: PROTOCOL_VERSION,
+        epoch: meta::epoch(&tx)?,
+        head: catalog_log::head(&tx)?,
+        generated_at: now,
+        sha256: baeum_domain::protocol::records_checksum(&records),
+        records,
+        next,
+    };
+    tx.commit()?;
+    Ok(chunk)
+}
+
+/// Digest of the whole catalog (see `CatalogDigest`), for comparing a kiosk's copy.
+pub fn checksum(conn: &mut Connection) -> Result<baeum_domain::protocol::CatalogChecksum, StoreError> {
+    let tx = conn.transaction()?;
+    let mut digest = baeum_domain::protocol::CatalogDigest::default();
+    for (rank, table) in TABLES {
+        let mut stmt = tx.prepare_cached(&format!("SELECT id, body FROM {table} ORDER BY id"))?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        for row in rows {
+            let (id, body) = row?;
+            digest.add(&change_for(rank, &id, &body)?);
+        }
+    }
+    let records = digest.records;
+    let result = baeum_domain::protocol::CatalogChecksum {
+        epoch: meta::epoch(&tx)?,
+        cursor: catalog_log::head(&tx)?,
+        records,
+        sha256: digest.finish(),
+    };
+    tx.commit()?;
+    Ok(result)
+}

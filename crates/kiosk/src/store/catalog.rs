@@ -1,41 +1,28 @@
-//! Applying what the hub sent: a snapshot replaces the local catalog, a page of changes is
-//! applied on top. Each happens in one IMMEDIATE transaction together with the cursor, so the
-//! kiosk shows either the old catalog or the new one — never half, never empty in between.
+//! Applying a page of changes from the hub, in one IMMEDIATE transaction together with the
+//! cursor, so after a crash the cursor is never ahead of the data. (Snapshots arrive through
+//! `snapshot_staging`.)
 
-use baeum_domain::protocol::{CatalogChange, CatalogChanges, CatalogSnapshot};
+use baeum_domain::protocol::{CatalogChange, CatalogChanges};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, TransactionBehavior};
 
 use super::{StoreError, courses, institutions, places, sync_state};
 
-pub fn replace_with_snapshot(
-    conn: &mut Connection,
-    hub_url: &str,
-    snapshot: &CatalogSnapshot,
-) -> Result<(), StoreError> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    tx.execute_batch("DELETE FROM courses; DELETE FROM places; DELETE FROM institutions;")?;
-    for i in &snapshot.institutions {
-        institutions::upsert(&tx, i)?;
+/// Digest of the local catalog, computed exactly as the hub computes its own
+/// (`GET /v1/catalog/checksum`), so the two can be compared.
+pub fn checksum(conn: &Connection) -> Result<(u64, String), StoreError> {
+    let mut digest = baeum_domain::protocol::CatalogDigest::default();
+    for i in institutions::all_by_id(conn)? {
+        digest.add(&CatalogChange::UpsertInstitution { institution: i });
     }
-    for p in &snapshot.places {
-        places::upsert(&tx, p)?;
+    for p in places::all(conn)? {
+        digest.add(&CatalogChange::UpsertPlace { place: p });
     }
-    for c in &snapshot.courses {
-        courses::upsert(&tx, c)?;
+    for c in courses::all_by_id(conn)? {
+        digest.add(&CatalogChange::UpsertCourse { course: c });
     }
-    sync_state::set_position(
-        &tx,
-        sync_state::Position {
-            hub_url,
-            epoch: &snapshot.epoch,
-            cursor: snapshot.cursor,
-            hub_head: snapshot.cursor,
-            as_of: snapshot.generated_at,
-        },
-    )?;
-    tx.commit()?;
-    Ok(())
+    let records = digest.records;
+    Ok((records, digest.finish()))
 }
 
 pub fn apply_changes(

@@ -50,6 +50,11 @@ pub fn all_by_start(conn: &Connection) -> Result<Vec<Course>, StoreError> {
     decode_rows(conn, "강좌", "SELECT id, body FROM courses ORDER BY first_date, id", [])
 }
 
+/// In id order (the hub's key order).
+pub fn all_by_id(conn: &Connection) -> Result<Vec<Course>, StoreError> {
+    decode_rows(conn, "강좌", "SELECT id, body FROM courses ORDER BY id", [])
+}
+
 /// The courses with these ids, in the order given (missing ids are skipped).
 pub fn get_many(conn: &Connection, ids: &[String]) -> Result<Vec<Course>, StoreError> {
     let mut stmt = conn.prepare_cached("SELECT body FROM courses WHERE id = ?1")?;

@@ -21,3 +21,8 @@ pub fn all(conn: &Connection) -> Result<Vec<Institution>, StoreError> {
 pub fn count(conn: &Connection) -> Result<u64, StoreError> {
     Ok(conn.query_row("SELECT COUNT(*) FROM institutions", [], |r| r.get::<_, i64>(0))? as u64)
 }
+
+/// In id order (the hub's key order).
+pub fn all_by_id(conn: &Connection) -> Result<Vec<Institution>, StoreError> {
+    decode_rows(conn, "기관", "SELECT id, body FROM institutions ORDER BY id", [])
+}

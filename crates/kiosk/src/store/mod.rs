@@ -5,6 +5,7 @@ pub mod catalog;
 pub mod courses;
 pub mod institutions;
 pub mod places;
+pub mod snapshot_staging;
 pub mod sync_state;
 
 use std::path::Path;
@@ -17,6 +18,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
     Migrations::new(vec![
         M::up(include_str!("../../migrations/0001_catalog.sql")),
         M::up(include_str!("../../migrations/0002_hub_head.sql")),
+        M::up(include_str!("../../migrations/0003_snapshot_staging.sql")),
     ])
 });
 
