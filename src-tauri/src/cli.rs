@@ -41,6 +41,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Compare the local catalog with the hub's (exit code 1 when they differ).
+    Verify,
     /// Save settings for this kiosk (hub URL, fullscreen) in its data folder.
     Provision {
         /// Start in kiosk mode (fullscreen) from now on.
@@ -92,7 +94,7 @@ fn runtime() -> Result<tokio::runtime::Runtime, KioskError> {
         .map_err(|e| KioskError::HubUnreachable(e.to_string()))
 }
 
-fn admin(command: Command, cli: &Cli) -> Result<(), KioskError> {
+fn admin(command: Command, cli: &Cli) -> Result<ExitCode, KioskError> {
     let resolved = resolve(cli)?;
     match command {
         Command::Sync => {
@@ -126,6 +128,15 @@ fn admin(command: Command, cli: &Cli) -> Result<(), KioskError> {
                 }
             }
         }
+        Command::Verify => {
+            let kiosk = open(&resolved)?;
+            let report = runtime()?.block_on(kiosk.verify())?;
+            println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
+            if !report.equal {
+                eprintln!("로컬 강좌 목록이 중앙 서버와 다릅니다. `baeum-kiosk sync`로 맞춰 주세요.");
+                return Ok(ExitCode::FAILURE);
+            }
+        }
         Command::Provision { kiosk_mode } => {
             let mut config = resolved.config;
             if let Some(on) = kiosk_mode {
@@ -135,7 +146,7 @@ fn admin(command: Command, cli: &Cli) -> Result<(), KioskError> {
             println!("설정을 저장했습니다: {} (허브 {})", resolved.data_dir.config_file().display(), config.hub_url);
         }
     }
-    Ok(())
+    Ok(ExitCode::SUCCESS)
 }
 
 pub fn main() -> ExitCode {
@@ -151,11 +162,12 @@ pub fn main() -> ExitCode {
         None => resolve(&cli).and_then(|resolved| {
             let kiosk = open(&resolved)?;
             crate::app::run(kiosk, resolved.config, cli.size)
+                .map(|()| ExitCode::SUCCESS)
                 .map_err(|e| KioskError::Config { path: "window".into(), problem: e.to_string() })
         }),
     };
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(e) => {
             eprintln!("baeum-kiosk: [{}] {e}", e.code());
             ExitCode::FAILURE

@@ -45,6 +45,9 @@ enum Command {
         db: PathBuf,
         #[command(flatten)]
         source: SeedSource,
+        /// Date the catalog around this day instead of today (YYYY-MM-DD), for reproducible runs.
+        #[arg(long, value_name = "DATE", value_parser = parse_day)]
+        date: Option<chrono::NaiveDate>,
     },
 }
 
@@ -59,12 +62,16 @@ struct SeedSource {
     synthetic: Option<usize>,
 }
 
+fn parse_day(raw: &str) -> Result<chrono::NaiveDate, String> {
+    feed::parse_date(raw)
+}
+
 fn read(path: &Path) -> anyhow::Result<Vec<u8>> {
     std::fs::read(path).with_context(|| format!("{}을(를) 읽을 수 없습니다", path.display()))
 }
 
-fn load_seed(source: &SeedSource) -> anyhow::Result<CatalogBatch> {
-    let today = SystemClock.now_kst().date_naive();
+fn load_seed(source: &SeedSource, date: Option<chrono::NaiveDate>) -> anyhow::Result<CatalogBatch> {
+    let today = date.unwrap_or_else(|| SystemClock.now_kst().date_naive());
     Ok(match source.synthetic {
         Some(n) => demo::synthetic_catalog(n, today)?,
         None => demo::demo_catalog(today)?,
@@ -116,8 +123,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             report(&batch, catalog::apply(&mut store::open(&db)?, &batch)?);
         }
-        Command::Seed { db, source } => {
-            let batch = load_seed(&source)?;
+        Command::Seed { db, source, date } => {
+            let batch = load_seed(&source, date)?;
             let mut conn = store::open(&db)?;
             report(&batch, catalog::apply(&mut conn, &batch)?);
         }

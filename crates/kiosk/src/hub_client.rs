@@ -3,7 +3,9 @@
 
 use std::time::Duration;
 
-use baeum_domain::protocol::{ApiError, CatalogChanges, PROTOCOL_VERSION, SnapshotChunk, codes, records_checksum};
+use baeum_domain::protocol::{
+    ApiError, CatalogChanges, CatalogChecksum, PROTOCOL_VERSION, SnapshotChunk, codes, records_checksum,
+};
 use reqwest::{StatusCode, Url};
 use serde::de::DeserializeOwned;
 
@@ -67,6 +69,11 @@ impl HubClient {
 
     pub fn base(&self) -> &HubUrl {
         &self.base
+    }
+
+    /// The hub's digest of its whole catalog.
+    pub async fn checksum(&self) -> Result<CatalogChecksum, KioskError> {
+        self.get_json(&self.base.join("/v1/catalog/checksum")).await
     }
 
     /// One chunk of the snapshot after `after` (None for the first), its checksum verified.

@@ -42,6 +42,18 @@ pub struct SyncStatus {
     pub behind: Option<u64>,
 }
 
+/// The local catalog compared with the hub's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Verification {
+    pub equal: bool,
+    pub local_records: u64,
+    pub local_sha256: String,
+    pub local_cursor: u64,
+    pub hub_records: u64,
+    pub hub_sha256: String,
+    pub hub_cursor: u64,
+}
+
 /// One kiosk: its local database, its hub and its clock.
 #[derive(Debug)]
 pub struct Kiosk {
@@ -132,6 +144,22 @@ impl Kiosk {
     /// Number of records and SHA-256 digest of the local catalog, comparable with the hub's.
     pub fn catalog_checksum(&self) -> Result<(u64, String), KioskError> {
         Ok(store::catalog::checksum(&self.conn())?)
+    }
+
+    /// Compares the local catalog with the hub's (equal once the kiosk has caught up).
+    pub async fn verify(&self) -> Result<Verification, KioskError> {
+        let hub = self.hub.checksum().await?;
+        let (local_records, local_sha256) = self.catalog_checksum()?;
+        let local_cursor = store::sync_state::get(&self.conn())?.cursor;
+        Ok(Verification {
+            equal: local_sha256 == hub.sha256,
+            local_records,
+            local_sha256,
+            local_cursor,
+            hub_records: hub.records,
+            hub_sha256: hub.sha256,
+            hub_cursor: hub.cursor,
+        })
     }
 
     /// Searches the local catalog (works offline).

@@ -26,16 +26,30 @@ pub struct HubProcess {
     child: Child,
 }
 
+/// Runs `baeum-hub seed ARGS --db DB` and checks it worked.
+pub fn seed(db: &Path, args: &[&str]) {
+    let out = Command::new(binary("baeum-hub"))
+        .arg("seed")
+        .args(args)
+        .arg("--db")
+        .arg(db)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
 impl HubProcess {
     pub fn start_demo(dir: &Path) -> HubProcess {
-        let hub = binary("baeum-hub");
         let db = dir.join("hub.db");
-        let seeded =
-            Command::new(&hub).args(["seed", "--demo", "--db"]).arg(&db).output().unwrap_or_else(|e| panic!("{e}"));
-        assert!(seeded.status.success(), "{}", String::from_utf8_lossy(&seeded.stderr));
-        let mut child = Command::new(&hub)
+        seed(&db, &["--demo"]);
+        HubProcess::start(&db)
+    }
+
+    /// Serves an existing hub database on a free loopback port.
+    pub fn start(db: &Path) -> HubProcess {
+        let mut child = Command::new(binary("baeum-hub"))
             .args(["serve", "--listen", "127.0.0.1:0", "--db"])
-            .arg(&db)
+            .arg(db)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
