@@ -101,6 +101,20 @@ pub struct SnapshotChunk {
     pub sha256: String,
 }
 
+/// The wire form of [`SnapshotChunk`] (same JSON): `records` stays raw so the checksum is
+/// computed over exactly the bytes the hub sent and the kiosk received, and the hub can serve
+/// stored records without re-encoding them.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct SnapshotChunkWire {
+    pub protocol: u32,
+    pub epoch: String,
+    pub head: Cursor,
+    pub generated_at: DateTime<Utc>,
+    pub records: Box<serde_json::value::RawValue>,
+    pub next: Option<String>,
+    pub sha256: String,
+}
+
 /// `GET /v1/catalog/checksum`: a digest of the whole catalog, to compare a kiosk's copy with.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -116,11 +130,15 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// SHA-256 of the JSON serialisation of a chunk's records; both sides compute it from the parsed
-/// records, so it also catches a body that parsed but is not what the hub sent.
-pub fn records_checksum(records: &[CatalogChange]) -> String {
+/// SHA-256 (lower-case hex) of the bytes of a chunk's `records` JSON array.
+pub fn bytes_checksum(json: &str) -> String {
     use sha2::Digest;
-    hex(&sha2::Sha256::digest(serde_json::to_vec(records).unwrap_or_default()))
+    hex(&sha2::Sha256::digest(json.as_bytes()))
+}
+
+/// The checksum of records as serialised by serde (what the hub sends for them).
+pub fn records_checksum(records: &[CatalogChange]) -> String {
+    bytes_checksum(&serde_json::to_string(records).unwrap_or_default())
 }
 
 /// Digest of a whole catalog: every record's JSON and a newline, in key order

@@ -11,7 +11,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use baeum_domain::protocol::{
-    ApiError, CatalogChanges, CatalogChecksum, CatalogSnapshot, Health, PROTOCOL_VERSION, SnapshotChunk, codes,
+    ApiError, CatalogChanges, CatalogChecksum, CatalogSnapshot, Health, PROTOCOL_VERSION, SnapshotChunk,
+    SnapshotChunkWire, codes,
 };
 use baeum_domain::{Clock, Course, Institution, Place};
 use rusqlite::Connection;
@@ -170,7 +171,7 @@ pub struct ChunkQuery {
 pub async fn snapshot_chunk(
     State(state): State<HubState>,
     query: Result<Query<ChunkQuery>, QueryRejection>,
-) -> Result<Json<SnapshotChunk>, Failure> {
+) -> Result<Json<SnapshotChunkWire>, Failure> {
     let Query(q) = query.map_err(|e| Failure::new(StatusCode::BAD_REQUEST, codes::BAD_REQUEST, e.body_text()))?;
     let limit = q.limit.unwrap_or(DEFAULT_CHANGES_PAGE).clamp(1, MAX_CHANGES_PAGE);
     let now = state.clock.now();

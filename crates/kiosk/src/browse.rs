@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 use serde::Serialize;
 
+use crate::search::index::Names;
 use crate::search::{SearchIndex, SearchQuery};
 use crate::store::{self, StoreError};
 
@@ -107,15 +108,20 @@ fn card(
     }
 }
 
-/// Builds the search index from the local catalog.
-pub fn build_index(conn: &Connection) -> Result<SearchIndex, StoreError> {
-    let institutions: HashMap<String, Institution> =
-        store::institutions::all(conn)?.into_iter().map(|i| (i.id.to_string(), i)).collect();
-    let places: HashMap<String, Place> = store::places::all(conn)?.into_iter().map(|p| (p.id.to_string(), p)).collect();
-    let courses = store::courses::all_by_start(conn)?;
-    Ok(SearchIndex::build(&courses, &institutions, &places))
+/// Institution and place names from the store.
+pub fn names(conn: &Connection) -> Result<Names, StoreError> {
+    Ok(Names {
+        institutions: store::institutions::all(conn)?.into_iter().map(|i| (i.id.to_string(), i)).collect(),
+        places: store::places::all(conn)?.into_iter().map(|p| (p.id.to_string(), p)).collect(),
+    })
 }
 
+/// Builds the search index from the local catalog.
+pub fn build_index(conn: &Connection) -> Result<SearchIndex, StoreError> {
+    Ok(SearchIndex::build(&store::courses::all_by_start(conn)?, names(conn)?))
+}
+
+/// A page of results: the ids come from the index, the cards from the store (only the page).
 pub fn search(
     conn: &Connection,
     index: &SearchIndex,
@@ -123,22 +129,23 @@ pub fn search(
     now: DateTime<Utc>,
 ) -> Result<CatalogPage, StoreError> {
     let hits = index.search(query, now);
-    let institution_list = store::institutions::all(conn)?;
-    let institutions: HashMap<String, Institution> =
-        institution_list.iter().map(|i| (i.id.to_string(), i.clone())).collect();
-    let places: HashMap<String, Place> = store::places::all(conn)?.into_iter().map(|p| (p.id.to_string(), p)).collect();
     let courses = store::courses::get_many(conn, &hits.ids)?;
+    let names = &index.names;
+    let mut institutions: Vec<InstitutionChoice> = names
+        .institutions
+        .values()
+        .map(|i| InstitutionChoice { id: i.id.to_string(), name: i.name.to_string(), dong: i.dong.to_string() })
+        .collect();
+    institutions.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(CatalogPage {
-        courses: courses.iter().map(|c| card(c, &institutions, &places, now)).collect(),
+        courses: courses.iter().map(|c| card(c, &names.institutions, &names.places, now)).collect(),
         matches: hits.total,
-        total: store::courses::count(conn)?,
-        stage_counts: store::courses::count_by_stage(conn)?
+        total: index.len() as u64,
+        stage_counts: index
+            .stage_counts()
             .into_iter()
             .map(|(stage, count)| StageCount { stage: stage.code(), count })
             .collect(),
-        institutions: institution_list
-            .into_iter()
-            .map(|i| InstitutionChoice { id: i.id.to_string(), name: i.name.to_string(), dong: i.dong.to_string() })
-            .collect(),
+        institutions,
     })
 }

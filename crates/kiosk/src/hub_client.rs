@@ -4,10 +4,12 @@
 use std::time::Duration;
 
 use baeum_domain::protocol::{
-    ApiError, CatalogChanges, CatalogChecksum, PROTOCOL_VERSION, SnapshotChunk, codes, records_checksum,
+    ApiError, CatalogChange, CatalogChanges, CatalogChecksum, PROTOCOL_VERSION, SnapshotChunkWire, bytes_checksum,
+    codes,
 };
 use reqwest::{StatusCode, Url};
 use serde::de::DeserializeOwned;
+use serde_json::value::RawValue;
 
 use crate::error::KioskError;
 
@@ -35,6 +37,58 @@ impl HubUrl {
     fn join(&self, path: &str) -> String {
         format!("{}{path}", self.as_str())
     }
+}
+
+/// One record of a snapshot chunk: validated, with the JSON its institution, place or course
+/// came as (stored as is).
+#[derive(Debug)]
+pub struct ReceivedRecord {
+    pub change: CatalogChange,
+    pub body: Box<RawValue>,
+}
+
+/// A snapshot record as it arrives, before validation.
+#[derive(Debug, serde::Deserialize)]
+struct RawRecord {
+    kind: String,
+    institution: Option<Box<RawValue>>,
+    place: Option<Box<RawValue>>,
+    course: Option<Box<RawValue>>,
+}
+
+impl RawRecord {
+    fn validate(self) -> Result<ReceivedRecord, KioskError> {
+        fn parse<T: DeserializeOwned>(raw: &RawValue) -> Result<T, KioskError> {
+            serde_json::from_str(raw.get()).map_err(|e| KioskError::HubBadAnswer(e.to_string()))
+        }
+        let missing = || KioskError::HubBadAnswer(format!("{} 레코드에 내용이 없습니다", self.kind));
+        let (change, body) = match self.kind.as_str() {
+            "upsert_institution" => {
+                let body = self.institution.ok_or_else(missing)?;
+                (CatalogChange::UpsertInstitution { institution: parse(&body)? }, body)
+            }
+            "upsert_place" => {
+                let body = self.place.ok_or_else(missing)?;
+                (CatalogChange::UpsertPlace { place: parse(&body)? }, body)
+            }
+            "upsert_course" => {
+                let body = self.course.ok_or_else(missing)?;
+                (CatalogChange::UpsertCourse { course: parse(&body)? }, body)
+            }
+            other => return Err(KioskError::HubBadAnswer(format!("알 수 없는 레코드 종류 {other:?}"))),
+        };
+        Ok(ReceivedRecord { change, body })
+    }
+}
+
+/// A snapshot chunk whose checksum matched and whose records all validated.
+#[derive(Debug)]
+pub struct VerifiedChunk {
+    pub epoch: String,
+    pub head: u64,
+    pub generated_at: chrono::DateTime<chrono::Utc>,
+    pub next: Option<String>,
+    pub records: Vec<ReceivedRecord>,
 }
 
 /// What `changes` can answer besides a page.
@@ -76,20 +130,31 @@ impl HubClient {
         self.get_json(&self.base.join("/v1/catalog/checksum")).await
     }
 
-    /// One chunk of the snapshot after `after` (None for the first), its checksum verified.
-    pub async fn snapshot_chunk(&self, after: Option<&str>, limit: usize) -> Result<SnapshotChunk, KioskError> {
+    /// One chunk of the snapshot after `after` (None for the first). The checksum is checked
+    /// over the bytes received, then every record is parsed and validated; each keeps its raw
+    /// JSON so the kiosk stores what the hub sent without re-encoding it.
+    pub async fn snapshot_chunk(&self, after: Option<&str>, limit: usize) -> Result<VerifiedChunk, KioskError> {
         let mut url = Url::parse(&self.base.join("/v1/catalog/snapshot/chunks"))
             .map_err(|e| KioskError::BadHubUrl(e.to_string()))?;
         url.query_pairs_mut().append_pair("limit", &limit.to_string());
         if let Some(after) = after {
             url.query_pairs_mut().append_pair("after", after);
         }
-        let chunk: SnapshotChunk = self.get_json(url.as_str()).await?;
-        check_protocol(chunk.protocol)?;
-        if chunk.sha256 != records_checksum(&chunk.records) {
+        let wire: SnapshotChunkWire = self.get_json(url.as_str()).await?;
+        check_protocol(wire.protocol)?;
+        if wire.sha256 != bytes_checksum(wire.records.get()) {
             return Err(KioskError::HubBadAnswer("받은 목록 조각의 검사값이 맞지 않습니다".into()));
         }
-        Ok(chunk)
+        let raw: Vec<RawRecord> =
+            serde_json::from_str(wire.records.get()).map_err(|e| KioskError::HubBadAnswer(e.to_string()))?;
+        let records = raw.into_iter().map(RawRecord::validate).collect::<Result<Vec<_>, KioskError>>()?;
+        Ok(VerifiedChunk {
+            epoch: wire.epoch,
+            head: wire.head,
+            generated_at: wire.generated_at,
+            next: wire.next,
+            records,
+        })
     }
 
     pub async fn changes(&self, epoch: &str, after: u64, limit: usize) -> Result<ChangesAnswer, KioskError> {

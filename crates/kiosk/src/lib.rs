@@ -95,10 +95,42 @@ impl Kiosk {
         let _one_at_a_time = self.syncing.lock().await;
         let report = sync::sync_once(&self.db, &self.hub, self.clock.as_ref()).await?;
         if report.changes_applied > 0 {
-            let index = Arc::new(browse::build_index(&self.conn())?);
-            *self.index.write().unwrap_or_else(|p| p.into_inner()) = index;
+            self.refresh_index(&report)?;
         }
         Ok(report)
+    }
+
+    /// Brings the search index up to date after a sync: in place for course changes, rebuilt
+    /// after a snapshot or when institution or place names changed.
+    fn refresh_index(&self, report: &SyncReport) -> Result<(), KioskError> {
+        use baeum_domain::protocol::CatalogChange;
+        let names_changed = report
+            .changes
+            .iter()
+            .any(|c| matches!(c, CatalogChange::UpsertInstitution { .. } | CatalogChange::UpsertPlace { .. }));
+        if report.mode == sync::SyncMode::Snapshot || names_changed {
+            let index = Arc::new(browse::build_index(&self.conn())?);
+            *self.index.write().unwrap_or_else(|p| p.into_inner()) = index;
+            return Ok(());
+        }
+        // A course can change twice across pages of one sync; the later change wins.
+        let mut last: std::collections::HashMap<&str, Option<&baeum_domain::Course>> = std::collections::HashMap::new();
+        for change in &report.changes {
+            match change {
+                CatalogChange::UpsertCourse { course } => {
+                    last.insert(course.id.as_str(), Some(course));
+                }
+                CatalogChange::DeleteCourse { id } => {
+                    last.insert(id.as_str(), None);
+                }
+                CatalogChange::UpsertInstitution { .. } | CatalogChange::UpsertPlace { .. } => {}
+            }
+        }
+        let upserts: Vec<baeum_domain::Course> = last.values().flatten().map(|c| (*c).clone()).collect();
+        let removed: Vec<String> = last.iter().filter(|(_, c)| c.is_none()).map(|(id, _)| (*id).to_owned()).collect();
+        let mut guard = self.index.write().unwrap_or_else(|p| p.into_inner());
+        Arc::make_mut(&mut guard).apply(&upserts, &removed);
+        Ok(())
     }
 
     pub fn status(&self) -> Result<SyncStatus, KioskError> {

@@ -6,6 +6,7 @@
 use std::sync::Mutex;
 
 use baeum_domain::Clock;
+use baeum_domain::protocol::CatalogChange;
 use rusqlite::Connection;
 use serde::Serialize;
 
@@ -34,6 +35,10 @@ pub struct SyncReport {
     pub changes_applied: usize,
     pub cursor: u64,
     pub courses: u64,
+    /// The changes applied after the last snapshot (if any), so the search index can be updated
+    /// in place instead of rebuilt.
+    #[serde(skip)]
+    pub changes: Vec<CatalogChange>,
 }
 
 fn lock(db: &Mutex<Connection>) -> std::sync::MutexGuard<'_, Connection> {
@@ -42,14 +47,14 @@ fn lock(db: &Mutex<Connection>) -> std::sync::MutexGuard<'_, Connection> {
 
 /// Runs one sync and records its outcome in `sync_state` (success, or the error code and detail).
 pub async fn sync_once(db: &Mutex<Connection>, hub: &HubClient, clock: &dyn Clock) -> Result<SyncReport, KioskError> {
-    sync_state::record_attempt(&lock(db), clock.now())?;
+    let attempt_at = clock.now();
     let outcome = run(db, hub, clock).await;
     let conn = lock(db);
     match &outcome {
-        Ok(_) => sync_state::record_success(&conn, clock.now())?,
+        Ok(_) => sync_state::record_outcome(&conn, attempt_at, Ok(clock.now()))?,
         Err(e) => {
             tracing::warn!(code = e.code(), error = %e, "catalog sync failed; keeping the local catalog");
-            sync_state::record_failure(&conn, e.code(), &e.to_string())?;
+            sync_state::record_outcome(&conn, attempt_at, Err((e.code(), &e.to_string())))?;
         }
     }
     outcome
@@ -62,6 +67,7 @@ async fn run(db: &Mutex<Connection>, hub: &HubClient, clock: &dyn Clock) -> Resu
     // Data from another hub, none yet, or a snapshot half-way in: (continue to) take a snapshot.
     let current = state.hub_url.as_deref() == Some(hub_url.as_str()) && state.epoch.is_some() && !downloading;
     let (mut mode, mut applied) = (SyncMode::Changes, 0);
+    let mut changes = Vec::new();
     if !current {
         applied += snapshot(db, hub).await?;
         mode = SyncMode::Snapshot;
@@ -78,28 +84,30 @@ async fn run(db: &Mutex<Connection>, hub: &HubClient, clock: &dyn Clock) -> Resu
             _ => {
                 applied += snapshot(db, hub).await?;
                 mode = SyncMode::Snapshot;
+                changes.clear();
                 continue;
             }
         };
         store::catalog::apply_changes(&mut lock(db), &hub_url, &page, clock.now())?;
         applied += page.changes.len();
+        changes.extend(page.changes);
         if !page.has_more {
             let courses = store::courses::count(&lock(db))?;
-            return Ok(SyncReport { mode, changes_applied: applied, cursor: page.cursor, courses });
+            return Ok(SyncReport { mode, changes_applied: applied, cursor: page.cursor, courses, changes });
         }
     }
     Err(KioskError::HubBadAnswer(format!("변경 목록이 {MAX_PAGES}쪽을 넘어 멈췄습니다")))
 }
 
 /// Downloads the snapshot chunk by chunk into the staging area — resuming an earlier download
-/// of the same hub history — and swaps it in when complete. Returns how many records arrived this time.
+/// of the same hub history — and swaps it in when complete. Returns how many records arrived.
 async fn snapshot(db: &Mutex<Connection>, hub: &HubClient) -> Result<usize, KioskError> {
     let hub_url = hub.base().as_str().to_owned();
     // A half-done download is resumed if the hub still has the same history (epoch), whatever
     // address it is reached at now; otherwise it is discarded below.
     let mut progress = snapshot_staging::progress(&lock(db))?;
     let mut received = 0;
-    let mut last_as_of = None;
+    let mut head = progress.as_ref().map_or(0, |p| p.base_cursor);
     loop {
         let after = match &progress {
             Some(p) if p.next_key.is_none() => break, // every chunk is in; only the swap is left
@@ -107,7 +115,7 @@ async fn snapshot(db: &Mutex<Connection>, hub: &HubClient) -> Result<usize, Kios
             None => None,
         };
         let chunk = hub.snapshot_chunk(after.as_deref(), SNAPSHOT_CHUNK).await?;
-        let start = match &progress {
+        let first_of = match &progress {
             Some(p) if p.epoch == chunk.epoch => None,
             Some(_) => {
                 // The hub's history changed under a half-done download: start again from the top.
@@ -115,14 +123,13 @@ async fn snapshot(db: &Mutex<Connection>, hub: &HubClient) -> Result<usize, Kios
                 progress = None;
                 continue;
             }
-            None => Some((hub_url.as_str(), &chunk)),
+            None => Some(hub_url.as_str()),
         };
-        snapshot_staging::store_chunk(&mut lock(db), start, &chunk)?;
+        snapshot_staging::store_chunk(&mut lock(db), first_of, &chunk)?;
         received += chunk.records.len();
-        last_as_of = Some((chunk.generated_at, chunk.head));
+        head = head.max(chunk.head);
         progress = snapshot_staging::progress(&lock(db))?;
     }
-    let (as_of, head) = last_as_of.unwrap_or_else(|| (chrono::Utc::now(), 0));
-    snapshot_staging::swap_in(&mut lock(db), as_of, head)?;
+    snapshot_staging::swap_in(&mut lock(db), head)?;
     Ok(received)
 }

@@ -2,8 +2,9 @@
 
 use std::collections::HashMap;
 
-use baeum_domain::{ApplicationPhase, Course, Field, LifeStage, kst};
+use baeum_domain::{ApplicationPhase, Course, CourseStatus, Field, LifeStage, kst};
 use baeum_hub::demo;
+use baeum_kiosk::search::index::Names;
 use baeum_kiosk::search::index::phase_rank;
 use baeum_kiosk::search::matcher::{initials, normalize};
 use baeum_kiosk::search::{Price, SearchIndex, SearchQuery, TimeOfDay};
@@ -29,7 +30,7 @@ fn demo() -> Demo {
         .map(|i| (i.id.to_string(), i.name.to_string()))
         .chain(batch.places.iter().map(|p| (p.id.to_string(), p.name.to_string())))
         .collect();
-    let index = SearchIndex::build(&courses, &institutions, &places);
+    let index = SearchIndex::build(&courses, Names { institutions, places });
     Demo { courses, names, index }
 }
 
@@ -194,4 +195,40 @@ fn open_courses_come_first_then_by_start_date() {
     let second_page = d.index.search(&SearchQuery { offset: 200, limit: Some(200), ..Default::default() }, now());
     assert_eq!(second_page.ids.len(), d.courses.len() - 200);
     assert!(second_page.ids.iter().all(|id| !hits.ids.contains(id)));
+}
+
+#[test]
+fn updating_the_index_in_place_equals_rebuilding_it() {
+    let d = demo();
+    let mut changed: Vec<Course> = d.courses.iter().step_by(17).take(40).cloned().collect();
+    for (i, c) in changed.iter_mut().enumerate() {
+        c.status = CourseStatus::Cancelled;
+        c.title = baeum_domain::text::Label::parse(&format!("새 이름 요가 {i}")).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let removed: Vec<String> = d
+        .courses
+        .iter()
+        .skip(5)
+        .step_by(29)
+        .take(10)
+        .map(|c| c.id.to_string())
+        .filter(|id| changed.iter().all(|c| c.id.as_str() != id))
+        .collect();
+    let mut updated = d.index.clone();
+    updated.apply(&changed, &removed);
+
+    let mut all: Vec<Course> = d
+        .courses
+        .iter()
+        .filter(|c| !removed.contains(&c.id.to_string()))
+        .map(|c| changed.iter().find(|n| n.id == c.id).cloned().unwrap_or_else(|| c.clone()))
+        .collect();
+    all.sort_by(|a, b| (a.first_session().date, &a.id).cmp(&(b.first_session().date, &b.id)));
+    let rebuilt = SearchIndex::build(&all, d.index.names.clone());
+    for text in ["", "요가", "새이름", "ㅇㄱ", "노래"] {
+        let q = SearchQuery { text: text.into(), limit: Some(200), ..Default::default() };
+        assert_eq!(updated.search(&q, now()), rebuilt.search(&q, now()), "query {text:?}");
+    }
+    assert_eq!(updated.len(), d.courses.len() - removed.len());
+    assert_eq!(updated.stage_counts(), rebuilt.stage_counts());
 }

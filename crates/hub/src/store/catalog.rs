@@ -192,41 +192,61 @@ const TABLES: [(u8, &str); 3] = [(1, "institutions"), (2, "places"), (3, "course
 
 /// Up to `limit` records after `after`, in key order, and the key to continue from (None at the
 /// end). Each table is read by primary key, so every chunk costs the same at 50,000 courses.
+/// Stored bodies are our own canonical serialisation, so they are served as they are: the
+/// records array is exactly what serde would write for them, without decoding anything.
 pub fn snapshot_chunk(
     conn: &mut Connection,
     after: Option<&str>,
     limit: usize,
     now: DateTime<Utc>,
-) -> Result<baeum_domain::protocol::SnapshotChunk, StoreError> {
+) -> Result<baeum_domain::protocol::SnapshotChunkWire, StoreError> {
     let tx = conn.transaction()?;
     let (after_rank, after_id) = parse_key(after);
-    let mut records = Vec::new();
+    let mut records = String::from("[");
+    let mut count = 0;
     let mut last_key = None;
     for (rank, table) in TABLES {
-        if rank < after_rank || records.len() >= limit {
+        if rank < after_rank || count >= limit {
             continue;
         }
+        let tag = match rank {
+            1 => r#"{"kind":"upsert_institution","institution":"#,
+            2 => r#"{"kind":"upsert_place","place":"#,
+            _ => r#"{"kind":"upsert_course","course":"#,
+        };
         let from = if rank == after_rank { after_id.as_str() } else { "" };
         let mut stmt =
             tx.prepare_cached(&format!("SELECT id, body FROM {table} WHERE id > ?1 ORDER BY id LIMIT ?2"))?;
-        let rows = stmt.query_map(rusqlite::params![from, (limit - records.len()) as i64], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-        })?;
-        for row in rows {
-            let (id, body) = row?;
-            records.push(change_for(rank, &id, &body)?);
+        let mut rows = stmt.query(rusqlite::params![from, (limit - count) as i64])?;
+        while let Some(row) = rows.next()? {
+            let id: String = row.get(0)?;
+            let body: String = row.get(1)?;
+            if count > 0 {
+                records.push(',');
+            }
+            records.push_str(tag);
+            records.push_str(&body);
+            records.push('}');
+            count += 1;
             last_key = Some(format!("{rank}:{id}"));
         }
     }
-    let next = if records.len() >= limit { last_key } else { None };
-    let chunk = baeum_domain::protocol::SnapshotChunk {
+    records.push(']');
+    let next = if count >= limit { last_key } else { None };
+    let sha256 = baeum_domain::protocol::bytes_checksum(&records);
+    let records = serde_json::value::RawValue::from_string(records).map_err(|e| StoreError::Corrupt {
+        what: "목록 조각",
+        id: after.unwrap_or("-").to_owned(),
+        problem: e.to_string(),
+    })?;
+    let chunk = baeum_domain::protocol::SnapshotChunkWire {
         protocol: PROTOCOL_VERSION,
         epoch: meta::epoch(&tx)?,
         head: catalog_log::head(&tx)?,
         generated_at: now,
-        sha256: baeum_domain::protocol::records_checksum(&records),
         records,
         next,
+        sha256,
     };
     tx.commit()?;
     Ok(chunk)

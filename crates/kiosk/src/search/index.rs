@@ -71,6 +71,9 @@ pub struct SearchQuery {
 #[derive(Debug, Clone)]
 struct Entry {
     id: String,
+    /// Normalised searchable fields joined by FIELD_SEPARATOR, and their 초성 twin.
+    text: String,
+    initials: String,
     stages: u8,
     field: Field,
     institution: String,
@@ -123,60 +126,119 @@ pub struct Hits {
     pub total: usize,
 }
 
-#[derive(Debug, Default)]
+/// Institutions and places by id: names for the searchable text and for course cards.
+#[derive(Debug, Clone, Default)]
+pub struct Names {
+    pub institutions: HashMap<String, Institution>,
+    pub places: HashMap<String, Place>,
+}
+
+#[derive(Debug, Clone, Default)]
 pub struct SearchIndex {
+    /// In result order among equals: first session date, then id.
     entries: Vec<Entry>,
     text: String,
     initials: String,
     /// Byte offset in `text` where each entry starts (ascending).
     starts: Vec<usize>,
+    /// Courses per life stage, in `LifeStage::ALL` order.
+    stage_counts: [u64; 6],
+    pub names: Names,
 }
 
 pub const DEFAULT_PAGE: usize = 50;
 pub const MAX_PAGE: usize = 200;
 
 impl SearchIndex {
-    /// Builds the index; `courses` in the order results should keep among equals (first date, id).
-    pub fn build(
-        courses: &[Course],
-        institutions: &HashMap<String, Institution>,
-        places: &HashMap<String, Place>,
-    ) -> Self {
-        let mut index = SearchIndex::default();
-        for course in courses {
-            let institution = institutions.get(course.institution_id.as_str());
-            let place = course.place_id.as_ref().and_then(|p| places.get(p.as_str()));
-            let fields = [
-                course.title.as_str(),
-                institution.map_or("", |i| i.name.as_str()),
-                place.map_or("", |p| p.name.as_str()),
-                course.instructor.as_ref().map_or("", |i| i.as_str()),
-            ];
-            index.starts.push(index.text.len());
-            for (i, field) in fields.iter().enumerate() {
-                if i > 0 {
-                    index.text.push(FIELD_SEPARATOR);
-                }
-                index.text.push_str(&matcher::normalize(field));
+    fn entry(course: &Course, names: &Names) -> Entry {
+        let institution = names.institutions.get(course.institution_id.as_str());
+        let place = course.place_id.as_ref().and_then(|p| names.places.get(p.as_str()));
+        let fields = [
+            course.title.as_str(),
+            institution.map_or("", |i| i.name.as_str()),
+            place.map_or("", |p| p.name.as_str()),
+            course.instructor.as_ref().map_or("", |i| i.as_str()),
+        ];
+        let mut text = String::new();
+        for (i, field) in fields.iter().enumerate() {
+            if i > 0 {
+                text.push(FIELD_SEPARATOR);
             }
-            index.text.push('\n');
-            index.entries.push(Entry {
-                id: course.id.to_string(),
-                stages: course.life_stages.iter().fold(0, |bits, s| bits | stage_bit(*s)),
-                field: course.field,
-                institution: course.institution_id.to_string(),
-                dong: institution.map(|i| i.dong.to_string()).unwrap_or_default(),
-                weekdays: course.sessions.iter().fold(0, |bits, s| bits | weekday_bit(s.date.weekday())),
-                times: course.sessions.iter().fold(0, |bits, s| bits | TimeOfDay::of(s.starts_at.hour()).bit()),
-                free: course.fee.is_free(),
-                cancelled: course.status == CourseStatus::Cancelled,
-                opens: course.application.opens_at.to_utc(),
-                closes: course.application.closes_at.to_utc(),
-                first_date: course.first_session().date,
-            });
+            text.push_str(&matcher::normalize(field));
         }
-        index.initials = matcher::initials(&index.text);
+        text.push('\n');
+        Entry {
+            id: course.id.to_string(),
+            initials: matcher::initials(&text),
+            text,
+            stages: course.life_stages.iter().fold(0, |bits, s| bits | stage_bit(*s)),
+            field: course.field,
+            institution: course.institution_id.to_string(),
+            dong: institution.map(|i| i.dong.to_string()).unwrap_or_default(),
+            weekdays: course.sessions.iter().fold(0, |bits, s| bits | weekday_bit(s.date.weekday())),
+            times: course.sessions.iter().fold(0, |bits, s| bits | TimeOfDay::of(s.starts_at.hour()).bit()),
+            free: course.fee.is_free(),
+            cancelled: course.status == CourseStatus::Cancelled,
+            opens: course.application.opens_at.to_utc(),
+            closes: course.application.closes_at.to_utc(),
+            first_date: course.first_session().date,
+        }
+    }
+
+    /// Builds the index over every course.
+    pub fn build(courses: &[Course], names: Names) -> Self {
+        let mut entries: Vec<Entry> = courses.iter().map(|c| Self::entry(c, &names)).collect();
+        entries.sort_by(|a, b| (a.first_date, &a.id).cmp(&(b.first_date, &b.id)));
+        let mut index = SearchIndex { entries, names, ..Default::default() };
+        index.join();
         index
+    }
+
+    /// Applies changed and removed courses (each id in one list only) without re-reading the
+    /// catalog: the untouched
+    /// entries keep their order and the changed ones are merged in (no full sort, no re-parse).
+    pub fn apply(&mut self, upserts: &[Course], removed: &[String]) {
+        let touched: std::collections::HashSet<&str> =
+            upserts.iter().map(|c| c.id.as_str()).chain(removed.iter().map(String::as_str)).collect();
+        let mut fresh: Vec<Entry> = upserts.iter().map(|c| Self::entry(c, &self.names)).collect();
+        fresh.sort_by(|a, b| (a.first_date, &a.id).cmp(&(b.first_date, &b.id)));
+        let kept = std::mem::take(&mut self.entries).into_iter().filter(|e| !touched.contains(e.id.as_str()));
+        let mut merged = Vec::with_capacity(kept.size_hint().0 + fresh.len());
+        let mut fresh = fresh.into_iter().peekable();
+        for entry in kept {
+            while let Some(f) = fresh.next_if(|f| (f.first_date, &f.id) < (entry.first_date, &entry.id)) {
+                merged.push(f);
+            }
+            merged.push(entry);
+        }
+        merged.extend(fresh);
+        self.entries = merged;
+        self.join();
+    }
+
+    /// Lays the entries' texts end to end (one scan per keystroke) and counts stages.
+    fn join(&mut self) {
+        let bytes: usize = self.entries.iter().map(|e| e.text.len()).sum();
+        let (mut text, mut initials) = (String::with_capacity(bytes), String::with_capacity(bytes));
+        self.starts = Vec::with_capacity(self.entries.len());
+        self.stage_counts = [0; 6];
+        for e in &self.entries {
+            self.starts.push(text.len());
+            text.push_str(&e.text);
+            initials.push_str(&e.initials);
+            for (i, count) in self.stage_counts.iter_mut().enumerate() {
+                if e.stages & (1 << i) != 0 {
+                    *count += 1;
+                }
+            }
+        }
+        self.text = text;
+        self.initials = initials;
+    }
+
+    /// How many courses each life stage has.
+    pub fn stage_counts(&self) -> Vec<(LifeStage, u64)> {
+        LifeStage::ALL.iter().copied().zip(self.stage_counts).collect()
     }
 
     pub fn len(&self) -> usize {
@@ -191,7 +253,13 @@ impl SearchIndex {
         self.starts.partition_point(|s| *s <= offset).saturating_sub(1)
     }
 
-    /// Marks the entries whose text matches the query.
+    /// Byte offset where the entry after `entry` starts (end of the text for the last).
+    fn next_start(&self, entry: usize) -> usize {
+        self.starts.get(entry + 1).copied().unwrap_or(self.text.len())
+    }
+
+    /// Marks the entries whose text matches the query. After a hit the scan jumps to the next
+    /// entry, so a one-letter query costs one pass, not one step per occurrence.
     fn text_matches(&self, raw: &str) -> Option<Vec<bool>> {
         let query = matcher::compile(raw);
         if query.is_empty() {
@@ -199,24 +267,25 @@ impl SearchIndex {
         }
         let mut hit = vec![false; self.entries.len()];
         for pattern in &query.alternatives {
-            match pattern {
-                Pattern::Literal(needle) => {
-                    for offset in memmem::find_iter(self.text.as_bytes(), needle.as_bytes()) {
-                        hit[self.entry_at(offset)] = true;
-                    }
-                }
-                Pattern::Shaped { initials, exact } => {
-                    for offset in memmem::find_iter(self.initials.as_bytes(), initials.as_bytes()) {
-                        let entry = self.entry_at(offset);
-                        if hit[entry] {
-                            continue;
-                        }
-                        // Same byte offsets in both strings (syllables and jamo are 3 bytes each).
-                        let here = self.text.get(offset..).unwrap_or_default().chars();
-                        if here.zip(exact).all(|(c, want)| want.is_none_or(|w| w == c)) {
-                            hit[entry] = true;
-                        }
-                    }
+            let (haystack, needle, exact) = match pattern {
+                Pattern::Literal(needle) => (self.text.as_bytes(), needle.as_bytes(), None),
+                Pattern::Shaped { initials, exact } => (self.initials.as_bytes(), initials.as_bytes(), Some(exact)),
+            };
+            let finder = memmem::Finder::new(needle);
+            let mut from = 0;
+            while let Some(found) = haystack.get(from..).and_then(|rest| finder.find(rest)) {
+                let offset = from + found;
+                let entry = self.entry_at(offset);
+                // Same byte offsets in both strings (syllables and jamo are 3 bytes each).
+                let matches = exact.is_none_or(|exact| {
+                    let here = self.text.get(offset..).unwrap_or_default().chars();
+                    here.zip(exact).all(|(c, want)| want.is_none_or(|w| w == c))
+                });
+                if matches {
+                    hit[entry] = true;
+                    from = self.next_start(entry);
+                } else {
+                    from = offset + 1;
                 }
             }
         }
@@ -228,8 +297,10 @@ impl SearchIndex {
         let stage = query.life_stage.map(stage_bit);
         let weekday = query.weekday.map(weekday_bit);
         let time = query.time_of_day.map(TimeOfDay::bit);
-        let mut matched: Vec<(u8, usize)> = self
-            .entries
+        // Entries are in start-date order; four buckets by phase keep that order within each,
+        // which is the result order, without sorting.
+        let mut buckets: [Vec<usize>; 4] = Default::default();
+        self.entries
             .iter()
             .enumerate()
             .filter(|(i, _)| text.as_ref().is_none_or(|t| t[*i]))
@@ -242,12 +313,12 @@ impl SearchIndex {
             .filter(|(_, e)| query.price.is_none_or(|p| (p == Price::Free) == e.free))
             .map(|(i, e)| (phase_rank(e.phase(now)), i))
             .filter(|(rank, _)| !query.open_now || *rank == 0)
-            .collect();
-        // Entries are already in start-date order; a stable sort by phase keeps it within each.
-        matched.sort_by_key(|(rank, _)| *rank);
+            .for_each(|(rank, i)| buckets[usize::from(rank)].push(i));
+        let total = buckets.iter().map(Vec::len).sum();
         let limit = query.limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE);
-        let ids = matched.iter().skip(query.offset).take(limit).map(|(_, i)| self.entries[*i].id.clone()).collect();
-        Hits { ids, total: matched.len() }
+        let ids =
+            buckets.iter().flatten().skip(query.offset).take(limit).map(|i| self.entries[*i].id.clone()).collect();
+        Hits { ids, total }
     }
 
     /// First dates, for tests of the ordering.

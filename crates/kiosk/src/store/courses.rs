@@ -1,9 +1,9 @@
 //! `courses` table (local copy).
 
-use baeum_domain::{Course, CourseId, CourseStatus, LifeStage};
+use baeum_domain::{Course, CourseId, CourseStatus};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
-use super::{StoreError, decode, decode_rows, encode};
+use super::{StoreError, Target, decode, decode_rows, encode};
 
 fn stages_column(course: &Course) -> String {
     let mut s = String::from("|");
@@ -15,28 +15,37 @@ fn stages_column(course: &Course) -> String {
 }
 
 pub fn upsert(tx: &Transaction<'_>, c: &Course) -> Result<(), StoreError> {
+    write(tx, Target::Live, c, &encode(c))
+}
+
+/// Writes `c` with its JSON `body` (as received) into the live or staged table, copying out the
+/// columns queries use.
+pub fn write(tx: &Transaction<'_>, target: Target, c: &Course, body: &str) -> Result<(), StoreError> {
     let status = match c.status {
         CourseStatus::Scheduled => "scheduled",
         CourseStatus::Cancelled => "cancelled",
     };
-    tx.execute(
-        "INSERT INTO courses (id, institution_id, place_id, title, field, life_stages, first_date, status, body)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-         ON CONFLICT (id) DO UPDATE SET institution_id = excluded.institution_id, place_id = excluded.place_id,
-             title = excluded.title, field = excluded.field, life_stages = excluded.life_stages,
-             first_date = excluded.first_date, status = excluded.status, body = excluded.body",
-        params![
-            c.id.as_str(),
-            c.institution_id.as_str(),
-            c.place_id.as_ref().map(|p| p.as_str()),
-            c.title.as_str(),
-            c.field.code(),
-            stages_column(c),
-            c.first_session().date.to_string(),
-            status,
-            encode(c)
-        ],
-    )?;
+    let sql = match target {
+        Target::Live => {
+            "INSERT OR REPLACE INTO courses (id, institution_id, place_id, title, field, life_stages, first_date, status, body)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+        }
+        Target::Staged => {
+            "INSERT OR REPLACE INTO staged_courses (id, institution_id, place_id, title, field, life_stages, first_date, status, body)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+        }
+    };
+    tx.prepare_cached(sql)?.execute(params![
+        c.id.as_str(),
+        c.institution_id.as_str(),
+        c.place_id.as_ref().map(|p| p.as_str()),
+        c.title.as_str(),
+        c.field.code(),
+        stages_column(c),
+        c.first_session().date.to_string(),
+        status,
+        body
+    ])?;
     Ok(())
 }
 
@@ -70,15 +79,4 @@ pub fn get_many(conn: &Connection, ids: &[String]) -> Result<Vec<Course>, StoreE
 
 pub fn count(conn: &Connection) -> Result<u64, StoreError> {
     Ok(conn.query_row("SELECT COUNT(*) FROM courses", [], |r| r.get::<_, i64>(0))? as u64)
-}
-
-/// How many courses each life stage has (a course for two stages counts for both).
-pub fn count_by_stage(conn: &Connection) -> Result<Vec<(LifeStage, u64)>, StoreError> {
-    let mut out = Vec::with_capacity(LifeStage::ALL.len());
-    let mut stmt = conn.prepare_cached("SELECT COUNT(*) FROM courses WHERE life_stages LIKE ?1")?;
-    for stage in LifeStage::ALL {
-        let n: i64 = stmt.query_row([format!("%|{}|%", stage.code())], |r| r.get(0))?;
-        out.push((*stage, n as u64));
-    }
-    Ok(out)
 }

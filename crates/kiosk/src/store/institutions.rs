@@ -3,14 +3,21 @@
 use baeum_domain::Institution;
 use rusqlite::{Connection, Transaction, params};
 
-use super::{StoreError, decode_rows, encode};
+use super::{StoreError, Target, decode_rows, encode};
 
 pub fn upsert(tx: &Transaction<'_>, i: &Institution) -> Result<(), StoreError> {
-    tx.execute(
-        "INSERT INTO institutions (id, name, kind, dong, body) VALUES (?1, ?2, ?3, ?4, ?5)
-         ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind, dong = excluded.dong, body = excluded.body",
-        params![i.id.as_str(), i.name.as_str(), i.kind.code(), i.dong.as_str(), encode(i)],
-    )?;
+    write(tx, Target::Live, i, &encode(i))
+}
+
+/// Writes `i` with its JSON `body` (as received) into the live or staged table.
+pub fn write(tx: &Transaction<'_>, target: Target, i: &Institution, body: &str) -> Result<(), StoreError> {
+    let sql = match target {
+        Target::Live => "INSERT OR REPLACE INTO institutions (id, name, kind, dong, body) VALUES (?1, ?2, ?3, ?4, ?5)",
+        Target::Staged => {
+            "INSERT OR REPLACE INTO staged_institutions (id, name, kind, dong, body) VALUES (?1, ?2, ?3, ?4, ?5)"
+        }
+    };
+    tx.prepare_cached(sql)?.execute(params![i.id.as_str(), i.name.as_str(), i.kind.code(), i.dong.as_str(), body])?;
     Ok(())
 }
 

@@ -32,6 +32,14 @@ pub enum StoreError {
     Corrupt { what: &'static str, id: String, problem: String },
 }
 
+/// Which of two tables of the same shape a write goes to: the live catalog or the staging copy
+/// a chunked snapshot fills.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Live,
+    Staged,
+}
+
 pub fn open(path: &Path) -> Result<Connection, StoreError> {
     let mut conn = Connection::open(path)?;
     configure(&mut conn)?;

@@ -1,12 +1,15 @@
-//! `snapshot_staging` and `snapshot_progress`: a chunked snapshot on its way in. Each chunk is
+//! `staged_*` tables and `snapshot_progress`: a chunked snapshot on its way in. Each chunk is
 //! stored with the progress in one transaction (so a crash wastes at most the chunk in flight);
-//! the finished snapshot replaces the live catalog in one transaction with the cursor.
+//! the finished snapshot replaces the live catalog in one transaction with the cursor, copied
+//! in SQL (nothing is decoded again).
 
-use baeum_domain::protocol::{CatalogChange, SnapshotChunk};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
-use super::{StoreError, courses, decode, encode, institutions, places, sync_state};
+use baeum_domain::protocol::CatalogChange;
+
+use super::{StoreError, Target, courses, institutions, places, sync_state};
+use crate::hub_client::VerifiedChunk;
 
 /// How far a snapshot download has come.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,12 +21,13 @@ pub struct Progress {
     /// first chunk is in).
     pub next_key: Option<String>,
     pub chunks: u64,
+    pub as_of: Option<DateTime<Utc>>,
 }
 
 pub fn progress(conn: &Connection) -> Result<Option<Progress>, StoreError> {
     Ok(conn
         .query_row(
-            "SELECT hub_url, epoch, base_cursor, next_key, chunks FROM snapshot_progress WHERE id = 1",
+            "SELECT hub_url, epoch, base_cursor, next_key, chunks, as_of FROM snapshot_progress WHERE id = 1",
             [],
             |r| {
                 Ok(Progress {
@@ -32,80 +36,73 @@ pub fn progress(conn: &Connection) -> Result<Option<Progress>, StoreError> {
                     base_cursor: u64::try_from(r.get::<_, i64>(2)?).unwrap_or_default(),
                     next_key: r.get(3)?,
                     chunks: u64::try_from(r.get::<_, i64>(4)?).unwrap_or_default(),
+                    as_of: r
+                        .get::<_, String>(5)
+                        .ok()
+                        .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
+                        .map(|t| t.to_utc()),
                 })
             },
         )
         .optional()?)
 }
 
+const CLEAR: &str = "DELETE FROM staged_courses; DELETE FROM staged_places; DELETE FROM staged_institutions; DELETE FROM snapshot_progress;";
+
 /// Forgets any partial download.
 pub fn discard(conn: &mut Connection) -> Result<(), StoreError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    tx.execute_batch("DELETE FROM snapshot_staging; DELETE FROM snapshot_progress;")?;
+    tx.execute_batch(CLEAR)?;
     tx.commit()?;
     Ok(())
 }
 
-fn key_of(record: &CatalogChange) -> String {
-    match record {
-        CatalogChange::UpsertInstitution { institution } => format!("1:{}", institution.id),
-        CatalogChange::UpsertPlace { place } => format!("2:{}", place.id),
-        CatalogChange::UpsertCourse { course } => format!("3:{}", course.id),
-        CatalogChange::DeleteCourse { id } => format!("3:{id}"),
-    }
-}
-
 /// Stores one verified chunk and moves the progress past it. The first chunk of a download
-/// (`start` is Some) also clears what an abandoned download left.
-pub fn store_chunk(
-    conn: &mut Connection,
-    start: Option<(&str, &SnapshotChunk)>,
-    chunk: &SnapshotChunk,
-) -> Result<(), StoreError> {
+/// (`first_of` is the hub URL) also clears what an abandoned download left.
+pub fn store_chunk(conn: &mut Connection, first_of: Option<&str>, chunk: &VerifiedChunk) -> Result<(), StoreError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    if let Some((hub_url, first)) = start {
-        tx.execute_batch("DELETE FROM snapshot_staging; DELETE FROM snapshot_progress;")?;
+    if let Some(hub_url) = first_of {
+        tx.execute_batch(CLEAR)?;
         tx.execute(
-            "INSERT INTO snapshot_progress (id, hub_url, epoch, base_cursor) VALUES (1, ?1, ?2, ?3)",
-            params![hub_url, first.epoch, first.head as i64],
+            "INSERT INTO snapshot_progress (id, hub_url, epoch, base_cursor, as_of) VALUES (1, ?1, ?2, ?3, ?4)",
+            params![hub_url, chunk.epoch, chunk.head as i64, chunk.generated_at.to_rfc3339()],
         )?;
     }
-    {
-        let mut insert = tx.prepare_cached("INSERT OR REPLACE INTO snapshot_staging (key, body) VALUES (?1, ?2)")?;
-        for record in &chunk.records {
-            insert.execute(params![key_of(record), encode(record)])?;
+    for record in &chunk.records {
+        let body = record.body.get();
+        match &record.change {
+            CatalogChange::UpsertInstitution { institution } => {
+                institutions::write(&tx, Target::Staged, institution, body)?
+            }
+            CatalogChange::UpsertPlace { place } => places::write(&tx, Target::Staged, place, body)?,
+            CatalogChange::UpsertCourse { course } => courses::write(&tx, Target::Staged, course, body)?,
+            CatalogChange::DeleteCourse { id } => {
+                tx.execute("DELETE FROM staged_courses WHERE id = ?1", [id.as_str()])?;
+            }
         }
     }
+    // NULL once the last chunk is in: the download is complete and waits only for swap_in.
     tx.execute(
-        "UPDATE snapshot_progress SET next_key = ?1, chunks = chunks + 1 WHERE id = 1",
-        // NULL once the last chunk is in: the download is complete and waits only for swap_in.
-        params![chunk.next],
+        "UPDATE snapshot_progress SET next_key = ?1, chunks = chunks + 1, as_of = ?2 WHERE id = 1",
+        params![chunk.next, chunk.generated_at.to_rfc3339()],
     )?;
     tx.commit()?;
     Ok(())
 }
 
 /// Replaces the live catalog with the staged snapshot and sets the cursor to the snapshot's base,
-/// all in one transaction; clears the staging area.
-pub fn swap_in(conn: &mut Connection, as_of: DateTime<Utc>, hub_head: u64) -> Result<(), StoreError> {
+/// all in one transaction; clears the staging area. `hub_head` is the newest cursor heard of.
+pub fn swap_in(conn: &mut Connection, hub_head: u64) -> Result<(), StoreError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let Some(p) = progress(&tx)? else {
         return Ok(());
     };
-    tx.execute_batch("DELETE FROM courses; DELETE FROM places; DELETE FROM institutions;")?;
-    {
-        let mut stmt = tx.prepare("SELECT key, body FROM snapshot_staging ORDER BY key")?;
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
-        for row in rows {
-            let (key, body) = row?;
-            match decode::<CatalogChange>("받는 중인 목록", &key, &body)? {
-                CatalogChange::UpsertInstitution { institution } => institutions::upsert(&tx, &institution)?,
-                CatalogChange::UpsertPlace { place } => places::upsert(&tx, &place)?,
-                CatalogChange::UpsertCourse { course } => courses::upsert(&tx, &course)?,
-                CatalogChange::DeleteCourse { id } => courses::delete(&tx, &id)?,
-            }
-        }
-    }
+    tx.execute_batch(
+        "DELETE FROM courses; DELETE FROM places; DELETE FROM institutions;
+         INSERT INTO institutions SELECT * FROM staged_institutions;
+         INSERT INTO places SELECT * FROM staged_places;
+         INSERT INTO courses SELECT * FROM staged_courses;",
+    )?;
     sync_state::set_position(
         &tx,
         sync_state::Position {
@@ -113,10 +110,10 @@ pub fn swap_in(conn: &mut Connection, as_of: DateTime<Utc>, hub_head: u64) -> Re
             epoch: &p.epoch,
             cursor: p.base_cursor,
             hub_head: hub_head.max(p.base_cursor),
-            as_of,
+            as_of: p.as_of.unwrap_or_else(Utc::now),
         },
     )?;
-    tx.execute_batch("DELETE FROM snapshot_staging; DELETE FROM snapshot_progress;")?;
+    tx.execute_batch(CLEAR)?;
     tx.commit()?;
     Ok(())
 }

@@ -67,23 +67,23 @@ pub fn set_position(tx: &Transaction<'_>, p: Position<'_>) -> Result<(), StoreEr
     Ok(())
 }
 
-pub fn record_attempt(conn: &Connection, at: DateTime<Utc>) -> Result<(), StoreError> {
-    conn.execute("UPDATE sync_state SET last_attempt_at = ?1 WHERE id = 1", [at.to_rfc3339()])?;
-    Ok(())
-}
-
-pub fn record_success(conn: &Connection, at: DateTime<Utc>) -> Result<(), StoreError> {
-    conn.execute(
-        "UPDATE sync_state SET last_success_at = ?1, last_error_code = NULL, last_error_detail = NULL WHERE id = 1",
-        [at.to_rfc3339()],
-    )?;
-    Ok(())
-}
-
-pub fn record_failure(conn: &Connection, code: &str, detail: &str) -> Result<(), StoreError> {
-    conn.execute(
-        "UPDATE sync_state SET last_error_code = ?1, last_error_detail = ?2 WHERE id = 1",
-        params![code, detail],
-    )?;
+/// Records how a sync attempt that started at `attempt_at` ended: one write, after the attempt,
+/// so a sync costs no extra disk flush up front.
+pub fn record_outcome(
+    conn: &Connection,
+    attempt_at: DateTime<Utc>,
+    outcome: Result<DateTime<Utc>, (&str, &str)>,
+) -> Result<(), StoreError> {
+    match outcome {
+        Ok(done_at) => conn.execute(
+            "UPDATE sync_state SET last_attempt_at = ?1, last_success_at = ?2, last_error_code = NULL,
+                                   last_error_detail = NULL WHERE id = 1",
+            params![attempt_at.to_rfc3339(), done_at.to_rfc3339()],
+        )?,
+        Err((code, detail)) => conn.execute(
+            "UPDATE sync_state SET last_attempt_at = ?1, last_error_code = ?2, last_error_detail = ?3 WHERE id = 1",
+            params![attempt_at.to_rfc3339(), code, detail],
+        )?,
+    };
     Ok(())
 }

@@ -1,0 +1,74 @@
+// PouchDB peer for `make bench`: starts a real pouchdb-server process on a free loopback port
+// (LevelDB on disk), loads the same course documents the Baeum hub serves, then times
+//   cold:        pouchdb-node (LevelDB on disk) replicate.from(server) of every document;
+//   incremental: the same after CHANGES documents changed on the server.
+// Prints one JSON line: {"docs", "avg_doc_bytes", "cold_ms", "incremental_ms", "changed"}.
+// Usage: node bench.mjs DOCS.ndjson CHANGED.ndjson
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const require = createRequire(import.meta.url);
+const PouchDB = require('pouchdb-node');
+const here = dirname(fileURLToPath(import.meta.url));
+
+const [docsFile, changedFile] = process.argv.slice(2);
+const readDocs = (file) =>
+  readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l));
+
+const freePort = () =>
+  new Promise((ok) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => ok(port));
+    });
+  });
+
+const dir = mkdtempSync(join(tmpdir(), 'baeum-pouch-'));
+const port = await freePort();
+const server = spawn(join(here, 'node_modules', '.bin', 'pouchdb-server'), ['--host', '127.0.0.1', '--port', String(port), '--dir', join(dir, 'server')], {
+  stdio: 'ignore',
+});
+try {
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(base)).ok) break;
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  const remote = new PouchDB(`${base}/courses`);
+  const docs = readDocs(docsFile);
+  for (let i = 0; i < docs.length; i += 2000) await remote.bulkDocs(docs.slice(i, i + 2000));
+  const avgBytes = Math.round(docs.reduce((n, d) => n + JSON.stringify(d).length, 0) / docs.length);
+
+  const local = new PouchDB(join(dir, 'local'));
+  let t0 = performance.now();
+  await local.replicate.from(remote, { batch_size: 1000, batches_limit: 4 });
+  const coldMs = performance.now() - t0;
+  const count = (await local.info()).doc_count;
+  if (count !== docs.length) throw new Error(`replicated ${count} of ${docs.length}`);
+
+  const changed = readDocs(changedFile);
+  const revs = await remote.allDocs({ keys: changed.map((d) => d._id) });
+  await remote.bulkDocs(changed.map((d, i) => ({ ...d, _rev: revs.rows[i].value.rev })));
+  t0 = performance.now();
+  const result = await local.replicate.from(remote, { batch_size: 1000 });
+  const incrementalMs = performance.now() - t0;
+  console.log(
+    JSON.stringify({ docs: docs.length, avg_doc_bytes: avgBytes, cold_ms: coldMs, incremental_ms: incrementalMs, changed: result.docs_written }),
+  );
+  await local.close();
+} finally {
+  server.kill('SIGKILL');
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,364 @@
+//! `make bench`: Baeum's catalog sync and search, measured on this machine beside their peers
+//! in the same run — PouchDB replication (a real pouchdb-server process → pouchdb-node) for
+//! sync, SQLite FTS5 trigram and a plain LIKE scan for search. Prints figures, asserts nothing.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use baeum_domain::{CourseStatus, SystemClock};
+use baeum_hub::store as hub_store;
+use baeum_hub::store::catalog::{self, CatalogBatch};
+use baeum_kiosk::{DataDir, HubClient, HubUrl, Kiosk, SearchQuery};
+
+type Error = Box<dyn std::error::Error>;
+
+fn bin_dir() -> PathBuf {
+    std::env::var_os("BAEUM_BIN_DIR").map_or_else(
+        || {
+            let exe = std::env::current_exe().unwrap_or_default();
+            exe.parent().map(Path::to_path_buf).unwrap_or_default()
+        },
+        PathBuf::from,
+    )
+}
+
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0);
+    let mem_kb: u64 = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("MemTotal")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
+        .unwrap_or(0);
+    format!("{cpu}, {cores} cores, {:.0} GiB RAM, {}", mem_kb as f64 / 1048576.0, std::env::consts::OS)
+}
+
+/// Peak resident memory of this process since the last `reset_peak` (Linux), in MiB.
+fn peak_rss_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("VmHWM")).and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+fn reset_peak() {
+    // "5" resets the peak RSS counter (Linux ≥ 4.0).
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+fn file_size(path: &Path) -> u64 {
+    ["", "-wal"]
+        .iter()
+        .map(|suffix| std::fs::metadata(format!("{}{suffix}", path.display())).map_or(0, |m| m.len()))
+        .sum()
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+fn percentile(sorted: &[f64], p: usize) -> f64 {
+    sorted[(sorted.len() * p / 100).min(sorted.len() - 1)]
+}
+
+struct Hub {
+    url: String,
+    db: PathBuf,
+    child: std::process::Child,
+}
+
+impl Drop for Hub {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_hub(dir: &Path, courses: usize) -> Result<Hub, Error> {
+    let hub = bin_dir().join("baeum-hub");
+    let db = dir.join("hub.db");
+    let n = courses.to_string();
+    let seeded =
+        Command::new(&hub).args(["seed", "--synthetic", &n, "--date", "2026-11-26", "--db"]).arg(&db).output()?;
+    if !seeded.status.success() {
+        return Err(String::from_utf8_lossy(&seeded.stderr).into_owned().into());
+    }
+    let mut child = Command::new(&hub)
+        .args(["serve", "--listen", "127.0.0.1:0", "--db"])
+        .arg(&db)
+        .env("BAEUM_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()?;
+    let mut line = String::new();
+    if let Some(out) = child.stdout.take() {
+        BufReader::new(out).read_line(&mut line)?;
+    }
+    let url = line.trim().strip_prefix("listening on ").ok_or("hub did not start")?.to_owned();
+    Ok(Hub { url, db, child })
+}
+
+fn kiosk(dir: &Path, hub: &str) -> Result<Kiosk, Error> {
+    let client = HubClient::with_timeout(HubUrl::parse(hub)?, Duration::from_secs(600))?;
+    Ok(Kiosk::open_with_client(&DataDir::new(dir), client, Arc::new(SystemClock))?)
+}
+
+/// Writes the hub's courses as PouchDB documents (one JSON per line) and the `changed` ones.
+fn export_docs(hub_db: &Path, dir: &Path, changed: &[baeum_domain::Course]) -> Result<(PathBuf, PathBuf), Error> {
+    let conn = hub_store::open(hub_db)?;
+    let doc = |c: &baeum_domain::Course| -> Result<String, Error> {
+        let mut v = serde_json::to_value(c)?;
+        if let Some(obj) = v.as_object_mut() {
+            obj.insert("_id".into(), serde_json::Value::String(c.id.to_string()));
+        }
+        Ok(serde_json::to_string(&v)?)
+    };
+    let all = dir.join("docs.ndjson");
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&all)?);
+    for c in hub_store::courses::all(&conn)? {
+        writeln!(out, "{}", doc(&c)?)?;
+    }
+    out.flush()?;
+    let changed_file = dir.join("changed.ndjson");
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&changed_file)?);
+    for c in changed {
+        writeln!(out, "{}", doc(c)?)?;
+    }
+    out.flush()?;
+    Ok((all, changed_file))
+}
+
+/// The next 100 courses, cancelled: what the hub changes between incremental syncs.
+fn changed_courses(hub_db: &Path, round: usize) -> Result<Vec<baeum_domain::Course>, Error> {
+    let conn = hub_store::open(hub_db)?;
+    let mut all = hub_store::courses::all(&conn)?;
+    Ok(all
+        .drain(..)
+        .skip(round * 100)
+        .take(100)
+        .map(|mut c| {
+            c.status =
+                if c.status == CourseStatus::Cancelled { CourseStatus::Scheduled } else { CourseStatus::Cancelled };
+            c
+        })
+        .collect())
+}
+
+fn apply_on_hub(hub_db: &Path, courses: Vec<baeum_domain::Course>) -> Result<(), Error> {
+    catalog::apply(&mut hub_store::open(hub_db)?, &CatalogBatch { courses, ..Default::default() })?;
+    Ok(())
+}
+
+/// Keystrokes as an on-screen Hangul keyboard produces them (composition states included).
+const TYPING: &[(&str, &[&str])] = &[
+    ("Hangul 요가", &["ㅇ", "요", "욕", "요가"]),
+    ("Hangul 스마트폰", &["ㅅ", "스", "슴", "스마", "스맡", "스마트", "스마트ㅍ", "스마트포", "스마트폰"]),
+    ("Hangul 노래교실", &["ㄴ", "노", "놀", "노래", "노랙", "노래교", "노래굣", "노래교시", "노래교실"]),
+    ("초성 ㅇㄱ", &["ㅇ", "ㅇㄱ"]),
+    ("초성 ㅅㅁㅌㅍ", &["ㅅ", "ㅅㅁ", "ㅅㅁㅌ", "ㅅㅁㅌㅍ"]),
+    (
+        "mixed 3D 프린팅",
+        &["3", "3D", "3D ", "3D ㅍ", "3D 프", "3D 플", "3D 프리", "3D 프린", "3D 프린ㅌ", "3D 프린티", "3D 프린팅"],
+    ),
+    ("mixed 엑셀 2급", &["ㅇ", "엑", "엑ㅅ", "엑세", "엑셀", "엑셀 ", "엑셀 2", "엑셀 2ㄱ", "엑셀 2그", "엑셀 2급"]),
+];
+
+struct Latencies {
+    p50: f64,
+    p99: f64,
+    final_matches: Vec<usize>,
+}
+
+fn measure(reps: usize, mut run: impl FnMut(&str) -> Result<usize, Error>) -> Result<Latencies, Error> {
+    let mut samples = Vec::new();
+    let mut final_matches = Vec::new();
+    for rep in 0..reps {
+        for (_, keys) in TYPING {
+            for (i, key) in keys.iter().enumerate() {
+                let start = Instant::now();
+                let n = run(key)?;
+                samples.push(ms(start.elapsed()));
+                if rep == 0 && i == keys.len() - 1 {
+                    final_matches.push(n);
+                }
+            }
+        }
+    }
+    samples.sort_by(f64::total_cmp);
+    Ok(Latencies { p50: percentile(&samples, 50), p99: percentile(&samples, 99), final_matches })
+}
+
+fn fts_and_like(dir: &Path, hub_db: &Path) -> Result<rusqlite::Connection, Error> {
+    let hub = hub_store::open(hub_db)?;
+    let institutions: std::collections::HashMap<String, String> =
+        hub_store::institutions::all(&hub)?.into_iter().map(|i| (i.id.to_string(), i.name.to_string())).collect();
+    let places: std::collections::HashMap<String, String> =
+        hub_store::places::all(&hub)?.into_iter().map(|p| (p.id.to_string(), p.name.to_string())).collect();
+    let mut conn = rusqlite::Connection::open(dir.join("peers.db"))?;
+    conn.execute_batch(
+        "CREATE TABLE plain (id TEXT PRIMARY KEY, title TEXT, institution TEXT, place TEXT, instructor TEXT);
+         CREATE VIRTUAL TABLE fts USING fts5(id UNINDEXED, title, institution, place, instructor, tokenize = 'trigram');",
+    )?;
+    let tx = conn.transaction()?;
+    for c in hub_store::courses::all(&hub)? {
+        let row = [
+            c.id.to_string(),
+            c.title.to_string(),
+            institutions.get(c.institution_id.as_str()).cloned().unwrap_or_default(),
+            c.place_id.as_ref().and_then(|p| places.get(p.as_str()).cloned()).unwrap_or_default(),
+            c.instructor.as_ref().map(ToString::to_string).unwrap_or_default(),
+        ];
+        tx.execute("INSERT INTO plain VALUES (?1, ?2, ?3, ?4, ?5)", rusqlite::params_from_iter(&row))?;
+        tx.execute("INSERT INTO fts VALUES (?1, ?2, ?3, ?4, ?5)", rusqlite::params_from_iter(&row))?;
+    }
+    tx.commit()?;
+    Ok(conn)
+}
+
+fn main() -> Result<(), Error> {
+    let courses: usize = std::env::var("BAEUM_BENCH_COURSES").ok().and_then(|v| v.parse().ok()).unwrap_or(50_000);
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let dir = tempfile::tempdir()?;
+    println!("Baeum benchmarks — {}", machine());
+    println!(
+        "catalog: {courses} synthetic courses (+ 31 institutions, 76 places), hub and kiosk on loopback, SQLite synchronous=FULL"
+    );
+    let hub = start_hub(dir.path(), courses)?;
+
+    // Cold sync.
+    let mut cold = Vec::new();
+    let mut peak = 0.0f64;
+    let mut db_bytes = 0;
+    for run in 0..3 {
+        let kdir = dir.path().join(format!("cold-{run}"));
+        let k = kiosk(&kdir, &hub.url)?;
+        reset_peak();
+        let start = Instant::now();
+        runtime.block_on(k.sync_now())?;
+        cold.push(ms(start.elapsed()));
+        peak = peak.max(peak_rss_mib());
+        drop(k);
+        db_bytes = file_size(&DataDir::new(&kdir).database());
+    }
+
+    // Incremental: 100 changed courses with everything else stored.
+    let k = kiosk(&dir.path().join("cold-0"), &hub.url)?;
+    let mut incremental = Vec::new();
+    for round in 0..5 {
+        apply_on_hub(&hub.db, changed_courses(&hub.db, round)?)?;
+        let start = Instant::now();
+        let report = runtime.block_on(k.sync_now())?;
+        incremental.push(ms(start.elapsed()));
+        assert_eq!(report.changes_applied, 100, "each round brings exactly the 100 changes");
+    }
+
+    // Ten aborted syncs, then a complete one: how much larger than a clean kiosk's database?
+    let adir = dir.path().join("aborted");
+    let aborted = kiosk(&adir, &hub.url)?;
+    let cold_ms = median(cold.clone());
+    for i in 0..10u32 {
+        let cut = Duration::from_secs_f64(cold_ms / 1000.0 * (f64::from(i) + 0.5) / 10.0);
+        let _ = runtime.block_on(async { tokio::time::timeout(cut, aborted.sync_now()).await });
+    }
+    runtime.block_on(aborted.sync_now())?;
+    drop(aborted);
+    let cdir = dir.path().join("clean");
+    let clean = kiosk(&cdir, &hub.url)?;
+    runtime.block_on(clean.sync_now())?;
+    drop(clean);
+    let aborted_bytes = file_size(&DataDir::new(&adir).database());
+    let clean_bytes = file_size(&DataDir::new(&cdir).database());
+
+    // Search, per keystroke.
+    let ours =
+        measure(20, |q| Ok(k.search(&SearchQuery { text: q.into(), limit: Some(50), ..Default::default() })?.matches))?;
+    let peers = fts_and_like(dir.path(), &hub.db)?;
+    let fts = measure(20, |q| {
+        let quoted = format!("\"{}\"", q.replace('"', "\"\""));
+        let n: i64 = peers.query_row("SELECT count(*) FROM fts WHERE fts MATCH ?1", [&quoted], |r| r.get(0))?;
+        let mut stmt = peers.prepare_cached("SELECT id FROM fts WHERE fts MATCH ?1 LIMIT 50")?;
+        let _ids: Vec<String> = stmt.query_map([&quoted], |r| r.get(0))?.collect::<Result<_, _>>()?;
+        Ok(n as usize)
+    })?;
+    let like = measure(5, |q| {
+        let pattern = format!("%{q}%");
+        let sql = "FROM plain WHERE title LIKE ?1 OR institution LIKE ?1 OR place LIKE ?1 OR instructor LIKE ?1";
+        let n: i64 = peers.query_row(&format!("SELECT count(*) {sql}"), [&pattern], |r| r.get(0))?;
+        let mut stmt = peers.prepare_cached(&format!("SELECT id {sql} LIMIT 50"))?;
+        let _ids: Vec<String> = stmt.query_map([&pattern], |r| r.get(0))?.collect::<Result<_, _>>()?;
+        Ok(n as usize)
+    })?;
+
+    // PouchDB, same documents, same machine, same run.
+    let (docs, changed) = export_docs(&hub.db, dir.path(), &changed_courses(&hub.db, 10)?)?;
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("pouchdb/bench.mjs");
+    let pouch = Command::new("node").arg(&script).arg(&docs).arg(&changed).output()?;
+    let pouch_json: serde_json::Value =
+        serde_json::from_slice(pouch.stdout.split(|b| *b == b'\n').rfind(|l| l.starts_with(b"{")).unwrap_or(b"{}"))
+            .unwrap_or_default();
+    if !pouch.status.success() {
+        eprintln!("PouchDB peer failed: {}", String::from_utf8_lossy(&pouch.stderr));
+    }
+    let pouch_cold = pouch_json["cold_ms"].as_f64().unwrap_or(f64::NAN);
+    let pouch_incr = pouch_json["incremental_ms"].as_f64().unwrap_or(f64::NAN);
+
+    println!();
+    println!("SYNC (median; Baeum: real hub process → kiosk engine, chunks of 1,000, gzip, SQLite FULL)");
+    println!("  {:<42} {:>12} {:>14} {:>9}", "", "Baeum", "PouchDB", "ratio");
+    println!(
+        "  {:<42} {:>10.0} ms {:>12.0} ms {:>8.1}×",
+        format!("cold sync, {courses} docs (avg {} B)", pouch_json["avg_doc_bytes"]),
+        cold_ms,
+        pouch_cold,
+        pouch_cold / cold_ms
+    );
+    println!(
+        "  {:<42} {:>10.1} ms {:>12.1} ms {:>8.1}×",
+        "incremental sync, 100 changed",
+        median(incremental.clone()),
+        pouch_incr,
+        pouch_incr / median(incremental.clone())
+    );
+    println!(
+        "  cold runs (ms): {:?}; incremental runs (ms): {:?}",
+        cold.iter().map(|v| v.round()).collect::<Vec<_>>(),
+        incremental.iter().map(|v| (v * 10.0).round() / 10.0).collect::<Vec<_>>()
+    );
+    println!(
+        "  kiosk database after cold sync: {:.1} MiB; peak RSS during cold sync (bench process): {peak:.0} MiB",
+        db_bytes as f64 / 1048576.0
+    );
+    println!(
+        "  ten aborted syncs then a complete one: {:.1} MiB vs {:.1} MiB clean ({:+.2} %)",
+        aborted_bytes as f64 / 1048576.0,
+        clean_bytes as f64 / 1048576.0,
+        (aborted_bytes as f64 / clean_bytes as f64 - 1.0) * 100.0
+    );
+    println!();
+    println!(
+        "SEARCH per keystroke over {courses} courses ({} keystrokes × reps; count + first 50)",
+        TYPING.iter().map(|(_, k)| k.len()).sum::<usize>()
+    );
+    println!("  {:<22} {:>10} {:>10}   matches for the last keystroke of each query", "", "p50", "p99");
+    for (name, l) in [("Baeum index", &ours), ("SQLite FTS5 trigram", &fts), ("SQLite LIKE scan", &like)] {
+        println!("  {:<22} {:>7.3} ms {:>7.3} ms   {:?}", name, l.p50, l.p99, l.final_matches);
+    }
+    println!("  queries: {:?}", TYPING.iter().map(|(n, _)| *n).collect::<Vec<_>>());
+    Ok(())
+}
