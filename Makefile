@@ -4,7 +4,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 CARGO ?= cargo
 
-.PHONY: deps ui build run test lint test-rust test-ui test-e2e fmt openapi clean
+.PHONY: deps ui build run test lint test-rust test-ui test-e2e bench fmt openapi clean
 
 ## Install system packages, npm packages and tauri-driver if missing (idempotent).
 deps:
@@ -44,6 +44,12 @@ test-rust: build
 ## The real app window through tauri-driver + WebKitWebDriver under Xvfb; screenshots land in test-output/.
 test-e2e: build
 	cd tests/e2e && npm test
+
+## Benchmarks (release build): sync beside PouchDB, search beside SQLite FTS5 and LIKE. Prints figures.
+bench: deps
+	cd tests/bench/pouchdb && ( [ -f node_modules/.package-lock.json ] && [ ! package-lock.json -nt node_modules/.package-lock.json ] || npm ci --no-audit --no-fund --ignore-scripts )
+	$(CARGO) build --release -p baeum-hub -p baeum-bench
+	BAEUM_BIN_DIR=target/release ./target/release/baeum-bench
 
 fmt:
 	$(CARGO) fmt --all

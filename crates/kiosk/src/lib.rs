@@ -93,26 +93,30 @@ impl Kiosk {
     /// Pulls the catalog from the hub. On any failure the local catalog stays as it was.
     pub async fn sync_now(&self) -> Result<SyncReport, KioskError> {
         let _one_at_a_time = self.syncing.lock().await;
-        let report = sync::sync_once(&self.db, &self.hub, self.clock.as_ref()).await?;
+        let mut report = sync::sync_once(&self.db, &self.hub, self.clock.as_ref()).await?;
         if report.changes_applied > 0 {
-            self.refresh_index(&report)?;
+            self.refresh_index(&mut report)?;
         }
         Ok(report)
     }
 
     /// Brings the search index up to date after a sync: in place for course changes, rebuilt
     /// after a snapshot or when institution or place names changed.
-    fn refresh_index(&self, report: &SyncReport) -> Result<(), KioskError> {
+    fn refresh_index(&self, report: &mut SyncReport) -> Result<(), KioskError> {
         use baeum_domain::protocol::CatalogChange;
         let names_changed = report
             .changes
             .iter()
             .any(|c| matches!(c, CatalogChange::UpsertInstitution { .. } | CatalogChange::UpsertPlace { .. }));
-        if report.mode == sync::SyncMode::Snapshot || names_changed {
-            let index = Arc::new(browse::build_index(&self.conn())?);
-            *self.index.write().unwrap_or_else(|p| p.into_inner()) = index;
-            return Ok(());
-        }
+        let mut fresh = match (report.fresh_index.take(), names_changed) {
+            (Some(index), false) => Some(*index),
+            _ if report.mode == sync::SyncMode::Snapshot || names_changed => {
+                let index = Arc::new(browse::build_index(&self.conn())?);
+                *self.index.write().unwrap_or_else(|p| p.into_inner()) = index;
+                return Ok(());
+            }
+            _ => None,
+        };
         // A course can change twice across pages of one sync; the later change wins.
         let mut last: std::collections::HashMap<&str, Option<&baeum_domain::Course>> = std::collections::HashMap::new();
         for change in &report.changes {
@@ -129,7 +133,15 @@ impl Kiosk {
         let upserts: Vec<baeum_domain::Course> = last.values().flatten().map(|c| (*c).clone()).collect();
         let removed: Vec<String> = last.iter().filter(|(_, c)| c.is_none()).map(|(id, _)| (*id).to_owned()).collect();
         let mut guard = self.index.write().unwrap_or_else(|p| p.into_inner());
-        Arc::make_mut(&mut guard).apply(&upserts, &removed);
+        match fresh.as_mut() {
+            Some(index) => {
+                if !report.changes.is_empty() {
+                    index.apply(&upserts, &removed);
+                }
+                *guard = Arc::new(fresh.take().unwrap_or_default());
+            }
+            None => Arc::make_mut(&mut guard).apply(&upserts, &removed),
+        }
         Ok(())
     }
 

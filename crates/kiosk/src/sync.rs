@@ -11,13 +11,15 @@ use rusqlite::Connection;
 use serde::Serialize;
 
 use crate::error::KioskError;
-use crate::hub_client::{ChangesAnswer, HubClient};
+use crate::hub_client::{ChangesAnswer, HubClient, VerifiedChunk};
+use crate::search::SearchIndex;
+use crate::search::index::IndexBuilder;
 use crate::store::{self, snapshot_staging, sync_state};
 
 /// Page size asked of the hub.
 pub const CHANGES_PAGE: usize = 1_000;
 /// Records per snapshot chunk: an interrupted download loses at most this many.
-pub const SNAPSHOT_CHUNK: usize = 1_000;
+pub const SNAPSHOT_CHUNK: usize = 2_000;
 /// A hub that keeps saying "more" forever is broken; stop after this many pages per sync.
 const MAX_PAGES: usize = 10_000;
 
@@ -29,7 +31,7 @@ pub enum SyncMode {
 }
 
 /// What one sync did.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct SyncReport {
     pub mode: SyncMode,
     pub changes_applied: usize,
@@ -39,6 +41,10 @@ pub struct SyncReport {
     /// in place instead of rebuilt.
     #[serde(skip)]
     pub changes: Vec<CatalogChange>,
+    /// After a snapshot downloaded in one go: its search index, ready (the changes above still
+    /// need applying to it).
+    #[serde(skip)]
+    pub fresh_index: Option<Box<SearchIndex>>,
 }
 
 fn lock(db: &Mutex<Connection>) -> std::sync::MutexGuard<'_, Connection> {
@@ -68,8 +74,11 @@ async fn run(db: &Mutex<Connection>, hub: &HubClient, clock: &dyn Clock) -> Resu
     let current = state.hub_url.as_deref() == Some(hub_url.as_str()) && state.epoch.is_some() && !downloading;
     let (mut mode, mut applied) = (SyncMode::Changes, 0);
     let mut changes = Vec::new();
+    let mut fresh_index = None;
     if !current {
-        applied += snapshot(db, hub).await?;
+        let taken = snapshot(db, hub).await?;
+        applied += taken.received;
+        fresh_index = taken.index;
         mode = SyncMode::Snapshot;
     }
     for _ in 0..MAX_PAGES {
@@ -82,7 +91,9 @@ async fn run(db: &Mutex<Connection>, hub: &HubClient, clock: &dyn Clock) -> Resu
                 return Err(KioskError::HubBadAnswer("새 목록을 받은 직후에도 변경분을 줄 수 없다고 합니다".into()));
             }
             _ => {
-                applied += snapshot(db, hub).await?;
+                let taken = snapshot(db, hub).await?;
+                applied += taken.received;
+                fresh_index = taken.index;
                 mode = SyncMode::Snapshot;
                 changes.clear();
                 continue;
@@ -93,43 +104,96 @@ async fn run(db: &Mutex<Connection>, hub: &HubClient, clock: &dyn Clock) -> Resu
         changes.extend(page.changes);
         if !page.has_more {
             let courses = store::courses::count(&lock(db))?;
-            return Ok(SyncReport { mode, changes_applied: applied, cursor: page.cursor, courses, changes });
+            return Ok(SyncReport {
+                mode,
+                changes_applied: applied,
+                cursor: page.cursor,
+                courses,
+                changes,
+                fresh_index: fresh_index.map(Box::new),
+            });
         }
     }
     Err(KioskError::HubBadAnswer(format!("변경 목록이 {MAX_PAGES}쪽을 넘어 멈췄습니다")))
 }
 
+/// What a snapshot download produced.
+struct Snapshot {
+    received: usize,
+    /// The search index, built while the chunks arrived — only when this run downloaded every
+    /// chunk (after a resume the caller rebuilds it from the store).
+    index: Option<SearchIndex>,
+}
+
+fn fetch(hub: &HubClient, after: Option<String>) -> tokio::task::JoinHandle<Result<VerifiedChunk, KioskError>> {
+    let hub = hub.clone();
+    tokio::spawn(async move { hub.snapshot_chunk(after.as_deref(), SNAPSHOT_CHUNK).await })
+}
+
+async fn next_chunk(
+    pending: tokio::task::JoinHandle<Result<VerifiedChunk, KioskError>>,
+) -> Result<VerifiedChunk, KioskError> {
+    pending.await.map_err(|e| KioskError::HubUnreachable(e.to_string()))?
+}
+
 /// Downloads the snapshot chunk by chunk into the staging area — resuming an earlier download
-/// of the same hub history — and swaps it in when complete. Returns how many records arrived.
-async fn snapshot(db: &Mutex<Connection>, hub: &HubClient) -> Result<usize, KioskError> {
+/// of the same hub history — and swaps it in when complete. The next chunk is fetched (and
+/// verified) while the current one is written, so network, hub and disk overlap.
+async fn snapshot(db: &Mutex<Connection>, hub: &HubClient) -> Result<Snapshot, KioskError> {
     let hub_url = hub.base().as_str().to_owned();
     // A half-done download is resumed if the hub still has the same history (epoch), whatever
     // address it is reached at now; otherwise it is discarded below.
     let mut progress = snapshot_staging::progress(&lock(db))?;
+    let mut builder = progress.is_none().then(SearchIndex::builder);
     let mut received = 0;
     let mut head = progress.as_ref().map_or(0, |p| p.base_cursor);
-    loop {
-        let after = match &progress {
-            Some(p) if p.next_key.is_none() => break, // every chunk is in; only the swap is left
-            Some(p) => p.next_key.clone(),
-            None => None,
+    let start_after = match &progress {
+        Some(p) if p.next_key.is_none() => None, // every chunk is in; only the swap is left
+        Some(p) => Some(p.next_key.clone()),
+        None => Some(None),
+    };
+    let mut pending = start_after.map(|after| fetch(hub, after));
+    while let Some(handle) = pending.take() {
+        let chunk = match next_chunk(handle).await {
+            Ok(chunk) => chunk,
+            Err(e) => return Err(e),
         };
-        let chunk = hub.snapshot_chunk(after.as_deref(), SNAPSHOT_CHUNK).await?;
         let first_of = match &progress {
             Some(p) if p.epoch == chunk.epoch => None,
             Some(_) => {
                 // The hub's history changed under a half-done download: start again from the top.
                 snapshot_staging::discard(&mut lock(db))?;
                 progress = None;
+                builder = Some(SearchIndex::builder());
+                pending = Some(fetch(hub, None));
                 continue;
             }
             None => Some(hub_url.as_str()),
         };
-        snapshot_staging::store_chunk(&mut lock(db), first_of, &chunk)?;
+        if chunk.next.is_some() {
+            pending = Some(fetch(hub, chunk.next.clone()));
+        }
+        let stored = snapshot_staging::store_chunk(&mut lock(db), first_of, &chunk);
+        if let Err(e) = stored {
+            if let Some(p) = pending.take() {
+                p.abort();
+            }
+            return Err(e.into());
+        }
+        if let Some(b) = builder.as_mut() {
+            for record in &chunk.records {
+                match &record.change {
+                    CatalogChange::UpsertInstitution { institution } => b.institution(institution),
+                    CatalogChange::UpsertPlace { place } => b.place(place),
+                    CatalogChange::UpsertCourse { course } => b.course(course),
+                    CatalogChange::DeleteCourse { .. } => {}
+                }
+            }
+        }
         received += chunk.records.len();
         head = head.max(chunk.head);
         progress = snapshot_staging::progress(&lock(db))?;
     }
     snapshot_staging::swap_in(&mut lock(db), head)?;
-    Ok(received)
+    Ok(Snapshot { received, index: builder.map(IndexBuilder::finish) })
 }

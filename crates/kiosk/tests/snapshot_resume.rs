@@ -99,7 +99,7 @@ async fn a_snapshot_cut_at_random_points_resumes_and_ends_equal_to_the_hub() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let hub_db = dir.path().join("hub.db");
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap_or_default();
-    let batch = demo::synthetic_catalog(4_500, today).unwrap_or_else(|e| panic!("{e}"));
+    let batch = demo::synthetic_catalog(8_000, today).unwrap_or_else(|e| panic!("{e}"));
     catalog::apply(&mut hub_store::open(&hub_db).unwrap_or_else(|e| panic!("{e}")), &batch)
         .unwrap_or_else(|e| panic!("{e}"));
     let total_records = batch.institutions.len() + batch.places.len() + batch.courses.len();

@@ -50,6 +50,11 @@ pub fn is_initial_jamo(c: char) -> bool {
     INITIALS.contains(&c)
 }
 
+/// Position of an initial-consonant jamo among the 19 (ㄱ = 0 … ㅎ = 18).
+pub fn initial_index(c: char) -> Option<usize> {
+    INITIALS.iter().position(|i| *i == c)
+}
+
 /// 초성 of a syllable; other characters come back unchanged.
 pub fn initial(c: char) -> char {
     if is_syllable(c) {

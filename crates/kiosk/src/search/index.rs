@@ -74,6 +74,9 @@ struct Entry {
     /// Normalised searchable fields joined by FIELD_SEPARATOR, and their 초성 twin.
     text: String,
     initials: String,
+    /// Bit i set when initial consonant i occurs: a one-consonant query (the first keystroke)
+    /// is a bit test instead of a text scan.
+    initial_bits: u32,
     stages: u8,
     field: Field,
     institution: String,
@@ -146,6 +149,36 @@ pub struct SearchIndex {
     pub names: Names,
 }
 
+/// Collects entries as a snapshot arrives (institutions and places come before courses), so
+/// the index is ready when the snapshot is swapped in, without reading the catalog back.
+#[derive(Debug, Default)]
+pub struct IndexBuilder {
+    names: Names,
+    entries: Vec<Entry>,
+}
+
+impl IndexBuilder {
+    pub fn institution(&mut self, institution: &Institution) {
+        self.names.institutions.insert(institution.id.to_string(), institution.clone());
+    }
+
+    pub fn place(&mut self, place: &Place) {
+        self.names.places.insert(place.id.to_string(), place.clone());
+    }
+
+    pub fn course(&mut self, course: &Course) {
+        self.entries.push(SearchIndex::entry(course, &self.names));
+    }
+
+    pub fn finish(self) -> SearchIndex {
+        let mut entries = self.entries;
+        entries.sort_by(|a, b| (a.first_date, &a.id).cmp(&(b.first_date, &b.id)));
+        let mut index = SearchIndex { entries, names: self.names, ..Default::default() };
+        index.join();
+        index
+    }
+}
+
 pub const DEFAULT_PAGE: usize = 50;
 pub const MAX_PAGE: usize = 200;
 
@@ -167,9 +200,13 @@ impl SearchIndex {
             text.push_str(&matcher::normalize(field));
         }
         text.push('\n');
+        let initials = matcher::initials(&text);
+        let initial_bits =
+            initials.chars().filter_map(super::hangul::initial_index).fold(0u32, |bits, i| bits | (1 << i));
         Entry {
             id: course.id.to_string(),
-            initials: matcher::initials(&text),
+            initials,
+            initial_bits,
             text,
             stages: course.life_stages.iter().fold(0, |bits, s| bits | stage_bit(*s)),
             field: course.field,
@@ -192,6 +229,11 @@ impl SearchIndex {
         let mut index = SearchIndex { entries, names, ..Default::default() };
         index.join();
         index
+    }
+
+    /// Starts an index that courses are added to one by one (while a snapshot downloads).
+    pub fn builder() -> IndexBuilder {
+        IndexBuilder::default()
     }
 
     /// Applies changed and removed courses (each id in one list only) without re-reading the
@@ -267,6 +309,16 @@ impl SearchIndex {
         }
         let mut hit = vec![false; self.entries.len()];
         for pattern in &query.alternatives {
+            if let Pattern::Shaped { initials, exact } = pattern
+                && exact.iter().all(Option::is_none)
+                && initials.chars().count() == 1
+                && let Some(bit) = initials.chars().next().and_then(super::hangul::initial_index)
+            {
+                for (h, e) in hit.iter_mut().zip(&self.entries) {
+                    *h |= e.initial_bits & (1 << bit) != 0;
+                }
+                continue;
+            }
             let (haystack, needle, exact) = match pattern {
                 Pattern::Literal(needle) => (self.text.as_bytes(), needle.as_bytes(), None),
                 Pattern::Shaped { initials, exact } => (self.initials.as_bytes(), initials.as_bytes(), Some(exact)),
