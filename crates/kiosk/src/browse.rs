@@ -3,6 +3,7 @@
 //! buttons and the institutions for the filter. Codes, not labels: the UI translates them.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use baeum_domain::schedule::weekday_ko;
 use baeum_domain::{ApplicationPhase, Course, Institution, Place};
@@ -108,6 +109,33 @@ fn card(
     }
 }
 
+/// Courses recently shown, decoded once: typing a word shows mostly the same first cards
+/// keystroke after keystroke. Cleared whenever a sync changes the catalog.
+#[derive(Debug, Default)]
+pub struct CourseCache {
+    courses: HashMap<String, Arc<Course>>,
+}
+
+/// Past this many the cache starts over (bounded memory on a kiosk).
+const CACHE_LIMIT: usize = 4_000;
+
+impl CourseCache {
+    pub fn clear(&mut self) {
+        self.courses.clear();
+    }
+
+    fn get_many(&mut self, conn: &Connection, ids: &[String]) -> Result<Vec<Arc<Course>>, StoreError> {
+        let missing: Vec<String> = ids.iter().filter(|id| !self.courses.contains_key(*id)).cloned().collect();
+        if self.courses.len() + missing.len() > CACHE_LIMIT {
+            self.courses.clear();
+        }
+        for course in store::courses::get_many(conn, &missing)? {
+            self.courses.insert(course.id.to_string(), Arc::new(course));
+        }
+        Ok(ids.iter().filter_map(|id| self.courses.get(id).cloned()).collect())
+    }
+}
+
 /// Institution and place names from the store.
 pub fn names(conn: &Connection) -> Result<Names, StoreError> {
     Ok(Names {
@@ -125,11 +153,12 @@ pub fn build_index(conn: &Connection) -> Result<SearchIndex, StoreError> {
 pub fn search(
     conn: &Connection,
     index: &SearchIndex,
+    cache: &mut CourseCache,
     query: &SearchQuery,
     now: DateTime<Utc>,
 ) -> Result<CatalogPage, StoreError> {
     let hits = index.search(query, now);
-    let courses = store::courses::get_many(conn, &hits.ids)?;
+    let courses = cache.get_many(conn, &hits.ids)?;
     let names = &index.names;
     let mut institutions: Vec<InstitutionChoice> = names
         .institutions

@@ -64,6 +64,7 @@ pub struct Kiosk {
     syncing: tokio::sync::Mutex<()>,
     /// Rebuilt whenever a sync changes the catalog; searches share the current one.
     index: RwLock<Arc<SearchIndex>>,
+    cards: Mutex<browse::CourseCache>,
 }
 
 impl Kiosk {
@@ -83,6 +84,7 @@ impl Kiosk {
             clock,
             syncing: tokio::sync::Mutex::new(()),
             index: RwLock::new(Arc::new(index)),
+            cards: Mutex::new(browse::CourseCache::default()),
         })
     }
 
@@ -103,6 +105,7 @@ impl Kiosk {
     /// Brings the search index up to date after a sync: in place for course changes, rebuilt
     /// after a snapshot or when institution or place names changed.
     fn refresh_index(&self, report: &mut SyncReport) -> Result<(), KioskError> {
+        self.cards.lock().unwrap_or_else(|p| p.into_inner()).clear();
         use baeum_domain::protocol::CatalogChange;
         let names_changed = report
             .changes
@@ -206,9 +209,15 @@ impl Kiosk {
         })
     }
 
+    /// The current search index (shared; rebuilt or updated by syncs).
+    pub fn index(&self) -> Arc<SearchIndex> {
+        Arc::clone(&self.index.read().unwrap_or_else(|p| p.into_inner()))
+    }
+
     /// Searches the local catalog (works offline).
     pub fn search(&self, query: &SearchQuery) -> Result<CatalogPage, KioskError> {
         let index = Arc::clone(&self.index.read().unwrap_or_else(|p| p.into_inner()));
-        Ok(browse::search(&self.conn(), &index, query, self.clock.now())?)
+        let mut cards = self.cards.lock().unwrap_or_else(|p| p.into_inner());
+        Ok(browse::search(&self.conn(), &index, &mut cards, query, self.clock.now())?)
     }
 }
