@@ -36,6 +36,7 @@ const dir = mkdtempSync(join(tmpdir(), 'baeum-pouch-'));
 const port = await freePort();
 const server = spawn(join(here, 'node_modules', '.bin', 'pouchdb-server'), ['--host', '127.0.0.1', '--port', String(port), '--dir', join(dir, 'server')], {
   stdio: 'ignore',
+  cwd: dir, // pouchdb-server writes its log.txt into the working directory
 });
 try {
   const base = `http://127.0.0.1:${port}`;

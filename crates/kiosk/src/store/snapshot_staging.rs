@@ -150,3 +150,67 @@ pub fn swap_in(conn: &mut Connection, hub_head: u64) -> Result<(), StoreError> {
     tx.commit()?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use baeum_domain::{Institution, InstitutionDraft};
+    use chrono::Utc;
+    use serde_json::value::RawValue;
+
+    use super::*;
+    use crate::hub_client::ReceivedRecord;
+
+    fn columns(conn: &Connection, table: &str) -> Vec<(String, String)> {
+        let mut stmt = conn.prepare(&format!("PRAGMA table_info({table})")).unwrap_or_else(|e| panic!("{e}"));
+        stmt.query_map([], |r| Ok((r.get::<_, String>(1)?, r.get::<_, String>(2)?)))
+            .unwrap_or_else(|e| panic!("{e}"))
+            .collect::<Result<_, _>>()
+            .unwrap_or_default()
+    }
+
+    fn chunk(id: &str) -> VerifiedChunk {
+        let institution = Institution::try_from(InstitutionDraft {
+            id: id.into(),
+            name: "광명도서관".into(),
+            kind: "도서관".into(),
+            dong: "광명6동".into(),
+            address: "경기도 광명시 너부대로 6".into(),
+            phone: "02-2680-6411".into(),
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+        let body = RawValue::from_string(serde_json::to_string(&institution).unwrap_or_default())
+            .unwrap_or_else(|e| panic!("{e}"));
+        VerifiedChunk {
+            epoch: "e".into(),
+            head: 3,
+            generated_at: Utc::now(),
+            next: None,
+            records: vec![ReceivedRecord { change: CatalogChange::UpsertInstitution { institution }, body }],
+        }
+    }
+
+    #[test]
+    fn swapping_twice_keeps_staged_and_live_tables_the_same_shape_and_indexed() {
+        let mut conn = crate::store::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
+        for round in ["lib-a", "lib-b"] {
+            store_chunk(&mut conn, Some("http://hub"), &chunk(round)).unwrap_or_else(|e| panic!("{e}"));
+            swap_in(&mut conn, 3).unwrap_or_else(|e| panic!("{e}"));
+            let ids: Vec<String> =
+                institutions::all(&conn).unwrap_or_default().iter().map(|i| i.id.to_string()).collect();
+            assert_eq!(ids, vec![round.to_owned()], "the snapshot replaced the live catalog");
+        }
+        for table in ["institutions", "places", "courses"] {
+            assert_eq!(columns(&conn, table), columns(&conn, &format!("staged_{table}")), "{table}");
+        }
+        let index: Option<String> = conn
+            .query_row(
+                "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'courses' AND sql IS NOT NULL",
+                [],
+                |r| r.get(0),
+            )
+            .optional()
+            .unwrap_or_default();
+        assert_eq!(index.as_deref(), Some("courses_by_first_date"));
+        assert!(progress(&conn).unwrap_or_default().is_none(), "staging cleared");
+    }
+}
