@@ -340,7 +340,7 @@ fn main() -> Result<(), Error> {
     let pouch_incr = pouch_json["incremental_ms"].as_f64().unwrap_or(f64::NAN);
 
     println!();
-    println!("SYNC (median; Baeum: real hub process → kiosk engine, chunks of 2,000, gzip, SQLite FULL)");
+    println!("SYNC (median; Baeum: real hub process → kiosk engine, chunks of 2,000, zstd, SQLite FULL)");
     println!("  {:<42} {:>12} {:>14} {:>9}", "", "Baeum", "PouchDB", "ratio");
     println!(
         "  {:<42} {:>10.0} ms {:>12.0} ms {:>8.1}×",
