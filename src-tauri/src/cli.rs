@@ -161,11 +161,14 @@ pub fn main() -> ExitCode {
     let mut cli = Cli::parse_from(args);
     let result = match cli.command.take() {
         Some(command) => admin(command, &cli),
-        None => resolve(&cli).and_then(|resolved| {
-            let kiosk = open(&resolved)?;
-            crate::app::run(kiosk, resolved.config, cli.size)
-                .map(|()| ExitCode::SUCCESS)
-                .map_err(|e| KioskError::Config { path: "window".into(), problem: e.to_string() })
+        None => resolve(&cli).and_then(|resolved| Ok((open(&resolved)?, resolved.config))).map(|(kiosk, config)| {
+            match crate::app::run(kiosk, config, cli.size) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("baeum-kiosk: [window_failed] 화면을 열 수 없습니다: {e}");
+                    ExitCode::FAILURE
+                }
+            }
         }),
     };
     match result {

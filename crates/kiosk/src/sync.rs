@@ -154,10 +154,7 @@ async fn snapshot(db: &Mutex<Connection>, hub: &HubClient) -> Result<Snapshot, K
     };
     let mut pending = start_after.map(|after| fetch(hub, after));
     while let Some(handle) = pending.take() {
-        let chunk = match next_chunk(handle).await {
-            Ok(chunk) => chunk,
-            Err(e) => return Err(e),
-        };
+        let chunk = next_chunk(handle).await?;
         let first_of = match &progress {
             Some(p) if p.epoch == chunk.epoch => None,
             Some(_) => {

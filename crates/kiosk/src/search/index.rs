@@ -372,11 +372,6 @@ impl SearchIndex {
             buckets.iter().flatten().skip(query.offset).take(limit).map(|i| self.entries[*i].id.clone()).collect();
         Hits { ids, total }
     }
-
-    /// First dates, for tests of the ordering.
-    pub fn first_date(&self, id: &str) -> Option<NaiveDate> {
-        self.entries.iter().find(|e| e.id == id).map(|e| e.first_date)
-    }
 }
 
 #[cfg(test)]
