@@ -50,11 +50,34 @@ async function waitForPort(port, timeoutMs) {
   throw new Error(`nothing answered on port ${port} within ${timeoutMs} ms`);
 }
 
-function freeDisplay() {
-  for (let n = 90; n < 140; n++) {
-    if (!existsSync(`/tmp/.X11-unix/X${n}`) && !existsSync(`/tmp/.X${n}-lock`)) return n;
-  }
-  throw new Error('no free X display number between :90 and :139');
+/**
+ * Starts Xvfb on a display number it picks itself (`-displayfd`), so stale locks left by other
+ * runs never make us fail; stopping it with SIGTERM lets it remove its own lock and socket.
+ */
+async function startXvfb(size) {
+  const child = spawn('Xvfb', ['-displayfd', '1', '-screen', '0', `${size[0]}x${size[1]}x24`, '-nolisten', 'tcp'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stderr.resume();
+  const display = await new Promise((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error('Xvfb did not report its display within 15 s')), 15000);
+    createInterface({ input: child.stdout }).once('line', (line) => {
+      clearTimeout(timer);
+      ok(line.trim());
+    });
+    child.once('exit', (code) => fail(new Error(`Xvfb exited with ${code}`)));
+  });
+  const stop = () =>
+    new Promise((ok) => {
+      if (child.exitCode !== null) return ok();
+      const force = setTimeout(() => child.kill('SIGKILL'), 5000);
+      child.once('exit', () => {
+        clearTimeout(force);
+        ok();
+      });
+      child.kill('SIGTERM');
+    });
+  return { display: `:${display}`, stop };
 }
 
 /** Starts a child whose output goes to `log` lines; returns the process. */
@@ -114,10 +137,9 @@ export async function startStack({ size = [1080, 1920] } = {}) {
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    const display = freeDisplay();
-    const xvfb = start('Xvfb', [`:${display}`, '-screen', '0', `${size[0]}x${size[1]}x24`, '-nolisten', 'tcp']);
-    cleanups.push(() => xvfb.kill('SIGKILL'));
-    const env = { ...process.env, DISPLAY: `:${display}`, WEBKIT_DISABLE_DMABUF_RENDERER: '1', NO_AT_BRIDGE: '1' };
+    const xvfb = await startXvfb(size);
+    cleanups.push(() => xvfb.stop());
+    const env = { ...process.env, DISPLAY: xvfb.display, WEBKIT_DISABLE_DMABUF_RENDERER: '1', NO_AT_BRIDGE: '1' };
 
     const hub = await startHub(dir);
     cleanups.push(() => hub.stop());
