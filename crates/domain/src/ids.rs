@@ -80,6 +80,20 @@ catalog_id!(
     /// A course (강좌) offered in one term.
     CourseId
 );
+catalog_id!(
+    /// A learner (학습자). Made by the kiosk that registers them (`l-` + random hex), so a learner
+    /// registered offline has a stable id before the hub has heard of them.
+    LearnerId
+);
+catalog_id!(
+    /// One intent in a kiosk's outbox, unique across all kiosks (random hex), so a replayed
+    /// sequence number with a different body is caught.
+    OpId
+);
+catalog_id!(
+    /// A kiosk, chosen once when its database is created (`k-` + random hex).
+    KioskId
+);
 
 #[cfg(test)]
 mod tests {

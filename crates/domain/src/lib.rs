@@ -2,10 +2,14 @@
 //! hub↔kiosk wire protocol. No IO lives here, so the hub and every kiosk agree by construction.
 
 pub mod course;
+pub mod enrollment;
 pub mod ids;
 pub mod institution;
+pub mod learner;
 pub mod money;
 pub mod protocol;
+pub mod refund;
+pub mod rules;
 pub mod schedule;
 pub mod text;
 pub mod time;
@@ -13,7 +17,7 @@ pub mod validation;
 pub mod vocabulary;
 
 pub use course::{ApplicationPhase, ApplicationWindow, Course, CourseDraft, CourseStatus};
-pub use ids::{CourseId, InstitutionId, PlaceId};
+pub use ids::{CourseId, InstitutionId, KioskId, LearnerId, OpId, PlaceId};
 pub use institution::{Institution, InstitutionDraft, InstitutionKind, Place, PlaceDraft};
 pub use money::Won;
 pub use schedule::{Session, WeeklyPattern};

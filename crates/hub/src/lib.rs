@@ -2,7 +2,10 @@
 //! and HTTP API; `main.rs` is a thin command line over it.
 
 pub mod api;
+pub mod arbitration;
 pub mod demo;
 pub mod feed;
+pub mod housekeeping;
+pub mod payment;
 pub mod server;
 pub mod store;

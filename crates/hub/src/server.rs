@@ -19,6 +19,21 @@ pub enum ServeError {
     Bind { addr: SocketAddr, source: std::io::Error },
 }
 
+/// How often the hub releases overdue seats, holds draws and checks minimum enrolment.
+pub const HOUSEKEEPING_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
+
+async fn housekeeping_loop(state: HubState) {
+    let mut tick = tokio::time::interval(HOUSEKEEPING_EVERY);
+    loop {
+        tick.tick().await;
+        match state.housekeeping().await {
+            Ok(round) if round != crate::housekeeping::Round::default() => tracing::info!(?round, "housekeeping"),
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = %e, "housekeeping failed"),
+        }
+    }
+}
+
 /// Opens the database, binds `listen` and returns the bound address and the server future.
 pub async fn bind<S: Future<Output = ()> + Send + 'static>(
     db: &Path,
@@ -30,7 +45,13 @@ pub async fn bind<S: Future<Output = ()> + Send + 'static>(
     let listener =
         tokio::net::TcpListener::bind(listen).await.map_err(|source| ServeError::Bind { addr: listen, source })?;
     let addr = listener.local_addr().map_err(|source| ServeError::Bind { addr: listen, source })?;
-    let app = router(HubState::new(conn, clock));
-    let server = async move { axum::serve(listener, app).with_graceful_shutdown(shutdown).await };
+    let state = HubState::new(conn, clock);
+    let app = router(state.clone());
+    let server = async move {
+        let housekeeping = tokio::spawn(housekeeping_loop(state));
+        let served = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
+        housekeeping.abort();
+        served
+    };
     Ok((addr, server))
 }

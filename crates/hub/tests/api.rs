@@ -62,11 +62,35 @@ async fn every_documented_path_is_served() {
     let (_, health) = get(format!("http://{addr}/health")).await;
     let health: Health = parse(&health);
     let doc = ApiDoc::openapi();
-    assert_eq!(doc.paths.paths.len(), 5);
-    for path in doc.paths.paths.keys() {
-        let url = format!("http://{addr}{path}?epoch={}&after=0", health.epoch);
-        let (status, body) = get(url).await;
-        assert_eq!(status, 200, "{path}: {body}");
+    assert_eq!(doc.paths.paths.len(), 10);
+    let client = reqwest::Client::new();
+    for (path, item) in &doc.paths.paths {
+        if item.get.is_some() {
+            let url = format!("http://{addr}{path}?epoch={}&after=0&kiosk_id=k-test", health.epoch);
+            let (status, body) = get(url).await;
+            assert_eq!(status, 200, "{path}: {body}");
+        }
+        if item.post.is_some() {
+            // Each POST with the smallest valid body; finding a learner who does not exist is a 404.
+            let (body, expected) = match path.as_str() {
+                "/v1/intents" => (serde_json::json!({"kiosk_id": "k-test", "intents": []}), 200),
+                "/v1/enrollments/lookup" => (serde_json::json!({"learner_ids": []}), 200),
+                "/v1/learners/find" => {
+                    (serde_json::json!({"mobile": "010-1234-5678", "birth_date": "1950-01-01", "pin": "4821"}), 404)
+                }
+                other => panic!("no probe for POST {other}"),
+            };
+            let res = client.post(format!("http://{addr}{path}")).json(&body).send().await.unwrap();
+            assert_eq!(res.status().as_u16(), expected, "{path}");
+            let garbage = client
+                .post(format!("http://{addr}{path}"))
+                .header("content-type", "application/json")
+                .body("{not json")
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(garbage.status().as_u16(), 400, "{path} refuses garbage with bad_request");
+        }
     }
     let (status, served) = get(format!("http://{addr}/openapi.json")).await;
     assert_eq!(status, 200);

@@ -101,6 +101,13 @@ pub fn apply(conn: &mut Connection, batch: &CatalogBatch) -> Result<ApplySummary
     Ok(summary)
 }
 
+/// Writes a changed course inside an enrollment transaction (폐강 decided by the hub), so kiosks
+/// see the new status through the usual change log.
+pub fn update_course(tx: &rusqlite::Transaction<'_>, course: &Course) -> Result<(), StoreError> {
+    let seq = catalog_log::append(tx, Entity::Course, course.id.as_str(), Op::Upsert)?;
+    courses::upsert(tx, course, &encode(course), seq)
+}
+
 /// The whole catalog and the cursor it corresponds to, read in one transaction.
 pub fn snapshot(conn: &mut Connection, now: DateTime<Utc>) -> Result<CatalogSnapshot, StoreError> {
     let tx = conn.transaction()?;

@@ -22,3 +22,21 @@ pub(super) fn ensure_epoch(conn: &Connection) -> Result<(), StoreError> {
     }
     Ok(())
 }
+
+/// Since when this hub has judged closing application windows (lottery draws and minimum
+/// enrolment). Courses that closed before the hub started doing so are not judged after the fact.
+pub fn housekeeping_since(
+    conn: &Connection,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<chrono::DateTime<chrono::Utc>, StoreError> {
+    conn.execute(
+        "INSERT INTO hub_meta (key, value) VALUES ('housekeeping_since', ?1) ON CONFLICT (key) DO NOTHING",
+        params![now.to_rfc3339()],
+    )?;
+    let value: String = conn.query_row("SELECT value FROM hub_meta WHERE key = 'housekeeping_since'", [], |r| r.get(0))?;
+    value.parse().map_err(|e: chrono::ParseError| StoreError::Corrupt {
+        what: "허브 설정",
+        id: "housekeeping_since".into(),
+        problem: e.to_string(),
+    })
+}

@@ -1,12 +1,19 @@
 //! The hub's SQLite store: opened with durable settings, migrated with append-only SQL files,
-//! one module per table. Every write goes through `catalog::apply` in one transaction.
+//! one module per table. Catalog writes go through `catalog::apply`, enrollment writes through
+//! `arbitration`, each in one transaction.
 
 pub mod catalog;
 pub mod catalog_log;
 pub mod courses;
+pub mod enrollments;
 pub mod institutions;
+pub mod intents;
+pub mod learners;
+pub mod ledger;
+pub mod lottery;
 pub mod meta;
 pub mod places;
+pub mod rules;
 
 use std::path::Path;
 use std::sync::LazyLock;
@@ -15,7 +22,12 @@ use rusqlite::Connection;
 use rusqlite_migration::{M, Migrations};
 
 static MIGRATIONS: LazyLock<Migrations<'static>> =
-    LazyLock::new(|| Migrations::new(vec![M::up(include_str!("../../migrations/0001_catalog.sql"))]));
+    LazyLock::new(|| {
+    Migrations::new(vec![
+        M::up(include_str!("../../migrations/0001_catalog.sql")),
+        M::up(include_str!("../../migrations/0002_enrollment.sql")),
+    ])
+});
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

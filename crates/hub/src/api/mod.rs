@@ -9,7 +9,7 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use baeum_domain::protocol::{
     ApiError, CatalogChanges, CatalogChecksum, CatalogSnapshot, Health, PROTOCOL_VERSION, SnapshotChunk,
     SnapshotChunkWire, codes,
@@ -19,7 +19,11 @@ use rusqlite::Connection;
 use serde::Deserialize;
 use utoipa::OpenApi;
 
+use crate::payment::{PaymentProvider, TestProvider};
 use crate::store::{self, StoreError, catalog};
+
+pub mod enrollment;
+pub mod pay_page;
 
 /// Largest page of changes a kiosk may ask for.
 pub const MAX_CHANGES_PAGE: usize = 5_000;
@@ -29,11 +33,30 @@ const DEFAULT_CHANGES_PAGE: usize = 1_000;
 pub struct HubState {
     db: Arc<Mutex<Connection>>,
     clock: Arc<dyn Clock>,
+    payments: Arc<dyn PaymentProvider>,
 }
 
 impl HubState {
+    /// A hub whose online payments go to the clearly labelled [`TestProvider`].
     pub fn new(conn: Connection, clock: Arc<dyn Clock>) -> Self {
-        Self { db: Arc::new(Mutex::new(conn)), clock }
+        Self::with_payments(conn, clock, Arc::new(TestProvider::default()))
+    }
+
+    pub fn with_payments(conn: Connection, clock: Arc<dyn Clock>, payments: Arc<dyn PaymentProvider>) -> Self {
+        Self { db: Arc::new(Mutex::new(conn)), clock, payments }
+    }
+
+    /// One housekeeping round (payment deadlines, draws, 폐강) at the hub's clock.
+    pub async fn housekeeping(&self) -> Result<crate::housekeeping::Round, StoreError> {
+        let now = self.clock.now();
+        let db = Arc::clone(&self.db);
+        tokio::task::spawn_blocking(move || {
+            let mut conn = db.lock().unwrap_or_else(|p| p.into_inner());
+            let mut seed = || uuid::Uuid::new_v4().simple().to_string();
+            crate::housekeeping::run(&mut conn, now, &mut seed)
+        })
+        .await
+        .unwrap_or_else(|e| Err(StoreError::Integrity { what: "작업", id: "housekeeping".into(), problem: e.to_string() }))
     }
 
     /// Runs `f` with the database on a blocking thread (SQLite calls block).
@@ -72,6 +95,12 @@ impl From<StoreError> for Failure {
     fn from(e: StoreError) -> Self {
         tracing::error!(error = %e, "store error");
         Failure::internal(e.to_string())
+    }
+}
+
+impl From<rusqlite::Error> for Failure {
+    fn from(e: rusqlite::Error) -> Self {
+        StoreError::from(e).into()
     }
 }
 
@@ -193,8 +222,19 @@ async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
 
 #[derive(Debug, OpenApi)]
 #[openapi(
-    info(title = "Baeum hub API", description = "The hub kiosks sync with: catalog snapshot and changes."),
-    paths(health, snapshot, snapshot_chunk, changes, checksum),
+    info(title = "Baeum hub API", description = "The hub kiosks sync with: catalog snapshot and changes, enrollment intents and their outcomes."),
+    paths(
+        health,
+        snapshot,
+        snapshot_chunk,
+        changes,
+        checksum,
+        enrollment::upload,
+        enrollment::outcomes,
+        enrollment::lookup,
+        enrollment::find,
+        enrollment::seats
+    ),
     components(schemas(
         Health,
         CatalogSnapshot,
@@ -204,7 +244,15 @@ async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
         ApiError,
         Institution,
         Place,
-        Course
+        Course,
+        baeum_domain::enrollment::IntentBatch,
+        baeum_domain::enrollment::IntentBatchAnswer,
+        baeum_domain::enrollment::IntentOutcomes,
+        baeum_domain::enrollment::EnrollmentLookup,
+        baeum_domain::enrollment::EnrollmentList,
+        baeum_domain::enrollment::LearnerFind,
+        baeum_domain::enrollment::LearnerFound,
+        enrollment::SeatBoard
     ))
 )]
 pub struct ApiDoc;
@@ -217,6 +265,12 @@ pub fn router(state: HubState) -> axum::Router {
         .route("/v1/catalog/snapshot/chunks", get(snapshot_chunk))
         .route("/v1/catalog/changes", get(changes))
         .route("/v1/catalog/checksum", get(checksum))
+        .route("/v1/intents", post(enrollment::upload))
+        .route("/v1/intents/outcomes", get(enrollment::outcomes))
+        .route("/v1/enrollments/lookup", post(enrollment::lookup))
+        .route("/v1/learners/find", post(enrollment::find))
+        .route("/v1/seats", get(enrollment::seats))
+        .route("/pay/{op}", get(pay_page::show).post(pay_page::pay))
         .route("/openapi.json", get(openapi_json))
         // Compressed answers (5–8× smaller catalogs for slow community-centre lines): zstd for
         // kiosks — a fraction of gzip's CPU on both ends — and gzip for everything else.

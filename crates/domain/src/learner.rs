@@ -1,0 +1,447 @@
+//! A learner (학습자) as a kiosk registers them: name, birth date, mobile number, a PIN to find
+//! them again, a guardian under 14 and the PIPA consents they gave. Never a 주민등록번호.
+
+use std::fmt;
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::ids::LearnerId;
+use crate::text::{Label, clean};
+use crate::validation::{Checker, ValidationErrors};
+
+/// Children under this age need a guardian and the guardian's consent (개인정보 보호법 제22조의2).
+pub const GUARDIAN_AGE: u32 = 14;
+
+/// A person's name as written on their ID card: 1–40 characters, letters and spaces only.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String))]
+#[serde(try_from = "String", into = "String")]
+pub struct LearnerName(String);
+
+impl LearnerName {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let label = Label::<40>::parse(raw).map_err(|e| e.to_string())?;
+        if label.as_str().chars().any(|c| !(c.is_alphabetic() || c == ' ' || c == '.' || c == '-')) {
+            return Err("이름에는 글자만 쓸 수 있습니다".into());
+        }
+        Ok(Self(label.as_str().to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// 홍*동, 김*, J*** K** — what a screen or receipt shows to anyone passing by.
+    pub fn masked(&self) -> String {
+        let chars: Vec<char> = self.0.chars().collect();
+        match chars.len() {
+            0 | 1 => self.0.clone(),
+            2 => format!("{}*", chars[0]),
+            n => {
+                let mut out = String::new();
+                out.push(chars[0]);
+                for c in &chars[1..n - 1] {
+                    out.push(if *c == ' ' { ' ' } else { '*' });
+                }
+                out.push(chars[n - 1]);
+                out
+            }
+        }
+    }
+}
+
+impl TryFrom<String> for LearnerName {
+    type Error = String;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(&value)
+    }
+}
+
+impl From<LearnerName> for String {
+    fn from(value: LearnerName) -> Self {
+        value.0
+    }
+}
+
+/// A Korean mobile number, kept as 11 (or 10) digits: 01012345678.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String))]
+#[serde(try_from = "String", into = "String")]
+pub struct MobileNumber(String);
+
+impl MobileNumber {
+    /// Accepts `010-1234-5678`, `010 1234 5678` or `01012345678`.
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let digits: String = raw.chars().filter(|c| !matches!(c, '-' | ' ' | '.')).collect();
+        let ok = digits.bytes().all(|b| b.is_ascii_digit())
+            && (digits.len() == 11 || digits.len() == 10)
+            && digits.starts_with("01")
+            && matches!(digits.as_bytes().get(2), Some(b'0' | b'1' | b'6' | b'7' | b'8' | b'9'));
+        if ok { Ok(Self(digits)) } else { Err("휴대전화 번호는 010-1234-5678처럼 적어 주세요".into()) }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// 010-****-5678
+    pub fn masked(&self) -> String {
+        let d = &self.0;
+        format!("{}-****-{}", &d[..3], &d[d.len() - 4..])
+    }
+}
+
+impl fmt::Display for MobileNumber {
+    /// 010-1234-5678
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let d = &self.0;
+        let mid = d.len() - 4;
+        write!(f, "{}-{}-{}", &d[..3], &d[3..mid], &d[mid..])
+    }
+}
+
+impl TryFrom<String> for MobileNumber {
+    type Error = String;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(&value)
+    }
+}
+
+impl From<MobileNumber> for String {
+    fn from(value: MobileNumber) -> Self {
+        value.0
+    }
+}
+
+/// The 4–6 digit PIN a learner chooses at registration. Only its hash ever leaves the screen.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Pin(String);
+
+impl Pin {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let t = raw.trim();
+        if !(4..=6).contains(&t.len()) || !t.bytes().all(|b| b.is_ascii_digit()) {
+            return Err("비밀번호는 숫자 4~6자리로 정해 주세요".into());
+        }
+        if t.bytes().all(|b| b == t.as_bytes()[0]) {
+            return Err("같은 숫자만 반복한 비밀번호(예: 1111)는 쓸 수 없습니다".into());
+        }
+        Ok(Self(t.to_owned()))
+    }
+
+    pub fn digits(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Pin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Pin(****)")
+    }
+}
+
+/// Age in full years on `on` (만 나이, the legal age in Korea since 2023).
+pub fn age_on(birth: NaiveDate, on: NaiveDate) -> u32 {
+    let mut age = on.year() - birth.year();
+    if (on.month(), on.day()) < (birth.month(), birth.day()) {
+        age -= 1;
+    }
+    age.max(0) as u32
+}
+
+/// What a consent is for. Each is asked separately with a plain yes/no (PIPA 제22조).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ConsentPurpose {
+    /// 수강신청·수료 관리 (required to apply).
+    CourseAdministration,
+    /// 강좌 안내 문자 (optional).
+    CourseNews,
+}
+
+impl ConsentPurpose {
+    pub const ALL: &'static [ConsentPurpose] = &[ConsentPurpose::CourseAdministration, ConsentPurpose::CourseNews];
+
+    pub fn required(self) -> bool {
+        matches!(self, ConsentPurpose::CourseAdministration)
+    }
+
+    /// The four things PIPA 제15조 says a person must be told, in the words shown on screen.
+    pub fn notice(self) -> ConsentNotice {
+        match self {
+            ConsentPurpose::CourseAdministration => ConsentNotice {
+                purpose: "수강신청 접수, 수강 확정·대기 안내, 출석 및 수료증 발급",
+                items: "이름, 생년월일, 휴대전화 번호 (14세 미만은 보호자 이름·휴대전화 번호)",
+                retention: "마지막 수강일로부터 3년, 이후 즉시 파기",
+                refusal: "동의하지 않으실 수 있습니다. 다만 동의하지 않으시면 수강신청을 할 수 없습니다.",
+            },
+            ConsentPurpose::CourseNews => ConsentNotice {
+                purpose: "새 강좌와 접수 일정 안내 문자 발송",
+                items: "이름, 휴대전화 번호",
+                retention: "동의를 철회하실 때까지",
+                refusal: "동의하지 않으셔도 수강신청에는 아무 영향이 없습니다.",
+            },
+        }
+    }
+}
+
+/// The notice shown beside a consent question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ConsentNotice {
+    pub purpose: &'static str,
+    pub items: &'static str,
+    pub retention: &'static str,
+    pub refusal: &'static str,
+}
+
+/// One answer to one consent question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Consent {
+    pub purpose: ConsentPurpose,
+    pub agreed: bool,
+    /// Version of the notice text the person saw.
+    pub notice_version: u32,
+}
+
+/// The current version of the consent notices above.
+pub const CONSENT_NOTICE_VERSION: u32 = 1;
+
+/// Parent or legal guardian of a learner under 14.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Guardian {
+    pub name: LearnerName,
+    pub mobile: MobileNumber,
+    /// The guardian agreed on the learner's behalf.
+    pub consented: bool,
+}
+
+/// How the learner's identity was established at registration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum IdentityCheck {
+    /// The learner typed their own details.
+    SelfDeclared,
+    /// Front-desk staff looked at an ID card (assisted registration of elderly learners).
+    StaffChecked,
+}
+
+/// A registered learner as the kiosk sends it to the hub. The PIN is only here as a salted hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(try_from = "LearnerDraft")]
+pub struct Learner {
+    pub id: LearnerId,
+    pub name: LearnerName,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
+    pub birth_date: NaiveDate,
+    pub mobile: MobileNumber,
+    /// Lives in Gwangmyeong (광명시민): some courses open to residents first.
+    pub resident: bool,
+    pub guardian: Option<Guardian>,
+    pub consents: Vec<Consent>,
+    pub identity: IdentityCheck,
+    /// `salt$hex(sha256(salt || pin))`, see `pin_hash` in the kiosk.
+    pub pin_hash: String,
+    /// Kiosk-local date of registration; only used for the age check of the guardian rule.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
+    pub registered_on: NaiveDate,
+}
+
+/// Unchecked learner as typed on the kiosk or read from the wire.
+#[derive(Debug, Clone, Deserialize)]
+pub struct LearnerDraft {
+    pub id: String,
+    pub name: String,
+    pub birth_date: NaiveDate,
+    pub mobile: String,
+    #[serde(default)]
+    pub resident: bool,
+    #[serde(default)]
+    pub guardian: Option<GuardianDraft>,
+    pub consents: Vec<Consent>,
+    pub identity: IdentityCheck,
+    pub pin_hash: String,
+    pub registered_on: NaiveDate,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct GuardianDraft {
+    pub name: String,
+    pub mobile: String,
+    pub consented: bool,
+}
+
+impl TryFrom<LearnerDraft> for Learner {
+    type Error = ValidationErrors;
+
+    fn try_from(d: LearnerDraft) -> Result<Self, Self::Error> {
+        let mut c = Checker::default();
+        let id = c.check("id", LearnerId::parse(&d.id));
+        let name = c.check("name", LearnerName::parse(&d.name));
+        let mobile = c.check("mobile", MobileNumber::parse(&d.mobile));
+        if d.birth_date > d.registered_on || d.birth_date.year() < 1900 {
+            c.fail("birth_date", "생년월일을 확인해 주세요");
+        }
+        let age = age_on(d.birth_date, d.registered_on);
+        let guardian = match d.guardian {
+            None if age < GUARDIAN_AGE => {
+                c.fail("guardian", "만 14세 미만은 보호자 정보와 보호자 동의가 필요합니다");
+                None
+            }
+            None => Some(None),
+            Some(g) => {
+                let name = c.check("guardian.name", LearnerName::parse(&g.name));
+                let mobile = c.check("guardian.mobile", MobileNumber::parse(&g.mobile));
+                if age < GUARDIAN_AGE && !g.consented {
+                    c.fail("guardian.consented", "만 14세 미만은 보호자가 직접 동의해야 합니다");
+                }
+                match (name, mobile) {
+                    (Some(name), Some(mobile)) => Some(Some(Guardian { name, mobile, consented: g.consented })),
+                    _ => None,
+                }
+            }
+        };
+        for purpose in ConsentPurpose::ALL {
+            let answers = d.consents.iter().filter(|k| k.purpose == *purpose).count();
+            if answers != 1 {
+                c.fail("consents", format!("동의 항목마다 한 번씩 답해야 합니다 ({purpose:?}: {answers}번)"));
+            }
+        }
+        if d.consents.iter().any(|k| k.purpose.required() && !k.agreed) {
+            c.fail("consents", "수강신청에 필요한 개인정보 수집·이용에 동의하셔야 신청할 수 있습니다");
+        }
+        let pin_hash = c.check("pin_hash", clean(&d.pin_hash, 200, true, false));
+        c.finish(|| {
+            Some(Learner {
+                id: id?,
+                name: name?,
+                birth_date: d.birth_date,
+                mobile: mobile?,
+                resident: d.resident,
+                guardian: guardian?,
+                consents: d.consents,
+                identity: d.identity,
+                pin_hash: pin_hash?,
+                registered_on: d.registered_on,
+            })
+        })
+    }
+}
+
+impl Learner {
+    pub fn age_on(&self, on: NaiveDate) -> u32 {
+        age_on(self.birth_date, on)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn draft(birth: &str) -> LearnerDraft {
+        LearnerDraft {
+            id: "l-1".into(),
+            name: "홍길동".into(),
+            birth_date: birth.parse().unwrap(),
+            mobile: "010-1234-5678".into(),
+            resident: true,
+            guardian: None,
+            consents: vec![
+                Consent { purpose: ConsentPurpose::CourseAdministration, agreed: true, notice_version: 1 },
+                Consent { purpose: ConsentPurpose::CourseNews, agreed: false, notice_version: 1 },
+            ],
+            identity: IdentityCheck::SelfDeclared,
+            pin_hash: "s$h".into(),
+            registered_on: "2026-11-26".parse().unwrap(),
+        }
+    }
+
+    #[test]
+    fn names_and_numbers_are_masked_for_the_screen() {
+        assert_eq!(LearnerName::parse("홍길동").unwrap().masked(), "홍*동");
+        assert_eq!(LearnerName::parse("김솔").unwrap().masked(), "김*");
+        assert_eq!(LearnerName::parse("남궁민수").unwrap().masked(), "남**수");
+        let m = MobileNumber::parse("010 1234 5678").unwrap();
+        assert_eq!(m.masked(), "010-****-5678");
+        assert_eq!(m.to_string(), "010-1234-5678");
+        assert!(MobileNumber::parse("02-123-4567").is_err());
+        assert!(LearnerName::parse("홍길동1").is_err());
+    }
+
+    #[test]
+    fn pins_are_four_to_six_digits_and_never_printed() {
+        assert!(Pin::parse("1234").is_ok());
+        assert!(Pin::parse("123").is_err());
+        assert!(Pin::parse("1234567").is_err());
+        assert!(Pin::parse("12a4").is_err());
+        assert!(Pin::parse("0000").is_err());
+        assert_eq!(format!("{:?}", Pin::parse("4821").unwrap()), "Pin(****)");
+    }
+
+    #[test]
+    fn age_is_counted_in_full_years() {
+        let b: NaiveDate = "1961-11-27".parse().unwrap();
+        assert_eq!(age_on(b, "2026-11-26".parse().unwrap()), 64);
+        assert_eq!(age_on(b, "2026-11-27".parse().unwrap()), 65);
+    }
+
+    #[test]
+    fn a_child_needs_a_guardian_who_consented() {
+        let err = Learner::try_from(draft("2016-03-01")).unwrap_err().to_string();
+        assert!(err.contains("보호자"), "{err}");
+        let mut d = draft("2016-03-01");
+        d.guardian = Some(GuardianDraft { name: "홍부모".into(), mobile: "01099998888".into(), consented: false });
+        assert!(Learner::try_from(d.clone()).unwrap_err().to_string().contains("보호자가 직접"));
+        d.guardian.as_mut().unwrap().consented = true;
+        assert!(Learner::try_from(d).is_ok());
+        assert!(Learner::try_from(draft("1950-01-01")).is_ok());
+    }
+
+    #[test]
+    fn refusing_the_required_consent_refuses_registration_but_the_optional_one_does_not() {
+        let mut d = draft("1950-01-01");
+        d.consents[0].agreed = false;
+        assert!(Learner::try_from(d).unwrap_err().to_string().contains("동의하셔야"));
+        let mut d = draft("1950-01-01");
+        d.consents.pop();
+        assert!(Learner::try_from(d).is_err(), "every consent must be answered");
+    }
+}
+
+/// `salt$hex(sha256(salt ‖ pin))`: what is stored and sent instead of the PIN. A PIN has at most a
+/// million values, so the real protection is the hub's lockout after repeated failures; the salt
+/// keeps two learners' equal PINs from looking equal.
+pub fn pin_hash(pin: &Pin, salt: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(format!("{salt}{}", pin.digits()).as_bytes());
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    format!("{salt}${hex}")
+}
+
+/// Whether `pin` matches a stored [`pin_hash`].
+pub fn pin_matches(stored: &str, pin: &Pin) -> bool {
+    match stored.split_once('$') {
+        Some((salt, _)) => pin_hash(pin, salt) == stored,
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod pin_tests {
+    use super::*;
+
+    #[test]
+    fn a_pin_matches_its_own_hash_only() {
+        let pin = Pin::parse("4821").unwrap();
+        let stored = pin_hash(&pin, "a1b2");
+        assert!(pin_matches(&stored, &pin));
+        assert!(!pin_matches(&stored, &Pin::parse("4822").unwrap()));
+        assert_ne!(pin_hash(&pin, "ffff"), stored, "salted");
+        assert!(!stored.contains("4821"));
+    }
+}

@@ -1,0 +1,192 @@
+//! Enrollment endpoints: kiosks upload intents and recover outcomes; any kiosk can look up a
+//! learner's enrollments and seats. Business outcomes are 200 answers; only malformed requests,
+//! unknown learners and locked PINs are errors.
+
+use axum::Json;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use baeum_domain::enrollment::{
+    EnrollmentList, EnrollmentLookup, IntentBatch, IntentBatchAnswer, IntentOutcomes, LearnerFind, LearnerFound, Seats,
+    codes as enrollment_codes,
+};
+use baeum_domain::learner::{MobileNumber, Pin, pin_matches};
+use baeum_domain::protocol::{ApiError, codes};
+use baeum_domain::KioskId;
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::{Failure, HubState};
+use crate::arbitration;
+use crate::store::{enrollments, intents, learners};
+
+/// Most intents accepted in one batch.
+pub const MAX_BATCH: usize = 1_000;
+/// PIN failures before a learner's lookups are locked, and for how long.
+pub const PIN_ATTEMPTS: u32 = 5;
+pub const PIN_LOCK_MINUTES: i64 = 30;
+
+fn bad_request(message: impl Into<String>) -> Failure {
+    Failure::new(StatusCode::BAD_REQUEST, codes::BAD_REQUEST, message)
+}
+
+#[utoipa::path(
+    post, path = "/v1/intents", tag = "enrollment", request_body = IntentBatch,
+    responses((status = 200, description = "Outcome of every intent applied, in sequence order; `refused` says why the hub stopped early", body = IntentBatchAnswer),
+              (status = 400, description = "Malformed batch", body = ApiError),
+              (status = 500, body = ApiError))
+)]
+pub async fn upload(
+    State(state): State<HubState>,
+    batch: Result<Json<IntentBatch>, JsonRejection>,
+) -> Result<Json<IntentBatchAnswer>, Failure> {
+    let Json(batch) = batch.map_err(|e| bad_request(e.body_text()))?;
+    if batch.intents.len() > MAX_BATCH {
+        return Err(bad_request(format!("한 번에 {MAX_BATCH}건까지 보낼 수 있습니다")));
+    }
+    let now = state.clock.now();
+    Ok(Json(state.with_db(move |conn| Ok(arbitration::apply_batch(conn, &batch, now)?)).await?))
+}
+
+/// Query of `GET /v1/intents/outcomes`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OutcomesQuery {
+    pub kiosk_id: String,
+    /// Outcomes of intents with a sequence number above this.
+    pub after: u64,
+    pub limit: Option<usize>,
+}
+
+#[utoipa::path(
+    get, path = "/v1/intents/outcomes", tag = "enrollment", params(OutcomesQuery),
+    responses((status = 200, description = "Stored outcomes, to recover after a crash", body = IntentOutcomes),
+              (status = 400, body = ApiError), (status = 500, body = ApiError))
+)]
+pub async fn outcomes(
+    State(state): State<HubState>,
+    query: Result<Query<OutcomesQuery>, QueryRejection>,
+) -> Result<Json<IntentOutcomes>, Failure> {
+    let Query(q) = query.map_err(|e| bad_request(e.body_text()))?;
+    let kiosk = KioskId::parse(&q.kiosk_id).map_err(|e| bad_request(format!("kiosk_id: {e}")))?;
+    let limit = q.limit.unwrap_or(MAX_BATCH).clamp(1, MAX_BATCH);
+    let answer = state
+        .with_db(move |conn| {
+            Ok(IntentOutcomes {
+                results: intents::after(conn, &kiosk, q.after, limit)?,
+                applied_through: intents::applied_through(conn, &kiosk)?,
+            })
+        })
+        .await?;
+    Ok(Json(answer))
+}
+
+#[utoipa::path(
+    post, path = "/v1/enrollments/lookup", tag = "enrollment", request_body = EnrollmentLookup,
+    responses((status = 200, description = "Current enrollments of these learners", body = EnrollmentList),
+              (status = 400, body = ApiError), (status = 500, body = ApiError))
+)]
+pub async fn lookup(
+    State(state): State<HubState>,
+    body: Result<Json<EnrollmentLookup>, JsonRejection>,
+) -> Result<Json<EnrollmentList>, Failure> {
+    let Json(q) = body.map_err(|e| bad_request(e.body_text()))?;
+    if q.learner_ids.len() > MAX_BATCH {
+        return Err(bad_request(format!("한 번에 {MAX_BATCH}명까지 조회할 수 있습니다")));
+    }
+    let now = state.clock.now();
+    Ok(Json(state.with_db(move |conn| list(conn, &q.learner_ids, now)).await?))
+}
+
+fn list(
+    conn: &rusqlite::Connection,
+    learners: &[baeum_domain::LearnerId],
+    now: DateTime<Utc>,
+) -> Result<EnrollmentList, Failure> {
+    let rows = enrollments::of_learners(conn, learners)?;
+    let enrollments = rows.iter().map(|r| enrollments::view(conn, r)).collect::<Result<_, _>>()?;
+    Ok(EnrollmentList { as_of: now, enrollments })
+}
+
+#[utoipa::path(
+    post, path = "/v1/learners/find", tag = "enrollment", request_body = LearnerFind,
+    responses((status = 200, description = "The learner and their enrollments", body = LearnerFound),
+              (status = 400, body = ApiError),
+              (status = 404, description = "`learner_not_found`: no learner with this number, birth date and PIN", body = ApiError),
+              (status = 423, description = "`pin_locked`: too many wrong PINs; try later or ask staff", body = ApiError),
+              (status = 500, body = ApiError))
+)]
+pub async fn find(
+    State(state): State<HubState>,
+    body: Result<Json<LearnerFind>, JsonRejection>,
+) -> Result<Json<LearnerFound>, Failure> {
+    let Json(q) = body.map_err(|e| bad_request(e.body_text()))?;
+    let mobile = MobileNumber::parse(&q.mobile).map_err(bad_request)?;
+    let pin = Pin::parse(&q.pin).map_err(bad_request)?;
+    let now = state.clock.now();
+    let found = state
+        .with_db(move |conn| {
+            let not_found = || {
+                Failure::new(
+                    StatusCode::NOT_FOUND,
+                    enrollment_codes::LEARNER_NOT_FOUND,
+                    "입력하신 정보와 맞는 학습자가 없습니다. 휴대전화 번호, 생년월일, 비밀번호를 확인해 주세요.",
+                )
+            };
+            let candidates = learners::find(conn, &mobile, q.birth_date)?;
+            if candidates.is_empty() {
+                return Err(not_found());
+            }
+            if let Some(until) = candidates.iter().filter_map(|c| c.locked_until).filter(|t| *t > now).max() {
+                return Err(locked(until));
+            }
+            match candidates.iter().find(|c| pin_matches(&c.learner.pin_hash, &pin)) {
+                Some(c) => {
+                    learners::reset_pin_failures(conn, c.learner.id.as_str())?;
+                    let enrollments = list(conn, std::slice::from_ref(&c.learner.id), now)?;
+                    Ok(Ok(LearnerFound { learner: c.learner.clone(), enrollments }))
+                }
+                None => {
+                    let mut lock = None;
+                    for c in &candidates {
+                        let failures = c.pin_failures + 1;
+                        let until = (failures >= PIN_ATTEMPTS).then(|| now + Duration::minutes(PIN_LOCK_MINUTES));
+                        lock = lock.max(until);
+                        learners::record_pin_failure(conn, c.learner.id.as_str(), failures, until)?;
+                    }
+                    // The failure count must be committed, so the error is returned outside.
+                    Ok(Err(lock.map(locked).unwrap_or_else(not_found)))
+                }
+            }
+        })
+        .await??;
+    Ok(Json(found))
+}
+
+fn locked(until: DateTime<Utc>) -> Failure {
+    let local = until.with_timezone(&baeum_domain::kst()).format("%H:%M");
+    Failure::new(
+        StatusCode::LOCKED,
+        enrollment_codes::PIN_LOCKED,
+        format!("비밀번호를 여러 번 잘못 입력하셔서 {local}까지 조회가 잠겼습니다. 직원에게 신분증을 보여 주시면 바로 도와드립니다."),
+    )
+}
+
+/// `GET /v1/seats`: seats of every course someone applied to, with the time they were true.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct SeatBoard {
+    #[schema(value_type = String, format = DateTime)]
+    pub as_of: DateTime<Utc>,
+    pub seats: Vec<Seats>,
+}
+
+#[utoipa::path(
+    get, path = "/v1/seats", tag = "enrollment",
+    responses((status = 200, description = "Seats taken and waiting per course (courses nobody applied to are left out)", body = SeatBoard),
+              (status = 500, body = ApiError))
+)]
+pub async fn seats(State(state): State<HubState>) -> Result<Json<SeatBoard>, Failure> {
+    let now = state.clock.now();
+    let seats = state.with_db(|conn| Ok(enrollments::seat_board(conn)?)).await?;
+    Ok(Json(SeatBoard { as_of: now, seats }))
+}

@@ -1,0 +1,103 @@
+//! The page a learner opens from the QR code on their receipt to pay later on their phone:
+//! `/pay/{op}` where `op` is the unguessable op id of their application. Plain Korean HTML, no
+//! script, large type.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Html;
+use baeum_domain::enrollment::PaymentMethod;
+use baeum_domain::{Won, kst};
+use rusqlite::TransactionBehavior;
+
+use super::HubState;
+use crate::arbitration;
+use crate::store::enrollments::{self, state};
+use crate::store::{courses, learners};
+
+fn page(title: &str, body: &str) -> Html<String> {
+    Html(format!(
+        "<!doctype html><html lang=\"ko\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">\
+         <title>{title}</title><style>body{{font-family:sans-serif;font-size:20px;line-height:1.6;max-width:36em;margin:1em auto;padding:0 1em;color:#111}}\
+         button{{font-size:22px;padding:.6em 1.2em;background:#0b4f9c;color:#fff;border:0;border-radius:8px}}\
+         .test{{background:#fff3cd;border:2px solid #8a6d00;padding:.5em}}</style></head><body><h1>{title}</h1>{body}</body></html>"
+    ))
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+fn not_found() -> (StatusCode, Html<String>) {
+    (StatusCode::NOT_FOUND, page("결제 정보를 찾을 수 없습니다", "<p>영수증의 QR 코드를 다시 찍어 보시거나 기관에 문의해 주세요.</p>"))
+}
+
+pub async fn show(State(state): State<HubState>, Path(op): Path<String>) -> (StatusCode, Html<String>) {
+    let provider = state.payments.clone();
+    let result = state
+        .with_db(move |conn| {
+            let Some(row) = enrollments::by_op(conn, &op)? else { return Ok(None) };
+            let course = courses::get(conn, row.course_id.as_str())?;
+            let learner = learners::get(conn, row.learner_id.as_str())?;
+            Ok(Some((row, course, learner)))
+        })
+        .await;
+    let Ok(Some((row, Some(course), Some(learner)))) = result else { return not_found() };
+    let owed = Won(row.price.total().0.saturating_sub(row.paid.0));
+    let head = format!(
+        "<p><b>{}</b><br>신청자 {}</p>",
+        escape(course.title.as_str()),
+        escape(&learner.name.masked())
+    );
+    if row.state != state::AWAITING_PAYMENT {
+        let label = enrollments::view_status_label(&row);
+        return (StatusCode::OK, page("결제할 금액이 없습니다", &format!("{head}<p>현재 상태: {label}</p>")));
+    }
+    let due = row.due_at.map(|t| t.with_timezone(&kst()).format("%m월 %d일 %H:%M").to_string()).unwrap_or_default();
+    let warning = if provider.is_test() { format!("<p class=\"test\">{}</p>", provider.label()) } else { String::new() };
+    let body = format!(
+        "{head}<p>결제 금액 <b>{owed}</b><br>결제 기한 {due}까지 (기한이 지나면 신청이 자동으로 취소됩니다)</p>{warning}\
+         <form method=\"post\"><button type=\"submit\">{owed} 결제하기</button></form>"
+    );
+    (StatusCode::OK, page("수강료 결제", &body))
+}
+
+pub async fn pay(State(state): State<HubState>, Path(op): Path<String>) -> (StatusCode, Html<String>) {
+    let now = state.clock.now();
+    let provider = state.payments.clone();
+    let result = state
+        .with_db(move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let Some(row) = enrollments::by_op(&tx, &op)? else { return Ok(None) };
+            if row.state != state::AWAITING_PAYMENT {
+                return Ok(Some(Err("이미 결제되었거나 결제할 수 없는 신청입니다.".to_string())));
+            }
+            let owed = Won(row.price.total().0.saturating_sub(row.paid.0));
+            // The charge and the record happen under the same write lock, so a double tap
+            // cannot charge twice.
+            let receipt = match provider.charge(&op, owed) {
+                Ok(r) => r,
+                Err(e) => return Ok(Some(Err(e.to_string()))),
+            };
+            let outcome = arbitration::record_payment(
+                &tx,
+                &row.learner_id,
+                &row.course_id,
+                PaymentMethod::Online,
+                &receipt,
+                owed,
+                None,
+                now,
+            )?;
+            tx.commit()?;
+            Ok(Some(Ok((receipt, outcome))))
+        })
+        .await;
+    match result {
+        Ok(Some(Ok((receipt, _)))) => (
+            StatusCode::OK,
+            page("결제가 완료되었습니다", &format!("<p>수강이 확정되었습니다.<br>승인번호 {}</p>", escape(&receipt))),
+        ),
+        Ok(Some(Err(message))) => (StatusCode::CONFLICT, page("결제하지 못했습니다", &format!("<p>{}</p>", escape(&message)))),
+        _ => not_found(),
+    }
+}

@@ -1,0 +1,172 @@
+//! What the hub does on its own as time passes, run on a timer with the hub's clock: release
+//! seats whose payment deadline passed (and offer them to the waitlist), hold the 추첨 of courses
+//! whose window closed, and cancel (폐강) courses below minimum enrolment, refunding everyone.
+
+use baeum_domain::refund::RefundCause;
+use baeum_domain::rules::draw;
+use baeum_domain::{Course, CourseStatus, Selection};
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
+use serde::Serialize;
+
+use crate::arbitration::{promote, refund_of, seat};
+use crate::store::enrollments::{self, state};
+use crate::store::lottery::{self, RecordedDraw};
+use crate::store::{StoreError, catalog, courses, ledger, meta, rules};
+
+/// What one round did.
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
+pub struct Round {
+    pub released: u32,
+    pub promoted: u32,
+    pub draws: u32,
+    pub cancelled_courses: u32,
+}
+
+/// Runs one round at `now`. `new_seed` gives a fresh unpredictable seed for each draw (recorded
+/// with the draw, so the result can be re-run).
+pub fn run(conn: &mut Connection, now: DateTime<Utc>, new_seed: &mut dyn FnMut() -> String) -> Result<Round, StoreError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let since = meta::housekeeping_since(&tx, now)?;
+    let mut round = Round::default();
+    release_overdue(&tx, now, &mut round)?;
+    for course_id in enrollments::courses_with_entrants(&tx)? {
+        if let Some(course) = courses::get(&tx, course_id.as_str())?
+            && course.selection == Selection::Lottery
+            && now >= course.application.closes_at
+        {
+            hold_draw(&tx, &course, now, new_seed(), &mut round)?;
+        }
+    }
+    for course in courses_closed_between(&tx, since, now)? {
+        check_minimum_enrolment(&tx, &course, now, &mut round)?;
+    }
+    tx.commit()?;
+    Ok(round)
+}
+
+fn release_overdue(tx: &Transaction<'_>, now: DateTime<Utc>, round: &mut Round) -> Result<(), StoreError> {
+    let mut touched = Vec::new();
+    for mut row in enrollments::overdue(tx, now)? {
+        row.state = state::RELEASED;
+        row.due_at = None;
+        row.updated_at = now;
+        enrollments::put(tx, &row)?;
+        round.released += 1;
+        if !touched.contains(&row.course_id) {
+            touched.push(row.course_id.clone());
+        }
+    }
+    for id in touched {
+        if let Some(course) = courses::get(tx, id.as_str())? {
+            round.promoted += promote(tx, &course, now)?;
+        }
+    }
+    Ok(())
+}
+
+/// Draws `course`: winners get seats (pay by the usual deadline), the rest wait in ticket order.
+pub fn hold_draw(
+    tx: &Transaction<'_>,
+    course: &Course,
+    now: DateTime<Utc>,
+    seed: String,
+    round: &mut Round,
+) -> Result<(), StoreError> {
+    let entrants_rows = enrollments::in_state(tx, &course.id, state::ENTERED)?;
+    let mut by_arrival = entrants_rows.clone();
+    by_arrival.sort_by_key(|r| r.arrival);
+    let entrants: Vec<_> = by_arrival.iter().map(|r| r.learner_id.clone()).collect();
+    let free = course.capacity.saturating_sub(enrollments::seats_taken(tx, &course.id)?);
+    let result = draw(&seed, &entrants, free);
+    let rules = rules::for_course(tx, course)?;
+    for mut row in entrants_rows {
+        if let Some(i) = result.waitlist.iter().position(|id| *id == row.learner_id) {
+            row.state = state::WAITLISTED;
+            row.queue = i as u64 + 1;
+            row.updated_at = now;
+        } else {
+            seat(&mut row, &rules, now, false);
+        }
+        enrollments::put(tx, &row)?;
+    }
+    lottery::record(
+        tx,
+        &RecordedDraw { course_id: course.id.clone(), seed, capacity: free, entrants, result, drawn_at: now },
+    )?;
+    round.draws += 1;
+    Ok(())
+}
+
+fn courses_closed_between(
+    tx: &Transaction<'_>,
+    since: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<Vec<Course>, StoreError> {
+    // Only courses someone applied to through the hub can be judged; the rest are checked by
+    // scanning the (few hundred) courses with enrollments, not the whole catalog.
+    let mut stmt = tx.prepare_cached(
+        "SELECT DISTINCT e.course_id FROM enrollments e
+          WHERE NOT EXISTS (SELECT 1 FROM enrolment_checks c WHERE c.course_id = e.course_id)",
+    )?;
+    let ids: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    let mut out = Vec::new();
+    for id in ids {
+        if let Some(course) = courses::get(tx, &id)? {
+            let closes = course.application.closes_at.with_timezone(&Utc);
+            if closes > since && closes <= now && course.status == CourseStatus::Scheduled {
+                out.push(course);
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn check_minimum_enrolment(
+    tx: &Transaction<'_>,
+    course: &Course,
+    now: DateTime<Utc>,
+    round: &mut Round,
+) -> Result<(), StoreError> {
+    let already: Option<String> = tx
+        .query_row("SELECT outcome FROM enrolment_checks WHERE course_id = ?1", [course.id.as_str()], |r| r.get(0))
+        .optional()?;
+    if already.is_some() {
+        return Ok(());
+    }
+    let rules = rules::for_course(tx, course)?;
+    let taken = enrollments::seats_taken(tx, &course.id)?;
+    let needed = rules.minimum_seats(course.capacity);
+    let outcome = if taken >= needed { "runs" } else { "cancelled" };
+    tx.execute(
+        "INSERT INTO enrolment_checks (course_id, outcome, checked_at) VALUES (?1, ?2, ?3)",
+        params![course.id.as_str(), outcome, now.to_rfc3339()],
+    )?;
+    if taken >= needed {
+        return Ok(());
+    }
+    tracing::info!(course = %course.id, taken, needed, "폐강: below minimum enrolment");
+    cancel_course(tx, course, now)?;
+    round.cancelled_courses += 1;
+    Ok(())
+}
+
+/// 폐강: the course is marked cancelled in the catalog (kiosks get it through the change log) and
+/// every live enrollment ends with a full refund of what was paid.
+pub fn cancel_course(tx: &Transaction<'_>, course: &Course, now: DateTime<Utc>) -> Result<(), StoreError> {
+    let mut cancelled = course.clone();
+    cancelled.status = CourseStatus::Cancelled;
+    catalog::update_course(tx, &cancelled)?;
+    for mut row in enrollments::live(tx, &course.id)? {
+        let refund = refund_of(&row, course, now, RefundCause::Institution);
+        if refund.amount.0 > 0 {
+            ledger::record_refund(tx, &row.learner_id, &row.course_id, &refund, RefundCause::Institution, now)?;
+        }
+        row.state = state::COURSE_CANCELLED;
+        row.due_at = None;
+        row.refunded = refund.amount;
+        row.updated_at = now;
+        enrollments::put(tx, &row)?;
+    }
+    Ok(())
+}

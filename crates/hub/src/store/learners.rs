@@ -1,0 +1,69 @@
+//! `learners` table: registered learners and their PIN lockout counters.
+
+use baeum_domain::learner::{Learner, MobileNumber};
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+
+use super::{StoreError, decode, encode};
+
+pub fn get(conn: &Connection, id: &str) -> Result<Option<Learner>, StoreError> {
+    let body: Option<String> =
+        conn.prepare_cached("SELECT body FROM learners WHERE id = ?1")?.query_row([id], |r| r.get(0)).optional()?;
+    body.map(|b| decode("학습자", id, &b)).transpose()
+}
+
+/// Inserts a learner; a replay of the same registration leaves the row as it was.
+pub fn insert(tx: &Transaction<'_>, learner: &Learner) -> Result<(), StoreError> {
+    tx.prepare_cached(
+        "INSERT INTO learners (id, mobile, birth_date, body) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (id) DO NOTHING",
+    )?
+    .execute(params![learner.id.as_str(), learner.mobile.as_str(), learner.birth_date.to_string(), encode(learner)])?;
+    Ok(())
+}
+
+/// A learner found by mobile number and birth date, with their PIN lockout state.
+#[derive(Debug)]
+pub struct Candidate {
+    pub learner: Learner,
+    pub pin_failures: u32,
+    pub locked_until: Option<DateTime<Utc>>,
+}
+
+/// Learners with this number and birth date, newest registration first.
+pub fn find(conn: &Connection, mobile: &MobileNumber, birth: NaiveDate) -> Result<Vec<Candidate>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, body, pin_failures, locked_until FROM learners WHERE mobile = ?1 AND birth_date = ?2
+         ORDER BY rowid DESC",
+    )?;
+    let rows = stmt.query_map(params![mobile.as_str(), birth.to_string()], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?, r.get::<_, Option<String>>(3)?))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, body, failures, locked) = row?;
+        out.push(Candidate {
+            learner: decode("학습자", &id, &body)?,
+            pin_failures: u32::try_from(failures).unwrap_or(u32::MAX),
+            locked_until: locked.and_then(|t| t.parse().ok()),
+        });
+    }
+    Ok(out)
+}
+
+pub fn record_pin_failure(
+    conn: &Connection,
+    id: &str,
+    failures: u32,
+    locked_until: Option<DateTime<Utc>>,
+) -> Result<(), StoreError> {
+    conn.execute(
+        "UPDATE learners SET pin_failures = ?2, locked_until = ?3 WHERE id = ?1",
+        params![id, i64::from(failures), locked_until.map(|t| t.to_rfc3339())],
+    )?;
+    Ok(())
+}
+
+pub fn reset_pin_failures(conn: &Connection, id: &str) -> Result<(), StoreError> {
+    conn.execute("UPDATE learners SET pin_failures = 0, locked_until = NULL WHERE id = ?1", [id])?;
+    Ok(())
+}
