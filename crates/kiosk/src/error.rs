@@ -21,6 +21,22 @@ pub enum KioskError {
     HubBadAnswer(String),
     #[error("중앙 서버가 요청을 거절했습니다 (HTTP {status}, {code}): {message}")]
     HubRefused { status: u16, code: String, message: String },
+    #[error("입력하신 내용을 확인해 주세요: {0}")]
+    InvalidInput(baeum_domain::ValidationErrors),
+    #[error("강좌 정보를 찾을 수 없습니다: {0}")]
+    CourseNotFound(String),
+    #[error("학습자 정보를 찾을 수 없습니다")]
+    LearnerNotFound,
+    #[error("이미 신청하신 강좌입니다")]
+    AlreadyApplied,
+    #[error("신청 내역이 없거나 이미 끝난 신청입니다")]
+    NotEnrolled,
+    #[error("{0}")]
+    PinLocked(String),
+    #[error("지금은 중앙 서버에 연결할 수 없어 본인 확인을 할 수 없습니다. 직원에게 신분증을 보여 주세요")]
+    NeedsStaff,
+    #[error("중앙 서버가 이 키오스크의 요청 목록을 받지 않습니다 ({code}): {message}")]
+    OutboxRefused { code: String, message: String },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -36,6 +52,14 @@ impl KioskError {
             KioskError::HubServerError { .. } => "hub_server_error",
             KioskError::HubBadAnswer(_) => "hub_bad_answer",
             KioskError::HubRefused { .. } => "hub_refused",
+            KioskError::InvalidInput(_) => "input_invalid",
+            KioskError::CourseNotFound(_) => "course_not_found",
+            KioskError::LearnerNotFound => "learner_not_found",
+            KioskError::AlreadyApplied => "already_applied",
+            KioskError::NotEnrolled => "not_enrolled",
+            KioskError::PinLocked(_) => "pin_locked",
+            KioskError::NeedsStaff => "needs_staff",
+            KioskError::OutboxRefused { .. } => "outbox_refused",
             KioskError::Store(_) => "store_failed",
         }
     }
@@ -50,4 +74,10 @@ impl KioskError {
 pub struct ErrorView {
     pub code: String,
     pub message: String,
+}
+
+impl From<rusqlite::Error> for KioskError {
+    fn from(e: rusqlite::Error) -> Self {
+        KioskError::Store(StoreError::from(e))
+    }
 }

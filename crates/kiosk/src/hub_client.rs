@@ -1,4 +1,4 @@
-//! HTTP client for the hub's catalog API. Answers are parsed and revalidated at this edge:
+//! HTTP client for the hub's catalog and enrollment API. Answers are parsed and revalidated at this edge:
 //! a hub that is down, slow, failing or talking nonsense becomes a typed `KioskError`.
 
 use std::time::Duration;
@@ -7,11 +7,22 @@ use baeum_domain::protocol::{
     ApiError, CatalogChange, CatalogChanges, CatalogChecksum, PROTOCOL_VERSION, SnapshotChunkWire, bytes_checksum,
     codes,
 };
+use baeum_domain::enrollment::{
+    EnrollmentList, EnrollmentLookup, IntentBatch, IntentBatchAnswer, IntentOutcomes, LearnerFind, LearnerFound, Seats,
+};
+use baeum_domain::{KioskId, LearnerId};
 use reqwest::{StatusCode, Url};
 use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 
 use crate::error::KioskError;
+
+/// `GET /v1/seats` as the kiosk reads it.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct SeatBoardWire {
+    pub as_of: chrono::DateTime<chrono::Utc>,
+    pub seats: Vec<Seats>,
+}
 
 /// A validated hub base URL (http or https, no query).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -179,8 +190,43 @@ impl HubClient {
         }
     }
 
+    /// Uploads intents; the answer carries an outcome for each one the hub applied.
+    pub async fn upload_intents(&self, batch: &IntentBatch) -> Result<IntentBatchAnswer, KioskError> {
+        self.post_json(&self.base.join("/v1/intents"), batch).await
+    }
+
+    /// Outcomes the hub stored for this kiosk after `after` (recovery after a crash).
+    pub async fn intent_outcomes(&self, kiosk: &KioskId, after: u64) -> Result<IntentOutcomes, KioskError> {
+        let mut url =
+            Url::parse(&self.base.join("/v1/intents/outcomes")).map_err(|e| KioskError::BadHubUrl(e.to_string()))?;
+        url.query_pairs_mut().append_pair("kiosk_id", kiosk.as_str()).append_pair("after", &after.to_string());
+        self.get_json(url.as_str()).await
+    }
+
+    pub async fn lookup_enrollments(&self, learners: &[LearnerId]) -> Result<EnrollmentList, KioskError> {
+        self.post_json(&self.base.join("/v1/enrollments/lookup"), &EnrollmentLookup { learner_ids: learners.to_vec() })
+            .await
+    }
+
+    pub async fn find_learner(&self, query: &LearnerFind) -> Result<LearnerFound, KioskError> {
+        self.post_json(&self.base.join("/v1/learners/find"), query).await
+    }
+
+    pub async fn seats(&self) -> Result<SeatBoardWire, KioskError> {
+        self.get_json(&self.base.join("/v1/seats")).await
+    }
+
+    async fn post_json<B: serde::Serialize, T: DeserializeOwned>(&self, url: &str, body: &B) -> Result<T, KioskError> {
+        let response = self.http.post(url).json(body).send().await.map_err(transport_error)?;
+        self.read_answer(response).await
+    }
+
     async fn get_json<T: DeserializeOwned>(&self, url: &str) -> Result<T, KioskError> {
         let response = self.http.get(url).send().await.map_err(transport_error)?;
+        self.read_answer(response).await
+    }
+
+    async fn read_answer<T: DeserializeOwned>(&self, response: reqwest::Response) -> Result<T, KioskError> {
         let status = response.status();
         let body = response.bytes().await.map_err(transport_error)?;
         if status.is_server_error() {

@@ -1,14 +1,17 @@
 //! baeum-kiosk: everything a kiosk does, without Tauri — local store, hub sync, catalog
-//! browsing. The app shell and the admin command line are thin layers over [`Kiosk`].
+//! browsing, enrollment through an outbox. The app shell and the admin command line are thin
+//! layers over [`Kiosk`].
 
 pub mod browse;
 pub mod config;
+pub mod enrollment;
 pub mod error;
 pub mod hub_client;
 pub mod schedule;
 pub mod search;
 pub mod store;
 pub mod sync;
+pub mod upload;
 
 use std::sync::{Arc, Mutex, RwLock};
 
@@ -19,6 +22,9 @@ use serde::Serialize;
 
 pub use browse::{CatalogPage, CourseCard};
 pub use config::{DataDir, KioskConfig};
+pub use enrollment::{LearnerSummary, RegistrationForm};
+pub use store::enrollments::LocalEnrollment;
+pub use upload::ExchangeReport;
 pub use error::{ErrorView, KioskError};
 pub use hub_client::{HubClient, HubUrl};
 pub use search::{SearchIndex, SearchQuery};
@@ -40,6 +46,9 @@ pub struct SyncStatus {
     pub cursor: u64,
     /// Changes the hub had that this kiosk has not applied yet, as last heard from the hub.
     pub behind: Option<u64>,
+    pub kiosk_id: String,
+    /// Applications, cancellations and payments recorded here and not yet answered by the hub.
+    pub pending_intents: u64,
 }
 
 /// The local catalog compared with the hub's.
@@ -65,6 +74,11 @@ pub struct Kiosk {
     /// Rebuilt whenever a sync changes the catalog; searches share the current one.
     index: RwLock<Arc<SearchIndex>>,
     cards: Mutex<browse::CourseCache>,
+    kiosk_id: baeum_domain::KioskId,
+    /// One outbox upload at a time, so answers are recorded in order.
+    uploading: tokio::sync::Mutex<()>,
+    /// Outcomes stored at the hub have been fetched once since start-up.
+    recovered: std::sync::atomic::AtomicBool,
 }
 
 impl Kiosk {
@@ -78,7 +92,11 @@ impl Kiosk {
         data_dir.ensure()?;
         let conn = store::open(&data_dir.database())?;
         let index = browse::build_index(&conn)?;
+        let kiosk_id = store::identity::get_or_create(&conn)?;
         Ok(Self {
+            kiosk_id,
+            uploading: tokio::sync::Mutex::new(()),
+            recovered: std::sync::atomic::AtomicBool::new(false),
             db: Mutex::new(conn),
             hub,
             clock,
@@ -164,6 +182,8 @@ impl Kiosk {
             institutions: store::institutions::count(&conn)?,
             cursor: state.cursor,
             behind: state.hub_head.map(|head| head.saturating_sub(state.cursor)),
+            kiosk_id: self.kiosk_id.to_string(),
+            pending_intents: store::outbox::counts(&conn)?.pending,
         })
     }
 
@@ -178,7 +198,15 @@ impl Kiosk {
     ) {
         let mut schedule = schedule::SyncSchedule::new(interval);
         loop {
-            let outcome = self.sync_now().await;
+            let mut outcome = self.sync_now().await;
+            // The outbox goes up even when the catalog could not come down (and vice versa the
+            // catalog error is what the banner shows, since it says the line is down).
+            if let Err(e) = self.exchange().await {
+                tracing::warn!(code = e.code(), "exchange with the hub failed");
+                if outcome.is_ok() {
+                    outcome = Err(e);
+                }
+            }
             report(outcome.as_ref());
             let delay = if outcome.is_ok() { schedule.after_success() } else { schedule.after_failure() };
             tokio::select! {

@@ -3,8 +3,13 @@
 
 pub mod catalog;
 pub mod courses;
+pub mod enrollments;
+pub mod identity;
 pub mod institutions;
+pub mod learners;
+pub mod outbox;
 pub mod places;
+pub mod seats;
 pub mod snapshot_staging;
 pub mod sync_state;
 
@@ -19,6 +24,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("../../migrations/0001_catalog.sql")),
         M::up(include_str!("../../migrations/0002_hub_head.sql")),
         M::up(include_str!("../../migrations/0003_snapshot_staging.sql")),
+        M::up(include_str!("../../migrations/0004_enrollment.sql")),
     ])
 });
 

@@ -1,0 +1,280 @@
+//! What a person (or staff on their behalf) does at the kiosk: register, apply, cancel, pay at the
+//! desk, find themselves again. Each action writes its local row and its outbox intent in one
+//! transaction, so it works offline and is never lost or sent twice; the hub decides the outcome.
+
+use baeum_domain::enrollment::{EnrollmentStatus, IntentBody, PaymentMethod};
+use baeum_domain::learner::{
+    CONSENT_NOTICE_VERSION, Consent, ConsentPurpose, GuardianDraft, IdentityCheck, Learner, LearnerDraft, MobileNumber,
+    Pin, pin_hash, pin_matches,
+};
+use baeum_domain::refund::{Refund, RefundCause};
+use baeum_domain::rules::ReductionKind;
+use baeum_domain::{CourseId, LearnerId, Won};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::Kiosk;
+use crate::error::KioskError;
+use crate::store::enrollments::LocalEnrollment;
+use crate::store::{self, outbox};
+
+/// The registration form as typed (parsed here, at the edge).
+#[derive(Debug, Clone, Deserialize)]
+pub struct RegistrationForm {
+    pub name: String,
+    /// YYYY-MM-DD
+    pub birth_date: String,
+    pub mobile: String,
+    pub pin: String,
+    #[serde(default)]
+    pub resident: bool,
+    #[serde(default)]
+    pub guardian: Option<GuardianDraft>,
+    /// One yes/no answer per [`ConsentPurpose`].
+    pub consents: Vec<(ConsentPurpose, bool)>,
+    pub identity: IdentityCheck,
+}
+
+/// A learner as a screen may show them (masked, PIPA).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LearnerSummary {
+    pub id: LearnerId,
+    pub name_masked: String,
+    pub mobile_masked: String,
+    pub age: u32,
+    pub resident: bool,
+}
+
+impl LearnerSummary {
+    fn of(learner: &Learner, today: NaiveDate) -> Self {
+        Self {
+            id: learner.id.clone(),
+            name_masked: learner.name.masked(),
+            mobile_masked: learner.mobile.masked(),
+            age: learner.age_on(today),
+            resident: learner.resident,
+        }
+    }
+}
+
+fn invalid(field: &'static str, problem: impl Into<String>) -> KioskError {
+    KioskError::InvalidInput(baeum_domain::ValidationErrors(vec![baeum_domain::FieldError::new(field, problem)]))
+}
+
+fn parse_birth(raw: &str) -> Result<NaiveDate, KioskError> {
+    let digits: String = raw.chars().filter(char::is_ascii_digit).collect();
+    NaiveDate::parse_from_str(&digits, "%Y%m%d").map_err(|_| invalid("birth_date", "생년월일은 1950-03-07처럼 적어 주세요"))
+}
+
+impl Kiosk {
+    /// Registers a learner here (offline too). The PIN leaves this function only as a salted hash.
+    pub fn register_learner(&self, form: &RegistrationForm) -> Result<LearnerSummary, KioskError> {
+        let pin = Pin::parse(&form.pin).map_err(|e| invalid("pin", e))?;
+        let today = self.clock.now_kst().date_naive();
+        let salt = uuid::Uuid::new_v4().simple().to_string()[..16].to_owned();
+        let learner = Learner::try_from(LearnerDraft {
+            id: format!("l-{}", uuid::Uuid::new_v4().simple()),
+            name: form.name.clone(),
+            birth_date: parse_birth(&form.birth_date)?,
+            mobile: form.mobile.clone(),
+            resident: form.resident,
+            guardian: form.guardian.clone(),
+            consents: form
+                .consents
+                .iter()
+                .map(|(purpose, agreed)| Consent {
+                    purpose: *purpose,
+                    agreed: *agreed,
+                    notice_version: CONSENT_NOTICE_VERSION,
+                })
+                .collect(),
+            identity: form.identity,
+            pin_hash: pin_hash(&pin, &salt),
+            registered_on: today,
+        })
+        .map_err(KioskError::InvalidInput)?;
+        let now = self.clock.now();
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        store::learners::put(&tx, &learner)?;
+        outbox::append(&tx, IntentBody::RegisterLearner { learner: learner.clone() }, now)?;
+        tx.commit()?;
+        Ok(LearnerSummary::of(&learner, today))
+    }
+
+    /// 수강신청. Recorded locally as "접수 대기 (확정 전)" with its intent; the hub decides.
+    pub fn apply(
+        &self,
+        learner: &LearnerId,
+        course: &CourseId,
+        claims: &[ReductionKind],
+    ) -> Result<LocalEnrollment, KioskError> {
+        let now = self.clock.now();
+        let mut conn = self.conn();
+        if store::learners::get(&conn, learner.as_str())?.is_none() {
+            return Err(KioskError::LearnerNotFound);
+        }
+        if store::courses::get_many(&conn, &[course.to_string()])?.is_empty() {
+            return Err(KioskError::CourseNotFound(course.to_string()));
+        }
+        let tx = conn.transaction()?;
+        if let Some(existing) = store::enrollments::get(&tx, learner, course)?
+            && (existing.pending || existing.status.is_some_and(EnrollmentStatus::is_live))
+            && existing.rejected.is_none()
+        {
+            return Err(KioskError::AlreadyApplied);
+        }
+        let intent = outbox::append(
+            &tx,
+            IntentBody::Apply { learner_id: learner.clone(), course_id: course.clone(), claims: claims.to_vec() },
+            now,
+        )?;
+        store::enrollments::insert_applied(&tx, learner, course, &intent.op_id, now)?;
+        tx.commit()?;
+        store::enrollments::get(&conn, learner, course)?.ok_or(KioskError::NotEnrolled)
+    }
+
+    /// What cancelling now would refund, by this kiosk's clock — shown before the person confirms.
+    /// The hub computes the amount actually refunded when the cancellation reaches it.
+    pub fn cancellation_quote(&self, learner: &LearnerId, course: &CourseId) -> Result<Refund, KioskError> {
+        let conn = self.conn();
+        let e = store::enrollments::get(&conn, learner, course)?.ok_or(KioskError::NotEnrolled)?;
+        let c = store::courses::get_many(&conn, &[course.to_string()])?
+            .pop()
+            .ok_or_else(|| KioskError::CourseNotFound(course.to_string()))?;
+        let price = e.price.unwrap_or(baeum_domain::rules::Price { tuition: Won::ZERO, materials: Won::ZERO });
+        let tuition = Won(e.paid.0.min(price.tuition.0));
+        let materials = Won(e.paid.0 - tuition.0);
+        Ok(baeum_domain::refund::refund(tuition, materials, &c.sessions, self.clock.now_kst(), RefundCause::Learner))
+    }
+
+    /// 수강취소 (offline too; the refund is decided when the hub receives it).
+    pub fn cancel(&self, learner: &LearnerId, course: &CourseId) -> Result<LocalEnrollment, KioskError> {
+        self.enrollment_intent(learner, course, IntentBody::Cancel { learner_id: learner.clone(), course_id: course.clone() })
+    }
+
+    /// Staff recorded a payment at the desk (cash or card, with the receipt number).
+    pub fn record_desk_payment(
+        &self,
+        learner: &LearnerId,
+        course: &CourseId,
+        method: PaymentMethod,
+        receipt: &str,
+        amount: Won,
+    ) -> Result<LocalEnrollment, KioskError> {
+        let receipt = baeum_domain::text::clean(receipt, 40, true, false).map_err(|e| invalid("receipt", e.to_string()))?;
+        if method == PaymentMethod::Online {
+            return Err(invalid("method", "창구에서는 현금이나 카드만 기록할 수 있습니다"));
+        }
+        self.enrollment_intent(
+            learner,
+            course,
+            IntentBody::RecordPayment { learner_id: learner.clone(), course_id: course.clone(), method, receipt, amount },
+        )
+    }
+
+    fn enrollment_intent(
+        &self,
+        learner: &LearnerId,
+        course: &CourseId,
+        body: IntentBody,
+    ) -> Result<LocalEnrollment, KioskError> {
+        let now = self.clock.now();
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let Some(existing) = store::enrollments::get(&tx, learner, course)? else {
+            return Err(KioskError::NotEnrolled);
+        };
+        let finished = existing.rejected.is_some() || existing.status.is_some_and(|s| !s.is_live());
+        if finished {
+            return Err(KioskError::NotEnrolled);
+        }
+        let intent = outbox::append(&tx, body, now)?;
+        store::enrollments::set_pending(&tx, learner, course, &intent.op_id)?;
+        tx.commit()?;
+        store::enrollments::get(&conn, learner, course)?.ok_or(KioskError::NotEnrolled)
+    }
+
+    /// A returning learner: mobile number, birth date and PIN. Asks the hub (which locks after
+    /// repeated wrong PINs) and keeps a local copy; offline, only learners known here are found.
+    pub async fn find_learner(&self, mobile: &str, birth_date: &str, pin: &str) -> Result<LearnerSummary, KioskError> {
+        let mobile = MobileNumber::parse(mobile).map_err(|e| invalid("mobile", e))?;
+        let birth = parse_birth(birth_date)?;
+        let pin = Pin::parse(pin).map_err(|e| invalid("pin", e))?;
+        let today = self.clock.now_kst().date_naive();
+        let query = baeum_domain::enrollment::LearnerFind {
+            mobile: mobile.as_str().to_owned(),
+            birth_date: birth,
+            pin: pin.digits().to_owned(),
+        };
+        match self.hub.find_learner(&query).await {
+            Ok(found) => {
+                let mut conn = self.conn();
+                let tx = conn.transaction()?;
+                store::learners::put(&tx, &found.learner)?;
+                for e in &found.enrollments.enrollments {
+                    store::enrollments::apply_hub_view(&tx, e, found.enrollments.as_of)?;
+                }
+                tx.commit()?;
+                Ok(LearnerSummary::of(&found.learner, today))
+            }
+            Err(KioskError::HubRefused { code, .. }) if code == "learner_not_found" => {
+                // Registered here moments ago and not uploaded yet: the local copy knows them.
+                self.find_local(&mobile, birth, Some(&pin), today)?.ok_or(KioskError::LearnerNotFound)
+            }
+            Err(KioskError::HubRefused { code, message, .. }) if code == "pin_locked" => Err(KioskError::PinLocked(message)),
+            Err(
+                e @ (KioskError::HubUnreachable(_)
+                | KioskError::HubTimeout
+                | KioskError::HubServerError { .. }
+                | KioskError::HubBadAnswer(_)),
+            ) => match self.find_local(&mobile, birth, Some(&pin), today)? {
+                Some(found) => Ok(found),
+                None => {
+                    tracing::info!(code = e.code(), "learner lookup offline and not known here");
+                    Err(KioskError::NeedsStaff)
+                }
+            },
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Staff looked at the person's ID card: find them by number and birth date without a PIN
+    /// (works offline for learners this kiosk knows).
+    pub fn find_learner_staff_checked(&self, mobile: &str, birth_date: &str) -> Result<Vec<LearnerSummary>, KioskError> {
+        let mobile = MobileNumber::parse(mobile).map_err(|e| invalid("mobile", e))?;
+        let birth = parse_birth(birth_date)?;
+        let today = self.clock.now_kst().date_naive();
+        let conn = self.conn();
+        Ok(store::learners::find(&conn, &mobile, birth)?.iter().map(|l| LearnerSummary::of(l, today)).collect())
+    }
+
+    fn find_local(
+        &self,
+        mobile: &MobileNumber,
+        birth: NaiveDate,
+        pin: Option<&Pin>,
+        today: NaiveDate,
+    ) -> Result<Option<LearnerSummary>, KioskError> {
+        let conn = self.conn();
+        Ok(store::learners::find(&conn, mobile, birth)?
+            .iter()
+            .find(|l| pin.is_none_or(|p| pin_matches(&l.pin_hash, p)))
+            .map(|l| LearnerSummary::of(l, today)))
+    }
+
+    /// A learner's applications as this kiosk knows them, newest first.
+    pub fn enrollments_of(&self, learner: &LearnerId) -> Result<Vec<LocalEnrollment>, KioskError> {
+        Ok(store::enrollments::of_learner(&self.conn(), learner)?)
+    }
+
+    /// Every enrollment this kiosk holds.
+    pub fn all_enrollments(&self) -> Result<Vec<LocalEnrollment>, KioskError> {
+        Ok(store::enrollments::all(&self.conn())?)
+    }
+
+    /// Intents waiting for the hub, for staff and `status --json`.
+    pub fn outbox_counts(&self) -> Result<outbox::OutboxCounts, KioskError> {
+        Ok(outbox::counts(&self.conn())?)
+    }
+}

@@ -1,0 +1,33 @@
+//! `learners`: people this kiosk registered or found through the hub, so a returning learner can
+//! be found here while the network is down.
+
+use baeum_domain::learner::{Learner, MobileNumber};
+use chrono::NaiveDate;
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::{StoreError, decode, decode_rows, encode};
+
+pub fn put(conn: &Connection, learner: &Learner) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "INSERT INTO learners (id, mobile, birth_date, body) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (id) DO UPDATE SET mobile = excluded.mobile, birth_date = excluded.birth_date, body = excluded.body",
+    )?
+    .execute(params![learner.id.as_str(), learner.mobile.as_str(), learner.birth_date.to_string(), encode(learner)])?;
+    Ok(())
+}
+
+pub fn get(conn: &Connection, id: &str) -> Result<Option<Learner>, StoreError> {
+    let body: Option<String> =
+        conn.prepare_cached("SELECT body FROM learners WHERE id = ?1")?.query_row([id], |r| r.get(0)).optional()?;
+    body.map(|b| decode("학습자", id, &b)).transpose()
+}
+
+/// Newest first.
+pub fn find(conn: &Connection, mobile: &MobileNumber, birth: NaiveDate) -> Result<Vec<Learner>, StoreError> {
+    decode_rows(
+        conn,
+        "학습자",
+        "SELECT id, body FROM learners WHERE mobile = ?1 AND birth_date = ?2 ORDER BY rowid DESC",
+        params![mobile.as_str(), birth.to_string()],
+    )
+}

@@ -1,0 +1,86 @@
+//! `outbox`: intents waiting for (or answered by) the hub. Appended only inside the transaction
+//! that writes the local row the intent is about; sequence numbers are dense (never deleted).
+
+use baeum_domain::enrollment::{Intent, IntentBody, Outcome};
+use baeum_domain::OpId;
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, Transaction, params};
+
+use super::{StoreError, decode, encode};
+
+/// Appends an intent and returns it with its sequence number and a fresh op id.
+pub fn append(tx: &Transaction<'_>, body: IntentBody, now: DateTime<Utc>) -> Result<Intent, StoreError> {
+    let seq: i64 = tx.prepare_cached("SELECT COALESCE(MAX(seq), 0) + 1 FROM outbox")?.query_row([], |r| r.get(0))?;
+    let op_id = OpId::parse(&uuid::Uuid::new_v4().simple().to_string())
+        .map_err(|e| StoreError::Corrupt { what: "요청 번호", id: String::new(), problem: e.to_string() })?;
+    tx.prepare_cached("INSERT INTO outbox (seq, op_id, body, created_at) VALUES (?1, ?2, ?3, ?4)")?.execute(params![
+        seq,
+        op_id.as_str(),
+        encode(&body),
+        now.to_rfc3339()
+    ])?;
+    Ok(Intent { seq: seq as u64, op_id, body })
+}
+
+/// The oldest unanswered intents, in sequence order.
+pub fn unanswered(conn: &Connection, limit: usize) -> Result<Vec<Intent>, StoreError> {
+    let mut stmt =
+        conn.prepare_cached("SELECT seq, op_id, body FROM outbox WHERE outcome IS NULL ORDER BY seq LIMIT ?1")?;
+    let rows = stmt.query_map([limit as i64], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (seq, op, body) = row?;
+        let op_id = OpId::parse(&op).map_err(|e| StoreError::Corrupt { what: "요청", id: op.clone(), problem: e.to_string() })?;
+        out.push(Intent { seq: seq as u64, op_id, body: decode("요청", &op, &body)? });
+    }
+    Ok(out)
+}
+
+/// Records the hub's answer to one intent; false if it was already recorded or is unknown.
+pub fn answer(tx: &Transaction<'_>, seq: u64, op: &OpId, outcome: &Outcome, now: DateTime<Utc>) -> Result<bool, StoreError> {
+    Ok(tx
+        .prepare_cached(
+            "UPDATE outbox SET outcome = ?3, answered_at = ?4 WHERE seq = ?1 AND op_id = ?2 AND outcome IS NULL",
+        )?
+        .execute(params![seq as i64, op.as_str(), encode(outcome), now.to_rfc3339()])?
+        == 1)
+}
+
+/// The body of intent `seq`, if this kiosk has it.
+pub fn body(conn: &Connection, seq: u64) -> Result<Option<(OpId, IntentBody)>, StoreError> {
+    use rusqlite::OptionalExtension;
+    let row: Option<(String, String)> = conn
+        .prepare_cached("SELECT op_id, body FROM outbox WHERE seq = ?1")?
+        .query_row([seq as i64], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    row.map(|(op, body)| {
+        let op_id = OpId::parse(&op).map_err(|e| StoreError::Corrupt { what: "요청", id: op.clone(), problem: e.to_string() })?;
+        Ok((op_id, decode("요청", &op, &body)?))
+    })
+    .transpose()
+}
+
+/// Pending and answered counts, for staff.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct OutboxCounts {
+    pub pending: u64,
+    pub answered: u64,
+    /// Highest sequence number answered with every lower one answered too.
+    pub answered_through: u64,
+}
+
+pub fn counts(conn: &Connection) -> Result<OutboxCounts, StoreError> {
+    let (pending, answered): (i64, i64) = conn.query_row(
+        "SELECT COUNT(*) FILTER (WHERE outcome IS NULL), COUNT(*) FILTER (WHERE outcome IS NOT NULL) FROM outbox",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let first_pending: Option<i64> =
+        conn.query_row("SELECT MIN(seq) FROM outbox WHERE outcome IS NULL", [], |r| r.get(0))?;
+    let max: Option<i64> = conn.query_row("SELECT MAX(seq) FROM outbox", [], |r| r.get(0))?;
+    let answered_through = match first_pending {
+        Some(p) => p - 1,
+        None => max.unwrap_or(0),
+    };
+    Ok(OutboxCounts { pending: pending as u64, answered: answered as u64, answered_through: answered_through as u64 })
+}

@@ -1,0 +1,121 @@
+//! Sending the outbox to the hub and taking its answers. Intents go in sequence order, in
+//! batches; each answered batch is recorded in one transaction with the local rows it changes.
+//! A lost answer is harmless: the next upload resends and the hub replays the stored outcome.
+//! After uploading, the kiosk asks for the current status of its learners' enrollments and the
+//! seat board, so promotions, draws and 폐강 decided later show up here too.
+
+use std::collections::HashMap;
+
+use baeum_domain::enrollment::{IntentBatch, IntentBody, IntentResult};
+use serde::Serialize;
+
+use crate::Kiosk;
+use crate::error::KioskError;
+use crate::store::{self, outbox};
+
+/// Intents per request (the hub accepts up to 1,000).
+pub const UPLOAD_BATCH: usize = 500;
+
+/// What one exchange with the hub did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ExchangeReport {
+    pub uploaded: usize,
+    pub answered: usize,
+    pub recovered: usize,
+    pub pending: u64,
+    pub enrollments_refreshed: usize,
+    pub seats: usize,
+}
+
+impl Kiosk {
+    /// Uploads every unanswered intent, batch after batch, until none is left.
+    pub async fn upload_outbox(&self) -> Result<ExchangeReport, KioskError> {
+        let _one = self.uploading.lock().await;
+        let mut report = ExchangeReport::default();
+        loop {
+            let intents = outbox::unanswered(&self.conn(), UPLOAD_BATCH)?;
+            if intents.is_empty() {
+                break;
+            }
+            let bodies: HashMap<u64, IntentBody> = intents.iter().map(|i| (i.seq, i.body.clone())).collect();
+            let sent = intents.len();
+            let answer = self.hub.upload_intents(&IntentBatch { kiosk_id: self.kiosk_id.clone(), intents }).await?;
+            report.uploaded += sent;
+            report.answered += self.record_answers(&answer.results, &bodies)?;
+            if let Some(refused) = answer.refused {
+                tracing::error!(code = %refused.code, seq = refused.seq, "hub refused the outbox");
+                return Err(KioskError::OutboxRefused { code: refused.code, message: refused.message });
+            }
+            if answer.results.is_empty() {
+                return Err(KioskError::HubBadAnswer("요청을 보냈지만 결과가 하나도 오지 않았습니다".into()));
+            }
+        }
+        report.pending = outbox::counts(&self.conn())?.pending;
+        Ok(report)
+    }
+
+    /// Records answers in one transaction; returns how many were new.
+    fn record_answers(&self, results: &[IntentResult], bodies: &HashMap<u64, IntentBody>) -> Result<usize, KioskError> {
+        let now = self.clock.now();
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let mut recorded = 0;
+        for r in results {
+            let body = match bodies.get(&r.seq) {
+                Some(b) => b.clone(),
+                None => match outbox::body(&tx, r.seq)? {
+                    Some((op, body)) if op == r.op_id => body,
+                    _ => continue,
+                },
+            };
+            if outbox::answer(&tx, r.seq, &r.op_id, &r.outcome, now)? {
+                store::enrollments::apply_outcome(&tx, &r.op_id, &body, &r.outcome, now)?;
+                recorded += 1;
+            }
+        }
+        tx.commit()?;
+        Ok(recorded)
+    }
+
+    /// Takes outcomes the hub stored for intents this kiosk never heard back about (the kiosk
+    /// crashed or lost the answer), without sending anything.
+    pub async fn recover_outcomes(&self) -> Result<usize, KioskError> {
+        let after = outbox::counts(&self.conn())?.answered_through;
+        let stored = self.hub.intent_outcomes(&self.kiosk_id, after).await?;
+        self.record_answers(&stored.results, &HashMap::new())
+    }
+
+    /// Current hub status of every enrollment this kiosk knows, and the seat board.
+    pub async fn refresh_enrollments(&self) -> Result<(usize, usize), KioskError> {
+        let learners = store::enrollments::learners_to_refresh(&self.conn())?;
+        let mut refreshed = 0;
+        for chunk in learners.chunks(500) {
+            let list = self.hub.lookup_enrollments(chunk).await?;
+            let mut conn = self.conn();
+            let tx = conn.transaction()?;
+            for e in &list.enrollments {
+                store::enrollments::apply_hub_view(&tx, e, list.as_of)?;
+            }
+            tx.commit()?;
+            refreshed += list.enrollments.len();
+        }
+        let board = self.hub.seats().await?;
+        store::seats::replace(&mut self.conn(), &board.seats, board.as_of)?;
+        Ok((refreshed, board.seats.len()))
+    }
+
+    /// Recover, upload, refresh: what the background loop does after each catalog sync.
+    pub async fn exchange(&self) -> Result<ExchangeReport, KioskError> {
+        let recovered = if self.recovered.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            0
+        } else {
+            self.recover_outcomes().await.inspect_err(|_| self.recovered.store(false, std::sync::atomic::Ordering::SeqCst))?
+        };
+        let mut report = self.upload_outbox().await?;
+        report.recovered = recovered;
+        let (refreshed, seats) = self.refresh_enrollments().await?;
+        report.enrollments_refreshed = refreshed;
+        report.seats = seats;
+        Ok(report)
+    }
+}

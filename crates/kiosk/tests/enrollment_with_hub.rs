@@ -1,0 +1,196 @@
+//! Enrollment through the outbox against a real hub on loopback (real HTTP, real SQLite files):
+//! offline applications are provisional and take the hub's outcome later; a returning learner is
+//! found at another kiosk; bad input is refused with field errors and leaves nothing behind.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use baeum_domain::enrollment::{EnrollmentStatus, PaymentMethod};
+use baeum_domain::learner::{ConsentPurpose, IdentityCheck};
+use baeum_domain::refund::RefundRule;
+use baeum_domain::{ApplicationPhase, Clock, Course, CourseId, FixedClock, Selection};
+use baeum_kiosk::{DataDir, HubClient, HubUrl, Kiosk, KioskError, RegistrationForm};
+
+mod support;
+use support::{Hub, demo_day, seed_demo};
+
+fn kiosk(dir: &Path, hub: HubUrl, clock: Arc<FixedClock>) -> Kiosk {
+    let client = HubClient::with_timeout(hub, Duration::from_secs(2)).unwrap_or_else(|e| panic!("{e}"));
+    Kiosk::open_with_client(&DataDir::new(dir), client, clock).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// A loopback URL nothing listens on.
+fn dead_hub() -> HubUrl {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    drop(l);
+    HubUrl::parse(&format!("http://127.0.0.1:{port}")).unwrap()
+}
+
+fn form(name: &str, birth: &str, mobile: &str, pin: &str) -> RegistrationForm {
+    RegistrationForm {
+        name: name.into(),
+        birth_date: birth.into(),
+        mobile: mobile.into(),
+        pin: pin.into(),
+        resident: true,
+        guardian: None,
+        consents: vec![(ConsentPurpose::CourseAdministration, true), (ConsentPurpose::CourseNews, false)],
+        identity: IdentityCheck::SelfDeclared,
+    }
+}
+
+/// A 선착순 course open for application on the demo day, paid or free.
+fn open_course(courses: &[Course], clock: &FixedClock, paid: bool) -> CourseId {
+    courses
+        .iter()
+        .find(|c| {
+            c.phase_at(clock.now()) == ApplicationPhase::Open
+                && c.selection == Selection::FirstCome
+                && c.fee.is_free() != paid
+                && c.materials_fee.is_free()
+                && c.capacity >= 5
+        })
+        .map(|c| c.id.clone())
+        .unwrap_or_else(|| panic!("the demo has an open course (paid: {paid})"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_offline_application_is_provisional_until_the_hub_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("hub.db");
+    let batch = seed_demo(&db);
+    let clock = demo_day();
+    let hub = Hub::start(&db, "127.0.0.1:0".parse().unwrap(), clock.clone()).await;
+    let course = open_course(&batch.courses, &clock, false);
+    let data = dir.path().join("kiosk");
+
+    // The line is down: the catalog was synced earlier, applications are taken anyway.
+    {
+        let online = kiosk(&data, hub.url(), clock.clone());
+        online.sync_now().await.unwrap();
+    }
+    let offline = kiosk(&data, dead_hub(), clock.clone());
+    let learner = offline.register_learner(&form("박순자", "1951-04-02", "010-2345-6789", "4821")).unwrap();
+    assert_eq!((learner.name_masked.as_str(), learner.age), ("박*자", 75));
+    let applied = offline.apply(&learner.id, &course, &[]).unwrap();
+    assert_eq!((applied.status, applied.pending), (None, true), "접수 대기 (확정 전)");
+    assert!(matches!(offline.apply(&learner.id, &course, &[]), Err(KioskError::AlreadyApplied)));
+    let failed = offline.exchange().await.unwrap_err();
+    assert_eq!(failed.code(), "hub_unreachable");
+    assert_eq!(offline.outbox_counts().unwrap().pending, 2, "nothing lost while offline");
+    drop(offline);
+
+    // The line is back (the kiosk restarts with the same database).
+    let online = kiosk(&data, hub.url(), clock.clone());
+    let report = online.exchange().await.unwrap();
+    assert_eq!((report.uploaded, report.answered, report.pending), (2, 2, 0));
+    let mine = online.enrollments_of(&learner.id).unwrap();
+    assert_eq!(mine.len(), 1);
+    assert_eq!((mine[0].status, mine[0].pending), (Some(EnrollmentStatus::Confirmed), false));
+    assert!(report.seats >= 1, "the seat board lists the course");
+    hub.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_returning_learner_is_found_at_another_kiosk_and_wrong_pins_lock_the_lookup() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("hub.db");
+    let batch = seed_demo(&db);
+    let clock = demo_day();
+    let hub = Hub::start(&db, "127.0.0.1:0".parse().unwrap(), clock.clone()).await;
+    let course = open_course(&batch.courses, &clock, true);
+
+    let a = kiosk(&dir.path().join("a"), hub.url(), clock.clone());
+    a.sync_now().await.unwrap();
+    let learner = a.register_learner(&form("김영희", "1958-07-15", "01055556666", "7391")).unwrap();
+    a.apply(&learner.id, &course, &[]).unwrap();
+    a.exchange().await.unwrap();
+
+    let b = kiosk(&dir.path().join("b"), hub.url(), clock.clone());
+    b.sync_now().await.unwrap();
+    let found = b.find_learner("010-5555-6666", "1958-07-15", "7391").await.unwrap();
+    assert_eq!(found.id, learner.id);
+    assert_eq!(found.mobile_masked, "010-****-6666");
+    let history = b.enrollments_of(&learner.id).unwrap();
+    assert!(
+        matches!(history[0].status, Some(EnrollmentStatus::AwaitingPayment { .. })),
+        "the paid seat waits for payment: {history:?}"
+    );
+
+    for _ in 0..4 {
+        let e = b.find_learner("010-5555-6666", "1958-07-15", "1111").await;
+        assert!(matches!(e, Err(KioskError::InvalidInput(_))), "1111 is not even a valid PIN");
+        let e = b.find_learner("010-5555-6666", "1958-07-15", "7390").await.unwrap_err();
+        assert_eq!(e.code(), "learner_not_found");
+    }
+    let e = b.find_learner("010-5555-6666", "1958-07-15", "7390").await.unwrap_err();
+    assert_eq!(e.code(), "pin_locked", "the fifth wrong PIN locks");
+    let e = b.find_learner("010-5555-6666", "1958-07-15", "7391").await.unwrap_err();
+    assert_eq!(e.code(), "pin_locked", "even the right PIN waits out the lock");
+    assert!(e.to_string().contains("직원"), "the message says staff can help: {e}");
+
+    // Staff looked at the ID card at kiosk A: found without a PIN, offline too.
+    let offline_a = kiosk(&dir.path().join("a"), dead_hub(), clock.clone());
+    drop(a);
+    let staff = offline_a.find_learner_staff_checked("01055556666", "19580715").unwrap();
+    assert_eq!(staff.len(), 1);
+    hub.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_desk_payment_confirms_and_a_cancellation_before_the_start_refunds_everything() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("hub.db");
+    let batch = seed_demo(&db);
+    let clock = demo_day();
+    let hub = Hub::start(&db, "127.0.0.1:0".parse().unwrap(), clock.clone()).await;
+    let course_id = open_course(&batch.courses, &clock, true);
+    let course = batch.courses.iter().find(|c| c.id == course_id).unwrap();
+
+    let k = kiosk(&dir.path().join("k"), hub.url(), clock.clone());
+    k.sync_now().await.unwrap();
+    let learner = k.register_learner(&form("이철수", "1970-01-20", "01012341234", "2580")).unwrap();
+    k.apply(&learner.id, &course_id, &[]).unwrap();
+    k.exchange().await.unwrap();
+    let wrong = k.record_desk_payment(&learner.id, &course_id, PaymentMethod::Online, "R-1", course.fee);
+    assert!(matches!(wrong, Err(KioskError::InvalidInput(_))));
+    k.record_desk_payment(&learner.id, &course_id, PaymentMethod::Card, "카드-0042", course.fee).unwrap();
+    k.exchange().await.unwrap();
+    let e = &k.enrollments_of(&learner.id).unwrap()[0];
+    assert_eq!((e.status, e.paid), (Some(EnrollmentStatus::Confirmed), course.fee));
+
+    let quote = k.cancellation_quote(&learner.id, &course_id).unwrap();
+    assert_eq!((quote.amount, quote.rule), (course.fee, RefundRule::BeforeStart));
+    let pending = k.cancel(&learner.id, &course_id).unwrap();
+    assert!(pending.pending);
+    k.exchange().await.unwrap();
+    let e = &k.enrollments_of(&learner.id).unwrap()[0];
+    assert_eq!((e.status, e.refunded, e.pending), (Some(EnrollmentStatus::Cancelled), course.fee, false));
+    assert!(matches!(k.cancel(&learner.id, &course_id), Err(KioskError::NotEnrolled)));
+    hub.stop().await;
+}
+
+#[tokio::test]
+async fn bad_registrations_are_refused_by_field_and_leave_nothing_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let k = kiosk(dir.path(), dead_hub(), demo_day());
+    let cases = [
+        form("홍길동", "1950-01-01", "02-123-4567", "4821"),
+        form("홍길동", "1950-13-01", "010-1234-5678", "4821"),
+        form("홍길동", "1950-01-01", "010-1234-5678", "12"),
+        form("", "1950-01-01", "010-1234-5678", "4821"),
+        form("어린이", "2018-05-05", "010-1234-5678", "4821"),
+    ];
+    for (i, f) in cases.iter().enumerate() {
+        let e = k.register_learner(f).unwrap_err();
+        assert_eq!(e.code(), "input_invalid", "case {i}: {e}");
+    }
+    let mut refused = form("홍길동", "1950-01-01", "010-1234-5678", "4821");
+    refused.consents[0].1 = false;
+    assert!(k.register_learner(&refused).unwrap_err().to_string().contains("동의"));
+    assert_eq!(k.outbox_counts().unwrap().pending, 0);
+    let unknown = k.apply(&baeum_domain::LearnerId::parse("l-nobody").unwrap(), &CourseId::parse("x").unwrap(), &[]);
+    assert_eq!(unknown.unwrap_err().code(), "learner_not_found");
+}
