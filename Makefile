@@ -4,7 +4,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 CARGO ?= cargo
 
-.PHONY: deps ui build run test lint test-rust test-ui test-e2e bench fmt openapi clean
+.PHONY: deps ui build run test lint test-rust test-ui test-e2e bench soak fmt openapi clean
 
 ## Install system packages, npm packages and tauri-driver if missing (idempotent).
 deps:
@@ -50,6 +50,10 @@ bench: deps
 	cd tests/bench/pouchdb && ( [ -f node_modules/.package-lock.json ] && [ ! package-lock.json -nt node_modules/.package-lock.json ] || npm ci --no-audit --no-fund --ignore-scripts )
 	$(CARGO) build --release -p baeum-hub -p baeum-bench
 	BAEUM_BIN_DIR=target/release ./target/release/baeum-bench
+
+## Long soak: kill -9 the kiosk engine 5,000 times during enrollment writes and uploads.
+soak: build
+	BAEUM_SOAK_ITERATIONS=5000 $(CARGO) test -p baeum-system-tests --test kill_during_enrollment -- --nocapture
 
 fmt:
 	$(CARGO) fmt --all

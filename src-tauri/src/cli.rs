@@ -43,6 +43,9 @@ enum Command {
     },
     /// Compare the local catalog with the hub's (exit code 1 when they differ).
     Verify,
+    /// Send applications, cancellations and payments recorded here to the hub now, then fetch
+    /// the current status of this kiosk's enrollments.
+    Upload,
     /// Save settings for this kiosk (hub URL, fullscreen) in its data folder.
     Provision {
         /// Start in kiosk mode (fullscreen) from now on.
@@ -122,6 +125,9 @@ fn admin(command: Command, cli: &Cli) -> Result<ExitCode, KioskError> {
                 println!("허브: {}", status.hub_url);
                 println!("마지막 동기화: {}", kst(status.last_success_at));
                 println!("강좌 {}개, 기관 {}곳", status.courses, status.institutions);
+                if status.pending_intents > 0 {
+                    println!("중앙 서버로 아직 보내지 못한 신청·취소·결제: {}건", status.pending_intents);
+                }
                 if let Some(behind) = status.behind.filter(|b| *b > 0) {
                     println!("아직 받지 못한 변경: {behind}건");
                 }
@@ -129,6 +135,14 @@ fn admin(command: Command, cli: &Cli) -> Result<ExitCode, KioskError> {
                     println!("최근 오류: {}", e.message);
                 }
             }
+        }
+        Command::Upload => {
+            let kiosk = open(&resolved)?;
+            let report = runtime()?.block_on(kiosk.exchange())?;
+            println!(
+                "전송 완료: 요청 {}건 보냄, 결과 {}건 받음, 남은 요청 {}건",
+                report.uploaded, report.answered, report.pending
+            );
         }
         Command::Verify => {
             let kiosk = open(&resolved)?;

@@ -90,15 +90,23 @@ pub enum Outcome {
         payment_due: Option<DateTime<Utc>>,
     },
     /// 대기 n번
-    Waitlisted { position: u32 },
+    Waitlisted {
+        position: u32,
+    },
     /// 추첨 대기: entered in the draw held after the application window closes.
     Entered {
         #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
         draw_at: DateTime<Utc>,
     },
-    Rejected { reason: RejectReason },
-    Cancelled { refund: Refund },
-    Paid { amount: Won },
+    Rejected {
+        reason: RejectReason,
+    },
+    Cancelled {
+        refund: Refund,
+    },
+    Paid {
+        amount: Won,
+    },
 }
 
 /// Where an enrollment stands now, as the hub knows it.

@@ -293,10 +293,8 @@ mod tests {
     fn the_first_ticket_is_the_smallest_sha256() {
         // Re-run by hand: echo -n 'seed:l-0001' | sha256sum
         let d = draw("seed", &ids(3), 1);
-        let tickets: Vec<String> = ids(3)
-            .iter()
-            .map(|id| hex(&Sha256::digest(format!("seed:{}", id.as_str()).as_bytes())))
-            .collect();
+        let tickets: Vec<String> =
+            ids(3).iter().map(|id| hex(&Sha256::digest(format!("seed:{}", id.as_str()).as_bytes()))).collect();
         let min = tickets.iter().enumerate().min_by_key(|(_, t)| t.as_str()).unwrap().0;
         assert_eq!(d.winners, vec![ids(3)[min].clone()]);
     }

@@ -42,8 +42,7 @@ CREATE TABLE enrollments (
     PRIMARY KEY (learner_id, course_id)
 ) STRICT;
 CREATE INDEX enrollments_by_course ON enrollments (course_id, state, queue);
-CREATE INDEX enrollments_by_term ON enrollments (learner_id, institution_id, term);
-CREATE INDEX enrollments_due ON enrollments (state, due_at);
+CREATE INDEX enrollments_due ON enrollments (due_at) WHERE state = 'awaiting_payment';
 
 -- Money in and out, append-only.
 CREATE TABLE payments (

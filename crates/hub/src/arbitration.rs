@@ -6,7 +6,7 @@
 
 use baeum_domain::Course;
 use baeum_domain::enrollment::{
-    IntentBatch, IntentBatchAnswer, IntentBody, IntentRefusal, IntentResult, Outcome, PaymentMethod, codes,
+    IntentBatch, IntentBatchAnswer, IntentBody, IntentRefusal, IntentResult, Outcome, codes,
 };
 use baeum_domain::learner::Learner;
 use baeum_domain::protocol::bytes_checksum;
@@ -17,6 +17,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 use crate::store::enrollments::{self, EnrollmentRow, state};
+use crate::store::ledger::Payment;
 use crate::store::{StoreError, courses, encode, intents, learners, ledger, rules};
 
 /// Applies a kiosk's batch and answers with every outcome, in sequence order.
@@ -31,12 +32,17 @@ pub fn apply_batch(
     let mut arrival = intents::next_arrival(&tx)?;
     let mut results = Vec::with_capacity(batch.intents.len());
     let mut refused = None;
+    let mut courses = CourseCache::default();
     for intent in &batch.intents {
         let body_sha256 = bytes_checksum(&encode(&intent.body));
         if intent.seq <= applied {
             match intents::get(&tx, kiosk, intent.seq)? {
                 Some(stored) if stored.op_id == intent.op_id.as_str() && stored.body_sha256 == body_sha256 => {
-                    results.push(IntentResult { seq: intent.seq, op_id: intent.op_id.clone(), outcome: stored.outcome });
+                    results.push(IntentResult {
+                        seq: intent.seq,
+                        op_id: intent.op_id.clone(),
+                        outcome: stored.outcome,
+                    });
                     continue;
                 }
                 _ => {
@@ -61,7 +67,7 @@ pub fn apply_batch(
             refused = Some(refusal(intent.seq, codes::OP_CONFLICT, "이미 다른 순번으로 처리한 요청 번호입니다"));
             break;
         }
-        let outcome = decide(&tx, &intent.body, &intent.op_id, arrival, now)?;
+        let outcome = decide(&tx, &mut courses, &intent.body, &intent.op_id, arrival, now)?;
         intents::insert(&tx, kiosk, intent.seq, &intent.op_id, &body_sha256, &outcome, arrival, now)?;
         results.push(IntentResult { seq: intent.seq, op_id: intent.op_id.clone(), outcome });
         applied = intent.seq;
@@ -79,8 +85,56 @@ fn rejected(reason: RejectReason) -> Outcome {
     Outcome::Rejected { reason }
 }
 
+/// What one batch keeps about each course it touches: the decoded course, its rules and its seat
+/// counts. A batch of applications touches few courses, and decoding a course is most of the
+/// cost of deciding an application; counts are kept up to date as the batch seats people.
+#[derive(Debug, Default)]
+struct CourseCache(std::collections::HashMap<CourseId, Option<CourseState>>);
+
+#[derive(Debug)]
+struct CourseState {
+    course: Course,
+    rules: ProgrammeRules,
+    /// (seats taken, waiting); None after a change the batch did not count (cancellations).
+    seats: Option<(u32, u32)>,
+}
+
+impl CourseCache {
+    fn get(&mut self, tx: &Transaction<'_>, id: &CourseId) -> Result<Option<&mut CourseState>, StoreError> {
+        if !self.0.contains_key(id) {
+            let entry = match courses::get(tx, id.as_str())? {
+                Some(course) => {
+                    let rules = rules::for_course(tx, &course)?;
+                    Some(CourseState { course, rules, seats: None })
+                }
+                None => None,
+            };
+            self.0.insert(id.clone(), entry);
+        }
+        Ok(self.0.get_mut(id).and_then(Option::as_mut))
+    }
+
+    /// Forgets the seat counts of a course (after a cancellation freed and refilled seats).
+    fn recount(&mut self, id: &CourseId) {
+        if let Some(Some(state)) = self.0.get_mut(id) {
+            state.seats = None;
+        }
+    }
+}
+
+impl CourseState {
+    fn seats(&mut self, tx: &Transaction<'_>) -> Result<(u32, u32), StoreError> {
+        if self.seats.is_none() {
+            self.seats =
+                Some((enrollments::seats_taken(tx, &self.course.id)?, enrollments::waiting(tx, &self.course.id)?));
+        }
+        Ok(self.seats.unwrap_or_default())
+    }
+}
+
 fn decide(
     tx: &Transaction<'_>,
+    courses: &mut CourseCache,
     body: &IntentBody,
     op: &OpId,
     arrival: u64,
@@ -91,16 +145,32 @@ fn decide(
             learners::insert(tx, learner)?;
             Ok(Outcome::Registered)
         }
-        IntentBody::Apply { learner_id, course_id, claims } => apply(tx, learner_id, course_id, claims, op, arrival, now),
-        IntentBody::Cancel { learner_id, course_id } => cancel(tx, learner_id, course_id, now),
-        IntentBody::RecordPayment { learner_id, course_id, method, receipt, amount } => {
-            record_payment(tx, learner_id, course_id, *method, receipt, *amount, Some(op), now)
+        IntentBody::Apply { learner_id, course_id, claims } => {
+            apply(tx, courses, learner_id, course_id, claims, op, arrival, now)
         }
+        IntentBody::Cancel { learner_id, course_id } => {
+            courses.recount(course_id);
+            cancel(tx, learner_id, course_id, now)
+        }
+        IntentBody::RecordPayment { learner_id, course_id, method, receipt, amount } => record_payment(
+            tx,
+            &Payment {
+                learner: learner_id,
+                course: course_id,
+                method: *method,
+                receipt,
+                amount: *amount,
+                op: Some(op),
+                at: now,
+            },
+        ),
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn apply(
     tx: &Transaction<'_>,
+    courses: &mut CourseCache,
     learner_id: &LearnerId,
     course_id: &CourseId,
     claims: &[ReductionKind],
@@ -111,33 +181,36 @@ fn apply(
     let Some(learner) = learners::get(tx, learner_id.as_str())? else {
         return Ok(rejected(RejectReason::UnknownLearner));
     };
-    let Some(course) = courses::get(tx, course_id.as_str())? else {
+    let Some(state) = courses.get(tx, course_id)? else {
         return Ok(rejected(RejectReason::UnknownCourse));
     };
+    let (taken, waiting) = state.seats(tx)?;
+    let (course, rules) = (&state.course, &state.rules);
     if course.status == baeum_domain::CourseStatus::Cancelled {
         return Ok(rejected(RejectReason::CourseCancelled));
     }
-    let rules = rules::for_course(tx, &course)?;
-    if now < rules.opens_for(&course, &learner, claims) {
+    if now < rules.opens_for(course, &learner, claims) {
         return Ok(rejected(RejectReason::NotOpenYet));
     }
     if now >= course.application.closes_at {
         return Ok(rejected(RejectReason::ApplicationClosed));
     }
-    if enrollments::get(tx, learner_id, course_id)?.is_some_and(|e| e.is_live()) {
+    let mine = enrollments::of_learner(tx, learner_id)?;
+    if mine.iter().any(|e| e.course_id == *course_id && e.is_live()) {
         return Ok(rejected(RejectReason::AlreadyApplied));
     }
-    let term = rules.term_of(&course);
-    if let Some(limit) = rules.per_person_limit
-        && enrollments::live_in_term(tx, learner_id, &course.institution_id, &term)? >= limit
-    {
-        return Ok(rejected(RejectReason::TermLimitReached));
+    let term = rules.term_of(course);
+    if let Some(limit) = rules.per_person_limit {
+        let live = mine.iter().filter(|e| e.institution_id == course.institution_id && e.term == term && e.is_live());
+        if live.count() >= limit as usize {
+            return Ok(rejected(RejectReason::TermLimitReached));
+        }
     }
-    let reduction = match rules.reduction_for(&course, &learner, claims) {
+    let reduction = match rules.reduction_for(course, &learner, claims) {
         Ok(r) => r,
         Err(reason) => return Ok(rejected(reason)),
     };
-    let price = ProgrammeRules::price(&course, reduction);
+    let price = ProgrammeRules::price(course, reduction);
     let mut row = EnrollmentRow {
         learner_id: learner_id.clone(),
         course_id: course_id.clone(),
@@ -155,12 +228,14 @@ fn apply(
     };
     let outcome = if course.selection == baeum_domain::Selection::Lottery {
         Outcome::Entered { draw_at: course.application.closes_at.with_timezone(&Utc) }
-    } else if enrollments::seats_taken(tx, course_id)? < course.capacity {
-        seat(&mut row, &rules, now, false);
+    } else if taken < course.capacity {
+        seat(&mut row, rules, now, false);
+        state.seats = Some((taken + 1, waiting));
         Outcome::Confirmed { price, payment_due: row.due_at }
     } else {
         row.state = state::WAITLISTED;
-        Outcome::Waitlisted { position: enrollments::waiting(tx, course_id)? + 1 }
+        state.seats = Some((taken, waiting + 1));
+        Outcome::Waitlisted { position: waiting + 1 }
     };
     enrollments::put(tx, &row)?;
     Ok(outcome)
@@ -233,17 +308,9 @@ pub(crate) fn refund_of(row: &EnrollmentRow, course: &Course, now: DateTime<Utc>
     refund::refund(tuition, materials, &course.sessions, now.with_timezone(&kst()), cause)
 }
 
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn record_payment(
-    tx: &Transaction<'_>,
-    learner_id: &LearnerId,
-    course_id: &CourseId,
-    method: PaymentMethod,
-    receipt: &str,
-    amount: Won,
-    op: Option<&OpId>,
-    now: DateTime<Utc>,
-) -> Result<Outcome, StoreError> {
+/// Records a payment for a seat awaiting it (exactly the amount owed).
+pub(crate) fn record_payment(tx: &Transaction<'_>, payment: &Payment<'_>) -> Result<Outcome, StoreError> {
+    let (learner_id, course_id, amount, now) = (payment.learner, payment.course, payment.amount, payment.at);
     let Some(mut row) = enrollments::get(tx, learner_id, course_id)? else {
         return Ok(rejected(RejectReason::NotEnrolled));
     };
@@ -258,7 +325,7 @@ pub(crate) fn record_payment(
     if amount.0 != owed {
         return Ok(rejected(RejectReason::WrongAmount));
     }
-    ledger::record_payment(tx, learner_id, course_id, method, receipt, amount, op, now)?;
+    ledger::record_payment(tx, payment)?;
     row.paid = Won(row.paid.0 + amount.0);
     row.state = state::CONFIRMED;
     row.due_at = None;
@@ -359,7 +426,12 @@ pub(crate) mod fixtures {
             Intent { seq: self.seq, op_id: OpId::parse(&format!("{}-op-{}", self.id, self.seq)).unwrap(), body }
         }
 
-        pub fn send(&mut self, conn: &mut Connection, now: DateTime<Utc>, bodies: Vec<IntentBody>) -> IntentBatchAnswer {
+        pub fn send(
+            &mut self,
+            conn: &mut Connection,
+            now: DateTime<Utc>,
+            bodies: Vec<IntentBody>,
+        ) -> IntentBatchAnswer {
             let intents = bodies.into_iter().map(|b| self.intent(b)).collect();
             super::apply_batch(conn, &IntentBatch { kiosk_id: self.id.clone(), intents }, now).unwrap()
         }
@@ -490,7 +562,8 @@ mod tests {
         // Cancelled in the evening before the course starts: full refund, learner 2 promoted with
         // until 23:59 the next day to pay.
         let evening = at("2026-11-30T21:00:00");
-        let c = k.send(&mut conn, evening, vec![IntentBody::Cancel { learner_id: lid(1), course_id: course.id.clone() }]);
+        let c =
+            k.send(&mut conn, evening, vec![IntentBody::Cancel { learner_id: lid(1), course_id: course.id.clone() }]);
         let Outcome::Cancelled { refund } = c.results[0].outcome else { panic!("{:?}", c.results[0]) };
         assert_eq!((refund.amount, refund.rule), (Won(40_000), RefundRule::BeforeStart));
         assert_eq!(status(&conn, 2, &course), EnrollmentStatus::AwaitingPayment { due: at("2026-12-01T23:59:59") });
@@ -575,8 +648,16 @@ mod tests {
             vec![
                 register(2, "1950-03-03"),
                 register(3, "1986-03-03"),
-                IntentBody::Apply { learner_id: lid(2), course_id: course.id.clone(), claims: vec![ReductionKind::Senior] },
-                IntentBody::Apply { learner_id: lid(3), course_id: course.id.clone(), claims: vec![ReductionKind::Senior] },
+                IntentBody::Apply {
+                    learner_id: lid(2),
+                    course_id: course.id.clone(),
+                    claims: vec![ReductionKind::Senior],
+                },
+                IntentBody::Apply {
+                    learner_id: lid(3),
+                    course_id: course.id.clone(),
+                    claims: vec![ReductionKind::Senior],
+                },
             ],
         );
         assert!(matches!(b.results[2].outcome, Outcome::Confirmed { price: Price { tuition: Won(15_000), .. }, .. }));
@@ -600,7 +681,11 @@ mod tests {
         let now = at("2026-11-26T14:00:00");
         let mut seed = || "s".to_string();
         crate::housekeeping::run(&mut conn, now, &mut seed).unwrap();
-        k.send(&mut conn, now, vec![register(1, "1980-01-01"), register(2, "1980-01-01"), apply(1, &course), apply(2, &course)]);
+        k.send(
+            &mut conn,
+            now,
+            vec![register(1, "1980-01-01"), register(2, "1980-01-01"), apply(1, &course), apply(2, &course)],
+        );
         k.send(
             &mut conn,
             now,

@@ -25,7 +25,11 @@ pub struct Round {
 
 /// Runs one round at `now`. `new_seed` gives a fresh unpredictable seed for each draw (recorded
 /// with the draw, so the result can be re-run).
-pub fn run(conn: &mut Connection, now: DateTime<Utc>, new_seed: &mut dyn FnMut() -> String) -> Result<Round, StoreError> {
+pub fn run(
+    conn: &mut Connection,
+    now: DateTime<Utc>,
+    new_seed: &mut dyn FnMut() -> String,
+) -> Result<Round, StoreError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let since = meta::housekeeping_since(&tx, now)?;
     let mut round = Round::default();

@@ -63,7 +63,8 @@ fn invalid(field: &'static str, problem: impl Into<String>) -> KioskError {
 
 fn parse_birth(raw: &str) -> Result<NaiveDate, KioskError> {
     let digits: String = raw.chars().filter(char::is_ascii_digit).collect();
-    NaiveDate::parse_from_str(&digits, "%Y%m%d").map_err(|_| invalid("birth_date", "생년월일은 1950-03-07처럼 적어 주세요"))
+    NaiveDate::parse_from_str(&digits, "%Y%m%d")
+        .map_err(|_| invalid("birth_date", "생년월일은 1950-03-07처럼 적어 주세요"))
 }
 
 impl Kiosk {
@@ -150,7 +151,11 @@ impl Kiosk {
 
     /// 수강취소 (offline too; the refund is decided when the hub receives it).
     pub fn cancel(&self, learner: &LearnerId, course: &CourseId) -> Result<LocalEnrollment, KioskError> {
-        self.enrollment_intent(learner, course, IntentBody::Cancel { learner_id: learner.clone(), course_id: course.clone() })
+        self.enrollment_intent(
+            learner,
+            course,
+            IntentBody::Cancel { learner_id: learner.clone(), course_id: course.clone() },
+        )
     }
 
     /// Staff recorded a payment at the desk (cash or card, with the receipt number).
@@ -162,14 +167,21 @@ impl Kiosk {
         receipt: &str,
         amount: Won,
     ) -> Result<LocalEnrollment, KioskError> {
-        let receipt = baeum_domain::text::clean(receipt, 40, true, false).map_err(|e| invalid("receipt", e.to_string()))?;
+        let receipt =
+            baeum_domain::text::clean(receipt, 40, true, false).map_err(|e| invalid("receipt", e.to_string()))?;
         if method == PaymentMethod::Online {
             return Err(invalid("method", "창구에서는 현금이나 카드만 기록할 수 있습니다"));
         }
         self.enrollment_intent(
             learner,
             course,
-            IntentBody::RecordPayment { learner_id: learner.clone(), course_id: course.clone(), method, receipt, amount },
+            IntentBody::RecordPayment {
+                learner_id: learner.clone(),
+                course_id: course.clone(),
+                method,
+                receipt,
+                amount,
+            },
         )
     }
 
@@ -222,7 +234,9 @@ impl Kiosk {
                 // Registered here moments ago and not uploaded yet: the local copy knows them.
                 self.find_local(&mobile, birth, Some(&pin), today)?.ok_or(KioskError::LearnerNotFound)
             }
-            Err(KioskError::HubRefused { code, message, .. }) if code == "pin_locked" => Err(KioskError::PinLocked(message)),
+            Err(KioskError::HubRefused { code, message, .. }) if code == "pin_locked" => {
+                Err(KioskError::PinLocked(message))
+            }
             Err(
                 e @ (KioskError::HubUnreachable(_)
                 | KioskError::HubTimeout
@@ -241,7 +255,11 @@ impl Kiosk {
 
     /// Staff looked at the person's ID card: find them by number and birth date without a PIN
     /// (works offline for learners this kiosk knows).
-    pub fn find_learner_staff_checked(&self, mobile: &str, birth_date: &str) -> Result<Vec<LearnerSummary>, KioskError> {
+    pub fn find_learner_staff_checked(
+        &self,
+        mobile: &str,
+        birth_date: &str,
+    ) -> Result<Vec<LearnerSummary>, KioskError> {
         let mobile = MobileNumber::parse(mobile).map_err(|e| invalid("mobile", e))?;
         let birth = parse_birth(birth_date)?;
         let today = self.clock.now_kst().date_naive();

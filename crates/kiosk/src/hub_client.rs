@@ -3,12 +3,12 @@
 
 use std::time::Duration;
 
+use baeum_domain::enrollment::{
+    EnrollmentList, EnrollmentLookup, IntentBatch, IntentBatchAnswer, IntentOutcomes, LearnerFind, LearnerFound, Seats,
+};
 use baeum_domain::protocol::{
     ApiError, CatalogChange, CatalogChanges, CatalogChecksum, PROTOCOL_VERSION, SnapshotChunkWire, bytes_checksum,
     codes,
-};
-use baeum_domain::enrollment::{
-    EnrollmentList, EnrollmentLookup, IntentBatch, IntentBatchAnswer, IntentOutcomes, LearnerFind, LearnerFound, Seats,
 };
 use baeum_domain::{KioskId, LearnerId};
 use reqwest::{StatusCode, Url};

@@ -23,12 +23,12 @@ use serde::Serialize;
 pub use browse::{CatalogPage, CourseCard};
 pub use config::{DataDir, KioskConfig};
 pub use enrollment::{LearnerSummary, RegistrationForm};
-pub use store::enrollments::LocalEnrollment;
-pub use upload::ExchangeReport;
 pub use error::{ErrorView, KioskError};
 pub use hub_client::{HubClient, HubUrl};
 pub use search::{SearchIndex, SearchQuery};
+pub use store::enrollments::LocalEnrollment;
 pub use sync::SyncReport;
+pub use upload::ExchangeReport;
 
 /// Sync state as the UI and `baeum-kiosk status --json` show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -6,15 +6,18 @@
 
 use std::collections::HashMap;
 
-use baeum_domain::enrollment::{IntentBatch, IntentBody, IntentResult};
+use baeum_domain::enrollment::{Intent, IntentBatch, IntentBatchAnswer, IntentBody, IntentResult};
 use serde::Serialize;
 
 use crate::Kiosk;
 use crate::error::KioskError;
 use crate::store::{self, outbox};
 
+/// A batch on its way: the bodies sent (by sequence number) and the hub's answer.
+type Sent = (HashMap<u64, IntentBody>, IntentBatchAnswer);
+
 /// Intents per request (the hub accepts up to 1,000).
-pub const UPLOAD_BATCH: usize = 500;
+pub const UPLOAD_BATCH: usize = 1_000;
 
 /// What one exchange with the hub did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -28,19 +31,23 @@ pub struct ExchangeReport {
 }
 
 impl Kiosk {
-    /// Uploads every unanswered intent, batch after batch, until none is left.
+    /// Uploads every unanswered intent, batch after batch, until none is left. The next batch is
+    /// on its way while the answers to the previous one are recorded (the hub has applied those
+    /// already, so the order it sees stays the sequence order).
     pub async fn upload_outbox(&self) -> Result<ExchangeReport, KioskError> {
         let _one = self.uploading.lock().await;
         let mut report = ExchangeReport::default();
-        loop {
-            let intents = outbox::unanswered(&self.conn(), UPLOAD_BATCH)?;
-            if intents.is_empty() {
-                break;
+        let first = outbox::unanswered(&self.conn(), 0, UPLOAD_BATCH)?;
+        let mut inflight = (!first.is_empty()).then(|| self.send(first));
+        while let Some(sending) = inflight.take() {
+            let (bodies, answer) =
+                sending.await.map_err(|e| KioskError::HubUnreachable(format!("전송 작업 오류: {e}")))??;
+            report.uploaded += bodies.len();
+            let last_sent = bodies.keys().max().copied().unwrap_or(0);
+            if answer.refused.is_none() && !answer.results.is_empty() {
+                let next = outbox::unanswered(&self.conn(), last_sent, UPLOAD_BATCH)?;
+                inflight = (!next.is_empty()).then(|| self.send(next));
             }
-            let bodies: HashMap<u64, IntentBody> = intents.iter().map(|i| (i.seq, i.body.clone())).collect();
-            let sent = intents.len();
-            let answer = self.hub.upload_intents(&IntentBatch { kiosk_id: self.kiosk_id.clone(), intents }).await?;
-            report.uploaded += sent;
             report.answered += self.record_answers(&answer.results, &bodies)?;
             if let Some(refused) = answer.refused {
                 tracing::error!(code = %refused.code, seq = refused.seq, "hub refused the outbox");
@@ -52,6 +59,17 @@ impl Kiosk {
         }
         report.pending = outbox::counts(&self.conn())?.pending;
         Ok(report)
+    }
+
+    /// Sends one batch on its own task.
+    fn send(&self, intents: Vec<Intent>) -> tokio::task::JoinHandle<Result<Sent, KioskError>> {
+        let hub = self.hub.clone();
+        let kiosk_id = self.kiosk_id.clone();
+        tokio::spawn(async move {
+            let bodies: HashMap<u64, IntentBody> = intents.iter().map(|i| (i.seq, i.body.clone())).collect();
+            let answer = hub.upload_intents(&IntentBatch { kiosk_id, intents }).await?;
+            Ok((bodies, answer))
+        })
     }
 
     /// Records answers in one transaction; returns how many were new.
@@ -109,7 +127,9 @@ impl Kiosk {
         let recovered = if self.recovered.swap(true, std::sync::atomic::Ordering::SeqCst) {
             0
         } else {
-            self.recover_outcomes().await.inspect_err(|_| self.recovered.store(false, std::sync::atomic::Ordering::SeqCst))?
+            self.recover_outcomes()
+                .await
+                .inspect_err(|_| self.recovered.store(false, std::sync::atomic::Ordering::SeqCst))?
         };
         let mut report = self.upload_outbox().await?;
         report.recovered = recovered;

@@ -16,7 +16,6 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 mod support;
 use support::{Hub, demo_day, seed_demo};
 
-
 fn kiosk(dir: &Path, hub: HubUrl, clock: Arc<FixedClock>) -> Kiosk {
     let client = HubClient::with_timeout(hub, Duration::from_secs(2)).unwrap_or_else(|e| panic!("{e}"));
     Kiosk::open_with_client(&DataDir::new(dir), client, clock).unwrap_or_else(|e| panic!("{e}"))

@@ -13,7 +13,20 @@ use baeum_hub::store as hub_store;
 use baeum_hub::store::catalog::{self, CatalogBatch};
 use baeum_kiosk::{DataDir, HubClient, HubUrl, Kiosk, SearchQuery};
 
+mod upload;
+
 type Error = Box<dyn std::error::Error>;
+
+/// GET a path from the hub (plain HTTP/1.1 on loopback) and return the body.
+fn http_get(base: &str, path: &str) -> Result<String, Error> {
+    use std::io::Read;
+    let host = base.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(host)?;
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n")?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response)?;
+    Ok(response.split_once("\r\n\r\n").map(|(_, b)| b.to_owned()).unwrap_or_default())
+}
 
 fn bin_dir() -> PathBuf {
     std::env::var_os("BAEUM_BIN_DIR").map_or_else(
@@ -91,11 +104,14 @@ impl Drop for Hub {
 }
 
 fn start_hub(dir: &Path, courses: usize) -> Result<Hub, Error> {
-    let hub = bin_dir().join("baeum-hub");
-    let db = dir.join("hub.db");
     let n = courses.to_string();
-    let seeded =
-        Command::new(&hub).args(["seed", "--synthetic", &n, "--date", "2026-11-26", "--db"]).arg(&db).output()?;
+    start_hub_with(dir, "hub.db", &["--synthetic", &n, "--date", "2026-11-26"])
+}
+
+fn start_hub_with(dir: &Path, file: &str, seed: &[&str]) -> Result<Hub, Error> {
+    let hub = bin_dir().join("baeum-hub");
+    let db = dir.join(file);
+    let seeded = Command::new(&hub).arg("seed").args(seed).arg("--db").arg(&db).output()?;
     if !seeded.status.success() {
         return Err(String::from_utf8_lossy(&seeded.stderr).into_owned().into());
     }
@@ -255,6 +271,10 @@ fn main() -> Result<(), Error> {
     println!(
         "catalog: {courses} synthetic courses (+ 31 institutions, 76 places), hub and kiosk on loopback, SQLite synchronous=FULL"
     );
+    let intents: usize = std::env::var("BAEUM_BENCH_INTENTS").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000);
+    if std::env::var("BAEUM_BENCH_ONLY").as_deref() == Ok("upload") {
+        return upload_section(dir.path(), &runtime, intents);
+    }
     let hub = start_hub(dir.path(), courses)?;
 
     // Cold sync.
@@ -386,5 +406,42 @@ fn main() -> Result<(), Error> {
         println!("  {:<22} {:>7.3} ms {:>7.3} ms   {:?}", name, l.p50, l.p99, l.final_matches);
     }
     println!("  queries: {:?}", TYPING.iter().map(|(n, _)| *n).collect::<Vec<_>>());
+    drop(hub);
+    upload_section(dir.path(), &runtime, intents)
+}
+
+/// Outbox upload beside PouchDB `replicate.to` of as many ~300-byte documents, same run.
+fn upload_section(dir: &Path, runtime: &tokio::runtime::Runtime, intents: usize) -> Result<(), Error> {
+    let hub = start_hub_with(dir, "upload-hub.db", &["--demo"])?;
+    let ours = upload::run(dir, &hub, runtime, intents)?;
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("pouchdb/bench.mjs");
+    let pouch = Command::new("node").arg(&script).arg("push").arg(intents.to_string()).output()?;
+    if !pouch.status.success() {
+        eprintln!("PouchDB peer failed: {}", String::from_utf8_lossy(&pouch.stderr));
+    }
+    let pouch_json: serde_json::Value =
+        serde_json::from_slice(pouch.stdout.split(|b| *b == b'\n').rfind(|l| l.starts_with(b"{")).unwrap_or(b"{}"))
+            .unwrap_or_default();
+    let pouch_ms = pouch_json["push_ms"].as_f64().unwrap_or(f64::NAN);
+    println!();
+    println!(
+        "UPLOAD of queued intents (kiosk outbox → real hub process; batches of {}; fsync'd on both sides before acknowledged)",
+        baeum_kiosk::upload::UPLOAD_BATCH
+    );
+    println!("  {:<42} {:>12} {:>14} {:>9}", "", "Baeum", "PouchDB", "ratio");
+    println!(
+        "  {:<42} {:>10.0} ms {:>12.0} ms {:>8.1}×",
+        format!(
+            "{} intents (Baeum {} B, PouchDB {} B)",
+            ours.intents, ours.avg_intent_bytes, pouch_json["avg_doc_bytes"]
+        ),
+        ours.upload_ms,
+        pouch_ms,
+        pouch_ms / ours.upload_ms
+    );
+    println!(
+        "  hub decided every one over {} open courses: {} seated, {} waitlisted, 0 duplicates (checked)",
+        ours.courses, ours.seated, ours.waiting
+    );
     Ok(())
 }

@@ -2,6 +2,8 @@
 //! separate processes on loopback ports and temp folders. Build the binaries first
 //! (`cargo build --workspace --bins`, which `make test` does).
 
+pub mod fault_proxy;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
@@ -71,6 +73,47 @@ impl HubProcess {
         stream.read_to_string(&mut response).unwrap_or_default();
         let body = response.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or_default();
         serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body}"))
+    }
+
+    /// POST a JSON body and parse the JSON answer.
+    pub fn post_json(&self, path: &str, body: &serde_json::Value) -> serde_json::Value {
+        let host = self.url.trim_start_matches("http://");
+        let mut stream = TcpStream::connect(host).unwrap_or_else(|e| panic!("{e}"));
+        let body = body.to_string();
+        write!(
+            stream,
+            "POST {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        )
+        .unwrap_or_default();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap_or_default();
+        let body = response.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or_default();
+        serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body}"))
+    }
+
+    /// A 선착순 course open for application now with at least `min_capacity` seats, free or paid:
+    /// (id, capacity).
+    pub fn open_first_come_course(&self, min_capacity: u64, free: bool) -> (String, u64) {
+        let snapshot = self.get_json("/v1/catalog/snapshot");
+        let now = chrono::Utc::now();
+        let at = |v: &serde_json::Value| {
+            chrono::DateTime::parse_from_rfc3339(v.as_str().unwrap_or_default()).map(|t| t.to_utc()).ok()
+        };
+        snapshot["courses"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|c| {
+                c["selection"] == "first_come"
+                    && c["status"] == "scheduled"
+                    && (c["fee"].as_u64() == Some(0)) == free
+                    && c["capacity"].as_u64().unwrap_or_default() >= min_capacity
+                    && at(&c["application"]["opens_at"]).is_some_and(|t| t < now)
+                    && at(&c["application"]["closes_at"]).is_some_and(|t| t > now + chrono::Duration::hours(1))
+            })
+            .map(|c| (c["id"].as_str().unwrap_or_default().to_owned(), c["capacity"].as_u64().unwrap_or_default()))
+            .unwrap_or_else(|| panic!("the demo has an open first-come course (free: {free})"))
     }
 
     pub fn kill(&mut self) {

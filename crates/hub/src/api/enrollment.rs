@@ -6,13 +6,13 @@ use axum::Json;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
+use baeum_domain::KioskId;
 use baeum_domain::enrollment::{
     EnrollmentList, EnrollmentLookup, IntentBatch, IntentBatchAnswer, IntentOutcomes, LearnerFind, LearnerFound, Seats,
     codes as enrollment_codes,
 };
 use baeum_domain::learner::{MobileNumber, Pin, pin_matches};
 use baeum_domain::protocol::{ApiError, codes};
-use baeum_domain::KioskId;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -168,7 +168,9 @@ fn locked(until: DateTime<Utc>) -> Failure {
     Failure::new(
         StatusCode::LOCKED,
         enrollment_codes::PIN_LOCKED,
-        format!("비밀번호를 여러 번 잘못 입력하셔서 {local}까지 조회가 잠겼습니다. 직원에게 신분증을 보여 주시면 바로 도와드립니다."),
+        format!(
+            "비밀번호를 여러 번 잘못 입력하셔서 {local}까지 조회가 잠겼습니다. 직원에게 신분증을 보여 주시면 바로 도와드립니다."
+        ),
     )
 }
 

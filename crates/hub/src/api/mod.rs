@@ -56,7 +56,9 @@ impl HubState {
             crate::housekeeping::run(&mut conn, now, &mut seed)
         })
         .await
-        .unwrap_or_else(|e| Err(StoreError::Integrity { what: "작업", id: "housekeeping".into(), problem: e.to_string() }))
+        .unwrap_or_else(|e| {
+            Err(StoreError::Integrity { what: "작업", id: "housekeeping".into(), problem: e.to_string() })
+        })
     }
 
     /// Runs `f` with the database on a blocking thread (SQLite calls block).
@@ -222,7 +224,10 @@ async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
 
 #[derive(Debug, OpenApi)]
 #[openapi(
-    info(title = "Baeum hub API", description = "The hub kiosks sync with: catalog snapshot and changes, enrollment intents and their outcomes."),
+    info(
+        title = "Baeum hub API",
+        description = "The hub kiosks sync with: catalog snapshot and changes, enrollment intents and their outcomes."
+    ),
     paths(
         health,
         snapshot,

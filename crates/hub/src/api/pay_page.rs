@@ -12,6 +12,7 @@ use rusqlite::TransactionBehavior;
 use super::HubState;
 use crate::arbitration;
 use crate::store::enrollments::{self, state};
+use crate::store::ledger::Payment;
 use crate::store::{courses, learners};
 
 fn page(title: &str, body: &str) -> Html<String> {
@@ -28,7 +29,10 @@ fn escape(s: &str) -> String {
 }
 
 fn not_found() -> (StatusCode, Html<String>) {
-    (StatusCode::NOT_FOUND, page("결제 정보를 찾을 수 없습니다", "<p>영수증의 QR 코드를 다시 찍어 보시거나 기관에 문의해 주세요.</p>"))
+    (
+        StatusCode::NOT_FOUND,
+        page("결제 정보를 찾을 수 없습니다", "<p>영수증의 QR 코드를 다시 찍어 보시거나 기관에 문의해 주세요.</p>"),
+    )
 }
 
 pub async fn show(State(state): State<HubState>, Path(op): Path<String>) -> (StatusCode, Html<String>) {
@@ -43,17 +47,14 @@ pub async fn show(State(state): State<HubState>, Path(op): Path<String>) -> (Sta
         .await;
     let Ok(Some((row, Some(course), Some(learner)))) = result else { return not_found() };
     let owed = Won(row.price.total().0.saturating_sub(row.paid.0));
-    let head = format!(
-        "<p><b>{}</b><br>신청자 {}</p>",
-        escape(course.title.as_str()),
-        escape(&learner.name.masked())
-    );
+    let head = format!("<p><b>{}</b><br>신청자 {}</p>", escape(course.title.as_str()), escape(&learner.name.masked()));
     if row.state != state::AWAITING_PAYMENT {
         let label = enrollments::view_status_label(&row);
         return (StatusCode::OK, page("결제할 금액이 없습니다", &format!("{head}<p>현재 상태: {label}</p>")));
     }
     let due = row.due_at.map(|t| t.with_timezone(&kst()).format("%m월 %d일 %H:%M").to_string()).unwrap_or_default();
-    let warning = if provider.is_test() { format!("<p class=\"test\">{}</p>", provider.label()) } else { String::new() };
+    let warning =
+        if provider.is_test() { format!("<p class=\"test\">{}</p>", provider.label()) } else { String::new() };
     let body = format!(
         "{head}<p>결제 금액 <b>{owed}</b><br>결제 기한 {due}까지 (기한이 지나면 신청이 자동으로 취소됩니다)</p>{warning}\
          <form method=\"post\"><button type=\"submit\">{owed} 결제하기</button></form>"
@@ -80,13 +81,15 @@ pub async fn pay(State(state): State<HubState>, Path(op): Path<String>) -> (Stat
             };
             let outcome = arbitration::record_payment(
                 &tx,
-                &row.learner_id,
-                &row.course_id,
-                PaymentMethod::Online,
-                &receipt,
-                owed,
-                None,
-                now,
+                &Payment {
+                    learner: &row.learner_id,
+                    course: &row.course_id,
+                    method: PaymentMethod::Online,
+                    receipt: &receipt,
+                    amount: owed,
+                    op: None,
+                    at: now,
+                },
             )?;
             tx.commit()?;
             Ok(Some(Ok((receipt, outcome))))
@@ -97,7 +100,9 @@ pub async fn pay(State(state): State<HubState>, Path(op): Path<String>) -> (Stat
             StatusCode::OK,
             page("결제가 완료되었습니다", &format!("<p>수강이 확정되었습니다.<br>승인번호 {}</p>", escape(&receipt))),
         ),
-        Ok(Some(Err(message))) => (StatusCode::CONFLICT, page("결제하지 못했습니다", &format!("<p>{}</p>", escape(&message)))),
+        Ok(Some(Err(message))) => {
+            (StatusCode::CONFLICT, page("결제하지 못했습니다", &format!("<p>{}</p>", escape(&message))))
+        }
         _ => not_found(),
     }
 }

@@ -148,20 +148,10 @@ pub fn position(conn: &Connection, course: &CourseId, queue: u64) -> Result<u32,
     Ok(n as u32)
 }
 
-/// Applications that count towards the per-term limit.
-pub fn live_in_term(
-    conn: &Connection,
-    learner: &LearnerId,
-    institution: &InstitutionId,
-    term: &str,
-) -> Result<u32, StoreError> {
-    let n: i64 = conn
-        .prepare_cached(
-            "SELECT COUNT(*) FROM enrollments WHERE learner_id = ?1 AND institution_id = ?2 AND term = ?3
-               AND state IN ('awaiting_payment', 'confirmed', 'waitlisted', 'entered')",
-        )?
-        .query_row(params![learner.as_str(), institution.as_str(), term], |r| r.get(0))?;
-    Ok(n as u32)
+/// Every row of one learner (a primary-key range: a person has a handful).
+pub fn of_learner(conn: &Connection, learner: &LearnerId) -> Result<Vec<EnrollmentRow>, StoreError> {
+    let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM enrollments WHERE learner_id = ?1"))?;
+    Ok(stmt.query_map([learner.as_str()], read)?.collect::<Result<_, _>>()?)
 }
 
 /// Rows of a course in one state, in queue order.
@@ -184,7 +174,7 @@ pub fn live(conn: &Connection, course: &CourseId) -> Result<Vec<EnrollmentRow>, 
 /// Seats whose payment deadline has passed.
 pub fn overdue(conn: &Connection, now: DateTime<Utc>) -> Result<Vec<EnrollmentRow>, StoreError> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM enrollments WHERE state = 'awaiting_payment' AND due_at < ?1 ORDER BY arrival"
+        "SELECT {COLUMNS} FROM enrollments WHERE state = 'awaiting_payment' AND due_at < ?1 ORDER BY due_at, arrival"
     ))?;
     Ok(stmt.query_map([now.to_rfc3339()], read)?.collect::<Result<_, _>>()?)
 }
@@ -198,8 +188,8 @@ pub fn courses_with_entrants(conn: &Connection) -> Result<Vec<CourseId>, StoreEr
 
 /// Every row of these learners, newest first.
 pub fn of_learners(conn: &Connection, learners: &[LearnerId]) -> Result<Vec<EnrollmentRow>, StoreError> {
-    let mut stmt = conn
-        .prepare_cached(&format!("SELECT {COLUMNS} FROM enrollments WHERE learner_id = ?1 ORDER BY arrival DESC"))?;
+    let mut stmt =
+        conn.prepare_cached(&format!("SELECT {COLUMNS} FROM enrollments WHERE learner_id = ?1 ORDER BY arrival DESC"))?;
     let mut out = Vec::new();
     for id in learners {
         for row in stmt.query_map([id.as_str()], read)? {
@@ -261,7 +251,10 @@ pub fn seat_board(conn: &Connection) -> Result<Vec<baeum_domain::enrollment::Sea
 
 /// The enrollment an apply intent created (the op id is the payment link's secret).
 pub fn by_op(conn: &Connection, op: &str) -> Result<Option<EnrollmentRow>, StoreError> {
-    Ok(conn.prepare_cached(&format!("SELECT {COLUMNS} FROM enrollments WHERE op_id = ?1"))?.query_row([op], read).optional()?)
+    Ok(conn
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM enrollments WHERE op_id = ?1"))?
+        .query_row([op], read)
+        .optional()?)
 }
 
 /// The Korean status label of a row (without the waitlist position lookup).

@@ -17,7 +17,12 @@ pub fn insert(tx: &Transaction<'_>, learner: &Learner) -> Result<(), StoreError>
     tx.prepare_cached(
         "INSERT INTO learners (id, mobile, birth_date, body) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (id) DO NOTHING",
     )?
-    .execute(params![learner.id.as_str(), learner.mobile.as_str(), learner.birth_date.to_string(), encode(learner)])?;
+    .execute(params![
+        learner.id.as_str(),
+        learner.mobile.as_str(),
+        learner.birth_date.to_string(),
+        encode(learner)
+    ])?;
     Ok(())
 }
 

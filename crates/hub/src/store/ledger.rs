@@ -8,28 +8,33 @@ use rusqlite::{Connection, Transaction, params};
 
 use super::{StoreError, encode};
 
-pub fn record_payment(
-    tx: &Transaction<'_>,
-    learner: &LearnerId,
-    course: &CourseId,
-    method: PaymentMethod,
-    receipt: &str,
-    amount: Won,
-    op: Option<&OpId>,
-    at: DateTime<Utc>,
-) -> Result<(), StoreError> {
+/// One payment as the books keep it.
+#[derive(Debug, Clone, Copy)]
+pub struct Payment<'a> {
+    pub learner: &'a LearnerId,
+    pub course: &'a CourseId,
+    pub method: PaymentMethod,
+    /// 영수증 번호 or the provider's approval number.
+    pub receipt: &'a str,
+    pub amount: Won,
+    /// The kiosk intent that recorded it (none for online payments).
+    pub op: Option<&'a OpId>,
+    pub at: DateTime<Utc>,
+}
+
+pub fn record_payment(tx: &Transaction<'_>, p: &Payment<'_>) -> Result<(), StoreError> {
     tx.prepare_cached(
         "INSERT INTO payments (learner_id, course_id, method, receipt, amount, op_id, paid_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?
     .execute(params![
-        learner.as_str(),
-        course.as_str(),
-        encode(&method).trim_matches('"'),
-        receipt,
-        amount.0,
-        op.map(|o| o.as_str()),
-        at.to_rfc3339()
+        p.learner.as_str(),
+        p.course.as_str(),
+        encode(&p.method).trim_matches('"'),
+        p.receipt,
+        p.amount.0,
+        p.op.map(|o| o.as_str()),
+        p.at.to_rfc3339()
     ])?;
     Ok(())
 }

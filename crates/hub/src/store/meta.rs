@@ -33,7 +33,8 @@ pub fn housekeeping_since(
         "INSERT INTO hub_meta (key, value) VALUES ('housekeeping_since', ?1) ON CONFLICT (key) DO NOTHING",
         params![now.to_rfc3339()],
     )?;
-    let value: String = conn.query_row("SELECT value FROM hub_meta WHERE key = 'housekeeping_since'", [], |r| r.get(0))?;
+    let value: String =
+        conn.query_row("SELECT value FROM hub_meta WHERE key = 'housekeeping_since'", [], |r| r.get(0))?;
     value.parse().map_err(|e: chrono::ParseError| StoreError::Corrupt {
         what: "허브 설정",
         id: "housekeeping_since".into(),

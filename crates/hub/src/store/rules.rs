@@ -36,11 +36,9 @@ pub fn set(conn: &Connection, scope: &Scope, rules: &ProgrammeRules) -> Result<(
 /// The rules that govern `course`.
 pub fn for_course(conn: &Connection, course: &Course) -> Result<ProgrammeRules, StoreError> {
     let mut stmt = conn.prepare_cached("SELECT body FROM programme_rules WHERE scope = ?1")?;
-    for scope in [
-        Scope::Course(course.id.to_string()),
-        Scope::Institution(course.institution_id.to_string()),
-        Scope::Default,
-    ] {
+    for scope in
+        [Scope::Course(course.id.to_string()), Scope::Institution(course.institution_id.to_string()), Scope::Default]
+    {
         let key = scope.key();
         if let Some(body) = stmt.query_row([&key], |r| r.get::<_, String>(0)).optional()? {
             return decode("운영 규칙", &key, &body);

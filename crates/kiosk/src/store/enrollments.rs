@@ -36,9 +36,8 @@ const COLUMNS: &str =
 
 fn parse<T: serde::de::DeserializeOwned>(raw: Option<String>) -> rusqlite::Result<Option<T>> {
     raw.map(|s| {
-        serde_json::from_str(&s).map_err(|e| {
-            rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
-        })
+        serde_json::from_str(&s)
+            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
     })
     .transpose()
 }
@@ -91,9 +90,8 @@ pub fn insert_applied(
 
 /// Marks an intent about the row as waiting for the hub.
 pub fn set_pending(tx: &Transaction<'_>, learner: &LearnerId, course: &CourseId, op: &OpId) -> Result<(), StoreError> {
-    tx.prepare_cached("UPDATE enrollments SET pending_op = ?3 WHERE learner_id = ?1 AND course_id = ?2")?.execute(
-        params![learner.as_str(), course.as_str(), op.as_str()],
-    )?;
+    tx.prepare_cached("UPDATE enrollments SET pending_op = ?3 WHERE learner_id = ?1 AND course_id = ?2")?
+        .execute(params![learner.as_str(), course.as_str(), op.as_str()])?;
     Ok(())
 }
 

@@ -1,8 +1,8 @@
 //! `outbox`: intents waiting for (or answered by) the hub. Appended only inside the transaction
 //! that writes the local row the intent is about; sequence numbers are dense (never deleted).
 
-use baeum_domain::enrollment::{Intent, IntentBody, Outcome};
 use baeum_domain::OpId;
+use baeum_domain::enrollment::{Intent, IntentBody, Outcome};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, Transaction, params};
 
@@ -11,33 +11,45 @@ use super::{StoreError, decode, encode};
 /// Appends an intent and returns it with its sequence number and a fresh op id.
 pub fn append(tx: &Transaction<'_>, body: IntentBody, now: DateTime<Utc>) -> Result<Intent, StoreError> {
     let seq: i64 = tx.prepare_cached("SELECT COALESCE(MAX(seq), 0) + 1 FROM outbox")?.query_row([], |r| r.get(0))?;
-    let op_id = OpId::parse(&uuid::Uuid::new_v4().simple().to_string())
-        .map_err(|e| StoreError::Corrupt { what: "요청 번호", id: String::new(), problem: e.to_string() })?;
-    tx.prepare_cached("INSERT INTO outbox (seq, op_id, body, created_at) VALUES (?1, ?2, ?3, ?4)")?.execute(params![
-        seq,
-        op_id.as_str(),
-        encode(&body),
-        now.to_rfc3339()
-    ])?;
+    let op_id = OpId::parse(&uuid::Uuid::new_v4().simple().to_string()).map_err(|e| StoreError::Corrupt {
+        what: "요청 번호",
+        id: String::new(),
+        problem: e.to_string(),
+    })?;
+    tx.prepare_cached("INSERT INTO outbox (seq, op_id, body, created_at) VALUES (?1, ?2, ?3, ?4)")?
+        .execute(params![seq, op_id.as_str(), encode(&body), now.to_rfc3339()])?;
     Ok(Intent { seq: seq as u64, op_id, body })
 }
 
-/// The oldest unanswered intents, in sequence order.
-pub fn unanswered(conn: &Connection, limit: usize) -> Result<Vec<Intent>, StoreError> {
-    let mut stmt =
-        conn.prepare_cached("SELECT seq, op_id, body FROM outbox WHERE outcome IS NULL ORDER BY seq LIMIT ?1")?;
-    let rows = stmt.query_map([limit as i64], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
+/// The oldest unanswered intents after sequence number `after`, in sequence order.
+pub fn unanswered(conn: &Connection, after: u64, limit: usize) -> Result<Vec<Intent>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT seq, op_id, body FROM outbox WHERE outcome IS NULL AND seq > ?1 ORDER BY seq LIMIT ?2",
+    )?;
+    let rows = stmt.query_map([after as i64, limit as i64], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+    })?;
     let mut out = Vec::new();
     for row in rows {
         let (seq, op, body) = row?;
-        let op_id = OpId::parse(&op).map_err(|e| StoreError::Corrupt { what: "요청", id: op.clone(), problem: e.to_string() })?;
+        let op_id = OpId::parse(&op).map_err(|e| StoreError::Corrupt {
+            what: "요청",
+            id: op.clone(),
+            problem: e.to_string(),
+        })?;
         out.push(Intent { seq: seq as u64, op_id, body: decode("요청", &op, &body)? });
     }
     Ok(out)
 }
 
 /// Records the hub's answer to one intent; false if it was already recorded or is unknown.
-pub fn answer(tx: &Transaction<'_>, seq: u64, op: &OpId, outcome: &Outcome, now: DateTime<Utc>) -> Result<bool, StoreError> {
+pub fn answer(
+    tx: &Transaction<'_>,
+    seq: u64,
+    op: &OpId,
+    outcome: &Outcome,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
     Ok(tx
         .prepare_cached(
             "UPDATE outbox SET outcome = ?3, answered_at = ?4 WHERE seq = ?1 AND op_id = ?2 AND outcome IS NULL",
@@ -54,7 +66,11 @@ pub fn body(conn: &Connection, seq: u64) -> Result<Option<(OpId, IntentBody)>, S
         .query_row([seq as i64], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     row.map(|(op, body)| {
-        let op_id = OpId::parse(&op).map_err(|e| StoreError::Corrupt { what: "요청", id: op.clone(), problem: e.to_string() })?;
+        let op_id = OpId::parse(&op).map_err(|e| StoreError::Corrupt {
+            what: "요청",
+            id: op.clone(),
+            problem: e.to_string(),
+        })?;
         Ok((op_id, decode("요청", &op, &body)?))
     })
     .transpose()

@@ -12,8 +12,9 @@ pub fn replace(conn: &mut Connection, seats: &[Seats], as_of: DateTime<Utc>) -> 
     let tx = conn.transaction()?;
     tx.execute("DELETE FROM seats", [])?;
     {
-        let mut stmt =
-            tx.prepare_cached("INSERT INTO seats (course_id, capacity, taken, waiting, as_of) VALUES (?1, ?2, ?3, ?4, ?5)")?;
+        let mut stmt = tx.prepare_cached(
+            "INSERT INTO seats (course_id, capacity, taken, waiting, as_of) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?;
         for s in seats {
             stmt.execute(params![s.course_id.as_str(), s.capacity, s.taken, s.waiting, as_of.to_rfc3339()])?;
         }

@@ -1,0 +1,122 @@
+//! Kiosks upload through a proxy that drops requests, drops answers, delays, resets, duplicates
+//! and reorders, while people keep applying; once the network heals every queue drains and the
+//! hub holds each intent exactly once, with every kiosk showing the hub's statuses.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+use std::time::Duration;
+
+use baeum_domain::enrollment::EnrollmentStatus;
+use baeum_domain::learner::{ConsentPurpose, IdentityCheck};
+use baeum_domain::{Clock, CourseId, LearnerId, SystemClock};
+use baeum_kiosk::{DataDir, HubClient, HubUrl, Kiosk, RegistrationForm};
+use baeum_system_tests::HubProcess;
+use baeum_system_tests::fault_proxy::{Fault, FaultProxy};
+
+const KIOSKS: usize = 3;
+
+fn form(i: usize) -> RegistrationForm {
+    RegistrationForm {
+        name: "정배움".into(),
+        birth_date: format!("19{:02}-11-2{}", 50 + i % 40, i % 8),
+        mobile: format!("010{:08}", 50_000_000 + i),
+        pin: "8642".into(),
+        resident: i.is_multiple_of(2),
+        guardian: None,
+        consents: vec![(ConsentPurpose::CourseAdministration, true), (ConsentPurpose::CourseNews, false)],
+        identity: IdentityCheck::SelfDeclared,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn through_a_faulty_network_every_intent_applies_once_and_the_queues_drain() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = HubProcess::start_demo(dir.path());
+    let (course, capacity) = hub.open_first_come_course(10, true);
+    let course = CourseId::parse(&course).unwrap();
+    let proxy = FaultProxy::start(&hub.url, 7).await;
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+
+    let mut kiosks = Vec::new();
+    for k in 0..KIOSKS {
+        let data = dir.path().join(format!("kiosk-{k}"));
+        // The catalog comes straight from the hub; the outbox goes through the faults.
+        let direct = HubClient::with_timeout(HubUrl::parse(&hub.url).unwrap(), Duration::from_secs(5)).unwrap();
+        Kiosk::open_with_client(&DataDir::new(&data), direct, clock.clone()).unwrap().sync_now().await.unwrap();
+        let faulty = HubClient::with_timeout(HubUrl::parse(&proxy.url).unwrap(), Duration::from_secs(1)).unwrap();
+        kiosks.push(Arc::new(Kiosk::open_with_client(&DataDir::new(&data), faulty, clock.clone()).unwrap()));
+    }
+
+    // People keep applying while uploads fail in every way.
+    let mut learners: Vec<LearnerId> = Vec::new();
+    let mut next = 0;
+    let mut failures = 0;
+    for _round in 0..12 {
+        for kiosk in &kiosks {
+            for _ in 0..4 {
+                let l = kiosk.register_learner(&form(next)).unwrap();
+                kiosk.apply(&l.id, &course, &[]).unwrap();
+                learners.push(l.id);
+                next += 1;
+            }
+        }
+        let uploads: Vec<_> = kiosks
+            .iter()
+            .map(|k| {
+                let k = Arc::clone(k);
+                tokio::spawn(async move { k.upload_outbox().await })
+            })
+            .collect();
+        for u in uploads {
+            if u.await.unwrap().is_err() {
+                failures += 1;
+            }
+        }
+    }
+    let injected = proxy.injected();
+    for fault in [Fault::DropRequest, Fault::DropResponse, Fault::Delay, Fault::Reset, Fault::Duplicate, Fault::Reorder]
+    {
+        assert!(injected.get(&fault).copied().unwrap_or(0) > 0, "{fault:?} was injected: {injected:?}");
+    }
+    assert!(failures > 0, "the faults made uploads fail");
+
+    proxy.heal().await;
+    for kiosk in &kiosks {
+        let report = kiosk.exchange().await.unwrap();
+        assert_eq!(report.pending, 0, "the queue drains after the network heals");
+    }
+
+    // The hub: every kiosk's sequence dense and applied once; one enrollment per applicant.
+    for kiosk in &kiosks {
+        let status = kiosk.status().unwrap();
+        let counts = kiosk.outbox_counts().unwrap();
+        let outcomes = hub.get_json(&format!("/v1/intents/outcomes?kiosk_id={}&after=0&limit=1000", status.kiosk_id));
+        let seqs: Vec<u64> =
+            outcomes["results"].as_array().unwrap().iter().map(|r| r["seq"].as_u64().unwrap()).collect();
+        assert_eq!(seqs, (1..=counts.answered).collect::<Vec<_>>(), "dense and complete");
+        let ops: HashSet<&str> =
+            outcomes["results"].as_array().unwrap().iter().map(|r| r["op_id"].as_str().unwrap()).collect();
+        assert_eq!(ops.len() as u64, counts.answered, "no duplicates");
+    }
+    let list = hub.post_json("/v1/enrollments/lookup", &serde_json::json!({ "learner_ids": learners }));
+    let hub_status: HashMap<String, EnrollmentStatus> = list["enrollments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["learner_id"].as_str().unwrap().to_owned(), serde_json::from_value(e["status"].clone()).unwrap()))
+        .collect();
+    assert_eq!(list["enrollments"].as_array().unwrap().len(), learners.len(), "one enrollment per applicant");
+    let seated = hub_status.values().filter(|s| s.holds_seat()).count();
+    assert_eq!(seated as u64, capacity.min(learners.len() as u64));
+    let mut waiting: Vec<u32> = hub_status
+        .values()
+        .filter_map(|s| if let EnrollmentStatus::Waitlisted { position } = s { Some(*position) } else { None })
+        .collect();
+    waiting.sort_unstable();
+    assert_eq!(waiting, (1..=waiting.len() as u32).collect::<Vec<_>>());
+    for kiosk in &kiosks {
+        for e in kiosk.all_enrollments().unwrap() {
+            assert_eq!(e.status.as_ref(), hub_status.get(e.learner_id.as_str()));
+        }
+    }
+}
