@@ -1,7 +1,17 @@
 fn main() {
     // Declaring our commands in an app manifest makes Tauri check them against the capability
     // files; undeclared commands would be callable from any window without a grant.
-    let commands = &["catalog_page", "sync_status", "sync_now"];
+    let commands = &[
+        "catalog_page",
+        "sync_status",
+        "sync_now",
+        "register_learner",
+        "find_learner",
+        "apply",
+        "my_enrollments",
+        "cancellation_quote",
+        "cancel_enrollment",
+    ];
     if let Err(e) = tauri_build::try_build(
         tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(commands)),
     ) {

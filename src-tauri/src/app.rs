@@ -57,7 +57,17 @@ pub fn run(kiosk: Kiosk, config: KioskConfig, size: (u32, u32)) -> tauri::Result
     let every = Duration::from_secs(config.sync_interval_secs.max(5));
     tauri::Builder::default()
         .manage(Shell { kiosk: Arc::clone(&kiosk) })
-        .invoke_handler(tauri::generate_handler![commands::catalog_page, commands::sync_status, commands::sync_now])
+        .invoke_handler(tauri::generate_handler![
+            commands::catalog_page,
+            commands::sync_status,
+            commands::sync_now,
+            commands::register_learner,
+            commands::find_learner,
+            commands::apply,
+            commands::my_enrollments,
+            commands::cancellation_quote,
+            commands::cancel_enrollment
+        ])
         .setup(move |app| {
             let mut window = WebviewWindowBuilder::new(app, "main", WebviewUrl::App("index.html".into()))
                 .title("배움 키오스크")

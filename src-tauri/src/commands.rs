@@ -3,7 +3,13 @@
 
 use std::sync::Arc;
 
-use baeum_kiosk::{CatalogPage, ErrorView, Kiosk, SearchQuery, SyncStatus};
+use baeum_domain::refund::Refund;
+use baeum_domain::rules::ReductionKind;
+use baeum_domain::{CourseId, LearnerId};
+use baeum_kiosk::{
+    CatalogPage, EnrollmentCard, ErrorView, Kiosk, KioskError, LearnerSummary, RegistrationForm, SearchQuery,
+    SyncStatus,
+};
 use tauri::{AppHandle, State};
 
 use crate::app::publish_status;
@@ -34,4 +40,93 @@ pub async fn sync_status(shell: State<'_, Shell>) -> Result<SyncStatus, ErrorVie
 pub async fn sync_now(app: AppHandle, shell: State<'_, Shell>) -> Result<SyncStatus, ErrorView> {
     let outcome = shell.kiosk.sync_now().await;
     publish_status(&app, &shell.kiosk, outcome.as_ref().is_ok_and(|r| r.changes_applied > 0)).map_err(|e| e.view())
+}
+
+/// How long an action waits for the hub's answer before showing "접수 대기 (확정 전)".
+const ANSWER_WAIT: std::time::Duration = std::time::Duration::from_secs(4);
+
+fn parse<T: serde::de::DeserializeOwned>(what: &str, value: serde_json::Value) -> Result<T, ErrorView> {
+    serde_json::from_value(value).map_err(|e| bad_request(format!("{what}: {e}")))
+}
+
+fn learner_id(raw: &str) -> Result<LearnerId, ErrorView> {
+    LearnerId::parse(raw).map_err(|e| bad_request(format!("learner_id: {e}")))
+}
+
+fn course_id(raw: &str) -> Result<CourseId, ErrorView> {
+    CourseId::parse(raw).map_err(|e| bad_request(format!("course_id: {e}")))
+}
+
+/// Registers a learner from the form (offline too).
+#[tauri::command]
+pub async fn register_learner(shell: State<'_, Shell>, form: serde_json::Value) -> Result<LearnerSummary, ErrorView> {
+    let form: RegistrationForm = parse("form", form)?;
+    shell.kiosk.register_learner(&form).map_err(|e| e.view())
+}
+
+/// A returning learner: mobile number, birth date and PIN.
+#[tauri::command]
+pub async fn find_learner(
+    shell: State<'_, Shell>,
+    mobile: String,
+    birth_date: String,
+    pin: String,
+) -> Result<LearnerSummary, ErrorView> {
+    shell.kiosk.find_learner(&mobile, &birth_date, &pin).await.map_err(|e| e.view())
+}
+
+/// 수강신청, then a short wait for the hub's answer.
+#[tauri::command]
+pub async fn apply(
+    shell: State<'_, Shell>,
+    learner_id: String,
+    course_id: String,
+    claims: serde_json::Value,
+) -> Result<EnrollmentCard, ErrorView> {
+    let (learner, course) = (self::learner_id(&learner_id)?, self::course_id(&course_id)?);
+    let claims: Vec<ReductionKind> = parse("claims", claims)?;
+    shell.kiosk.apply(&learner, &course, &claims).map_err(|e| e.view())?;
+    shell.kiosk.exchange_briefly(ANSWER_WAIT).await;
+    card(&shell.kiosk, &learner, &course)
+}
+
+/// The learner's applications, refreshed from the hub when it answers quickly.
+#[tauri::command]
+pub async fn my_enrollments(shell: State<'_, Shell>, learner_id: String) -> Result<Vec<EnrollmentCard>, ErrorView> {
+    let learner = self::learner_id(&learner_id)?;
+    shell.kiosk.exchange_briefly(ANSWER_WAIT).await;
+    shell.kiosk.enrollment_cards(&learner).map_err(|e| e.view())
+}
+
+/// What cancelling now would refund, shown before the person confirms.
+#[tauri::command]
+pub async fn cancellation_quote(
+    shell: State<'_, Shell>,
+    learner_id: String,
+    course_id: String,
+) -> Result<Refund, ErrorView> {
+    let (learner, course) = (self::learner_id(&learner_id)?, self::course_id(&course_id)?);
+    shell.kiosk.cancellation_quote(&learner, &course).map_err(|e| e.view())
+}
+
+/// 수강취소, then a short wait for the hub's answer.
+#[tauri::command]
+pub async fn cancel_enrollment(
+    shell: State<'_, Shell>,
+    learner_id: String,
+    course_id: String,
+) -> Result<EnrollmentCard, ErrorView> {
+    let (learner, course) = (self::learner_id(&learner_id)?, self::course_id(&course_id)?);
+    shell.kiosk.cancel(&learner, &course).map_err(|e| e.view())?;
+    shell.kiosk.exchange_briefly(ANSWER_WAIT).await;
+    card(&shell.kiosk, &learner, &course)
+}
+
+fn card(kiosk: &Kiosk, learner: &LearnerId, course: &CourseId) -> Result<EnrollmentCard, ErrorView> {
+    kiosk
+        .enrollment_cards(learner)
+        .map_err(|e| e.view())?
+        .into_iter()
+        .find(|c| c.course_id == course.as_str())
+        .ok_or_else(|| KioskError::NotEnrolled.view())
 }

@@ -167,33 +167,6 @@ impl ConsentPurpose {
     pub fn required(self) -> bool {
         matches!(self, ConsentPurpose::CourseAdministration)
     }
-
-    /// The four things PIPA 제15조 says a person must be told, in the words shown on screen.
-    pub fn notice(self) -> ConsentNotice {
-        match self {
-            ConsentPurpose::CourseAdministration => ConsentNotice {
-                purpose: "수강신청 접수, 수강 확정·대기 안내, 출석 및 수료증 발급",
-                items: "이름, 생년월일, 휴대전화 번호 (14세 미만은 보호자 이름·휴대전화 번호)",
-                retention: "마지막 수강일로부터 3년, 이후 즉시 파기",
-                refusal: "동의하지 않으실 수 있습니다. 다만 동의하지 않으시면 수강신청을 할 수 없습니다.",
-            },
-            ConsentPurpose::CourseNews => ConsentNotice {
-                purpose: "새 강좌와 접수 일정 안내 문자 발송",
-                items: "이름, 휴대전화 번호",
-                retention: "동의를 철회하실 때까지",
-                refusal: "동의하지 않으셔도 수강신청에는 아무 영향이 없습니다.",
-            },
-        }
-    }
-}
-
-/// The notice shown beside a consent question.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct ConsentNotice {
-    pub purpose: &'static str,
-    pub items: &'static str,
-    pub retention: &'static str,
-    pub refusal: &'static str,
 }
 
 /// One answer to one consent question.
@@ -206,7 +179,8 @@ pub struct Consent {
     pub notice_version: u32,
 }
 
-/// The current version of the consent notices above.
+/// The version of the consent notice texts the kiosk shows (ui/src/lib/messages.ts, `consent.*`:
+/// purpose, items, retention and the right to refuse, as PIPA 제15조 requires). Bump both together.
 pub const CONSENT_NOTICE_VERSION: u32 = 1;
 
 /// Parent or legal guardian of a learner under 14.

@@ -39,6 +39,23 @@ enum Command {
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
     },
+    /// Set the programme rules (JSON, see `ProgrammeRules`) for the whole hub, one institution
+    /// or one course: per-person limit, reductions, payment hours, early windows, 폐강 threshold.
+    Rules {
+        #[arg(long, env = "BAEUM_HUB_DB")]
+        db: PathBuf,
+        /// `default`, `institution:<id>` or `course:<id>`.
+        #[arg(long)]
+        scope: String,
+        /// The rules as JSON.
+        file: PathBuf,
+    },
+    /// Show a course's recorded 추첨 (seed, entrants, winners) and re-run it from the record.
+    Lottery {
+        #[arg(long, env = "BAEUM_HUB_DB")]
+        db: PathBuf,
+        course: String,
+    },
     /// Load catalog data (all or nothing).
     Seed {
         #[arg(long, env = "BAEUM_HUB_DB")]
@@ -122,6 +139,41 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 anyhow::bail!("{}", feed::FeedErrors(problems));
             }
             report(&batch, catalog::apply(&mut store::open(&db)?, &batch)?);
+        }
+        Command::Rules { db, scope, file } => {
+            let rules: baeum_domain::rules::ProgrammeRules = serde_json::from_slice(&read(&file)?)
+                .with_context(|| format!("{}: 운영 규칙 JSON을 읽을 수 없습니다", file.display()))?;
+            let scope = match scope.split_once(':') {
+                None if scope == "default" => store::rules::Scope::Default,
+                Some(("institution", id)) => store::rules::Scope::Institution(id.to_owned()),
+                Some(("course", id)) => store::rules::Scope::Course(id.to_owned()),
+                _ => anyhow::bail!("--scope는 default, institution:<id>, course:<id> 중 하나여야 합니다"),
+            };
+            store::rules::set(&store::open(&db)?, &scope, &rules)?;
+            println!("운영 규칙을 저장했습니다");
+        }
+        Command::Lottery { db, course } => {
+            let id = baeum_domain::CourseId::parse(&course)?;
+            let Some(draw) = store::lottery::get(&store::open(&db)?, &id)? else {
+                anyhow::bail!("{course}: 기록된 추첨이 없습니다");
+            };
+            let rerun = baeum_domain::rules::draw(&draw.seed, &draw.entrants, draw.capacity);
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&serde_json::json!({
+                    "course_id": draw.course_id,
+                    "seed": draw.seed,
+                    "seats": draw.capacity,
+                    "entrants": draw.entrants,
+                    "winners": draw.result.winners,
+                    "waitlist": draw.result.waitlist,
+                    "drawn_at": draw.drawn_at,
+                    "reproduced": rerun == draw.result,
+                }))?
+            );
+            if rerun != draw.result {
+                anyhow::bail!("기록된 시드로 다시 추첨한 결과가 기록과 다릅니다");
+            }
         }
         Command::Seed { db, source, date } => {
             let batch = load_seed(&source, date)?;

@@ -207,3 +207,69 @@ async fn snapshot_chunks_cover_the_catalog_once_with_valid_checksums() {
     let whole: CatalogChecksum = parse(&body);
     assert_eq!((whole.records as usize, whole.sha256), (total, digest.finish()));
 }
+
+#[tokio::test]
+async fn a_learner_pays_on_the_phone_page_once_and_the_seat_is_confirmed() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let db = dir.path().join("hub.db");
+    let batch = seed(&db);
+    let addr = start(&db).await;
+    let at = kst().with_ymd_and_hms(2026, 11, 26, 14, 0, 0).single().map(|t| t.to_utc()).unwrap_or_default();
+    let course = batch
+        .courses
+        .iter()
+        .find(|c| {
+            c.phase_at(at) == baeum_domain::ApplicationPhase::Open
+                && c.selection == baeum_domain::Selection::FirstCome
+                && c.fee.0 > 0
+        })
+        .unwrap_or_else(|| panic!("an open paid course"));
+    let learner = serde_json::json!({
+        "id": "l-phone", "name": "오배움", "birth_date": "1980-02-02", "mobile": "01077778888", "resident": true,
+        "consents": [{"purpose": "course_administration", "agreed": true, "notice_version": 1},
+                     {"purpose": "course_news", "agreed": false, "notice_version": 1}],
+        "identity": "self_declared", "pin_hash": "s$h", "registered_on": "2026-11-26"
+    });
+    let batch_json = serde_json::json!({"kiosk_id": "k-phone", "intents": [
+        {"seq": 1, "op_id": "op-phone-1", "body": {"type": "register_learner", "learner": learner}},
+        {"seq": 2, "op_id": "op-phone-2", "body": {"type": "apply", "learner_id": "l-phone", "course_id": course.id}}
+    ]});
+    let client = reqwest::Client::new();
+    let answer: serde_json::Value = client
+        .post(format!("http://{addr}/v1/intents"))
+        .json(&batch_json)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .json()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(answer["results"][1]["outcome"]["outcome"], "confirmed", "{answer}");
+
+    let (status, page) = get(format!("http://{addr}/pay/op-phone-2")).await;
+    assert_eq!(status, 200);
+    let owed = baeum_domain::Won(course.fee.0 + course.materials_fee.0);
+    assert!(page.contains("테스트 결제") && page.contains(&owed.to_string()), "{page}");
+    assert!(page.contains("오*움") && !page.contains("오배움"), "the name is masked");
+    let pay = |_: ()| client.post(format!("http://{addr}/pay/op-phone-2")).send();
+    let paid = pay(()).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(paid.status().as_u16(), 200);
+    assert!(paid.text().await.unwrap_or_default().contains("결제가 완료되었습니다"));
+    let again = pay(()).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(again.status().as_u16(), 409, "a second tap never charges twice");
+    let (status, _) = get(format!("http://{addr}/pay/not-an-op")).await;
+    assert_eq!(status, 404);
+
+    let list: serde_json::Value = client
+        .post(format!("http://{addr}/v1/enrollments/lookup"))
+        .json(&serde_json::json!({"learner_ids": ["l-phone"]}))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .json()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let e = &list["enrollments"][0];
+    assert_eq!(e["status"]["status"], "confirmed");
+    assert_eq!(e["paid"], serde_json::json!(course.fee.0 + course.materials_fee.0));
+}

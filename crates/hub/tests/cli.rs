@@ -120,3 +120,30 @@ fn import_reads_cp949_csv_and_json_atomically_and_twice_changes_nothing() {
     );
     assert_eq!(baeum_hub::store::catalog_log::head(&conn).unwrap_or_default(), 3);
 }
+
+#[test]
+fn operators_set_rules_per_scope_and_bad_rules_or_scopes_are_refused() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let db = dir.path().join("hub.db");
+    let rules = dir.path().join("rules.json");
+    std::fs::write(
+        &rules,
+        r#"{"per_person_limit": 1, "term": "half", "reductions": [{"kind": "senior", "percent_off": 30}],
+            "payment_hours": 24, "early_windows": null, "minimum_enrolment_percent": 60}"#,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let run =
+        |args: &[&str]| Command::new(HUB).args(args).arg("--db").arg(&db).output().unwrap_or_else(|e| panic!("{e}"));
+    let rules_arg = rules.to_str().unwrap_or_default();
+    let ok = run(&["rules", "--scope", "institution:gm-llc", rules_arg]);
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    let bad_scope = run(&["rules", "--scope", "everyone", rules_arg]);
+    assert!(!bad_scope.status.success());
+    assert!(String::from_utf8_lossy(&bad_scope.stderr).contains("--scope"));
+    std::fs::write(&rules, r#"{"per_person_limit": "two"}"#).unwrap_or_else(|e| panic!("{e}"));
+    let bad_json = run(&["rules", "--scope", "default", rules_arg]);
+    assert!(String::from_utf8_lossy(&bad_json.stderr).contains("운영 규칙 JSON"), "a clear error");
+    let no_draw = run(&["lottery", "gm-llc-001"]);
+    assert!(!no_draw.status.success());
+    assert!(String::from_utf8_lossy(&no_draw.stderr).contains("기록된 추첨이 없습니다"));
+}

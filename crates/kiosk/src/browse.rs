@@ -44,6 +44,18 @@ pub struct CourseCard {
     pub ends_at: String,
     pub sessions: usize,
     pub total_hours: f64,
+    /// Seats as the hub last reported them; None when nobody applied yet or never heard.
+    pub seats: Option<SeatsView>,
+}
+
+/// Seats taken and waiting with the time they were true ("14:05 기준").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SeatsView {
+    pub taken: u32,
+    pub waiting: u32,
+    pub remaining: u32,
+    /// RFC 3339 (UTC) of the hub's answer.
+    pub as_of: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -106,6 +118,7 @@ fn card(
         ends_at: first.ends_at.format("%H:%M").to_string(),
         sessions: course.sessions.len(),
         total_hours: (course.total_minutes() as f64 / 60.0 * 10.0).round() / 10.0,
+        seats: None,
     }
 }
 
@@ -167,7 +180,21 @@ pub fn search(
         .collect();
     institutions.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(CatalogPage {
-        courses: courses.iter().map(|c| card(c, &names.institutions, &names.places, now)).collect(),
+        courses: courses
+            .iter()
+            .map(|c| {
+                let mut card = card(c, &names.institutions, &names.places, now);
+                if let Ok(Some((taken, waiting, as_of))) = store::seats::get(conn, &card.id) {
+                    card.seats = Some(SeatsView {
+                        taken,
+                        waiting,
+                        remaining: c.capacity.saturating_sub(taken),
+                        as_of: as_of.to_rfc3339(),
+                    });
+                }
+                card
+            })
+            .collect(),
         matches: hits.total,
         total: index.len() as u64,
         stage_counts: index

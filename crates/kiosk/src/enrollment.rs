@@ -57,6 +57,77 @@ impl LearnerSummary {
     }
 }
 
+/// One application as a screen or receipt shows it. `state` is `pending` until the hub answers
+/// (접수 대기, 확정 전), then the hub's status, or `rejected` with `reason`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EnrollmentCard {
+    pub course_id: String,
+    pub title: String,
+    pub institution: String,
+    pub first_date: Option<String>,
+    pub state: &'static str,
+    pub position: Option<u32>,
+    /// RFC 3339 (UTC).
+    pub payment_due: Option<String>,
+    /// A cancellation or payment recorded here waits for the hub.
+    pub change_pending: bool,
+    pub total: u32,
+    pub paid: u32,
+    pub refunded: u32,
+    pub reason: Option<String>,
+    /// The hub's page for paying on a phone, while a seat waits for payment…
+    pub payment_url: Option<String>,
+    /// …and the same as a QR code (SVG) to scan from the screen or the receipt.
+    pub payment_qr_svg: Option<String>,
+    pub applied_at: String,
+    pub hub_as_of: Option<String>,
+}
+
+impl EnrollmentCard {
+    fn of(e: LocalEnrollment, course: Option<&baeum_domain::Course>, institution: Option<String>, hub: &str) -> Self {
+        let (state, position, due) = match (e.rejected, e.status) {
+            (Some(_), _) => ("rejected", None, None),
+            (None, None) => ("pending", None, None),
+            (None, Some(status)) => match status {
+                EnrollmentStatus::AwaitingPayment { due } => ("awaiting_payment", None, Some(due.to_rfc3339())),
+                EnrollmentStatus::Confirmed => ("confirmed", None, None),
+                EnrollmentStatus::Waitlisted { position } => ("waitlisted", Some(position), None),
+                EnrollmentStatus::Entered => ("entered", None, None),
+                EnrollmentStatus::Cancelled => ("cancelled", None, None),
+                EnrollmentStatus::Released => ("released", None, None),
+                EnrollmentStatus::CourseCancelled => ("course_cancelled", None, None),
+            },
+        };
+        let reason = e.rejected.and_then(|r| serde_json::to_value(r).ok()).and_then(|v| v.as_str().map(str::to_owned));
+        let total = e.price.map_or_else(|| course.map_or(0, |c| c.fee.0 + c.materials_fee.0), |p| p.total().0);
+        let payment_url = (state == "awaiting_payment").then(|| format!("{hub}/pay/{}", e.apply_op));
+        Self {
+            payment_qr_svg: payment_url.as_deref().and_then(qr_svg),
+            payment_url,
+            course_id: e.course_id.to_string(),
+            title: course.map_or_else(|| e.course_id.to_string(), |c| c.title.to_string()),
+            institution: institution.unwrap_or_default(),
+            first_date: course.map(|c| c.first_session().date.to_string()),
+            state,
+            position,
+            payment_due: due,
+            change_pending: e.pending && e.status.is_some(),
+            total,
+            paid: e.paid.0,
+            refunded: e.refunded.0,
+            reason,
+            applied_at: e.applied_at.to_rfc3339(),
+            hub_as_of: e.hub_as_of.map(|t| t.to_rfc3339()),
+        }
+    }
+}
+
+/// A QR code of `text` as an SVG with a quiet zone, black on white, sized by the screen.
+fn qr_svg(text: &str) -> Option<String> {
+    let code = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M).ok()?;
+    Some(code.render::<qrcode::render::svg::Color<'_>>().min_dimensions(200, 200).quiet_zone(true).build())
+}
+
 fn invalid(field: &'static str, problem: impl Into<String>) -> KioskError {
     KioskError::InvalidInput(baeum_domain::ValidationErrors(vec![baeum_domain::FieldError::new(field, problem)]))
 }
@@ -284,6 +355,33 @@ impl Kiosk {
     /// A learner's applications as this kiosk knows them, newest first.
     pub fn enrollments_of(&self, learner: &LearnerId) -> Result<Vec<LocalEnrollment>, KioskError> {
         Ok(store::enrollments::of_learner(&self.conn(), learner)?)
+    }
+
+    /// A learner's applications as cards for "my page" and the receipt, newest first.
+    pub fn enrollment_cards(&self, learner: &LearnerId) -> Result<Vec<EnrollmentCard>, KioskError> {
+        let conn = self.conn();
+        let rows = store::enrollments::of_learner(&conn, learner)?;
+        let ids: Vec<String> = rows.iter().map(|e| e.course_id.to_string()).collect();
+        let courses = store::courses::get_many(&conn, &ids)?;
+        let index = self.index();
+        Ok(rows
+            .into_iter()
+            .map(|e| {
+                let course = courses.iter().find(|c| c.id == e.course_id);
+                let institution = course.and_then(|c| index.names.institutions.get(c.institution_id.as_str()));
+                EnrollmentCard::of(e, course, institution.map(|i| i.name.to_string()), self.hub.base().as_str())
+            })
+            .collect())
+    }
+
+    /// Uploads and refreshes for at most `limit`, so a screen can show the hub's answer when the
+    /// line is up without making anyone wait long when it is not (the background loop retries).
+    pub async fn exchange_briefly(&self, limit: std::time::Duration) {
+        match tokio::time::timeout(limit, self.exchange()).await {
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => tracing::info!(code = e.code(), "exchange after an action failed; will retry"),
+            Err(_) => tracing::info!("exchange after an action took too long; will retry"),
+        }
     }
 
     /// Every enrollment this kiosk holds.

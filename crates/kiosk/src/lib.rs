@@ -22,7 +22,7 @@ use serde::Serialize;
 
 pub use browse::{CatalogPage, CourseCard};
 pub use config::{DataDir, KioskConfig};
-pub use enrollment::{LearnerSummary, RegistrationForm};
+pub use enrollment::{EnrollmentCard, LearnerSummary, RegistrationForm};
 pub use error::{ErrorView, KioskError};
 pub use hub_client::{HubClient, HubUrl};
 pub use search::{SearchIndex, SearchQuery};

@@ -37,6 +37,16 @@ export interface CourseCard {
   ends_at: string;
   sessions: number;
   total_hours: number;
+  /** Seats as the hub last reported them; null when nobody applied yet or never heard. */
+  seats: SeatsView | null;
+}
+
+export interface SeatsView {
+  taken: number;
+  waiting: number;
+  remaining: number;
+  /** When the hub reported it (RFC 3339). */
+  as_of: string;
 }
 
 export interface StageCount {
@@ -99,6 +109,9 @@ export interface SyncStatus {
   cursor: number;
   /** Changes the hub has that this kiosk lacks, as last heard; null before the first contact. */
   behind: number | null;
+  kiosk_id: string;
+  /** Applications, cancellations and payments not yet answered by the hub. */
+  pending_intents: number;
 }
 
 export interface SyncEvent {
@@ -130,4 +143,90 @@ export async function syncNow(): Promise<SyncStatus> {
 
 export function onSync(handler: (event: SyncEvent) => void): Promise<UnlistenFn> {
   return listen<SyncEvent>('sync-status', (e) => handler(e.payload));
+}
+
+// ---- Learners and applications (crates/kiosk/src/enrollment.rs) ----
+
+export const REDUCTIONS = ['senior', 'basic_livelihood', 'disability'] as const;
+export type Reduction = (typeof REDUCTIONS)[number];
+export type ConsentPurpose = 'course_administration' | 'course_news';
+
+export interface LearnerSummary {
+  id: string;
+  name_masked: string;
+  mobile_masked: string;
+  age: number;
+  resident: boolean;
+}
+
+export interface RegistrationForm {
+  name: string;
+  /** YYYY-MM-DD or YYYYMMDD */
+  birth_date: string;
+  mobile: string;
+  pin: string;
+  resident: boolean;
+  guardian: { name: string; mobile: string; consented: boolean } | null;
+  consents: [ConsentPurpose, boolean][];
+  identity: 'self_declared' | 'staff_checked';
+}
+
+export type EnrollmentState =
+  | 'pending'
+  | 'awaiting_payment'
+  | 'confirmed'
+  | 'waitlisted'
+  | 'entered'
+  | 'cancelled'
+  | 'released'
+  | 'course_cancelled'
+  | 'rejected';
+
+export interface EnrollmentCard {
+  course_id: string;
+  title: string;
+  institution: string;
+  first_date: string | null;
+  state: EnrollmentState;
+  position: number | null;
+  payment_due: string | null;
+  change_pending: boolean;
+  total: number;
+  paid: number;
+  refunded: number;
+  reason: string | null;
+  payment_url: string | null;
+  /** The payment page as a QR code (SVG made by the engine from `payment_url`). */
+  payment_qr_svg: string | null;
+  applied_at: string;
+  hub_as_of: string | null;
+}
+
+export interface Refund {
+  amount: number;
+  rule: 'before_start' | 'before_one_third' | 'before_half' | 'after_half' | 'pro_rata';
+}
+
+export async function registerLearner(form: RegistrationForm): Promise<LearnerSummary> {
+  return invoke<LearnerSummary>('register_learner', { form });
+}
+
+export async function findLearner(mobile: string, birthDate: string, pin: string): Promise<LearnerSummary> {
+  return invoke<LearnerSummary>('find_learner', { mobile, birthDate, pin });
+}
+
+export async function apply(learnerId: string, courseId: string, claims: Reduction[]): Promise<EnrollmentCard> {
+  return invoke<EnrollmentCard>('apply', { learnerId, courseId, claims });
+}
+
+export async function myEnrollments(learnerId: string): Promise<EnrollmentCard[]> {
+  return invoke<EnrollmentCard[]>('my_enrollments', { learnerId });
+}
+
+export async function cancellationQuote(learnerId: string, courseId: string): Promise<Refund> {
+  return invoke<Refund>('cancellation_quote', { learnerId, courseId });
+}
+
+export async function cancelEnrollment(learnerId: string, courseId: string): Promise<EnrollmentCard> {
+  return invoke<EnrollmentCard>('cancel_enrollment', { learnerId, courseId });
 }
