@@ -11,6 +11,7 @@ fn main() {
         "my_enrollments",
         "cancellation_quote",
         "cancel_enrollment",
+        "kiosk_settings",
     ];
     if let Err(e) = tauri_build::try_build(
         tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(commands)),

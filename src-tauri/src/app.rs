@@ -56,7 +56,13 @@ pub fn run(kiosk: Kiosk, config: KioskConfig, size: (u32, u32)) -> tauri::Result
     let fullscreen = config.fullscreen;
     let every = Duration::from_secs(config.sync_interval_secs.max(5));
     tauri::Builder::default()
-        .manage(Shell { kiosk: Arc::clone(&kiosk) })
+        .manage(Shell {
+            kiosk: Arc::clone(&kiosk),
+            settings: commands::UiSettings {
+                idle_warning_secs: config.idle_warning_secs,
+                idle_grace_secs: config.idle_grace_secs,
+            },
+        })
         .invoke_handler(tauri::generate_handler![
             commands::catalog_page,
             commands::sync_status,
@@ -66,7 +72,8 @@ pub fn run(kiosk: Kiosk, config: KioskConfig, size: (u32, u32)) -> tauri::Result
             commands::apply,
             commands::my_enrollments,
             commands::cancellation_quote,
-            commands::cancel_enrollment
+            commands::cancel_enrollment,
+            commands::kiosk_settings
         ])
         .setup(move |app| {
             let mut window = WebviewWindowBuilder::new(app, "main", WebviewUrl::App("index.html".into()))

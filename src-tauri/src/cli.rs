@@ -26,6 +26,12 @@ struct Cli {
     /// Open in a normal window for this run.
     #[arg(long)]
     windowed: bool,
+    /// Seconds without a touch before the idle question, for this run.
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(2..=3600))]
+    idle_seconds: Option<u64>,
+    /// Seconds the idle question waits before wiping the session, for this run.
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(2..=600))]
+    idle_grace_seconds: Option<u64>,
     /// Window size in windowed mode, e.g. 1080x1920 (portrait) or 1920x1080.
     #[arg(long, value_parser = parse_size, default_value = "1080x1920")]
     size: (u32, u32),
@@ -81,6 +87,12 @@ fn resolve(cli: &Cli) -> Result<Resolved, KioskError> {
     }
     if cli.windowed {
         config.fullscreen = false;
+    }
+    if let Some(secs) = cli.idle_seconds {
+        config.idle_warning_secs = secs;
+    }
+    if let Some(secs) = cli.idle_grace_seconds {
+        config.idle_grace_secs = secs;
     }
     config.hub()?;
     Ok(Resolved { data_dir, config })

@@ -16,6 +16,19 @@ use crate::app::publish_status;
 
 pub struct Shell {
     pub kiosk: Arc<Kiosk>,
+    pub settings: UiSettings,
+}
+
+/// Settings the screens need from this kiosk's configuration.
+#[derive(Debug, Clone, Copy, serde::Serialize)]
+pub struct UiSettings {
+    pub idle_warning_secs: u64,
+    pub idle_grace_secs: u64,
+}
+
+#[tauri::command]
+pub async fn kiosk_settings(shell: State<'_, Shell>) -> Result<UiSettings, ErrorView> {
+    Ok(shell.settings)
 }
 
 fn bad_request(message: String) -> ErrorView {

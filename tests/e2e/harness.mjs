@@ -120,10 +120,11 @@ export async function startHub(dir) {
 }
 
 /**
- * Everything a flow needs. `size` is the screen, e.g. [1080, 1920] (portrait kiosk).
+ * Everything a flow needs. `size` is the screen, e.g. [1080, 1920] (portrait kiosk); `extraArgs`
+ * go to `baeum-kiosk` (e.g. short idle times).
  * Returns { browser, hub, screenshot(name), stop() }.
  */
-export async function startStack({ size = [1080, 1920] } = {}) {
+export async function startStack({ size = [1080, 1920], extraArgs = [] } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'baeum-e2e-'));
   const cleanups = [];
   const stop = async () => {
@@ -169,7 +170,7 @@ export async function startStack({ size = [1080, 1920] } = {}) {
         'wdio:enforceWebDriverClassic': true,
         'tauri:options': {
           application: binary('baeum-kiosk'),
-          args: ['--hub', hub.url, '--data-dir', dataDir, '--windowed', '--size', `${size[0]}x${size[1]}`],
+          args: ['--hub', hub.url, '--data-dir', dataDir, '--windowed', '--size', `${size[0]}x${size[1]}`, ...extraArgs],
         },
       },
     });

@@ -19,11 +19,23 @@ pub struct KioskConfig {
     pub fullscreen: bool,
     /// Seconds between background syncs.
     pub sync_interval_secs: u64,
+    /// Seconds without a touch before the screen asks "계속 사용하시겠습니까?".
+    pub idle_warning_secs: u64,
+    /// Seconds the question stays up before the person's session is wiped.
+    pub idle_grace_secs: u64,
 }
 
 impl Default for KioskConfig {
     fn default() -> Self {
-        Self { hub_url: DEFAULT_HUB_URL.into(), fullscreen: false, sync_interval_secs: 60 }
+        Self {
+            hub_url: DEFAULT_HUB_URL.into(),
+            fullscreen: false,
+            sync_interval_secs: 60,
+            // Long enough to read a consent notice slowly; the question then gives 30 s more and
+            // a button to extend, as KS X 9211 asks for time limits.
+            idle_warning_secs: 120,
+            idle_grace_secs: 30,
+        }
     }
 }
 
@@ -103,7 +115,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let data = DataDir::new(dir.path());
         assert_eq!(data.load_config().ok(), Some(KioskConfig::default()));
-        let config = KioskConfig { hub_url: "https://hub.example.kr".into(), fullscreen: true, sync_interval_secs: 30 };
+        let config = KioskConfig {
+            hub_url: "https://hub.example.kr".into(),
+            fullscreen: true,
+            sync_interval_secs: 30,
+            ..KioskConfig::default()
+        };
         assert!(data.save_config(&config).is_ok());
         assert_eq!(data.load_config().ok(), Some(config));
         std::fs::write(data.config_file(), "{\"hub_url\": 3}").unwrap_or_default();

@@ -167,7 +167,7 @@ impl Kiosk {
         .map_err(KioskError::InvalidInput)?;
         let now = self.clock.now();
         let mut conn = self.conn();
-        let tx = conn.transaction()?;
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         store::learners::put(&tx, &learner)?;
         outbox::append(&tx, IntentBody::RegisterLearner { learner: learner.clone() }, now)?;
         tx.commit()?;
@@ -189,7 +189,7 @@ impl Kiosk {
         if store::courses::get_many(&conn, &[course.to_string()])?.is_empty() {
             return Err(KioskError::CourseNotFound(course.to_string()));
         }
-        let tx = conn.transaction()?;
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         if let Some(existing) = store::enrollments::get(&tx, learner, course)?
             && (existing.pending || existing.status.is_some_and(EnrollmentStatus::is_live))
             && existing.rejected.is_none()
@@ -264,7 +264,7 @@ impl Kiosk {
     ) -> Result<LocalEnrollment, KioskError> {
         let now = self.clock.now();
         let mut conn = self.conn();
-        let tx = conn.transaction()?;
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let Some(existing) = store::enrollments::get(&tx, learner, course)? else {
             return Err(KioskError::NotEnrolled);
         };
@@ -293,7 +293,7 @@ impl Kiosk {
         match self.hub.find_learner(&query).await {
             Ok(found) => {
                 let mut conn = self.conn();
-                let tx = conn.transaction()?;
+                let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
                 store::learners::put(&tx, &found.learner)?;
                 for e in &found.enrollments.enrollments {
                     store::enrollments::apply_hub_view(&tx, e, found.enrollments.as_of)?;

@@ -43,9 +43,10 @@ impl Kiosk {
             let (bodies, answer) =
                 sending.await.map_err(|e| KioskError::HubUnreachable(format!("전송 작업 오류: {e}")))??;
             report.uploaded += bodies.len();
-            let last_sent = bodies.keys().max().copied().unwrap_or(0);
+            // Continue after the last intent the hub answered (normally the last one sent).
+            let last_answered = answer.results.iter().map(|r| r.seq).max().unwrap_or(0);
             if answer.refused.is_none() && !answer.results.is_empty() {
-                let next = outbox::unanswered(&self.conn(), last_sent, UPLOAD_BATCH)?;
+                let next = outbox::unanswered(&self.conn(), last_answered, UPLOAD_BATCH)?;
                 inflight = (!next.is_empty()).then(|| self.send(next));
             }
             report.answered += self.record_answers(&answer.results, &bodies)?;
@@ -76,7 +77,7 @@ impl Kiosk {
     fn record_answers(&self, results: &[IntentResult], bodies: &HashMap<u64, IntentBody>) -> Result<usize, KioskError> {
         let now = self.clock.now();
         let mut conn = self.conn();
-        let tx = conn.transaction()?;
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let mut recorded = 0;
         for r in results {
             let body = match bodies.get(&r.seq) {
@@ -110,7 +111,7 @@ impl Kiosk {
         for chunk in learners.chunks(500) {
             let list = self.hub.lookup_enrollments(chunk).await?;
             let mut conn = self.conn();
-            let tx = conn.transaction()?;
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             for e in &list.enrollments {
                 store::enrollments::apply_hub_view(&tx, e, list.as_of)?;
             }

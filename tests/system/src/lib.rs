@@ -9,6 +9,22 @@ use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 
+/// Registration details of test learner `i`: a distinct mobile number and birth date each, the
+/// required consent given, the optional one refused.
+pub fn learner_form(i: usize) -> baeum_kiosk::RegistrationForm {
+    use baeum_domain::learner::{ConsentPurpose, IdentityCheck};
+    baeum_kiosk::RegistrationForm {
+        name: "김배움".into(),
+        birth_date: format!("19{:02}-0{}-1{}", 40 + i % 50, 1 + i % 9, i % 10),
+        mobile: format!("010{:08}", 30_000_000 + i),
+        pin: "4821".into(),
+        resident: !i.is_multiple_of(3),
+        guardian: None,
+        consents: vec![(ConsentPurpose::CourseAdministration, true), (ConsentPurpose::CourseNews, false)],
+        identity: IdentityCheck::SelfDeclared,
+    }
+}
+
 /// `target/<profile>/<name>`, found from this test executable's location.
 pub fn binary(name: &str) -> PathBuf {
     let dir = std::env::var_os("BAEUM_BIN_DIR").map(PathBuf::from).unwrap_or_else(|| {

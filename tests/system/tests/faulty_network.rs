@@ -7,26 +7,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use baeum_domain::enrollment::EnrollmentStatus;
-use baeum_domain::learner::{ConsentPurpose, IdentityCheck};
 use baeum_domain::{Clock, CourseId, LearnerId, SystemClock};
-use baeum_kiosk::{DataDir, HubClient, HubUrl, Kiosk, RegistrationForm};
-use baeum_system_tests::HubProcess;
+use baeum_kiosk::{DataDir, HubClient, HubUrl, Kiosk};
 use baeum_system_tests::fault_proxy::{Fault, FaultProxy};
+use baeum_system_tests::{HubProcess, learner_form};
 
 const KIOSKS: usize = 3;
-
-fn form(i: usize) -> RegistrationForm {
-    RegistrationForm {
-        name: "정배움".into(),
-        birth_date: format!("19{:02}-11-2{}", 50 + i % 40, i % 8),
-        mobile: format!("010{:08}", 50_000_000 + i),
-        pin: "8642".into(),
-        resident: i.is_multiple_of(2),
-        guardian: None,
-        consents: vec![(ConsentPurpose::CourseAdministration, true), (ConsentPurpose::CourseNews, false)],
-        identity: IdentityCheck::SelfDeclared,
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn through_a_faulty_network_every_intent_applies_once_and_the_queues_drain() {
@@ -54,7 +40,7 @@ async fn through_a_faulty_network_every_intent_applies_once_and_the_queues_drain
     for _round in 0..12 {
         for kiosk in &kiosks {
             for _ in 0..4 {
-                let l = kiosk.register_learner(&form(next)).unwrap();
+                let l = kiosk.register_learner(&learner_form(next)).unwrap();
                 kiosk.apply(&l.id, &course, &[]).unwrap();
                 learners.push(l.id);
                 next += 1;

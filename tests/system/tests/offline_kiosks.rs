@@ -8,10 +8,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use baeum_domain::enrollment::EnrollmentStatus;
-use baeum_domain::learner::{ConsentPurpose, IdentityCheck};
 use baeum_domain::{Clock, CourseId, FixedClock, LearnerId};
-use baeum_kiosk::{DataDir, HubClient, HubUrl, Kiosk, RegistrationForm};
-use baeum_system_tests::HubProcess;
+use baeum_kiosk::{DataDir, HubClient, HubUrl, Kiosk};
+use baeum_system_tests::{HubProcess, learner_form};
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
 
@@ -23,19 +22,6 @@ fn open(dir: &std::path::Path, hub: &str, clock: Arc<dyn Clock>) -> Kiosk {
 fn dead_hub() -> String {
     let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     format!("http://{}", l.local_addr().unwrap())
-}
-
-fn form(i: usize) -> RegistrationForm {
-    RegistrationForm {
-        name: "최배움".into(),
-        birth_date: format!("19{:02}-03-1{}", 45 + i % 40, i % 10),
-        mobile: format!("010{:08}", 40_000_000 + i),
-        pin: "3579".into(),
-        resident: true,
-        guardian: None,
-        consents: vec![(ConsentPurpose::CourseAdministration, true), (ConsentPurpose::CourseNews, true)],
-        identity: IdentityCheck::SelfDeclared,
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -54,7 +40,7 @@ async fn eight_offline_kiosks_never_oversell_and_converge_on_the_hubs_statuses()
         open(&data, &hub.url, clock.clone()).sync_now().await.unwrap();
         let offline = open(&data, &dead_hub(), clock.clone());
         for i in (k..applicants).step_by(8) {
-            let learner = offline.register_learner(&form(i)).unwrap();
+            let learner = offline.register_learner(&learner_form(i)).unwrap();
             let local = offline.apply(&learner.id, &course, &[]).unwrap();
             assert_eq!(local.status, None, "offline: 접수 대기 (확정 전)");
             learners.push(learner.id);
@@ -126,7 +112,7 @@ async fn outcomes_with_skew(skew_hours: i64) -> BTreeMap<usize, (Option<Enrollme
     kiosk.sync_now().await.unwrap();
     let mut ids = Vec::new();
     for i in 0..capacity as usize + 3 {
-        let learner = kiosk.register_learner(&form(i)).unwrap();
+        let learner = kiosk.register_learner(&learner_form(i)).unwrap();
         kiosk.apply(&learner.id, &course, &[]).unwrap();
         ids.push(learner.id);
     }

@@ -230,3 +230,13 @@ export async function cancellationQuote(learnerId: string, courseId: string): Pr
 export async function cancelEnrollment(learnerId: string, courseId: string): Promise<EnrollmentCard> {
   return invoke<EnrollmentCard>('cancel_enrollment', { learnerId, courseId });
 }
+
+/** Settings the screens need from the kiosk's configuration. */
+export interface UiSettings {
+  idle_warning_secs: number;
+  idle_grace_secs: number;
+}
+
+export async function kioskSettings(): Promise<UiSettings> {
+  return invoke<UiSettings>('kiosk_settings');
+}

@@ -275,6 +275,12 @@ export const messages = {
   },
   'error.already_applied': { context: 'Applied twice at this kiosk', ko: '이미 신청하신 강좌입니다.', en: 'You have already applied.' },
   'error.not_enrolled': { context: 'Cancel without an application', ko: '신청 내역이 없거나 이미 끝난 신청입니다.', en: 'No active application.' },
+  'idle.question': {
+    context: 'Idle warning: nobody touched the screen for a while; {n} seconds until everything is cleared',
+    ko: '계속 사용하시겠습니까? {n}초 뒤에 입력하신 내용을 지우고 처음 화면으로 돌아갑니다.',
+    en: 'Are you still there? In {n} seconds what you entered is cleared and the kiosk starts over.',
+  },
+  'idle.extend': { context: 'Idle warning button: keep going (time extension)', ko: '시간 연장', en: 'More time' },
   'error.generic': {
     context: 'Any other error; tell the person what to do next',
     ko: '문제가 생겼습니다. 잠시 후 다시 시도하시거나 직원에게 문의해 주세요.',

@@ -9,9 +9,9 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
-use baeum_domain::learner::{ConsentPurpose, IdentityCheck};
 use baeum_domain::{CourseId, SystemClock};
-use baeum_kiosk::{DataDir, HubClient, HubUrl, Kiosk, RegistrationForm};
+use baeum_kiosk::{DataDir, HubClient, HubUrl, Kiosk};
+use baeum_system_tests::learner_form;
 
 fn arg(name: &str) -> String {
     let args: Vec<String> = std::env::args().collect();
@@ -20,15 +20,6 @@ fn arg(name: &str) -> String {
         .and_then(|i| args.get(i + 1))
         .cloned()
         .unwrap_or_else(|| panic!("missing {name}"))
-}
-
-/// The drill's learner `i`: a distinct mobile number and birth date.
-pub fn mobile(i: usize) -> String {
-    format!("010{:08}", 30_000_000 + i)
-}
-
-fn birth(i: usize) -> String {
-    format!("19{:02}-0{}-1{}", 40 + i % 50, 1 + i % 9, i % 10)
 }
 
 fn main() -> ExitCode {
@@ -42,22 +33,11 @@ fn main() -> ExitCode {
     let mut out = std::io::stdout().lock();
     let mut since_upload = 0;
     for i in 0..n {
-        let existing = kiosk.find_learner_staff_checked(&mobile(i), &birth(i)).expect("lookup");
+        let form = learner_form(i);
+        let existing = kiosk.find_learner_staff_checked(&form.mobile, &form.birth_date).expect("lookup");
         let learner = match existing.first() {
             Some(l) => l.id.clone(),
-            None => {
-                let form = RegistrationForm {
-                    name: "김배움".into(),
-                    birth_date: birth(i),
-                    mobile: mobile(i),
-                    pin: "4821".into(),
-                    resident: true,
-                    guardian: None,
-                    consents: vec![(ConsentPurpose::CourseAdministration, true), (ConsentPurpose::CourseNews, false)],
-                    identity: IdentityCheck::StaffChecked,
-                };
-                kiosk.register_learner(&form).expect("register").id
-            }
+            None => kiosk.register_learner(&form).expect("register").id,
         };
         if kiosk.enrollments_of(&learner).expect("enrollments").iter().any(|e| e.course_id == course) {
             continue;
