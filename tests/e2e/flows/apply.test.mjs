@@ -22,8 +22,18 @@ test('a new learner applies, sees the receipt, and cancels with the refund shown
   await buttons[0].click();
   await browser.$('[data-testid="apply-flow"]').waitForExist();
   await browser.$('[data-testid="learner-new"]').click();
-  await browser.$('[data-testid="reg-name"]').setValue('박순자');
-  await browser.$('[data-testid="reg-birth"]').setValue('19510402');
+  // The name on the kiosk's own Hangul keyboard, the birth date on its number pad.
+  await browser.$('[data-testid="reg-name"]').click();
+  const keyboard = await browser.$('[data-testid="keyboard"]');
+  await keyboard.waitForExist();
+  for (const key of ['ㅂ', 'ㅏ', 'ㄱ', 'ㅅ', 'ㅜ', 'ㄴ', 'ㅈ', 'ㅏ']) await keyboard.$(`[data-key="${key}"]`).click();
+  assert.equal(await browser.$('[data-testid="reg-name"]').getValue(), '박순자', 'jamo compose into syllables');
+  await browser.$('[data-testid="reg-birth"]').click();
+  assert.equal(await keyboard.getAttribute('data-mode'), 'digits', 'number pad for the birth date');
+  for (const key of '195104029') await keyboard.$(`[data-key="${key}"]`).click();
+  await keyboard.$('[data-key="backspace"]').click();
+  assert.equal(await browser.$('[data-testid="reg-birth"]').getValue(), '19510402');
+  stack.screenshot('apply-keyboard');
   await browser.$('[data-testid="reg-mobile"]').setValue('010-2345-6789');
   await browser.$('[data-testid="reg-pin"]').setValue('4821');
   stack.screenshot('apply-register');

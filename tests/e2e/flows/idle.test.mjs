@@ -15,6 +15,7 @@ test('an idle session is asked about, extended on request, then wiped', { timeou
     timeout: 10000,
     timeoutMsg: '요가 did not narrow the list',
   });
+  await browser.$('[data-testid="keyboard"] [data-key="done"]').click();
   await browser.$('[data-testid="apply"]').click();
   await browser.$('[data-testid="learner-new"]').click();
   await browser.$('[data-testid="reg-name"]').setValue('김할머니');

@@ -281,6 +281,12 @@ export const messages = {
     en: 'Are you still there? In {n} seconds what you entered is cleared and the kiosk starts over.',
   },
   'idle.extend': { context: 'Idle warning button: keep going (time extension)', ko: '시간 연장', en: 'More time' },
+  'keyboard.label': { context: 'Accessible name of the on-screen keyboard', ko: '화면 키보드', en: 'On-screen keyboard' },
+  'keyboard.backspace': { context: 'Keyboard key: delete the last letter', ko: '지우기', en: 'Delete' },
+  'keyboard.space': { context: 'Keyboard key: space bar', ko: '띄어쓰기', en: 'Space' },
+  'keyboard.done': { context: 'Keyboard key: finish typing and hide the keyboard', ko: '입력 완료', en: 'Done' },
+  'keyboard.double': { context: 'Keyboard key: double consonants ㄲ ㄸ ㅃ ㅆ ㅉ (쌍자음)', ko: '쌍자음', en: 'Double' },
+  'keyboard.shift': { context: 'Keyboard key: capital letters', ko: '대문자', en: 'Shift' },
   'error.generic': {
     context: 'Any other error; tell the person what to do next',
     ko: '문제가 생겼습니다. 잠시 후 다시 시도하시거나 직원에게 문의해 주세요.',
