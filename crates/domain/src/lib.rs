@@ -1,6 +1,7 @@
 //! Baeum's shared vocabulary: catalog types parsed at the edge, Korean programme rules and the
 //! hub↔kiosk wire protocol. No IO lives here, so the hub and every kiosk agree by construction.
 
+pub mod certificate;
 pub mod course;
 pub mod enrollment;
 pub mod ids;

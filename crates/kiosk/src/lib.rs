@@ -3,6 +3,7 @@
 //! layers over [`Kiosk`].
 
 pub mod browse;
+pub mod certificate_pdf;
 pub mod config;
 pub mod enrollment;
 pub mod error;

@@ -1,0 +1,252 @@
+//! The completion certificate (수료증) as an A4 PDF: Korean text in the bundled OFL font (NanumMyeongjo),
+//! subset so only the glyphs used are embedded; the institution's seal and the city logo from PNG
+//! files; the signed QR code as a crisp one-pixel-per-module image, with the short verification code and the
+//! address to check it printed as text.
+
+use std::sync::Arc;
+
+use baeum_domain::certificate::SignedCertificate;
+use chrono::Datelike;
+use printpdf::{
+    Color, FontId, Line, LinePoint, Mm, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt,
+    RawImage, RawImageData, RawImageFormat, Rgb, TextItem, XObjectTransform,
+};
+
+const FONT: &[u8] = include_bytes!("../../../assets/fonts/NanumMyeongjo.ttf");
+const SEAL: &[u8] = include_bytes!("../../../assets/images/seal.png");
+const LOGO: &[u8] = include_bytes!("../../../assets/images/gwangmyeong-logo.png");
+
+#[derive(Debug, thiserror::Error)]
+pub enum CertificateError {
+    #[error("수료증 글꼴을 읽을 수 없습니다: {0}")]
+    Font(String),
+    #[error("수료증 그림을 읽을 수 없습니다: {0}")]
+    Image(String),
+    #[error("QR 코드를 만들 수 없습니다: {0}")]
+    Qr(String),
+}
+
+/// The font and pictures, parsed once and shared by every certificate.
+#[derive(Clone)]
+pub struct CertificateArt {
+    font: Arc<ParsedFont>,
+    seal: Arc<RawImage>,
+    logo: Arc<RawImage>,
+}
+
+impl std::fmt::Debug for CertificateArt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CertificateArt")
+    }
+}
+
+impl CertificateArt {
+    /// The bundled font, seal and logo (assets/).
+    pub fn bundled() -> Result<Self, CertificateError> {
+        Self::from_bytes(FONT, SEAL, LOGO)
+    }
+
+    pub fn from_bytes(font: &[u8], seal_png: &[u8], logo_png: &[u8]) -> Result<Self, CertificateError> {
+        let font = ParsedFont::from_bytes(font, 0, &mut Vec::new())
+            .ok_or_else(|| CertificateError::Font("TrueType로 읽히지 않습니다".into()))?;
+        let image = |bytes: &[u8]| {
+            RawImage::decode_from_bytes(bytes, &mut Vec::new()).map(Arc::new).map_err(CertificateError::Image)
+        };
+        Ok(Self { font: Arc::new(font), seal: image(seal_png)?, logo: image(logo_png)? })
+    }
+}
+
+const NAVY: (f32, f32, f32) = (0.04, 0.19, 0.37);
+
+fn color((r, g, b): (f32, f32, f32)) -> Color {
+    Color::Rgb(Rgb::new(r, g, b, None))
+}
+
+/// Page content in millimetres from the bottom-left corner of A4 (210 × 297).
+struct Page {
+    ops: Vec<Op>,
+    font: FontId,
+}
+
+impl Page {
+    fn text(&mut self, s: &str, x: f32, y: f32, size: f32) {
+        self.ops.extend([
+            Op::StartTextSection,
+            Op::SetFont { font: PdfFontHandle::External(self.font.clone()), size: Pt(size) },
+            Op::SetTextCursor { pos: Point::new(Mm(x), Mm(y)) },
+            Op::ShowText { items: vec![TextItem::Text(s.to_owned())] },
+            Op::EndTextSection,
+        ]);
+    }
+
+    /// Centred on the page, estimating widths (Hangul ≈ 1 em, Latin and digits ≈ 0.55 em).
+    fn centred(&mut self, s: &str, y: f32, size: f32) {
+        let em = size * 0.3528; // pt → mm
+        let width: f32 = s.chars().map(|c| if c.is_ascii() { 0.55 * em } else { em }).sum();
+        self.text(s, (210.0 - width) / 2.0, y, size);
+    }
+
+    fn frame(&mut self, inset: f32, thickness: f32) {
+        let (l, b, r, t) = (inset, inset, 210.0 - inset, 297.0 - inset);
+        let p = |x: f32, y: f32| LinePoint { p: Point::new(Mm(x), Mm(y)), bezier: false };
+        self.ops.extend([
+            Op::SetOutlineColor { col: color(NAVY) },
+            Op::SetOutlineThickness { pt: Pt(thickness) },
+            Op::DrawLine { line: Line { points: vec![p(l, b), p(r, b), p(r, t), p(l, t)], is_closed: true } },
+        ]);
+    }
+}
+
+/// The QR code as a grey image, one pixel per module with the 4-module quiet zone, drawn `size` mm
+/// wide at (x, y) without interpolation: crisp at any printer resolution and under 1 KB.
+fn qr_image(text: &str) -> Result<RawImage, CertificateError> {
+    let code = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M)
+        .map_err(|e| CertificateError::Qr(e.to_string()))?;
+    let n = code.width();
+    let quiet = 4;
+    let side = n + 2 * quiet;
+    let colors = code.to_colors();
+    let mut pixels = vec![255u8; side * side];
+    for row in 0..n {
+        for col in 0..n {
+            if colors[row * n + col] == qrcode::Color::Dark {
+                pixels[(row + quiet) * side + col + quiet] = 0;
+            }
+        }
+    }
+    Ok(RawImage {
+        pixels: RawImageData::U8(pixels),
+        width: side,
+        height: side,
+        data_format: RawImageFormat::R8,
+        tag: Vec::new(),
+    })
+}
+
+fn korean_date(d: chrono::NaiveDate) -> String {
+    format!("{}년 {}월 {}일", d.year(), d.month(), d.day())
+}
+
+fn dotted(d: chrono::NaiveDate) -> String {
+    format!("{}. {}. {}.", d.year(), d.month(), d.day())
+}
+
+/// Breaks Korean prose into lines of at most `max` characters, at spaces where possible.
+fn wrap(text: &str, max: usize) -> Vec<String> {
+    let mut lines = vec![String::new()];
+    for word in text.split(' ') {
+        let current = lines.last_mut().map(|l| l.chars().count()).unwrap_or(0);
+        if current > 0 && current + 1 + word.chars().count() > max {
+            lines.push(String::new());
+        }
+        if let Some(line) = lines.last_mut() {
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+    }
+    lines
+}
+
+/// Renders one certificate. `verify_url` is where people check it (the hub's page).
+pub fn render(cert: &SignedCertificate, verify_url: &str, art: &CertificateArt) -> Result<Vec<u8>, CertificateError> {
+    let p = &cert.payload;
+    let mut doc = PdfDocument::new(&format!("수료증 {}", p.serial));
+    let font = doc.add_font(&art.font);
+    let seal = doc.add_image(&art.seal);
+    let logo = doc.add_image(&art.logo);
+    let mut page = Page { ops: Vec::new(), font };
+
+    page.frame(10.0, 2.4);
+    page.frame(13.0, 0.8);
+    page.ops.push(Op::SetFillColor { col: color((0.07, 0.07, 0.07)) });
+    page.text(&format!("제 {} 호", p.serial), 24.0, 272.0, 12.0);
+    page.ops.push(Op::UseXobject {
+        id: logo,
+        transform: XObjectTransform {
+            translate_x: Some(Mm(90.0).into_pt()),
+            translate_y: Some(Mm(242.0).into_pt()),
+            dpi: Some(400.0),
+            ..Default::default()
+        },
+    });
+    page.centred("수  료  증", 212.0, 40.0);
+    if p.provisional {
+        page.ops.push(Op::SetFillColor { col: color((0.6, 0.1, 0.1)) });
+        page.centred("임시 발급 (중앙 서버 확인 전)", 200.0, 12.0);
+        page.ops.push(Op::SetFillColor { col: color((0.07, 0.07, 0.07)) });
+    }
+    let fields = [
+        ("성       명", p.learner_name.clone()),
+        ("생 년 월 일", korean_date(p.birth_date)),
+        ("과   정   명", p.course_title.clone()),
+        ("교 육 기 관", p.institution.clone()),
+        ("교 육 기 간", format!("{} ~ {} (총 {})", dotted(p.first_date), dotted(p.last_date), p.hours_ko())),
+    ];
+    for (i, (label, value)) in fields.iter().enumerate() {
+        let y = 182.0 - i as f32 * 11.0;
+        page.text(label, 32.0, y, 14.0);
+        page.text(&format!(":  {value}"), 64.0, y, 14.0);
+    }
+    let statement = format!(
+        "위 사람은 {}에서 운영한 「{}」 과정을 성실히 이수하였으므로 이 증서를 수여합니다.",
+        p.institution, p.course_title
+    );
+    for (i, line) in wrap(&statement, 30).iter().enumerate() {
+        page.text(line, 32.0, 112.0 - i as f32 * 10.0, 15.0);
+    }
+    page.centred(&korean_date(p.issued_on), 74.0, 15.0);
+    page.centred(&format!("{}장", p.institution), 58.0, 22.0);
+    // The seal over the end of the institution head's title, as on a stamped paper (24 mm).
+    page.ops.push(Op::UseXobject {
+        id: seal,
+        transform: XObjectTransform {
+            translate_x: Some(Mm(136.0).into_pt()),
+            translate_y: Some(Mm(50.0).into_pt()),
+            dpi: Some(380.0),
+            ..Default::default()
+        },
+    });
+
+    // Verification: QR bottom right, the code and the address beside it.
+    let qr = qr_image(&cert.qr_text())?;
+    let qr_side_mm = 36.0;
+    let qr_dpi = qr.width as f32 / (qr_side_mm / 25.4);
+    let qr_id = doc.add_image(&qr);
+    page.ops.push(Op::UseXobject {
+        id: qr_id,
+        transform: XObjectTransform {
+            translate_x: Some(Mm(158.0).into_pt()),
+            translate_y: Some(Mm(14.0).into_pt()),
+            dpi: Some(qr_dpi),
+            ..Default::default()
+        },
+    });
+    page.ops.push(Op::SetFillColor { col: color((0.07, 0.07, 0.07)) });
+    page.text(&format!("확인번호 {}", cert.verification_code()), 24.0, 34.0, 11.0);
+    page.text("진위 확인: QR 코드를 찍거나 아래 주소에서 확인번호를 입력하세요.", 24.0, 27.0, 9.0);
+    page.text(verify_url, 24.0, 21.0, 9.0);
+
+    let options = PdfSaveOptions { subset_fonts: true, ..Default::default() };
+    Ok(doc.with_pages(vec![PdfPage::new(Mm(210.0), Mm(297.0), page.ops)]).save(&options, &mut Vec::new()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prose_wraps_at_spaces() {
+        let lines = wrap(
+            "위 사람은 광명시평생학습원에서 운영한 「어르신 스마트폰 활용 기초」 과정을 성실히 이수하였으므로",
+            20,
+        );
+        assert!(lines.len() > 1);
+        assert!(lines.iter().all(|l| l.chars().count() <= 20 || !l.contains(' ')));
+        assert_eq!(
+            lines.join(" "),
+            "위 사람은 광명시평생학습원에서 운영한 「어르신 스마트폰 활용 기초」 과정을 성실히 이수하였으므로"
+        );
+    }
+}

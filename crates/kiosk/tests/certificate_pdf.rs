@@ -1,0 +1,105 @@
+//! The certificate PDF as a reader and a checker see it: poppler's `pdftotext` reads the Korean
+//! exactly, `pdffonts` shows one embedded subset font, the file stays small, and the QR code read
+//! back from a 300 dpi rendering (`pdftoppm`, decoded with rqrr) verifies against the published
+//! key. The PDF and its PNG land in test-output/certificates/ to be looked at.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use baeum_domain::certificate::{CertificatePayload, KeySet, PublishedKey, SignedCertificate, VerifyError, key_id};
+use baeum_kiosk::certificate_pdf::{CertificateArt, render};
+use ed25519_dalek::SigningKey;
+
+fn out_dir() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../test-output/certificates");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn tool(name: &str, args: &[&str]) -> String {
+    let out = Command::new(name)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{name} is missing ({e}): `make deps` installs poppler-utils"));
+    assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn payload(key: &SigningKey, provisional: bool) -> CertificatePayload {
+    CertificatePayload {
+        serial: "GM-2026-000123".into(),
+        learner_name: "박순자".into(),
+        birth_date: "1951-04-02".parse().unwrap(),
+        course_title: "어르신 스마트폰 활용 기초".into(),
+        institution: "광명시평생학습원".into(),
+        minutes: 16 * 60,
+        first_date: "2026-12-01".parse().unwrap(),
+        last_date: "2026-12-24".parse().unwrap(),
+        issued_on: "2026-12-24".parse().unwrap(),
+        key_id: key_id(&key.verifying_key()),
+        provisional,
+    }
+}
+
+/// Decodes every QR code in a PNG.
+fn read_qr(png: &std::path::Path) -> Vec<String> {
+    let image = image::open(png).unwrap().to_luma8();
+    let mut prepared = rqrr::PreparedImage::prepare(image);
+    prepared.detect_grids().iter().filter_map(|g| g.decode().ok().map(|(_, text)| text)).collect()
+}
+
+#[test]
+fn the_certificate_reads_in_korean_embeds_a_subset_font_and_its_qr_verifies() {
+    let hub = SigningKey::from_bytes(&[7; 32]);
+    let keys = KeySet { keys: vec![PublishedKey::hub(&hub.verifying_key())], revoked: vec![] };
+    let cert = SignedCertificate::sign(payload(&hub, false), &hub);
+    let art = CertificateArt::bundled().unwrap();
+    let pdf = render(&cert, "https://hub.gm.go.kr/verify", &art).unwrap();
+    let path = out_dir().join("certificate.pdf");
+    std::fs::write(&path, &pdf).unwrap();
+    let path_str = path.to_str().unwrap();
+
+    assert!(pdf.len() <= 80 * 1024, "{} bytes", pdf.len());
+    let fonts = tool("pdffonts", &[path_str]);
+    let font_lines: Vec<&str> = fonts.lines().skip(2).collect();
+    assert_eq!(font_lines.len(), 1, "{fonts}");
+    assert!(
+        font_lines[0].contains("+NanumMyeongjo") && font_lines[0].contains("yes yes yes"),
+        "embedded subset: {fonts}"
+    );
+
+    let text = tool("pdftotext", &[path_str, "-"]);
+    for expected in [
+        "제 GM-2026-000123 호",
+        "박순자",
+        "1951년 4월 2일",
+        "어르신 스마트폰 활용 기초",
+        "2026. 12. 1. ~ 2026. 12. 24. (총 16시간)",
+        "2026년 12월 24일",
+        "광명시평생학습원장",
+        "https://hub.gm.go.kr/verify",
+    ] {
+        assert!(text.contains(expected), "{expected:?} missing from:\n{text}");
+    }
+    assert!(text.contains(&format!("확인번호 {}", cert.verification_code())));
+    assert!(!text.contains("임시 발급"));
+
+    tool("pdftoppm", &["-r", "300", "-png", "-singlefile", path_str, out_dir().join("certificate").to_str().unwrap()]);
+    let codes = read_qr(&out_dir().join("certificate.png"));
+    assert_eq!(codes, vec![cert.qr_text()], "the printed QR carries the signed payload");
+    assert_eq!(keys.verify(&codes[0]), Ok(payload(&hub, false)));
+    let strangers =
+        KeySet { keys: vec![PublishedKey::hub(&SigningKey::from_bytes(&[8; 32]).verifying_key())], revoked: vec![] };
+    assert!(matches!(strangers.verify(&codes[0]), Err(VerifyError::UnknownKey(_))));
+}
+
+#[test]
+fn a_kiosk_issued_certificate_says_it_is_provisional() {
+    let kiosk = SigningKey::from_bytes(&[3; 32]);
+    let cert = SignedCertificate::sign(payload(&kiosk, true), &kiosk);
+    let pdf = render(&cert, "https://hub.gm.go.kr/verify", &CertificateArt::bundled().unwrap()).unwrap();
+    let path = out_dir().join("certificate-provisional.pdf");
+    std::fs::write(&path, &pdf).unwrap();
+    let text = tool("pdftotext", &[path.to_str().unwrap(), "-"]);
+    assert!(text.contains("임시 발급 (중앙 서버 확인 전)"), "{text}");
+}
