@@ -65,6 +65,14 @@ pub enum IntentBody {
         receipt: String,
         amount: Won,
     },
+    /// Staff marked attendance for one session (출석).
+    MarkAttendance {
+        learner_id: LearnerId,
+        course_id: CourseId,
+        #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
+        session: chrono::NaiveDate,
+        present: bool,
+    },
 }
 
 /// One outbox entry as uploaded.
@@ -106,6 +114,12 @@ pub enum Outcome {
     },
     Paid {
         amount: Won,
+    },
+    /// Attendance so far, and whether it reaches completion.
+    AttendanceRecorded {
+        attended: u32,
+        sessions: u32,
+        completed: bool,
     },
 }
 
@@ -276,6 +290,7 @@ pub mod codes {
     pub const OP_CONFLICT: &str = "op_conflict";
     pub const LEARNER_NOT_FOUND: &str = "learner_not_found";
     pub const PIN_LOCKED: &str = "pin_locked";
+    pub const NOT_COMPLETED: &str = "not_completed";
 }
 
 #[cfg(test)]
@@ -290,4 +305,22 @@ mod tests {
         assert_eq!(r, Outcome::Rejected { reason: RejectReason::TermLimitReached });
         assert_eq!(EnrollmentStatus::Waitlisted { position: 2 }.label_ko(), "대기 2번");
     }
+}
+
+/// `POST /v1/certificates`: issue (or fetch) the certificate of a completed course.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CertificateRequest {
+    pub learner_id: LearnerId,
+    pub course_id: CourseId,
+}
+
+/// A certificate as the hub issued it: the QR text carries the signed payload.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct IssuedCertificate {
+    pub serial: String,
+    pub qr_text: String,
+    pub verification_code: String,
+    pub payload: crate::certificate::CertificatePayload,
 }

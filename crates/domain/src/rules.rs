@@ -86,6 +86,13 @@ pub struct ProgrammeRules {
     pub early_windows: Option<EarlyWindows>,
     /// Below this share of capacity when applications close, the course is cancelled (폐강).
     pub minimum_enrolment_percent: u8,
+    /// 수료: attendance of at least this share of all sessions.
+    #[serde(default = "default_completion_percent")]
+    pub completion_percent: u8,
+}
+
+fn default_completion_percent() -> u8 {
+    80
 }
 
 impl Default for ProgrammeRules {
@@ -103,6 +110,7 @@ impl Default for ProgrammeRules {
             payment_hours: 48,
             early_windows: Some(EarlyWindows { priority_hours: 48, resident_hours: 24 }),
             minimum_enrolment_percent: 50,
+            completion_percent: default_completion_percent(),
         }
     }
 }
@@ -123,6 +131,7 @@ pub enum RejectReason {
     NothingToPay,
     WrongAmount,
     ReductionNotAllowed,
+    UnknownSession,
 }
 
 impl RejectReason {
@@ -139,6 +148,7 @@ impl RejectReason {
             RejectReason::NothingToPay => "결제할 금액이 없습니다.",
             RejectReason::WrongAmount => "결제 금액이 맞지 않습니다. 직원에게 문의해 주세요.",
             RejectReason::ReductionNotAllowed => "이 강좌에는 신청하신 감면을 적용할 수 없습니다.",
+            RejectReason::UnknownSession => "그날은 이 강좌의 수업일이 아닙니다.",
         }
     }
 }
@@ -201,6 +211,11 @@ impl ProgrammeRules {
     /// Seats needed to run the course.
     pub fn minimum_seats(&self, capacity: u32) -> u32 {
         (u64::from(capacity) * u64::from(self.minimum_enrolment_percent)).div_ceil(100) as u32
+    }
+
+    /// Whether `attended` of `sessions` reaches completion (80 % of 10 sessions = 8).
+    pub fn completed(&self, attended: u32, sessions: u32) -> bool {
+        sessions > 0 && u64::from(attended) * 100 >= u64::from(sessions) * u64::from(self.completion_percent)
     }
 
     /// Payment deadline for a seat confirmed at `at`.
@@ -297,6 +312,16 @@ mod tests {
             ids(3).iter().map(|id| hex(&Sha256::digest(format!("seed:{}", id.as_str()).as_bytes()))).collect();
         let min = tickets.iter().enumerate().min_by_key(|(_, t)| t.as_str()).unwrap().0;
         assert_eq!(d.winners, vec![ids(3)[min].clone()]);
+    }
+
+    #[test]
+    fn completion_needs_eighty_percent_of_all_sessions() {
+        let r = ProgrammeRules::default();
+        assert!(r.completed(8, 10));
+        assert!(!r.completed(7, 10));
+        assert!(r.completed(13, 16), "13/16 = 81 %");
+        assert!(!r.completed(12, 16), "12/16 = 75 %");
+        assert!(!r.completed(0, 0));
     }
 
     #[test]

@@ -18,7 +18,7 @@ use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 use crate::store::enrollments::{self, EnrollmentRow, state};
 use crate::store::ledger::Payment;
-use crate::store::{StoreError, courses, encode, intents, learners, ledger, rules};
+use crate::store::{StoreError, attendance, courses, encode, intents, learners, ledger, rules};
 
 /// Applies a kiosk's batch and answers with every outcome, in sequence order.
 pub fn apply_batch(
@@ -151,6 +151,9 @@ fn decide(
         IntentBody::Cancel { learner_id, course_id } => {
             courses.recount(course_id);
             cancel(tx, learner_id, course_id, now)
+        }
+        IntentBody::MarkAttendance { learner_id, course_id, session, present } => {
+            mark_attendance(tx, courses, learner_id, course_id, *session, *present, now)
         }
         IntentBody::RecordPayment { learner_id, course_id, method, receipt, amount } => record_payment(
             tx,
@@ -332,6 +335,30 @@ pub(crate) fn record_payment(tx: &Transaction<'_>, payment: &Payment<'_>) -> Res
     row.updated_at = now;
     enrollments::put(tx, &row)?;
     Ok(Outcome::Paid { amount })
+}
+
+fn mark_attendance(
+    tx: &Transaction<'_>,
+    courses: &mut CourseCache,
+    learner_id: &LearnerId,
+    course_id: &CourseId,
+    session: chrono::NaiveDate,
+    present: bool,
+    now: DateTime<Utc>,
+) -> Result<Outcome, StoreError> {
+    let Some(state) = courses.get(tx, course_id)? else {
+        return Ok(rejected(RejectReason::UnknownCourse));
+    };
+    if !enrollments::is_confirmed(tx, learner_id, course_id)? {
+        return Ok(rejected(RejectReason::NotEnrolled));
+    }
+    if !state.course.sessions.iter().any(|s| s.date == session) {
+        return Ok(rejected(RejectReason::UnknownSession));
+    }
+    attendance::mark(tx, learner_id, course_id, session, present, now)?;
+    let attended = attendance::attended(tx, learner_id, course_id)?;
+    let sessions = state.course.sessions.len() as u32;
+    Ok(Outcome::AttendanceRecorded { attended, sessions, completed: state.rules.completed(attended, sessions) })
 }
 
 /// Registers a learner directly (demo data, staff tools); kiosks go through intents.

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod arbitration;
+pub mod certificates;
 pub mod demo;
 pub mod feed;
 pub mod housekeeping;

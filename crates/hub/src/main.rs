@@ -56,6 +56,13 @@ enum Command {
         db: PathBuf,
         course: String,
     },
+    /// Revoke or reissue a completion certificate (who and when are recorded).
+    Certificate {
+        #[arg(long, env = "BAEUM_HUB_DB")]
+        db: PathBuf,
+        #[command(subcommand)]
+        action: CertificateAction,
+    },
     /// Load catalog data (all or nothing).
     Seed {
         #[arg(long, env = "BAEUM_HUB_DB")]
@@ -65,6 +72,25 @@ enum Command {
         /// Date the catalog around this day instead of today (YYYY-MM-DD), for reproducible runs.
         #[arg(long, value_name = "DATE", value_parser = parse_day)]
         date: Option<chrono::NaiveDate>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum CertificateAction {
+    /// Revoke a serial: it fails verification from now on, online and offline.
+    Revoke {
+        serial: String,
+        /// Who revokes it (recorded).
+        #[arg(long)]
+        by: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Issue a new serial for the same completion; the old one is marked superseded.
+    Reissue {
+        serial: String,
+        #[arg(long)]
+        by: String,
     },
 }
 
@@ -173,6 +199,24 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             );
             if rerun != draw.result {
                 anyhow::bail!("기록된 시드로 다시 추첨한 결과가 기록과 다릅니다");
+            }
+        }
+        Command::Certificate { db, action } => {
+            let mut conn = store::open(&db)?;
+            let now = SystemClock.now();
+            match action {
+                CertificateAction::Revoke { serial, by, reason } => {
+                    if !store::certificates::revoke(&conn, &serial, &by, &reason, now)? {
+                        anyhow::bail!("{serial}: 없는 증서 번호이거나 이미 취소되었습니다");
+                    }
+                    println!("{serial}을(를) 취소했습니다 ({by}, 사유: {reason})");
+                }
+                CertificateAction::Reissue { serial, by } => {
+                    let signer =
+                        baeum_hub::certificates::HubSigner::load_or_create(&db.with_extension("certificate-key"))?;
+                    let new = baeum_hub::certificates::reissue(&mut conn, &signer, &serial, &by, now)?;
+                    println!("{serial}을(를) {}(으)로 재발급했습니다 (확인번호 {})", new.serial, new.verification_code);
+                }
             }
         }
         Command::Seed { db, source, date } => {

@@ -17,6 +17,8 @@ pub enum ServeError {
     Store(#[from] StoreError),
     #[error("{addr}에서 연결을 받을 수 없습니다: {source}")]
     Bind { addr: SocketAddr, source: std::io::Error },
+    #[error("수료증 서명 키 {path}를 쓸 수 없습니다: {source}")]
+    Key { path: String, source: std::io::Error },
 }
 
 /// How often the hub releases overdue seats, holds draws and checks minimum enrolment.
@@ -45,7 +47,11 @@ pub async fn bind<S: Future<Output = ()> + Send + 'static>(
     let listener =
         tokio::net::TcpListener::bind(listen).await.map_err(|source| ServeError::Bind { addr: listen, source })?;
     let addr = listener.local_addr().map_err(|source| ServeError::Bind { addr: listen, source })?;
-    let state = HubState::new(conn, clock);
+    // The certificate signing key lives beside the database, readable by the hub's user only.
+    let key_path = db.with_extension("certificate-key");
+    let signer = crate::certificates::HubSigner::load_or_create(&key_path)
+        .map_err(|source| ServeError::Key { path: key_path.display().to_string(), source })?;
+    let state = HubState::new(conn, clock).with_signer(signer);
     let app = router(state.clone());
     let server = async move {
         let housekeeping = tokio::spawn(housekeeping_loop(state));

@@ -384,6 +384,56 @@ impl Kiosk {
         }
     }
 
+    /// Staff marked attendance for one session (works offline; the hub records it on arrival).
+    pub fn mark_attendance(
+        &self,
+        learner: &LearnerId,
+        course: &CourseId,
+        session: NaiveDate,
+        present: bool,
+    ) -> Result<(), KioskError> {
+        let now = self.clock.now();
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let body =
+            IntentBody::MarkAttendance { learner_id: learner.clone(), course_id: course.clone(), session, present };
+        outbox::append(&tx, body, now)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The certificate of a completed course as a PDF, signed by the hub (needs the hub).
+    pub async fn certificate_pdf(
+        &self,
+        learner: &LearnerId,
+        course: &CourseId,
+    ) -> Result<(baeum_domain::enrollment::IssuedCertificate, Vec<u8>), KioskError> {
+        let issued = match self.hub.issue_certificate(learner, course).await {
+            Ok(c) => c,
+            Err(KioskError::HubRefused { code, message, .. }) if code == "not_completed" => {
+                return Err(KioskError::NotCompleted(message));
+            }
+            Err(KioskError::HubRefused { code, .. }) if code == "not_enrolled" => return Err(KioskError::NotEnrolled),
+            Err(e) => return Err(e),
+        };
+        let signed = baeum_domain::certificate::SignedCertificate::parse_qr(&issued.qr_text)
+            .map_err(|e| KioskError::HubBadAnswer(e.to_string()))?;
+        let art = self.certificate_art()?;
+        let url = format!("{}/verify", self.hub.base().as_str());
+        let pdf =
+            crate::certificate_pdf::render(&signed, &url, &art).map_err(|e| KioskError::Certificate(e.to_string()))?;
+        Ok((issued, pdf))
+    }
+
+    /// The certificate font and pictures, parsed on first use.
+    fn certificate_art(&self) -> Result<crate::certificate_pdf::CertificateArt, KioskError> {
+        static ART: std::sync::OnceLock<Result<crate::certificate_pdf::CertificateArt, String>> =
+            std::sync::OnceLock::new();
+        ART.get_or_init(|| crate::certificate_pdf::CertificateArt::bundled().map_err(|e| e.to_string()))
+            .clone()
+            .map_err(KioskError::Certificate)
+    }
+
     /// Every enrollment this kiosk holds.
     pub fn all_enrollments(&self) -> Result<Vec<LocalEnrollment>, KioskError> {
         Ok(store::enrollments::all(&self.conn())?)

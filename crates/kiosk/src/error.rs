@@ -37,6 +37,10 @@ pub enum KioskError {
     NeedsStaff,
     #[error("중앙 서버가 이 키오스크의 요청 목록을 받지 않습니다 ({code}): {message}")]
     OutboxRefused { code: String, message: String },
+    #[error("수료 기준을 채우지 못해 수료증을 발급할 수 없습니다: {0}")]
+    NotCompleted(String),
+    #[error("수료증을 만들 수 없습니다: {0}")]
+    Certificate(String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -60,6 +64,8 @@ impl KioskError {
             KioskError::PinLocked(_) => "pin_locked",
             KioskError::NeedsStaff => "needs_staff",
             KioskError::OutboxRefused { .. } => "outbox_refused",
+            KioskError::NotCompleted(_) => "not_completed",
+            KioskError::Certificate(_) => "certificate_failed",
             KioskError::Store(_) => "store_failed",
         }
     }

@@ -4,7 +4,8 @@
 use std::time::Duration;
 
 use baeum_domain::enrollment::{
-    EnrollmentList, EnrollmentLookup, IntentBatch, IntentBatchAnswer, IntentOutcomes, LearnerFind, LearnerFound, Seats,
+    CertificateRequest, EnrollmentList, EnrollmentLookup, IntentBatch, IntentBatchAnswer, IntentOutcomes,
+    IssuedCertificate, LearnerFind, LearnerFound, Seats,
 };
 use baeum_domain::protocol::{
     ApiError, CatalogChange, CatalogChanges, CatalogChecksum, PROTOCOL_VERSION, SnapshotChunkWire, bytes_checksum,
@@ -210,6 +211,21 @@ impl HubClient {
 
     pub async fn find_learner(&self, query: &LearnerFind) -> Result<LearnerFound, KioskError> {
         self.post_json(&self.base.join("/v1/learners/find"), query).await
+    }
+
+    /// The certificate of a completed course (issued once; asking again returns the same).
+    pub async fn issue_certificate(
+        &self,
+        learner: &LearnerId,
+        course: &baeum_domain::CourseId,
+    ) -> Result<IssuedCertificate, KioskError> {
+        let body = CertificateRequest { learner_id: learner.clone(), course_id: course.clone() };
+        self.post_json(&self.base.join("/v1/certificates"), &body).await
+    }
+
+    /// The hub's keys and invalid serials, to check certificates offline.
+    pub async fn certificate_keys(&self) -> Result<baeum_domain::certificate::KeySet, KioskError> {
+        self.get_json(&self.base.join("/v1/certificates/keys")).await
     }
 
     pub async fn seats(&self) -> Result<SeatBoardWire, KioskError> {

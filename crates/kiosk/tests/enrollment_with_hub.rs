@@ -194,3 +194,56 @@ async fn bad_registrations_are_refused_by_field_and_leave_nothing_behind() {
     let unknown = k.apply(&baeum_domain::LearnerId::parse("l-nobody").unwrap(), &CourseId::parse("x").unwrap(), &[]);
     assert_eq!(unknown.unwrap_err().code(), "learner_not_found");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn attendance_marked_at_the_kiosk_earns_a_certificate_the_hub_signs() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("hub.db");
+    let batch = seed_demo(&db);
+    let clock = demo_day();
+    let hub = Hub::start(&db, "127.0.0.1:0".parse().unwrap(), clock.clone()).await;
+    let course_id = open_course(&batch.courses, &clock, false);
+    let course = batch.courses.iter().find(|c| c.id == course_id).unwrap();
+
+    let k = kiosk(&dir.path().join("k"), hub.url(), clock.clone());
+    k.sync_now().await.unwrap();
+    let learner = k.register_learner(&form("최영순", "1949-09-09", "01033334444", "9512")).unwrap();
+    k.apply(&learner.id, &course_id, &[]).unwrap();
+    k.exchange().await.unwrap();
+
+    // Staff mark the first half of the sessions: not enough yet.
+    let half = course.sessions.len() / 2;
+    for s in &course.sessions[..half] {
+        k.mark_attendance(&learner.id, &course_id, s.date, true).unwrap();
+    }
+    k.exchange().await.unwrap();
+    let early = k.certificate_pdf(&learner.id, &course_id).await.unwrap_err();
+    assert_eq!(early.code(), "not_completed", "{early}");
+
+    for s in &course.sessions[half..] {
+        k.mark_attendance(&learner.id, &course_id, s.date, true).unwrap();
+    }
+    k.exchange().await.unwrap();
+    let (issued, pdf) = k.certificate_pdf(&learner.id, &course_id).await.unwrap();
+    assert!(pdf.starts_with(b"%PDF"));
+    assert_eq!(issued.payload.learner_name, "최영순");
+    let (again, _) = k.certificate_pdf(&learner.id, &course_id).await.unwrap();
+    assert_eq!(again.serial, issued.serial, "asking twice gives the same certificate");
+
+    let keys = HubClient::new(hub.url()).unwrap().certificate_keys().await.unwrap();
+    assert_eq!(keys.verify(&issued.qr_text).unwrap(), issued.payload);
+
+    // A person checks the paper on the hub's page with the printed code.
+    let base = hub.url().as_str().to_owned();
+    let page = reqwest::get(format!("{base}/verify?code={}", issued.verification_code)).await.unwrap();
+    assert_eq!(page.status().as_u16(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("정상 발급된 수료증입니다") && html.contains("최영순"), "{html}");
+    let unknown = reqwest::get(format!("{base}/verify/AAAAA-BBBBB")).await.unwrap();
+    assert_eq!(unknown.status().as_u16(), 404);
+    assert!(unknown.text().await.unwrap().contains("해당하는 수료증이 없습니다"));
+    let json: serde_json::Value =
+        reqwest::get(format!("{base}/v1/certificates/verify/{}", issued.serial)).await.unwrap().json().await.unwrap();
+    assert_eq!(json["status"], "valid");
+    hub.stop().await;
+}

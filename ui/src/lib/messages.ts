@@ -235,6 +235,7 @@ export const messages = {
   'reject.term_limit_reached': { context: 'Why not accepted', ko: '이번 분기에 신청할 수 있는 강좌 수를 모두 채우셨습니다.', en: 'You reached this term’s course limit.' },
   'reject.reduction_not_allowed': { context: 'Why not accepted', ko: '선택하신 감면을 이 강좌에 적용할 수 없습니다. 감면 없이 다시 신청해 주세요.', en: 'The chosen reduction does not apply; please apply without it.' },
   'reject.unknown_course': { context: 'Why not accepted', ko: '강좌 정보를 찾을 수 없습니다. 직원에게 문의해 주세요.', en: 'Course not found; please ask staff.' },
+  'reject.unknown_session': { context: 'Attendance for a day the course does not meet', ko: '그날은 이 강좌의 수업일이 아닙니다.', en: 'The course does not meet that day.' },
   'reject.unknown_learner': { context: 'Why not accepted', ko: '학습자 정보를 찾을 수 없습니다. 직원에게 문의해 주세요.', en: 'Learner not found; please ask staff.' },
   'mine.heading': { context: 'My page title', ko: '나의 신청 내역', en: 'My applications' },
   'mine.empty': { context: 'My page: no applications', ko: '아직 신청하신 강좌가 없습니다.', en: 'You have not applied for any course yet.' },

@@ -22,6 +22,7 @@ use utoipa::OpenApi;
 use crate::payment::{PaymentProvider, TestProvider};
 use crate::store::{self, StoreError, catalog};
 
+pub mod certificates;
 pub mod enrollment;
 pub mod pay_page;
 
@@ -34,6 +35,7 @@ pub struct HubState {
     db: Arc<Mutex<Connection>>,
     clock: Arc<dyn Clock>,
     payments: Arc<dyn PaymentProvider>,
+    signer: crate::certificates::HubSigner,
 }
 
 impl HubState {
@@ -43,7 +45,13 @@ impl HubState {
     }
 
     pub fn with_payments(conn: Connection, clock: Arc<dyn Clock>, payments: Arc<dyn PaymentProvider>) -> Self {
-        Self { db: Arc::new(Mutex::new(conn)), clock, payments }
+        Self { db: Arc::new(Mutex::new(conn)), clock, payments, signer: crate::certificates::HubSigner::ephemeral() }
+    }
+
+    /// Signs certificates with `signer` (the server loads the hub's key file).
+    pub fn with_signer(mut self, signer: crate::certificates::HubSigner) -> Self {
+        self.signer = signer;
+        self
     }
 
     /// One housekeeping round (payment deadlines, draws, 폐강) at the hub's clock.
@@ -226,7 +234,7 @@ async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
 #[openapi(
     info(
         title = "Baeum hub API",
-        description = "The hub kiosks sync with: catalog snapshot and changes, enrollment intents and their outcomes."
+        description = "The hub kiosks sync with: catalog snapshot and changes, enrollment intents and their outcomes, certificates."
     ),
     paths(
         health,
@@ -238,7 +246,10 @@ async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
         enrollment::outcomes,
         enrollment::lookup,
         enrollment::find,
-        enrollment::seats
+        enrollment::seats,
+        certificates::issue,
+        certificates::keys,
+        certificates::verify_json
     ),
     components(schemas(
         Health,
@@ -257,7 +268,13 @@ async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
         baeum_domain::enrollment::EnrollmentList,
         baeum_domain::enrollment::LearnerFind,
         baeum_domain::enrollment::LearnerFound,
-        enrollment::SeatBoard
+        enrollment::SeatBoard,
+        baeum_domain::enrollment::CertificateRequest,
+        baeum_domain::enrollment::IssuedCertificate,
+        baeum_domain::certificate::CertificatePayload,
+        baeum_domain::certificate::KeySet,
+        baeum_domain::certificate::PublishedKey,
+        crate::certificates::Verification
     ))
 )]
 pub struct ApiDoc;
@@ -276,6 +293,11 @@ pub fn router(state: HubState) -> axum::Router {
         .route("/v1/learners/find", post(enrollment::find))
         .route("/v1/seats", get(enrollment::seats))
         .route("/pay/{op}", get(pay_page::show).post(pay_page::pay))
+        .route("/v1/certificates", post(certificates::issue))
+        .route("/v1/certificates/keys", get(certificates::keys))
+        .route("/v1/certificates/verify/{code}", get(certificates::verify_json))
+        .route("/verify", get(certificates::verify_page))
+        .route("/verify/{code}", get(certificates::verify_page))
         .route("/openapi.json", get(openapi_json))
         // Compressed answers (5–8× smaller catalogs for slow community-centre lines): zstd for
         // kiosks — a fraction of gzip's CPU on both ends — and gzip for everything else.

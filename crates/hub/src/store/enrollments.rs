@@ -98,6 +98,11 @@ pub fn get(conn: &Connection, learner: &LearnerId, course: &CourseId) -> Result<
         .optional()?)
 }
 
+/// Whether the learner holds a confirmed (paid or free) seat in the course.
+pub fn is_confirmed(conn: &Connection, learner: &LearnerId, course: &CourseId) -> Result<bool, StoreError> {
+    Ok(get(conn, learner, course)?.is_some_and(|e| e.state == state::CONFIRMED))
+}
+
 /// Writes the row (a new application replaces a finished one for the same course).
 pub fn put(tx: &Transaction<'_>, row: &EnrollmentRow) -> Result<(), StoreError> {
     tx.prepare_cached(&format!(

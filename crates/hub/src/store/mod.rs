@@ -2,8 +2,10 @@
 //! one module per table. Catalog writes go through `catalog::apply`, enrollment writes through
 //! `arbitration`, each in one transaction.
 
+pub mod attendance;
 pub mod catalog;
 pub mod catalog_log;
+pub mod certificates;
 pub mod courses;
 pub mod enrollments;
 pub mod institutions;
@@ -25,6 +27,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
     Migrations::new(vec![
         M::up(include_str!("../../migrations/0001_catalog.sql")),
         M::up(include_str!("../../migrations/0002_enrollment.sql")),
+        M::up(include_str!("../../migrations/0003_certificates.sql")),
     ])
 });
 

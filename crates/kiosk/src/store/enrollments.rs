@@ -104,7 +104,8 @@ pub fn apply_outcome(
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     let (learner, course) = match body {
-        IntentBody::RegisterLearner { .. } => return Ok(()),
+        // Registration and attendance change no enrollment row.
+        IntentBody::RegisterLearner { .. } | IntentBody::MarkAttendance { .. } => return Ok(()),
         IntentBody::Apply { learner_id, course_id, .. }
         | IntentBody::Cancel { learner_id, course_id }
         | IntentBody::RecordPayment { learner_id, course_id, .. } => (learner_id, course_id),

@@ -1,0 +1,142 @@
+//! Certificates over HTTP: kiosks ask for the certificate of a completed course, anyone fetches
+//! the key set for offline checks, and people check a paper certificate on `/verify` (Korean HTML;
+//! the same answer as JSON under `/v1/certificates/verify/{code}`).
+
+use axum::Json;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Html;
+use baeum_domain::certificate::KeySet;
+use baeum_domain::enrollment::{CertificateRequest, IssuedCertificate, codes as enrollment_codes};
+use baeum_domain::protocol::{ApiError, codes};
+use serde::Deserialize;
+
+use super::{Failure, HubState};
+use crate::certificates::{self, IssueError, Verification};
+
+#[utoipa::path(
+    post, path = "/v1/certificates", tag = "certificates", request_body = CertificateRequest,
+    responses((status = 200, description = "The certificate (the one already issued, or a new one)", body = IssuedCertificate),
+              (status = 400, body = ApiError),
+              (status = 404, description = "`not_enrolled`: no confirmed enrollment", body = ApiError),
+              (status = 409, description = "`not_completed`: attendance below the course's threshold", body = ApiError),
+              (status = 500, body = ApiError))
+)]
+pub async fn issue(
+    State(state): State<HubState>,
+    body: Result<Json<CertificateRequest>, JsonRejection>,
+) -> Result<Json<IssuedCertificate>, Failure> {
+    let Json(q) = body.map_err(|e| Failure::new(StatusCode::BAD_REQUEST, codes::BAD_REQUEST, e.body_text()))?;
+    let now = state.clock.now();
+    let signer = state.signer.clone();
+    let cert = state
+        .with_db(move |conn| {
+            certificates::issue(conn, &signer, &q.learner_id, &q.course_id, now).map_err(|e| match e {
+                IssueError::NotEnrolled => Failure::new(StatusCode::NOT_FOUND, "not_enrolled", e.to_string()),
+                IssueError::NotCompleted { .. } => {
+                    Failure::new(StatusCode::CONFLICT, enrollment_codes::NOT_COMPLETED, e.to_string())
+                }
+                IssueError::Store(e) => e.into(),
+                other => Failure::internal(other.to_string()),
+            })
+        })
+        .await?;
+    Ok(Json(cert))
+}
+
+#[utoipa::path(
+    get, path = "/v1/certificates/keys", tag = "certificates",
+    responses((status = 200, description = "Public keys and serials no longer valid, to check certificates offline", body = KeySet),
+              (status = 500, body = ApiError))
+)]
+pub async fn keys(State(state): State<HubState>) -> Result<Json<KeySet>, Failure> {
+    let signer = state.signer.clone();
+    Ok(Json(state.with_db(move |conn| Ok(signer.key_set(conn)?)).await?))
+}
+
+#[utoipa::path(
+    get, path = "/v1/certificates/verify/{code}", tag = "certificates",
+    params(("code" = String, Path, description = "Serial (GM-2026-000123) or verification code (ABCDE-FGHJK)")),
+    responses((status = 200, description = "`valid`, `revoked`, `superseded` or `unknown`, with what the certificate says", body = Verification),
+              (status = 500, body = ApiError))
+)]
+pub async fn verify_json(
+    State(state): State<HubState>,
+    Path(code): Path<String>,
+) -> Result<Json<Verification>, Failure> {
+    Ok(Json(state.with_db(move |conn| Ok(certificates::verify(conn, &code)?)).await?))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct VerifyQuery {
+    code: Option<String>,
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+fn page(body: &str) -> Html<String> {
+    Html(format!(
+        "<!doctype html><html lang=\"ko\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">\
+         <title>수료증 진위 확인</title><style>body{{font-family:sans-serif;font-size:20px;line-height:1.6;max-width:36em;margin:1em auto;padding:0 1em;color:#111}}\
+         input,button{{font-size:22px;padding:.4em}} .ok{{color:#0a6b2d}} .bad{{color:#9b1c1c}} dt{{font-weight:700}}</style></head>\
+         <body><h1>수료증 진위 확인</h1>{body}\
+         <form method=\"get\" action=\"/verify\"><label>확인번호 또는 증서 번호 <input name=\"code\" autocomplete=\"off\"></label> <button>확인</button></form></body></html>"
+    ))
+}
+
+/// `/verify` and `/verify/{code}`: the answer in plain Korean for people.
+pub async fn verify_page(
+    State(state): State<HubState>,
+    code: Option<Path<String>>,
+    Query(q): Query<VerifyQuery>,
+) -> (StatusCode, Html<String>) {
+    let Some(code) = code.map(|Path(c)| c).or(q.code).filter(|c| !c.trim().is_empty()) else {
+        return (StatusCode::OK, page("<p>수료증 아래쪽의 확인번호를 입력하시거나 QR 코드를 찍어 주세요.</p>"));
+    };
+    let lookup = code.clone();
+    let Ok(v) = state.with_db(move |conn| Ok(certificates::verify(conn, &lookup)?)).await else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, page("<p class=\"bad\">잠시 후 다시 시도해 주세요.</p>"));
+    };
+    let details = v.payload.as_ref().map_or_else(String::new, |p| {
+        format!(
+            "<dl><dt>증서 번호</dt><dd>{}</dd><dt>성명</dt><dd>{}</dd><dt>과정명</dt><dd>{}</dd><dt>교육기관</dt><dd>{}</dd>\
+             <dt>교육기간</dt><dd>{} ~ {} (총 {})</dd><dt>발급일</dt><dd>{}</dd></dl>",
+            escape(&p.serial),
+            escape(&p.learner_name),
+            escape(&p.course_title),
+            escape(&p.institution),
+            p.first_date,
+            p.last_date,
+            p.hours_ko(),
+            p.issued_on
+        )
+    });
+    let (status, verdict) = match v.status {
+        "valid" => (StatusCode::OK, "<p class=\"ok\"><b>정상 발급된 수료증입니다.</b></p>".to_owned()),
+        "superseded" => (
+            StatusCode::OK,
+            format!(
+                "<p class=\"bad\"><b>재발급되어 더 이상 유효하지 않은 수료증입니다.</b> 새 증서 번호: {}</p>",
+                escape(v.superseded_by.as_deref().unwrap_or_default())
+            ),
+        ),
+        "revoked" => (
+            StatusCode::OK,
+            format!(
+                "<p class=\"bad\"><b>취소된 수료증입니다.</b> ({} 취소)</p>",
+                escape(v.revoked_at.as_deref().unwrap_or_default().get(..10).unwrap_or_default())
+            ),
+        ),
+        _ => (
+            StatusCode::NOT_FOUND,
+            format!(
+                "<p class=\"bad\"><b>{}에 해당하는 수료증이 없습니다.</b> 번호를 다시 확인해 주세요.</p>",
+                escape(&code)
+            ),
+        ),
+    };
+    (status, page(&format!("{verdict}{details}")))
+}

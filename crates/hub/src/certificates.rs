@@ -1,0 +1,343 @@
+//! Issuing, reissuing, revoking and checking completion certificates. The hub signs with its
+//! Ed25519 key (a file beside its database, readable only by the hub's user); the key set it
+//! publishes lets anyone check a paper certificate offline.
+
+use std::path::Path;
+
+use baeum_domain::certificate::{CertificatePayload, KeySet, PublishedKey, SignedCertificate, key_id};
+use baeum_domain::enrollment::IssuedCertificate;
+use baeum_domain::{CourseId, LearnerId, kst};
+use chrono::{DateTime, Datelike, Utc};
+use ed25519_dalek::SigningKey;
+use rusqlite::{Connection, TransactionBehavior};
+use serde::Serialize;
+
+use crate::store::certificates::{self, StoredCertificate};
+use crate::store::enrollments;
+use crate::store::{StoreError, attendance, courses, institutions, learners, rules};
+
+/// The hub's signing key.
+#[derive(Clone)]
+pub struct HubSigner {
+    key: SigningKey,
+}
+
+impl std::fmt::Debug for HubSigner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "HubSigner({})", key_id(&self.key.verifying_key()))
+    }
+}
+
+fn random_key() -> std::io::Result<SigningKey> {
+    let mut seed = [0u8; 32];
+    getrandom::fill(&mut seed).map_err(|e| std::io::Error::other(e.to_string()))?;
+    Ok(SigningKey::from_bytes(&seed))
+}
+
+impl HubSigner {
+    /// Reads the key at `path`, or makes one there (mode 0600) on first start.
+    pub fn load_or_create(path: &Path) -> std::io::Result<Self> {
+        match std::fs::read(path) {
+            Ok(bytes) => {
+                let seed: [u8; 32] = bytes
+                    .try_into()
+                    .map_err(|_| std::io::Error::other(format!("{}: 서명 키 파일이 손상되었습니다", path.display())))?;
+                Ok(Self { key: SigningKey::from_bytes(&seed) })
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let key = random_key()?;
+                let mut options = std::fs::OpenOptions::new();
+                options.write(true).create_new(true);
+                #[cfg(unix)]
+                std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+                std::io::Write::write_all(&mut options.open(path)?, key.as_bytes())?;
+                Ok(Self { key })
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// A key for this process only (tests).
+    pub fn ephemeral() -> Self {
+        Self { key: random_key().unwrap_or_else(|_| SigningKey::from_bytes(&[42; 32])) }
+    }
+
+    pub fn key_id(&self) -> String {
+        key_id(&self.key.verifying_key())
+    }
+
+    /// What the hub publishes for offline checks: its key and every serial no longer valid.
+    pub fn key_set(&self, conn: &Connection) -> Result<KeySet, StoreError> {
+        Ok(KeySet {
+            keys: vec![PublishedKey::hub(&self.key.verifying_key())],
+            revoked: certificates::invalid_serials(conn)?,
+        })
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum IssueError {
+    #[error("수강 확정된 신청이 없습니다")]
+    NotEnrolled,
+    #[error("출석이 수료 기준에 모자랍니다 ({attended}/{sessions}회, 기준 {percent}%)")]
+    NotCompleted { attended: u32, sessions: u32, percent: u8 },
+    #[error("수료증을 찾을 수 없습니다: {0}")]
+    UnknownSerial(String),
+    #[error("이미 취소되었거나 재발급된 수료증입니다: {0}")]
+    NoLongerValid(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<rusqlite::Error> for IssueError {
+    fn from(e: rusqlite::Error) -> Self {
+        IssueError::Store(e.into())
+    }
+}
+
+fn issued(stored: &StoredCertificate) -> Result<IssuedCertificate, IssueError> {
+    let signed = SignedCertificate::parse_qr(&stored.qr_text).map_err(|e| {
+        IssueError::Store(StoreError::Corrupt { what: "수료증", id: stored.serial.clone(), problem: e.to_string() })
+    })?;
+    Ok(IssuedCertificate {
+        serial: stored.serial.clone(),
+        qr_text: stored.qr_text.clone(),
+        verification_code: stored.verification_code.clone(),
+        payload: signed.payload,
+    })
+}
+
+/// The certificate of a completed course: the valid one already issued, or a new one.
+pub fn issue(
+    conn: &mut Connection,
+    signer: &HubSigner,
+    learner_id: &LearnerId,
+    course_id: &CourseId,
+    now: DateTime<Utc>,
+) -> Result<IssuedCertificate, IssueError> {
+    if let Some(existing) = certificates::current(conn, learner_id, course_id)? {
+        return issued(&existing);
+    }
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let cert = sign_new(&tx, signer, learner_id, course_id, now, None)?;
+    tx.commit()?;
+    Ok(cert)
+}
+
+fn sign_new(
+    tx: &rusqlite::Transaction<'_>,
+    signer: &HubSigner,
+    learner_id: &LearnerId,
+    course_id: &CourseId,
+    now: DateTime<Utc>,
+    reissued_by: Option<&str>,
+) -> Result<IssuedCertificate, IssueError> {
+    if !enrollments::is_confirmed(tx, learner_id, course_id)? {
+        return Err(IssueError::NotEnrolled);
+    }
+    let course = courses::get(tx, course_id.as_str())?.ok_or(IssueError::NotEnrolled)?;
+    let learner = learners::get(tx, learner_id.as_str())?.ok_or(IssueError::NotEnrolled)?;
+    let rules = rules::for_course(tx, &course)?;
+    let attended = attendance::attended(tx, learner_id, course_id)?;
+    let sessions = course.sessions.len() as u32;
+    if !rules.completed(attended, sessions) {
+        return Err(IssueError::NotCompleted { attended, sessions, percent: rules.completion_percent });
+    }
+    let institution = institutions::get(tx, course.institution_id.as_str())?
+        .map_or_else(|| course.institution_id.to_string(), |i| i.name.to_string());
+    let today = now.with_timezone(&kst()).date_naive();
+    let serial = certificates::next_serial(tx, today.year())?;
+    let payload = CertificatePayload {
+        serial: serial.clone(),
+        learner_name: learner.name.as_str().to_owned(),
+        birth_date: learner.birth_date,
+        course_title: course.title.as_str().to_owned(),
+        institution,
+        minutes: course.total_minutes() as u32,
+        first_date: course.first_session().date,
+        last_date: course.last_session().date,
+        issued_on: today,
+        key_id: signer.key_id(),
+        provisional: false,
+    };
+    let signed = SignedCertificate::sign(payload, &signer.key);
+    let code = signed.verification_code();
+    certificates::insert(
+        tx,
+        &certificates::NewCertificate {
+            serial: &serial,
+            learner: learner_id,
+            course: course_id,
+            qr_text: &signed.qr_text(),
+            verification_code: &code,
+            issued_at: now,
+            reissued_by,
+        },
+    )?;
+    Ok(IssuedCertificate { serial, qr_text: signed.qr_text(), verification_code: code, payload: signed.payload })
+}
+
+/// A new serial for the same completion (e.g. a name was corrected); the old one is superseded.
+pub fn reissue(
+    conn: &mut Connection,
+    signer: &HubSigner,
+    serial: &str,
+    by: &str,
+    now: DateTime<Utc>,
+) -> Result<IssuedCertificate, IssueError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let old = certificates::find(&tx, serial)?.ok_or_else(|| IssueError::UnknownSerial(serial.to_owned()))?;
+    if !old.valid() {
+        return Err(IssueError::NoLongerValid(serial.to_owned()));
+    }
+    let learner = LearnerId::parse(&old.learner_id).map_err(|e| StoreError::Corrupt {
+        what: "수료증",
+        id: serial.to_owned(),
+        problem: e.to_string(),
+    })?;
+    let course = CourseId::parse(&old.course_id).map_err(|e| StoreError::Corrupt {
+        what: "수료증",
+        id: serial.to_owned(),
+        problem: e.to_string(),
+    })?;
+    let new = sign_new(&tx, signer, &learner, &course, now, Some(by))?;
+    certificates::supersede(&tx, &old.serial, &new.serial)?;
+    tx.commit()?;
+    Ok(new)
+}
+
+/// What the verification page says about a serial or verification code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Verification {
+    /// `valid`, `revoked`, `superseded` or `unknown`.
+    pub status: &'static str,
+    pub serial: Option<String>,
+    pub payload: Option<CertificatePayload>,
+    pub superseded_by: Option<String>,
+    pub revoked_at: Option<String>,
+    pub revoked_by: Option<String>,
+    pub revoke_reason: Option<String>,
+}
+
+pub fn verify(conn: &Connection, serial_or_code: &str) -> Result<Verification, StoreError> {
+    let Some(stored) = certificates::find(conn, serial_or_code.trim())? else {
+        return Ok(Verification {
+            status: "unknown",
+            serial: None,
+            payload: None,
+            superseded_by: None,
+            revoked_at: None,
+            revoked_by: None,
+            revoke_reason: None,
+        });
+    };
+    let payload = SignedCertificate::parse_qr(&stored.qr_text).ok().map(|c| c.payload);
+    let status = if stored.revoked_at.is_some() {
+        "revoked"
+    } else if stored.superseded_by.is_some() {
+        "superseded"
+    } else {
+        "valid"
+    };
+    Ok(Verification {
+        status,
+        serial: Some(stored.serial),
+        payload,
+        superseded_by: stored.superseded_by,
+        revoked_at: stored.revoked_at,
+        revoked_by: stored.revoked_by,
+        revoke_reason: stored.revoke_reason,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use baeum_domain::Selection;
+    use baeum_domain::enrollment::{IntentBody, Outcome};
+
+    use super::*;
+    use crate::arbitration::fixtures::*;
+
+    fn attend(k: &mut TestKiosk, conn: &mut Connection, course: &baeum_domain::Course, n: usize) {
+        let bodies = course.sessions[..n]
+            .iter()
+            .map(|s| IntentBody::MarkAttendance {
+                learner_id: lid(1),
+                course_id: course.id.clone(),
+                session: s.date,
+                present: true,
+            })
+            .collect();
+        let answer = k.send(conn, at("2026-12-30T12:00:00"), bodies);
+        assert!(answer.results.iter().all(|r| matches!(r.outcome, Outcome::AttendanceRecorded { .. })), "{answer:?}");
+    }
+
+    #[test]
+    fn a_certificate_needs_eighty_percent_attendance_and_is_issued_once() {
+        let (mut conn, course) = hub(10, Selection::FirstCome, 0);
+        let signer = HubSigner::ephemeral();
+        let mut k = TestKiosk::new("k-a");
+        k.send(&mut conn, at("2026-11-26T14:00:00"), vec![register(1, "1950-01-01"), apply(1, &course)]);
+        let sessions = course.sessions.len();
+        let needed = (sessions * 8).div_ceil(10);
+        attend(&mut k, &mut conn, &course, needed - 1);
+        let now = at("2026-12-31T10:00:00");
+        assert!(matches!(issue(&mut conn, &signer, &lid(1), &course.id, now), Err(IssueError::NotCompleted { .. })));
+        attend(&mut k, &mut conn, &course, needed);
+        let first = issue(&mut conn, &signer, &lid(1), &course.id, now).unwrap();
+        assert_eq!(first.serial, "GM-2026-000001");
+        assert_eq!(first.payload.learner_name, "김배움");
+        assert_eq!(issue(&mut conn, &signer, &lid(1), &course.id, now).unwrap(), first, "the same certificate again");
+        assert_eq!(signer.key_set(&conn).unwrap().verify(&first.qr_text).unwrap(), first.payload);
+        // A day the course does not meet is refused.
+        let odd = k.send(
+            &mut conn,
+            now,
+            vec![IntentBody::MarkAttendance {
+                learner_id: lid(1),
+                course_id: course.id.clone(),
+                session: "2027-03-01".parse().unwrap(),
+                present: true,
+            }],
+        );
+        assert!(matches!(odd.results[0].outcome, Outcome::Rejected { .. }));
+    }
+
+    #[test]
+    fn reissue_supersedes_and_revocation_is_recorded_and_published() {
+        let (mut conn, course) = hub(10, Selection::FirstCome, 0);
+        let signer = HubSigner::ephemeral();
+        let mut k = TestKiosk::new("k-a");
+        k.send(&mut conn, at("2026-11-26T14:00:00"), vec![register(1, "1950-01-01"), apply(1, &course)]);
+        attend(&mut k, &mut conn, &course, course.sessions.len());
+        let now = at("2026-12-31T10:00:00");
+        let first = issue(&mut conn, &signer, &lid(1), &course.id, now).unwrap();
+        let second = reissue(&mut conn, &signer, &first.serial, "직원 김민지", now).unwrap();
+        assert_ne!(first.serial, second.serial);
+        assert_eq!(verify(&conn, &first.serial).unwrap().status, "superseded");
+        assert_eq!(verify(&conn, &second.verification_code).unwrap().status, "valid");
+        let keys = signer.key_set(&conn).unwrap();
+        assert!(keys.verify(&first.qr_text).is_err(), "a superseded serial fails offline too");
+        assert!(certificates::revoke(&conn, &second.serial, "직원 김민지", "부정 출석", now).unwrap());
+        let v = verify(&conn, &second.serial).unwrap();
+        assert_eq!((v.status, v.revoked_by.as_deref()), ("revoked", Some("직원 김민지")));
+        assert!(matches!(reissue(&mut conn, &signer, &second.serial, "x", now), Err(IssueError::NoLongerValid(_))));
+        assert_eq!(verify(&conn, "NOPE-NOPE").unwrap().status, "unknown");
+    }
+
+    #[test]
+    fn the_signing_key_is_made_once_and_kept_private() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("hub.key");
+        let a = HubSigner::load_or_create(&path).unwrap();
+        let b = HubSigner::load_or_create(&path).unwrap();
+        assert_eq!(a.key_id(), b.key_id());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        }
+        std::fs::write(&path, b"short").unwrap();
+        assert!(HubSigner::load_or_create(&path).is_err());
+    }
+}
