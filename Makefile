@@ -39,6 +39,7 @@ test-ui: deps
 
 ## Rust tests of every crate, including system tests that run the real binaries.
 test-rust: build
+	./scripts/start-mdns.sh
 	$(CARGO) test --workspace
 
 ## The real app window through tauri-driver + WebKitWebDriver under Xvfb; screenshots land in test-output/.

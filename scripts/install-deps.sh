@@ -17,7 +17,7 @@ APT_PACKAGES=(
   xvfb webkit2gtk-driver imagemagick dbus-daemon dbus-x11
   # a real IPP printer for print tests, a Korean font for the webview, and poppler
   # (pdftotext, pdffonts, pdftoppm) to read and render certificate PDFs in tests
-  cups-ipp-utils fonts-nanum poppler-utils
+  cups-ipp-utils avahi-daemon fonts-nanum poppler-utils
 )
 
 missing=()

@@ -52,12 +52,22 @@ enum Command {
     /// Send applications, cancellations and payments recorded here to the hub now, then fetch
     /// the current status of this kiosk's enrollments.
     Upload,
-    /// Save settings for this kiosk (hub URL, fullscreen) in its data folder.
+    /// Save settings for this kiosk (hub URL, fullscreen, printer) in its data folder.
     Provision {
         /// Start in kiosk mode (fullscreen) from now on.
         #[arg(long, value_name = "true|false")]
         kiosk_mode: Option<bool>,
+        /// The front desk's printer, e.g. ipp://192.168.0.20/ipp/print.
+        #[arg(long, value_name = "URI")]
+        printer: Option<String>,
     },
+    /// Print a sample certificate on the configured printer (or --printer) and wait for it.
+    PrintTest {
+        #[arg(long, value_name = "URI")]
+        printer: Option<String>,
+    },
+    /// The print queue: every job with its state and last problem (JSON).
+    PrintQueue,
 }
 
 fn parse_size(raw: &str) -> Result<(u32, u32), String> {
@@ -165,10 +175,46 @@ fn admin(command: Command, cli: &Cli) -> Result<ExitCode, KioskError> {
                 return Ok(ExitCode::FAILURE);
             }
         }
-        Command::Provision { kiosk_mode } => {
+        Command::PrintTest { printer } => {
+            let Some(printer) = printer.or(resolved.config.printer_uri.clone()) else {
+                eprintln!(
+                    "프린터가 설정되지 않았습니다: `baeum-kiosk provision --printer ipp://…` 또는 --printer를 주세요."
+                );
+                return Ok(ExitCode::FAILURE);
+            };
+            let kiosk = open(&resolved)?;
+            let pdf = crate::sample::certificate_pdf().map_err(|e| KioskError::Certificate(e.to_string()))?;
+            let id = kiosk.queue_print("배움 키오스크 인쇄 시험", &printer, &pdf)?;
+            let runtime = runtime()?;
+            for _ in 0..60 {
+                let report = runtime.block_on(kiosk.drive_printer())?;
+                if report.waiting == 0 {
+                    break;
+                }
+                std::thread::sleep(std::time::Duration::from_secs(1));
+            }
+            let job = kiosk.print_jobs()?.into_iter().find(|j| j.id == id);
+            match job {
+                Some(j) if j.state == "printed" => println!("인쇄를 마쳤습니다 ({printer})"),
+                Some(j) => {
+                    eprintln!("인쇄하지 못했습니다: {} ({})", j.state, j.last_error.unwrap_or_default());
+                    return Ok(ExitCode::FAILURE);
+                }
+                None => return Ok(ExitCode::FAILURE),
+            }
+        }
+        Command::PrintQueue => {
+            let jobs = open(&resolved)?.print_jobs()?;
+            println!("{}", serde_json::to_string_pretty(&jobs).unwrap_or_default());
+        }
+        Command::Provision { kiosk_mode, printer } => {
             let mut config = resolved.config;
             if let Some(on) = kiosk_mode {
                 config.fullscreen = on;
+            }
+            if let Some(printer) = printer {
+                baeum_kiosk::printing::printer_uri(&printer)?;
+                config.printer_uri = Some(printer);
             }
             resolved.data_dir.save_config(&config)?;
             println!("설정을 저장했습니다: {} (허브 {})", resolved.data_dir.config_file().display(), config.hub_url);

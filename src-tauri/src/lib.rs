@@ -4,3 +4,4 @@
 mod app;
 pub mod cli;
 mod commands;
+mod sample;

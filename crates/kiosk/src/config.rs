@@ -23,6 +23,8 @@ pub struct KioskConfig {
     pub idle_warning_secs: u64,
     /// Seconds the question stays up before the person's session is wiped.
     pub idle_grace_secs: u64,
+    /// The front desk's printer, e.g. `ipp://192.168.0.20/ipp/print` (none: printing is off).
+    pub printer_uri: Option<String>,
 }
 
 impl Default for KioskConfig {
@@ -35,6 +37,7 @@ impl Default for KioskConfig {
             // a button to extend, as KS X 9211 asks for time limits.
             idle_warning_secs: 120,
             idle_grace_secs: 30,
+            printer_uri: None,
         }
     }
 }

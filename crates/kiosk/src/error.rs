@@ -41,6 +41,8 @@ pub enum KioskError {
     NotCompleted(String),
     #[error("수료증을 만들 수 없습니다: {0}")]
     Certificate(String),
+    #[error("프린터 설정이 올바르지 않습니다: {0}")]
+    BadPrinter(String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -66,6 +68,7 @@ impl KioskError {
             KioskError::OutboxRefused { .. } => "outbox_refused",
             KioskError::NotCompleted(_) => "not_completed",
             KioskError::Certificate(_) => "certificate_failed",
+            KioskError::BadPrinter(_) => "printer_invalid",
             KioskError::Store(_) => "store_failed",
         }
     }

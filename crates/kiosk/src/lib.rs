@@ -8,6 +8,7 @@ pub mod config;
 pub mod enrollment;
 pub mod error;
 pub mod hub_client;
+pub mod printing;
 pub mod schedule;
 pub mod search;
 pub mod store;
@@ -80,6 +81,8 @@ pub struct Kiosk {
     uploading: tokio::sync::Mutex<()>,
     /// Outcomes stored at the hub have been fetched once since start-up.
     recovered: std::sync::atomic::AtomicBool,
+    /// One pass over the print queue at a time.
+    printing: tokio::sync::Mutex<()>,
 }
 
 impl Kiosk {
@@ -98,6 +101,7 @@ impl Kiosk {
             kiosk_id,
             uploading: tokio::sync::Mutex::new(()),
             recovered: std::sync::atomic::AtomicBool::new(false),
+            printing: tokio::sync::Mutex::new(()),
             db: Mutex::new(conn),
             hub,
             clock,
@@ -209,6 +213,12 @@ impl Kiosk {
                 }
             }
             report(outcome.as_ref());
+            // Jobs for a printer that was off go out once it answers again.
+            if self.has_open_print_jobs().unwrap_or(false)
+                && let Err(e) = self.drive_printer().await
+            {
+                tracing::warn!(code = e.code(), "print queue pass failed");
+            }
             let delay = if outcome.is_ok() { schedule.after_success() } else { schedule.after_failure() };
             tokio::select! {
                 () = tokio::time::sleep(delay) => {}

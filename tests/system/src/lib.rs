@@ -162,3 +162,60 @@ pub fn stdout(out: &Output) -> String {
 pub fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
+
+/// A real IPP printer: `ippeveprinter` (Debian cups-ipp-utils) on `port`, keeping every job it
+/// receives as a file in `spool`. Needs avahi (`scripts/start-mdns.sh`, which `make test` runs).
+#[derive(Debug)]
+pub struct IppPrinter {
+    child: Child,
+    spool: PathBuf,
+}
+
+impl IppPrinter {
+    pub fn start(port: u16, spool: &Path) -> IppPrinter {
+        std::fs::create_dir_all(spool).unwrap_or_else(|e| panic!("{e}"));
+        let child = Command::new("ippeveprinter")
+            .args(["-p", &port.to_string(), "-n", "localhost", "-k", "-f", "application/pdf", "-r", "off", "-d"])
+            .arg(spool)
+            .arg("BaeumTest")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("ippeveprinter is missing ({e}): `make deps` installs cups-ipp-utils"));
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "ippeveprinter did not start (is avahi running? scripts/start-mdns.sh)"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        IppPrinter { child, spool: spool.to_owned() }
+    }
+
+    pub fn uri(port: u16) -> String {
+        format!("ipp://localhost:{port}/ipp/print")
+    }
+
+    /// Documents the printer received, oldest first.
+    pub fn received(&self) -> Vec<Vec<u8>> {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&self.spool)
+            .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
+            .unwrap_or_default();
+        files.retain(|p| p.extension().is_some_and(|x| x == "pdf"));
+        files.sort();
+        files.iter().filter_map(|p| std::fs::read(p).ok()).collect()
+    }
+}
+
+impl Drop for IppPrinter {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A loopback port nothing listens on right now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap_or(0)
+}

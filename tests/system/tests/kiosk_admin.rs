@@ -73,3 +73,28 @@ fn provision_saves_the_hub_for_later_runs() {
     assert!(!out.status.success());
     assert!(stderr(&out).contains("[hub_url_invalid]"), "{}", stderr(&out));
 }
+
+#[test]
+fn print_test_prints_a_sample_certificate_and_a_windows_printer_name_gets_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let port = baeum_system_tests::free_port();
+    let printer = baeum_system_tests::IppPrinter::start(port, &dir.path().join("spool"));
+    let data = dir.path().join("kiosk");
+    let uri = baeum_system_tests::IppPrinter::uri(port);
+
+    let windows = kiosk(&["provision", "--printer", "Samsung M2020 (1층 안내데스크)"], &data);
+    assert!(!windows.status.success());
+    assert!(stderr(&windows).contains("Windows"), "{}", stderr(&windows));
+
+    let saved = kiosk(&["provision", "--printer", &uri], &data);
+    assert!(saved.status.success(), "{}", stderr(&saved));
+    let printed = kiosk(&["print-test"], &data);
+    assert!(printed.status.success(), "{}", stderr(&printed));
+    assert!(stdout(&printed).contains("인쇄를 마쳤습니다"));
+    let received = printer.received();
+    assert_eq!(received.len(), 1);
+    assert!(received[0].starts_with(b"%PDF"));
+    let queue: serde_json::Value =
+        serde_json::from_str(&stdout(&kiosk(&["print-queue"], &data))).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(queue[0]["state"], "printed");
+}

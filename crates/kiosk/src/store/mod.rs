@@ -9,6 +9,7 @@ pub mod institutions;
 pub mod learners;
 pub mod outbox;
 pub mod places;
+pub mod print_jobs;
 pub mod seats;
 pub mod snapshot_staging;
 pub mod sync_state;
@@ -25,6 +26,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("../../migrations/0002_hub_head.sql")),
         M::up(include_str!("../../migrations/0003_snapshot_staging.sql")),
         M::up(include_str!("../../migrations/0004_enrollment.sql")),
+        M::up(include_str!("../../migrations/0005_print_jobs.sql")),
     ])
 });
 

@@ -1,0 +1,100 @@
+//! `print_jobs`: the print queue, kept in the kiosk's database so a restart never loses a job and
+//! never prints one twice.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+
+use super::StoreError;
+
+/// A job as staff see it (without the document).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PrintJob {
+    pub id: String,
+    pub title: String,
+    pub printer_uri: String,
+    /// `queued`, `sending`, `submitted`, `printed` or `failed`.
+    pub state: String,
+    pub ipp_job_id: Option<i32>,
+    pub attempts: u32,
+    pub last_error: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+const COLUMNS: &str = "id, title, printer_uri, state, ipp_job_id, attempts, last_error, created_at, updated_at";
+
+fn read(r: &rusqlite::Row<'_>) -> rusqlite::Result<PrintJob> {
+    Ok(PrintJob {
+        id: r.get(0)?,
+        title: r.get(1)?,
+        printer_uri: r.get(2)?,
+        state: r.get(3)?,
+        ipp_job_id: r.get(4)?,
+        attempts: r.get(5)?,
+        last_error: r.get(6)?,
+        created_at: r.get(7)?,
+        updated_at: r.get(8)?,
+    })
+}
+
+pub fn enqueue(
+    conn: &Connection,
+    id: &str,
+    title: &str,
+    printer_uri: &str,
+    document: &[u8],
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT INTO print_jobs (id, seq, title, printer_uri, document, state, created_at, updated_at)
+         VALUES (?1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM print_jobs), ?2, ?3, ?4, 'queued', ?5, ?5)",
+        params![id, title, printer_uri, document, now.to_rfc3339()],
+    )?;
+    Ok(())
+}
+
+/// Jobs not finished yet, oldest first.
+pub fn open(conn: &Connection) -> Result<Vec<PrintJob>, StoreError> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM print_jobs WHERE state IN ('queued', 'sending', 'submitted') ORDER BY seq"
+    ))?;
+    Ok(stmt.query_map([], read)?.collect::<Result<_, _>>()?)
+}
+
+/// Every job, newest first (staff's queue screen).
+pub fn all(conn: &Connection, limit: usize) -> Result<Vec<PrintJob>, StoreError> {
+    let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM print_jobs ORDER BY seq DESC LIMIT ?1"))?;
+    Ok(stmt.query_map([limit as i64], read)?.collect::<Result<_, _>>()?)
+}
+
+pub fn document(conn: &Connection, id: &str) -> Result<Option<Vec<u8>>, StoreError> {
+    Ok(conn.query_row("SELECT document FROM print_jobs WHERE id = ?1", [id], |r| r.get(0)).optional()?)
+}
+
+/// Moves a job on. `ipp_job_id` and `error` overwrite when given.
+pub fn update(
+    conn: &Connection,
+    id: &str,
+    state: &str,
+    ipp_job_id: Option<i32>,
+    error: Option<&str>,
+    attempted: bool,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    conn.execute(
+        "UPDATE print_jobs SET state = ?2, ipp_job_id = COALESCE(?3, ipp_job_id), last_error = ?4,
+                attempts = attempts + ?5, updated_at = ?6 WHERE id = ?1",
+        params![id, state, ipp_job_id, error, i64::from(attempted), now.to_rfc3339()],
+    )?;
+    Ok(())
+}
+
+/// Puts a failed job back in the queue (staff pressed "다시 인쇄").
+pub fn retry(conn: &Connection, id: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
+    Ok(conn.execute(
+        "UPDATE print_jobs SET state = 'queued', ipp_job_id = NULL, last_error = NULL, updated_at = ?2
+          WHERE id = ?1 AND state = 'failed'",
+        params![id, now.to_rfc3339()],
+    )? == 1)
+}

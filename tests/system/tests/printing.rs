@@ -1,0 +1,98 @@
+//! Printing to a real IPP printer: `ippeveprinter` (Debian cups-ipp-utils) on a free port keeps
+//! every job it receives as a file. The received file is the PDF sent; a printer that is off
+//! leaves the job queued and it prints once when the printer is back, also across a kiosk restart
+//! and a crash between sending and recording.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use baeum_domain::SystemClock;
+use baeum_kiosk::{DataDir, HubClient, HubUrl, Kiosk};
+use baeum_system_tests::{IppPrinter as Printer, free_port};
+
+fn kiosk(dir: &Path) -> Kiosk {
+    // No hub is needed to print; the address is never called.
+    let client = HubClient::with_timeout(HubUrl::parse("http://127.0.0.1:9").unwrap(), Duration::from_secs(1)).unwrap();
+    Kiosk::open_with_client(&DataDir::new(dir), client, Arc::new(SystemClock)).unwrap()
+}
+
+fn certificate_pdf() -> Vec<u8> {
+    use baeum_domain::certificate::{CertificatePayload, SignedCertificate, key_id};
+    let key = ed25519_dalek::SigningKey::from_bytes(&[4; 32]);
+    let payload = CertificatePayload {
+        serial: "GM-2026-000777".into(),
+        learner_name: "박순자".into(),
+        birth_date: "1951-04-02".parse().unwrap(),
+        course_title: "어르신 스마트폰 활용 기초".into(),
+        institution: "광명시평생학습원".into(),
+        minutes: 960,
+        first_date: "2026-12-01".parse().unwrap(),
+        last_date: "2026-12-24".parse().unwrap(),
+        issued_on: "2026-12-24".parse().unwrap(),
+        key_id: key_id(&key.verifying_key()),
+        provisional: false,
+    };
+    let art = baeum_kiosk::certificate_pdf::CertificateArt::bundled().unwrap();
+    baeum_kiosk::certificate_pdf::render(&SignedCertificate::sign(payload, &key), "https://hub/verify", &art).unwrap()
+}
+
+async fn until_printed(k: &Kiosk) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let report = k.drive_printer().await.unwrap();
+        if report.waiting == 0 {
+            assert_eq!(report.failed, 0);
+            return;
+        }
+        assert!(Instant::now() < deadline, "the job did not finish: {:?}", k.print_jobs().unwrap());
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_certificate_reaches_the_printer_exactly_as_sent() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let printer = Printer::start(port, &dir.path().join("spool"));
+    let k = kiosk(&dir.path().join("kiosk"));
+    let pdf = certificate_pdf();
+    k.queue_print("수료증 GM-2026-000777", &format!("ipp://localhost:{port}/ipp/print"), &pdf).unwrap();
+    until_printed(&k).await;
+    assert_eq!(printer.received(), vec![pdf]);
+    assert_eq!(k.print_jobs().unwrap()[0].state, "printed");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_job_waits_for_an_offline_printer_and_prints_once_across_restarts_and_crashes() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let uri = format!("ipp://localhost:{port}/ipp/print");
+    let data = dir.path().join("kiosk");
+    let pdf = certificate_pdf();
+
+    // The printer is off: the job stays queued, with a reason staff can read.
+    let k = kiosk(&data);
+    k.queue_print("수료증", &uri, &pdf).unwrap();
+    let report = k.drive_printer().await.unwrap();
+    assert_eq!((report.printed, report.waiting), (0, 1));
+    let job = &k.print_jobs().unwrap()[0];
+    assert_eq!(job.state, "queued");
+    assert!(job.last_error.as_deref().is_some_and(|e| e.contains("프린터에 연결할 수 없습니다")), "{job:?}");
+    drop(k);
+
+    // The printer is back; the kiosk restarted meanwhile.
+    let printer = Printer::start(port, &dir.path().join("spool"));
+    let k = kiosk(&data);
+    until_printed(&k).await;
+    assert_eq!(printer.received().len(), 1);
+    drop(k);
+
+    // A crash between sending and recording: the kiosk only knows it was sending.
+    let conn = rusqlite::Connection::open(DataDir::new(&data).database()).unwrap();
+    conn.execute("UPDATE print_jobs SET state = 'sending', ipp_job_id = NULL", []).unwrap();
+    drop(conn);
+    let k = kiosk(&data);
+    until_printed(&k).await;
+    assert_eq!(printer.received(), vec![pdf], "found on the printer, not sent again");
+}
