@@ -12,6 +12,7 @@ fn main() {
         "cancellation_quote",
         "cancel_enrollment",
         "kiosk_settings",
+        "print_receipt",
     ];
     if let Err(e) = tauri_build::try_build(
         tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(commands)),

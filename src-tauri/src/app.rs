@@ -61,7 +61,9 @@ pub fn run(kiosk: Kiosk, config: KioskConfig, size: (u32, u32)) -> tauri::Result
             settings: commands::UiSettings {
                 idle_warning_secs: config.idle_warning_secs,
                 idle_grace_secs: config.idle_grace_secs,
+                printer: config.printer_uri.is_some(),
             },
+            printer_uri: config.printer_uri.clone(),
         })
         .invoke_handler(tauri::generate_handler![
             commands::catalog_page,
@@ -73,7 +75,8 @@ pub fn run(kiosk: Kiosk, config: KioskConfig, size: (u32, u32)) -> tauri::Result
             commands::my_enrollments,
             commands::cancellation_quote,
             commands::cancel_enrollment,
-            commands::kiosk_settings
+            commands::kiosk_settings,
+            commands::print_receipt
         ])
         .setup(move |app| {
             let mut window = WebviewWindowBuilder::new(app, "main", WebviewUrl::App("index.html".into()))

@@ -17,6 +17,8 @@ use crate::app::publish_status;
 pub struct Shell {
     pub kiosk: Arc<Kiosk>,
     pub settings: UiSettings,
+    /// The front desk's printer, when one is configured.
+    pub printer_uri: Option<String>,
 }
 
 /// Settings the screens need from this kiosk's configuration.
@@ -24,6 +26,8 @@ pub struct Shell {
 pub struct UiSettings {
     pub idle_warning_secs: u64,
     pub idle_grace_secs: u64,
+    /// A printer is configured, so receipts can be printed.
+    pub printer: bool,
 }
 
 #[tauri::command]
@@ -142,4 +146,21 @@ fn card(kiosk: &Kiosk, learner: &LearnerId, course: &CourseId) -> Result<Enrollm
         .into_iter()
         .find(|c| c.course_id == course.as_str())
         .ok_or_else(|| KioskError::NotEnrolled.view())
+}
+
+/// Prints the receipt of an application on the configured printer. The answer is the print job:
+/// `printed`/`submitted` when the printer took it, `queued` with the reason when it is off.
+#[tauri::command]
+pub async fn print_receipt(
+    shell: State<'_, Shell>,
+    learner_id: String,
+    course_id: String,
+) -> Result<baeum_kiosk::store::print_jobs::PrintJob, ErrorView> {
+    let (learner, course) = (self::learner_id(&learner_id)?, self::course_id(&course_id)?);
+    let Some(printer) = shell.printer_uri.as_deref() else {
+        return Err(ErrorView {
+            code: "printer_missing".into(), message: "프린터가 설정되지 않았습니다".into()
+        });
+    };
+    shell.kiosk.print_receipt(&learner, &course, printer).await.map_err(|e| e.view())
 }

@@ -29,7 +29,7 @@ pub enum CertificateError {
 /// The font and pictures, parsed once and shared by every certificate.
 #[derive(Clone)]
 pub struct CertificateArt {
-    font: Arc<ParsedFont>,
+    pub(crate) font: Arc<ParsedFont>,
     seal: Arc<RawImage>,
     logo: Arc<RawImage>,
 }
@@ -58,18 +58,20 @@ impl CertificateArt {
 
 const NAVY: (f32, f32, f32) = (0.04, 0.19, 0.37);
 
-fn color((r, g, b): (f32, f32, f32)) -> Color {
+pub(crate) fn color((r, g, b): (f32, f32, f32)) -> Color {
     Color::Rgb(Rgb::new(r, g, b, None))
 }
 
-/// Page content in millimetres from the bottom-left corner of A4 (210 × 297).
-struct Page {
-    ops: Vec<Op>,
-    font: FontId,
+/// Page content in millimetres from the bottom-left corner (A4 is 210 × 297).
+pub(crate) struct Page {
+    pub(crate) ops: Vec<Op>,
+    pub(crate) font: FontId,
+    pub(crate) width: f32,
+    pub(crate) height: f32,
 }
 
 impl Page {
-    fn text(&mut self, s: &str, x: f32, y: f32, size: f32) {
+    pub(crate) fn text(&mut self, s: &str, x: f32, y: f32, size: f32) {
         self.ops.extend([
             Op::StartTextSection,
             Op::SetFont { font: PdfFontHandle::External(self.font.clone()), size: Pt(size) },
@@ -80,14 +82,14 @@ impl Page {
     }
 
     /// Centred on the page, estimating widths (Hangul ≈ 1 em, Latin and digits ≈ 0.55 em).
-    fn centred(&mut self, s: &str, y: f32, size: f32) {
+    pub(crate) fn centred(&mut self, s: &str, y: f32, size: f32) {
         let em = size * 0.3528; // pt → mm
         let width: f32 = s.chars().map(|c| if c.is_ascii() { 0.55 * em } else { em }).sum();
-        self.text(s, (210.0 - width) / 2.0, y, size);
+        self.text(s, (self.width - width) / 2.0, y, size);
     }
 
-    fn frame(&mut self, inset: f32, thickness: f32) {
-        let (l, b, r, t) = (inset, inset, 210.0 - inset, 297.0 - inset);
+    pub(crate) fn frame(&mut self, inset: f32, thickness: f32) {
+        let (l, b, r, t) = (inset, inset, self.width - inset, self.height - inset);
         let p = |x: f32, y: f32| LinePoint { p: Point::new(Mm(x), Mm(y)), bezier: false };
         self.ops.extend([
             Op::SetOutlineColor { col: color(NAVY) },
@@ -99,7 +101,7 @@ impl Page {
 
 /// The QR code as a grey image, one pixel per module with the 4-module quiet zone, drawn `size` mm
 /// wide at (x, y) without interpolation: crisp at any printer resolution and under 1 KB.
-fn qr_image(text: &str) -> Result<RawImage, CertificateError> {
+pub(crate) fn qr_image(text: &str) -> Result<RawImage, CertificateError> {
     let code = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M)
         .map_err(|e| CertificateError::Qr(e.to_string()))?;
     let n = code.width();
@@ -123,7 +125,7 @@ fn qr_image(text: &str) -> Result<RawImage, CertificateError> {
     })
 }
 
-fn korean_date(d: chrono::NaiveDate) -> String {
+pub(crate) fn korean_date(d: chrono::NaiveDate) -> String {
     format!("{}년 {}월 {}일", d.year(), d.month(), d.day())
 }
 
@@ -132,7 +134,7 @@ fn dotted(d: chrono::NaiveDate) -> String {
 }
 
 /// Breaks Korean prose into lines of at most `max` characters, at spaces where possible.
-fn wrap(text: &str, max: usize) -> Vec<String> {
+pub(crate) fn wrap(text: &str, max: usize) -> Vec<String> {
     let mut lines = vec![String::new()];
     for word in text.split(' ') {
         let current = lines.last_mut().map(|l| l.chars().count()).unwrap_or(0);
@@ -156,7 +158,7 @@ pub fn render(cert: &SignedCertificate, verify_url: &str, art: &CertificateArt) 
     let font = doc.add_font(&art.font);
     let seal = doc.add_image(&art.seal);
     let logo = doc.add_image(&art.logo);
-    let mut page = Page { ops: Vec::new(), font };
+    let mut page = Page { ops: Vec::new(), font, width: 210.0, height: 297.0 };
 
     page.frame(10.0, 2.4);
     page.frame(13.0, 0.8);

@@ -434,6 +434,28 @@ impl Kiosk {
             .map_err(KioskError::Certificate)
     }
 
+    /// Queues the receipt of an application for `printer_uri`, then tries the printer once (a
+    /// printer that is off keeps the job queued; the background loop sends it later).
+    pub async fn print_receipt(
+        &self,
+        learner: &LearnerId,
+        course: &CourseId,
+        printer_uri: &str,
+    ) -> Result<crate::store::print_jobs::PrintJob, KioskError> {
+        let card = self.enrollment_cards(learner)?.into_iter().find(|c| c.course_id == course.as_str());
+        let card = card.ok_or(KioskError::NotEnrolled)?;
+        let person = store::learners::get(&self.conn(), learner.as_str())?.ok_or(KioskError::LearnerNotFound)?;
+        let applicant = format!("{} ({})", person.name.masked(), person.mobile.masked());
+        let art = self.certificate_art()?;
+        let pdf = crate::receipt_pdf::render(&card, &applicant, self.clock.now(), &art)
+            .map_err(|e| KioskError::Certificate(e.to_string()))?;
+        let id = self.queue_print(&format!("접수증 {}", card.title), printer_uri, &pdf)?;
+        if let Err(e) = tokio::time::timeout(std::time::Duration::from_secs(10), self.drive_printer()).await {
+            tracing::info!(error = %e, "the printer is slow; the receipt stays queued");
+        }
+        self.print_jobs()?.into_iter().find(|j| j.id == id).ok_or(KioskError::NotEnrolled)
+    }
+
     /// Every enrollment this kiosk holds.
     pub fn all_enrollments(&self) -> Result<Vec<LocalEnrollment>, KioskError> {
         Ok(store::enrollments::all(&self.conn())?)

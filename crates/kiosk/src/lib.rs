@@ -9,6 +9,7 @@ pub mod enrollment;
 pub mod error;
 pub mod hub_client;
 pub mod printing;
+pub mod receipt_pdf;
 pub mod schedule;
 pub mod search;
 pub mod store;

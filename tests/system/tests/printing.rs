@@ -96,3 +96,34 @@ async fn a_job_waits_for_an_offline_printer_and_prints_once_across_restarts_and_
     until_printed(&k).await;
     assert_eq!(printer.received(), vec![pdf], "found on the printer, not sent again");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_offline_application_prints_a_receipt_that_says_it_is_not_confirmed_yet() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = baeum_system_tests::HubProcess::start_demo(dir.path());
+    let (course, _) = hub.open_first_come_course(5, true);
+    let course = baeum_domain::CourseId::parse(&course).unwrap();
+    let data = dir.path().join("kiosk");
+    {
+        let client = HubClient::with_timeout(HubUrl::parse(&hub.url).unwrap(), Duration::from_secs(5)).unwrap();
+        let online = Kiosk::open_with_client(&DataDir::new(&data), client, Arc::new(SystemClock)).unwrap();
+        online.sync_now().await.unwrap();
+    }
+    let k = kiosk(&data); // the hub address answers nothing now
+    let learner = k.register_learner(&baeum_system_tests::learner_form(7)).unwrap();
+    k.apply(&learner.id, &course, &[]).unwrap();
+
+    let port = free_port();
+    let printer = Printer::start(port, &dir.path().join("spool"));
+    let job = k.print_receipt(&learner.id, &course, &Printer::uri(port)).await.unwrap();
+    assert_ne!(job.state, "failed");
+    until_printed(&k).await;
+    let received = printer.received();
+    assert_eq!(received.len(), 1);
+    let file = dir.path().join("receipt.pdf");
+    std::fs::write(&file, &received[0]).unwrap();
+    let text = std::process::Command::new("pdftotext").arg(&file).arg("-").output().unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("수강신청 접수증") && text.contains("접수 대기 (확정 전)"), "{text}");
+    assert!(text.contains("김*움") && text.contains("010-****-"), "masked applicant: {text}");
+}

@@ -235,6 +235,20 @@ export async function cancelEnrollment(learnerId: string, courseId: string): Pro
 export interface UiSettings {
   idle_warning_secs: number;
   idle_grace_secs: number;
+  /** A printer is configured: receipts can be printed. */
+  printer: boolean;
+}
+
+/** A print job as the kiosk's queue holds it. */
+export interface PrintJob {
+  id: string;
+  title: string;
+  state: 'queued' | 'sending' | 'submitted' | 'printed' | 'failed';
+  last_error: string | null;
+}
+
+export async function printReceipt(learnerId: string, courseId: string): Promise<PrintJob> {
+  return invoke<PrintJob>('print_receipt', { learnerId, courseId });
 }
 
 export async function kioskSettings(): Promise<UiSettings> {

@@ -288,6 +288,13 @@ export const messages = {
   'keyboard.done': { context: 'Keyboard key: finish typing and hide the keyboard', ko: '입력 완료', en: 'Done' },
   'keyboard.double': { context: 'Keyboard key: double consonants ㄲ ㄸ ㅃ ㅆ ㅉ (쌍자음)', ko: '쌍자음', en: 'Double' },
   'keyboard.shift': { context: 'Keyboard key: capital letters', ko: '대문자', en: 'Shift' },
+  'receipt.print': { context: 'Button: print the application receipt on the front desk printer', ko: '접수증 인쇄', en: 'Print receipt' },
+  'receipt.printed': { context: 'After printing: the receipt came out or is coming out', ko: '접수증을 인쇄했습니다. 프린터에서 받아 가세요.', en: 'The receipt is printing. Please take it from the printer.' },
+  'receipt.queued': {
+    context: 'The printer did not answer; the job waits in the queue',
+    ko: '프린터가 응답하지 않아 인쇄를 대기시켜 두었습니다. 직원에게 알려 주세요.',
+    en: 'The printer did not answer; the receipt waits in the queue. Please tell a staff member.',
+  },
   'error.generic': {
     context: 'Any other error; tell the person what to do next',
     ko: '문제가 생겼습니다. 잠시 후 다시 시도하시거나 직원에게 문의해 주세요.',
