@@ -167,6 +167,7 @@ pub fn search(
     conn: &Connection,
     index: &SearchIndex,
     cache: &mut CourseCache,
+    seats: &HashMap<String, store::seats::SeatCount>,
     query: &SearchQuery,
     now: DateTime<Utc>,
 ) -> Result<CatalogPage, StoreError> {
@@ -184,12 +185,12 @@ pub fn search(
             .iter()
             .map(|c| {
                 let mut card = card(c, &names.institutions, &names.places, now);
-                if let Ok(Some((taken, waiting, as_of))) = store::seats::get(conn, &card.id) {
+                if let Some(s) = seats.get(&card.id) {
                     card.seats = Some(SeatsView {
-                        taken,
-                        waiting,
-                        remaining: c.capacity.saturating_sub(taken),
-                        as_of: as_of.to_rfc3339(),
+                        taken: s.taken,
+                        waiting: s.waiting,
+                        remaining: c.capacity.saturating_sub(s.taken),
+                        as_of: s.as_of.to_rfc3339(),
                     });
                 }
                 card

@@ -84,6 +84,8 @@ pub struct Kiosk {
     recovered: std::sync::atomic::AtomicBool,
     /// One pass over the print queue at a time.
     printing: tokio::sync::Mutex<()>,
+    /// The seat board as last heard from the hub, for the cards (read on every keystroke).
+    seats: RwLock<Arc<std::collections::HashMap<String, store::seats::SeatCount>>>,
 }
 
 impl Kiosk {
@@ -98,7 +100,9 @@ impl Kiosk {
         let conn = store::open(&data_dir.database())?;
         let index = browse::build_index(&conn)?;
         let kiosk_id = store::identity::get_or_create(&conn)?;
+        let seats = RwLock::new(Arc::new(store::seats::all(&conn)?));
         Ok(Self {
+            seats,
             kiosk_id,
             uploading: tokio::sync::Mutex::new(()),
             recovered: std::sync::atomic::AtomicBool::new(false),
@@ -258,6 +262,7 @@ impl Kiosk {
     pub fn search(&self, query: &SearchQuery) -> Result<CatalogPage, KioskError> {
         let index = Arc::clone(&self.index.read().unwrap_or_else(|p| p.into_inner()));
         let mut cards = self.cards.lock().unwrap_or_else(|p| p.into_inner());
-        Ok(browse::search(&self.conn(), &index, &mut cards, query, self.clock.now())?)
+        let seats = Arc::clone(&self.seats.read().unwrap_or_else(|p| p.into_inner()));
+        Ok(browse::search(&self.conn(), &index, &mut cards, &seats, query, self.clock.now())?)
     }
 }

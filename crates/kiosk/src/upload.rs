@@ -119,7 +119,12 @@ impl Kiosk {
             refreshed += list.enrollments.len();
         }
         let board = self.hub.seats().await?;
-        store::seats::replace(&mut self.conn(), &board.seats, board.as_of)?;
+        let fresh = {
+            let mut conn = self.conn();
+            store::seats::replace(&mut conn, &board.seats, board.as_of)?;
+            store::seats::all(&conn)?
+        };
+        *self.seats.write().unwrap_or_else(|p| p.into_inner()) = std::sync::Arc::new(fresh);
         Ok((refreshed, board.seats.len()))
     }
 

@@ -90,6 +90,10 @@ async fn an_offline_application_is_provisional_until_the_hub_answers() {
     assert_eq!(mine.len(), 1);
     assert_eq!((mine[0].status, mine[0].pending), (Some(EnrollmentStatus::Confirmed), false));
     assert!(report.seats >= 1, "the seat board lists the course");
+    let page = online.search(&baeum_kiosk::SearchQuery { limit: Some(2_000), ..Default::default() }).unwrap();
+    let card = page.courses.iter().find(|c| c.id == course.as_str()).unwrap();
+    let seats = card.seats.as_ref().expect("the card shows seats with their time");
+    assert_eq!((seats.taken, seats.remaining), (1, card.capacity - 1));
     hub.stop().await;
 }
 

@@ -3,7 +3,9 @@
 
 use baeum_domain::enrollment::Seats;
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OptionalExtension, params};
+use std::collections::HashMap;
+
+use rusqlite::{Connection, params};
 
 use super::StoreError;
 
@@ -23,11 +25,26 @@ pub fn replace(conn: &mut Connection, seats: &[Seats], as_of: DateTime<Utc>) -> 
     Ok(())
 }
 
-/// Seats of one course: (taken, waiting, as of).
-pub fn get(conn: &Connection, course: &str) -> Result<Option<(u32, u32, DateTime<Utc>)>, StoreError> {
-    let row: Option<(u32, u32, String)> = conn
-        .prepare_cached("SELECT taken, waiting, as_of FROM seats WHERE course_id = ?1")?
-        .query_row([course], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .optional()?;
-    Ok(row.and_then(|(t, w, at)| at.parse().ok().map(|at| (t, w, at))))
+/// Seats taken and waiting, and when the hub said so.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SeatCount {
+    pub taken: u32,
+    pub waiting: u32,
+    pub as_of: DateTime<Utc>,
+}
+
+/// The whole board by course id (only courses someone applied to: small, kept in memory).
+pub fn all(conn: &Connection) -> Result<HashMap<String, SeatCount>, StoreError> {
+    let mut stmt = conn.prepare_cached("SELECT course_id, taken, waiting, as_of FROM seats")?;
+    let rows = stmt.query_map([], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?, r.get::<_, u32>(2)?, r.get::<_, String>(3)?))
+    })?;
+    let mut out = HashMap::new();
+    for row in rows {
+        let (id, taken, waiting, as_of) = row?;
+        if let Ok(as_of) = as_of.parse() {
+            out.insert(id, SeatCount { taken, waiting, as_of });
+        }
+    }
+    Ok(out)
 }
