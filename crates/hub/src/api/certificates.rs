@@ -12,7 +12,7 @@ use baeum_domain::enrollment::{CertificateRequest, IssuedCertificate, codes as e
 use baeum_domain::protocol::{ApiError, codes};
 use serde::Deserialize;
 
-use super::{Failure, HubState};
+use super::{Failure, HubState, escape};
 use crate::certificates::{self, IssueError, Verification};
 
 #[utoipa::path(
@@ -71,10 +71,6 @@ pub async fn verify_json(
 #[derive(Debug, Deserialize)]
 pub struct VerifyQuery {
     code: Option<String>,
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 fn page(body: &str) -> Html<String> {

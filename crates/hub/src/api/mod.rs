@@ -84,6 +84,11 @@ impl HubState {
     }
 }
 
+/// Text made safe to put in the hub's HTML pages (payment, verification).
+pub(crate) fn escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
 /// An error answer: HTTP status plus the stable `{code, message}` body.
 #[derive(Debug)]
 pub struct Failure {

@@ -9,7 +9,7 @@ use baeum_domain::enrollment::PaymentMethod;
 use baeum_domain::{Won, kst};
 use rusqlite::TransactionBehavior;
 
-use super::HubState;
+use super::{HubState, escape};
 use crate::arbitration;
 use crate::store::enrollments::{self, state};
 use crate::store::ledger::Payment;
@@ -22,10 +22,6 @@ fn page(title: &str, body: &str) -> Html<String> {
          button{{font-size:22px;padding:.6em 1.2em;background:#0b4f9c;color:#fff;border:0;border-radius:8px}}\
          .test{{background:#fff3cd;border:2px solid #8a6d00;padding:.5em}}</style></head><body><h1>{title}</h1>{body}</body></html>"
     ))
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 fn not_found() -> (StatusCode, Html<String>) {
