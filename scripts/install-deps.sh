@@ -14,7 +14,7 @@ APT_PACKAGES=(
   # Tauri 2 on Linux (WebKitGTK 4.1)
   libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev libssl-dev
   # headless window, e2e driver, screenshots, session bus for the webview's helpers
-  xvfb webkit2gtk-driver imagemagick dbus-daemon dbus-x11
+  xvfb webkit2gtk-driver imagemagick dbus-daemon dbus-bin dbus-x11
   # a real IPP printer for print tests, a Korean font for the webview, and poppler
   # (pdftotext, pdffonts, pdftoppm) to read and render certificate PDFs in tests
   cups-ipp-utils avahi-daemon fonts-nanum poppler-utils
