@@ -13,6 +13,8 @@ fn main() {
         "cancel_enrollment",
         "kiosk_settings",
         "print_receipt",
+        "print_certificate",
+        "print_learning_history",
     ];
     if let Err(e) = tauri_build::try_build(
         tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(commands)),

@@ -76,7 +76,9 @@ pub fn run(kiosk: Kiosk, config: KioskConfig, size: (u32, u32)) -> tauri::Result
             commands::cancellation_quote,
             commands::cancel_enrollment,
             commands::kiosk_settings,
-            commands::print_receipt
+            commands::print_receipt,
+            commands::print_certificate,
+            commands::print_learning_history
         ])
         .setup(move |app| {
             let mut window = WebviewWindowBuilder::new(app, "main", WebviewUrl::App("index.html".into()))

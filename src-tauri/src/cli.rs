@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use baeum_domain::SystemClock;
+use baeum_domain::{CourseId, LearnerId, SystemClock};
 use baeum_kiosk::{DataDir, Kiosk, KioskConfig, KioskError};
 use clap::{Parser, Subcommand};
 
@@ -68,8 +68,78 @@ enum Command {
     },
     /// The print queue: every job with its state and last problem (JSON).
     PrintQueue,
+    /// Whether the printer answers, and what needs a person (paper, jam, cover) — JSON.
+    PrinterStatus {
+        #[arg(long, value_name = "URI")]
+        printer: Option<String>,
+    },
+    /// Print one learner's completion certificate (수료증); the hub checks completion and signs.
+    PrintCertificate {
+        #[arg(long, value_parser = parse_learner)]
+        learner: LearnerId,
+        #[arg(long, value_parser = parse_course)]
+        course: CourseId,
+        #[arg(long, value_name = "URI")]
+        printer: Option<String>,
+    },
+    /// Print a learner's learning-history statement (학습이력 확인서).
+    PrintHistory {
+        #[arg(long, value_parser = parse_learner)]
+        learner: LearnerId,
+        #[arg(long, value_name = "URI")]
+        printer: Option<String>,
+    },
+    /// Print the certificates of every learner of a course who completed (staff's batch print).
+    PrintClass {
+        #[arg(value_parser = parse_course)]
+        course: CourseId,
+        #[arg(long, value_name = "URI")]
+        printer: Option<String>,
+    },
 }
 
+/// The printer from --printer or the kiosk's settings, or a message saying how to set one.
+fn printer_of(given: Option<String>, resolved: &Resolved) -> Result<String, ExitCode> {
+    given.or(resolved.config.printer_uri.clone()).ok_or_else(|| {
+        eprintln!("프린터가 설정되지 않았습니다: `baeum-kiosk provision --printer ipp://…` 또는 --printer를 주세요.");
+        ExitCode::FAILURE
+    })
+}
+
+/// Drives the queue until the jobs `ids` are done (a minute at most); says how they ended.
+fn wait_for_print(kiosk: &Kiosk, ids: &[String], runtime: &tokio::runtime::Runtime) -> Result<ExitCode, KioskError> {
+    for _ in 0..60 {
+        let report = runtime.block_on(kiosk.drive_printer())?;
+        if report.waiting == 0 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_secs(1));
+    }
+    let jobs: Vec<_> = kiosk.print_jobs()?.into_iter().filter(|j| ids.contains(&j.id)).collect();
+    let mut code = ExitCode::SUCCESS;
+    for job in jobs {
+        if job.state == "printed" {
+            println!("인쇄를 마쳤습니다: {}", job.title);
+        } else {
+            eprintln!(
+                "인쇄하지 못했습니다: {} — {} ({}). 작업은 대기열에 남아 프린터가 준비되면 인쇄됩니다.",
+                job.title,
+                job.state,
+                job.last_error.unwrap_or_default()
+            );
+            code = ExitCode::FAILURE;
+        }
+    }
+    Ok(code)
+}
+
+fn parse_learner(raw: &str) -> Result<LearnerId, String> {
+    LearnerId::parse(raw).map_err(|e| e.to_string())
+}
+
+fn parse_course(raw: &str) -> Result<CourseId, String> {
+    CourseId::parse(raw).map_err(|e| e.to_string())
+}
 fn parse_size(raw: &str) -> Result<(u32, u32), String> {
     let (w, h) = raw.split_once('x').ok_or("WIDTHxHEIGHT")?;
     let w: u32 = w.parse().map_err(|_| "width must be a number")?;
@@ -176,32 +246,59 @@ fn admin(command: Command, cli: &Cli) -> Result<ExitCode, KioskError> {
             }
         }
         Command::PrintTest { printer } => {
-            let Some(printer) = printer.or(resolved.config.printer_uri.clone()) else {
-                eprintln!(
-                    "프린터가 설정되지 않았습니다: `baeum-kiosk provision --printer ipp://…` 또는 --printer를 주세요."
-                );
-                return Ok(ExitCode::FAILURE);
+            let printer = match printer_of(printer, &resolved) {
+                Ok(p) => p,
+                Err(code) => return Ok(code),
             };
             let kiosk = open(&resolved)?;
             let pdf = crate::sample::certificate_pdf().map_err(|e| KioskError::Certificate(e.to_string()))?;
             let id = kiosk.queue_print("배움 키오스크 인쇄 시험", &printer, &pdf)?;
+            return wait_for_print(&kiosk, &[id], &runtime()?);
+        }
+        Command::PrinterStatus { printer } => {
+            let printer = match printer_of(printer, &resolved) {
+                Ok(p) => p,
+                Err(code) => return Ok(code),
+            };
+            let status = runtime()?.block_on(baeum_kiosk::printing::printer_status(&printer))?;
+            println!("{}", serde_json::to_string_pretty(&status).unwrap_or_default());
+            if status.state == "unreachable" {
+                return Ok(ExitCode::FAILURE);
+            }
+        }
+        Command::PrintCertificate { learner, course, printer } => {
+            let printer = match printer_of(printer, &resolved) {
+                Ok(p) => p,
+                Err(code) => return Ok(code),
+            };
+            let kiosk = open(&resolved)?;
             let runtime = runtime()?;
-            for _ in 0..60 {
-                let report = runtime.block_on(kiosk.drive_printer())?;
-                if report.waiting == 0 {
-                    break;
-                }
-                std::thread::sleep(std::time::Duration::from_secs(1));
+            let job = runtime.block_on(kiosk.print_certificate(&learner, &course, &printer))?;
+            return wait_for_print(&kiosk, &[job.id], &runtime);
+        }
+        Command::PrintHistory { learner, printer } => {
+            let printer = match printer_of(printer, &resolved) {
+                Ok(p) => p,
+                Err(code) => return Ok(code),
+            };
+            let kiosk = open(&resolved)?;
+            let runtime = runtime()?;
+            let job = runtime.block_on(kiosk.print_learning_history(&learner, &printer))?;
+            return wait_for_print(&kiosk, &[job.id], &runtime);
+        }
+        Command::PrintClass { course, printer } => {
+            let printer = match printer_of(printer, &resolved) {
+                Ok(p) => p,
+                Err(code) => return Ok(code),
+            };
+            let kiosk = open(&resolved)?;
+            let runtime = runtime()?;
+            let class = runtime.block_on(kiosk.print_class(&course, &printer))?;
+            println!("수료증 {}장을 인쇄합니다.", class.jobs.len());
+            for learner in &class.not_completed {
+                println!("미수료: {} (출석 {}/{}회)", learner.learner_masked, learner.attended, learner.sessions);
             }
-            let job = kiosk.print_jobs()?.into_iter().find(|j| j.id == id);
-            match job {
-                Some(j) if j.state == "printed" => println!("인쇄를 마쳤습니다 ({printer})"),
-                Some(j) => {
-                    eprintln!("인쇄하지 못했습니다: {} ({})", j.state, j.last_error.unwrap_or_default());
-                    return Ok(ExitCode::FAILURE);
-                }
-                None => return Ok(ExitCode::FAILURE),
-            }
+            return wait_for_print(&kiosk, &class.jobs, &runtime);
         }
         Command::PrintQueue => {
             let jobs = open(&resolved)?.print_jobs()?;

@@ -157,10 +157,38 @@ pub async fn print_receipt(
     course_id: String,
 ) -> Result<baeum_kiosk::store::print_jobs::PrintJob, ErrorView> {
     let (learner, course) = (self::learner_id(&learner_id)?, self::course_id(&course_id)?);
-    let Some(printer) = shell.printer_uri.as_deref() else {
-        return Err(ErrorView {
-            code: "printer_missing".into(), message: "프린터가 설정되지 않았습니다".into()
-        });
-    };
+    let printer = printer(&shell)?;
     shell.kiosk.print_receipt(&learner, &course, printer).await.map_err(|e| e.view())
+}
+
+fn printer(shell: &Shell) -> Result<&str, ErrorView> {
+    shell
+        .printer_uri
+        .as_deref()
+        .ok_or_else(|| ErrorView {
+            code: "printer_missing".into(), message: "프린터가 설정되지 않았습니다".into()
+        })
+}
+
+/// Prints the learner's certificate of a completed course (the hub checks completion and signs).
+#[tauri::command]
+pub async fn print_certificate(
+    shell: State<'_, Shell>,
+    learner_id: String,
+    course_id: String,
+) -> Result<baeum_kiosk::store::print_jobs::PrintJob, ErrorView> {
+    let (learner, course) = (self::learner_id(&learner_id)?, self::course_id(&course_id)?);
+    let printer = printer(&shell)?;
+    shell.kiosk.print_certificate(&learner, &course, printer).await.map_err(|e| e.view())
+}
+
+/// Prints the learner's learning-history statement (학습이력 확인서).
+#[tauri::command]
+pub async fn print_learning_history(
+    shell: State<'_, Shell>,
+    learner_id: String,
+) -> Result<baeum_kiosk::store::print_jobs::PrintJob, ErrorView> {
+    let learner = self::learner_id(&learner_id)?;
+    let printer = printer(&shell)?;
+    shell.kiosk.print_learning_history(&learner, printer).await.map_err(|e| e.view())
 }

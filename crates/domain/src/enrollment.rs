@@ -324,3 +324,53 @@ pub struct IssuedCertificate {
     pub verification_code: String,
     pub payload: crate::certificate::CertificatePayload,
 }
+
+/// `POST /v1/certificates/history`: a learner's learning history (학습이력).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HistoryRequest {
+    pub learner_id: LearnerId,
+}
+
+/// Every course a learner completed, each with its certificate, oldest first — what a
+/// learning-history statement (학습이력 확인서) lists.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LearningHistory {
+    pub learner_name: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
+    pub birth_date: chrono::NaiveDate,
+    pub completed: Vec<IssuedCertificate>,
+}
+
+impl LearningHistory {
+    /// Total teaching time of the completed courses, in minutes.
+    pub fn total_minutes(&self) -> u32 {
+        self.completed.iter().map(|c| c.payload.minutes).sum()
+    }
+}
+
+/// `POST /v1/certificates/class`: certificates for a whole class (staff's batch print).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ClassRequest {
+    pub course_id: CourseId,
+}
+
+/// A confirmed learner who has not reached the completion threshold (name masked).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NotCompleted {
+    pub learner_masked: String,
+    pub attended: u32,
+    pub sessions: u32,
+}
+
+/// The certificates of every confirmed learner who completed, in enrollment order, and who did not.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ClassCertificates {
+    pub course_id: CourseId,
+    pub issued: Vec<IssuedCertificate>,
+    pub not_completed: Vec<NotCompleted>,
+}

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use baeum_domain::certificate::{CertificatePayload, KeySet, PublishedKey, SignedCertificate, key_id};
-use baeum_domain::enrollment::IssuedCertificate;
+use baeum_domain::enrollment::{ClassCertificates, IssuedCertificate, LearningHistory, NotCompleted};
 use baeum_domain::{CourseId, LearnerId, kst};
 use chrono::{DateTime, Datelike, Utc};
 use ed25519_dalek::SigningKey;
@@ -177,6 +177,71 @@ fn sign_new(
     Ok(IssuedCertificate { serial, qr_text: signed.qr_text(), verification_code: code, payload: signed.payload })
 }
 
+/// Every course `learner_id` completed, with its certificate (issued now where none was yet),
+/// oldest first: what the learning-history statement (학습이력 확인서) lists.
+pub fn learning_history(
+    conn: &mut Connection,
+    signer: &HubSigner,
+    learner_id: &LearnerId,
+    now: DateTime<Utc>,
+) -> Result<LearningHistory, IssueError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let learner = learners::get(&tx, learner_id.as_str())?.ok_or(IssueError::NotEnrolled)?;
+    let mut completed = Vec::new();
+    for row in enrollments::of_learner(&tx, learner_id)? {
+        if row.state != enrollments::state::CONFIRMED {
+            continue;
+        }
+        match certificate_of(&tx, signer, learner_id, &row.course_id, now) {
+            Ok(cert) => completed.push(cert),
+            Err(IssueError::NotCompleted { .. }) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    tx.commit()?;
+    completed.sort_by(|a, b| (a.payload.last_date, &a.serial).cmp(&(b.payload.last_date, &b.serial)));
+    Ok(LearningHistory { learner_name: learner.name.as_str().to_owned(), birth_date: learner.birth_date, completed })
+}
+
+/// Certificates for a whole class: every confirmed learner who completed gets one (issued now
+/// where none was yet); the others are listed with their attendance, names masked.
+pub fn class_certificates(
+    conn: &mut Connection,
+    signer: &HubSigner,
+    course_id: &CourseId,
+    now: DateTime<Utc>,
+) -> Result<ClassCertificates, IssueError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let course = courses::get(&tx, course_id.as_str())?.ok_or(IssueError::NotEnrolled)?;
+    let (mut issued, mut not_completed) = (Vec::new(), Vec::new());
+    for row in enrollments::in_state(&tx, course_id, enrollments::state::CONFIRMED)? {
+        match certificate_of(&tx, signer, &row.learner_id, course_id, now) {
+            Ok(cert) => issued.push(cert),
+            Err(IssueError::NotCompleted { attended, sessions, .. }) => {
+                let name = learners::get(&tx, row.learner_id.as_str())?.map(|l| l.name.masked()).unwrap_or_default();
+                not_completed.push(NotCompleted { learner_masked: name, attended, sessions });
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    tx.commit()?;
+    Ok(ClassCertificates { course_id: course.id, issued, not_completed })
+}
+
+/// The valid certificate, or a new one, inside the caller's transaction.
+fn certificate_of(
+    tx: &rusqlite::Transaction<'_>,
+    signer: &HubSigner,
+    learner_id: &LearnerId,
+    course_id: &CourseId,
+    now: DateTime<Utc>,
+) -> Result<IssuedCertificate, IssueError> {
+    match certificates::current(tx, learner_id, course_id)? {
+        Some(existing) => issued(&existing),
+        None => sign_new(tx, signer, learner_id, course_id, now, None),
+    }
+}
+
 /// A new serial for the same completion (e.g. a name was corrected); the old one is superseded.
 pub fn reissue(
     conn: &mut Connection,
@@ -259,10 +324,14 @@ mod tests {
     use crate::arbitration::fixtures::*;
 
     fn attend(k: &mut TestKiosk, conn: &mut Connection, course: &baeum_domain::Course, n: usize) {
+        attend_as(k, conn, 1, course, n);
+    }
+
+    fn attend_as(k: &mut TestKiosk, conn: &mut Connection, who: usize, course: &baeum_domain::Course, n: usize) {
         let bodies = course.sessions[..n]
             .iter()
             .map(|s| IntentBody::MarkAttendance {
-                learner_id: lid(1),
+                learner_id: lid(who),
                 course_id: course.id.clone(),
                 session: s.date,
                 present: true,
@@ -301,6 +370,39 @@ mod tests {
             }],
         );
         assert!(matches!(odd.results[0].outcome, Outcome::Rejected { .. }));
+    }
+
+    #[test]
+    fn a_class_batch_and_a_learning_history_issue_each_certificate_once() {
+        let (mut conn, course) = hub(10, Selection::FirstCome, 0);
+        let signer = HubSigner::ephemeral();
+        let mut k = TestKiosk::new("k-a");
+        let everyone = (1..=3).flat_map(|i| [register(i, "1950-01-01"), apply(i, &course)]).collect();
+        k.send(&mut conn, at("2026-11-26T14:00:00"), everyone);
+        let all = course.sessions.len();
+        attend_as(&mut k, &mut conn, 1, &course, all);
+        attend_as(&mut k, &mut conn, 2, &course, all);
+        attend_as(&mut k, &mut conn, 3, &course, 1);
+        let now = at("2026-12-31T10:00:00");
+        let mine = issue(&mut conn, &signer, &lid(1), &course.id, now).unwrap();
+
+        let class = class_certificates(&mut conn, &signer, &course.id, now).unwrap();
+        assert_eq!(class.issued.len(), 2);
+        assert_eq!(class.issued[0], mine, "the certificate already issued, not a second one");
+        assert_eq!(class.not_completed.len(), 1);
+        assert_eq!((class.not_completed[0].attended, class.not_completed[0].sessions), (1, all as u32));
+        assert!(class.not_completed[0].learner_masked.contains('*'), "names are masked");
+        assert_eq!(
+            class_certificates(&mut conn, &signer, &course.id, now).unwrap(),
+            class,
+            "asking again issues nothing"
+        );
+
+        let history = learning_history(&mut conn, &signer, &lid(2), now).unwrap();
+        assert_eq!(history.completed, vec![class.issued[1].clone()]);
+        assert_eq!(history.total_minutes(), course.total_minutes() as u32);
+        assert!(learning_history(&mut conn, &signer, &lid(3), now).unwrap().completed.is_empty());
+        assert!(matches!(learning_history(&mut conn, &signer, &lid(99), now), Err(IssueError::NotEnrolled)));
     }
 
     #[test]

@@ -62,7 +62,7 @@ async fn every_documented_path_is_served() {
     let (_, health) = get(format!("http://{addr}/health")).await;
     let health: Health = parse(&health);
     let doc = ApiDoc::openapi();
-    assert_eq!(doc.paths.paths.len(), 13);
+    assert_eq!(doc.paths.paths.len(), 15);
     let client = reqwest::Client::new();
     for (path, item) in &doc.paths.paths {
         if item.get.is_some() {
@@ -79,6 +79,8 @@ async fn every_documented_path_is_served() {
                     (serde_json::json!({"mobile": "010-1234-5678", "birth_date": "1950-01-01", "pin": "4821"}), 404)
                 }
                 "/v1/certificates" => (serde_json::json!({"learner_id": "l-nobody", "course_id": "nothing"}), 404),
+                "/v1/certificates/history" => (serde_json::json!({"learner_id": "l-nobody"}), 404),
+                "/v1/certificates/class" => (serde_json::json!({"course_id": "nothing"}), 404),
                 other => panic!("no probe for POST {other}"),
             };
             let res = client.post(format!("http://{addr}{path}")).json(&body).send().await.unwrap();

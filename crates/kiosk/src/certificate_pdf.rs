@@ -30,7 +30,7 @@ pub enum CertificateError {
 #[derive(Clone)]
 pub struct CertificateArt {
     pub(crate) font: Arc<ParsedFont>,
-    seal: Arc<RawImage>,
+    pub(crate) seal: Arc<RawImage>,
     logo: Arc<RawImage>,
 }
 

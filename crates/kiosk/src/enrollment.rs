@@ -402,38 +402,6 @@ impl Kiosk {
         Ok(())
     }
 
-    /// The certificate of a completed course as a PDF, signed by the hub (needs the hub).
-    pub async fn certificate_pdf(
-        &self,
-        learner: &LearnerId,
-        course: &CourseId,
-    ) -> Result<(baeum_domain::enrollment::IssuedCertificate, Vec<u8>), KioskError> {
-        let issued = match self.hub.issue_certificate(learner, course).await {
-            Ok(c) => c,
-            Err(KioskError::HubRefused { code, message, .. }) if code == "not_completed" => {
-                return Err(KioskError::NotCompleted(message));
-            }
-            Err(KioskError::HubRefused { code, .. }) if code == "not_enrolled" => return Err(KioskError::NotEnrolled),
-            Err(e) => return Err(e),
-        };
-        let signed = baeum_domain::certificate::SignedCertificate::parse_qr(&issued.qr_text)
-            .map_err(|e| KioskError::HubBadAnswer(e.to_string()))?;
-        let art = self.certificate_art()?;
-        let url = format!("{}/verify", self.hub.base().as_str());
-        let pdf =
-            crate::certificate_pdf::render(&signed, &url, &art).map_err(|e| KioskError::Certificate(e.to_string()))?;
-        Ok((issued, pdf))
-    }
-
-    /// The certificate font and pictures, parsed on first use.
-    fn certificate_art(&self) -> Result<crate::certificate_pdf::CertificateArt, KioskError> {
-        static ART: std::sync::OnceLock<Result<crate::certificate_pdf::CertificateArt, String>> =
-            std::sync::OnceLock::new();
-        ART.get_or_init(|| crate::certificate_pdf::CertificateArt::bundled().map_err(|e| e.to_string()))
-            .clone()
-            .map_err(KioskError::Certificate)
-    }
-
     /// Queues the receipt of an application for `printer_uri`, then tries the printer once (a
     /// printer that is off keeps the job queued; the background loop sends it later).
     pub async fn print_receipt(
@@ -446,14 +414,11 @@ impl Kiosk {
         let card = card.ok_or(KioskError::NotEnrolled)?;
         let person = store::learners::get(&self.conn(), learner.as_str())?.ok_or(KioskError::LearnerNotFound)?;
         let applicant = format!("{} ({})", person.name.masked(), person.mobile.masked());
-        let art = self.certificate_art()?;
+        let art = crate::certificates::art()?;
         let pdf = crate::receipt_pdf::render(&card, &applicant, self.clock.now(), &art)
             .map_err(|e| KioskError::Certificate(e.to_string()))?;
         let id = self.queue_print(&format!("접수증 {}", card.title), printer_uri, &pdf)?;
-        if let Err(e) = tokio::time::timeout(std::time::Duration::from_secs(10), self.drive_printer()).await {
-            tracing::info!(error = %e, "the printer is slow; the receipt stays queued");
-        }
-        self.print_jobs()?.into_iter().find(|j| j.id == id).ok_or(KioskError::NotEnrolled)
+        self.print_now(&id).await
     }
 
     /// Every enrollment this kiosk holds.

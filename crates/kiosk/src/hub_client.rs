@@ -4,8 +4,8 @@
 use std::time::Duration;
 
 use baeum_domain::enrollment::{
-    CertificateRequest, EnrollmentList, EnrollmentLookup, IntentBatch, IntentBatchAnswer, IntentOutcomes,
-    IssuedCertificate, LearnerFind, LearnerFound, Seats,
+    CertificateRequest, ClassCertificates, ClassRequest, EnrollmentList, EnrollmentLookup, HistoryRequest, IntentBatch,
+    IntentBatchAnswer, IntentOutcomes, IssuedCertificate, LearnerFind, LearnerFound, LearningHistory, Seats,
 };
 use baeum_domain::protocol::{
     ApiError, CatalogChange, CatalogChanges, CatalogChecksum, PROTOCOL_VERSION, SnapshotChunkWire, bytes_checksum,
@@ -221,6 +221,18 @@ impl HubClient {
     ) -> Result<IssuedCertificate, KioskError> {
         let body = CertificateRequest { learner_id: learner.clone(), course_id: course.clone() };
         self.post_json(&self.base.join("/v1/certificates"), &body).await
+    }
+
+    /// Every course `learner` completed, each with its certificate (학습이력).
+    pub async fn learning_history(&self, learner: &LearnerId) -> Result<LearningHistory, KioskError> {
+        let body = HistoryRequest { learner_id: learner.clone() };
+        self.post_json(&self.base.join("/v1/certificates/history"), &body).await
+    }
+
+    /// Certificates for every learner of `course` who completed, and who did not.
+    pub async fn class_certificates(&self, course: &baeum_domain::CourseId) -> Result<ClassCertificates, KioskError> {
+        let body = ClassRequest { course_id: course.clone() };
+        self.post_json(&self.base.join("/v1/certificates/class"), &body).await
     }
 
     /// The hub's keys and invalid serials, to check certificates offline.

@@ -4,9 +4,11 @@
 
 pub mod browse;
 pub mod certificate_pdf;
+pub mod certificates;
 pub mod config;
 pub mod enrollment;
 pub mod error;
+pub mod history_pdf;
 pub mod hub_client;
 pub mod printing;
 pub mod receipt_pdf;

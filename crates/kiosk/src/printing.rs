@@ -4,7 +4,11 @@
 //!
 //! Exactly once: a job is marked `sending` before Print-Job and carries its own id as the IPP
 //! job-name. If the kiosk dies in between, the next run asks the printer (Get-Jobs, all jobs) for
-//! that name and adopts the printer's job instead of sending the document again.
+//! that name and adopts the printer's job instead of sending the document again. A job's state is
+//! written before the printer is asked anything: if that write fails, nothing is sent.
+//!
+//! While jobs wait, the printer's own state reasons (media-empty, media-jam, cover-open, …) are
+//! put on them in Korean so staff see "용지가 없습니다" rather than a job that silently waits.
 
 use std::time::Duration;
 
@@ -13,6 +17,7 @@ use serde::Serialize;
 
 use crate::Kiosk;
 use crate::error::KioskError;
+use crate::store::StoreError;
 use crate::store::print_jobs::{self, PrintJob};
 
 /// What one pass over the queue did.
@@ -27,6 +32,107 @@ pub struct PrintReport {
 /// A printer problem in words staff understand, with a stable code.
 fn printer_error(e: &IppError) -> (&'static str, String) {
     ("printer_unreachable", format!("프린터에 연결할 수 없습니다: {e}"))
+}
+
+/// Why one job could not move on: the printer (the job waits) or the kiosk's own database
+/// (stop: sending without a recorded state could print twice).
+#[derive(Debug)]
+enum Stuck {
+    Printer(IppError),
+    Store(StoreError),
+}
+
+impl From<IppError> for Stuck {
+    fn from(e: IppError) -> Self {
+        Stuck::Printer(e)
+    }
+}
+
+impl From<StoreError> for Stuck {
+    fn from(e: StoreError) -> Self {
+        Stuck::Store(e)
+    }
+}
+
+/// The printer as staff see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PrinterStatus {
+    pub printer_uri: String,
+    /// `idle`, `processing`, `stopped` or `unreachable`.
+    pub state: &'static str,
+    /// IPP printer-state-reasons as the printer sent them (without `none`).
+    pub reasons: Vec<String>,
+    /// What staff should do, in Korean, when something needs a person.
+    pub message: Option<String>,
+}
+
+/// The first reason that needs a person, in Korean. Reasons come with a `-report`, `-warning`
+/// or `-error` suffix (or none); the keyword before it is what matters.
+pub fn reason_ko(reasons: &[String]) -> Option<String> {
+    reasons.iter().find_map(|r| {
+        let keyword = ["-report", "-warning", "-error"].iter().fold(r.as_str(), |k, s| k.strip_suffix(s).unwrap_or(k));
+        let words = match keyword {
+            "media-empty" | "media-needed" | "input-tray-missing" => "용지가 없습니다. 용지함에 A4 용지를 넣어 주세요.",
+            "media-jam" => "용지가 걸렸습니다. 걸린 용지를 빼 주세요.",
+            "toner-empty" | "marker-supply-empty" => "토너(잉크)가 떨어졌습니다. 교체해 주세요.",
+            "cover-open" | "door-open" | "interlock-open" => "프린터 덮개가 열려 있습니다. 닫아 주세요.",
+            "offline" | "shutdown" | "paused" | "moving-to-paused" => {
+                "프린터가 꺼져 있거나 일시 정지 상태입니다. 전원과 상태를 확인해 주세요."
+            }
+            "output-area-full" => "출력 용지함이 가득 찼습니다. 인쇄된 용지를 꺼내 주세요.",
+            _ => return None,
+        };
+        Some(words.to_owned())
+    })
+}
+
+async fn printer_attributes(printer: &Uri) -> Result<(i32, Vec<String>), IppError> {
+    let op = IppOperationBuilder::get_printer_attributes(printer.clone())
+        .attributes(["printer-state", "printer-state-reasons"])
+        .build()?;
+    let resp = client(printer).send(op).await?;
+    let mut state = 3;
+    let mut reasons = Vec::new();
+    for group in resp.attributes().groups_of(DelimiterTag::PrinterAttributes) {
+        if let Some(IppValue::Enum(s)) = group.get("printer-state").map(IppAttribute::value) {
+            state = *s;
+        }
+        if let Some(value) = group.get("printer-state-reasons").map(IppAttribute::value) {
+            let keywords: Vec<&IppValue> = match value {
+                IppValue::Array(values) => values.iter().collect(),
+                one => vec![one],
+            };
+            reasons.extend(keywords.into_iter().filter_map(|v| match v {
+                IppValue::Keyword(k) if k.as_str() != "none" => Some(k.to_string()),
+                _ => None,
+            }));
+        }
+    }
+    Ok((state, reasons))
+}
+
+/// Asks the printer how it is.
+pub async fn printer_status(raw_uri: &str) -> Result<PrinterStatus, KioskError> {
+    let printer = uri(raw_uri)?;
+    Ok(match printer_attributes(&printer).await {
+        Ok((state, reasons)) => PrinterStatus {
+            printer_uri: raw_uri.to_owned(),
+            state: match state {
+                3 => "idle",
+                4 => "processing",
+                _ => "stopped",
+            },
+            message: reason_ko(&reasons)
+                .or_else(|| (state == 5).then(|| "프린터가 멈춰 있습니다. 프린터의 화면을 확인해 주세요.".to_owned())),
+            reasons,
+        },
+        Err(e) => PrinterStatus {
+            printer_uri: raw_uri.to_owned(),
+            state: "unreachable",
+            reasons: Vec::new(),
+            message: Some(printer_error(&e).1),
+        },
+    })
 }
 
 /// A printer address: `ipp://`/`ipps://` (or the http(s) form of the same). Anything else — a
@@ -98,6 +204,18 @@ impl Kiosk {
         Ok(id)
     }
 
+    /// Sends the queued job `id` now if the printer answers within a few seconds; otherwise it
+    /// stays queued for the background loop. Returns the job as it stands.
+    pub async fn print_now(&self, id: &str) -> Result<PrintJob, KioskError> {
+        match tokio::time::timeout(Duration::from_secs(10), self.drive_printer()).await {
+            Ok(result) => {
+                result?;
+            }
+            Err(_) => tracing::info!("the printer is slow; the job stays queued"),
+        }
+        print_jobs::get(&self.conn(), id)?.ok_or_else(|| KioskError::Certificate(format!("인쇄 작업 {id}이 없습니다")))
+    }
+
     /// The queue for staff, newest first.
     pub fn print_jobs(&self) -> Result<Vec<PrintJob>, KioskError> {
         Ok(print_jobs::all(&self.conn(), 200)?)
@@ -113,59 +231,106 @@ impl Kiosk {
         Ok(!print_jobs::open(&self.conn())?.is_empty())
     }
 
-    /// One pass over the open jobs: send what is queued, follow what the printer has.
+    /// One pass over the open jobs: send what is queued, follow what the printer has. Jobs left
+    /// waiting carry the printer's reason (paper out, jam, …) for staff.
     pub async fn drive_printer(&self) -> Result<PrintReport, KioskError> {
         let _one = self.printing.lock().await;
         let mut report = PrintReport::default();
         let jobs = print_jobs::open(&self.conn())?;
+        let mut reasons: std::collections::HashMap<String, Option<String>> = Default::default();
+        // One document at a time per printer (many accept no second job while printing).
+        let mut busy = std::collections::HashSet::new();
         for job in jobs {
             let printer = uri(&job.printer_uri)?;
-            match self.advance(&printer, &job).await {
+            if job.state == "queued" && busy.contains(&job.printer_uri) {
+                report.waiting += 1;
+                continue;
+            }
+            let outcome = self.advance(&printer, &job).await;
+            if matches!(outcome, Ok("submitted")) {
+                busy.insert(job.printer_uri.clone());
+            }
+            match outcome {
                 Ok(state) => match state {
                     "printed" => report.printed += 1,
                     "failed" => report.failed += 1,
-                    "submitted" if job.state != "submitted" => {
-                        report.sent += 1;
+                    _ => {
+                        if state == "submitted" && job.state != "submitted" {
+                            report.sent += 1;
+                        }
                         report.waiting += 1;
+                        if !reasons.contains_key(&job.printer_uri) {
+                            let why = printer_attributes(&printer).await.ok().and_then(|(_, r)| reason_ko(&r));
+                            reasons.insert(job.printer_uri.clone(), why);
+                        }
+                        let why = reasons.get(&job.printer_uri).cloned().flatten();
+                        print_jobs::note(&self.conn(), &job.id, why.as_deref(), self.clock.now())?;
                     }
-                    _ => report.waiting += 1,
                 },
-                Err(e) => {
+                Err(Stuck::Printer(e)) => {
                     let (code, message) = printer_error(&e);
                     tracing::warn!(job = %job.id, code, "printer not reachable; the job stays queued");
-                    let state = if job.state == "sending" { "sending" } else { job.state.as_str() };
-                    print_jobs::update(&self.conn(), &job.id, state, None, Some(&message), false, self.clock.now())?;
+                    print_jobs::note(&self.conn(), &job.id, Some(&message), self.clock.now())?;
                     report.waiting += 1;
                 }
+                Err(Stuck::Store(e)) => return Err(e.into()),
             }
         }
         Ok(report)
     }
 
     /// Moves one job as far as the printer allows; returns its new state.
-    async fn advance(&self, printer: &Uri, job: &PrintJob) -> Result<&'static str, IppError> {
+    async fn advance(&self, printer: &Uri, job: &PrintJob) -> Result<&'static str, Stuck> {
         let now = || self.clock.now();
         let mut ipp_id = job.ipp_job_id;
         if job.state == "sending" && ipp_id.is_none() {
             // The kiosk stopped between sending and hearing back: does the printer have it?
             ipp_id = find_job(printer, &job.id).await?;
             if let Some(id) = ipp_id {
-                print_jobs::update(&self.conn(), &job.id, "submitted", Some(id), None, false, now()).ok();
+                print_jobs::update(&self.conn(), &job.id, "submitted", Some(id), None, false, now())?;
             }
         }
         if ipp_id.is_none() {
-            let Ok(Some(document)) = print_jobs::document(&self.conn(), &job.id) else { return Ok("failed") };
-            print_jobs::update(&self.conn(), &job.id, "sending", None, None, true, now()).ok();
+            // Is the printer there at all? If not, the job stays `queued`: nothing went out.
+            printer_attributes(printer).await?;
+            let Some(document) = print_jobs::document(&self.conn(), &job.id)? else {
+                print_jobs::update(
+                    &self.conn(),
+                    &job.id,
+                    "failed",
+                    None,
+                    Some("인쇄할 문서가 없습니다"),
+                    false,
+                    now(),
+                )?;
+                return Ok("failed");
+            };
+            // Recorded before sending: after a crash the printer is asked before any resend.
+            print_jobs::update(&self.conn(), &job.id, "sending", None, None, true, now())?;
             let payload = IppPayload::new(std::io::Cursor::new(document));
             let op = IppOperationBuilder::print_job(printer.clone(), payload)
                 .job_title(&job.id)
                 .user_name("baeum-kiosk")
                 .document_format("application/pdf")
-                .build()?;
+                .build()
+                .map_err(IppError::from)?;
             let resp = client(printer).send(op).await?;
-            if !resp.header().status_code().is_success() {
-                let message = format!("프린터가 인쇄를 거절했습니다 ({:?})", resp.header().status_code());
-                print_jobs::update(&self.conn(), &job.id, "failed", None, Some(&message), false, now()).ok();
+            let status = resp.header().status_code();
+            if matches!(
+                status,
+                StatusCode::ServerErrorBusy
+                    | StatusCode::ServerErrorServiceUnavailable
+                    | StatusCode::ServerErrorNotAcceptingJobs
+                    | StatusCode::ServerErrorTemporaryError
+            ) {
+                // The printer said "not now" and kept nothing: queue it again, try next pass.
+                let message = "프린터가 다른 문서를 인쇄하는 중입니다. 끝나면 이어서 인쇄합니다.";
+                print_jobs::update(&self.conn(), &job.id, "queued", None, Some(message), false, now())?;
+                return Ok("queued");
+            }
+            if !status.is_success() {
+                let message = format!("프린터가 인쇄를 거절했습니다 ({status:?})");
+                print_jobs::update(&self.conn(), &job.id, "failed", None, Some(&message), false, now())?;
                 return Ok("failed");
             }
             let id =
@@ -173,7 +338,7 @@ impl Kiosk {
                     IppValue::Integer(id) => Some(*id),
                     _ => None,
                 });
-            print_jobs::update(&self.conn(), &job.id, "submitted", id, None, false, now()).ok();
+            print_jobs::update(&self.conn(), &job.id, "submitted", id, None, false, now())?;
             ipp_id = id;
         }
         let Some(id) = ipp_id else { return Ok("submitted") };
@@ -182,8 +347,10 @@ impl Kiosk {
             Some(7 | 8) => "failed",
             _ => "submitted",
         };
-        let error = (state == "failed").then_some("프린터에서 인쇄가 취소되었거나 중단되었습니다");
-        print_jobs::update(&self.conn(), &job.id, state, Some(id), error, false, now()).ok();
+        if state != "submitted" {
+            let error = (state == "failed").then_some("프린터에서 인쇄가 취소되었거나 중단되었습니다");
+            print_jobs::update(&self.conn(), &job.id, state, Some(id), error, false, now())?;
+        }
         Ok(state)
     }
 }
@@ -199,5 +366,15 @@ mod tests {
         let windows = printer_uri("Samsung M2020 (복지센터 1층)").unwrap_err().to_string();
         assert!(windows.contains("Windows") && windows.contains("ipp://"), "{windows}");
         assert!(printer_uri("file:///tmp/x").is_err());
+    }
+
+    #[test]
+    fn printer_reasons_read_as_what_staff_should_do() {
+        let said = |r: &[&str]| reason_ko(&r.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>());
+        assert!(said(&["media-empty-warning"]).unwrap().contains("용지가 없습니다"));
+        assert!(said(&["media-jam-error"]).unwrap().contains("걸렸습니다"));
+        assert!(said(&["toner-low-report", "cover-open"]).unwrap().contains("덮개"));
+        assert_eq!(said(&["toner-low-report"]), None, "a report needs nobody yet");
+        assert_eq!(said(&[]), None);
     }
 }

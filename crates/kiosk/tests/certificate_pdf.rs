@@ -103,3 +103,74 @@ fn a_kiosk_issued_certificate_says_it_is_provisional() {
     let text = tool("pdftotext", &[path.to_str().unwrap(), "-"]);
     assert!(text.contains("임시 발급 (중앙 서버 확인 전)"), "{text}");
 }
+
+#[test]
+fn the_learning_history_statement_lists_every_course_over_as_many_pages_as_needed() {
+    use baeum_domain::enrollment::{IssuedCertificate, LearningHistory};
+    let hub = SigningKey::from_bytes(&[7; 32]);
+    let subjects = ["스마트폰 활용", "서예", "생활 영어", "합창", "수채화", "건강 체조"];
+    let completed: Vec<IssuedCertificate> = (0..30)
+        .map(|i| {
+            let mut p = payload(&hub, false);
+            p.serial = format!("GM-2026-{:06}", i + 1);
+            p.course_title = format!("{} {}기", subjects[i % subjects.len()], i + 1);
+            p.minutes = 600 + 30 * (i as u32 % 3);
+            let cert = SignedCertificate::sign(p.clone(), &hub);
+            IssuedCertificate {
+                serial: p.serial.clone(),
+                qr_text: cert.qr_text(),
+                verification_code: cert.verification_code(),
+                payload: p,
+            }
+        })
+        .collect();
+    let history =
+        LearningHistory { learner_name: "박순자".into(), birth_date: "1951-04-02".parse().unwrap(), completed };
+    let pdf = baeum_kiosk::history_pdf::render(
+        &history,
+        "https://hub.gm.go.kr/verify",
+        "2026-12-24".parse().unwrap(),
+        &CertificateArt::bundled().unwrap(),
+    )
+    .unwrap();
+    let path = out_dir().join("learning-history.pdf");
+    std::fs::write(&path, &pdf).unwrap();
+    let path_str = path.to_str().unwrap();
+
+    let info = tool("pdfinfo", &[path_str]);
+    let pages: usize = info
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .map(|n| n.trim().parse().unwrap())
+        .expect("pdfinfo reports pages");
+    assert!(pages >= 2, "30 courses need more than one page ({pages})");
+    assert!(pdf.len() <= 120 * 1024, "{} bytes", pdf.len());
+    let fonts = tool("pdffonts", &[path_str]);
+    assert!(fonts.contains("+NanumMyeongjo"), "a subset font: {fonts}");
+
+    let text = tool("pdftotext", &["-layout", path_str, "-"]);
+    for cert in &history.completed {
+        assert!(text.contains(&cert.payload.course_title), "{} missing", cert.payload.course_title);
+        assert!(text.contains(&cert.serial), "{} missing", cert.serial);
+        assert!(text.contains(&cert.verification_code));
+    }
+    let total_hours = history.total_minutes() / 60;
+    let total_minutes = history.total_minutes() % 60;
+    let total = if total_minutes == 0 {
+        format!("총 30과정 · {total_hours}시간 이수")
+    } else {
+        format!("총 30과정 · {total_hours}시간 {total_minutes}분 이수")
+    };
+    assert!(text.contains(&total), "{total:?} missing");
+    let compact = text.replace(' ', "");
+    assert!(compact.contains("학습이력확인서"));
+    for expected in ["박순자", "1951년 4월 2일", "광명시평생학습원장", "2026년 12월 24일"] {
+        assert!(text.contains(expected), "{expected:?} missing");
+    }
+    assert!(compact.contains(&format!("1/{pages}쪽")) && compact.contains(&format!("{pages}/{pages}쪽")));
+    // Page order follows the list: the first course on page 1, the last on the last page.
+    let page_texts: Vec<&str> = text.split('\u{c}').collect();
+    assert!(page_texts[0].contains("GM-2026-000001"));
+    assert!(page_texts[pages - 1].contains("GM-2026-000030"));
+    tool("pdftoppm", &["-r", "60", "-png", path_str, out_dir().join("learning-history").to_str().unwrap()]);
+}

@@ -173,10 +173,26 @@ pub struct IppPrinter {
 
 impl IppPrinter {
     pub fn start(port: u16, spool: &Path) -> IppPrinter {
+        Self::start_with(port, spool, None)
+    }
+
+    /// A printer that runs `command FILE` for each job, as a printer driver would. What the
+    /// command writes to stderr as `STATE: +media-empty` (or `-…`) becomes the printer's
+    /// printer-state-reasons, and the job is "processing" until the command ends: the way to
+    /// make a real IPP printer run out of paper.
+    pub fn start_with_command(port: u16, spool: &Path, command: &Path) -> IppPrinter {
+        Self::start_with(port, spool, Some(command))
+    }
+
+    fn start_with(port: u16, spool: &Path, command: Option<&Path>) -> IppPrinter {
         std::fs::create_dir_all(spool).unwrap_or_else(|e| panic!("{e}"));
-        let child = Command::new("ippeveprinter")
-            .args(["-p", &port.to_string(), "-n", "localhost", "-k", "-f", "application/pdf", "-r", "off", "-d"])
-            .arg(spool)
+        let mut ipp = Command::new("ippeveprinter");
+        ipp.args(["-p", &port.to_string(), "-n", "localhost", "-k", "-f", "application/pdf", "-r", "off", "-d"])
+            .arg(spool);
+        if let Some(command) = command {
+            ipp.arg("-c").arg(command);
+        }
+        let child = ipp
             .arg("BaeumTest")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -203,7 +219,14 @@ impl IppPrinter {
             .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
             .unwrap_or_default();
         files.retain(|p| p.extension().is_some_and(|x| x == "pdf"));
-        files.sort();
+        // Named `<job number>-<name>.pdf`: oldest first by job number.
+        files.sort_by_key(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .and_then(|n| n.split('-').next())
+                .and_then(|n| n.parse::<u32>().ok())
+                .unwrap_or(u32::MAX)
+        });
         files.iter().filter_map(|p| std::fs::read(p).ok()).collect()
     }
 }

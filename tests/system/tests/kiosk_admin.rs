@@ -75,7 +75,7 @@ fn provision_saves_the_hub_for_later_runs() {
 }
 
 #[test]
-fn print_test_prints_a_sample_certificate_and_a_windows_printer_name_gets_a_clear_message() {
+fn print_test_and_printer_status_talk_to_a_real_printer_and_a_windows_printer_name_gets_a_clear_message() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let port = baeum_system_tests::free_port();
     let printer = baeum_system_tests::IppPrinter::start(port, &dir.path().join("spool"));
@@ -97,4 +97,15 @@ fn print_test_prints_a_sample_certificate_and_a_windows_printer_name_gets_a_clea
     let queue: serde_json::Value =
         serde_json::from_str(&stdout(&kiosk(&["print-queue"], &data))).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(queue[0]["state"], "printed");
+
+    let status = kiosk(&["printer-status"], &data);
+    assert!(status.status.success(), "{}", stderr(&status));
+    let status: serde_json::Value = serde_json::from_str(&stdout(&status)).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(status["state"], "idle", "{status}");
+    drop(printer);
+    let gone = kiosk(&["printer-status"], &data);
+    assert!(!gone.status.success());
+    let gone: serde_json::Value = serde_json::from_str(&stdout(&gone)).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(gone["state"], "unreachable");
+    assert!(gone["message"].as_str().is_some_and(|m| m.contains("프린터에 연결할 수 없습니다")), "{gone}");
 }

@@ -127,3 +127,113 @@ async fn an_offline_application_prints_a_receipt_that_says_it_is_not_confirmed_y
     assert!(text.contains("수강신청 접수증") && text.contains("접수 대기 (확정 전)"), "{text}");
     assert!(text.contains("김*움") && text.contains("010-****-"), "masked applicant: {text}");
 }
+
+/// A printer driver that holds each job while `paper-out` exists beside it, telling the printer
+/// it has no paper, as a real one does until someone fills the tray.
+fn paper_tray_driver(dir: &Path) -> std::path::PathBuf {
+    let script = dir.join("driver.sh");
+    let flag = dir.join("paper-out");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nif [ -f '{flag}' ]; then\n  echo 'STATE: +media-empty' >&2\n  \
+             while [ -f '{flag}' ]; do sleep 0.1; done\n  echo 'STATE: -media-empty' >&2\nfi\nexit 0\n",
+            flag = flag.display()
+        ),
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    script
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_print_a_whole_class_and_a_printer_out_of_paper_says_so_then_prints_each_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = baeum_system_tests::HubProcess::start_demo(dir.path());
+    let (course_id, _) = hub.open_first_come_course(5, true);
+    let snapshot = hub.get_json("/v1/catalog/snapshot");
+    let course = snapshot["courses"].as_array().unwrap().iter().find(|c| c["id"] == course_id.as_str()).unwrap();
+    let sessions: Vec<chrono::NaiveDate> =
+        course["sessions"].as_array().unwrap().iter().map(|s| s["date"].as_str().unwrap().parse().unwrap()).collect();
+    let course = baeum_domain::CourseId::parse(&course_id).unwrap();
+
+    let client = HubClient::with_timeout(HubUrl::parse(&hub.url).unwrap(), Duration::from_secs(10)).unwrap();
+    let k = Kiosk::open_with_client(&DataDir::new(dir.path().join("kiosk")), client, Arc::new(SystemClock)).unwrap();
+    k.sync_now().await.unwrap();
+    let mut learners = Vec::new();
+    for i in 0..4 {
+        let learner = k.register_learner(&baeum_system_tests::learner_form(40 + i)).unwrap();
+        k.apply(&learner.id, &course, &[]).unwrap();
+        // Three attend every session; the fourth came once.
+        let attended = if i < 3 { sessions.len() } else { 1 };
+        for day in &sessions[..attended] {
+            k.mark_attendance(&learner.id, &course, *day, true).unwrap();
+        }
+        learners.push(learner);
+    }
+    k.exchange().await.unwrap();
+
+    // The tray is empty when staff press "반 전체 수료증 출력".
+    let port = free_port();
+    std::fs::write(dir.path().join("paper-out"), b"").unwrap();
+    let printer = Printer::start_with_command(port, &dir.path().join("spool"), &paper_tray_driver(dir.path()));
+    let uri = Printer::uri(port);
+    let class = k.print_class(&course, &uri).await.unwrap();
+    assert_eq!(class.jobs.len(), 3, "one certificate per learner who completed");
+    assert_eq!(class.not_completed.len(), 1);
+    assert_eq!(class.not_completed[0].attended, 1);
+
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        k.drive_printer().await.unwrap();
+        let status = baeum_kiosk::printing::printer_status(&uri).await.unwrap();
+        let jobs = k.print_jobs().unwrap();
+        let told = jobs.iter().any(|j| j.last_error.as_deref().is_some_and(|e| e.contains("용지가 없습니다")));
+        if told && status.message.as_deref().is_some_and(|m| m.contains("용지가 없습니다")) {
+            assert!(jobs.iter().all(|j| j.state != "printed" && j.state != "failed"), "{jobs:?}");
+            break;
+        }
+        assert!(Instant::now() < deadline, "staff were never told about the paper: {status:?} {jobs:?}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+
+    // Paper in: every job goes out once, in order, and the notes clear.
+    std::fs::remove_file(dir.path().join("paper-out")).unwrap();
+    until_printed(&k).await;
+    let received = printer.received();
+    assert_eq!(received.len(), 3, "each certificate printed exactly once");
+    let mut serials = Vec::new();
+    for (n, pdf) in received.iter().enumerate() {
+        let file = dir.path().join(format!("received-{n}.pdf"));
+        std::fs::write(&file, pdf).unwrap();
+        let text = std::process::Command::new("pdftotext").arg(&file).arg("-").output().unwrap();
+        let text = String::from_utf8_lossy(&text.stdout).into_owned();
+        assert!(text.contains("김배움") && text.contains("이수하였으므로"), "{text}");
+        let serial = text.split_whitespace().find(|w| w.starts_with("GM-")).unwrap().to_owned();
+        serials.push(serial);
+    }
+    serials.dedup();
+    assert_eq!(serials.len(), 3, "three different certificates");
+    assert!(k.print_jobs().unwrap().iter().all(|j| j.state == "printed" && j.last_error.is_none()));
+
+    // The same class again issues no new certificates: the same serials come back.
+    let answer = hub.post_json("/v1/certificates/class", &serde_json::json!({ "course_id": course_id }));
+    let mut again: Vec<String> =
+        answer["issued"].as_array().unwrap().iter().map(|c| c["serial"].as_str().unwrap().to_owned()).collect();
+    again.sort();
+    let mut expected = serials.clone();
+    expected.sort();
+    assert_eq!(again, expected);
+
+    // The learning history of one who completed lists the course; the one who did not, nothing.
+    let (history, pdf) = k.learning_history_pdf(&learners[0].id).await.unwrap();
+    assert_eq!(history.completed.len(), 1);
+    assert!(serials.contains(&history.completed[0].serial));
+    assert!(pdf.starts_with(b"%PDF"));
+    let (none, _) = k.learning_history_pdf(&learners[3].id).await.unwrap();
+    assert!(none.completed.is_empty());
+}

@@ -247,6 +247,14 @@ export interface PrintJob {
   last_error: string | null;
 }
 
+export async function printCertificate(learnerId: string, courseId: string): Promise<PrintJob> {
+  return invoke<PrintJob>('print_certificate', { learnerId, courseId });
+}
+
+export async function printLearningHistory(learnerId: string): Promise<PrintJob> {
+  return invoke<PrintJob>('print_learning_history', { learnerId });
+}
+
 export async function printReceipt(learnerId: string, courseId: string): Promise<PrintJob> {
   return invoke<PrintJob>('print_receipt', { learnerId, courseId });
 }

@@ -290,6 +290,30 @@ export const messages = {
   'keyboard.shift': { context: 'Keyboard key: capital letters', ko: '대문자', en: 'Shift' },
   'receipt.print': { context: 'Button: print the application receipt on the front desk printer', ko: '접수증 인쇄', en: 'Print receipt' },
   'receipt.printed': { context: 'After printing: the receipt came out or is coming out', ko: '접수증을 인쇄했습니다. 프린터에서 받아 가세요.', en: 'The receipt is printing. Please take it from the printer.' },
+  'mine.printCertificate': { context: 'Button on a confirmed course: print the completion certificate (수료증)', ko: '수료증 출력', en: 'Print certificate' },
+  'mine.printHistory': { context: 'Button: print the learning-history statement listing every completed course (학습이력 확인서)', ko: '학습이력 확인서 출력', en: 'Print learning history' },
+  'mine.printing': { context: 'While the document is being made and sent to the printer', ko: '인쇄하는 중입니다…', en: 'Printing…' },
+  'mine.printed': { context: 'After printing a certificate or statement: take it from the printer', ko: '인쇄했습니다. 프린터에서 받아 가세요.', en: 'Printed. Please take it from the printer.' },
+  'mine.printQueued': {
+    context: 'The printer is off, busy or out of paper; the job waits in the queue',
+    ko: '프린터가 준비되지 않아 인쇄를 대기시켜 두었습니다. 직원에게 알려 주세요.',
+    en: 'The printer is not ready; the job waits in the queue. Please tell a staff member.',
+  },
+  'error.not_completed': {
+    context: 'Certificate refused: attendance below the completion threshold (usually 80%)',
+    ko: '출석이 수료 기준(보통 80%)에 모자라 수료증을 발급할 수 없습니다. 출석 기록이 틀렸다면 직원에게 문의해 주세요.',
+    en: 'Attendance is below the completion threshold (usually 80%), so no certificate can be issued. If the record is wrong, please ask a staff member.',
+  },
+  'error.certificate_failed': {
+    context: 'The certificate or statement could not be made',
+    ko: '증서를 만들지 못했습니다. 직원에게 문의해 주세요.',
+    en: 'The document could not be made. Please ask a staff member.',
+  },
+  'error.printer_missing': {
+    context: 'This kiosk has no printer configured',
+    ko: '이 키오스크에는 프린터가 연결되어 있지 않습니다. 직원에게 문의해 주세요.',
+    en: 'This kiosk has no printer. Please ask a staff member.',
+  },
   'receipt.queued': {
     context: 'The printer did not answer; the job waits in the queue',
     ko: '프린터가 응답하지 않아 인쇄를 대기시켜 두었습니다. 직원에게 알려 주세요.',

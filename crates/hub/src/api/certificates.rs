@@ -8,7 +8,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Html;
 use baeum_domain::certificate::KeySet;
-use baeum_domain::enrollment::{CertificateRequest, IssuedCertificate, codes as enrollment_codes};
+use baeum_domain::enrollment::{
+    CertificateRequest, ClassCertificates, ClassRequest, HistoryRequest, IssuedCertificate, LearningHistory,
+    codes as enrollment_codes,
+};
 use baeum_domain::protocol::{ApiError, codes};
 use serde::Deserialize;
 
@@ -32,17 +35,61 @@ pub async fn issue(
     let signer = state.signer.clone();
     let cert = state
         .with_db(move |conn| {
-            certificates::issue(conn, &signer, &q.learner_id, &q.course_id, now).map_err(|e| match e {
-                IssueError::NotEnrolled => Failure::new(StatusCode::NOT_FOUND, "not_enrolled", e.to_string()),
-                IssueError::NotCompleted { .. } => {
-                    Failure::new(StatusCode::CONFLICT, enrollment_codes::NOT_COMPLETED, e.to_string())
-                }
-                IssueError::Store(e) => e.into(),
-                other => Failure::internal(other.to_string()),
-            })
+            certificates::issue(conn, &signer, &q.learner_id, &q.course_id, now).map_err(issue_failure)
         })
         .await?;
     Ok(Json(cert))
+}
+
+fn issue_failure(e: IssueError) -> Failure {
+    match e {
+        IssueError::NotEnrolled => Failure::new(StatusCode::NOT_FOUND, "not_enrolled", e.to_string()),
+        IssueError::NotCompleted { .. } => {
+            Failure::new(StatusCode::CONFLICT, enrollment_codes::NOT_COMPLETED, e.to_string())
+        }
+        IssueError::Store(e) => e.into(),
+        other => Failure::internal(other.to_string()),
+    }
+}
+
+#[utoipa::path(
+    post, path = "/v1/certificates/history", tag = "certificates", request_body = HistoryRequest,
+    responses((status = 200, description = "Every completed course with its certificate, oldest first (학습이력)", body = LearningHistory),
+              (status = 400, body = ApiError),
+              (status = 404, description = "`not_enrolled`: no such learner", body = ApiError),
+              (status = 500, body = ApiError))
+)]
+pub async fn history(
+    State(state): State<HubState>,
+    body: Result<Json<HistoryRequest>, JsonRejection>,
+) -> Result<Json<LearningHistory>, Failure> {
+    let Json(q) = body.map_err(|e| Failure::new(StatusCode::BAD_REQUEST, codes::BAD_REQUEST, e.body_text()))?;
+    let now = state.clock.now();
+    let signer = state.signer.clone();
+    let history = state
+        .with_db(move |conn| certificates::learning_history(conn, &signer, &q.learner_id, now).map_err(issue_failure))
+        .await?;
+    Ok(Json(history))
+}
+
+#[utoipa::path(
+    post, path = "/v1/certificates/class", tag = "certificates", request_body = ClassRequest,
+    responses((status = 200, description = "Certificates of every confirmed learner who completed, and who did not", body = ClassCertificates),
+              (status = 400, body = ApiError),
+              (status = 404, description = "`not_enrolled`: no such course", body = ApiError),
+              (status = 500, body = ApiError))
+)]
+pub async fn class(
+    State(state): State<HubState>,
+    body: Result<Json<ClassRequest>, JsonRejection>,
+) -> Result<Json<ClassCertificates>, Failure> {
+    let Json(q) = body.map_err(|e| Failure::new(StatusCode::BAD_REQUEST, codes::BAD_REQUEST, e.body_text()))?;
+    let now = state.clock.now();
+    let signer = state.signer.clone();
+    let class = state
+        .with_db(move |conn| certificates::class_certificates(conn, &signer, &q.course_id, now).map_err(issue_failure))
+        .await?;
+    Ok(Json(class))
 }
 
 #[utoipa::path(

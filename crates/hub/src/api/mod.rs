@@ -253,6 +253,8 @@ async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
         enrollment::find,
         enrollment::seats,
         certificates::issue,
+        certificates::history,
+        certificates::class,
         certificates::keys,
         certificates::verify_json
     ),
@@ -276,6 +278,11 @@ async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
         enrollment::SeatBoard,
         baeum_domain::enrollment::CertificateRequest,
         baeum_domain::enrollment::IssuedCertificate,
+        baeum_domain::enrollment::HistoryRequest,
+        baeum_domain::enrollment::LearningHistory,
+        baeum_domain::enrollment::ClassRequest,
+        baeum_domain::enrollment::ClassCertificates,
+        baeum_domain::enrollment::NotCompleted,
         baeum_domain::certificate::CertificatePayload,
         baeum_domain::certificate::KeySet,
         baeum_domain::certificate::PublishedKey,
@@ -299,6 +306,8 @@ pub fn router(state: HubState) -> axum::Router {
         .route("/v1/seats", get(enrollment::seats))
         .route("/pay/{op}", get(pay_page::show).post(pay_page::pay))
         .route("/v1/certificates", post(certificates::issue))
+        .route("/v1/certificates/history", post(certificates::history))
+        .route("/v1/certificates/class", post(certificates::class))
         .route("/v1/certificates/keys", get(certificates::keys))
         .route("/v1/certificates/verify/{code}", get(certificates::verify_json))
         .route("/verify", get(certificates::verify_page))

@@ -90,6 +90,20 @@ pub fn update(
     Ok(())
 }
 
+/// One job.
+pub fn get(conn: &Connection, id: &str) -> Result<Option<PrintJob>, StoreError> {
+    Ok(conn.query_row(&format!("SELECT {COLUMNS} FROM print_jobs WHERE id = ?1"), [id], read).optional()?)
+}
+
+/// Why an open job waits (shown to staff; `None` once nothing is wrong); its state is unchanged.
+pub fn note(conn: &Connection, id: &str, why: Option<&str>, now: DateTime<Utc>) -> Result<(), StoreError> {
+    conn.execute(
+        "UPDATE print_jobs SET last_error = ?2, updated_at = ?3 WHERE id = ?1",
+        params![id, why, now.to_rfc3339()],
+    )?;
+    Ok(())
+}
+
 /// Puts a failed job back in the queue (staff pressed "다시 인쇄").
 pub fn retry(conn: &Connection, id: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
     Ok(conn.execute(

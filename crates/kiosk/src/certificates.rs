@@ -1,0 +1,107 @@
+//! Certificates at the kiosk: one learner's certificate, their learning-history statement
+//! (학습이력 확인서) and staff's batch print of a whole class. The hub decides completion and signs;
+//! the kiosk renders the PDF and queues it for the front desk's printer.
+
+use baeum_domain::certificate::SignedCertificate;
+use baeum_domain::enrollment::{IssuedCertificate, LearningHistory, NotCompleted};
+use baeum_domain::{CourseId, LearnerId};
+use serde::Serialize;
+
+use crate::Kiosk;
+use crate::certificate_pdf::CertificateArt;
+use crate::error::KioskError;
+use crate::store::print_jobs::PrintJob;
+
+/// The certificate font and pictures, parsed on first use and shared.
+pub(crate) fn art() -> Result<CertificateArt, KioskError> {
+    static ART: std::sync::OnceLock<Result<CertificateArt, String>> = std::sync::OnceLock::new();
+    ART.get_or_init(|| CertificateArt::bundled().map_err(|e| e.to_string())).clone().map_err(KioskError::Certificate)
+}
+
+/// What a batch print of a class queued, and who has not completed (names masked).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClassPrint {
+    pub course_id: String,
+    /// Print-job ids, one per certificate, in enrollment order.
+    pub jobs: Vec<String>,
+    pub not_completed: Vec<NotCompleted>,
+}
+
+/// The hub's "not enrolled"/"not completed" answers as the kiosk's own errors.
+fn certificate_refusal(e: KioskError) -> KioskError {
+    match e {
+        KioskError::HubRefused { code, message, .. } if code == "not_completed" => KioskError::NotCompleted(message),
+        KioskError::HubRefused { code, .. } if code == "not_enrolled" => KioskError::NotEnrolled,
+        e => e,
+    }
+}
+
+impl Kiosk {
+    fn verify_url(&self) -> String {
+        format!("{}/verify", self.hub.base().as_str().trim_end_matches('/'))
+    }
+
+    fn render_certificate(&self, issued: &IssuedCertificate) -> Result<Vec<u8>, KioskError> {
+        let signed =
+            SignedCertificate::parse_qr(&issued.qr_text).map_err(|e| KioskError::HubBadAnswer(e.to_string()))?;
+        crate::certificate_pdf::render(&signed, &self.verify_url(), &art()?)
+            .map_err(|e| KioskError::Certificate(e.to_string()))
+    }
+
+    /// The certificate of a completed course as a PDF, signed by the hub (needs the hub).
+    pub async fn certificate_pdf(
+        &self,
+        learner: &LearnerId,
+        course: &CourseId,
+    ) -> Result<(IssuedCertificate, Vec<u8>), KioskError> {
+        let issued = self.hub.issue_certificate(learner, course).await.map_err(certificate_refusal)?;
+        let pdf = self.render_certificate(&issued)?;
+        Ok((issued, pdf))
+    }
+
+    /// The learning-history statement: every completed course, as many pages as it takes.
+    pub async fn learning_history_pdf(&self, learner: &LearnerId) -> Result<(LearningHistory, Vec<u8>), KioskError> {
+        let history = self.hub.learning_history(learner).await.map_err(certificate_refusal)?;
+        let today = self.clock.now().with_timezone(&baeum_domain::kst()).date_naive();
+        let pdf = crate::history_pdf::render(&history, &self.verify_url(), today, &art()?)
+            .map_err(|e| KioskError::Certificate(e.to_string()))?;
+        Ok((history, pdf))
+    }
+
+    /// Prints one learner's certificate on `printer_uri` (queued; sent now if the printer answers).
+    pub async fn print_certificate(
+        &self,
+        learner: &LearnerId,
+        course: &CourseId,
+        printer_uri: &str,
+    ) -> Result<PrintJob, KioskError> {
+        crate::printing::printer_uri(printer_uri)?;
+        let (issued, pdf) = self.certificate_pdf(learner, course).await?;
+        let id = self.queue_print(&format!("수료증 {}", issued.serial), printer_uri, &pdf)?;
+        self.print_now(&id).await
+    }
+
+    /// Prints the learning-history statement on `printer_uri`.
+    pub async fn print_learning_history(&self, learner: &LearnerId, printer_uri: &str) -> Result<PrintJob, KioskError> {
+        crate::printing::printer_uri(printer_uri)?;
+        let (_, pdf) = self.learning_history_pdf(learner).await?;
+        let id = self.queue_print("학습이력 확인서", printer_uri, &pdf)?;
+        self.print_now(&id).await
+    }
+
+    /// Staff's batch print: the certificate of every learner of `course` who completed, one job
+    /// each (so a jam costs one sheet, not the class), all queued before the first is sent.
+    pub async fn print_class(&self, course: &CourseId, printer_uri: &str) -> Result<ClassPrint, KioskError> {
+        crate::printing::printer_uri(printer_uri)?;
+        let class = self.hub.class_certificates(course).await.map_err(certificate_refusal)?;
+        let mut jobs = Vec::with_capacity(class.issued.len());
+        for issued in &class.issued {
+            let pdf = self.render_certificate(issued)?;
+            jobs.push(self.queue_print(&format!("수료증 {}", issued.serial), printer_uri, &pdf)?);
+        }
+        if let Err(e) = tokio::time::timeout(std::time::Duration::from_secs(10), self.drive_printer()).await {
+            tracing::info!(error = %e, "the printer is slow; the class stays queued");
+        }
+        Ok(ClassPrint { course_id: course.to_string(), jobs, not_completed: class.not_completed })
+    }
+}
