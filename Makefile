@@ -46,9 +46,11 @@ test-rust: build
 test-e2e: build
 	cd tests/e2e && npm test
 
-## Benchmarks (release build): sync beside PouchDB, search beside SQLite FTS5 and LIKE. Prints figures.
-bench: deps
-	cd tests/bench/pouchdb && ( [ -f node_modules/.package-lock.json ] && [ ! package-lock.json -nt node_modules/.package-lock.json ] || npm ci --no-audit --no-fund --ignore-scripts )
+## Benchmarks (release build), each figure beside its peer from the same run: sync beside PouchDB,
+## search beside SQLite FTS5 and LIKE, upload beside PouchDB replicate.to, certificates beside
+## headless Chromium (cold process and warm page.pdf()). Prints figures, asserts nothing.
+bench:
+	@./scripts/install-deps.sh --bench
 	$(CARGO) build --release -p baeum-hub -p baeum-bench
 	BAEUM_BIN_DIR=target/release ./target/release/baeum-bench
 

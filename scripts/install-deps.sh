@@ -20,6 +20,13 @@ APT_PACKAGES=(
   cups-ipp-utils avahi-daemon fonts-nanum poppler-utils
 )
 
+# `--bench`: also the peers `make bench` measures against (Debian's Chromium; npm packages below).
+BENCH=0
+if [ "${1:-}" = "--bench" ]; then
+  BENCH=1
+  APT_PACKAGES+=(chromium)
+fi
+
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
@@ -54,7 +61,9 @@ fi
 # npm packages, exactly as locked; reinstalled only when the lock file changed. No install
 # scripts: nothing here needs one, and some (webdriverio's optional browser drivers) would try
 # to download binaries.
-for dir in ui tests/e2e; do
+NPM_DIRS=(ui tests/e2e)
+if [ "$BENCH" = 1 ]; then NPM_DIRS+=(tests/bench/pouchdb tests/bench/chromium); fi
+for dir in "${NPM_DIRS[@]}"; do
   if [ ! -f "$dir/node_modules/.package-lock.json" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
     say "Installing npm packages in $dir"
     (cd "$dir" && npm ci --no-audit --no-fund --ignore-scripts)

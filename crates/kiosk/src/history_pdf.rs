@@ -37,7 +37,7 @@ pub fn render(
 ) -> Result<Vec<u8>, CertificateError> {
     let mut doc = PdfDocument::new(&format!("학습이력 확인서 {}", history.learner_name));
     let font = doc.add_font(&art.font);
-    let seal = doc.add_image(&art.seal);
+    let seal = doc.add_xobject(&art.seal);
     let new_page = |first: bool| {
         let mut page = Page { ops: Vec::new(), font: font.clone(), width: 210.0, height: 297.0 };
         page.frame(10.0, 1.2);

@@ -1,6 +1,7 @@
 //! `make bench`: Baeum's catalog sync and search, measured on this machine beside their peers
 //! in the same run — PouchDB replication (a real pouchdb-server process → pouchdb-node) for
-//! sync, SQLite FTS5 trigram and a plain LIKE scan for search. Prints figures, asserts nothing.
+//! sync, SQLite FTS5 trigram and a plain LIKE scan for search, PouchDB `replicate.to` for the
+//! outbox upload, headless Chromium for certificates. Prints figures, asserts nothing.
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -13,6 +14,7 @@ use baeum_hub::store as hub_store;
 use baeum_hub::store::catalog::{self, CatalogBatch};
 use baeum_kiosk::{DataDir, HubClient, HubUrl, Kiosk, SearchQuery};
 
+mod certificates;
 mod upload;
 
 type Error = Box<dyn std::error::Error>;
@@ -272,8 +274,10 @@ fn main() -> Result<(), Error> {
         "catalog: {courses} synthetic courses (+ 31 institutions, 76 places), hub and kiosk on loopback, SQLite synchronous=FULL"
     );
     let intents: usize = std::env::var("BAEUM_BENCH_INTENTS").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000);
-    if std::env::var("BAEUM_BENCH_ONLY").as_deref() == Ok("upload") {
-        return upload_section(dir.path(), &runtime, intents);
+    match std::env::var("BAEUM_BENCH_ONLY").as_deref() {
+        Ok("upload") => return upload_section(dir.path(), &runtime, intents),
+        Ok("certificates") => return certificates::section(dir.path()),
+        _ => {}
     }
     let hub = start_hub(dir.path(), courses)?;
 
@@ -407,7 +411,8 @@ fn main() -> Result<(), Error> {
     }
     println!("  queries: {:?}", TYPING.iter().map(|(n, _)| *n).collect::<Vec<_>>());
     drop(hub);
-    upload_section(dir.path(), &runtime, intents)
+    upload_section(dir.path(), &runtime, intents)?;
+    certificates::section(dir.path())
 }
 
 /// Outbox upload beside PouchDB `replicate.to` of as many ~300-byte documents, same run.
