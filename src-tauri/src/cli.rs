@@ -60,6 +60,10 @@ enum Command {
         /// The front desk's printer, e.g. ipp://192.168.0.20/ipp/print.
         #[arg(long, value_name = "URI")]
         printer: Option<String>,
+        /// Make this kiosk's device key (kept in the OS keyring) and register it with the hub, so
+        /// it can issue provisional certificates offline once staff endorse it there.
+        #[arg(long)]
+        device_key: bool,
     },
     /// Print a sample certificate on the configured printer (or --printer) and wait for it.
     PrintTest {
@@ -304,8 +308,8 @@ fn admin(command: Command, cli: &Cli) -> Result<ExitCode, KioskError> {
             let jobs = open(&resolved)?.print_jobs()?;
             println!("{}", serde_json::to_string_pretty(&jobs).unwrap_or_default());
         }
-        Command::Provision { kiosk_mode, printer } => {
-            let mut config = resolved.config;
+        Command::Provision { kiosk_mode, printer, device_key } => {
+            let mut config = resolved.config.clone();
             if let Some(on) = kiosk_mode {
                 config.fullscreen = on;
             }
@@ -315,6 +319,19 @@ fn admin(command: Command, cli: &Cli) -> Result<ExitCode, KioskError> {
             }
             resolved.data_dir.save_config(&config)?;
             println!("설정을 저장했습니다: {} (허브 {})", resolved.data_dir.config_file().display(), config.hub_url);
+            if device_key {
+                let kiosk = open(&resolved)?;
+                let key = runtime()?.block_on(kiosk.provision_device_key())?;
+                if key.endorsed {
+                    println!("기기 키 {}: 중앙 서버의 승인을 받았습니다. 오프라인 임시 발급이 가능합니다.", key.key_id);
+                } else {
+                    println!(
+                        "기기 키 {}를 중앙 서버에 등록했습니다. 허브에서 승인해 주세요: baeum-hub kiosk endorse {} --by \"담당자\"",
+                        key.key_id,
+                        kiosk.status()?.kiosk_id
+                    );
+                }
+            }
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -140,6 +140,11 @@ impl SignedCertificate {
         format!("{}-{}", &chars[..5], &chars[5..])
     }
 
+    /// Whether `key` made the signature over the exact payload bytes.
+    pub fn signed_by(&self, key: &VerifyingKey) -> bool {
+        key.verify_strict(&self.bytes, &self.signature).is_ok()
+    }
+
     pub fn signature_b64(&self) -> String {
         B64.encode(self.signature.to_bytes())
     }
@@ -176,10 +181,26 @@ impl PublishedKey {
         Self { id, public_key, owner: format!("kiosk:{kiosk}"), endorsement: Some(endorsement) }
     }
 
-    fn verifying_key(&self) -> Option<VerifyingKey> {
-        let bytes: [u8; 32] = B64.decode(&self.public_key).ok()?.try_into().ok()?;
-        VerifyingKey::from_bytes(&bytes).ok()
+    pub fn verifying_key(&self) -> Option<VerifyingKey> {
+        public_key(&self.public_key)
     }
+
+    /// The hub's signature over this kiosk key, made with `hub_key`.
+    pub fn endorse(&mut self, hub_key: &SigningKey) {
+        let message = endorsement_message(&self.id, &self.public_key);
+        self.endorsement = Some(B64.encode(hub_key.sign(&message).to_bytes()));
+    }
+}
+
+/// An Ed25519 public key from its base64url form.
+pub fn public_key(b64: &str) -> Option<VerifyingKey> {
+    let bytes: [u8; 32] = B64.decode(b64).ok()?.try_into().ok()?;
+    VerifyingKey::from_bytes(&bytes).ok()
+}
+
+/// A public key in its base64url form (as published).
+pub fn public_key_b64(key: &VerifyingKey) -> String {
+    B64.encode(key.as_bytes())
 }
 
 /// Everything needed to check a certificate offline: the published keys and revoked serials.

@@ -73,6 +73,14 @@ pub enum IntentBody {
         session: chrono::NaiveDate,
         present: bool,
     },
+    /// A certificate this kiosk issued while offline (provisional, signed with its device key):
+    /// the hub checks the signature and the completion itself, then confirms or revokes it.
+    ProvisionalCertificate {
+        learner_id: LearnerId,
+        course_id: CourseId,
+        /// The QR text as printed (`BAEUM1.<payload>.<signature>`).
+        qr_text: String,
+    },
 }
 
 /// One outbox entry as uploaded.
@@ -120,6 +128,11 @@ pub enum Outcome {
         attended: u32,
         sessions: u32,
         completed: bool,
+    },
+    /// A provisional certificate checked by the hub: valid under its own serial, or the hub had
+    /// already issued one for this completion (`serial` names that one; the provisional is superseded).
+    CertificateConfirmed {
+        serial: String,
     },
 }
 
@@ -373,4 +386,22 @@ pub struct ClassCertificates {
     pub course_id: CourseId,
     pub issued: Vec<IssuedCertificate>,
     pub not_completed: Vec<NotCompleted>,
+}
+
+/// `POST /v1/kiosks/keys`: a kiosk registers the device key it signs provisional certificates
+/// with. The hub publishes it only after staff endorsed it (`baeum-hub kiosk endorse`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct KioskKeyRegistration {
+    pub kiosk_id: KioskId,
+    /// Ed25519 public key, base64url.
+    pub public_key: String,
+}
+
+/// The hub's answer: the key's id and whether staff have endorsed it yet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct KioskKeyStatus {
+    pub key_id: String,
+    pub endorsed: bool,
 }

@@ -132,6 +132,10 @@ pub enum RejectReason {
     WrongAmount,
     ReductionNotAllowed,
     UnknownSession,
+    /// A provisional certificate for attendance the hub does not see as complete.
+    NotCompleted,
+    /// A provisional certificate whose signature or kiosk key the hub does not accept.
+    BadCertificate,
 }
 
 impl RejectReason {
@@ -149,6 +153,8 @@ impl RejectReason {
             RejectReason::WrongAmount => "결제 금액이 맞지 않습니다. 직원에게 문의해 주세요.",
             RejectReason::ReductionNotAllowed => "이 강좌에는 신청하신 감면을 적용할 수 없습니다.",
             RejectReason::UnknownSession => "그날은 이 강좌의 수업일이 아닙니다.",
+            RejectReason::NotCompleted => "출석이 수료 기준에 모자라 임시 발급한 수료증을 취소했습니다.",
+            RejectReason::BadCertificate => "임시 발급 수료증의 서명을 확인할 수 없어 취소했습니다.",
         }
     }
 }

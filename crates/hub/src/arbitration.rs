@@ -18,7 +18,9 @@ use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 use crate::store::enrollments::{self, EnrollmentRow, state};
 use crate::store::ledger::Payment;
-use crate::store::{StoreError, attendance, courses, encode, intents, learners, ledger, rules};
+use crate::store::{
+    StoreError, attendance, certificates, courses, encode, intents, kiosk_keys, learners, ledger, rules,
+};
 
 /// Applies a kiosk's batch and answers with every outcome, in sequence order.
 pub fn apply_batch(
@@ -67,7 +69,7 @@ pub fn apply_batch(
             refused = Some(refusal(intent.seq, codes::OP_CONFLICT, "이미 다른 순번으로 처리한 요청 번호입니다"));
             break;
         }
-        let outcome = decide(&tx, &mut courses, &intent.body, &intent.op_id, arrival, now)?;
+        let outcome = decide(&tx, &mut courses, kiosk, &intent.body, &intent.op_id, arrival, now)?;
         intents::insert(&tx, kiosk, intent.seq, &intent.op_id, &body_sha256, &outcome, arrival, now)?;
         results.push(IntentResult { seq: intent.seq, op_id: intent.op_id.clone(), outcome });
         applied = intent.seq;
@@ -135,6 +137,7 @@ impl CourseState {
 fn decide(
     tx: &Transaction<'_>,
     courses: &mut CourseCache,
+    kiosk: &baeum_domain::KioskId,
     body: &IntentBody,
     op: &OpId,
     arrival: u64,
@@ -154,6 +157,9 @@ fn decide(
         }
         IntentBody::MarkAttendance { learner_id, course_id, session, present } => {
             mark_attendance(tx, courses, learner_id, course_id, *session, *present, now)
+        }
+        IntentBody::ProvisionalCertificate { learner_id, course_id, qr_text } => {
+            provisional_certificate(tx, courses, kiosk, learner_id, course_id, qr_text, now)
         }
         IntentBody::RecordPayment { learner_id, course_id, method, receipt, amount } => record_payment(
             tx,
@@ -359,6 +365,75 @@ fn mark_attendance(
     let attended = attendance::attended(tx, learner_id, course_id)?;
     let sessions = state.course.sessions.len() as u32;
     Ok(Outcome::AttendanceRecorded { attended, sessions, completed: state.rules.completed(attended, sessions) })
+}
+
+/// A certificate a kiosk issued offline: signed by that kiosk's endorsed key, about this learner
+/// and course, and complete by the hub's own attendance. Then it is recorded under its own serial
+/// (or superseded by the one the hub had already issued); otherwise it is recorded and revoked,
+/// so the key set tells offline checkers too.
+fn provisional_certificate(
+    tx: &Transaction<'_>,
+    courses: &mut CourseCache,
+    kiosk: &baeum_domain::KioskId,
+    learner_id: &LearnerId,
+    course_id: &CourseId,
+    qr_text: &str,
+    now: DateTime<Utc>,
+) -> Result<Outcome, StoreError> {
+    use baeum_domain::certificate::{SignedCertificate, public_key};
+    let Ok(cert) = SignedCertificate::parse_qr(qr_text) else {
+        return Ok(rejected(RejectReason::BadCertificate));
+    };
+    let key = kiosk_keys::get(tx, &cert.payload.key_id)?
+        .filter(|k| k.kiosk_id == kiosk.as_str() && k.endorsement.is_some())
+        .and_then(|k| public_key(&k.public_key));
+    if !key.is_some_and(|k| cert.signed_by(&k)) || !cert.payload.provisional {
+        return Ok(rejected(RejectReason::BadCertificate));
+    }
+    let serial = cert.payload.serial.clone();
+    if let Some(known) = certificates::find(tx, &serial)? {
+        // The same upload again after an answer was lost: the answer it had.
+        return Ok(match known.superseded_by {
+            Some(by) => Outcome::CertificateConfirmed { serial: by },
+            None if known.revoked_at.is_some() => rejected(RejectReason::NotCompleted),
+            None => Outcome::CertificateConfirmed { serial },
+        });
+    }
+    let Some(state) = courses.get(tx, course_id)? else {
+        return Ok(rejected(RejectReason::UnknownCourse));
+    };
+    let learner = learners::get(tx, learner_id.as_str())?;
+    if learner.is_none_or(|l| l.name.as_str() != cert.payload.learner_name)
+        || state.course.title.as_str() != cert.payload.course_title
+    {
+        return Ok(rejected(RejectReason::BadCertificate));
+    }
+    let completed = enrollments::is_confirmed(tx, learner_id, course_id)?
+        && state.rules.completed(attendance::attended(tx, learner_id, course_id)?, state.course.sessions.len() as u32);
+    let existing = certificates::current(tx, learner_id, course_id)?;
+    certificates::insert(
+        tx,
+        &certificates::NewCertificate {
+            serial: &serial,
+            learner: learner_id,
+            course: course_id,
+            qr_text,
+            verification_code: &cert.verification_code(),
+            issued_at: now,
+            reissued_by: None,
+        },
+    )?;
+    if !completed {
+        certificates::revoke(tx, &serial, "중앙 서버", "수료 기준 미달 (임시 발급 확인 결과)", now)?;
+        return Ok(rejected(RejectReason::NotCompleted));
+    }
+    match existing {
+        Some(hubs) => {
+            certificates::supersede(tx, &serial, &hubs.serial)?;
+            Ok(Outcome::CertificateConfirmed { serial: hubs.serial })
+        }
+        None => Ok(Outcome::CertificateConfirmed { serial }),
+    }
 }
 
 /// Registers a learner directly (demo data, staff tools); kiosks go through intents.

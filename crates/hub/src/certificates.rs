@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use crate::store::certificates::{self, StoredCertificate};
 use crate::store::enrollments;
-use crate::store::{StoreError, attendance, courses, institutions, learners, rules};
+use crate::store::{StoreError, attendance, courses, institutions, kiosk_keys, learners, rules};
 
 /// The hub's signing key.
 #[derive(Clone)]
@@ -66,12 +66,32 @@ impl HubSigner {
         key_id(&self.key.verifying_key())
     }
 
-    /// What the hub publishes for offline checks: its key and every serial no longer valid.
+    /// What the hub publishes for offline checks: its key, the kiosk keys staff endorsed, and
+    /// every serial no longer valid.
     pub fn key_set(&self, conn: &Connection) -> Result<KeySet, StoreError> {
-        Ok(KeySet {
-            keys: vec![PublishedKey::hub(&self.key.verifying_key())],
-            revoked: certificates::invalid_serials(conn)?,
-        })
+        let mut keys = vec![PublishedKey::hub(&self.key.verifying_key())];
+        keys.extend(kiosk_keys::endorsed(conn)?.iter().map(kiosk_keys::KioskKey::published));
+        Ok(KeySet { keys, revoked: certificates::invalid_serials(conn)? })
+    }
+
+    /// Endorses every registered key of `kiosk` not endorsed yet (staff checked it is theirs);
+    /// returns the key ids endorsed now.
+    pub fn endorse_kiosk(
+        &self,
+        conn: &Connection,
+        kiosk: &str,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<String>, StoreError> {
+        let mut endorsed = Vec::new();
+        for key in kiosk_keys::all(conn)?.into_iter().filter(|k| k.kiosk_id == kiosk && k.endorsement.is_none()) {
+            let mut published = key.published();
+            published.endorse(&self.key);
+            let signature = published.endorsement.unwrap_or_default();
+            kiosk_keys::set_endorsement(conn, &key.key_id, &signature, by, now)?;
+            endorsed.push(key.key_id);
+        }
+        Ok(endorsed)
     }
 }
 
@@ -319,6 +339,7 @@ pub fn verify(conn: &Connection, serial_or_code: &str) -> Result<Verification, S
 mod tests {
     use baeum_domain::Selection;
     use baeum_domain::enrollment::{IntentBody, Outcome};
+    use ed25519_dalek::SigningKey;
 
     use super::*;
     use crate::arbitration::fixtures::*;
@@ -403,6 +424,91 @@ mod tests {
         assert_eq!(history.total_minutes(), course.total_minutes() as u32);
         assert!(learning_history(&mut conn, &signer, &lid(3), now).unwrap().completed.is_empty());
         assert!(matches!(learning_history(&mut conn, &signer, &lid(99), now), Err(IssueError::NotEnrolled)));
+    }
+
+    /// What a kiosk signs offline for learner `who`.
+    fn provisional(
+        key: &SigningKey,
+        serial: &str,
+        who: usize,
+        course: &baeum_domain::Course,
+        conn: &Connection,
+    ) -> IntentBody {
+        let learner = learners::get(conn, lid(who).as_str()).unwrap().unwrap();
+        let payload = CertificatePayload {
+            serial: serial.into(),
+            learner_name: learner.name.as_str().into(),
+            birth_date: learner.birth_date,
+            course_title: course.title.as_str().into(),
+            institution: "광명시평생학습원".into(),
+            minutes: course.total_minutes() as u32,
+            first_date: course.first_session().date,
+            last_date: course.last_session().date,
+            issued_on: course.last_session().date,
+            key_id: key_id(&key.verifying_key()),
+            provisional: true,
+        };
+        IntentBody::ProvisionalCertificate {
+            learner_id: lid(who),
+            course_id: course.id.clone(),
+            qr_text: SignedCertificate::sign(payload, key).qr_text(),
+        }
+    }
+
+    #[test]
+    fn a_provisional_certificate_counts_only_from_an_endorsed_kiosk_and_a_real_completion() {
+        use baeum_domain::rules::RejectReason;
+        let (mut conn, course) = hub(10, Selection::FirstCome, 0);
+        let signer = HubSigner::ephemeral();
+        let mut k = TestKiosk::new("k-desk");
+        let everyone = (1..=3).flat_map(|i| [register(i, "1950-01-01"), apply(i, &course)]).collect();
+        k.send(&mut conn, at("2026-11-26T14:00:00"), everyone);
+        let all = course.sessions.len();
+        attend_as(&mut k, &mut conn, 1, &course, all);
+        attend_as(&mut k, &mut conn, 2, &course, 1);
+        attend_as(&mut k, &mut conn, 3, &course, all);
+        let now = at("2026-12-31T10:00:00");
+        let device = SigningKey::from_bytes(&[21; 32]);
+        let public = baeum_domain::certificate::public_key_b64(&device.verifying_key());
+        kiosk_keys::register(&conn, &key_id(&device.verifying_key()), "k-desk", &public, now).unwrap();
+
+        // Registered but not endorsed yet: not trusted.
+        let body = provisional(&device, "GM-P2026-k-desk-0001", 1, &course, &conn);
+        let early = k.send(&mut conn, now, vec![body]);
+        assert_eq!(early.results[0].outcome, Outcome::Rejected { reason: RejectReason::BadCertificate });
+        assert!(!signer.key_set(&conn).unwrap().keys.iter().any(|key| key.owner == "kiosk:k-desk"));
+
+        assert_eq!(signer.endorse_kiosk(&conn, "k-desk", "직원 김민지", now).unwrap().len(), 1);
+        let keys = signer.key_set(&conn).unwrap();
+        let offline = provisional(&device, "GM-P2026-k-desk-0002", 1, &course, &conn);
+        let IntentBody::ProvisionalCertificate { qr_text, .. } = &offline else { unreachable!() };
+        assert!(keys.verify(qr_text).is_ok_and(|p| p.provisional), "checks offline with the published key set");
+
+        // Learner 1 completed: confirmed under the kiosk's serial, valid online.
+        let answer = k.send(&mut conn, now, vec![offline.clone()]);
+        assert_eq!(answer.results[0].outcome, Outcome::CertificateConfirmed { serial: "GM-P2026-k-desk-0002".into() });
+        assert_eq!(verify(&conn, "GM-P2026-k-desk-0002").unwrap().status, "valid");
+        assert_eq!(issue(&mut conn, &signer, &lid(1), &course.id, now).unwrap().serial, "GM-P2026-k-desk-0002");
+
+        // Learner 2 came once: recorded and revoked, so offline checks fail once the key set is fetched.
+        let body = provisional(&device, "GM-P2026-k-desk-0003", 2, &course, &conn);
+        let short = k.send(&mut conn, now, vec![body]);
+        assert_eq!(short.results[0].outcome, Outcome::Rejected { reason: RejectReason::NotCompleted });
+        assert_eq!(verify(&conn, "GM-P2026-k-desk-0003").unwrap().status, "revoked");
+        assert!(signer.key_set(&conn).unwrap().revoked.contains(&"GM-P2026-k-desk-0003".to_owned()));
+
+        // Learner 3 already had the hub's certificate: the provisional one is superseded by it.
+        let hubs = issue(&mut conn, &signer, &lid(3), &course.id, now).unwrap();
+        let body = provisional(&device, "GM-P2026-k-desk-0004", 3, &course, &conn);
+        let again = k.send(&mut conn, now, vec![body]);
+        assert_eq!(again.results[0].outcome, Outcome::CertificateConfirmed { serial: hubs.serial.clone() });
+        assert_eq!(verify(&conn, "GM-P2026-k-desk-0004").unwrap().superseded_by, Some(hubs.serial));
+
+        // Another kiosk cannot use this kiosk's key, and a forged name breaks the signature.
+        let mut other = TestKiosk::new("k-other");
+        let body = provisional(&device, "GM-P2026-k-desk-0005", 1, &course, &conn);
+        let stolen = other.send(&mut conn, now, vec![body]);
+        assert_eq!(stolen.results[0].outcome, Outcome::Rejected { reason: RejectReason::BadCertificate });
     }
 
     #[test]

@@ -63,6 +63,14 @@ enum Command {
         #[command(subcommand)]
         action: CertificateAction,
     },
+    /// Kiosk device keys: list them, or endorse a kiosk's key so its offline (provisional)
+    /// certificates verify.
+    Kiosk {
+        #[arg(long, env = "BAEUM_HUB_DB")]
+        db: PathBuf,
+        #[command(subcommand)]
+        action: KioskAction,
+    },
     /// Load catalog data (all or nothing).
     Seed {
         #[arg(long, env = "BAEUM_HUB_DB")]
@@ -89,6 +97,19 @@ enum CertificateAction {
     /// Issue a new serial for the same completion; the old one is marked superseded.
     Reissue {
         serial: String,
+        #[arg(long)]
+        by: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum KioskAction {
+    /// Every registered key: kiosk, key id, registered, endorsed by whom (JSON).
+    Keys,
+    /// Endorse the registered key(s) of a kiosk, after checking on site that the kiosk is ours.
+    Endorse {
+        kiosk: String,
+        /// Who endorses (recorded).
         #[arg(long)]
         by: String,
     },
@@ -216,6 +237,25 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                         baeum_hub::certificates::HubSigner::load_or_create(&db.with_extension("certificate-key"))?;
                     let new = baeum_hub::certificates::reissue(&mut conn, &signer, &serial, &by, now)?;
                     println!("{serial}을(를) {}(으)로 재발급했습니다 (확인번호 {})", new.serial, new.verification_code);
+                }
+            }
+        }
+        Command::Kiosk { db, action } => {
+            let conn = store::open(&db)?;
+            match action {
+                KioskAction::Keys => {
+                    println!("{}", serde_json::to_string_pretty(&store::kiosk_keys::all(&conn)?)?);
+                }
+                KioskAction::Endorse { kiosk, by } => {
+                    let signer =
+                        baeum_hub::certificates::HubSigner::load_or_create(&db.with_extension("certificate-key"))?;
+                    let endorsed = signer.endorse_kiosk(&conn, &kiosk, &by, SystemClock.now())?;
+                    if endorsed.is_empty() {
+                        anyhow::bail!(
+                            "{kiosk}: 보증할 키가 없습니다. 키오스크에서 `baeum-kiosk provision --device-key`를 먼저 실행해 주세요"
+                        );
+                    }
+                    println!("{kiosk}의 키 {}을(를) 보증했습니다 ({by})", endorsed.join(", "));
                 }
             }
         }

@@ -207,6 +207,16 @@ pub(crate) fn wrap(text: &str, max: usize) -> Vec<String> {
 
 /// Renders one certificate. `verify_url` is where people check it (the hub's page).
 pub fn render(cert: &SignedCertificate, verify_url: &str, art: &CertificateArt) -> Result<Vec<u8>, CertificateError> {
+    render_checked(cert, verify_url, art, false)
+}
+
+/// Like [`render`]; `hub_confirmed` says the hub has confirmed a kiosk's provisional certificate.
+pub fn render_checked(
+    cert: &SignedCertificate,
+    verify_url: &str,
+    art: &CertificateArt,
+    hub_confirmed: bool,
+) -> Result<Vec<u8>, CertificateError> {
     let p = &cert.payload;
     let mut doc = PdfDocument::new(&format!("수료증 {}", p.serial));
     let font = doc.add_font(&art.font);
@@ -230,7 +240,12 @@ pub fn render(cert: &SignedCertificate, verify_url: &str, art: &CertificateArt) 
     page.centred("수  료  증", 212.0, 40.0);
     if p.provisional {
         page.ops.push(Op::SetFillColor { col: color((0.6, 0.1, 0.1)) });
-        page.centred("임시 발급 (중앙 서버 확인 전)", 200.0, 12.0);
+        let note = if hub_confirmed {
+            "키오스크 임시 발급 · 중앙 서버 확인 완료"
+        } else {
+            "임시 발급 (중앙 서버 확인 전)"
+        };
+        page.centred(note, 200.0, 12.0);
         page.ops.push(Op::SetFillColor { col: color((0.07, 0.07, 0.07)) });
     }
     let fields = [

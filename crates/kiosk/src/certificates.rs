@@ -41,21 +41,29 @@ impl Kiosk {
         format!("{}/verify", self.hub.base().as_str().trim_end_matches('/'))
     }
 
-    fn render_certificate(&self, issued: &IssuedCertificate) -> Result<Vec<u8>, KioskError> {
+    /// `from_hub`: the hub gave it, so a kiosk's provisional certificate among them is confirmed.
+    fn render_certificate(&self, issued: &IssuedCertificate, from_hub: bool) -> Result<Vec<u8>, KioskError> {
         let signed =
             SignedCertificate::parse_qr(&issued.qr_text).map_err(|e| KioskError::HubBadAnswer(e.to_string()))?;
-        crate::certificate_pdf::render(&signed, &self.verify_url(), &art()?)
+        crate::certificate_pdf::render_checked(&signed, &self.verify_url(), &art()?, from_hub)
             .map_err(|e| KioskError::Certificate(e.to_string()))
     }
 
-    /// The certificate of a completed course as a PDF, signed by the hub (needs the hub).
+    /// The certificate of a completed course as a PDF, signed by the hub; when the hub cannot
+    /// be reached, a provisional one signed by this kiosk's endorsed device key.
     pub async fn certificate_pdf(
         &self,
         learner: &LearnerId,
         course: &CourseId,
     ) -> Result<(IssuedCertificate, Vec<u8>), KioskError> {
-        let issued = self.hub.issue_certificate(learner, course).await.map_err(certificate_refusal)?;
-        let pdf = self.render_certificate(&issued)?;
+        let (issued, from_hub) = match self.hub.issue_certificate(learner, course).await {
+            Ok(issued) => (issued, true),
+            Err(KioskError::HubUnreachable(_) | KioskError::HubTimeout) => {
+                (self.issue_provisional(learner, course)?, false)
+            }
+            Err(e) => return Err(certificate_refusal(e)),
+        };
+        let pdf = self.render_certificate(&issued, from_hub)?;
         Ok((issued, pdf))
     }
 
@@ -96,7 +104,7 @@ impl Kiosk {
         let class = self.hub.class_certificates(course).await.map_err(certificate_refusal)?;
         let mut jobs = Vec::with_capacity(class.issued.len());
         for issued in &class.issued {
-            let pdf = self.render_certificate(issued)?;
+            let pdf = self.render_certificate(issued, true)?;
             jobs.push(self.queue_print(&format!("수료증 {}", issued.serial), printer_uri, &pdf)?);
         }
         if let Err(e) = tokio::time::timeout(std::time::Duration::from_secs(10), self.drive_printer()).await {

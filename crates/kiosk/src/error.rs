@@ -43,6 +43,8 @@ pub enum KioskError {
     Certificate(String),
     #[error("프린터 설정이 올바르지 않습니다: {0}")]
     BadPrinter(String),
+    #[error("중앙 서버에 연결할 수 없어 수료증을 임시 발급하려 했으나 할 수 없습니다: {0}")]
+    OfflineCertificateUnavailable(String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -69,6 +71,7 @@ impl KioskError {
             KioskError::NotCompleted(_) => "not_completed",
             KioskError::Certificate(_) => "certificate_failed",
             KioskError::BadPrinter(_) => "printer_invalid",
+            KioskError::OfflineCertificateUnavailable(_) => "offline_certificate_unavailable",
             KioskError::Store(_) => "store_failed",
         }
     }

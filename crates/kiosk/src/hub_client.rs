@@ -5,7 +5,8 @@ use std::time::Duration;
 
 use baeum_domain::enrollment::{
     CertificateRequest, ClassCertificates, ClassRequest, EnrollmentList, EnrollmentLookup, HistoryRequest, IntentBatch,
-    IntentBatchAnswer, IntentOutcomes, IssuedCertificate, LearnerFind, LearnerFound, LearningHistory, Seats,
+    IntentBatchAnswer, IntentOutcomes, IssuedCertificate, KioskKeyRegistration, KioskKeyStatus, LearnerFind,
+    LearnerFound, LearningHistory, Seats,
 };
 use baeum_domain::protocol::{
     ApiError, CatalogChange, CatalogChanges, CatalogChecksum, PROTOCOL_VERSION, SnapshotChunkWire, bytes_checksum,
@@ -233,6 +234,16 @@ impl HubClient {
     pub async fn class_certificates(&self, course: &baeum_domain::CourseId) -> Result<ClassCertificates, KioskError> {
         let body = ClassRequest { course_id: course.clone() };
         self.post_json(&self.base.join("/v1/certificates/class"), &body).await
+    }
+
+    /// Registers this kiosk's device key; the answer says whether staff endorsed it yet.
+    pub async fn register_kiosk_key(
+        &self,
+        kiosk: &baeum_domain::KioskId,
+        public_key: &str,
+    ) -> Result<KioskKeyStatus, KioskError> {
+        let body = KioskKeyRegistration { kiosk_id: kiosk.clone(), public_key: public_key.to_owned() };
+        self.post_json(&self.base.join("/v1/kiosks/keys"), &body).await
     }
 
     /// The hub's keys and invalid serials, to check certificates offline.

@@ -10,10 +10,12 @@ pub mod enrollment;
 pub mod error;
 pub mod history_pdf;
 pub mod hub_client;
+pub mod offline_certificates;
 pub mod printing;
 pub mod receipt_pdf;
 pub mod schedule;
 pub mod search;
+pub mod secrets;
 pub mod store;
 pub mod sync;
 pub mod upload;
@@ -54,6 +56,8 @@ pub struct SyncStatus {
     pub kiosk_id: String,
     /// Applications, cancellations and payments recorded here and not yet answered by the hub.
     pub pending_intents: u64,
+    /// The device key for offline (provisional) certificates, if this kiosk has one.
+    pub device_key: Option<store::offline_certificates::DeviceKey>,
 }
 
 /// The local catalog compared with the hub's.
@@ -88,6 +92,8 @@ pub struct Kiosk {
     printing: tokio::sync::Mutex<()>,
     /// The seat board as last heard from the hub, for the cards (read on every keystroke).
     seats: RwLock<Arc<std::collections::HashMap<String, store::seats::SeatCount>>>,
+    /// Where the device key lives (the OS keyring; a memory store in tests).
+    secrets: Arc<dyn secrets::SecretStore>,
 }
 
 impl Kiosk {
@@ -115,7 +121,14 @@ impl Kiosk {
             syncing: tokio::sync::Mutex::new(()),
             index: RwLock::new(Arc::new(index)),
             cards: Mutex::new(browse::CourseCache::default()),
+            secrets: secrets::default_store(),
         })
+    }
+
+    /// Keeps secrets in `store` instead of the OS keyring (tests, or a kiosk without one).
+    pub fn with_secrets(mut self, store: Arc<dyn secrets::SecretStore>) -> Self {
+        self.secrets = store;
+        self
     }
 
     fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
@@ -196,6 +209,7 @@ impl Kiosk {
             behind: state.hub_head.map(|head| head.saturating_sub(state.cursor)),
             kiosk_id: self.kiosk_id.to_string(),
             pending_intents: store::outbox::counts(&conn)?.pending,
+            device_key: store::offline_certificates::device_key(&conn)?,
         })
     }
 

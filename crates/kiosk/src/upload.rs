@@ -142,6 +142,9 @@ impl Kiosk {
         let (refreshed, seats) = self.refresh_enrollments().await?;
         report.enrollments_refreshed = refreshed;
         report.seats = seats;
+        if let Err(e) = self.check_device_key().await {
+            tracing::info!(code = e.code(), "could not ask the hub about the device key; will ask again");
+        }
         Ok(report)
     }
 }

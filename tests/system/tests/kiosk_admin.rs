@@ -109,3 +109,60 @@ fn print_test_and_printer_status_talk_to_a_real_printer_and_a_windows_printer_na
     assert_eq!(gone["state"], "unreachable");
     assert!(gone["message"].as_str().is_some_and(|m| m.contains("프린터에 연결할 수 없습니다")), "{gone}");
 }
+
+/// The device key for offline certificates, end to end with real processes and the real OS
+/// keyring: made and registered by `provision --device-key`, endorsed by `baeum-hub kiosk
+/// endorse`, and the kiosk learns the endorsement at its next exchange with the hub. (Whether
+/// the kernel keyring keeps the key for the *next* process depends on the login session — this
+/// sandbox gives each process its own — so that is not asserted here; a lost key is replaced
+/// and must be endorsed again, see the README.)
+#[test]
+fn a_device_key_is_registered_from_the_os_keyring_and_endorsed_at_the_hub() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let hub = HubProcess::start_demo(dir.path());
+    let db = dir.path().join("hub.db");
+    let data = dir.path().join("kiosk");
+
+    let first = kiosk(&["provision", "--hub", &hub.url, "--device-key"], &data);
+    assert!(first.status.success(), "{}", stderr(&first));
+    assert!(stdout(&first).contains("승인해 주세요"), "{}", stdout(&first));
+    let before = status(&data, &[]);
+    let kiosk_id = before["kiosk_id"].as_str().unwrap_or_default().to_owned();
+    let key_id = before["device_key"]["key_id"].as_str().unwrap_or_default().to_owned();
+    assert_eq!(before["device_key"]["endorsed"], false);
+
+    let hub_cli = |args: &[&str]| {
+        std::process::Command::new(baeum_system_tests::binary("baeum-hub"))
+            .arg("kiosk")
+            .arg("--db")
+            .arg(&db)
+            .args(args)
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    let keys: serde_json::Value = serde_json::from_str(&stdout(&hub_cli(&["keys"]))).unwrap_or_else(|e| panic!("{e}"));
+    let registered = keys.as_array().and_then(|k| k.iter().find(|k| k["kiosk_id"] == kiosk_id.as_str())).cloned();
+    let registered = registered.unwrap_or_else(|| panic!("the hub lists the kiosk's key: {keys}"));
+    assert_eq!(registered["key_id"], key_id.as_str());
+    assert!(registered["endorsement"].is_null());
+    assert!(
+        !hub.get_json("/v1/certificates/keys")["keys"]
+            .as_array()
+            .is_some_and(|k| k.iter().any(|k| k["id"] == key_id.as_str()))
+    );
+
+    let endorsed = hub_cli(&["endorse", &kiosk_id, "--by", "직원 김민지"]);
+    assert!(endorsed.status.success(), "{}", stderr(&endorsed));
+    let nothing = hub_cli(&["endorse", "k-nobody", "--by", "직원 김민지"]);
+    assert!(!nothing.status.success() && stderr(&nothing).contains("보증할 키가 없습니다"), "{}", stderr(&nothing));
+    let published = hub.get_json("/v1/certificates/keys");
+    assert!(published["keys"].as_array().is_some_and(|k| k.iter().any(|k| k["id"] == key_id.as_str())), "{published}");
+
+    let upload = kiosk(&["upload"], &data);
+    assert!(upload.status.success(), "{}", stderr(&upload));
+    let after = status(&data, &[]);
+    assert_eq!(
+        (after["device_key"]["key_id"].as_str(), after["device_key"]["endorsed"].as_bool()),
+        (Some(key_id.as_str()), Some(true))
+    );
+}

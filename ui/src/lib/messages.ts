@@ -236,6 +236,16 @@ export const messages = {
   'reject.reduction_not_allowed': { context: 'Why not accepted', ko: '선택하신 감면을 이 강좌에 적용할 수 없습니다. 감면 없이 다시 신청해 주세요.', en: 'The chosen reduction does not apply; please apply without it.' },
   'reject.unknown_course': { context: 'Why not accepted', ko: '강좌 정보를 찾을 수 없습니다. 직원에게 문의해 주세요.', en: 'Course not found; please ask staff.' },
   'reject.unknown_session': { context: 'Attendance for a day the course does not meet', ko: '그날은 이 강좌의 수업일이 아닙니다.', en: 'The course does not meet that day.' },
+  'reject.not_completed': {
+    context: 'The hub cancelled a certificate this kiosk issued offline: attendance below the threshold',
+    ko: '출석이 수료 기준에 모자라 임시 발급한 수료증을 취소했습니다.',
+    en: 'Attendance is below the threshold, so the certificate issued offline was cancelled.',
+  },
+  'reject.bad_certificate': {
+    context: 'The hub could not check the signature of a certificate this kiosk issued offline',
+    ko: '임시 발급 수료증의 서명을 확인할 수 없어 취소했습니다.',
+    en: 'The signature of the certificate issued offline could not be checked, so it was cancelled.',
+  },
   'reject.unknown_learner': { context: 'Why not accepted', ko: '학습자 정보를 찾을 수 없습니다. 직원에게 문의해 주세요.', en: 'Learner not found; please ask staff.' },
   'mine.heading': { context: 'My page title', ko: '나의 신청 내역', en: 'My applications' },
   'mine.empty': { context: 'My page: no applications', ko: '아직 신청하신 강좌가 없습니다.', en: 'You have not applied for any course yet.' },
@@ -308,6 +318,11 @@ export const messages = {
     context: 'The certificate or statement could not be made',
     ko: '증서를 만들지 못했습니다. 직원에게 문의해 주세요.',
     en: 'The document could not be made. Please ask a staff member.',
+  },
+  'error.offline_certificate_unavailable': {
+    context: 'No network, and this kiosk is not approved to issue provisional certificates offline',
+    ko: '지금은 중앙 서버에 연결할 수 없어 수료증을 발급할 수 없습니다. 잠시 후 다시 시도하시거나 직원에게 문의해 주세요.',
+    en: 'The central server cannot be reached, so no certificate can be issued now. Please try again later or ask a staff member.',
   },
   'error.printer_missing': {
     context: 'This kiosk has no printer configured',

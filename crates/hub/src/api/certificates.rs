@@ -9,8 +9,8 @@ use axum::http::StatusCode;
 use axum::response::Html;
 use baeum_domain::certificate::KeySet;
 use baeum_domain::enrollment::{
-    CertificateRequest, ClassCertificates, ClassRequest, HistoryRequest, IssuedCertificate, LearningHistory,
-    codes as enrollment_codes,
+    CertificateRequest, ClassCertificates, ClassRequest, HistoryRequest, IssuedCertificate, KioskKeyRegistration,
+    KioskKeyStatus, LearningHistory, codes as enrollment_codes,
 };
 use baeum_domain::protocol::{ApiError, codes};
 use serde::Deserialize;
@@ -90,6 +90,34 @@ pub async fn class(
         .with_db(move |conn| certificates::class_certificates(conn, &signer, &q.course_id, now).map_err(issue_failure))
         .await?;
     Ok(Json(class))
+}
+
+#[utoipa::path(
+    post, path = "/v1/kiosks/keys", tag = "certificates", request_body = KioskKeyRegistration,
+    responses((status = 200, description = "Registered (again); endorsed once staff ran `baeum-hub kiosk endorse`", body = KioskKeyStatus),
+              (status = 400, body = ApiError),
+              (status = 500, body = ApiError))
+)]
+pub async fn register_kiosk_key(
+    State(state): State<HubState>,
+    body: Result<Json<KioskKeyRegistration>, JsonRejection>,
+) -> Result<Json<KioskKeyStatus>, Failure> {
+    let Json(q) = body.map_err(|e| Failure::new(StatusCode::BAD_REQUEST, codes::BAD_REQUEST, e.body_text()))?;
+    let Some(key) = baeum_domain::certificate::public_key(&q.public_key) else {
+        return Err(Failure::new(StatusCode::BAD_REQUEST, codes::BAD_REQUEST, "public_key: Ed25519 공개키가 아닙니다"));
+    };
+    let key_id = baeum_domain::certificate::key_id(&key);
+    let now = state.clock.now();
+    let status = state
+        .with_db(move |conn| {
+            crate::store::kiosk_keys::register(conn, &key_id, q.kiosk_id.as_str(), &q.public_key, now)?;
+            let stored = crate::store::kiosk_keys::get(conn, &key_id)?;
+            // A key id names one public key; a kiosk claiming another kiosk's key is not endorsed by it.
+            let endorsed = stored.is_some_and(|k| k.endorsement.is_some() && k.kiosk_id == q.kiosk_id.as_str());
+            Ok(KioskKeyStatus { key_id, endorsed })
+        })
+        .await?;
+    Ok(Json(status))
 }
 
 #[utoipa::path(

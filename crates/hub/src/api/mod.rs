@@ -256,6 +256,7 @@ async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
         certificates::history,
         certificates::class,
         certificates::keys,
+        certificates::register_kiosk_key,
         certificates::verify_json
     ),
     components(schemas(
@@ -283,6 +284,8 @@ async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
         baeum_domain::enrollment::ClassRequest,
         baeum_domain::enrollment::ClassCertificates,
         baeum_domain::enrollment::NotCompleted,
+        baeum_domain::enrollment::KioskKeyRegistration,
+        baeum_domain::enrollment::KioskKeyStatus,
         baeum_domain::certificate::CertificatePayload,
         baeum_domain::certificate::KeySet,
         baeum_domain::certificate::PublishedKey,
@@ -309,6 +312,7 @@ pub fn router(state: HubState) -> axum::Router {
         .route("/v1/certificates/history", post(certificates::history))
         .route("/v1/certificates/class", post(certificates::class))
         .route("/v1/certificates/keys", get(certificates::keys))
+        .route("/v1/kiosks/keys", post(certificates::register_kiosk_key))
         .route("/v1/certificates/verify/{code}", get(certificates::verify_json))
         .route("/verify", get(certificates::verify_page))
         .route("/verify/{code}", get(certificates::verify_page))

@@ -10,6 +10,7 @@ pub mod courses;
 pub mod enrollments;
 pub mod institutions;
 pub mod intents;
+pub mod kiosk_keys;
 pub mod learners;
 pub mod ledger;
 pub mod lottery;
@@ -28,6 +29,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("../../migrations/0001_catalog.sql")),
         M::up(include_str!("../../migrations/0002_enrollment.sql")),
         M::up(include_str!("../../migrations/0003_certificates.sql")),
+        M::up(include_str!("../../migrations/0004_kiosk_keys.sql")),
     ])
 });
 

@@ -104,8 +104,10 @@ pub fn apply_outcome(
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     let (learner, course) = match body {
-        // Registration and attendance change no enrollment row.
-        IntentBody::RegisterLearner { .. } | IntentBody::MarkAttendance { .. } => return Ok(()),
+        // Registration, attendance and certificates change no enrollment row.
+        IntentBody::RegisterLearner { .. }
+        | IntentBody::MarkAttendance { .. }
+        | IntentBody::ProvisionalCertificate { .. } => return Ok(()),
         IntentBody::Apply { learner_id, course_id, .. }
         | IntentBody::Cancel { learner_id, course_id }
         | IntentBody::RecordPayment { learner_id, course_id, .. } => (learner_id, course_id),

@@ -7,6 +7,7 @@ pub mod enrollments;
 pub mod identity;
 pub mod institutions;
 pub mod learners;
+pub mod offline_certificates;
 pub mod outbox;
 pub mod places;
 pub mod print_jobs;
@@ -27,6 +28,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("../../migrations/0003_snapshot_staging.sql")),
         M::up(include_str!("../../migrations/0004_enrollment.sql")),
         M::up(include_str!("../../migrations/0005_print_jobs.sql")),
+        M::up(include_str!("../../migrations/0006_offline_certificates.sql")),
     ])
 });
 

@@ -100,3 +100,38 @@ pub fn counts(conn: &Connection) -> Result<OutboxCounts, StoreError> {
     };
     Ok(OutboxCounts { pending: pending as u64, answered: answered as u64, answered_through: answered_through as u64 })
 }
+
+/// Sessions a learner attended as this kiosk knows it: the last mark this kiosk recorded for
+/// each session wins, and the hub's latest count (which includes other kiosks' marks) when larger.
+pub fn attended(
+    conn: &Connection,
+    learner: &baeum_domain::LearnerId,
+    course: &baeum_domain::CourseId,
+) -> Result<u32, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT body, outcome FROM outbox WHERE body LIKE '%\"mark_attendance\"%' AND body LIKE ?1 ORDER BY seq",
+    )?;
+    let pattern = format!("%{}%", learner.as_str());
+    let rows = stmt.query_map([pattern], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?)))?;
+    let mut marks = std::collections::BTreeMap::new();
+    let mut hub_count = 0;
+    for row in rows {
+        let (body, outcome) = row?;
+        let Ok(IntentBody::MarkAttendance { learner_id, course_id, session, present }) =
+            serde_json::from_str::<IntentBody>(&body)
+        else {
+            continue;
+        };
+        if learner_id != *learner || course_id != *course {
+            continue;
+        }
+        marks.insert(session, present);
+        if let Some(Ok(Outcome::AttendanceRecorded { attended, .. })) =
+            outcome.as_deref().map(serde_json::from_str::<Outcome>)
+        {
+            hub_count = attended;
+        }
+    }
+    let local = marks.values().filter(|present| **present).count() as u32;
+    Ok(local.max(hub_count))
+}

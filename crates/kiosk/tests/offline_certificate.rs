@@ -1,0 +1,155 @@
+//! A certificate while the hub is down: only from a kiosk whose device key staff endorsed at the
+//! hub; it says "임시 발급" on paper, its QR verifies offline against the published key set, and
+//! when the line is back the hub confirms it (or, below the attendance threshold, the kiosk
+//! refuses to issue it at all). Real hub server on loopback, real SQLite files; the device key
+//! sits in a memory store here (the OS keyring has its own test in `secrets`).
+
+use std::path::Path;
+use std::process::Command;
+use std::sync::Arc;
+use std::time::Duration;
+
+use baeum_domain::enrollment::EnrollmentStatus;
+use baeum_domain::learner::{ConsentPurpose, IdentityCheck};
+use baeum_domain::{ApplicationPhase, Clock, CourseId, FixedClock, Selection};
+use baeum_kiosk::secrets::MemorySecrets;
+use baeum_kiosk::{DataDir, HubClient, HubUrl, Kiosk, KioskError, RegistrationForm};
+
+mod support;
+use support::{Hub, demo_day, seed_demo};
+
+fn kiosk(dir: &Path, hub: HubUrl, clock: Arc<FixedClock>, secrets: Arc<MemorySecrets>) -> Kiosk {
+    let client = HubClient::with_timeout(hub, Duration::from_secs(2)).unwrap();
+    Kiosk::open_with_client(&DataDir::new(dir), client, clock).unwrap().with_secrets(secrets)
+}
+
+fn dead_hub() -> HubUrl {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    drop(l);
+    HubUrl::parse(&format!("http://127.0.0.1:{port}")).unwrap()
+}
+
+fn form(i: usize) -> RegistrationForm {
+    RegistrationForm {
+        name: ["박순자", "최말순"][i].into(),
+        birth_date: "1951-04-02".into(),
+        mobile: format!("010-2345-678{i}"),
+        pin: "4821".into(),
+        resident: true,
+        guardian: None,
+        consents: vec![(ConsentPurpose::CourseAdministration, true), (ConsentPurpose::CourseNews, false)],
+        identity: IdentityCheck::SelfDeclared,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_endorsed_kiosk_issues_a_provisional_certificate_offline_and_the_hub_confirms_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("hub.db");
+    let batch = seed_demo(&db);
+    let clock = demo_day();
+    let course: CourseId = batch
+        .courses
+        .iter()
+        .find(|c| {
+            c.phase_at(clock.now()) == ApplicationPhase::Open
+                && c.selection == Selection::FirstCome
+                && c.fee.is_free()
+                && c.capacity >= 5
+        })
+        .map(|c| c.id.clone())
+        .unwrap();
+    let sessions: Vec<_> = batch.courses.iter().find(|c| c.id == course).unwrap().sessions.clone();
+    let data = dir.path().join("kiosk");
+    let secrets = Arc::new(MemorySecrets::default());
+
+    // Online: two learners apply and are confirmed; one attends every session, one only once.
+    let hub = Hub::start(&db, "127.0.0.1:0".parse().unwrap(), clock.clone()).await;
+    let addr = hub.addr;
+    let online = kiosk(&data, hub.url(), clock.clone(), secrets.clone());
+    online.sync_now().await.unwrap();
+    let full = online.register_learner(&form(0)).unwrap();
+    let once = online.register_learner(&form(1)).unwrap();
+    for learner in [&full, &once] {
+        online.apply(&learner.id, &course, &[]).unwrap();
+    }
+    for s in &sessions {
+        online.mark_attendance(&full.id, &course, s.date, true).unwrap();
+    }
+    online.mark_attendance(&once.id, &course, sessions[0].date, true).unwrap();
+    online.exchange().await.unwrap();
+    assert_eq!(online.enrollments_of(&full.id).unwrap()[0].status, Some(EnrollmentStatus::Confirmed));
+
+    // The device key: made, registered, not yet endorsed — no offline certificates.
+    let key = online.provision_device_key().await.unwrap();
+    assert!(!key.endorsed);
+    drop(online);
+    let offline = kiosk(&data, dead_hub(), clock.clone(), secrets.clone());
+    let refused = offline.certificate_pdf(&full.id, &course).await.unwrap_err();
+    assert!(matches!(refused, KioskError::OfflineCertificateUnavailable(_)), "{refused:?}");
+    drop(offline);
+
+    // Staff endorse it at the hub; the kiosk learns it at its next exchange.
+    let signer = baeum_hub::certificates::HubSigner::load_or_create(&db.with_extension("certificate-key")).unwrap();
+    let conn = baeum_hub::store::open(&db).unwrap();
+    assert_eq!(signer.endorse_kiosk(&conn, key_id_kiosk(&data).as_str(), "직원 김민지", clock.now()).unwrap().len(), 1);
+    let online = kiosk(&data, hub.url(), clock.clone(), secrets.clone());
+    online.exchange().await.unwrap();
+    assert!(online.device_key().unwrap().unwrap().endorsed);
+    let keys = reqwest::get(format!("http://{addr}/v1/certificates/keys"))
+        .await
+        .unwrap()
+        .json::<baeum_domain::certificate::KeySet>()
+        .await
+        .unwrap();
+    drop(online);
+    hub.stop().await;
+
+    // The line is down: a provisional certificate, and the paper says so.
+    let offline = kiosk(&data, dead_hub(), clock.clone(), secrets.clone());
+    let (issued, pdf) = offline.certificate_pdf(&full.id, &course).await.unwrap();
+    assert!(issued.payload.provisional && issued.serial.starts_with("GM-P2026-"));
+    assert_eq!(keys.verify(&issued.qr_text), Ok(issued.payload.clone()), "checks offline with the key set");
+    let file = dir.path().join("provisional.pdf");
+    std::fs::write(&file, &pdf).unwrap();
+    let text = Command::new("pdftotext").arg(&file).arg("-").output().unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("임시 발급 (중앙 서버 확인 전)") && text.contains("박순자"), "{text}");
+    // Asking again gives the same certificate, not a second serial.
+    assert_eq!(offline.certificate_pdf(&full.id, &course).await.unwrap().0, issued);
+    // One session of attendance is not a completion, even offline.
+    assert!(matches!(offline.certificate_pdf(&once.id, &course).await, Err(KioskError::NotCompleted(_))));
+    assert_eq!(offline.provisional_certificates().unwrap()[0].state, "pending");
+    drop(offline);
+
+    // The line is back: the hub checks and confirms it under the same serial.
+    let hub = Hub::start(&db, addr, clock.clone()).await;
+    let online = kiosk(&data, hub.url(), clock.clone(), secrets.clone());
+    online.exchange().await.unwrap();
+    let provisional = online.provisional_certificates().unwrap();
+    assert_eq!(
+        (provisional[0].state, provisional[0].confirmed_serial.as_deref()),
+        ("confirmed", Some(issued.serial.as_str()))
+    );
+    let verdict: serde_json::Value = reqwest::get(format!("http://{addr}/v1/certificates/verify/{}", issued.serial))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(verdict["status"], "valid");
+    // Printed again online, the paper says the hub has confirmed it.
+    let (again, pdf) = online.certificate_pdf(&full.id, &course).await.unwrap();
+    assert_eq!(again.serial, issued.serial);
+    std::fs::write(&file, &pdf).unwrap();
+    let text = Command::new("pdftotext").arg(&file).arg("-").output().unwrap();
+    assert!(String::from_utf8_lossy(&text.stdout).contains("중앙 서버 확인 완료"));
+    hub.stop().await;
+}
+
+/// The kiosk's id, as the hub knows it.
+fn key_id_kiosk(data: &Path) -> String {
+    let conn = rusqlite::Connection::open(DataDir::new(data).database()).unwrap();
+    conn.query_row("SELECT kiosk_id FROM kiosk_identity", [], |r| r.get(0)).unwrap()
+}
