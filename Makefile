@@ -44,6 +44,7 @@ test-rust: build
 
 ## The real app window through tauri-driver + WebKitWebDriver under Xvfb; screenshots land in test-output/.
 test-e2e: build
+	./scripts/start-mdns.sh
 	cd tests/e2e && npm test
 
 ## Benchmarks (release build), each figure beside its peer from the same run: sync beside PouchDB,

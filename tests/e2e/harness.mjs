@@ -3,8 +3,8 @@
 // the real `baeum-kiosk` binary in its own data folder. One flow file per user journey uses
 // `startStack()` and always `stop()`s it.
 import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -48,6 +48,24 @@ async function waitForPort(port, timeoutMs) {
     await sleep(200);
   }
   throw new Error(`nothing answered on port ${port} within ${timeoutMs} ms`);
+}
+
+/** Waits until something accepts TCP connections on `port` (a printer speaks IPP, not /status). */
+async function waitForTcp(port, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const up = await new Promise((ok) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('connect', () => {
+        socket.destroy();
+        ok(true);
+      });
+      socket.once('error', () => ok(false));
+    });
+    if (up) return;
+    await sleep(200);
+  }
+  throw new Error(`nothing listened on port ${port} within ${timeoutMs} ms`);
 }
 
 /**
@@ -120,11 +138,36 @@ export async function startHub(dir) {
 }
 
 /**
- * Everything a flow needs. `size` is the screen, e.g. [1080, 1920] (portrait kiosk); `extraArgs`
- * go to `baeum-kiosk` (e.g. short idle times).
- * Returns { browser, hub, screenshot(name), stop() }.
+ * A real IPP printer (`ippeveprinter`, which needs avahi: scripts/start-mdns.sh) on a free port,
+ * keeping every job as a file. `received()` lists the PDFs it got, oldest first.
  */
-export async function startStack({ size = [1080, 1920], extraArgs = [] } = {}) {
+async function startPrinter(dir) {
+  const spool = join(dir, 'spool');
+  mkdirSync(spool, { recursive: true });
+  const port = await freePort();
+  const child = start('ippeveprinter', ['-p', String(port), '-n', 'localhost', '-k', '-f', 'application/pdf', '-r', 'off', '-d', spool, 'BaeumE2E']);
+  await waitForTcp(port, 15000);
+  return {
+    uri: `ipp://localhost:${port}/ipp/print`,
+    received() {
+      return readdirSync(spool)
+        .filter((f) => f.endsWith('.pdf'))
+        .sort((a, b) => parseInt(a, 10) - parseInt(b, 10))
+        .map((f) => readFileSync(join(spool, f)));
+    },
+    stop() {
+      child.kill('SIGKILL');
+    },
+  };
+}
+
+/**
+ * Everything a flow needs. `size` is the screen, e.g. [1080, 1920] (portrait kiosk); `extraArgs`
+ * go to `baeum-kiosk` (e.g. short idle times); `printer: true` provisions the kiosk with a real
+ * IPP printer.
+ * Returns { browser, hub, printer, screenshot(name), stop() }.
+ */
+export async function startStack({ size = [1080, 1920], extraArgs = [], printer: withPrinter = false } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'baeum-e2e-'));
   const cleanups = [];
   const stop = async () => {
@@ -161,6 +204,14 @@ export async function startStack({ size = [1080, 1920], extraArgs = [] } = {}) {
 
     const dataDir = join(dir, 'kiosk');
     mkdirSync(dataDir);
+    let printer = null;
+    if (withPrinter) {
+      printer = await startPrinter(dir);
+      cleanups.push(() => printer.stop());
+      execFileSync(binary('baeum-kiosk'), ['provision', '--hub', hub.url, '--data-dir', dataDir, '--printer', printer.uri], {
+        stdio: 'ignore',
+      });
+    }
     const browser = await remote({
       hostname: '127.0.0.1',
       port,
@@ -182,7 +233,7 @@ export async function startStack({ size = [1080, 1920], extraArgs = [] } = {}) {
       execFileSync('import', ['-window', 'root', file], { env, stdio: 'ignore' });
       return file;
     };
-    return { browser, hub, dataDir, screenshot, stop };
+    return { browser, hub, printer, dataDir, screenshot, stop };
   } catch (e) {
     await stop();
     throw e;

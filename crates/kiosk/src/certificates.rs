@@ -89,10 +89,14 @@ impl Kiosk {
         self.print_now(&id).await
     }
 
-    /// Prints the learning-history statement on `printer_uri`.
+    /// Prints the learning-history statement on `printer_uri` (refused while nothing is completed:
+    /// a sheet saying "nothing" is paper nobody needs).
     pub async fn print_learning_history(&self, learner: &LearnerId, printer_uri: &str) -> Result<PrintJob, KioskError> {
         crate::printing::printer_uri(printer_uri)?;
-        let (_, pdf) = self.learning_history_pdf(learner).await?;
+        let (history, pdf) = self.learning_history_pdf(learner).await?;
+        if history.completed.is_empty() {
+            return Err(KioskError::NoCompletedCourses);
+        }
         let id = self.queue_print("학습이력 확인서", printer_uri, &pdf)?;
         self.print_now(&id).await
     }

@@ -41,6 +41,8 @@ pub enum KioskError {
     NotCompleted(String),
     #[error("수료증을 만들 수 없습니다: {0}")]
     Certificate(String),
+    #[error("아직 수료한 과정이 없어 학습이력 확인서를 발급할 수 없습니다")]
+    NoCompletedCourses,
     #[error("프린터 설정이 올바르지 않습니다: {0}")]
     BadPrinter(String),
     #[error("중앙 서버에 연결할 수 없어 수료증을 임시 발급하려 했으나 할 수 없습니다: {0}")]
@@ -70,6 +72,7 @@ impl KioskError {
             KioskError::OutboxRefused { .. } => "outbox_refused",
             KioskError::NotCompleted(_) => "not_completed",
             KioskError::Certificate(_) => "certificate_failed",
+            KioskError::NoCompletedCourses => "no_completed_courses",
             KioskError::BadPrinter(_) => "printer_invalid",
             KioskError::OfflineCertificateUnavailable(_) => "offline_certificate_unavailable",
             KioskError::Store(_) => "store_failed",

@@ -14,9 +14,9 @@ async function applyButtons(browser) {
 }
 
 test('a new learner applies, sees the receipt, and cancels with the refund shown first; offline applications are provisional', { timeout: 300000 }, async (t) => {
-  const stack = await startStack({ size: [1080, 1920] });
+  const stack = await startStack({ size: [1080, 1920], printer: true });
   t.after(() => stack.stop());
-  const { browser, hub } = stack;
+  const { browser, hub, printer } = stack;
 
   let buttons = await applyButtons(browser);
   await buttons[0].click();
@@ -61,11 +61,40 @@ test('a new learner applies, sees the receipt, and cancels with the refund shown
   }
   stack.screenshot('apply-receipt');
 
+  // The receipt goes to the front desk's printer (a real IPP printer), once.
+  await browser.$('[data-testid="print-receipt"]').click();
+  const printStatus = await browser.$('[data-testid="print-status"]');
+  await printStatus.waitForExist({ timeout: 20000 });
+  assert.match(await printStatus.getText(), /인쇄했습니다/);
+  await browser.waitUntil(async () => printer.received().length === 1, {
+    timeout: 20000,
+    timeoutMsg: 'the printer never received the receipt',
+  });
+  assert.equal(printer.received()[0].subarray(0, 5).toString(), '%PDF-');
+
   // My applications: the same status; cancelling shows the refund first.
   await browser.$('[data-testid="to-mine"]').click();
   const item = await browser.$('[data-testid="my-enrollment"]');
   await item.waitForExist({ timeout: 15000 });
   assert.equal(await item.$('[data-testid="enrollment-status"]').getAttribute('data-state'), state);
+  // Nothing completed yet: the learning-history statement is refused in plain words, not printed.
+  await browser.$('[data-testid="print-history"]').click();
+  const noHistory = await browser.$('[data-testid="error"]');
+  await noHistory.waitForExist({ timeout: 15000 });
+  assert.equal(await noHistory.getAttribute('data-code'), 'no_completed_courses');
+  assert.match(await noHistory.getText(), /수료한 과정이 없어/);
+  assert.equal(printer.received().length, 1, 'only the receipt was printed');
+  stack.screenshot('mine-no-history');
+  if (state === 'confirmed') {
+    // A certificate needs 80 % attendance: asked for too early, the refusal is plain Korean.
+    await item.$('[data-testid="print-certificate"]').click();
+    const refusal = await browser.$('[data-testid="error"]');
+    await refusal.waitForExist({ timeout: 15000 });
+    assert.equal(await refusal.getAttribute('data-code'), 'not_completed');
+    assert.match(await refusal.getText(), /수료 기준/);
+    assert.equal(printer.received().length, 1, 'nothing printed for a course not completed');
+    stack.screenshot('mine-certificate-refused');
+  }
   await item.$('[data-testid="cancel"]').click();
   const quote = await browser.$('[data-testid="refund-quote"]');
   await quote.waitForExist();

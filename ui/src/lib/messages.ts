@@ -324,6 +324,11 @@ export const messages = {
     ko: '지금은 중앙 서버에 연결할 수 없어 수료증을 발급할 수 없습니다. 잠시 후 다시 시도하시거나 직원에게 문의해 주세요.',
     en: 'The central server cannot be reached, so no certificate can be issued now. Please try again later or ask a staff member.',
   },
+  'error.no_completed_courses': {
+    context: 'Learning-history statement asked for, but the learner has completed no course yet',
+    ko: '아직 수료한 과정이 없어 학습이력 확인서를 발급할 수 없습니다.',
+    en: 'You have not completed a course yet, so there is no learning history to print.',
+  },
   'error.printer_missing': {
     context: 'This kiosk has no printer configured',
     ko: '이 키오스크에는 프린터가 연결되어 있지 않습니다. 직원에게 문의해 주세요.',
