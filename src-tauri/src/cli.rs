@@ -93,6 +93,19 @@ enum Command {
         #[arg(long, value_name = "URI")]
         printer: Option<String>,
     },
+    /// Mark a learner present (or --absent) at one session of a course; works offline, the hub
+    /// records it when it hears of it.
+    Attendance {
+        #[arg(value_parser = parse_course)]
+        course: CourseId,
+        #[arg(long, value_parser = parse_learner)]
+        learner: LearnerId,
+        /// The session's date, YYYY-MM-DD.
+        #[arg(long, value_parser = parse_day)]
+        date: chrono::NaiveDate,
+        #[arg(long)]
+        absent: bool,
+    },
     /// Print the certificates of every learner of a course who completed (staff's batch print).
     PrintClass {
         #[arg(value_parser = parse_course)]
@@ -139,6 +152,10 @@ fn wait_for_print(kiosk: &Kiosk, ids: &[String], runtime: &tokio::runtime::Runti
 
 fn parse_learner(raw: &str) -> Result<LearnerId, String> {
     LearnerId::parse(raw).map_err(|e| e.to_string())
+}
+
+fn parse_day(raw: &str) -> Result<chrono::NaiveDate, String> {
+    raw.parse().map_err(|_| format!("{raw:?}: 날짜는 2026-12-01처럼 적어 주세요"))
 }
 
 fn parse_course(raw: &str) -> Result<CourseId, String> {
@@ -289,6 +306,27 @@ fn admin(command: Command, cli: &Cli) -> Result<ExitCode, KioskError> {
             let runtime = runtime()?;
             let job = runtime.block_on(kiosk.print_learning_history(&learner, &printer))?;
             return wait_for_print(&kiosk, &[job.id], &runtime);
+        }
+        Command::Attendance { course, learner, date, absent } => {
+            let kiosk = open(&resolved)?;
+            let op = kiosk.mark_attendance(&learner, &course, date, !absent)?;
+            let what = if absent { "결석" } else { "출석" };
+            if let Err(e) = runtime()?.block_on(kiosk.exchange()) {
+                println!("{date} {what}을(를) 기록했습니다. 중앙 서버에는 연결되면 보냅니다 ({}).", e.code());
+                return Ok(ExitCode::SUCCESS);
+            }
+            use baeum_domain::enrollment::Outcome;
+            match kiosk.outcome_of(&op)? {
+                Some(Outcome::AttendanceRecorded { attended, sessions, completed }) => println!(
+                    "{date} {what}을(를) 기록했습니다. 출석 {attended}/{sessions}회 — 수료 기준 {}",
+                    if completed { "충족" } else { "미달" }
+                ),
+                Some(Outcome::Rejected { reason }) => {
+                    eprintln!("중앙 서버가 기록하지 않았습니다: {}", reason.message_ko());
+                    return Ok(ExitCode::FAILURE);
+                }
+                _ => println!("{date} {what}을(를) 기록했습니다. 중앙 서버의 답은 다음 전송 때 받습니다."),
+            }
         }
         Command::PrintClass { course, printer } => {
             let printer = match printer_of(printer, &resolved) {

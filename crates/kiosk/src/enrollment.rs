@@ -391,15 +391,20 @@ impl Kiosk {
         course: &CourseId,
         session: NaiveDate,
         present: bool,
-    ) -> Result<(), KioskError> {
+    ) -> Result<baeum_domain::OpId, KioskError> {
         let now = self.clock.now();
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let body =
             IntentBody::MarkAttendance { learner_id: learner.clone(), course_id: course.clone(), session, present };
-        outbox::append(&tx, body, now)?;
+        let intent = outbox::append(&tx, body, now)?;
         tx.commit()?;
-        Ok(())
+        Ok(intent.op_id)
+    }
+
+    /// The hub's answer to one of this kiosk's intents, once it came.
+    pub fn outcome_of(&self, op: &baeum_domain::OpId) -> Result<Option<baeum_domain::enrollment::Outcome>, KioskError> {
+        Ok(outbox::outcome(&self.conn(), op)?)
     }
 
     /// Queues the receipt of an application for `printer_uri`, then tries the printer once (a

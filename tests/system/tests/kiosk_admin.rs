@@ -166,3 +166,18 @@ fn a_device_key_is_registered_from_the_os_keyring_and_endorsed_at_the_hub() {
         (Some(key_id.as_str()), Some(true))
     );
 }
+
+/// Attendance from the command line reaches the hub, and the hub's refusal is said in Korean.
+#[test]
+fn attendance_for_someone_not_enrolled_is_refused_by_the_hub_in_korean() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let hub = HubProcess::start_demo(dir.path());
+    let data = dir.path().join("kiosk");
+    let (course, _) = hub.open_first_come_course(1, true);
+    let out =
+        kiosk(&["attendance", &course, "--learner", "l-nobody", "--date", "2026-12-01", "--hub", &hub.url], &data);
+    assert!(!out.status.success(), "{}", stdout(&out));
+    assert!(stderr(&out).contains("신청 내역이 없습니다"), "{}", stderr(&out));
+    let bad_date = kiosk(&["attendance", &course, "--learner", "l-nobody", "--date", "12/01"], &data);
+    assert!(!bad_date.status.success() && stderr(&bad_date).contains("2026-12-01처럼"), "{}", stderr(&bad_date));
+}

@@ -4,7 +4,7 @@
 use baeum_domain::OpId;
 use baeum_domain::enrollment::{Intent, IntentBody, Outcome};
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use super::{StoreError, decode, encode};
 
@@ -134,4 +134,11 @@ pub fn attended(
     }
     let local = marks.values().filter(|present| **present).count() as u32;
     Ok(local.max(hub_count))
+}
+
+/// The recorded outcome of the intent `op`, if the hub has answered it.
+pub fn outcome(conn: &Connection, op: &OpId) -> Result<Option<Outcome>, StoreError> {
+    let stored: Option<Option<String>> =
+        conn.query_row("SELECT outcome FROM outbox WHERE op_id = ?1", [op.as_str()], |r| r.get(0)).optional()?;
+    stored.flatten().map(|o| decode("요청 결과", op.as_str(), &o)).transpose()
 }
