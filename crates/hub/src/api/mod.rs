@@ -64,9 +64,7 @@ impl HubState {
             crate::housekeeping::run(&mut conn, now, &mut seed)
         })
         .await
-        .unwrap_or_else(|e| {
-            Err(StoreError::Integrity { what: "작업", id: "housekeeping".into(), problem: e.to_string() })
-        })
+        .unwrap_or_else(|e| Err(StoreError::WorkerStopped(format!("housekeeping: {e}"))))
     }
 
     /// Runs `f` with the database on a blocking thread (SQLite calls block).

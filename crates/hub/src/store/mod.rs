@@ -43,6 +43,9 @@ pub enum StoreError {
     Corrupt { what: &'static str, id: String, problem: String },
     #[error("{what} {id}: {problem}")]
     Integrity { what: &'static str, id: String, problem: String },
+    /// The thread doing the database work stopped (panicked or was cancelled) before answering.
+    #[error("데이터베이스 작업이 끝나지 못하고 중단되었습니다: {0}")]
+    WorkerStopped(String),
 }
 
 /// Opens (creating and migrating if needed) the hub database at `path`.
