@@ -24,6 +24,23 @@ test('the home screen shows the demo catalog in Korean and a life stage narrows 
   assert.match(await browser.$('h1').getText(), /배움 키오스크/);
   stack.screenshot('home-portrait-all');
 
+  // 큰글씨 enlarges everything, cards included, and turns off again.
+  const headerHeight = () => browser.execute(() => document.querySelector('header').getBoundingClientRect().height * (Number(document.documentElement.style.zoom) || 1));
+  const normal = await headerHeight();
+  await browser.$('[data-testid="large-text"]').click();
+  assert.equal(await browser.$('[data-testid="large-text"]').getAttribute('aria-pressed'), 'true');
+  await browser.waitUntil(async () => (await browser.execute(() => document.documentElement.style.zoom)) === '1.3', {
+    timeout: 5000,
+    timeoutMsg: 'large text did not zoom the page',
+  });
+  const large = await headerHeight();
+  assert.ok(large > normal * 1.25, `the header is drawn larger (${normal} → ${large} px)`);
+  stack.screenshot('home-portrait-large');
+  // WebKitWebDriver computes click points without CSS zoom, so this click goes through the DOM
+  // (a finger on the screen hits the zoomed button as drawn).
+  await browser.execute(() => document.querySelector('[data-testid="large-text"]').click());
+  assert.equal(await browser.execute(() => document.documentElement.style.zoom), '', 'back to normal');
+
   const infants = snapshot.courses.filter((c) => c.life_stages.includes('infant'));
   const infantTitles = new Set(infants.map((c) => c.title));
   await browser.$('[data-testid="stage-infant"]').click();

@@ -15,6 +15,11 @@ interface Message {
 export const messages = {
   'app.title': { context: 'Header: product name on every screen', ko: '배움 키오스크', en: 'Baeum Kiosk' },
   'app.city': { context: 'Header: who runs the platform', ko: '광명시 평생학습', en: 'Gwangmyeong Lifelong Learning' },
+  'app.largeText': {
+    context: 'Header toggle: 큰글씨 mode enlarges everything on screen (text, buttons, pictures) for people with low vision',
+    ko: '큰글씨',
+    en: 'Large text',
+  },
   'app.language': { context: 'Header button that switches to the other language; shows the target language', ko: 'English', en: '한국어' },
   'home.heading': { context: 'Home: main question above the life-stage buttons', ko: '어떤 강좌를 찾으세요?', en: 'Which courses are you looking for?' },
   'home.stagesLabel': { context: 'Home: accessible name of the group of life-stage buttons', ko: '생애주기로 찾기', en: 'Browse by life stage' },
