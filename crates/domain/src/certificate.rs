@@ -50,7 +50,58 @@ pub struct CertificatePayload {
     pub provisional: bool,
 }
 
+/// Who signs a certificate and how: the hub (final) or a kiosk offline (provisional).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedBy {
+    pub key_id: String,
+    pub provisional: bool,
+}
+
 impl CertificatePayload {
+    /// What a certificate for `learner` completing `course` states — the one place that decides
+    /// it, for the hub and for a kiosk issuing offline alike.
+    pub fn for_completion(
+        serial: String,
+        learner: &crate::learner::Learner,
+        course: &crate::Course,
+        institution: String,
+        issued_on: NaiveDate,
+        signer: SignedBy,
+    ) -> Self {
+        Self {
+            serial,
+            learner_name: learner.name.as_str().to_owned(),
+            birth_date: learner.birth_date,
+            course_title: course.title.as_str().to_owned(),
+            institution,
+            minutes: u32::try_from(course.total_minutes()).unwrap_or(0),
+            first_date: course.first_session().date,
+            last_date: course.last_session().date,
+            issued_on,
+            key_id: signer.key_id,
+            provisional: signer.provisional,
+        }
+    }
+
+    /// A specimen (박순자, 「어르신 스마트폰 활용 기초」, GM-2026-000123) signed by `key_id`, for
+    /// tests, benchmarks and layout checks. Not anyone's certificate: no hub has issued it.
+    pub fn specimen(key_id: String) -> Self {
+        let date = |s: &str| s.parse().unwrap_or_default();
+        Self {
+            serial: "GM-2026-000123".into(),
+            learner_name: "박순자".into(),
+            birth_date: date("1951-04-02"),
+            course_title: "어르신 스마트폰 활용 기초".into(),
+            institution: "광명시평생학습원".into(),
+            minutes: 16 * 60,
+            first_date: date("2026-12-01"),
+            last_date: date("2026-12-24"),
+            issued_on: date("2026-12-24"),
+            key_id,
+            provisional: false,
+        }
+    }
+
     /// "16시간" / "16시간 30분"
     pub fn hours_ko(&self) -> String {
         let (h, m) = (self.minutes / 60, self.minutes % 60);
@@ -252,19 +303,7 @@ pub(crate) mod tests {
     }
 
     pub fn payload(key: &SigningKey) -> CertificatePayload {
-        CertificatePayload {
-            serial: "GM-2026-000123".into(),
-            learner_name: "박순자".into(),
-            birth_date: "1951-04-02".parse().unwrap(),
-            course_title: "어르신 스마트폰 활용 기초".into(),
-            institution: "광명시평생학습원".into(),
-            minutes: 16 * 60,
-            first_date: "2026-12-01".parse().unwrap(),
-            last_date: "2026-12-24".parse().unwrap(),
-            issued_on: "2026-12-24".parse().unwrap(),
-            key_id: key_id(&key.verifying_key()),
-            provisional: false,
-        }
+        CertificatePayload::specimen(key_id(&key.verifying_key()))
     }
 
     #[test]

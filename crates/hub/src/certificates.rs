@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use baeum_domain::certificate::{CertificatePayload, KeySet, PublishedKey, SignedCertificate, key_id};
+use baeum_domain::certificate::{CertificatePayload, KeySet, PublishedKey, SignedBy, SignedCertificate, key_id};
 use baeum_domain::enrollment::{ClassCertificates, IssuedCertificate, LearningHistory, NotCompleted};
 use baeum_domain::{CourseId, LearnerId, kst};
 use chrono::{DateTime, Datelike, Utc};
@@ -135,11 +135,8 @@ pub fn issue(
     course_id: &CourseId,
     now: DateTime<Utc>,
 ) -> Result<IssuedCertificate, IssueError> {
-    if let Some(existing) = certificates::current(conn, learner_id, course_id)? {
-        return issued(&existing);
-    }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let cert = sign_new(&tx, signer, learner_id, course_id, now, None)?;
+    let cert = certificate_of(&tx, signer, learner_id, course_id, now)?;
     tx.commit()?;
     Ok(cert)
 }
@@ -167,19 +164,8 @@ fn sign_new(
         .map_or_else(|| course.institution_id.to_string(), |i| i.name.to_string());
     let today = now.with_timezone(&kst()).date_naive();
     let serial = certificates::next_serial(tx, today.year())?;
-    let payload = CertificatePayload {
-        serial: serial.clone(),
-        learner_name: learner.name.as_str().to_owned(),
-        birth_date: learner.birth_date,
-        course_title: course.title.as_str().to_owned(),
-        institution,
-        minutes: course.total_minutes() as u32,
-        first_date: course.first_session().date,
-        last_date: course.last_session().date,
-        issued_on: today,
-        key_id: signer.key_id(),
-        provisional: false,
-    };
+    let signed_by = SignedBy { key_id: signer.key_id(), provisional: false };
+    let payload = CertificatePayload::for_completion(serial.clone(), &learner, &course, institution, today, signed_by);
     let signed = SignedCertificate::sign(payload, &signer.key);
     let code = signed.verification_code();
     certificates::insert(
@@ -435,19 +421,15 @@ mod tests {
         conn: &Connection,
     ) -> IntentBody {
         let learner = learners::get(conn, lid(who).as_str()).unwrap().unwrap();
-        let payload = CertificatePayload {
-            serial: serial.into(),
-            learner_name: learner.name.as_str().into(),
-            birth_date: learner.birth_date,
-            course_title: course.title.as_str().into(),
-            institution: "광명시평생학습원".into(),
-            minutes: course.total_minutes() as u32,
-            first_date: course.first_session().date,
-            last_date: course.last_session().date,
-            issued_on: course.last_session().date,
-            key_id: key_id(&key.verifying_key()),
-            provisional: true,
-        };
+        let signer = SignedBy { key_id: key_id(&key.verifying_key()), provisional: true };
+        let payload = CertificatePayload::for_completion(
+            serial.into(),
+            &learner,
+            course,
+            "광명시평생학습원".into(),
+            course.last_session().date,
+            signer,
+        );
         IntentBody::ProvisionalCertificate {
             learner_id: lid(who),
             course_id: course.id.clone(),

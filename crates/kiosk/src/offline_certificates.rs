@@ -5,7 +5,7 @@
 //! goes to the hub through the outbox, which checks the completion itself and confirms or
 //! revokes it.
 
-use baeum_domain::certificate::{CertificatePayload, SignedCertificate, key_id, public_key_b64};
+use baeum_domain::certificate::{CertificatePayload, SignedBy, SignedCertificate, key_id, public_key_b64};
 use baeum_domain::enrollment::{EnrollmentStatus, IntentBody, IssuedCertificate};
 use baeum_domain::rules::ProgrammeRules;
 use baeum_domain::{CourseId, LearnerId};
@@ -126,19 +126,10 @@ impl Kiosk {
         let today = now.with_timezone(&baeum_domain::kst()).date_naive();
         let n = offline_certificates::count(&conn)? + 1;
         let serial = format!("GM-P{}-{}-{n:04}", today.year(), self.kiosk_id.as_str());
-        let payload = CertificatePayload {
-            serial: serial.clone(),
-            learner_name: person.name.as_str().to_owned(),
-            birth_date: person.birth_date,
-            course_title: course_row.title.as_str().to_owned(),
-            institution,
-            minutes: course_row.total_minutes() as u32,
-            first_date: course_row.first_session().date,
-            last_date: course_row.last_session().date,
-            issued_on: today,
-            key_id: device.key_id.clone(),
-            provisional: true,
-        };
+        let signer = SignedBy { key_id: device.key_id.clone(), provisional: true };
+        let payload =
+            CertificatePayload::for_completion(serial.clone(), &person, &course_row, institution, today, signer);
+
         let signed = SignedCertificate::sign(payload, &key);
         let qr_text = signed.qr_text();
         drop(conn);

@@ -26,19 +26,7 @@ fn tool(name: &str, args: &[&str]) -> String {
 }
 
 fn payload(key: &SigningKey, provisional: bool) -> CertificatePayload {
-    CertificatePayload {
-        serial: "GM-2026-000123".into(),
-        learner_name: "박순자".into(),
-        birth_date: "1951-04-02".parse().unwrap(),
-        course_title: "어르신 스마트폰 활용 기초".into(),
-        institution: "광명시평생학습원".into(),
-        minutes: 16 * 60,
-        first_date: "2026-12-01".parse().unwrap(),
-        last_date: "2026-12-24".parse().unwrap(),
-        issued_on: "2026-12-24".parse().unwrap(),
-        key_id: key_id(&key.verifying_key()),
-        provisional,
-    }
+    CertificatePayload { provisional, ..CertificatePayload::specimen(key_id(&key.verifying_key())) }
 }
 
 /// Decodes every QR code in a PNG.

@@ -29,15 +29,8 @@ fn certificates(n: usize) -> Vec<SignedCertificate> {
             let payload = CertificatePayload {
                 serial: format!("GM-2026-{:06}", i + 1),
                 learner_name: NAMES[i % NAMES.len()].into(),
-                birth_date: "1951-04-02".parse().unwrap_or_default(),
                 course_title: TITLES[i % TITLES.len()].into(),
-                institution: "광명시평생학습원".into(),
-                minutes: 16 * 60,
-                first_date: "2026-12-01".parse().unwrap_or_default(),
-                last_date: "2026-12-24".parse().unwrap_or_default(),
-                issued_on: "2026-12-24".parse().unwrap_or_default(),
-                key_id: key_id(&key.verifying_key()),
-                provisional: false,
+                ..CertificatePayload::specimen(key_id(&key.verifying_key()))
             };
             SignedCertificate::sign(payload, &key)
         })

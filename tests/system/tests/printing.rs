@@ -22,16 +22,7 @@ fn certificate_pdf() -> Vec<u8> {
     let key = ed25519_dalek::SigningKey::from_bytes(&[4; 32]);
     let payload = CertificatePayload {
         serial: "GM-2026-000777".into(),
-        learner_name: "박순자".into(),
-        birth_date: "1951-04-02".parse().unwrap(),
-        course_title: "어르신 스마트폰 활용 기초".into(),
-        institution: "광명시평생학습원".into(),
-        minutes: 960,
-        first_date: "2026-12-01".parse().unwrap(),
-        last_date: "2026-12-24".parse().unwrap(),
-        issued_on: "2026-12-24".parse().unwrap(),
-        key_id: key_id(&key.verifying_key()),
-        provisional: false,
+        ..CertificatePayload::specimen(key_id(&key.verifying_key()))
     };
     let art = baeum_kiosk::certificate_pdf::CertificateArt::bundled().unwrap();
     baeum_kiosk::certificate_pdf::render(&SignedCertificate::sign(payload, &key), "https://hub/verify", &art).unwrap()
