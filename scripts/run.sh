@@ -37,5 +37,11 @@ if [ -z "${DISPLAY:-}" ]; then
   echo "Take a look with: DISPLAY=$DISPLAY import -window root kiosk.png"
 fi
 
+# Demo data only: staff mode opens with 246813 unless a PIN was already set here.
+DEMO_STAFF_PIN=246813
+if echo "$DEMO_STAFF_PIN" | "$BIN/baeum-kiosk" --data-dir "$RUN/kiosk" staff-pin --if-unset | grep -q '정했습니다'; then
+  echo "Staff mode (직원 button) PIN for this demo: $DEMO_STAFF_PIN"
+fi
+
 # shellcheck disable=SC2086
 "$BIN/baeum-kiosk" --hub "$HUB_URL" --data-dir "$RUN/kiosk" ${KIOSK_ARGS:-}

@@ -15,6 +15,16 @@ fn main() {
         "print_receipt",
         "print_certificate",
         "print_learning_history",
+        "staff_unlock",
+        "staff_lock",
+        "staff_overview",
+        "staff_find_learner",
+        "staff_record_payment",
+        "staff_roster",
+        "staff_mark_attendance",
+        "staff_print_class",
+        "staff_retry_print",
+        "staff_save_settings",
     ];
     if let Err(e) = tauri_build::try_build(
         tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(commands)),

@@ -3,11 +3,12 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use baeum_kiosk::{Kiosk, KioskConfig, KioskError, SyncStatus};
+use baeum_kiosk::{DataDir, Kiosk, KioskConfig, KioskError, SyncStatus};
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, WebviewUrl, WebviewWindowBuilder, WindowEvent};
 
 use crate::commands::{self, Shell};
+use crate::staff;
 
 /// Event the UI listens to; sent after every sync attempt.
 pub const SYNC_EVENT: &str = "sync-status";
@@ -43,7 +44,7 @@ fn start_background_sync(app: AppHandle, kiosk: Arc<Kiosk>, every: Duration) {
     });
 }
 
-pub fn run(kiosk: Kiosk, config: KioskConfig, size: (u32, u32)) -> tauri::Result<()> {
+pub fn run(kiosk: Kiosk, data_dir: DataDir, config: KioskConfig, size: (u32, u32)) -> tauri::Result<()> {
     // Without this WebKitGTK can leave the window blank on some GPUs and under Xvfb.
     if std::env::var_os("WEBKIT_DISABLE_DMABUF_RENDERER").is_none() {
         // SAFETY: called before Tauri starts any thread; nothing else reads the environment yet.
@@ -58,12 +59,9 @@ pub fn run(kiosk: Kiosk, config: KioskConfig, size: (u32, u32)) -> tauri::Result
     tauri::Builder::default()
         .manage(Shell {
             kiosk: Arc::clone(&kiosk),
-            settings: commands::UiSettings {
-                idle_warning_secs: config.idle_warning_secs,
-                idle_grace_secs: config.idle_grace_secs,
-                printer: config.printer_uri.is_some(),
-            },
-            printer_uri: config.printer_uri.clone(),
+            data_dir,
+            config: std::sync::Mutex::new(config),
+            staff: crate::staff::StaffSession::default(),
         })
         .invoke_handler(tauri::generate_handler![
             commands::catalog_page,
@@ -78,7 +76,17 @@ pub fn run(kiosk: Kiosk, config: KioskConfig, size: (u32, u32)) -> tauri::Result
             commands::kiosk_settings,
             commands::print_receipt,
             commands::print_certificate,
-            commands::print_learning_history
+            commands::print_learning_history,
+            staff::staff_unlock,
+            staff::staff_lock,
+            staff::staff_overview,
+            staff::staff_find_learner,
+            staff::staff_record_payment,
+            staff::staff_roster,
+            staff::staff_mark_attendance,
+            staff::staff_print_class,
+            staff::staff_retry_print,
+            staff::staff_save_settings
         ])
         .setup(move |app| {
             let mut window = WebviewWindowBuilder::new(app, "main", WebviewUrl::App("index.html".into()))

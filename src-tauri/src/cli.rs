@@ -106,6 +106,13 @@ enum Command {
         #[arg(long)]
         absent: bool,
     },
+    /// Set the staff PIN (6–12 digits) that opens staff mode on the screen; read from standard
+    /// input, e.g. `echo 482913 | baeum-kiosk staff-pin`. Only a verifier of it is stored.
+    StaffPin {
+        /// Leave an existing PIN as it is (for set-up scripts).
+        #[arg(long)]
+        if_unset: bool,
+    },
     /// Print the certificates of every learner of a course who completed (staff's batch print).
     PrintClass {
         #[arg(value_parser = parse_course)]
@@ -178,7 +185,7 @@ struct Resolved {
 }
 
 fn resolve(cli: &Cli) -> Result<Resolved, KioskError> {
-    let data_dir = cli.data_dir.clone().map_or_else(DataDir::default_location, DataDir::new);
+    let data_dir = resolved_dir(cli);
     let mut config = data_dir.load_config()?;
     if let Some(hub) = &cli.hub {
         config.hub_url = hub.clone();
@@ -197,6 +204,10 @@ fn resolve(cli: &Cli) -> Result<Resolved, KioskError> {
     }
     config.hub()?;
     Ok(Resolved { data_dir, config })
+}
+
+fn resolved_dir(cli: &Cli) -> DataDir {
+    cli.data_dir.clone().map_or_else(DataDir::default_location, DataDir::new)
 }
 
 fn open(resolved: &Resolved) -> Result<Kiosk, KioskError> {
@@ -342,6 +353,22 @@ fn admin(command: Command, cli: &Cli) -> Result<ExitCode, KioskError> {
             }
             return wait_for_print(&kiosk, &class.jobs, &runtime);
         }
+        Command::StaffPin { if_unset } => {
+            let kiosk = open(&resolved)?;
+            if if_unset && kiosk.staff_pin_is_set()? {
+                println!("직원 PIN이 이미 정해져 있습니다 (바꾸지 않았습니다).");
+                return Ok(ExitCode::SUCCESS);
+            }
+            if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+                eprint!("새 직원 PIN (숫자 6~12자리): ");
+            }
+            let mut line = String::new();
+            std::io::stdin()
+                .read_line(&mut line)
+                .map_err(|e| KioskError::Config { path: "stdin".into(), problem: e.to_string() })?;
+            kiosk.set_staff_pin(line.trim())?;
+            println!("직원 PIN을 정했습니다. 화면의 '직원' 버튼으로 직원 메뉴를 여세요.");
+        }
         Command::PrintQueue => {
             let jobs = open(&resolved)?.print_jobs()?;
             println!("{}", serde_json::to_string_pretty(&jobs).unwrap_or_default());
@@ -386,7 +413,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command.take() {
         Some(command) => admin(command, &cli),
         None => resolve(&cli).and_then(|resolved| Ok((open(&resolved)?, resolved.config))).map(|(kiosk, config)| {
-            match crate::app::run(kiosk, config, cli.size) {
+            match crate::app::run(kiosk, resolved_dir(&cli), config, cli.size) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     eprintln!("baeum-kiosk: [window_failed] 화면을 열 수 없습니다: {e}");

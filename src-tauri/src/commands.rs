@@ -1,14 +1,14 @@
 //! Tauri commands: parse the UI's arguments at the edge, call the engine, return data or
 //! `{code, message}`. Each is declared in build.rs and granted in capabilities/kiosk.json.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use baeum_domain::refund::Refund;
 use baeum_domain::rules::ReductionKind;
 use baeum_domain::{CourseId, LearnerId};
 use baeum_kiosk::{
-    CatalogPage, EnrollmentCard, ErrorView, Kiosk, KioskError, LearnerSummary, RegistrationForm, SearchQuery,
-    SyncStatus,
+    CatalogPage, DataDir, EnrollmentCard, ErrorView, Kiosk, KioskConfig, KioskError, LearnerSummary, RegistrationForm,
+    SearchQuery, SyncStatus,
 };
 use tauri::{AppHandle, State};
 
@@ -16,9 +16,26 @@ use crate::app::publish_status;
 
 pub struct Shell {
     pub kiosk: Arc<Kiosk>,
-    pub settings: UiSettings,
-    /// The front desk's printer, when one is configured.
-    pub printer_uri: Option<String>,
+    /// Where staff's settings changes are saved.
+    pub data_dir: DataDir,
+    /// This run's settings (the saved ones with this run's command-line overrides).
+    pub config: Mutex<KioskConfig>,
+    pub staff: crate::staff::StaffSession,
+}
+
+impl Shell {
+    pub fn config(&self) -> KioskConfig {
+        self.config.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    pub fn ui_settings(&self) -> UiSettings {
+        let config = self.config();
+        UiSettings {
+            idle_warning_secs: config.idle_warning_secs,
+            idle_grace_secs: config.idle_grace_secs,
+            printer: config.printer_uri.is_some(),
+        }
+    }
 }
 
 /// Settings the screens need from this kiosk's configuration.
@@ -32,10 +49,10 @@ pub struct UiSettings {
 
 #[tauri::command]
 pub async fn kiosk_settings(shell: State<'_, Shell>) -> Result<UiSettings, ErrorView> {
-    Ok(shell.settings)
+    Ok(shell.ui_settings())
 }
 
-fn bad_request(message: String) -> ErrorView {
+pub(crate) fn bad_request(message: String) -> ErrorView {
     ErrorView { code: "bad_request".into(), message }
 }
 
@@ -62,22 +79,26 @@ pub async fn sync_now(app: AppHandle, shell: State<'_, Shell>) -> Result<SyncSta
 /// How long an action waits for the hub's answer before showing "접수 대기 (확정 전)".
 const ANSWER_WAIT: std::time::Duration = std::time::Duration::from_secs(4);
 
-fn parse<T: serde::de::DeserializeOwned>(what: &str, value: serde_json::Value) -> Result<T, ErrorView> {
+pub(crate) fn parse<T: serde::de::DeserializeOwned>(what: &str, value: serde_json::Value) -> Result<T, ErrorView> {
     serde_json::from_value(value).map_err(|e| bad_request(format!("{what}: {e}")))
 }
 
-fn learner_id(raw: &str) -> Result<LearnerId, ErrorView> {
+pub(crate) fn learner_id(raw: &str) -> Result<LearnerId, ErrorView> {
     LearnerId::parse(raw).map_err(|e| bad_request(format!("learner_id: {e}")))
 }
 
-fn course_id(raw: &str) -> Result<CourseId, ErrorView> {
+pub(crate) fn course_id(raw: &str) -> Result<CourseId, ErrorView> {
     CourseId::parse(raw).map_err(|e| bad_request(format!("course_id: {e}")))
 }
 
-/// Registers a learner from the form (offline too).
+/// Registers a learner from the form (offline too). "Staff checked the ID card" only from
+/// staff mode.
 #[tauri::command]
 pub async fn register_learner(shell: State<'_, Shell>, form: serde_json::Value) -> Result<LearnerSummary, ErrorView> {
     let form: RegistrationForm = parse("form", form)?;
+    if form.identity == baeum_domain::learner::IdentityCheck::StaffChecked {
+        shell.staff.require()?;
+    }
     shell.kiosk.register_learner(&form).map_err(|e| e.view())
 }
 
@@ -139,7 +160,7 @@ pub async fn cancel_enrollment(
     card(&shell.kiosk, &learner, &course)
 }
 
-fn card(kiosk: &Kiosk, learner: &LearnerId, course: &CourseId) -> Result<EnrollmentCard, ErrorView> {
+pub(crate) fn card(kiosk: &Kiosk, learner: &LearnerId, course: &CourseId) -> Result<EnrollmentCard, ErrorView> {
     kiosk
         .enrollment_cards(learner)
         .map_err(|e| e.view())?
@@ -158,13 +179,13 @@ pub async fn print_receipt(
 ) -> Result<baeum_kiosk::store::print_jobs::PrintJob, ErrorView> {
     let (learner, course) = (self::learner_id(&learner_id)?, self::course_id(&course_id)?);
     let printer = printer(&shell)?;
-    shell.kiosk.print_receipt(&learner, &course, printer).await.map_err(|e| e.view())
+    shell.kiosk.print_receipt(&learner, &course, &printer).await.map_err(|e| e.view())
 }
 
-fn printer(shell: &Shell) -> Result<&str, ErrorView> {
+pub(crate) fn printer(shell: &Shell) -> Result<String, ErrorView> {
     shell
+        .config()
         .printer_uri
-        .as_deref()
         .ok_or_else(|| ErrorView {
             code: "printer_missing".into(), message: "프린터가 설정되지 않았습니다".into()
         })
@@ -179,7 +200,7 @@ pub async fn print_certificate(
 ) -> Result<baeum_kiosk::store::print_jobs::PrintJob, ErrorView> {
     let (learner, course) = (self::learner_id(&learner_id)?, self::course_id(&course_id)?);
     let printer = printer(&shell)?;
-    shell.kiosk.print_certificate(&learner, &course, printer).await.map_err(|e| e.view())
+    shell.kiosk.print_certificate(&learner, &course, &printer).await.map_err(|e| e.view())
 }
 
 /// Prints the learner's learning-history statement (학습이력 확인서).
@@ -190,5 +211,5 @@ pub async fn print_learning_history(
 ) -> Result<baeum_kiosk::store::print_jobs::PrintJob, ErrorView> {
     let learner = self::learner_id(&learner_id)?;
     let printer = printer(&shell)?;
-    shell.kiosk.print_learning_history(&learner, printer).await.map_err(|e| e.view())
+    shell.kiosk.print_learning_history(&learner, &printer).await.map_err(|e| e.view())
 }

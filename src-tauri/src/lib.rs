@@ -5,3 +5,4 @@ mod app;
 pub mod cli;
 mod commands;
 mod sample;
+mod staff;

@@ -164,10 +164,10 @@ async function startPrinter(dir) {
 /**
  * Everything a flow needs. `size` is the screen, e.g. [1080, 1920] (portrait kiosk); `extraArgs`
  * go to `baeum-kiosk` (e.g. short idle times); `printer: true` provisions the kiosk with a real
- * IPP printer.
+ * IPP printer; `staffPin` sets the staff PIN with `baeum-kiosk staff-pin` first.
  * Returns { browser, hub, printer, screenshot(name), stop() }.
  */
-export async function startStack({ size = [1080, 1920], extraArgs = [], printer: withPrinter = false } = {}) {
+export async function startStack({ size = [1080, 1920], extraArgs = [], printer: withPrinter = false, staffPin = null } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'baeum-e2e-'));
   const cleanups = [];
   const stop = async () => {
@@ -211,6 +211,9 @@ export async function startStack({ size = [1080, 1920], extraArgs = [], printer:
       execFileSync(binary('baeum-kiosk'), ['provision', '--hub', hub.url, '--data-dir', dataDir, '--printer', printer.uri], {
         stdio: 'ignore',
       });
+    }
+    if (staffPin) {
+      execFileSync(binary('baeum-kiosk'), ['staff-pin', '--data-dir', dataDir], { input: `${staffPin}\n`, stdio: ['pipe', 'ignore', 'ignore'] });
     }
     const browser = await remote({
       hostname: '127.0.0.1',

@@ -388,6 +388,35 @@ pub struct ClassCertificates {
     pub not_completed: Vec<NotCompleted>,
 }
 
+/// `POST /v1/courses/roster`: a class list for staff taking attendance.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RosterRequest {
+    pub course_id: CourseId,
+}
+
+/// One confirmed learner of a class and the sessions they were marked present at.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RosterLine {
+    pub learner_id: LearnerId,
+    /// Name masked (홍*동) and the last four digits of the mobile number, enough to call the roll.
+    pub name_masked: String,
+    pub mobile_last4: String,
+    pub present: Vec<chrono::NaiveDate>,
+    pub absent: Vec<chrono::NaiveDate>,
+}
+
+/// Every confirmed learner of a course in enrollment order, with the course's session dates.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Roster {
+    pub course_id: CourseId,
+    pub sessions: Vec<chrono::NaiveDate>,
+    pub learners: Vec<RosterLine>,
+    pub as_of: chrono::DateTime<chrono::Utc>,
+}
+
 /// `POST /v1/kiosks/keys`: a kiosk registers the device key it signs provisional certificates
 /// with. The hub publishes it only after staff endorsed it (`baeum-hub kiosk endorse`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

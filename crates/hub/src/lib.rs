@@ -8,5 +8,6 @@ pub mod demo;
 pub mod feed;
 pub mod housekeeping;
 pub mod payment;
+pub mod roster;
 pub mod server;
 pub mod store;

@@ -62,7 +62,7 @@ async fn every_documented_path_is_served() {
     let (_, health) = get(format!("http://{addr}/health")).await;
     let health: Health = parse(&health);
     let doc = ApiDoc::openapi();
-    assert_eq!(doc.paths.paths.len(), 16);
+    assert_eq!(doc.paths.paths.len(), 17);
     let client = reqwest::Client::new();
     for (path, item) in &doc.paths.paths {
         if item.get.is_some() {
@@ -81,6 +81,7 @@ async fn every_documented_path_is_served() {
                 "/v1/certificates" => (serde_json::json!({"learner_id": "l-nobody", "course_id": "nothing"}), 404),
                 "/v1/certificates/history" => (serde_json::json!({"learner_id": "l-nobody"}), 404),
                 "/v1/certificates/class" => (serde_json::json!({"course_id": "nothing"}), 404),
+                "/v1/courses/roster" => (serde_json::json!({"course_id": "nothing"}), 404),
                 "/v1/kiosks/keys" => (
                     serde_json::json!({"kiosk_id": "k-test", "public_key": baeum_domain::certificate::public_key_b64(
                         &ed25519_dalek::SigningKey::from_bytes(&[3; 32]).verifying_key()

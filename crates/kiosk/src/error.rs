@@ -47,6 +47,14 @@ pub enum KioskError {
     BadPrinter(String),
     #[error("중앙 서버에 연결할 수 없어 수료증을 임시 발급하려 했으나 할 수 없습니다: {0}")]
     OfflineCertificateUnavailable(String),
+    #[error("직원 PIN이 아직 설정되지 않았습니다. 관리 명령 `baeum-kiosk staff-pin`으로 정해 주세요")]
+    StaffPinNotSet,
+    #[error("직원 PIN이 맞지 않습니다 (남은 기회 {remaining}번)")]
+    StaffPinWrong { remaining: u32 },
+    #[error("직원 PIN을 여러 번 틀려 {}까지 직원 메뉴를 쓸 수 없습니다", crate::staff::locked_until_text(*until))]
+    StaffLocked { until: chrono::DateTime<chrono::Utc> },
+    #[error("직원 메뉴입니다. 직원 PIN을 먼저 입력해 주세요")]
+    StaffRequired,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -75,6 +83,10 @@ impl KioskError {
             KioskError::NoCompletedCourses => "no_completed_courses",
             KioskError::BadPrinter(_) => "printer_invalid",
             KioskError::OfflineCertificateUnavailable(_) => "offline_certificate_unavailable",
+            KioskError::StaffPinNotSet => "staff_pin_not_set",
+            KioskError::StaffPinWrong { .. } => "staff_pin_wrong",
+            KioskError::StaffLocked { .. } => "staff_locked",
+            KioskError::StaffRequired => "staff_required",
             KioskError::Store(_) => "store_failed",
         }
     }

@@ -236,6 +236,15 @@ impl HubClient {
         self.post_json(&self.base.join("/v1/certificates/class"), &body).await
     }
 
+    /// The class list of `course` (confirmed learners and their attendance).
+    pub async fn roster(
+        &self,
+        course: &baeum_domain::CourseId,
+    ) -> Result<baeum_domain::enrollment::Roster, KioskError> {
+        let body = baeum_domain::enrollment::RosterRequest { course_id: course.clone() };
+        self.post_json(&self.base.join("/v1/courses/roster"), &body).await
+    }
+
     /// Registers this kiosk's device key; the answer says whether staff endorsed it yet.
     pub async fn register_kiosk_key(
         &self,

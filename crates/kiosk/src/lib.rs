@@ -16,6 +16,7 @@ pub mod receipt_pdf;
 pub mod schedule;
 pub mod search;
 pub mod secrets;
+pub mod staff;
 pub mod store;
 pub mod sync;
 pub mod upload;

@@ -206,14 +206,26 @@ impl Kiosk {
 
     /// Sends the queued job `id` now if the printer answers within a few seconds; otherwise it
     /// stays queued for the background loop. Returns the job as it stands.
+    /// When the printer is still busy with the previous document (one at a time), it waits up
+    /// to half a minute for it, so a person printing two documents in a row gets both now.
     pub async fn print_now(&self, id: &str) -> Result<PrintJob, KioskError> {
-        match tokio::time::timeout(Duration::from_secs(10), self.drive_printer()).await {
-            Ok(result) => {
-                result?;
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+        loop {
+            match tokio::time::timeout_at(deadline, self.drive_printer()).await {
+                Ok(result) => {
+                    result?;
+                }
+                Err(_) => tracing::info!("the printer is slow; the job stays queued"),
             }
-            Err(_) => tracing::info!("the printer is slow; the job stays queued"),
+            let job = print_jobs::get(&self.conn(), id)?
+                .ok_or_else(|| KioskError::Certificate(format!("인쇄 작업 {id}이 없습니다")))?;
+            // Queued without a problem noted: it waits behind another document.
+            let behind_another = job.state == "queued" && job.last_error.is_none();
+            if !behind_another || tokio::time::Instant::now() + Duration::from_millis(500) >= deadline {
+                return Ok(job);
+            }
+            tokio::time::sleep(Duration::from_millis(500)).await;
         }
-        print_jobs::get(&self.conn(), id)?.ok_or_else(|| KioskError::Certificate(format!("인쇄 작업 {id}이 없습니다")))
     }
 
     /// The queue for staff, newest first.

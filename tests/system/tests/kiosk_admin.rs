@@ -181,3 +181,42 @@ fn attendance_for_someone_not_enrolled_is_refused_by_the_hub_in_korean() {
     let bad_date = kiosk(&["attendance", &course, "--learner", "l-nobody", "--date", "12/01"], &data);
     assert!(!bad_date.status.success() && stderr(&bad_date).contains("2026-12-01처럼"), "{}", stderr(&bad_date));
 }
+
+fn staff_pin(data: &std::path::Path, pin: &str, extra: &[&str]) -> std::process::Output {
+    use std::io::Write;
+    let mut child = std::process::Command::new(baeum_system_tests::binary("baeum-kiosk"))
+        .args(["staff-pin", "--data-dir"])
+        .arg(data)
+        .args(extra)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    if let Some(mut stdin) = child.stdin.take() {
+        writeln!(stdin, "{pin}").unwrap_or_else(|e| panic!("{e}"));
+    }
+    child.wait_with_output().unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn the_staff_pin_is_set_from_standard_input_and_a_guessable_one_is_refused_in_korean() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let data = dir.path().join("kiosk");
+    let weak = staff_pin(&data, "123456", &[]);
+    assert!(!weak.status.success());
+    assert!(stderr(&weak).contains("[input_invalid]") && stderr(&weak).contains("연속된 숫자"), "{}", stderr(&weak));
+
+    let set = staff_pin(&data, "482913", &[]);
+    assert!(set.status.success(), "{}", stderr(&set));
+    assert!(stdout(&set).contains("정했습니다"), "{}", stdout(&set));
+    // Set-up scripts leave a PIN staff already chose.
+    let again = staff_pin(&data, "552071", &["--if-unset"]);
+    assert!(again.status.success() && stdout(&again).contains("이미 정해져"), "{}", stdout(&again));
+    let mut db = std::fs::read(data.join("kiosk.db")).unwrap_or_default();
+    db.extend(std::fs::read(data.join("kiosk.db-wal")).unwrap_or_default());
+    assert!(!db.is_empty());
+    for pin in [&b"482913"[..], b"552071"] {
+        assert!(!db.windows(pin.len()).any(|w| w == pin), "no PIN in the database file");
+    }
+}

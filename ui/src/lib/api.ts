@@ -262,3 +262,118 @@ export async function printReceipt(learnerId: string, courseId: string): Promise
 export async function kioskSettings(): Promise<UiSettings> {
   return invoke<UiSettings>('kiosk_settings');
 }
+
+// ---- Staff mode (src-tauri/src/staff.rs); every call is refused unless the PIN opened it ----
+
+export type PaymentMethod = 'cash' | 'card';
+
+export interface PrinterStatus {
+  printer_uri: string;
+  state: 'idle' | 'processing' | 'stopped' | 'unreachable';
+  reasons: string[];
+  message: string | null;
+}
+
+export interface StaffPrintJob extends PrintJob {
+  printer_uri: string;
+  attempts: number;
+  created_at: string;
+}
+
+export interface WaitingIntent {
+  seq: number;
+  kind: string;
+  created_at: string;
+}
+
+export interface StaffSettings {
+  idle_warning_secs: number;
+  idle_grace_secs: number;
+  /** Empty: no printer. */
+  printer_uri: string;
+}
+
+export interface StaffOverview {
+  sync: SyncStatus;
+  pending: { count: number; oldest: WaitingIntent[] };
+  printer: PrinterStatus | null;
+  jobs: StaffPrintJob[];
+  settings: StaffSettings;
+}
+
+export interface RosterLine {
+  learner_id: string;
+  name_masked: string;
+  mobile_last4: string;
+  present: string[];
+  absent: string[];
+}
+
+export interface Roster {
+  course_id: string;
+  sessions: string[];
+  learners: RosterLine[];
+  as_of: string;
+}
+
+export type AttendanceMark =
+  | { state: 'recorded'; attended: number; sessions: number; completed: boolean }
+  | { state: 'refused'; code: string; message: string }
+  | { state: 'waiting' };
+
+export interface ClassPrint {
+  course_id: string;
+  jobs: string[];
+  not_completed: { learner_masked: string; attended: number; sessions: number }[];
+}
+
+export async function staffUnlock(pin: string): Promise<void> {
+  return invoke<void>('staff_unlock', { pin });
+}
+
+export async function staffLock(): Promise<void> {
+  return invoke<void>('staff_lock');
+}
+
+export async function staffOverview(): Promise<StaffOverview> {
+  return invoke<StaffOverview>('staff_overview');
+}
+
+export async function staffFindLearner(mobile: string, birthDate: string): Promise<LearnerSummary[]> {
+  return invoke<LearnerSummary[]>('staff_find_learner', { mobile, birthDate });
+}
+
+export async function staffRecordPayment(
+  learnerId: string,
+  courseId: string,
+  method: PaymentMethod,
+  receipt: string,
+  amount: number,
+): Promise<EnrollmentCard> {
+  return invoke<EnrollmentCard>('staff_record_payment', { learnerId, courseId, method, receipt, amount });
+}
+
+export async function staffRoster(courseId: string): Promise<Roster> {
+  return invoke<Roster>('staff_roster', { courseId });
+}
+
+export async function staffMarkAttendance(
+  learnerId: string,
+  courseId: string,
+  date: string,
+  present: boolean,
+): Promise<AttendanceMark> {
+  return invoke<AttendanceMark>('staff_mark_attendance', { learnerId, courseId, date, present });
+}
+
+export async function staffPrintClass(courseId: string): Promise<ClassPrint> {
+  return invoke<ClassPrint>('staff_print_class', { courseId });
+}
+
+export async function staffRetryPrint(jobId: string): Promise<StaffPrintJob> {
+  return invoke<StaffPrintJob>('staff_retry_print', { jobId });
+}
+
+export async function staffSaveSettings(settings: StaffSettings): Promise<UiSettings> {
+  return invoke<UiSettings>('staff_save_settings', { settings });
+}

@@ -25,6 +25,7 @@ use crate::store::{self, StoreError, catalog};
 pub mod certificates;
 pub mod enrollment;
 pub mod pay_page;
+pub mod roster;
 
 /// Largest page of changes a kiosk may ask for.
 pub const MAX_CHANGES_PAGE: usize = 5_000;
@@ -255,7 +256,8 @@ async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
         certificates::class,
         certificates::keys,
         certificates::register_kiosk_key,
-        certificates::verify_json
+        certificates::verify_json,
+        roster::roster
     ),
     components(schemas(
         Health,
@@ -284,6 +286,9 @@ async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
         baeum_domain::enrollment::NotCompleted,
         baeum_domain::enrollment::KioskKeyRegistration,
         baeum_domain::enrollment::KioskKeyStatus,
+        baeum_domain::enrollment::RosterRequest,
+        baeum_domain::enrollment::Roster,
+        baeum_domain::enrollment::RosterLine,
         baeum_domain::certificate::CertificatePayload,
         baeum_domain::certificate::KeySet,
         baeum_domain::certificate::PublishedKey,
@@ -311,6 +316,7 @@ pub fn router(state: HubState) -> axum::Router {
         .route("/v1/certificates/class", post(certificates::class))
         .route("/v1/certificates/keys", get(certificates::keys))
         .route("/v1/kiosks/keys", post(certificates::register_kiosk_key))
+        .route("/v1/courses/roster", post(roster::roster))
         .route("/v1/certificates/verify/{code}", get(certificates::verify_json))
         .route("/verify", get(certificates::verify_page))
         .route("/verify/{code}", get(certificates::verify_page))

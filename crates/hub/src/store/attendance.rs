@@ -29,3 +29,23 @@ pub fn attended(conn: &Connection, learner: &LearnerId, course: &CourseId) -> Re
         .query_row(params![learner.as_str(), course.as_str()], |r| r.get(0))?;
     Ok(n as u32)
 }
+
+/// Every mark of a course: (learner, session, present).
+pub fn of_course(conn: &Connection, course: &CourseId) -> Result<Vec<(String, NaiveDate, bool)>, StoreError> {
+    let mut stmt = conn
+        .prepare_cached("SELECT learner_id, session, present FROM attendance WHERE course_id = ?1 ORDER BY session")?;
+    let rows = stmt.query_map(params![course.as_str()], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, bool>(2)?))
+    })?;
+    let mut marks = Vec::new();
+    for row in rows {
+        let (learner, session, present) = row?;
+        let session = session.parse().map_err(|e: chrono::ParseError| StoreError::Corrupt {
+            what: "attendance",
+            id: format!("{learner}/{session}"),
+            problem: e.to_string(),
+        })?;
+        marks.push((learner, session, present));
+    }
+    Ok(marks)
+}

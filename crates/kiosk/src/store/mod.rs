@@ -13,6 +13,7 @@ pub mod places;
 pub mod print_jobs;
 pub mod seats;
 pub mod snapshot_staging;
+pub mod staff_pin;
 pub mod sync_state;
 
 use std::path::Path;
@@ -29,6 +30,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("../../migrations/0004_enrollment.sql")),
         M::up(include_str!("../../migrations/0005_print_jobs.sql")),
         M::up(include_str!("../../migrations/0006_offline_certificates.sql")),
+        M::up(include_str!("../../migrations/0007_staff_pin.sql")),
     ])
 });
 

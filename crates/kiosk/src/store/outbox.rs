@@ -108,6 +108,27 @@ pub fn attended(
     learner: &baeum_domain::LearnerId,
     course: &baeum_domain::CourseId,
 ) -> Result<u32, StoreError> {
+    let (marks, hub_count) = attendance_marks(conn, learner, course)?;
+    let local = marks.values().filter(|present| **present).count() as u32;
+    Ok(local.max(hub_count))
+}
+
+/// The sessions this kiosk marked the learner present at, and absent at (the last mark wins).
+pub fn marks(
+    conn: &Connection,
+    learner: &baeum_domain::LearnerId,
+    course: &baeum_domain::CourseId,
+) -> Result<(Vec<chrono::NaiveDate>, Vec<chrono::NaiveDate>), StoreError> {
+    let (marks, _) = attendance_marks(conn, learner, course)?;
+    let (present, absent): (Vec<_>, Vec<_>) = marks.into_iter().partition(|(_, present)| *present);
+    Ok((present.into_iter().map(|(d, _)| d).collect(), absent.into_iter().map(|(d, _)| d).collect()))
+}
+
+fn attendance_marks(
+    conn: &Connection,
+    learner: &baeum_domain::LearnerId,
+    course: &baeum_domain::CourseId,
+) -> Result<(std::collections::BTreeMap<chrono::NaiveDate, bool>, u32), StoreError> {
     let mut stmt = conn.prepare_cached(
         "SELECT body, outcome FROM outbox WHERE body LIKE '%\"mark_attendance\"%' AND body LIKE ?1 ORDER BY seq",
     )?;
@@ -125,15 +146,15 @@ pub fn attended(
         if learner_id != *learner || course_id != *course {
             continue;
         }
-        marks.insert(session, present);
-        if let Some(Ok(Outcome::AttendanceRecorded { attended, .. })) =
-            outcome.as_deref().map(serde_json::from_str::<Outcome>)
-        {
-            hub_count = attended;
+        match outcome.as_deref().map(serde_json::from_str::<Outcome>) {
+            // The hub refused the mark (not enrolled, no such session): it does not count.
+            Some(Ok(Outcome::Rejected { .. })) => continue,
+            Some(Ok(Outcome::AttendanceRecorded { attended, .. })) => hub_count = attended,
+            _ => {}
         }
+        marks.insert(session, present);
     }
-    let local = marks.values().filter(|present| **present).count() as u32;
-    Ok(local.max(hub_count))
+    Ok((marks, hub_count))
 }
 
 /// The recorded outcome of the intent `op`, if the hub has answered it.
@@ -141,4 +162,28 @@ pub fn outcome(conn: &Connection, op: &OpId) -> Result<Option<Outcome>, StoreErr
     let stored: Option<Option<String>> =
         conn.query_row("SELECT outcome FROM outbox WHERE op_id = ?1", [op.as_str()], |r| r.get(0)).optional()?;
     stored.flatten().map(|o| decode("요청 결과", op.as_str(), &o)).transpose()
+}
+
+/// An intent still waiting for the hub, as staff see it (no personal data: only what and when).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct WaitingIntent {
+    pub seq: u64,
+    /// The intent's `type`: `apply`, `cancel`, `record_payment`, `mark_attendance`, …
+    pub kind: String,
+    pub created_at: String,
+}
+
+/// The oldest `limit` intents without an answer.
+pub fn waiting(conn: &Connection, limit: usize) -> Result<Vec<WaitingIntent>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT seq, json_extract(body, '$.type'), created_at FROM outbox WHERE outcome IS NULL ORDER BY seq LIMIT ?1",
+    )?;
+    let rows = stmt.query_map([limit as i64], |r| {
+        Ok(WaitingIntent {
+            seq: r.get::<_, i64>(0)? as u64,
+            kind: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
+            created_at: r.get(2)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }

@@ -1,0 +1,29 @@
+//! `POST /v1/courses/roster`: the class list staff take attendance from.
+
+use axum::Json;
+use axum::extract::State;
+use axum::extract::rejection::JsonRejection;
+use axum::http::StatusCode;
+use baeum_domain::enrollment::{Roster, RosterRequest};
+use baeum_domain::protocol::{ApiError, codes};
+
+use super::{Failure, HubState};
+
+#[utoipa::path(
+    post, path = "/v1/courses/roster", tag = "enrollment", request_body = RosterRequest,
+    responses((status = 200, description = "Confirmed learners (names masked) and the sessions they attended", body = Roster),
+              (status = 400, body = ApiError),
+              (status = 404, description = "`course_not_found`", body = ApiError),
+              (status = 500, body = ApiError))
+)]
+pub async fn roster(
+    State(state): State<HubState>,
+    body: Result<Json<RosterRequest>, JsonRejection>,
+) -> Result<Json<Roster>, Failure> {
+    let Json(q) = body.map_err(|e| Failure::new(StatusCode::BAD_REQUEST, codes::BAD_REQUEST, e.body_text()))?;
+    let now = state.clock.now();
+    let found = state.with_db(move |conn| Ok(crate::roster::roster(conn, &q.course_id, now)?)).await?;
+    found
+        .map(Json)
+        .ok_or_else(|| Failure::new(StatusCode::NOT_FOUND, "course_not_found", "강좌 정보를 찾을 수 없습니다"))
+}
