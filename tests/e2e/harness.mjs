@@ -250,3 +250,27 @@ export async function texts(browser, selector) {
   for (const el of elements) out.push(await el.getText());
   return out;
 }
+
+const axeSource = readFileSync(join(here, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+
+/**
+ * Runs axe-core (WCAG 2.1 A/AA rules) on what the window shows now and returns the serious and
+ * critical violations as short lines (rule, impact, first offending elements).
+ */
+export async function audit(browser) {
+  if (!(await browser.execute(() => Boolean(window.axe)))) {
+    // Sent as the script itself: the page's CSP forbids eval, not what WebDriver runs.
+    await browser.execute(`${axeSource}\n;window.axe = window.axe || axe; return true;`);
+  }
+  const result = await browser.executeAsync((done) => {
+    window.axe
+      .run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] })
+      .then((r) => done(JSON.stringify(r.violations)))
+      .catch((e) => done(JSON.stringify({ error: String(e) })));
+  });
+  const violations = JSON.parse(result);
+  if (!Array.isArray(violations)) throw new Error(`axe did not run: ${result}`);
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+}

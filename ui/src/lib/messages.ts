@@ -20,6 +20,17 @@ export const messages = {
     ko: '큰글씨',
     en: 'Large text',
   },
+  'access.label': { context: 'Accessible name of the bar of accessibility switches at the bottom of the screen', ko: '편의 기능', en: 'Accessibility' },
+  'access.low': {
+    context: 'Toggle at the bottom: 낮은 화면 moves everything into the lower half of the screen for wheelchair users',
+    ko: '낮은 화면',
+    en: 'Low screen',
+  },
+  'access.lowNote': {
+    context: 'Shown in the empty upper part of the screen in low-screen mode',
+    ko: '낮은 화면 모드입니다. 아래쪽에서 모든 기능을 쓸 수 있습니다.',
+    en: 'Low-screen mode: everything is in reach at the bottom.',
+  },
   'app.language': { context: 'Header button that switches to the other language; shows the target language', ko: 'English', en: '한국어' },
   'home.heading': { context: 'Home: main question above the life-stage buttons', ko: '어떤 강좌를 찾으세요?', en: 'Which courses are you looking for?' },
   'home.stagesLabel': { context: 'Home: accessible name of the group of life-stage buttons', ko: '생애주기로 찾기', en: 'Browse by life stage' },
