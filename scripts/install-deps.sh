@@ -18,6 +18,8 @@ APT_PACKAGES=(
   # a real IPP printer for print tests, a Korean font for the webview, and poppler
   # (pdftotext, pdffonts, pdftoppm) to read and render certificate PDFs in tests
   cups-ipp-utils avahi-daemon fonts-nanum poppler-utils
+  # voice guidance: the OS speech service and a synthesiser with a Korean voice
+  speech-dispatcher speech-dispatcher-espeak-ng espeak-ng
 )
 
 # `--bench`: also the peers `make bench` measures against (Debian's Chromium; npm packages below).

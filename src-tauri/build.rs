@@ -25,6 +25,8 @@ fn main() {
         "staff_print_class",
         "staff_retry_print",
         "staff_save_settings",
+        "speak",
+        "stop_speaking",
     ];
     if let Err(e) = tauri_build::try_build(
         tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(commands)),

@@ -62,6 +62,7 @@ pub fn run(kiosk: Kiosk, data_dir: DataDir, config: KioskConfig, size: (u32, u32
             data_dir,
             config: std::sync::Mutex::new(config),
             staff: crate::staff::StaffSession::default(),
+            voice: Arc::new(baeum_kiosk::voice::VoiceGuide::default()),
         })
         .invoke_handler(tauri::generate_handler![
             commands::catalog_page,
@@ -86,7 +87,9 @@ pub fn run(kiosk: Kiosk, data_dir: DataDir, config: KioskConfig, size: (u32, u32
             staff::staff_mark_attendance,
             staff::staff_print_class,
             staff::staff_retry_print,
-            staff::staff_save_settings
+            staff::staff_save_settings,
+            commands::speak,
+            commands::stop_speaking
         ])
         .setup(move |app| {
             let mut window = WebviewWindowBuilder::new(app, "main", WebviewUrl::App("index.html".into()))

@@ -113,6 +113,12 @@ enum Command {
         #[arg(long)]
         if_unset: bool,
     },
+    /// Say a sentence through the OS speech service, to check the kiosk's voice and speakers.
+    Say {
+        text: String,
+        #[arg(long, default_value = "ko")]
+        language: String,
+    },
     /// Print the certificates of every learner of a course who completed (staff's batch print).
     PrintClass {
         #[arg(value_parser = parse_course)]
@@ -368,6 +374,11 @@ fn admin(command: Command, cli: &Cli) -> Result<ExitCode, KioskError> {
                 .map_err(|e| KioskError::Config { path: "stdin".into(), problem: e.to_string() })?;
             kiosk.set_staff_pin(line.trim())?;
             println!("직원 PIN을 정했습니다. 화면의 '직원' 버튼으로 직원 메뉴를 여세요.");
+        }
+        Command::Say { text, language } => {
+            let voice = baeum_kiosk::voice::VoiceGuide::default();
+            let id = voice.say(&baeum_kiosk::voice::Utterance { text, language, rate: 0, volume: 60 })?;
+            println!("음성 서비스가 받았습니다 (메시지 {id}).");
         }
         Command::PrintQueue => {
             let jobs = open(&resolved)?.print_jobs()?;

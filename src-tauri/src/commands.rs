@@ -21,6 +21,7 @@ pub struct Shell {
     /// This run's settings (the saved ones with this run's command-line overrides).
     pub config: Mutex<KioskConfig>,
     pub staff: crate::staff::StaffSession,
+    pub voice: Arc<baeum_kiosk::voice::VoiceGuide>,
 }
 
 impl Shell {
@@ -212,4 +213,25 @@ pub async fn print_learning_history(
     let learner = self::learner_id(&learner_id)?;
     let printer = printer(&shell)?;
     shell.kiosk.print_learning_history(&learner, &printer).await.map_err(|e| e.view())
+}
+
+/// Voice guidance: says one sentence through the OS speech service, cutting off the last one.
+#[tauri::command]
+pub async fn speak(shell: State<'_, Shell>, utterance: serde_json::Value) -> Result<u32, ErrorView> {
+    let utterance: baeum_kiosk::voice::Utterance = parse("utterance", utterance)?;
+    let voice = Arc::clone(&shell.voice);
+    tauri::async_runtime::spawn_blocking(move || voice.say(&utterance))
+        .await
+        .map_err(|e| ErrorView { code: "unexpected".into(), message: e.to_string() })?
+        .map_err(|e| KioskError::from(e).view())
+}
+
+/// Stops the voice (the person pressed 멈춤 or turned voice guidance off).
+#[tauri::command]
+pub async fn stop_speaking(shell: State<'_, Shell>) -> Result<(), ErrorView> {
+    let voice = Arc::clone(&shell.voice);
+    tauri::async_runtime::spawn_blocking(move || voice.stop())
+        .await
+        .map_err(|e| ErrorView { code: "unexpected".into(), message: e.to_string() })?
+        .map_err(|e| KioskError::from(e).view())
 }

@@ -3,7 +3,7 @@
 // the real `baeum-kiosk` binary in its own data folder. One flow file per user journey uses
 // `startStack()` and always `stop()`s it.
 import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -162,12 +162,48 @@ async function startPrinter(dir) {
 }
 
 /**
+ * A Speech Dispatcher of this stack's own (its socket, pid file and logs in the stack's folder),
+ * so one run's daemon never answers, or hangs, for the next. The machine has no sound card: the
+ * daemon plays through libao's null device, so espeak-ng really synthesises every sentence and
+ * the daemon's audio never fails (with no device at all it stops answering after a few).
+ */
+async function startSpeech(dir, env) {
+  const home = join(dir, 'speechd');
+  const conf = join(home, 'conf');
+  mkdirSync(home, { recursive: true });
+  cpSync('/etc/speech-dispatcher', conf, { recursive: true });
+  appendFileSync(join(conf, 'speechd.conf'), '\nAudioOutputMethod "libao"\n');
+  writeFileSync(join(home, '.libao'), 'default_driver=null\n');
+  const socket = join(home, 'speechd.sock');
+  const pidFile = join(home, 'speechd.pid');
+  execFileSync(
+    'speech-dispatcher',
+    ['-d', '-c', 'unix_socket', '-S', socket, '-P', pidFile, '-L', home, '-t', '0', '-C', conf],
+    { env: { ...env, HOME: home }, stdio: 'ignore' },
+  );
+  const deadline = Date.now() + 10000;
+  while (!existsSync(socket) && Date.now() < deadline) await sleep(100);
+  if (!existsSync(socket)) throw new Error('speech-dispatcher did not open its socket');
+  return {
+    socket,
+    stop() {
+      try {
+        process.kill(Number(readFileSync(pidFile, 'utf8').trim()), 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    },
+  };
+}
+
+/**
  * Everything a flow needs. `size` is the screen, e.g. [1080, 1920] (portrait kiosk); `extraArgs`
  * go to `baeum-kiosk` (e.g. short idle times); `printer: true` provisions the kiosk with a real
- * IPP printer; `staffPin` sets the staff PIN with `baeum-kiosk staff-pin` first.
+ * IPP printer; `staffPin` sets the staff PIN with `baeum-kiosk staff-pin` first; `env` is added
+ * to the kiosk's environment; `voice: true` gives this stack its own Speech Dispatcher.
  * Returns { browser, hub, printer, screenshot(name), stop() }.
  */
-export async function startStack({ size = [1080, 1920], extraArgs = [], printer: withPrinter = false, staffPin = null } = {}) {
+export async function startStack({ size = [1080, 1920], extraArgs = [], printer: withPrinter = false, staffPin = null, voice = false, env: extraEnv = {} } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'baeum-e2e-'));
   const cleanups = [];
   const stop = async () => {
@@ -183,10 +219,15 @@ export async function startStack({ size = [1080, 1920], extraArgs = [], printer:
   try {
     const xvfb = await startXvfb(size);
     cleanups.push(() => xvfb.stop());
-    const env = { ...process.env, DISPLAY: xvfb.display, WEBKIT_DISABLE_DMABUF_RENDERER: '1', NO_AT_BRIDGE: '1' };
+    const env = { ...process.env, DISPLAY: xvfb.display, WEBKIT_DISABLE_DMABUF_RENDERER: '1', NO_AT_BRIDGE: '1', ...extraEnv };
 
     const hub = await startHub(dir);
     cleanups.push(() => hub.stop());
+    if (voice) {
+      const speech = await startSpeech(dir, env);
+      cleanups.push(() => speech.stop());
+      env.SPEECHD_ADDRESS = `unix_socket:${speech.socket}`;
+    }
 
     const port = await freePort();
     const nativePort = await freePort();

@@ -56,6 +56,8 @@ pub enum KioskError {
     #[error("직원 메뉴입니다. 직원 PIN을 먼저 입력해 주세요")]
     StaffRequired,
     #[error(transparent)]
+    Voice(#[from] crate::voice::VoiceError),
+    #[error(transparent)]
     Store(#[from] StoreError),
 }
 
@@ -87,6 +89,7 @@ impl KioskError {
             KioskError::StaffPinWrong { .. } => "staff_pin_wrong",
             KioskError::StaffLocked { .. } => "staff_locked",
             KioskError::StaffRequired => "staff_required",
+            KioskError::Voice(_) => "voice_unavailable",
             KioskError::Store(_) => "store_failed",
         }
     }

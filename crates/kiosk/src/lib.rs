@@ -20,6 +20,7 @@ pub mod staff;
 pub mod store;
 pub mod sync;
 pub mod upload;
+pub mod voice;
 
 use std::sync::{Arc, Mutex, RwLock};
 

@@ -377,3 +377,22 @@ export async function staffRetryPrint(jobId: string): Promise<StaffPrintJob> {
 export async function staffSaveSettings(settings: StaffSettings): Promise<UiSettings> {
   return invoke<UiSettings>('staff_save_settings', { settings });
 }
+
+// ---- Voice guidance (crates/kiosk/src/voice.rs) ----
+
+export interface Utterance {
+  text: string;
+  language: 'ko' | 'en';
+  /** −100 … 100 */
+  rate: number;
+  /** −100 … 100 */
+  volume: number;
+}
+
+export async function speak(utterance: Utterance): Promise<number> {
+  return invoke<number>('speak', { utterance });
+}
+
+export async function stopSpeaking(): Promise<void> {
+  return invoke<void>('stop_speaking');
+}
