@@ -22,6 +22,10 @@ test('the home screen shows the demo catalog in Korean and a life stage narrows 
   const known = new Set(snapshot.courses.map((c) => c.title));
   for (const title of firstPage) assert.ok(known.has(title), `${title} comes from the hub`);
   assert.match(await browser.$('h1').getText(), /배움 키오스크/);
+  // Nobody is using it: a welcome with the three choices that make the rest usable.
+  const welcome = await browser.$('[data-testid="welcome"]');
+  assert.match(await welcome.getText(), /어서 오세요/);
+  for (const id of ['welcome-large', 'welcome-voice', 'welcome-language']) assert.ok(await browser.$(`[data-testid="${id}"]`).isExisting(), id);
   stack.screenshot('home-portrait-all');
 
   // 큰글씨 enlarges everything, cards included, and turns off again.
@@ -35,6 +39,7 @@ test('the home screen shows the demo catalog in Korean and a life stage narrows 
   });
   const large = await headerHeight();
   assert.ok(large > normal * 1.25, `the header is drawn larger (${normal} → ${large} px)`);
+  assert.equal(await browser.$('[data-testid="welcome"]').isExisting(), false, 'the welcome steps aside once someone chose');
   stack.screenshot('home-portrait-large');
   // WebKitWebDriver computes click points without CSS zoom, so this click goes through the DOM
   // (a finger on the screen hits the zoomed button as drawn).

@@ -10,6 +10,9 @@ test('an idle session is asked about, extended on request, then wiped', { timeou
   const { browser } = stack;
 
   await browser.$('[data-testid="apply"]').waitForExist({ timeout: 60000 });
+  // Low screen and large text are this person's choice: the wipe resets them too.
+  await browser.$('[data-testid="low-screen"]').click();
+  assert.ok(await browser.$('[data-testid="low-note"]').isExisting());
   await browser.$('[data-testid="search-input"]').setValue('요가');
   await browser.waitUntil(async () => (await texts(browser, '[data-testid="course-title"]')).every((x) => x.includes('요가')), {
     timeout: 10000,
@@ -32,5 +35,7 @@ test('an idle session is asked about, extended on request, then wiped', { timeou
   await browser.$('[data-testid="apply-flow"]').waitForExist({ reverse: true, timeout: 20000, timeoutMsg: 'the session was not wiped' });
   assert.equal(await browser.$('[data-testid="search-input"]').getValue(), '', 'the search is cleared too');
   assert.equal(await browser.$('[data-testid="idle-warning"]').isExisting(), false);
+  assert.equal(await browser.$('[data-testid="low-note"]').isExisting(), false, 'low screen is reset');
+  assert.ok(await browser.$('[data-testid="welcome"]').isExisting(), 'the next person is welcomed');
   stack.screenshot('idle-wiped');
 });
