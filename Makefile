@@ -52,7 +52,8 @@ test-e2e: build
 ## headless Chromium (cold process and warm page.pdf()). Prints figures, asserts nothing.
 bench:
 	@./scripts/install-deps.sh --bench
-	$(CARGO) build --release -p baeum-hub -p baeum-bench
+	$(MAKE) ui
+	$(CARGO) build --release -p baeum-hub -p baeum-bench -p baeum-kiosk-app
 	BAEUM_BIN_DIR=target/release ./target/release/baeum-bench
 
 ## Long soak: kill -9 the kiosk engine 5,000 times during enrollment writes and uploads.

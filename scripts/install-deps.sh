@@ -26,7 +26,7 @@ APT_PACKAGES=(
 BENCH=0
 if [ "${1:-}" = "--bench" ]; then
   BENCH=1
-  APT_PACKAGES+=(chromium)
+  APT_PACKAGES+=(chromium xdotool)
 fi
 
 missing=()

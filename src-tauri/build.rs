@@ -27,6 +27,7 @@ fn main() {
         "staff_save_settings",
         "speak",
         "stop_speaking",
+        "ui_ready",
     ];
     if let Err(e) = tauri_build::try_build(
         tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(commands)),

@@ -29,8 +29,14 @@ pub fn publish_status(app: &AppHandle, kiosk: &Kiosk, catalog_changed: bool) -> 
     Ok(status)
 }
 
-fn start_background_sync(app: AppHandle, kiosk: Arc<Kiosk>, every: Duration) {
+/// How long the first background sync waits for the window's first screen at most.
+const FIRST_SYNC_AFTER: Duration = Duration::from_secs(3);
+
+fn start_background_sync(app: AppHandle, kiosk: Arc<Kiosk>, every: Duration, ui_ready: Arc<tokio::sync::Notify>) {
     tauri::async_runtime::spawn(async move {
+        // The stored catalog is shown first; the sync (network, database, CPU) follows once the
+        // screen is up, so it does not slow the first screen on a two-core kiosk.
+        let _ = tokio::time::timeout(FIRST_SYNC_AFTER, ui_ready.notified()).await;
         // Nothing wakes it early yet; the UI asks for a sync itself when the network returns.
         let wake = tokio::sync::Notify::new();
         kiosk
@@ -54,6 +60,7 @@ pub fn run(kiosk: Kiosk, data_dir: DataDir, config: KioskConfig, size: (u32, u32
         }
     }
     let kiosk = Arc::new(kiosk);
+    let ui_ready = Arc::new(tokio::sync::Notify::new());
     let fullscreen = config.fullscreen;
     let every = Duration::from_secs(config.sync_interval_secs.max(5));
     tauri::Builder::default()
@@ -63,6 +70,7 @@ pub fn run(kiosk: Kiosk, data_dir: DataDir, config: KioskConfig, size: (u32, u32
             config: std::sync::Mutex::new(config),
             staff: crate::staff::StaffSession::default(),
             voice: Arc::new(baeum_kiosk::voice::VoiceGuide::default()),
+            ui_ready: Arc::clone(&ui_ready),
         })
         .invoke_handler(tauri::generate_handler![
             commands::catalog_page,
@@ -89,7 +97,8 @@ pub fn run(kiosk: Kiosk, data_dir: DataDir, config: KioskConfig, size: (u32, u32
             staff::staff_retry_print,
             staff::staff_save_settings,
             commands::speak,
-            commands::stop_speaking
+            commands::stop_speaking,
+            commands::ui_ready
         ])
         .setup(move |app| {
             let mut window = WebviewWindowBuilder::new(app, "main", WebviewUrl::App("index.html".into()))
@@ -104,7 +113,7 @@ pub fn run(kiosk: Kiosk, data_dir: DataDir, config: KioskConfig, size: (u32, u32
                 window = window.inner_size(f64::from(size.0), f64::from(size.1));
             }
             window.build()?;
-            start_background_sync(app.handle().clone(), Arc::clone(&kiosk), every);
+            start_background_sync(app.handle().clone(), Arc::clone(&kiosk), every, Arc::clone(&ui_ready));
             Ok(())
         })
         .on_window_event(move |window, event| {

@@ -113,6 +113,14 @@ enum Command {
         #[arg(long)]
         if_unset: bool,
     },
+    /// Search the local catalog as the screen does and print the first page as JSON.
+    Search {
+        /// What a person would type (empty: every course).
+        #[arg(default_value = "")]
+        text: String,
+        #[arg(long, default_value_t = 40)]
+        limit: usize,
+    },
     /// Say a sentence through the OS speech service, to check the kiosk's voice and speakers.
     Say {
         text: String,
@@ -374,6 +382,12 @@ fn admin(command: Command, cli: &Cli) -> Result<ExitCode, KioskError> {
                 .map_err(|e| KioskError::Config { path: "stdin".into(), problem: e.to_string() })?;
             kiosk.set_staff_pin(line.trim())?;
             println!("직원 PIN을 정했습니다. 화면의 '직원' 버튼으로 직원 메뉴를 여세요.");
+        }
+        Command::Search { text, limit } => {
+            let kiosk = open(&resolved)?;
+            let query = baeum_kiosk::SearchQuery { text, limit: Some(limit), ..Default::default() };
+            let page = kiosk.search(&query)?;
+            println!("{}", serde_json::to_string(&page).unwrap_or_default());
         }
         Command::Say { text, language } => {
             let voice = baeum_kiosk::voice::VoiceGuide::default();

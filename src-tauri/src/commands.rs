@@ -22,6 +22,8 @@ pub struct Shell {
     pub config: Mutex<KioskConfig>,
     pub staff: crate::staff::StaffSession,
     pub voice: Arc<baeum_kiosk::voice::VoiceGuide>,
+    /// Told when the window drew its first screen (the first background sync waits for it).
+    pub ui_ready: Arc<tokio::sync::Notify>,
 }
 
 impl Shell {
@@ -234,4 +236,13 @@ pub async fn stop_speaking(shell: State<'_, Shell>) -> Result<(), ErrorView> {
         .await
         .map_err(|e| ErrorView { code: "unexpected".into(), message: e.to_string() })?
         .map_err(|e| KioskError::from(e).view())
+}
+
+/// The window drew its first usable screen, `ms` after the page started loading (start-up time
+/// for the log and the start-up benchmark).
+#[tauri::command]
+pub async fn ui_ready(shell: State<'_, Shell>, ms: u64) -> Result<(), ErrorView> {
+    tracing::info!(page_ms = ms, "ui ready");
+    shell.ui_ready.notify_one();
+    Ok(())
 }

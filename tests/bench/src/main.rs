@@ -14,6 +14,7 @@ use baeum_hub::store as hub_store;
 use baeum_hub::store::catalog::{self, CatalogBatch};
 use baeum_kiosk::{DataDir, HubClient, HubUrl, Kiosk, SearchQuery};
 
+mod app;
 mod certificates;
 mod upload;
 
@@ -277,6 +278,7 @@ fn main() -> Result<(), Error> {
     match std::env::var("BAEUM_BENCH_ONLY").as_deref() {
         Ok("upload") => return upload_section(dir.path(), &runtime, intents),
         Ok("certificates") => return certificates::section(dir.path()),
+        Ok("app") => return app::section(dir.path()),
         _ => {}
     }
     let hub = start_hub(dir.path(), courses)?;
@@ -412,7 +414,8 @@ fn main() -> Result<(), Error> {
     println!("  queries: {:?}", TYPING.iter().map(|(n, _)| *n).collect::<Vec<_>>());
     drop(hub);
     upload_section(dir.path(), &runtime, intents)?;
-    certificates::section(dir.path())
+    certificates::section(dir.path())?;
+    app::section(dir.path())
 }
 
 /// Outbox upload beside PouchDB `replicate.to` of as many ~300-byte documents, same run.

@@ -396,3 +396,8 @@ export async function speak(utterance: Utterance): Promise<number> {
 export async function stopSpeaking(): Promise<void> {
   return invoke<void>('stop_speaking');
 }
+
+/** Tells the engine the first screen is drawn and usable (start-up time in its log). */
+export function uiReady(): void {
+  void invoke('ui_ready', { ms: Math.round(performance.now()) }).catch(() => undefined);
+}
