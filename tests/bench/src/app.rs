@@ -85,11 +85,8 @@ fn xvfb() -> Result<Xvfb, Error> {
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()?;
-    let mut line = String::new();
-    if let Some(out) = child.stdout.take() {
-        BufReader::new(out).read_line(&mut line)?;
-    }
-    Ok(Xvfb { display: format!(":{}", line.trim()), child })
+    let display = format!(":{}", crate::first_line(&mut child)?);
+    Ok(Xvfb { display, child })
 }
 
 /// Scrolls the window under the pointer by ten screens' worth of Page Down (about 20 cards).

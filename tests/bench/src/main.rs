@@ -106,6 +106,15 @@ impl Drop for Hub {
     }
 }
 
+/// The first line a child prints on its (piped) standard output, e.g. the address it listens on.
+fn first_line(child: &mut std::process::Child) -> Result<String, Error> {
+    let mut line = String::new();
+    if let Some(out) = child.stdout.take() {
+        BufReader::new(out).read_line(&mut line)?;
+    }
+    Ok(line.trim().to_owned())
+}
+
 fn start_hub(dir: &Path, courses: usize) -> Result<Hub, Error> {
     let n = courses.to_string();
     start_hub_with(dir, "hub.db", &["--synthetic", &n, "--date", "2026-11-26"])
@@ -125,11 +134,8 @@ fn start_hub_with(dir: &Path, file: &str, seed: &[&str]) -> Result<Hub, Error> {
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()?;
-    let mut line = String::new();
-    if let Some(out) = child.stdout.take() {
-        BufReader::new(out).read_line(&mut line)?;
-    }
-    let url = line.trim().strip_prefix("listening on ").ok_or("hub did not start")?.to_owned();
+    let line = first_line(&mut child)?;
+    let url = line.strip_prefix("listening on ").ok_or("hub did not start")?.to_owned();
     Ok(Hub { url, db, child })
 }
 
