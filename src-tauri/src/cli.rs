@@ -333,24 +333,21 @@ fn admin(command: Command, cli: &Cli) -> Result<ExitCode, KioskError> {
             return wait_for_print(&kiosk, &[job.id], &runtime);
         }
         Command::Attendance { course, learner, date, absent } => {
+            use baeum_kiosk::staff::AttendanceMark;
             let kiosk = open(&resolved)?;
-            let op = kiosk.mark_attendance(&learner, &course, date, !absent)?;
             let what = if absent { "결석" } else { "출석" };
-            if let Err(e) = runtime()?.block_on(kiosk.exchange()) {
-                println!("{date} {what}을(를) 기록했습니다. 중앙 서버에는 연결되면 보냅니다 ({}).", e.code());
-                return Ok(ExitCode::SUCCESS);
-            }
-            use baeum_domain::enrollment::Outcome;
-            match kiosk.outcome_of(&op)? {
-                Some(Outcome::AttendanceRecorded { attended, sessions, completed }) => println!(
+            match runtime()?.block_on(kiosk.take_attendance(&learner, &course, date, !absent))? {
+                AttendanceMark::Recorded { attended, sessions, completed } => println!(
                     "{date} {what}을(를) 기록했습니다. 출석 {attended}/{sessions}회 — 수료 기준 {}",
                     if completed { "충족" } else { "미달" }
                 ),
-                Some(Outcome::Rejected { reason }) => {
-                    eprintln!("중앙 서버가 기록하지 않았습니다: {}", reason.message_ko());
+                AttendanceMark::Refused { message, .. } => {
+                    eprintln!("중앙 서버가 기록하지 않았습니다: {message}");
                     return Ok(ExitCode::FAILURE);
                 }
-                _ => println!("{date} {what}을(를) 기록했습니다. 중앙 서버의 답은 다음 전송 때 받습니다."),
+                AttendanceMark::Waiting => {
+                    println!("{date} {what}을(를) 기록했습니다. 중앙 서버에는 연결되면 보냅니다.");
+                }
             }
         }
         Command::PrintClass { course, printer } => {

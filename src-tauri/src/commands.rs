@@ -55,6 +55,16 @@ pub async fn kiosk_settings(shell: State<'_, Shell>) -> Result<UiSettings, Error
     Ok(shell.ui_settings())
 }
 
+/// Runs blocking engine work (Argon2, the speech socket) off the async threads.
+pub(crate) async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, KioskError> + Send + 'static,
+) -> Result<T, ErrorView> {
+    tauri::async_runtime::spawn_blocking(work)
+        .await
+        .map_err(|e| ErrorView { code: "unexpected".into(), message: e.to_string() })?
+        .map_err(|e| e.view())
+}
+
 pub(crate) fn bad_request(message: String) -> ErrorView {
     ErrorView { code: "bad_request".into(), message }
 }
@@ -222,20 +232,14 @@ pub async fn print_learning_history(
 pub async fn speak(shell: State<'_, Shell>, utterance: serde_json::Value) -> Result<u32, ErrorView> {
     let utterance: baeum_kiosk::voice::Utterance = parse("utterance", utterance)?;
     let voice = Arc::clone(&shell.voice);
-    tauri::async_runtime::spawn_blocking(move || voice.say(&utterance))
-        .await
-        .map_err(|e| ErrorView { code: "unexpected".into(), message: e.to_string() })?
-        .map_err(|e| KioskError::from(e).view())
+    blocking(move || Ok(voice.say(&utterance)?)).await
 }
 
 /// Stops the voice (the person pressed 멈춤 or turned voice guidance off).
 #[tauri::command]
 pub async fn stop_speaking(shell: State<'_, Shell>) -> Result<(), ErrorView> {
     let voice = Arc::clone(&shell.voice);
-    tauri::async_runtime::spawn_blocking(move || voice.stop())
-        .await
-        .map_err(|e| ErrorView { code: "unexpected".into(), message: e.to_string() })?
-        .map_err(|e| KioskError::from(e).view())
+    blocking(move || Ok(voice.stop()?)).await
 }
 
 /// The window drew its first usable screen, `ms` after the page started loading (start-up time

@@ -53,10 +53,7 @@ impl StaffSession {
 pub async fn staff_unlock(shell: State<'_, Shell>, pin: String) -> Result<(), ErrorView> {
     let kiosk = shell.kiosk.clone();
     // Argon2 takes tens of milliseconds: off the async threads.
-    tauri::async_runtime::spawn_blocking(move || kiosk.check_staff_pin(&pin))
-        .await
-        .map_err(|e| ErrorView { code: "unexpected".into(), message: e.to_string() })?
-        .map_err(|e| e.view())?;
+    crate::commands::blocking(move || kiosk.check_staff_pin(&pin)).await?;
     shell.staff.open();
     Ok(())
 }
@@ -196,10 +193,7 @@ pub async fn staff_save_settings(
 ) -> Result<UiSettings, ErrorView> {
     shell.staff.require()?;
     let settings: StaffSettings = parse("settings", settings)?;
-    let invalid = |field: &'static str, problem: &str| {
-        KioskError::InvalidInput(baeum_domain::ValidationErrors(vec![baeum_domain::FieldError::new(field, problem)]))
-            .view()
-    };
+    let invalid = |field, problem: &str| KioskError::invalid(field, problem).view();
     if !(30..=1800).contains(&settings.idle_warning_secs) {
         return Err(invalid("idle_warning_secs", "30초에서 1800초 사이로 정해 주세요"));
     }

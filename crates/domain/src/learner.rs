@@ -85,6 +85,11 @@ impl MobileNumber {
         &self.0
     }
 
+    /// The last four digits, enough for staff calling the roll (5678).
+    pub fn last4(&self) -> &str {
+        &self.0[self.0.len().saturating_sub(4)..]
+    }
+
     /// 010-****-5678
     pub fn masked(&self) -> String {
         let d = &self.0;
@@ -339,6 +344,7 @@ mod tests {
     fn names_and_numbers_are_masked_for_the_screen() {
         assert_eq!(LearnerName::parse("홍길동").unwrap().masked(), "홍*동");
         assert_eq!(LearnerName::parse("김솔").unwrap().masked(), "김*");
+        assert_eq!(MobileNumber::parse("010-2345-6789").unwrap().last4(), "6789");
         assert_eq!(LearnerName::parse("남궁민수").unwrap().masked(), "남**수");
         let m = MobileNumber::parse("010 1234 5678").unwrap();
         assert_eq!(m.masked(), "010-****-5678");

@@ -19,11 +19,10 @@ pub fn roster(conn: &Connection, course_id: &CourseId, now: DateTime<Utc>) -> Re
         let Some(learner) = learners::get(conn, row.learner_id.as_str())? else { continue };
         let mine = marks.iter().filter(|(who, _, _)| who == row.learner_id.as_str());
         let (present, absent): (Vec<_>, Vec<_>) = mine.partition(|(_, _, present)| *present);
-        let mobile = learner.mobile.as_str();
         lines.push(RosterLine {
             learner_id: row.learner_id.clone(),
             name_masked: learner.name.masked(),
-            mobile_last4: mobile[mobile.len().saturating_sub(4)..].to_owned(),
+            mobile_last4: learner.mobile.last4().to_owned(),
             present: present.into_iter().map(|(_, d, _)| *d).collect(),
             absent: absent.into_iter().map(|(_, d, _)| *d).collect(),
         });

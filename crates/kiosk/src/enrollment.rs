@@ -128,20 +128,16 @@ fn qr_svg(text: &str) -> Option<String> {
     Some(code.render::<qrcode::render::svg::Color<'_>>().min_dimensions(200, 200).quiet_zone(true).build())
 }
 
-fn invalid(field: &'static str, problem: impl Into<String>) -> KioskError {
-    KioskError::InvalidInput(baeum_domain::ValidationErrors(vec![baeum_domain::FieldError::new(field, problem)]))
-}
-
 fn parse_birth(raw: &str) -> Result<NaiveDate, KioskError> {
     let digits: String = raw.chars().filter(char::is_ascii_digit).collect();
     NaiveDate::parse_from_str(&digits, "%Y%m%d")
-        .map_err(|_| invalid("birth_date", "생년월일은 1950-03-07처럼 적어 주세요"))
+        .map_err(|_| KioskError::invalid("birth_date", "생년월일은 1950-03-07처럼 적어 주세요"))
 }
 
 impl Kiosk {
     /// Registers a learner here (offline too). The PIN leaves this function only as a salted hash.
     pub fn register_learner(&self, form: &RegistrationForm) -> Result<LearnerSummary, KioskError> {
-        let pin = Pin::parse(&form.pin).map_err(|e| invalid("pin", e))?;
+        let pin = Pin::parse(&form.pin).map_err(|e| KioskError::invalid("pin", e))?;
         let today = self.clock.now_kst().date_naive();
         let salt = uuid::Uuid::new_v4().simple().to_string()[..16].to_owned();
         let learner = Learner::try_from(LearnerDraft {
@@ -238,10 +234,10 @@ impl Kiosk {
         receipt: &str,
         amount: Won,
     ) -> Result<LocalEnrollment, KioskError> {
-        let receipt =
-            baeum_domain::text::clean(receipt, 40, true, false).map_err(|e| invalid("receipt", e.to_string()))?;
+        let receipt = baeum_domain::text::clean(receipt, 40, true, false)
+            .map_err(|e| KioskError::invalid("receipt", e.to_string()))?;
         if method == PaymentMethod::Online {
-            return Err(invalid("method", "창구에서는 현금이나 카드만 기록할 수 있습니다"));
+            return Err(KioskError::invalid("method", "창구에서는 현금이나 카드만 기록할 수 있습니다"));
         }
         self.enrollment_intent(
             learner,
@@ -281,9 +277,9 @@ impl Kiosk {
     /// A returning learner: mobile number, birth date and PIN. Asks the hub (which locks after
     /// repeated wrong PINs) and keeps a local copy; offline, only learners known here are found.
     pub async fn find_learner(&self, mobile: &str, birth_date: &str, pin: &str) -> Result<LearnerSummary, KioskError> {
-        let mobile = MobileNumber::parse(mobile).map_err(|e| invalid("mobile", e))?;
+        let mobile = MobileNumber::parse(mobile).map_err(|e| KioskError::invalid("mobile", e))?;
         let birth = parse_birth(birth_date)?;
-        let pin = Pin::parse(pin).map_err(|e| invalid("pin", e))?;
+        let pin = Pin::parse(pin).map_err(|e| KioskError::invalid("pin", e))?;
         let today = self.clock.now_kst().date_naive();
         let query = baeum_domain::enrollment::LearnerFind {
             mobile: mobile.as_str().to_owned(),
@@ -331,7 +327,7 @@ impl Kiosk {
         mobile: &str,
         birth_date: &str,
     ) -> Result<Vec<LearnerSummary>, KioskError> {
-        let mobile = MobileNumber::parse(mobile).map_err(|e| invalid("mobile", e))?;
+        let mobile = MobileNumber::parse(mobile).map_err(|e| KioskError::invalid("mobile", e))?;
         let birth = parse_birth(birth_date)?;
         let today = self.clock.now_kst().date_naive();
         let conn = self.conn();

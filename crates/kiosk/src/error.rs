@@ -94,6 +94,11 @@ impl KioskError {
         }
     }
 
+    /// "Check what you typed" about one field, with the reason in Korean.
+    pub fn invalid(field: &'static str, problem: impl Into<String>) -> KioskError {
+        KioskError::InvalidInput(baeum_domain::ValidationErrors(vec![baeum_domain::FieldError::new(field, problem)]))
+    }
+
     pub fn view(&self) -> ErrorView {
         ErrorView { code: self.code().to_owned(), message: self.to_string() }
     }

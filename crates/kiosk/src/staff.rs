@@ -56,20 +56,16 @@ pub struct PendingIntents {
     pub oldest: Vec<WaitingIntent>,
 }
 
-fn invalid(field: &'static str, problem: impl Into<String>) -> KioskError {
-    KioskError::InvalidInput(baeum_domain::ValidationErrors(vec![baeum_domain::FieldError::new(field, problem)]))
-}
-
 impl Kiosk {
     /// Sets (or replaces) the staff PIN; a lockout in force is lifted.
     pub fn set_staff_pin(&self, raw: &str) -> Result<(), KioskError> {
-        let pin = StaffPin::parse(raw).map_err(|e| invalid("pin", e))?;
+        let pin = StaffPin::parse(raw).map_err(|e| KioskError::invalid("pin", e))?;
         let mut salt = [0u8; 16];
         getrandom::fill(&mut salt).map_err(|e| KioskError::Certificate(format!("난수를 만들 수 없습니다: {e}")))?;
-        let salt = SaltString::encode_b64(&salt).map_err(|e| invalid("pin", e.to_string()))?;
+        let salt = SaltString::encode_b64(&salt).map_err(|e| KioskError::invalid("pin", e.to_string()))?;
         let verifier = Argon2::default()
             .hash_password(pin.0.as_bytes(), &salt)
-            .map_err(|e| invalid("pin", e.to_string()))?
+            .map_err(|e| KioskError::invalid("pin", e.to_string()))?
             .to_string();
         staff_pin::set(&self.conn(), &verifier, self.clock.now())?;
         Ok(())
@@ -147,11 +143,10 @@ impl Kiosk {
             }
             let Some(person) = store::learners::get(&conn, e.learner_id.as_str())? else { continue };
             let (present, absent) = store::outbox::marks(&conn, &e.learner_id, course)?;
-            let mobile = person.mobile.as_str();
             learners.push(RosterLine {
                 learner_id: e.learner_id.clone(),
                 name_masked: person.name.masked(),
-                mobile_last4: mobile[mobile.len().saturating_sub(4)..].to_owned(),
+                mobile_last4: person.mobile.last4().to_owned(),
                 present,
                 absent,
             });
