@@ -12,10 +12,10 @@ use baeum_domain::enrollment::{
     CertificateRequest, ClassCertificates, ClassRequest, HistoryRequest, IssuedCertificate, KioskKeyRegistration,
     KioskKeyStatus, LearningHistory, codes as enrollment_codes,
 };
-use baeum_domain::protocol::{ApiError, codes};
+use baeum_domain::protocol::ApiError;
 use serde::Deserialize;
 
-use super::{Failure, HubState, escape};
+use super::{Failure, HubState, bad_request, escape};
 use crate::certificates::{self, IssueError, Verification};
 
 #[utoipa::path(
@@ -30,7 +30,7 @@ pub async fn issue(
     State(state): State<HubState>,
     body: Result<Json<CertificateRequest>, JsonRejection>,
 ) -> Result<Json<IssuedCertificate>, Failure> {
-    let Json(q) = body.map_err(|e| Failure::new(StatusCode::BAD_REQUEST, codes::BAD_REQUEST, e.body_text()))?;
+    let Json(q) = body.map_err(|e| bad_request(e.body_text()))?;
     let now = state.clock.now();
     let signer = state.signer.clone();
     let cert = state
@@ -63,7 +63,7 @@ pub async fn history(
     State(state): State<HubState>,
     body: Result<Json<HistoryRequest>, JsonRejection>,
 ) -> Result<Json<LearningHistory>, Failure> {
-    let Json(q) = body.map_err(|e| Failure::new(StatusCode::BAD_REQUEST, codes::BAD_REQUEST, e.body_text()))?;
+    let Json(q) = body.map_err(|e| bad_request(e.body_text()))?;
     let now = state.clock.now();
     let signer = state.signer.clone();
     let history = state
@@ -83,7 +83,7 @@ pub async fn class(
     State(state): State<HubState>,
     body: Result<Json<ClassRequest>, JsonRejection>,
 ) -> Result<Json<ClassCertificates>, Failure> {
-    let Json(q) = body.map_err(|e| Failure::new(StatusCode::BAD_REQUEST, codes::BAD_REQUEST, e.body_text()))?;
+    let Json(q) = body.map_err(|e| bad_request(e.body_text()))?;
     let now = state.clock.now();
     let signer = state.signer.clone();
     let class = state
@@ -102,9 +102,9 @@ pub async fn register_kiosk_key(
     State(state): State<HubState>,
     body: Result<Json<KioskKeyRegistration>, JsonRejection>,
 ) -> Result<Json<KioskKeyStatus>, Failure> {
-    let Json(q) = body.map_err(|e| Failure::new(StatusCode::BAD_REQUEST, codes::BAD_REQUEST, e.body_text()))?;
+    let Json(q) = body.map_err(|e| bad_request(e.body_text()))?;
     let Some(key) = baeum_domain::certificate::public_key(&q.public_key) else {
-        return Err(Failure::new(StatusCode::BAD_REQUEST, codes::BAD_REQUEST, "public_key: Ed25519 공개키가 아닙니다"));
+        return Err(bad_request("public_key: Ed25519 공개키가 아닙니다"));
     };
     let key_id = baeum_domain::certificate::key_id(&key);
     let now = state.clock.now();

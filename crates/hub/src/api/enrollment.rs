@@ -12,11 +12,11 @@ use baeum_domain::enrollment::{
     codes as enrollment_codes,
 };
 use baeum_domain::learner::{MobileNumber, Pin, pin_matches};
-use baeum_domain::protocol::{ApiError, codes};
+use baeum_domain::protocol::ApiError;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{Failure, HubState};
+use super::{Failure, HubState, bad_request};
 use crate::arbitration;
 use crate::store::{enrollments, intents, learners};
 
@@ -25,10 +25,6 @@ pub const MAX_BATCH: usize = 1_000;
 /// PIN failures before a learner's lookups are locked, and for how long.
 pub const PIN_ATTEMPTS: u32 = 5;
 pub const PIN_LOCK_MINUTES: i64 = 30;
-
-fn bad_request(message: impl Into<String>) -> Failure {
-    Failure::new(StatusCode::BAD_REQUEST, codes::BAD_REQUEST, message)
-}
 
 #[utoipa::path(
     post, path = "/v1/intents", tag = "enrollment", request_body = IntentBatch,

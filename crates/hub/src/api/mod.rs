@@ -95,6 +95,11 @@ pub struct Failure {
     body: ApiError,
 }
 
+/// A request the hub cannot read (bad JSON, bad query): `400 bad_request` with the reason.
+pub(crate) fn bad_request(message: impl Into<String>) -> Failure {
+    Failure::new(StatusCode::BAD_REQUEST, codes::BAD_REQUEST, message)
+}
+
 impl Failure {
     fn new(status: StatusCode, code: &str, message: impl Into<String>) -> Self {
         Self { status, body: ApiError { code: code.to_owned(), message: message.into() } }
@@ -180,7 +185,7 @@ pub async fn changes(
     State(state): State<HubState>,
     query: Result<Query<ChangesQuery>, QueryRejection>,
 ) -> Result<Json<CatalogChanges>, Failure> {
-    let Query(q) = query.map_err(|e| Failure::new(StatusCode::BAD_REQUEST, codes::BAD_REQUEST, e.body_text()))?;
+    let Query(q) = query.map_err(|e| bad_request(e.body_text()))?;
     let limit = q.limit.unwrap_or(DEFAULT_CHANGES_PAGE).clamp(1, MAX_CHANGES_PAGE);
     let page = state
         .with_db(move |conn| {
@@ -215,7 +220,7 @@ pub async fn snapshot_chunk(
     State(state): State<HubState>,
     query: Result<Query<ChunkQuery>, QueryRejection>,
 ) -> Result<Json<SnapshotChunkWire>, Failure> {
-    let Query(q) = query.map_err(|e| Failure::new(StatusCode::BAD_REQUEST, codes::BAD_REQUEST, e.body_text()))?;
+    let Query(q) = query.map_err(|e| bad_request(e.body_text()))?;
     let limit = q.limit.unwrap_or(DEFAULT_CHANGES_PAGE).clamp(1, MAX_CHANGES_PAGE);
     let now = state.clock.now();
     Ok(Json(state.with_db(move |conn| Ok(catalog::snapshot_chunk(conn, q.after.as_deref(), limit, now)?)).await?))

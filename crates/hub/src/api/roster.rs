@@ -5,9 +5,9 @@ use axum::extract::State;
 use axum::extract::rejection::JsonRejection;
 use axum::http::StatusCode;
 use baeum_domain::enrollment::{Roster, RosterRequest};
-use baeum_domain::protocol::{ApiError, codes};
+use baeum_domain::protocol::ApiError;
 
-use super::{Failure, HubState};
+use super::{Failure, HubState, bad_request};
 
 #[utoipa::path(
     post, path = "/v1/courses/roster", tag = "enrollment", request_body = RosterRequest,
@@ -20,7 +20,7 @@ pub async fn roster(
     State(state): State<HubState>,
     body: Result<Json<RosterRequest>, JsonRejection>,
 ) -> Result<Json<Roster>, Failure> {
-    let Json(q) = body.map_err(|e| Failure::new(StatusCode::BAD_REQUEST, codes::BAD_REQUEST, e.body_text()))?;
+    let Json(q) = body.map_err(|e| bad_request(e.body_text()))?;
     let now = state.clock.now();
     let found = state.with_db(move |conn| Ok(crate::roster::roster(conn, &q.course_id, now)?)).await?;
     found
