@@ -39,8 +39,10 @@ impl CourseStatus {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApplicationWindow {
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime, example = "2026-11-20T10:00:00+09:00"))]
+    #[serde(deserialize_with = "crate::wire_time::datetime")]
     pub opens_at: DateTime<FixedOffset>,
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime, example = "2026-12-04T18:00:00+09:00"))]
+    #[serde(deserialize_with = "crate::wire_time::datetime")]
     pub closes_at: DateTime<FixedOffset>,
 }
 

@@ -16,6 +16,7 @@ pub mod text;
 pub mod time;
 pub mod validation;
 pub mod vocabulary;
+pub mod wire_time;
 
 pub use course::{ApplicationPhase, ApplicationWindow, Course, CourseDraft, CourseStatus};
 pub use ids::{CourseId, InstitutionId, KioskId, LearnerId, OpId, PlaceId};

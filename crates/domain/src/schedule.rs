@@ -9,10 +9,13 @@ use serde::{Deserialize, Serialize};
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Session {
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date, example = "2026-12-01"))]
+    #[serde(deserialize_with = "crate::wire_time::date")]
     pub date: NaiveDate,
     #[cfg_attr(feature = "openapi", schema(value_type = String, example = "10:00:00"))]
+    #[serde(deserialize_with = "crate::wire_time::time")]
     pub starts_at: NaiveTime,
     #[cfg_attr(feature = "openapi", schema(value_type = String, example = "12:00:00"))]
+    #[serde(deserialize_with = "crate::wire_time::time")]
     pub ends_at: NaiveTime,
 }
 

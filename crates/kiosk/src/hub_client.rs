@@ -9,13 +9,12 @@ use baeum_domain::enrollment::{
     LearnerFound, LearningHistory, Seats,
 };
 use baeum_domain::protocol::{
-    ApiError, CatalogChange, CatalogChanges, CatalogChecksum, PROTOCOL_VERSION, SnapshotChunkWire, bytes_checksum,
-    codes,
+    ApiError, CatalogChange, CatalogChanges, CatalogChecksum, PROTOCOL_VERSION, RecordKind, codes, read_snapshot_chunk,
+    read_snapshot_header,
 };
 use baeum_domain::{KioskId, LearnerId};
 use reqwest::{StatusCode, Url};
 use serde::de::DeserializeOwned;
-use serde_json::value::RawValue;
 
 use crate::error::KioskError;
 
@@ -57,40 +56,50 @@ impl HubUrl {
 #[derive(Debug)]
 pub struct ReceivedRecord {
     pub change: CatalogChange,
-    pub body: Box<RawValue>,
+    pub body: Box<str>,
 }
 
-/// A snapshot record as it arrives, before validation.
-#[derive(Debug, serde::Deserialize)]
-struct RawRecord {
-    kind: String,
-    institution: Option<Box<RawValue>>,
-    place: Option<Box<RawValue>>,
-    course: Option<Box<RawValue>>,
-}
-
-impl RawRecord {
-    fn validate(self) -> Result<ReceivedRecord, KioskError> {
-        fn parse<T: DeserializeOwned>(raw: &RawValue) -> Result<T, KioskError> {
-            serde_json::from_str(raw.get()).map_err(|e| KioskError::HubBadAnswer(e.to_string()))
+impl ReceivedRecord {
+    /// Parses one record body into its type (the only time the kiosk reads it).
+    fn validate(kind: RecordKind, body: &str) -> Result<Self, KioskError> {
+        fn parse<T: DeserializeOwned>(what: &str, body: &str) -> Result<T, KioskError> {
+            serde_json::from_str(body).map_err(|e| KioskError::HubBadAnswer(format!("{what}: {e}")))
         }
-        let missing = || KioskError::HubBadAnswer(format!("{} 레코드에 내용이 없습니다", self.kind));
-        let (change, body) = match self.kind.as_str() {
-            "upsert_institution" => {
-                let body = self.institution.ok_or_else(missing)?;
-                (CatalogChange::UpsertInstitution { institution: parse(&body)? }, body)
-            }
-            "upsert_place" => {
-                let body = self.place.ok_or_else(missing)?;
-                (CatalogChange::UpsertPlace { place: parse(&body)? }, body)
-            }
-            "upsert_course" => {
-                let body = self.course.ok_or_else(missing)?;
-                (CatalogChange::UpsertCourse { course: parse(&body)? }, body)
-            }
-            other => return Err(KioskError::HubBadAnswer(format!("알 수 없는 레코드 종류 {other:?}"))),
+        let change = match kind {
+            RecordKind::Institution => CatalogChange::UpsertInstitution { institution: parse("기관", body)? },
+            RecordKind::Place => CatalogChange::UpsertPlace { place: parse("장소", body)? },
+            RecordKind::Course => CatalogChange::UpsertCourse { course: parse("강좌", body)? },
         };
-        Ok(ReceivedRecord { change, body })
+        Ok(Self { change, body: body.into() })
+    }
+}
+
+/// A snapshot chunk as it came, not yet checked.
+#[derive(Debug)]
+pub struct ReceivedChunk {
+    /// The key its header gives for the next chunk (None for the last).
+    pub next: Option<String>,
+    text: String,
+}
+
+impl ReceivedChunk {
+    /// Checks the checksum over the bytes received, then parses and validates every record;
+    /// each keeps its JSON so the kiosk stores what the hub sent without re-encoding it.
+    pub fn verify(&self) -> Result<VerifiedChunk, KioskError> {
+        let chunk = read_snapshot_chunk(&self.text).map_err(|e| KioskError::HubBadAnswer(e.to_string()))?;
+        let records = chunk
+            .records
+            .iter()
+            .map(|&(kind, body)| ReceivedRecord::validate(kind, body))
+            .collect::<Result<Vec<_>, KioskError>>()?;
+        let header = chunk.header;
+        Ok(VerifiedChunk {
+            epoch: header.epoch,
+            head: header.head,
+            generated_at: header.generated_at,
+            next: header.next,
+            records,
+        })
     }
 }
 
@@ -143,31 +152,23 @@ impl HubClient {
         self.get_json(&self.base.join("/v1/catalog/checksum")).await
     }
 
-    /// One chunk of the snapshot after `after` (None for the first). The checksum is checked
-    /// over the bytes received, then every record is parsed and validated; each keeps its raw
-    /// JSON so the kiosk stores what the hub sent without re-encoding it.
-    pub async fn snapshot_chunk(&self, after: Option<&str>, limit: usize) -> Result<VerifiedChunk, KioskError> {
+    /// One chunk of the snapshot after `after` (None for the first), as received: only its
+    /// header is read, so the next chunk can be asked for while this one is checked
+    /// ([`ReceivedChunk::verify`]).
+    pub async fn fetch_snapshot_chunk(&self, after: Option<&str>, limit: usize) -> Result<ReceivedChunk, KioskError> {
         let mut url = Url::parse(&self.base.join("/v1/catalog/snapshot/chunks"))
             .map_err(|e| KioskError::BadHubUrl(e.to_string()))?;
         url.query_pairs_mut().append_pair("limit", &limit.to_string());
         if let Some(after) = after {
             url.query_pairs_mut().append_pair("after", after);
         }
-        let wire: SnapshotChunkWire = self.get_json(url.as_str()).await?;
-        check_protocol(wire.protocol)?;
-        if wire.sha256 != bytes_checksum(wire.records.get()) {
-            return Err(KioskError::HubBadAnswer("받은 목록 조각의 검사값이 맞지 않습니다".into()));
-        }
-        let raw: Vec<RawRecord> =
-            serde_json::from_str(wire.records.get()).map_err(|e| KioskError::HubBadAnswer(e.to_string()))?;
-        let records = raw.into_iter().map(RawRecord::validate).collect::<Result<Vec<_>, KioskError>>()?;
-        Ok(VerifiedChunk {
-            epoch: wire.epoch,
-            head: wire.head,
-            generated_at: wire.generated_at,
-            next: wire.next,
-            records,
-        })
+        let response = self.http.get(url.as_str()).send().await.map_err(transport_error)?;
+        let body = self.read_body(response).await?;
+        let text = String::from_utf8(body.as_ref().to_vec())
+            .map_err(|_| KioskError::HubBadAnswer("목록 조각이 UTF-8이 아닙니다".into()))?;
+        let (header, _) = read_snapshot_header(&text).map_err(|e| KioskError::HubBadAnswer(e.to_string()))?;
+        check_protocol(header.protocol)?;
+        Ok(ReceivedChunk { next: header.next, text })
     }
 
     pub async fn changes(&self, epoch: &str, after: u64, limit: usize) -> Result<ChangesAnswer, KioskError> {
@@ -275,6 +276,12 @@ impl HubClient {
     }
 
     async fn read_answer<T: DeserializeOwned>(&self, response: reqwest::Response) -> Result<T, KioskError> {
+        let body = self.read_body(response).await?;
+        serde_json::from_slice(body.as_ref()).map_err(|e| KioskError::HubBadAnswer(e.to_string()))
+    }
+
+    /// The body of a successful answer; a failed one becomes its error.
+    async fn read_body(&self, response: reqwest::Response) -> Result<impl AsRef<[u8]>, KioskError> {
         let status = response.status();
         let body = response.bytes().await.map_err(transport_error)?;
         if status.is_server_error() {
@@ -288,7 +295,7 @@ impl HubClient {
             };
             return Err(KioskError::HubRefused { status: status.as_u16(), code, message });
         }
-        serde_json::from_slice(&body).map_err(|e| KioskError::HubBadAnswer(e.to_string()))
+        Ok(body)
     }
 }
 

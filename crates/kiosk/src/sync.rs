@@ -3,7 +3,7 @@
 //! changes after the cursor, page by page. Each page lands in its own transaction with the
 //! cursor, so an interrupted sync resumes where it stopped.
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use baeum_domain::Clock;
 use baeum_domain::protocol::CatalogChange;
@@ -13,7 +13,6 @@ use serde::Serialize;
 use crate::error::KioskError;
 use crate::hub_client::{ChangesAnswer, HubClient, VerifiedChunk};
 use crate::search::SearchIndex;
-use crate::search::index::IndexBuilder;
 use crate::store::{self, snapshot_staging, sync_state};
 
 /// Page size asked of the hub.
@@ -125,26 +124,104 @@ struct Snapshot {
     index: Option<SearchIndex>,
 }
 
-fn fetch(hub: &HubClient, after: Option<String>) -> tokio::task::JoinHandle<Result<VerifiedChunk, KioskError>> {
-    let hub = hub.clone();
-    tokio::spawn(async move { hub.snapshot_chunk(after.as_deref(), SNAPSHOT_CHUNK).await })
+/// Chunks asked for ahead of the one being stored. The hub prepares one while the kiosk checks
+/// another and writes a third; at most this many (+2) chunks (~2.5 MB each) wait in memory.
+const PREFETCH: usize = 2;
+
+/// A running snapshot download: a task asks the hub for chunk after chunk (the key of the next
+/// is in each header) and hands each to a blocking thread to check, in order.
+struct Download {
+    chunks: tokio::sync::mpsc::Receiver<tokio::task::JoinHandle<Result<VerifiedChunk, KioskError>>>,
+    producer: tokio::task::JoinHandle<()>,
 }
 
-async fn next_chunk(
-    pending: tokio::task::JoinHandle<Result<VerifiedChunk, KioskError>>,
-) -> Result<VerifiedChunk, KioskError> {
-    pending.await.map_err(|e| KioskError::HubUnreachable(e.to_string()))?
+impl Download {
+    fn start(hub: &HubClient, after: Option<String>) -> Self {
+        let (tx, chunks) = tokio::sync::mpsc::channel(PREFETCH);
+        let hub = hub.clone();
+        let producer = tokio::spawn(async move {
+            let mut after = after;
+            loop {
+                let fetched = hub.fetch_snapshot_chunk(after.as_deref(), SNAPSHOT_CHUNK).await;
+                let next = fetched.as_ref().ok().and_then(|c| c.next.clone());
+                let checked = tokio::task::spawn_blocking(move || fetched?.verify());
+                if tx.send(checked).await.is_err() {
+                    return; // the sync stopped listening
+                }
+                match next {
+                    Some(key) => after = Some(key),
+                    None => return, // the last chunk, or an error the sync will report
+                }
+            }
+        });
+        Self { chunks, producer }
+    }
+
+    /// The next chunk, checked. The download ends with a chunk whose `next` is None.
+    async fn next(&mut self) -> Result<VerifiedChunk, KioskError> {
+        let checked =
+            self.chunks.recv().await.ok_or_else(|| KioskError::HubUnreachable("목록 받기가 끊겼습니다".into()))?;
+        checked.await.map_err(|e| KioskError::HubUnreachable(e.to_string()))?
+    }
+}
+
+impl Drop for Download {
+    fn drop(&mut self) {
+        self.producer.abort();
+    }
+}
+
+/// Builds the search index on its own thread from the chunks as they are stored, so indexing
+/// and writing overlap; the index is ready when the snapshot is swapped in, without reading
+/// the catalog back.
+struct IndexThread {
+    chunks: Option<std::sync::mpsc::Sender<Arc<VerifiedChunk>>>,
+    thread: std::thread::JoinHandle<SearchIndex>,
+}
+
+impl IndexThread {
+    fn start() -> Self {
+        let (tx, rx) = std::sync::mpsc::channel::<Arc<VerifiedChunk>>();
+        let thread = std::thread::spawn(move || {
+            let mut builder = SearchIndex::builder();
+            for chunk in rx {
+                for record in &chunk.records {
+                    match &record.change {
+                        CatalogChange::UpsertInstitution { institution } => builder.institution(institution),
+                        CatalogChange::UpsertPlace { place } => builder.place(place),
+                        CatalogChange::UpsertCourse { course } => builder.course(course),
+                        CatalogChange::DeleteCourse { .. } => {}
+                    }
+                }
+            }
+            builder.finish()
+        });
+        Self { chunks: Some(tx), thread }
+    }
+
+    fn add(&self, chunk: Arc<VerifiedChunk>) {
+        if let Some(tx) = &self.chunks {
+            let _ = tx.send(chunk);
+        }
+    }
+
+    /// The index of every chunk added (None if the thread died, and the caller rebuilds it).
+    fn finish(mut self) -> Option<SearchIndex> {
+        self.chunks = None;
+        self.thread.join().ok()
+    }
 }
 
 /// Downloads the snapshot chunk by chunk into the staging area — resuming an earlier download
-/// of the same hub history — and swaps it in when complete. The next chunk is fetched (and
-/// verified) while the current one is written, so network, hub and disk overlap.
+/// of the same hub history — and swaps it in when complete. Asking the hub, checking chunks,
+/// writing them and indexing them all overlap.
 async fn snapshot(db: &Mutex<Connection>, hub: &HubClient) -> Result<Snapshot, KioskError> {
     let hub_url = hub.base().as_str().to_owned();
     // A half-done download is resumed if the hub still has the same history (epoch), whatever
     // address it is reached at now; otherwise it is discarded below.
     let mut progress = snapshot_staging::progress(&lock(db))?;
-    let mut builder = progress.is_none().then(SearchIndex::builder);
+    // After a resume the caller rebuilds the index from the store.
+    let mut index = progress.is_none().then(IndexThread::start);
     let mut received = 0;
     let mut head = progress.as_ref().map_or(0, |p| p.base_cursor);
     let start_after = match &progress {
@@ -152,45 +229,32 @@ async fn snapshot(db: &Mutex<Connection>, hub: &HubClient) -> Result<Snapshot, K
         Some(p) => Some(p.next_key.clone()),
         None => Some(None),
     };
-    let mut pending = start_after.map(|after| fetch(hub, after));
-    while let Some(handle) = pending.take() {
-        let chunk = next_chunk(handle).await?;
+    let mut download = start_after.map(|after| Download::start(hub, after));
+    while let Some(d) = download.as_mut() {
+        let chunk = Arc::new(d.next().await?);
         let first_of = match &progress {
             Some(p) if p.epoch == chunk.epoch => None,
             Some(_) => {
                 // The hub's history changed under a half-done download: start again from the top.
                 snapshot_staging::discard(&mut lock(db))?;
                 progress = None;
-                builder = Some(SearchIndex::builder());
-                pending = Some(fetch(hub, None));
+                index = Some(IndexThread::start());
+                download = Some(Download::start(hub, None));
                 continue;
             }
             None => Some(hub_url.as_str()),
         };
-        if chunk.next.is_some() {
-            pending = Some(fetch(hub, chunk.next.clone()));
+        if let Some(index) = &index {
+            index.add(chunk.clone());
         }
-        let stored = snapshot_staging::store_chunk(&mut lock(db), first_of, &chunk);
-        if let Err(e) = stored {
-            if let Some(p) = pending.take() {
-                p.abort();
-            }
-            return Err(e.into());
-        }
-        if let Some(b) = builder.as_mut() {
-            for record in &chunk.records {
-                match &record.change {
-                    CatalogChange::UpsertInstitution { institution } => b.institution(institution),
-                    CatalogChange::UpsertPlace { place } => b.place(place),
-                    CatalogChange::UpsertCourse { course } => b.course(course),
-                    CatalogChange::DeleteCourse { .. } => {}
-                }
-            }
-        }
+        snapshot_staging::store_chunk(&mut lock(db), first_of, &chunk)?;
         received += chunk.records.len();
         head = head.max(chunk.head);
         progress = snapshot_staging::progress(&lock(db))?;
+        if chunk.next.is_none() {
+            download = None;
+        }
     }
     snapshot_staging::swap_in(&mut lock(db), head)?;
-    Ok(Snapshot { received, index: builder.map(IndexBuilder::finish) })
+    Ok(Snapshot { received, index: index.and_then(IndexThread::finish) })
 }

@@ -197,6 +197,34 @@ fn open_courses_come_first_then_by_start_date() {
     assert!(second_page.ids.iter().all(|id| !hits.ids.contains(id)));
 }
 
+/// Applies the changes to the demo index and compares it with one built from scratch.
+fn assert_applying_equals_rebuilding(d: &Demo, changed: &[Course], removed: &[String]) {
+    let mut updated = d.index.clone();
+    updated.apply(changed, removed);
+
+    let mut all: Vec<Course> = d
+        .courses
+        .iter()
+        .filter(|c| !removed.contains(&c.id.to_string()))
+        .map(|c| changed.iter().find(|n| n.id == c.id).cloned().unwrap_or_else(|| c.clone()))
+        .chain(changed.iter().filter(|n| d.courses.iter().all(|c| c.id != n.id)).cloned())
+        .collect();
+    all.sort_by(|a, b| (a.first_session().date, &a.id).cmp(&(b.first_session().date, &b.id)));
+    let rebuilt = SearchIndex::build(&all, d.index.names.clone());
+    for text in ["", "요가", "새이름", "ㅇㄱ", "노래", "노래교실", "ㄴㄹ"] {
+        for open_now in [false, true] {
+            let q = SearchQuery { text: text.into(), open_now, limit: Some(200), ..Default::default() };
+            assert_eq!(updated.search(&q, now()), rebuilt.search(&q, now()), "query {text:?}");
+        }
+    }
+    for stage in LifeStage::ALL {
+        let q = SearchQuery { life_stage: Some(*stage), limit: Some(200), ..Default::default() };
+        assert_eq!(updated.search(&q, now()), rebuilt.search(&q, now()), "{stage:?}");
+    }
+    assert_eq!(updated.len(), all.len());
+    assert_eq!(updated.stage_counts(), rebuilt.stage_counts());
+}
+
 #[test]
 fn updating_the_index_in_place_equals_rebuilding_it() {
     let d = demo();
@@ -214,21 +242,44 @@ fn updating_the_index_in_place_equals_rebuilding_it() {
         .map(|c| c.id.to_string())
         .filter(|id| changed.iter().all(|c| c.id.as_str() != id))
         .collect();
-    let mut updated = d.index.clone();
-    updated.apply(&changed, &removed);
+    assert_applying_equals_rebuilding(&d, &changed, &removed);
+}
 
-    let mut all: Vec<Course> = d
-        .courses
-        .iter()
-        .filter(|c| !removed.contains(&c.id.to_string()))
-        .map(|c| changed.iter().find(|n| n.id == c.id).cloned().unwrap_or_else(|| c.clone()))
-        .collect();
-    all.sort_by(|a, b| (a.first_session().date, &a.id).cmp(&(b.first_session().date, &b.id)));
-    let rebuilt = SearchIndex::build(&all, d.index.names.clone());
-    for text in ["", "요가", "새이름", "ㅇㄱ", "노래"] {
-        let q = SearchQuery { text: text.into(), limit: Some(200), ..Default::default() };
-        assert_eq!(updated.search(&q, now()), rebuilt.search(&q, now()), "query {text:?}");
+#[test]
+fn changes_that_keep_each_course_in_its_place_are_written_over_it_and_equal_rebuilding() {
+    let d = demo();
+    // Cancelled, a window that closed, other life stages, and a title of the same length
+    // (요가 → 노래: the same bytes in the joined text) — the fast path.
+    let mut changed: Vec<Course> = d.courses.iter().step_by(11).take(30).cloned().collect();
+    for (i, c) in changed.iter_mut().enumerate() {
+        match i % 3 {
+            0 => c.status = CourseStatus::Cancelled,
+            1 => {
+                c.application.closes_at = c.application.opens_at;
+                c.life_stages = vec![LifeStage::Senior];
+            }
+            _ => {
+                let title = c.title.as_str().replace("요가", "노래").replace('스', "래");
+                c.title = baeum_domain::text::Label::parse(&title).unwrap_or_else(|e| panic!("{e}"));
+            }
+        }
     }
-    assert_eq!(updated.len(), d.courses.len() - removed.len());
-    assert_eq!(updated.stage_counts(), rebuilt.stage_counts());
+    assert_applying_equals_rebuilding(&d, &changed, &[]);
+    // One longer title, one course that moves to another date, one course that is new: the
+    // whole index is rebuilt, with the same result.
+    for variant in 0..3 {
+        let mut more = changed.clone();
+        let mut c = d.courses[3].clone();
+        match variant {
+            0 => c.title = baeum_domain::text::Label::parse("아주 긴 새 강좌 이름").unwrap_or_else(|e| panic!("{e}")),
+            1 => {
+                for s in &mut c.sessions {
+                    s.date += chrono::Duration::days(7);
+                }
+            }
+            _ => c.id = baeum_domain::CourseId::parse("new-course-1").unwrap_or_else(|e| panic!("{e}")),
+        }
+        more.push(c);
+        assert_applying_equals_rebuilding(&d, &more, &[]);
+    }
 }

@@ -6,6 +6,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
+use baeum_domain::protocol::{PROTOCOL_VERSION, encode_snapshot_chunk};
 use baeum_domain::{Clock, CourseStatus, FixedClock, LifeStage};
 use baeum_hub::store::catalog::{self, CatalogBatch};
 use baeum_hub::{demo, store as hub_store};
@@ -177,14 +178,24 @@ async fn broken_hub(fault: Fault, valid_snapshot: String) -> SocketAddr {
                     }
                     Fault::Garbage => reply("200 OK", "<html><body>점검 중입니다</body></html>"),
                     Fault::Truncated => {
-                        let cut = &body[..body.len() / 2];
+                        let half = (0..=body.len() / 2).rev().find(|&i| body.is_char_boundary(i)).unwrap_or(0);
+                        let cut = &body[..half];
                         format!(
                             "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{cut}",
                             body.len()
                         )
                     }
-                    Fault::WrongProtocol => reply("200 OK", &body.replacen("\"protocol\":1", "\"protocol\":99", 1)),
-                    Fault::InvalidRecord => reply("200 OK", &body.replacen("\"capacity\":", "\"capacity\":-", 1)),
+                    Fault::WrongProtocol => reply(
+                        "200 OK",
+                        &body.replacen(&format!("\"protocol\":{PROTOCOL_VERSION}"), "\"protocol\":99", 1),
+                    ),
+                    // A negative capacity under a checksum that matches: caught by validation.
+                    Fault::InvalidRecord => {
+                        let (head, lines) = body.split_once('\n').unwrap_or_default();
+                        let header = serde_json::from_str(head).unwrap_or_else(|e| panic!("{e}"));
+                        let lines = lines.replacen("\"capacity\":", "\"capacity\":-", 1);
+                        reply("200 OK", &encode_snapshot_chunk(header, &lines))
+                    }
                     Fault::WrongChecksum => reply("200 OK", &body.replacen("\"sha256\":\"", "\"sha256\":\"00", 1)),
                     Fault::Hang => {
                         tokio::time::sleep(Duration::from_secs(30)).await;

@@ -285,16 +285,25 @@ fn main() -> Result<(), Error> {
         Ok("upload") => return upload_section(dir.path(), &runtime, intents),
         Ok("certificates") => return certificates::section(dir.path()),
         Ok("app") => return app::section(dir.path()),
+        Ok("sync" | "cold") => return sync_section(dir.path(), &runtime, courses),
         _ => {}
     }
-    let hub = start_hub(dir.path(), courses)?;
+    sync_section(dir.path(), &runtime, courses)?;
+    upload_section(dir.path(), &runtime, intents)?;
+    certificates::section(dir.path())?;
+    app::section(dir.path())
+}
+
+/// Cold and incremental sync beside PouchDB, aborted syncs, and search beside FTS5 and LIKE.
+fn sync_section(dir: &Path, runtime: &tokio::runtime::Runtime, courses: usize) -> Result<(), Error> {
+    let hub = start_hub(dir, courses)?;
 
     // Cold sync.
     let mut cold = Vec::new();
     let mut peak = 0.0f64;
     let mut db_bytes = 0;
     for run in 0..3 {
-        let kdir = dir.path().join(format!("cold-{run}"));
+        let kdir = dir.join(format!("cold-{run}"));
         let k = kiosk(&kdir, &hub.url)?;
         reset_peak();
         let start = Instant::now();
@@ -304,9 +313,14 @@ fn main() -> Result<(), Error> {
         drop(k);
         db_bytes = file_size(&DataDir::new(&kdir).database());
     }
+    if std::env::var("BAEUM_BENCH_ONLY").as_deref() == Ok("cold") {
+        // Quick loop while working on the cold sync alone.
+        println!("cold runs (ms): {cold:?}; database {:.1} MiB; peak RSS {peak:.0} MiB", db_bytes as f64 / 1048576.0);
+        return Ok(());
+    }
 
     // Incremental: 100 changed courses with everything else stored.
-    let k = kiosk(&dir.path().join("cold-0"), &hub.url)?;
+    let k = kiosk(&dir.join("cold-0"), &hub.url)?;
     let mut incremental = Vec::new();
     for round in 0..5 {
         apply_on_hub(&hub.db, changed_courses(&hub.db, round)?)?;
@@ -317,7 +331,7 @@ fn main() -> Result<(), Error> {
     }
 
     // Ten aborted syncs, then a complete one: how much larger than a clean kiosk's database?
-    let adir = dir.path().join("aborted");
+    let adir = dir.join("aborted");
     let aborted = kiosk(&adir, &hub.url)?;
     let cold_ms = median(cold.clone());
     for i in 0..10u32 {
@@ -326,7 +340,7 @@ fn main() -> Result<(), Error> {
     }
     runtime.block_on(aborted.sync_now())?;
     drop(aborted);
-    let cdir = dir.path().join("clean");
+    let cdir = dir.join("clean");
     let clean = kiosk(&cdir, &hub.url)?;
     runtime.block_on(clean.sync_now())?;
     drop(clean);
@@ -341,7 +355,7 @@ fn main() -> Result<(), Error> {
     let ids_only = measure(20, |q| {
         Ok(index.search(&SearchQuery { text: q.into(), limit: Some(50), ..Default::default() }, now).total)
     })?;
-    let peers = fts_and_like(dir.path(), &hub.db)?;
+    let peers = fts_and_like(dir, &hub.db)?;
     let fts = measure(20, |q| {
         let quoted = format!("\"{}\"", q.replace('"', "\"\""));
         let n: i64 = peers.query_row("SELECT count(*) FROM fts WHERE fts MATCH ?1", [&quoted], |r| r.get(0))?;
@@ -359,7 +373,7 @@ fn main() -> Result<(), Error> {
     })?;
 
     // PouchDB, same documents, same machine, same run.
-    let (docs, changed) = export_docs(&hub.db, dir.path(), &changed_courses(&hub.db, 10)?)?;
+    let (docs, changed) = export_docs(&hub.db, dir, &changed_courses(&hub.db, 10)?)?;
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("pouchdb/bench.mjs");
     let pouch = Command::new("node").arg(&script).arg(&docs).arg(&changed).output()?;
     let pouch_json: serde_json::Value =
@@ -419,9 +433,7 @@ fn main() -> Result<(), Error> {
     }
     println!("  queries: {:?}", TYPING.iter().map(|(n, _)| *n).collect::<Vec<_>>());
     drop(hub);
-    upload_section(dir.path(), &runtime, intents)?;
-    certificates::section(dir.path())?;
-    app::section(dir.path())
+    Ok(())
 }
 
 /// Outbox upload beside PouchDB `replicate.to` of as many ~300-byte documents, same run.

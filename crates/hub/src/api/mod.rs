@@ -11,8 +11,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use baeum_domain::protocol::{
-    ApiError, CatalogChanges, CatalogChecksum, CatalogSnapshot, Health, PROTOCOL_VERSION, SnapshotChunk,
-    SnapshotChunkWire, codes,
+    ApiError, CatalogChange, CatalogChanges, CatalogChecksum, CatalogSnapshot, Health, PROTOCOL_VERSION,
+    SNAPSHOT_CHUNK_MEDIA_TYPE, SnapshotChunkHeader, codes,
 };
 use baeum_domain::{Clock, Course, Institution, Place};
 use rusqlite::Connection;
@@ -212,18 +212,20 @@ pub struct ChunkQuery {
 
 #[utoipa::path(
     get, path = "/v1/catalog/snapshot/chunks", tag = "catalog", params(ChunkQuery),
-    responses((status = 200, description = "One piece of the catalog with its checksum", body = SnapshotChunk),
+    responses((status = 200, content_type = "application/x-ndjson", body = String,
+               description = "One piece of the catalog as JSON lines: a `SnapshotChunkHeader` (with the checksum of the lines after it), then one `CatalogChange` upsert per line"),
               (status = 400, description = "Malformed query", body = ApiError),
               (status = 500, body = ApiError))
 )]
 pub async fn snapshot_chunk(
     State(state): State<HubState>,
     query: Result<Query<ChunkQuery>, QueryRejection>,
-) -> Result<Json<SnapshotChunkWire>, Failure> {
+) -> Result<impl IntoResponse, Failure> {
     let Query(q) = query.map_err(|e| bad_request(e.body_text()))?;
     let limit = q.limit.unwrap_or(DEFAULT_CHANGES_PAGE).clamp(1, MAX_CHANGES_PAGE);
     let now = state.clock.now();
-    Ok(Json(state.with_db(move |conn| Ok(catalog::snapshot_chunk(conn, q.after.as_deref(), limit, now)?)).await?))
+    let chunk = state.with_db(move |conn| Ok(catalog::snapshot_chunk(conn, q.after.as_deref(), limit, now)?)).await?;
+    Ok(([(axum::http::header::CONTENT_TYPE, SNAPSHOT_CHUNK_MEDIA_TYPE)], chunk))
 }
 
 #[utoipa::path(
@@ -267,7 +269,8 @@ async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
     components(schemas(
         Health,
         CatalogSnapshot,
-        SnapshotChunk,
+        SnapshotChunkHeader,
+        CatalogChange,
         CatalogChanges,
         CatalogChecksum,
         ApiError,

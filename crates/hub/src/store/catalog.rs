@@ -1,7 +1,10 @@
 //! Catalog writes and reads that span tables: apply a batch atomically (all or nothing,
 //! re-applying the same data changes nothing), take a consistent snapshot, list changes.
 
-use baeum_domain::protocol::{CatalogChange, CatalogChanges, CatalogSnapshot, Cursor, PROTOCOL_VERSION};
+use baeum_domain::protocol::{
+    CatalogChange, CatalogChanges, CatalogSnapshot, Cursor, PROTOCOL_VERSION, RecordKind, SnapshotChunkHeader,
+    encode_snapshot_chunk, push_record_line,
+};
 use baeum_domain::{Course, CourseId, Institution, Place};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, TransactionBehavior};
@@ -198,28 +201,28 @@ fn change_for(rank: u8, id: &str, body: &str) -> Result<CatalogChange, StoreErro
 const TABLES: [(u8, &str); 3] = [(1, "institutions"), (2, "places"), (3, "courses")];
 
 /// Up to `limit` records after `after`, in key order, and the key to continue from (None at the
-/// end). Each table is read by primary key, so every chunk costs the same at 50,000 courses.
-/// Stored bodies are our own canonical serialisation, so they are served as they are: the
-/// records array is exactly what serde would write for them, without decoding anything.
+/// end), as the chunk's JSON lines (see `SnapshotChunkHeader`). Each table is read by primary
+/// key, so every chunk costs the same at 50,000 courses. Stored bodies are our own canonical
+/// compact serialisation, so they are served as they are, without decoding anything.
 pub fn snapshot_chunk(
     conn: &mut Connection,
     after: Option<&str>,
     limit: usize,
     now: DateTime<Utc>,
-) -> Result<baeum_domain::protocol::SnapshotChunkWire, StoreError> {
+) -> Result<String, StoreError> {
     let tx = conn.transaction()?;
     let (after_rank, after_id) = parse_key(after);
-    let mut records = String::from("[");
+    let mut lines = String::new();
     let mut count = 0;
     let mut last_key = None;
     for (rank, table) in TABLES {
         if rank < after_rank || count >= limit {
             continue;
         }
-        let tag = match rank {
-            1 => r#"{"kind":"upsert_institution","institution":"#,
-            2 => r#"{"kind":"upsert_place","place":"#,
-            _ => r#"{"kind":"upsert_course","course":"#,
+        let kind = match rank {
+            1 => RecordKind::Institution,
+            2 => RecordKind::Place,
+            _ => RecordKind::Course,
         };
         let from = if rank == after_rank { after_id.as_str() } else { "" };
         let mut stmt =
@@ -228,35 +231,26 @@ pub fn snapshot_chunk(
         while let Some(row) = rows.next()? {
             let id: String = row.get(0)?;
             let body: String = row.get(1)?;
-            if count > 0 {
-                records.push(',');
+            // One line per record: a stored body with a line break would split it.
+            if body.contains('\n') {
+                return Err(StoreError::Corrupt { what: "목록 레코드", id, problem: "줄바꿈".into() });
             }
-            records.push_str(tag);
-            records.push_str(&body);
-            records.push('}');
+            push_record_line(&mut lines, kind, &body);
             count += 1;
             last_key = Some(format!("{rank}:{id}"));
         }
     }
-    records.push(']');
-    let next = if count >= limit { last_key } else { None };
-    let sha256 = baeum_domain::protocol::bytes_checksum(&records);
-    let records = serde_json::value::RawValue::from_string(records).map_err(|e| StoreError::Corrupt {
-        what: "목록 조각",
-        id: after.unwrap_or("-").to_owned(),
-        problem: e.to_string(),
-    })?;
-    let chunk = baeum_domain::protocol::SnapshotChunkWire {
+    let header = SnapshotChunkHeader {
         protocol: PROTOCOL_VERSION,
         epoch: meta::epoch(&tx)?,
         head: catalog_log::head(&tx)?,
         generated_at: now,
-        records,
-        next,
-        sha256,
+        next: if count >= limit { last_key } else { None },
+        records: count,
+        sha256: String::new(),
     };
     tx.commit()?;
-    Ok(chunk)
+    Ok(encode_snapshot_chunk(header, &lines))
 }
 
 /// Digest of the whole catalog (see `CatalogDigest`), for comparing a kiosk's copy.

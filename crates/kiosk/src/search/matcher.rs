@@ -10,7 +10,21 @@ pub const FIELD_SEPARATOR: char = '\u{1f}';
 
 /// Drops whitespace, punctuation and control characters; lower-cases.
 pub fn normalize(text: &str) -> String {
-    text.chars().filter(|c| c.is_alphanumeric() || hangul::is_initial_jamo(*c)).flat_map(char::to_lowercase).collect()
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        // Latin and Hangul first, without Unicode table look-ups (building the index for a
+        // 50,000-course snapshot spent most of its time in them); the same result as below.
+        if c.is_ascii() {
+            if c.is_ascii_alphanumeric() {
+                out.push(c.to_ascii_lowercase());
+            }
+        } else if hangul::is_syllable(c) || hangul::is_initial_jamo(c) {
+            out.push(c);
+        } else if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
 }
 
 /// The 초성 form of normalised text: same byte length, so offsets line up with it.
@@ -74,6 +88,17 @@ mod tests {
         assert_eq!(normalize(" 요가 교실 (초급)·3D-Printing "), "요가교실초급3dprinting");
         assert_eq!(normalize("ㅇ ㄱ"), "ㅇㄱ");
         assert_eq!(initials("요가교실3d").len(), "요가교실3d".len());
+    }
+
+    #[test]
+    fn the_fast_paths_keep_and_lower_case_exactly_what_unicode_says() {
+        let general = |c: char| -> String {
+            if c.is_alphanumeric() || hangul::is_initial_jamo(c) { c.to_lowercase().collect() } else { String::new() }
+        };
+        let sample = (0u32..0x3400).chain(0xAC00..0xD7B0).chain(0xFF00..0xFFF0).filter_map(char::from_u32);
+        for c in sample {
+            assert_eq!(normalize(&c.to_string()), general(c), "{c:?} U+{:04X}", c as u32);
+        }
     }
 
     #[test]

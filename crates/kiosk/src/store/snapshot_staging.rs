@@ -80,7 +80,7 @@ fn write_chunk(conn: &mut Connection, first_of: Option<&str>, chunk: &VerifiedCh
         )?;
     }
     for record in &chunk.records {
-        let body = record.body.get();
+        let body = &*record.body;
         match &record.change {
             CatalogChange::UpsertInstitution { institution } => {
                 institutions::write(&tx, Target::Staged, institution, body)?
@@ -155,7 +155,6 @@ pub fn swap_in(conn: &mut Connection, hub_head: u64) -> Result<(), StoreError> {
 mod tests {
     use baeum_domain::{Institution, InstitutionDraft};
     use chrono::Utc;
-    use serde_json::value::RawValue;
 
     use super::*;
     use crate::hub_client::ReceivedRecord;
@@ -178,8 +177,7 @@ mod tests {
             phone: "02-2680-6411".into(),
         })
         .unwrap_or_else(|e| panic!("{e}"));
-        let body = RawValue::from_string(serde_json::to_string(&institution).unwrap_or_default())
-            .unwrap_or_else(|e| panic!("{e}"));
+        let body = serde_json::to_string(&institution).unwrap_or_default().into();
         VerifiedChunk {
             epoch: "e".into(),
             head: 3,
