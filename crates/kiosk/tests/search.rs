@@ -283,3 +283,71 @@ fn changes_that_keep_each_course_in_its_place_are_written_over_it_and_equal_rebu
         assert_applying_equals_rebuilding(&d, &more, &[]);
     }
 }
+
+/// Whether one field matches a compiled query, found the slow, obvious way.
+fn plainly_matches(field: &str, query: &baeum_kiosk::search::matcher::Query) -> bool {
+    use baeum_kiosk::search::matcher::Pattern;
+    let text: Vec<char> = normalize(field).chars().collect();
+    let cho: Vec<char> = initials(&normalize(field)).chars().collect();
+    query.alternatives.iter().any(|pattern| match pattern {
+        Pattern::Literal(s) => normalize(field).contains(s.as_str()),
+        Pattern::Shaped { initials: want, exact } => {
+            let want: Vec<char> = want.chars().collect();
+            (0..=text.len().saturating_sub(want.len())).any(|at| {
+                text.len() >= want.len()
+                    && want.iter().enumerate().all(|(k, w)| cho[at + k] == *w)
+                    && exact.iter().enumerate().all(|(k, e)| e.is_none_or(|e| text[at + k] == e))
+            })
+        }
+    })
+}
+
+#[test]
+fn consonant_and_half_typed_queries_find_exactly_what_a_plain_scan_finds() {
+    let d = demo();
+    let queries = [
+        "ㅇㄱ",
+        "ㅅㅁ",
+        "ㅅㅁㅌㅍ",
+        "ㄴㄹㄱㅅ",
+        "ㅊㅅㄷㅅㄱ",
+        "ㄱㅁ",
+        "ㅎㄱ",
+        "욕",
+        "슴",
+        "놀",
+        "바릿",
+        "요ㄱ",
+        "스마ㅌ",
+        "3D ㅍ",
+        "3dㅍㄹ",
+        "ㅍㄹㅌ",
+        "ㄷㅇ",
+        "ㅇㅇㅇ",
+    ];
+    for q in queries {
+        let compiled = baeum_kiosk::search::matcher::compile(q);
+        let mut expected: Vec<&str> = d
+            .courses
+            .iter()
+            .filter(|c| {
+                let fields = [
+                    c.title.to_string(),
+                    d.names[c.institution_id.as_str()].clone(),
+                    c.place_id.as_ref().map(|p| d.names[p.as_str()].clone()).unwrap_or_default(),
+                    c.instructor.as_ref().map(ToString::to_string).unwrap_or_default(),
+                ];
+                fields.iter().any(|f| plainly_matches(f, &compiled))
+            })
+            .map(|c| c.id.as_str())
+            .collect();
+        let hits = d.index.search(&SearchQuery { text: q.into(), limit: Some(200), ..Default::default() }, now());
+        let mut found: Vec<&str> = hits.ids.iter().map(String::as_str).collect();
+        assert_eq!(hits.total, expected.len(), "{q:?}");
+        if hits.total <= 200 {
+            expected.sort_unstable();
+            found.sort_unstable();
+            assert_eq!(found, expected, "{q:?}");
+        }
+    }
+}

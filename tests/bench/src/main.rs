@@ -73,6 +73,16 @@ fn reset_peak() {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
 
+/// CPU time (user + system) a process has used so far, from /proc (Linux), in ms.
+fn cpu_ms(pid: &str) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // Fields after the command name (which may contain spaces): utime and stime are 14th and 15th.
+    let after = stat.rsplit_once(") ").map_or("", |(_, rest)| rest);
+    let ticks: f64 = after.split_whitespace().skip(11).take(2).filter_map(|v| v.parse::<f64>().ok()).sum();
+    // USER_HZ is 100 on every Linux the kiosk runs on.
+    ticks * 10.0
+}
+
 fn file_size(path: &Path) -> u64 {
     ["", "-wal"]
         .iter()
@@ -302,20 +312,27 @@ fn sync_section(dir: &Path, runtime: &tokio::runtime::Runtime, courses: usize) -
     let mut cold = Vec::new();
     let mut peak = 0.0f64;
     let mut db_bytes = 0;
+    let hub_pid = hub.child.id().to_string();
+    let mut cpu = Vec::new();
     for run in 0..3 {
         let kdir = dir.join(format!("cold-{run}"));
         let k = kiosk(&kdir, &hub.url)?;
         reset_peak();
+        let cpu_before = (cpu_ms("self"), cpu_ms(&hub_pid));
         let start = Instant::now();
         runtime.block_on(k.sync_now())?;
         cold.push(ms(start.elapsed()));
+        cpu.push((cpu_ms("self") - cpu_before.0, cpu_ms(&hub_pid) - cpu_before.1));
         peak = peak.max(peak_rss_mib());
         drop(k);
         db_bytes = file_size(&DataDir::new(&kdir).database());
     }
     if std::env::var("BAEUM_BENCH_ONLY").as_deref() == Ok("cold") {
         // Quick loop while working on the cold sync alone.
-        println!("cold runs (ms): {cold:?}; database {:.1} MiB; peak RSS {peak:.0} MiB", db_bytes as f64 / 1048576.0);
+        println!(
+            "cold runs (ms): {cold:?}; CPU (kiosk, hub) ms: {cpu:?}; database {:.1} MiB; peak RSS {peak:.0} MiB",
+            db_bytes as f64 / 1048576.0
+        );
         return Ok(());
     }
 
@@ -406,6 +423,10 @@ fn sync_section(dir: &Path, runtime: &tokio::runtime::Runtime, courses: usize) -
         "  cold runs (ms): {:?}; incremental runs (ms): {:?}",
         cold.iter().map(|v| v.round()).collect::<Vec<_>>(),
         incremental.iter().map(|v| (v * 10.0).round() / 10.0).collect::<Vec<_>>()
+    );
+    println!(
+        "  CPU time per cold run (kiosk engine, hub process): {:?} ms",
+        cpu.iter().map(|(k, h)| (k.round(), h.round())).collect::<Vec<_>>()
     );
     println!(
         "  kiosk database after cold sync: {:.1} MiB; peak RSS during cold sync (bench process): {peak:.0} MiB",

@@ -77,6 +77,10 @@ struct Entry {
     /// Bit i set when initial consonant i occurs: a one-consonant query (the first keystroke)
     /// is a bit test instead of a text scan.
     initial_bits: u32,
+    /// Bit `a × 19 + b` set when a character with initial consonant a is followed by one with
+    /// initial b: a 초성 query of two consonants is a bit test, and a longer one only looks
+    /// inside the entries that have all its pairs.
+    initial_pairs: InitialPairs,
     stages: u8,
     field: Field,
     institution: String,
@@ -101,6 +105,35 @@ impl Entry {
         } else {
             ApplicationPhase::Closed
         }
+    }
+}
+
+/// A set of consonant pairs (19 × 19 bits).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct InitialPairs([u64; 6]);
+
+impl InitialPairs {
+    /// The pairs of consecutive characters of `text` that both have an initial consonant.
+    fn of(text: &str) -> Self {
+        let mut pairs = Self::default();
+        let mut previous = None;
+        for c in text.chars() {
+            let index = super::hangul::initial_index(super::hangul::initial(c));
+            if let (Some(a), Some(b)) = (previous, index) {
+                let bit = a * 19 + b;
+                pairs.0[bit / 64] |= 1u64 << (bit % 64);
+            }
+            previous = index;
+        }
+        pairs
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0.iter().all(|w| *w == 0)
+    }
+
+    fn contains_all(&self, other: &Self) -> bool {
+        self.0.iter().zip(&other.0).all(|(mine, theirs)| mine & theirs == *theirs)
     }
 }
 
@@ -205,6 +238,7 @@ impl SearchIndex {
             initials.chars().filter_map(super::hangul::initial_index).fold(0u32, |bits, i| bits | (1 << i));
         Entry {
             id: course.id.to_string(),
+            initial_pairs: InitialPairs::of(&text),
             initials,
             initial_bits,
             text,
@@ -353,6 +387,12 @@ impl SearchIndex {
                 }
                 continue;
             }
+            if let Pattern::Shaped { initials, exact } = pattern
+                && !InitialPairs::of(initials).is_empty()
+            {
+                self.shaped_matches(initials, exact, &mut hit);
+                continue;
+            }
             let (haystack, needle, exact) = match pattern {
                 Pattern::Literal(needle) => (self.text.as_bytes(), needle.as_bytes(), None),
                 Pattern::Shaped { initials, exact } => (self.initials.as_bytes(), initials.as_bytes(), Some(exact)),
@@ -376,6 +416,53 @@ impl SearchIndex {
             }
         }
         Some(hit)
+    }
+
+    /// Marks the entries where `initials` occur with the `exact` characters in place.
+    fn shaped_matches(&self, initials: &str, exact: &[Option<char>], hit: &mut [bool]) {
+        // A syllable being typed (욕 = 요 + a syllable starting with ㄱ): the typed syllables
+        // are rarer than their consonants, so they are looked for first.
+        if let Some(at) = exact.iter().position(Option::is_some) {
+            let anchor: String = exact[at..].iter().map_while(|c| *c).collect();
+            let before: usize = initials.chars().take(at).map(char::len_utf8).sum();
+            let finder = memmem::Finder::new(anchor.as_bytes());
+            let mut from = 0;
+            while let Some(found) = self.text.as_bytes().get(from..).and_then(|rest| finder.find(rest)) {
+                let offset = from + found;
+                let start = offset.checked_sub(before);
+                let entry = self.entry_at(offset);
+                if !hit[entry] && start.is_some_and(|s| self.matches_at(s, initials, exact)) {
+                    hit[entry] = true;
+                    from = self.next_start(entry);
+                } else {
+                    from = offset + 1;
+                }
+            }
+            return;
+        }
+        // Bare consonants: only entries having every consonant pair of the query are looked
+        // into, and for two consonants having the pair is the answer.
+        let wanted = InitialPairs::of(initials);
+        let pair_only = initials.chars().count() == 2;
+        let finder = memmem::Finder::new(initials.as_bytes());
+        for (i, entry) in self.entries.iter().enumerate() {
+            if hit[i] || !entry.initial_pairs.contains_all(&wanted) {
+                continue;
+            }
+            let (start, end) = (self.starts[i], self.next_start(i));
+            hit[i] =
+                pair_only || self.initials.get(start..end).is_some_and(|mine| finder.find(mine.as_bytes()).is_some());
+        }
+    }
+
+    /// Whether the query's `initials` and `exact` characters are at byte `start` (the same
+    /// offsets in both strings: syllables and jamo are 3 bytes each).
+    fn matches_at(&self, start: usize, initials: &str, exact: &[Option<char>]) -> bool {
+        self.initials.as_bytes().get(start..).is_some_and(|rest| rest.starts_with(initials.as_bytes()))
+            && self
+                .text
+                .get(start..)
+                .is_some_and(|here| here.chars().zip(exact).all(|(c, want)| want.is_none_or(|w| w == c)))
     }
 
     pub fn search(&self, query: &SearchQuery, now: DateTime<Utc>) -> Hits {
