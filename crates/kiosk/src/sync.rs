@@ -217,9 +217,58 @@ impl IndexThread {
     }
 }
 
+/// Copies the WAL into the database file on its own thread and connection while chunks are
+/// written (SQLite lets a checkpoint run beside a writer), instead of the writing thread
+/// stopping for it every 1,000 pages — that was a third of its time. Only for a database file;
+/// when dropped, the writing connection checkpoints by itself again.
+struct Checkpointer<'a> {
+    db: &'a Mutex<Connection>,
+    tick: Option<std::sync::mpsc::Sender<()>>,
+}
+
+/// SQLite's default: checkpoint when the WAL reaches this many pages.
+const WAL_AUTOCHECKPOINT: u32 = 1_000;
+
+impl<'a> Checkpointer<'a> {
+    fn start(db: &'a Mutex<Connection>) -> Option<Self> {
+        let conn = lock(db);
+        let path = conn.path().filter(|p| !p.is_empty())?.to_owned();
+        conn.pragma_update(None, "wal_autocheckpoint", 0).ok()?;
+        let (tick, ticks) = std::sync::mpsc::channel::<()>();
+        std::thread::spawn(move || {
+            let Ok(own) = Connection::open(&path) else { return };
+            // As the chunks themselves: atomic, not waiting for the disk (see store_chunk).
+            let _ = own.pragma_update(None, "synchronous", "NORMAL");
+            while ticks.recv().is_ok() {
+                while ticks.try_recv().is_ok() {}
+                if let Err(e) = own.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
+                    tracing::warn!(error = %e, "checkpoint beside the snapshot failed");
+                }
+            }
+        });
+        Some(Self { db, tick: Some(tick) })
+    }
+
+    /// A chunk was committed.
+    fn committed(&self) {
+        if let Some(tick) = &self.tick {
+            let _ = tick.send(());
+        }
+    }
+}
+
+impl Drop for Checkpointer<'_> {
+    fn drop(&mut self) {
+        self.tick = None;
+        if let Err(e) = lock(self.db).pragma_update(None, "wal_autocheckpoint", WAL_AUTOCHECKPOINT) {
+            tracing::warn!(error = %e, "automatic checkpoints not restored");
+        }
+    }
+}
+
 /// Downloads the snapshot chunk by chunk into the staging area — resuming an earlier download
 /// of the same hub history — and swaps it in when complete. Asking the hub, checking chunks,
-/// writing them and indexing them all overlap.
+/// writing them, checkpointing them and indexing them all overlap.
 async fn snapshot(db: &Mutex<Connection>, hub: &HubClient) -> Result<Snapshot, KioskError> {
     let hub_url = hub.base().as_str().to_owned();
     // A half-done download is resumed if the hub still has the same history (epoch), whatever
@@ -235,6 +284,7 @@ async fn snapshot(db: &Mutex<Connection>, hub: &HubClient) -> Result<Snapshot, K
         None => Some(None),
     };
     let mut download = start_after.map(|after| Download::start(hub, after));
+    let checkpointer = Checkpointer::start(db);
     while let Some(d) = download.as_mut() {
         let chunk = d.next().await?;
         let first_of = match &progress {
@@ -250,6 +300,9 @@ async fn snapshot(db: &Mutex<Connection>, hub: &HubClient) -> Result<Snapshot, K
             None => Some(hub_url.as_str()),
         };
         snapshot_staging::store_chunk(&mut lock(db), first_of, &chunk)?;
+        if let Some(c) = &checkpointer {
+            c.committed();
+        }
         received += chunk.records.len();
         head = head.max(chunk.head);
         progress = snapshot_staging::progress(&lock(db))?;
@@ -267,5 +320,45 @@ async fn snapshot(db: &Mutex<Connection>, hub: &HubClient) -> Result<Snapshot, K
         index.close();
     }
     snapshot_staging::swap_in(&mut lock(db), head)?;
+    drop(checkpointer);
     Ok(Snapshot { received, index: index.and_then(IndexThread::finish) })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn autocheckpoint(db: &Mutex<Connection>) -> i64 {
+        lock(db).query_row("PRAGMA wal_autocheckpoint", [], |r| r.get(0)).unwrap_or(-1)
+    }
+
+    #[test]
+    fn the_checkpointer_copies_the_wal_beside_the_writer_and_hands_checkpoints_back() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("kiosk.db");
+        let db = Mutex::new(store::open(&path).unwrap_or_else(|e| panic!("{e}")));
+        let before = std::fs::metadata(&path).map(|m| m.len()).unwrap_or_default();
+        {
+            let checkpointer = Checkpointer::start(&db).unwrap_or_else(|| panic!("a database file"));
+            assert_eq!(autocheckpoint(&db), 0, "the writer no longer stops to checkpoint");
+            lock(&db)
+                .execute_batch(
+                    "CREATE TABLE filler (x TEXT);
+                     WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 4000)
+                     INSERT INTO filler SELECT printf('%.1000c', 'x') FROM n;",
+                )
+                .unwrap_or_else(|e| panic!("{e}"));
+            checkpointer.committed();
+            // Pages reach the database file only through a checkpoint.
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+            while std::fs::metadata(&path).map(|m| m.len()).unwrap_or_default() < before + 4_000_000 {
+                assert!(std::time::Instant::now() < deadline, "the checkpoint thread copied the WAL");
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+        }
+        assert_eq!(autocheckpoint(&db), i64::from(WAL_AUTOCHECKPOINT), "handed back when dropped");
+        let memory = Mutex::new(store::open_in_memory().unwrap_or_else(|e| panic!("{e}")));
+        assert!(Checkpointer::start(&memory).is_none(), "nothing to copy into for a database in memory");
+        assert_eq!(autocheckpoint(&memory), i64::from(WAL_AUTOCHECKPOINT));
+    }
 }
