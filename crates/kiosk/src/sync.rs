@@ -125,7 +125,8 @@ struct Snapshot {
 }
 
 /// Chunks asked for ahead of the one being stored. The hub prepares one while the kiosk checks
-/// another and writes a third; at most this many (+2) chunks (~2.5 MB each) wait in memory.
+/// another and writes a third; about this many (+3) chunks (2.4 MB of text each, more once
+/// parsed) are in memory at a time.
 const PREFETCH: usize = 2;
 
 /// A running snapshot download: a task asks the hub for chunk after chunk (the key of the next
@@ -309,8 +310,8 @@ async fn snapshot(db: &Mutex<Connection>, hub: &HubClient) -> Result<Snapshot, K
         if chunk.next.is_none() {
             download = None;
         }
-        // Handed over, not shared: the index thread also frees the chunk's 2,000 records,
-        // which cost the writing thread a third of its time when it did.
+        // Handed over, not shared: the index thread also frees the chunk's 2,000 records, off
+        // the writing thread. (It keeps up with the writer, so its queue stays short.)
         if let Some(index) = &index {
             index.add(chunk);
         }
