@@ -274,12 +274,15 @@ impl SearchIndex {
     /// catalog: the untouched
     /// entries keep their order and the changed ones are merged in (no full sort, no re-parse).
     pub fn apply(&mut self, upserts: &[Course], removed: &[String]) {
-        if removed.is_empty() && self.apply_in_place(upserts) {
-            return;
+        let mut fresh: Vec<Entry> = upserts.iter().map(|c| Self::entry(c, &self.names)).collect();
+        if removed.is_empty() {
+            match self.apply_in_place(fresh) {
+                Ok(()) => return,
+                Err(entries) => fresh = entries,
+            }
         }
         let touched: std::collections::HashSet<&str> =
             upserts.iter().map(|c| c.id.as_str()).chain(removed.iter().map(String::as_str)).collect();
-        let mut fresh: Vec<Entry> = upserts.iter().map(|c| Self::entry(c, &self.names)).collect();
         fresh.sort_by(|a, b| (a.first_date, &a.id).cmp(&(b.first_date, &b.id)));
         let kept = std::mem::take(&mut self.entries).into_iter().filter(|e| !touched.contains(e.id.as_str()));
         let mut merged = Vec::with_capacity(kept.size_hint().0 + fresh.len());
@@ -298,21 +301,16 @@ impl SearchIndex {
     /// The usual change — seats, status, a date that keeps the course's place, a fixed typo —
     /// leaves every changed course where it sorts and its searchable text as long as before;
     /// then its entry and its bytes of the joined text are overwritten where they are instead
-    /// of rebuilding 50,000 entries. Returns false (having changed nothing) otherwise.
-    fn apply_in_place(&mut self, upserts: &[Course]) -> bool {
-        let mut places = Vec::with_capacity(upserts.len());
-        for course in upserts {
-            let fresh = Self::entry(course, &self.names);
-            let Ok(at) = self.entries.binary_search_by(|e| (e.first_date, &e.id).cmp(&(fresh.first_date, &fresh.id)))
-            else {
-                return false;
-            };
-            if self.entries[at].text.len() != fresh.text.len() {
-                return false;
+    /// of rebuilding 50,000 entries. Otherwise changes nothing and gives the entries back.
+    fn apply_in_place(&mut self, fresh: Vec<Entry>) -> Result<(), Vec<Entry>> {
+        let mut places = Vec::with_capacity(fresh.len());
+        for entry in &fresh {
+            match self.entries.binary_search_by(|e| (e.first_date, &e.id).cmp(&(entry.first_date, &entry.id))) {
+                Ok(at) if self.entries[at].text.len() == entry.text.len() => places.push(at),
+                _ => return Err(fresh),
             }
-            places.push((at, fresh));
         }
-        for (at, fresh) in places {
+        for (at, fresh) in places.into_iter().zip(fresh) {
             let start = self.starts[at];
             let range = start..start + fresh.text.len();
             self.text.replace_range(range.clone(), &fresh.text);
@@ -323,7 +321,7 @@ impl SearchIndex {
             }
             self.entries[at] = fresh;
         }
-        true
+        Ok(())
     }
 
     /// Lays the entries' texts end to end (one scan per keystroke) and counts stages.
