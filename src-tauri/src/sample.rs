@@ -20,5 +20,9 @@ pub fn certificate_pdf() -> Result<Vec<u8>, CertificateError> {
         key_id: key_id(&key.verifying_key()),
         provisional: true,
     };
-    render(&SignedCertificate::sign(payload, &key), "https://example.invalid/verify", &CertificateArt::bundled()?)
+    render(
+        &SignedCertificate::sign(payload, &key),
+        &baeum_domain::PublicUrl::unconfigured("https://example.invalid"),
+        &CertificateArt::bundled()?,
+    )
 }

@@ -1,7 +1,8 @@
 //! A completion certificate (수료증) as data: what it says, signed with Ed25519 so a paper copy can be
 //! checked by anyone — online at the hub or offline against the published key set. The QR code
-//! carries `BAEUM1.<payload>.<signature>` (both base64url), the signature is over the payload's
-//! exact bytes, so nothing has to be re-encoded to verify it.
+//! carries `BAEUM1.<payload>.<signature>` (both base64url) inside a link to the hub's verification
+//! page (`crate::links`); the signature is over the payload's exact bytes, so nothing has to be
+//! re-encoded to verify it.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
@@ -163,9 +164,10 @@ impl SignedCertificate {
         format!("{QR_PREFIX}.{}.{}", B64.encode(&self.bytes), B64.encode(self.signature.to_bytes()))
     }
 
-    /// Reads a QR code's text (without checking the signature: see [`KeySet::verify`]).
+    /// Reads a QR code's text or link (without checking the signature: see [`KeySet::verify`]).
     pub fn parse_qr(text: &str) -> Result<Self, VerifyError> {
-        let mut parts = text.trim().split('.');
+        let text = crate::links::certificate_text_in(text).ok_or(VerifyError::Malformed)?;
+        let mut parts = text.split('.');
         let (Some(QR_PREFIX), Some(payload), Some(signature), None) =
             (parts.next(), parts.next(), parts.next(), parts.next())
         else {
@@ -314,6 +316,10 @@ pub(crate) mod tests {
         let text = cert.qr_text();
         assert_eq!(keys.verify(&text), Ok(payload(&hub)));
         assert_eq!(cert.verification_code().len(), 11);
+        // The QR is a link a phone opens; the link verifies offline just the same.
+        let link = crate::links::PublicUrl::parse("https://edu.gm.go.kr").unwrap().certificate_link(&cert);
+        assert!(link.starts_with("https://edu.gm.go.kr/verify/BAEUM1."), "{link}");
+        assert_eq!(keys.verify(&link), Ok(payload(&hub)));
 
         // Tampered: the name changed, the signature kept.
         let mut forged = payload(&hub);

@@ -19,6 +19,24 @@ pub const GUARDIAN_AGE: u32 = 14;
 #[serde(try_from = "String", into = "String")]
 pub struct LearnerName(String);
 
+/// 홍*동, 김*, J*** K**: a name as a screen, a receipt or a public page shows it.
+pub fn mask_name(name: &str) -> String {
+    let chars: Vec<char> = name.chars().collect();
+    match chars.len() {
+        0 | 1 => name.to_owned(),
+        2 => format!("{}*", chars[0]),
+        n => {
+            let mut out = String::new();
+            out.push(chars[0]);
+            for c in &chars[1..n - 1] {
+                out.push(if *c == ' ' { ' ' } else { '*' });
+            }
+            out.push(chars[n - 1]);
+            out
+        }
+    }
+}
+
 impl LearnerName {
     pub fn parse(raw: &str) -> Result<Self, String> {
         let label = Label::<40>::parse(raw).map_err(|e| e.to_string())?;
@@ -34,20 +52,7 @@ impl LearnerName {
 
     /// 홍*동, 김*, J*** K** — what a screen or receipt shows to anyone passing by.
     pub fn masked(&self) -> String {
-        let chars: Vec<char> = self.0.chars().collect();
-        match chars.len() {
-            0 | 1 => self.0.clone(),
-            2 => format!("{}*", chars[0]),
-            n => {
-                let mut out = String::new();
-                out.push(chars[0]);
-                for c in &chars[1..n - 1] {
-                    out.push(if *c == ' ' { ' ' } else { '*' });
-                }
-                out.push(chars[n - 1]);
-                out
-            }
-        }
+        mask_name(&self.0)
     }
 }
 

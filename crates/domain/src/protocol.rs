@@ -28,6 +28,10 @@ pub struct Health {
     pub courses: u64,
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub time: DateTime<Utc>,
+    /// Where people reach the hub from their phones: every QR code a person scans links here.
+    /// Absent from hubs older than this field.
+    #[serde(default)]
+    pub public_url: Option<crate::links::PublicUrl>,
 }
 
 /// `GET /v1/catalog/snapshot`: the whole catalog as of `cursor`.

@@ -290,8 +290,43 @@ pub struct Verification {
     pub revoke_reason: Option<String>,
 }
 
-pub fn verify(conn: &Connection, serial_or_code: &str) -> Result<Verification, StoreError> {
-    let Some(stored) = certificates::find(conn, serial_or_code.trim())? else {
+/// What a person may hand the verification page: the printed code (any case, with or without the
+/// hyphen or spaces), the serial, or the QR code's link or text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VerifyInput {
+    /// `GM-2026-000123` or `ABCDE-FGHJK`.
+    SerialOrCode(String),
+    /// `BAEUM1.<payload>.<signature>`, found in a link or on its own.
+    Signed(String),
+}
+
+impl VerifyInput {
+    pub fn read(raw: &str) -> Self {
+        if let Some(text) = baeum_domain::links::certificate_text_in(raw) {
+            return VerifyInput::Signed(text.to_owned());
+        }
+        let compact: String = raw.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
+        // The printed code typed in small letters, with spaces or without its hyphen: abcde fghjk
+        // → ABCDE-FGHJK. Serials (which may hold a kiosk's lower-case id) are taken as written.
+        if compact.len() == 10 && compact.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            let code = compact.to_uppercase();
+            return VerifyInput::SerialOrCode(format!("{}-{}", &code[..5], &code[5..]));
+        }
+        VerifyInput::SerialOrCode(raw.trim().to_owned())
+    }
+}
+
+pub fn verify(conn: &Connection, input: &str) -> Result<Verification, StoreError> {
+    let stored = match VerifyInput::read(input) {
+        VerifyInput::SerialOrCode(key) => certificates::find(conn, &key)?,
+        // A QR is genuine only if it is exactly what the hub holds under the serial it names:
+        // a payload with a real serial and another name is not.
+        VerifyInput::Signed(text) => match SignedCertificate::parse_qr(&text) {
+            Ok(cert) => certificates::find(conn, &cert.payload.serial)?.filter(|s| s.qr_text == text),
+            Err(_) => None,
+        },
+    };
+    let Some(stored) = stored else {
         return Ok(Verification {
             status: "unknown",
             serial: None,
@@ -377,6 +412,29 @@ mod tests {
             }],
         );
         assert!(matches!(odd.results[0].outcome, Outcome::Rejected { .. }));
+    }
+
+    #[test]
+    fn the_verification_accepts_the_code_the_serial_and_the_qr_link_but_not_a_forged_qr() {
+        let (mut conn, course) = hub(10, Selection::FirstCome, 0);
+        let signer = HubSigner::ephemeral();
+        let mut k = TestKiosk::new("k-a");
+        k.send(&mut conn, at("2026-11-26T14:00:00"), vec![register(1, "1950-01-01"), apply(1, &course)]);
+        attend(&mut k, &mut conn, &course, course.sessions.len());
+        let cert = issue(&mut conn, &signer, &lid(1), &course.id, at("2026-12-31T10:00:00")).unwrap();
+        let link = format!("https://edu.gm.go.kr/verify/{}", cert.qr_text);
+        let typed = cert.verification_code.to_lowercase().replace('-', " ");
+        for input in [cert.serial.as_str(), &cert.verification_code, &typed, &cert.qr_text, &link] {
+            let v = verify(&conn, input).unwrap();
+            assert_eq!((v.status, v.serial.as_deref()), ("valid", Some(cert.serial.as_str())), "{input}");
+        }
+        // The real serial, another name, signed by a stranger: not what the hub issued.
+        let stranger = SigningKey::from_bytes(&[9; 32]);
+        let mut forged = cert.payload.clone();
+        forged.learner_name = "김철수".into();
+        let forged = SignedCertificate::sign(forged, &stranger).qr_text();
+        assert_eq!(verify(&conn, &forged).unwrap().status, "unknown");
+        assert_eq!(verify(&conn, "AAAAA-BBBBB").unwrap().status, "unknown");
     }
 
     #[test]

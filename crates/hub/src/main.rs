@@ -29,6 +29,10 @@ enum Command {
         /// Address to listen on; port 0 picks a free port (the bound address is printed).
         #[arg(long, env = "BAEUM_HUB_LISTEN", default_value = "127.0.0.1:8787")]
         listen: SocketAddr,
+        /// Where people's phones reach the hub (https; e.g. https://edu.gm.go.kr), which may differ
+        /// from the address kiosks sync over. Certificate and payment QR codes link here.
+        #[arg(long, env = "BAEUM_HUB_PUBLIC_URL", value_parser = parse_public_url)]
+        public_url: Option<baeum_domain::PublicUrl>,
     },
     /// Import institution feeds — CSV (UTF-8 or CP949/EUC-KR) or JSON — in one transaction:
     /// every file applies or none does; importing the same files again changes nothing.
@@ -130,6 +134,10 @@ fn parse_day(raw: &str) -> Result<chrono::NaiveDate, String> {
     feed::parse_date(raw)
 }
 
+fn parse_public_url(raw: &str) -> Result<baeum_domain::PublicUrl, String> {
+    baeum_domain::PublicUrl::parse(raw).map_err(|e| e.to_string())
+}
+
 fn read(path: &Path) -> anyhow::Result<Vec<u8>> {
     std::fs::read(path).with_context(|| format!("{}을(를) 읽을 수 없습니다", path.display()))
 }
@@ -160,9 +168,9 @@ async fn shutdown_signal() {
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Command::Serve { db, listen } => {
+        Command::Serve { db, listen, public_url } => {
             let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-            let (addr, server) = server::bind(&db, listen, clock, shutdown_signal()).await?;
+            let (addr, server) = server::bind_public(&db, listen, public_url, clock, shutdown_signal()).await?;
             // Tests and `make run` read this line to learn the port.
             println!("listening on http://{addr}");
             std::io::stdout().flush()?;

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use axum::serve::ListenerExt;
-use baeum_domain::Clock;
+use baeum_domain::{Clock, PublicUrl};
 
 use crate::api::{HubState, router};
 use crate::store::{self, StoreError};
@@ -38,9 +38,22 @@ async fn housekeeping_loop(state: HubState) {
 }
 
 /// Opens the database, binds `listen` and returns the bound address and the server future.
+/// People's QR codes link to the listening address itself (see [`bind_public`]).
 pub async fn bind<S: Future<Output = ()> + Send + 'static>(
     db: &Path,
     listen: SocketAddr,
+    clock: Arc<dyn Clock>,
+    shutdown: S,
+) -> Result<(SocketAddr, impl Future<Output = std::io::Result<()>> + use<S>), ServeError> {
+    bind_public(db, listen, None, clock, shutdown).await
+}
+
+/// Like [`bind`], with the public address people's phones reach the hub at (`None`: the
+/// listening address, which only this machine or its network can open).
+pub async fn bind_public<S: Future<Output = ()> + Send + 'static>(
+    db: &Path,
+    listen: SocketAddr,
+    public: Option<PublicUrl>,
     clock: Arc<dyn Clock>,
     shutdown: S,
 ) -> Result<(SocketAddr, impl Future<Output = std::io::Result<()>> + use<S>), ServeError> {
@@ -52,7 +65,11 @@ pub async fn bind<S: Future<Output = ()> + Send + 'static>(
     let key_path = db.with_extension("certificate-key");
     let signer = crate::certificates::HubSigner::load_or_create(&key_path)
         .map_err(|source| ServeError::Key { path: key_path.display().to_string(), source })?;
-    let state = HubState::new(conn, clock).with_signer(signer);
+    let public = public.unwrap_or_else(|| {
+        tracing::warn!(%addr, "no --public-url: QR codes link to the listening address, which phones cannot open");
+        PublicUrl::unconfigured(&format!("http://{addr}"))
+    });
+    let state = HubState::new(conn, clock).with_signer(signer).with_public_url(public);
     let app = router(state.clone());
     let server = async move {
         let housekeeping = tokio::spawn(housekeeping_loop(state));

@@ -9,6 +9,7 @@
 
 use std::sync::Arc;
 
+use baeum_domain::PublicUrl;
 use baeum_domain::certificate::SignedCertificate;
 use chrono::Datelike;
 use std::collections::BTreeMap;
@@ -205,15 +206,16 @@ pub(crate) fn wrap(text: &str, max: usize) -> Vec<String> {
     lines
 }
 
-/// Renders one certificate. `verify_url` is where people check it (the hub's page).
-pub fn render(cert: &SignedCertificate, verify_url: &str, art: &CertificateArt) -> Result<Vec<u8>, CertificateError> {
-    render_checked(cert, verify_url, art, false)
+/// Renders one certificate. `public` is where people reach the hub: the QR links to its
+/// verification page for this certificate, and the page's address is printed beside it.
+pub fn render(cert: &SignedCertificate, public: &PublicUrl, art: &CertificateArt) -> Result<Vec<u8>, CertificateError> {
+    render_checked(cert, public, art, false)
 }
 
 /// Like [`render`]; `hub_confirmed` says the hub has confirmed a kiosk's provisional certificate.
 pub fn render_checked(
     cert: &SignedCertificate,
-    verify_url: &str,
+    public: &PublicUrl,
     art: &CertificateArt,
     hub_confirmed: bool,
 ) -> Result<Vec<u8>, CertificateError> {
@@ -281,7 +283,7 @@ pub fn render_checked(
     });
 
     // Verification: QR bottom right, the code and the address beside it.
-    let qr = qr_image(&cert.qr_text())?;
+    let qr = qr_image(&public.certificate_link(cert))?;
     let qr_side_mm = 36.0;
     let qr_dpi = qr.width as f32 / (qr_side_mm / 25.4);
     let qr_id = doc.add_image(&qr);
@@ -297,7 +299,7 @@ pub fn render_checked(
     page.ops.push(Op::SetFillColor { col: color((0.07, 0.07, 0.07)) });
     page.text(&format!("확인번호 {}", cert.verification_code()), 24.0, 34.0, 11.0);
     page.text("진위 확인: QR 코드를 찍거나 아래 주소에서 확인번호를 입력하세요.", 24.0, 27.0, 9.0);
-    page.text(verify_url, 24.0, 21.0, 9.0);
+    page.text(&public.verify_page(), 24.0, 21.0, 9.0);
 
     let options = PdfSaveOptions { subset_fonts: true, ..Default::default() };
     Ok(doc.with_pages(vec![PdfPage::new(Mm(210.0), Mm(297.0), page.ops)]).save(&options, &mut Vec::new()))

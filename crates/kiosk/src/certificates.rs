@@ -37,15 +37,11 @@ fn certificate_refusal(e: KioskError) -> KioskError {
 }
 
 impl Kiosk {
-    fn verify_url(&self) -> String {
-        format!("{}/verify", self.hub.base().as_str().trim_end_matches('/'))
-    }
-
     /// `from_hub`: the hub gave it, so a kiosk's provisional certificate among them is confirmed.
     fn render_certificate(&self, issued: &IssuedCertificate, from_hub: bool) -> Result<Vec<u8>, KioskError> {
         let signed =
             SignedCertificate::parse_qr(&issued.qr_text).map_err(|e| KioskError::HubBadAnswer(e.to_string()))?;
-        crate::certificate_pdf::render_checked(&signed, &self.verify_url(), &art()?, from_hub)
+        crate::certificate_pdf::render_checked(&signed, &self.public_url()?, &art()?, from_hub)
             .map_err(|e| KioskError::Certificate(e.to_string()))
     }
 
@@ -71,7 +67,7 @@ impl Kiosk {
     pub async fn learning_history_pdf(&self, learner: &LearnerId) -> Result<(LearningHistory, Vec<u8>), KioskError> {
         let history = self.hub.learning_history(learner).await.map_err(certificate_refusal)?;
         let today = self.clock.now().with_timezone(&baeum_domain::kst()).date_naive();
-        let pdf = crate::history_pdf::render(&history, &self.verify_url(), today, &art()?)
+        let pdf = crate::history_pdf::render(&history, &self.public_url()?.verify_page(), today, &art()?)
             .map_err(|e| KioskError::Certificate(e.to_string()))?;
         Ok((history, pdf))
     }

@@ -84,7 +84,12 @@ pub struct EnrollmentCard {
 }
 
 impl EnrollmentCard {
-    fn of(e: LocalEnrollment, course: Option<&baeum_domain::Course>, institution: Option<String>, hub: &str) -> Self {
+    fn of(
+        e: LocalEnrollment,
+        course: Option<&baeum_domain::Course>,
+        institution: Option<String>,
+        public: &baeum_domain::PublicUrl,
+    ) -> Self {
         let (state, position, due) = match (e.rejected, e.status) {
             (Some(_), _) => ("rejected", None, None),
             (None, None) => ("pending", None, None),
@@ -100,7 +105,7 @@ impl EnrollmentCard {
         };
         let reason = e.rejected.and_then(|r| serde_json::to_value(r).ok()).and_then(|v| v.as_str().map(str::to_owned));
         let total = e.price.map_or_else(|| course.map_or(0, |c| c.fee.0 + c.materials_fee.0), |p| p.total().0);
-        let payment_url = (state == "awaiting_payment").then(|| format!("{hub}/pay/{}", e.apply_op));
+        let payment_url = (state == "awaiting_payment").then(|| public.payment_link(&e.apply_op));
         Self {
             payment_qr_svg: payment_url.as_deref().and_then(qr_svg),
             payment_url,
@@ -359,13 +364,14 @@ impl Kiosk {
         let rows = store::enrollments::of_learner(&conn, learner)?;
         let ids: Vec<String> = rows.iter().map(|e| e.course_id.to_string()).collect();
         let courses = store::courses::get_many(&conn, &ids)?;
+        let public = self.public_url_in(&conn)?;
         let index = self.index();
         Ok(rows
             .into_iter()
             .map(|e| {
                 let course = courses.iter().find(|c| c.id == e.course_id);
                 let institution = course.and_then(|c| index.names.institutions.get(c.institution_id.as_str()));
-                EnrollmentCard::of(e, course, institution.map(|i| i.name.to_string()), self.hub.base().as_str())
+                EnrollmentCard::of(e, course, institution.map(|i| i.name.to_string()), &public)
             })
             .collect())
     }

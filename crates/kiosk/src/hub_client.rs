@@ -148,6 +148,11 @@ impl HubClient {
     }
 
     /// The hub's digest of its whole catalog.
+    /// The hub's self-description: version, protocol and its public address.
+    pub async fn health(&self) -> Result<baeum_domain::protocol::Health, KioskError> {
+        self.get_json(&self.base.join("/health")).await
+    }
+
     pub async fn checksum(&self) -> Result<CatalogChecksum, KioskError> {
         self.get_json(&self.base.join("/v1/catalog/checksum")).await
     }

@@ -250,6 +250,26 @@ impl Kiosk {
         }
     }
 
+    /// Where people's phones reach the hub: the address every QR code links to. The hub says it
+    /// (`/health`); until it has, the address this kiosk syncs over.
+    pub fn public_url(&self) -> Result<baeum_domain::PublicUrl, KioskError> {
+        self.public_url_in(&self.conn())
+    }
+
+    /// [`Kiosk::public_url`] with the database already locked.
+    fn public_url_in(&self, conn: &Connection) -> Result<baeum_domain::PublicUrl, KioskError> {
+        Ok(store::sync_state::public_url(conn)?
+            .unwrap_or_else(|| baeum_domain::PublicUrl::unconfigured(self.hub.base().as_str())))
+    }
+
+    /// Asks the hub for its public address and keeps it for offline use.
+    pub async fn refresh_public_url(&self) -> Result<(), KioskError> {
+        if let Some(public) = self.hub.health().await?.public_url {
+            store::sync_state::set_public_url(&self.conn(), &public)?;
+        }
+        Ok(())
+    }
+
     /// Number of records and SHA-256 digest of the local catalog, comparable with the hub's.
     pub fn catalog_checksum(&self) -> Result<(u64, String), KioskError> {
         Ok(store::catalog::checksum(&self.conn())?)

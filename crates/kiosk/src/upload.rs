@@ -142,6 +142,9 @@ impl Kiosk {
         let (refreshed, seats) = self.refresh_enrollments().await?;
         report.enrollments_refreshed = refreshed;
         report.seats = seats;
+        if let Err(e) = self.refresh_public_url().await {
+            tracing::info!(code = e.code(), "could not ask the hub for its public address; will ask again");
+        }
         if let Err(e) = self.check_device_key().await {
             tracing::info!(code = e.code(), "could not ask the hub about the device key; will ask again");
         }

@@ -36,13 +36,17 @@ fn read_qr(png: &std::path::Path) -> Vec<String> {
     prepared.detect_grids().iter().filter_map(|g| g.decode().ok().map(|(_, text)| text)).collect()
 }
 
+fn public() -> baeum_domain::PublicUrl {
+    baeum_domain::PublicUrl::parse("https://hub.gm.go.kr").unwrap()
+}
+
 #[test]
 fn the_certificate_reads_in_korean_embeds_a_subset_font_and_its_qr_verifies() {
     let hub = SigningKey::from_bytes(&[7; 32]);
     let keys = KeySet { keys: vec![PublishedKey::hub(&hub.verifying_key())], revoked: vec![] };
     let cert = SignedCertificate::sign(payload(&hub, false), &hub);
     let art = CertificateArt::bundled().unwrap();
-    let pdf = render(&cert, "https://hub.gm.go.kr/verify", &art).unwrap();
+    let pdf = render(&cert, &public(), &art).unwrap();
     let path = out_dir().join("certificate.pdf");
     std::fs::write(&path, &pdf).unwrap();
     let path_str = path.to_str().unwrap();
@@ -74,7 +78,9 @@ fn the_certificate_reads_in_korean_embeds_a_subset_font_and_its_qr_verifies() {
 
     tool("pdftoppm", &["-r", "300", "-png", "-singlefile", path_str, out_dir().join("certificate").to_str().unwrap()]);
     let codes = read_qr(&out_dir().join("certificate.png"));
-    assert_eq!(codes, vec![cert.qr_text()], "the printed QR carries the signed payload");
+    // A phone's camera opens an https link on the hub's public address, which still carries
+    // the signed payload (issue 18: it was the bare `BAEUM1.…` text).
+    assert_eq!(codes, vec![format!("https://hub.gm.go.kr/verify/{}", cert.qr_text())], "the QR links to the page");
     assert_eq!(keys.verify(&codes[0]), Ok(payload(&hub, false)));
     let strangers =
         KeySet { keys: vec![PublishedKey::hub(&SigningKey::from_bytes(&[8; 32]).verifying_key())], revoked: vec![] };
@@ -85,7 +91,7 @@ fn the_certificate_reads_in_korean_embeds_a_subset_font_and_its_qr_verifies() {
 fn a_kiosk_issued_certificate_says_it_is_provisional() {
     let kiosk = SigningKey::from_bytes(&[3; 32]);
     let cert = SignedCertificate::sign(payload(&kiosk, true), &kiosk);
-    let pdf = render(&cert, "https://hub.gm.go.kr/verify", &CertificateArt::bundled().unwrap()).unwrap();
+    let pdf = render(&cert, &public(), &CertificateArt::bundled().unwrap()).unwrap();
     let path = out_dir().join("certificate-provisional.pdf");
     std::fs::write(&path, &pdf).unwrap();
     let text = tool("pdftotext", &[path.to_str().unwrap(), "-"]);

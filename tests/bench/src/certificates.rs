@@ -12,7 +12,10 @@ use baeum_kiosk::certificate_pdf::{CertificateArt, render};
 
 use crate::{Error, median, ms};
 
-const VERIFY_URL: &str = "https://hub.gm.go.kr/verify";
+/// The hub's public address: the QR links to its verification page (the same text in both).
+fn public() -> baeum_domain::PublicUrl {
+    baeum_domain::PublicUrl::parse("https://hub.gm.go.kr").unwrap_or_else(|e| panic!("{e}"))
+}
 const NAMES: [&str; 6] = ["박순자", "김영희", "이철수", "최말순", "정복남", "한가람"];
 const TITLES: [&str; 5] = [
     "어르신 스마트폰 활용 기초",
@@ -44,10 +47,11 @@ fn assets() -> PathBuf {
 /// The same certificate as HTML: A4, the same words, font file, pictures and QR code.
 fn html(cert: &SignedCertificate) -> Result<String, Error> {
     let p = &cert.payload;
-    let qr = qrcode::QrCode::with_error_correction_level(cert.qr_text().as_bytes(), qrcode::EcLevel::M)?
-        .render::<qrcode::render::svg::Color<'_>>()
-        .quiet_zone(true)
-        .build();
+    let qr =
+        qrcode::QrCode::with_error_correction_level(public().certificate_link(cert).as_bytes(), qrcode::EcLevel::M)?
+            .render::<qrcode::render::svg::Color<'_>>()
+            .quiet_zone(true)
+            .build();
     let a = assets();
     let dotted = |d: chrono::NaiveDate| d.format("%Y. %-m. %-d.").to_string();
     let korean = |d: chrono::NaiveDate| d.format("%Y년 %-m월 %-d일").to_string();
@@ -98,7 +102,7 @@ dt {{ float: left; width: 32mm; clear: left; }} dd {{ margin-left: 32mm; }}
         hours = p.hours_ko(),
         issued = korean(p.issued_on),
         code = cert.verification_code(),
-        url = VERIFY_URL,
+        url = public().verify_page(),
         qr = qr.replace("<svg ", r#"<svg width="100%" height="100%" "#),
     ))
 }
@@ -117,19 +121,19 @@ pub fn section(dir: &Path) -> Result<(), Error> {
     // and the whole batch on one thread.
     let start = Instant::now();
     let art = CertificateArt::bundled()?;
-    let first = render(&certs[0], VERIFY_URL, &art)?;
+    let first = render(&certs[0], &public(), &art)?;
     let ours_cold = ms(start.elapsed());
     let mut singles = Vec::new();
     for cert in certs.iter().take(50) {
         let start = Instant::now();
-        let pdf = render(cert, VERIFY_URL, &art)?;
+        let pdf = render(cert, &public(), &art)?;
         singles.push(ms(start.elapsed()));
         std::hint::black_box(pdf);
     }
     let start = Instant::now();
     let mut ours_bytes = 0usize;
     for cert in &certs {
-        ours_bytes += render(cert, VERIFY_URL, &art)?.len();
+        ours_bytes += render(cert, &public(), &art)?.len();
     }
     let ours_batch = ms(start.elapsed());
     let ours_avg = ours_bytes as f64 / certs.len() as f64;

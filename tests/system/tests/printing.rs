@@ -25,7 +25,12 @@ fn certificate_pdf() -> Vec<u8> {
         ..CertificatePayload::specimen(key_id(&key.verifying_key()))
     };
     let art = baeum_kiosk::certificate_pdf::CertificateArt::bundled().unwrap();
-    baeum_kiosk::certificate_pdf::render(&SignedCertificate::sign(payload, &key), "https://hub/verify", &art).unwrap()
+    baeum_kiosk::certificate_pdf::render(
+        &SignedCertificate::sign(payload, &key),
+        &baeum_domain::PublicUrl::parse("https://hub.gm.go.kr").unwrap(),
+        &art,
+    )
+    .unwrap()
 }
 
 async fn until_printed(k: &Kiosk) {

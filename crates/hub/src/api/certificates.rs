@@ -132,7 +132,7 @@ pub async fn keys(State(state): State<HubState>) -> Result<Json<KeySet>, Failure
 
 #[utoipa::path(
     get, path = "/v1/certificates/verify/{code}", tag = "certificates",
-    params(("code" = String, Path, description = "Serial (GM-2026-000123) or verification code (ABCDE-FGHJK)")),
+    params(("code" = String, Path, description = "Serial (GM-2026-000123), verification code (ABCDE-FGHJK) or the QR code's text (BAEUM1.…)")),
     responses((status = 200, description = "`valid`, `revoked`, `superseded` or `unknown`, with what the certificate says", body = Verification),
               (status = 500, body = ApiError))
 )]
@@ -154,7 +154,7 @@ fn page(body: &str) -> Html<String> {
          <title>수료증 진위 확인</title><style>body{{font-family:sans-serif;font-size:20px;line-height:1.6;max-width:36em;margin:1em auto;padding:0 1em;color:#111}}\
          input,button{{font-size:22px;padding:.4em}} .ok{{color:#0a6b2d}} .bad{{color:#9b1c1c}} dt{{font-weight:700}}</style></head>\
          <body><h1>수료증 진위 확인</h1>{body}\
-         <form method=\"get\" action=\"/verify\"><label>확인번호 또는 증서 번호 <input name=\"code\" autocomplete=\"off\"></label> <button>확인</button></form></body></html>"
+         <form method=\"get\" action=\"/verify\"><label>확인번호, 증서 번호 또는 QR 코드 주소 <input name=\"code\" autocomplete=\"off\"></label> <button>확인</button></form></body></html>"
     ))
 }
 
@@ -176,7 +176,8 @@ pub async fn verify_page(
             "<dl><dt>증서 번호</dt><dd>{}</dd><dt>성명</dt><dd>{}</dd><dt>과정명</dt><dd>{}</dd><dt>교육기관</dt><dd>{}</dd>\
              <dt>교육기간</dt><dd>{} ~ {} (총 {})</dd><dt>발급일</dt><dd>{}</dd></dl>",
             escape(&p.serial),
-            escape(&p.learner_name),
+            // A verifier needs to match the paper, not to learn the name: 홍*동.
+            escape(&baeum_domain::learner::mask_name(&p.learner_name)),
             escape(&p.course_title),
             escape(&p.institution),
             p.first_date,
@@ -186,26 +187,31 @@ pub async fn verify_page(
         )
     });
     let (status, verdict) = match v.status {
-        "valid" => (StatusCode::OK, "<p class=\"ok\"><b>정상 발급된 수료증입니다.</b></p>".to_owned()),
+        "valid" => (StatusCode::OK, "<p class=\"ok\" data-status=\"valid\"><b>정상 발급</b> — 정상 발급된 수료증입니다.</p>".to_owned()),
         "superseded" => (
             StatusCode::OK,
             format!(
-                "<p class=\"bad\"><b>재발급되어 더 이상 유효하지 않은 수료증입니다.</b> 새 증서 번호: {}</p>",
+                "<p class=\"bad\" data-status=\"superseded\"><b>재발급으로 대체</b> — 재발급되어 더 이상 유효하지 않은 수료증입니다. 새 증서 번호: {}</p>",
                 escape(v.superseded_by.as_deref().unwrap_or_default())
             ),
         ),
         "revoked" => (
             StatusCode::OK,
             format!(
-                "<p class=\"bad\"><b>취소된 수료증입니다.</b> ({} 취소)</p>",
+                "<p class=\"bad\" data-status=\"revoked\"><b>취소</b> — 취소된 수료증입니다. ({} 취소)</p>",
                 escape(v.revoked_at.as_deref().unwrap_or_default().get(..10).unwrap_or_default())
             ),
+        ),
+        _ if baeum_domain::links::certificate_text_in(&code).is_some() => (
+            StatusCode::NOT_FOUND,
+            "<p class=\"bad\" data-status=\"unknown\"><b>이 QR 코드에 해당하는 수료증이 없습니다.</b> 중앙 서버가 발급한 내용과 다릅니다.</p>"
+                .to_owned(),
         ),
         _ => (
             StatusCode::NOT_FOUND,
             format!(
-                "<p class=\"bad\"><b>{}에 해당하는 수료증이 없습니다.</b> 번호를 다시 확인해 주세요.</p>",
-                escape(&code)
+                "<p class=\"bad\" data-status=\"unknown\"><b>{}에 해당하는 수료증이 없습니다.</b> 번호를 다시 확인해 주세요.</p>",
+                escape(code.trim())
             ),
         ),
     };

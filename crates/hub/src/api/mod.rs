@@ -14,7 +14,7 @@ use baeum_domain::protocol::{
     ApiError, CatalogChange, CatalogChanges, CatalogChecksum, CatalogSnapshot, Health, PROTOCOL_VERSION,
     SNAPSHOT_CHUNK_MEDIA_TYPE, SnapshotChunkHeader, codes,
 };
-use baeum_domain::{Clock, Course, Institution, Place};
+use baeum_domain::{Clock, Course, Institution, Place, PublicUrl};
 use rusqlite::Connection;
 use serde::Deserialize;
 use utoipa::OpenApi;
@@ -37,6 +37,8 @@ pub struct HubState {
     clock: Arc<dyn Clock>,
     payments: Arc<dyn PaymentProvider>,
     signer: crate::certificates::HubSigner,
+    /// The address people's phones open (certificate and payment QR codes link here).
+    public: PublicUrl,
 }
 
 impl HubState {
@@ -46,7 +48,19 @@ impl HubState {
     }
 
     pub fn with_payments(conn: Connection, clock: Arc<dyn Clock>, payments: Arc<dyn PaymentProvider>) -> Self {
-        Self { db: Arc::new(Mutex::new(conn)), clock, payments, signer: crate::certificates::HubSigner::ephemeral() }
+        Self {
+            db: Arc::new(Mutex::new(conn)),
+            clock,
+            payments,
+            signer: crate::certificates::HubSigner::ephemeral(),
+            public: PublicUrl::unconfigured("http://127.0.0.1"),
+        }
+    }
+
+    /// Where people's phones reach this hub (the server sets it from `--public-url`).
+    pub fn with_public_url(mut self, public: PublicUrl) -> Self {
+        self.public = public;
+        self
     }
 
     /// Signs certificates with `signer` (the server loads the hub's key file).
@@ -136,6 +150,7 @@ impl IntoResponse for Failure {
 )]
 pub async fn health(State(state): State<HubState>) -> Result<Json<Health>, Failure> {
     let now = state.clock.now();
+    let public = state.public.clone();
     let health = state
         .with_db(move |conn| {
             Ok(Health {
@@ -146,6 +161,7 @@ pub async fn health(State(state): State<HubState>) -> Result<Json<Health>, Failu
                 cursor: store::catalog_log::head(conn)?,
                 courses: store::courses::count(conn)?,
                 time: now,
+                public_url: Some(public),
             })
         })
         .await?;

@@ -2,10 +2,11 @@
 //! Korean office software still exports by default. Anything else is refused with the line of
 //! the first byte that is neither.
 
+use super::text::line_breaks;
 use super::{FeedError, FeedErrors};
 
 fn line_of(bytes: &[u8], offset: usize) -> u64 {
-    1 + bytes[..offset.min(bytes.len())].iter().filter(|b| **b == b'\n').count() as u64
+    1 + line_breaks(&bytes[..offset.min(bytes.len())])
 }
 
 /// Decodes a feed file to text.
@@ -22,7 +23,7 @@ pub fn decode_text(file: &str, bytes: &[u8]) -> Result<String, FeedErrors> {
     let (decoded, _, _) = encoding_rs::EUC_KR.decode(bytes);
     let bad_line = decoded
         .find('\u{fffd}')
-        .map(|at| 1 + decoded[..at].matches('\n').count() as u64)
+        .map(|at| 1 + line_breaks(&decoded.as_bytes()[..at]))
         .unwrap_or_else(|| line_of(bytes, utf8_error.valid_up_to()));
     Err(FeedErrors(vec![FeedError {
         file: file.to_owned(),
@@ -50,5 +51,15 @@ mod tests {
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].line, 3);
         assert!(errors[0].problem.contains("CP949"));
+    }
+
+    #[test]
+    fn the_line_of_a_bad_byte_is_right_for_crlf_and_cr_only_files() {
+        for newline in ["\r\n", "\r"] {
+            let bytes = format!("id,name{newline}ok,ok{newline}bad,").into_bytes();
+            let bytes = [bytes.as_slice(), b"\xFF\xFE"].concat();
+            let errors = decode_text("f.csv", &bytes).err().map(|e| e.0).unwrap_or_default();
+            assert_eq!(errors.iter().map(|e| e.line).collect::<Vec<_>>(), vec![3], "{newline:?}");
+        }
     }
 }

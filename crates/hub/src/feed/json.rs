@@ -102,16 +102,17 @@ fn sheet(file: &str, kind: Option<FeedKind>, items: &[Value], lines: &[u64]) -> 
                 Err(problem) => errors.push(error(line, &canonical(kind, k), problem)),
             }
         }
-        records.push(Record { line, values });
+        records.push(Record { line, sheet_row: None, values });
     }
     if !errors.is_empty() {
         return Err(FeedErrors(errors));
     }
-    Ok((kind, Sheet { file: file.to_owned(), headers, records }))
+    Ok((kind, Sheet { file: file.to_owned(), header_line: 1, headers, records }))
 }
 
-/// Reads a JSON feed into sheets of records.
+/// Reads a JSON feed into sheets of records (lines counted alike for CRLF, LF and CR-only files).
 pub fn sheets(file: &str, text: &str) -> Result<Vec<(FeedKind, Sheet)>, FeedErrors> {
+    let text = &*super::text::unix_newlines(text);
     let value: Value = serde_json::from_str(text).map_err(|e| {
         FeedErrors(vec![FeedError {
             file: file.to_owned(),

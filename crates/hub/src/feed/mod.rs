@@ -1,10 +1,13 @@
-//! Institution feeds as CSV (what office software exports, UTF-8 or CP949) or JSON. Every row is
-//! checked and every problem is reported as `file:line: column: problem`; a feed with any problem
-//! is refused whole.
+//! Institution feeds as CSV (what office software exports, UTF-8 or CP949), Excel workbooks or
+//! JSON. Every row is checked and every problem is reported as `file:line: column: problem` (for a
+//! workbook `file[sheet]:row: column: problem`); a feed with any problem is refused whole.
 
 pub mod encoding;
 pub mod headers;
 pub mod json;
+pub mod text;
+pub mod values;
+pub mod workbook;
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -12,9 +15,10 @@ use std::fmt;
 use baeum_domain::course::{ApplicationWindow, CourseDraft, CourseStatus};
 use baeum_domain::institution::{InstitutionDraft, PlaceDraft};
 use baeum_domain::schedule::{WeeklyPattern, parse_weekdays};
-use baeum_domain::{Course, Field, Institution, LifeStage, Place, Selection, Won, kst};
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime};
+use baeum_domain::{Course, Field, Institution, LifeStage, Place, Selection};
 
+use self::values::{parse_count, parse_money};
+pub use self::values::{parse_date, parse_datetime, parse_time};
 use crate::store::catalog::CatalogBatch;
 
 /// One problem in a feed file.
@@ -58,13 +62,18 @@ pub enum FeedKind {
 #[derive(Debug, Clone, Default)]
 pub struct Record {
     pub line: u64,
+    /// The row a spreadsheet shows the record in, when that is not `line` (a CSV record after a
+    /// cell with line breaks in it).
+    pub sheet_row: Option<u64>,
     pub values: HashMap<String, String>,
 }
 
-/// A table of records from one file (a CSV file, or one array of a JSON file).
+/// A table of records from one file (a CSV file, one array of a JSON file, or one worksheet).
 #[derive(Debug, Clone, Default)]
 pub struct Sheet {
     pub file: String,
+    /// The line (or worksheet row) of the headings; 0 counts as 1.
+    pub header_line: u64,
     pub headers: Vec<String>,
     pub records: Vec<Record>,
 }
@@ -87,8 +96,17 @@ impl Sheet {
 pub(crate) struct Row<'a> {
     file: &'a str,
     line: u64,
+    sheet_row: Option<u64>,
     values: &'a HashMap<String, String>,
     errors: Vec<FeedError>,
+}
+
+/// Tells where a spreadsheet shows a record when its text line is elsewhere.
+fn with_sheet_row(problem: String, line: u64, sheet_row: Option<u64>) -> String {
+    match sheet_row {
+        Some(row) if row != line => format!("{problem} (스프레드시트에서는 {row}행)"),
+        _ => problem,
+    }
 }
 
 impl Row<'_> {
@@ -101,7 +119,7 @@ impl Row<'_> {
             file: self.file.to_owned(),
             line: self.line,
             column: column.to_owned(),
-            problem: problem.into(),
+            problem: with_sheet_row(problem.into(), self.line, self.sheet_row),
         });
     }
 
@@ -116,13 +134,26 @@ impl Row<'_> {
     }
 }
 
-/// Reads CSV text into a sheet (headings as written).
+/// Reads CSV text into a sheet (headings as written). Lines are counted the same for CRLF, LF and
+/// CR-only files, with the heading line as line 1; a record with line breaks inside a quoted cell
+/// is on the line where it starts.
 pub fn csv_sheet(file: &str, text: &str) -> Result<Sheet, FeedErrors> {
-    let error = |line: u64, problem: String| FeedError { file: file.to_owned(), line, column: "-".into(), problem };
+    let text = text::unix_newlines(text);
+    let starts = text::record_starts(&text);
+    // (line, row a spreadsheet shows) of the record at a position the csv crate reports.
+    let locate = |position: Option<&csv::Position>| {
+        position.and_then(|p| text::record_at(&starts, p.byte())).map_or((1, None), |s| (s.line, Some(s.row)))
+    };
+    let error = |(line, row): (u64, Option<u64>), problem: String| FeedError {
+        file: file.to_owned(),
+        line,
+        column: "-".into(),
+        problem: with_sheet_row(problem, line, row),
+    };
     let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(text.as_bytes());
-    let headers: Vec<String> = match reader.headers() {
-        Ok(h) => h.iter().map(|s| s.trim().to_owned()).collect(),
-        Err(e) => return Err(FeedErrors(vec![error(1, format!("머리글 행을 읽을 수 없습니다: {e}"))])),
+    let (headers, header_line): (Vec<String>, u64) = match reader.headers() {
+        Ok(h) => (h.iter().map(|s| s.trim().to_owned()).collect(), locate(h.position()).0),
+        Err(e) => return Err(FeedErrors(vec![error((1, None), format!("머리글 행을 읽을 수 없습니다: {e}"))])),
     };
     let mut records = Vec::new();
     let mut errors = Vec::new();
@@ -132,17 +163,21 @@ pub fn csv_sheet(file: &str, text: &str) -> Result<Sheet, FeedErrors> {
                 if r.iter().all(|v| v.trim().is_empty()) {
                     continue; // blank lines at the end of office exports
                 }
-                let line = r.position().map_or(0, csv::Position::line);
+                let (line, sheet_row) = locate(r.position());
                 let values = headers.iter().cloned().zip(r.iter().map(str::to_owned)).collect();
-                records.push(Record { line, values });
+                records.push(Record { line, sheet_row, values });
             }
             Err(e) => {
-                let line = e.position().map_or(0, csv::Position::line);
-                errors.push(error(line, format!("행을 읽을 수 없습니다 (열 개수나 따옴표를 확인해 주세요): {e}")));
+                let problem = format!("행을 읽을 수 없습니다 (열 개수나 따옴표를 확인해 주세요): {e}");
+                errors.push(error(locate(e.position()), problem));
             }
         }
     }
-    if errors.is_empty() { Ok(Sheet { file: file.to_owned(), headers, records }) } else { Err(FeedErrors(errors)) }
+    if errors.is_empty() {
+        Ok(Sheet { file: file.to_owned(), header_line, headers, records })
+    } else {
+        Err(FeedErrors(errors))
+    }
 }
 
 /// Checks the sheet has every required column, then hands each record to `build`.
@@ -156,7 +191,7 @@ pub(crate) fn build_rows<T>(
         .filter(|c| !sheet.headers.iter().any(|h| h == *c))
         .map(|c| FeedError {
             file: sheet.file.clone(),
-            line: 1,
+            line: sheet.header_line.max(1),
             column: (*c).to_owned(),
             problem: "필수 열이 없습니다".into(),
         })
@@ -167,7 +202,13 @@ pub(crate) fn build_rows<T>(
     let mut out = Vec::new();
     let mut errors = Vec::new();
     for record in &sheet.records {
-        let mut row = Row { file: &sheet.file, line: record.line, values: &record.values, errors: Vec::new() };
+        let mut row = Row {
+            file: &sheet.file,
+            line: record.line,
+            sheet_row: record.sheet_row,
+            values: &record.values,
+            errors: Vec::new(),
+        };
         let built = build(&mut row);
         if row.errors.is_empty() {
             out.extend(built);
@@ -194,34 +235,44 @@ fn csv_of_kind(file: &str, bytes: &[u8], kind: FeedKind) -> Result<Sheet, FeedEr
 }
 
 /// Reads any feed file — CSV (UTF-8 or CP949) of institutions, places or courses, told apart by
-/// its headings, or JSON — into one batch.
+/// its headings, an Excel workbook (`.xlsx`, `.xls`; one kind per worksheet, told apart the same
+/// way), or JSON — into one batch. Workbooks are recognised by their content or their extension.
 pub fn parse_file(file: &str, bytes: &[u8]) -> Result<CatalogBatch, FeedErrors> {
-    let text = encoding::decode_text(file, bytes)?;
-    let sheets = if file.to_lowercase().ends_with(".json") {
-        json::sheets(file, &text)?
+    let sheets: Vec<workbook::KindSheet> = if let Some(format) = workbook::format_of(file, bytes)? {
+        workbook::sheets(file, bytes, format)?
     } else {
-        let sheet = csv_sheet(file, &text)?;
-        let Some(kind) = headers::detect(&sheet.headers) else {
-            return Err(FeedErrors(vec![FeedError {
-                file: file.to_owned(),
-                line: 1,
-                column: "-".into(),
-                problem: "머리글로 기관·장소·강좌 중 무엇인지 알 수 없습니다".into(),
-            }]));
-        };
-        vec![(kind, sheet.canonical(kind))]
+        let text = encoding::decode_text(file, bytes)?;
+        if file.to_lowercase().ends_with(".json") {
+            json::sheets(file, &text)?.into_iter().map(|(kind, sheet)| (kind, sheet, Vec::new())).collect()
+        } else {
+            let sheet = csv_sheet(file, &text)?;
+            let Some(kind) = headers::detect(&sheet.headers) else {
+                return Err(FeedErrors(vec![FeedError {
+                    file: file.to_owned(),
+                    line: sheet.header_line.max(1),
+                    column: "-".into(),
+                    problem: "머리글로 기관·장소·강좌 중 무엇인지 알 수 없습니다".into(),
+                }]));
+            };
+            vec![(kind, sheet.canonical(kind), Vec::new())]
+        }
     };
     let mut batch = CatalogBatch::default();
     let mut errors = Vec::new();
-    for (kind, sheet) in sheets {
+    for (kind, sheet, cell_errors) in sheets {
         let result = match kind {
             FeedKind::Institutions => institutions_from(&sheet).map(|v| batch.institutions.extend(v)),
             FeedKind::Places => places_from(&sheet).map(|v| batch.places.extend(v)),
             FeedKind::Courses => courses_from(&sheet).map(|v| batch.courses.extend(v)),
         };
-        if let Err(mut e) = result {
-            errors.append(&mut e.0);
+        let mut found = result.err().map(|e| e.0).unwrap_or_default();
+        if !cell_errors.is_empty() {
+            // A cell that could not be read is reported as such, not again as an empty value.
+            found.retain(|e| !cell_errors.iter().any(|c| c.line == e.line && c.column == e.column));
+            found.extend(cell_errors);
+            found.sort_by_key(|e| e.line);
         }
+        errors.append(&mut found);
     }
     if errors.is_empty() { Ok(batch) } else { Err(FeedErrors(errors)) }
 }
@@ -289,7 +340,7 @@ pub fn parse_places(file: &str, bytes: &[u8]) -> Result<Vec<Place>, FeedErrors> 
 fn places_from(sheet: &Sheet) -> Result<Vec<Place>, FeedErrors> {
     let file = sheet.file.as_str();
     let rows = build_rows(sheet, PLACE_COLUMNS, |row| {
-        let seats = row.parse("seats", |s| s.parse::<i64>().map_err(|_| format!("숫자가 아닙니다: {s:?}")))?;
+        let seats = row.parse("seats", parse_count)?;
         let draft = PlaceDraft {
             id: row.get("id").into(),
             institution_id: row.get("institution_id").into(),
@@ -332,40 +383,6 @@ pub const COURSE_COLUMNS: &[&str] = &[
     "skip_dates",
 ];
 
-/// `2026-12-01`, `2026.12.01`, `2026/12/01` or `20261201`.
-pub fn parse_date(raw: &str) -> Result<NaiveDate, String> {
-    let t = raw.trim().trim_end_matches('.');
-    ["%Y-%m-%d", "%Y.%m.%d", "%Y/%m/%d", "%Y%m%d", "%Y. %m. %d"]
-        .iter()
-        .find_map(|f| NaiveDate::parse_from_str(t, f).ok())
-        .ok_or_else(|| format!("날짜 형식이 아닙니다 (예: 2026-12-01): {t:?}"))
-}
-
-/// `10:00` or `10:00:00`.
-pub fn parse_time(raw: &str) -> Result<NaiveTime, String> {
-    let t = raw.trim();
-    NaiveTime::parse_from_str(t, "%H:%M")
-        .or_else(|_| NaiveTime::parse_from_str(t, "%H:%M:%S"))
-        .map_err(|_| format!("시각 형식이 아닙니다 (예: 10:00): {t:?}"))
-}
-
-/// `2026-11-20 10:00` in Korean time, or an RFC 3339 instant.
-pub fn parse_datetime(raw: &str) -> Result<DateTime<FixedOffset>, String> {
-    let t = raw.trim();
-    if let Ok(dt) = DateTime::parse_from_rfc3339(t) {
-        return Ok(dt.with_timezone(&kst()));
-    }
-    ["%Y-%m-%d %H:%M", "%Y.%m.%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S"]
-        .iter()
-        .find_map(|f| NaiveDateTime::parse_from_str(t, f).ok())
-        .and_then(|naive| naive.and_local_timezone(kst()).single())
-        .ok_or_else(|| format!("일시 형식이 아닙니다 (예: 2026-11-20 10:00): {t:?}"))
-}
-
-fn parse_count(raw: &str) -> Result<i64, String> {
-    raw.trim().trim_end_matches('명').parse::<i64>().map_err(|_| format!("숫자가 아닙니다: {raw:?}"))
-}
-
 /// Which CSV column a domain-level course error belongs to.
 fn course_column(field: &str) -> &'static str {
     match field {
@@ -386,8 +403,8 @@ fn courses_from(sheet: &Sheet) -> Result<Vec<Course>, FeedErrors> {
     let rows = build_rows(sheet, &required, |row| {
         let field = row.parse("field", Field::parse);
         let life_stages = row.parse("life_stages", LifeStage::parse_list);
-        let fee = row.parse("fee", Won::parse);
-        let materials_fee = row.parse("materials_fee", Won::parse);
+        let fee = row.parse("fee", parse_money);
+        let materials_fee = row.parse("materials_fee", parse_money);
         let capacity = row.parse("capacity", parse_count);
         let selection = row.parse("selection", Selection::parse);
         let status = row.parse("status", CourseStatus::parse);
@@ -474,6 +491,8 @@ fn courses_from(sheet: &Sheet) -> Result<Vec<Course>, FeedErrors> {
 
 #[cfg(test)]
 mod tests {
+    use baeum_domain::Won;
+
     use super::*;
 
     const HEADER: &str = "id,institution_id,place_id,title,summary,field,life_stages,target,instructor,fee,materials_fee,capacity,selection,status,application_opens,application_closes,first_date,last_date,weekdays,starts_at,ends_at,skip_dates\n";
@@ -564,6 +583,111 @@ mod tests {
         let csv = "\u{feff}id,institution_id,name,seats\nr1,gm-llc,강의실,30\nr1,gm-llc,강당,80\n";
         let errors = parse_places("places.csv", csv.as_bytes()).unwrap_err();
         assert_eq!((errors.0[0].line, errors.0[0].column.as_str()), (3, "id"));
+    }
+
+    /// The same feed with every line break (also those inside quoted cells) written as `newline`.
+    fn with_newlines(csv: &str, newline: &str) -> String {
+        csv.replace('\n', newline)
+    }
+
+    fn lines_and_columns(errors: &FeedErrors) -> Vec<(u64, &str)> {
+        errors.0.iter().map(|e| (e.line, e.column.as_str())).collect()
+    }
+
+    #[test]
+    fn a_crlf_feed_reports_the_line_a_spreadsheet_shows() {
+        let csv = format!(
+            "{HEADER}{}{}",
+            course_row("c1", "20", "노년", "2026-12-01"),
+            course_row("c2", "-3", "노년", "2026-12-01")
+        );
+        let errors = parse_courses("courses.csv", with_newlines(&csv, "\r\n").as_bytes()).unwrap_err();
+        assert_eq!(lines_and_columns(&errors), vec![(3, "capacity")]);
+        assert!(errors.to_string().contains("courses.csv:3: capacity: 정원은"), "{errors}");
+    }
+
+    #[test]
+    fn lf_crlf_and_cr_only_feeds_report_the_same_lines_even_after_a_multi_line_cell() {
+        // Line 3 starts a record whose summary spans lines 3-5; the record after it is on line 6,
+        // which a spreadsheet shows as row 4. A blank line 7 is skipped; line 8 is bad too.
+        let multi_line = course_row("c2", "20", "어르신", "2026-12-01")
+            .replace(",설명,", ",\"첫째 줄\n둘째 줄, \"\"인용\"\"\n셋째 줄\",");
+        let csv = format!(
+            "{HEADER}{}{multi_line}{}\n{}",
+            course_row("c1", "20", "노년", "2026-12-01"),
+            course_row("c3", "0", "노년", "2026-12-01"),
+            course_row("c4", "20", "노년", "2026-02-30"),
+        );
+        for newline in ["\n", "\r\n", "\r"] {
+            let errors = parse_file("courses.csv", with_newlines(&csv, newline).as_bytes()).unwrap_err();
+            assert_eq!(
+                lines_and_columns(&errors),
+                vec![(3, "life_stages"), (6, "capacity"), (8, "first_date")],
+                "{newline:?}: {errors}"
+            );
+            assert!(!errors.0[0].problem.contains("스프레드시트"), "the multi-line record is where it starts");
+            assert!(errors.0[1].problem.ends_with("(스프레드시트에서는 4행)"), "{}", errors.0[1]);
+            assert!(errors.0[2].problem.ends_with("(스프레드시트에서는 6행)"), "{}", errors.0[2]);
+        }
+        let good = csv.replace("어르신", "노년").replace(",0,선착순", ",20,선착순").replace("2026-02-30", "2026-12-01");
+        for newline in ["\n", "\r\n", "\r"] {
+            let batch =
+                parse_file("courses.csv", with_newlines(&good, newline).as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(batch.courses.len(), 4);
+            assert_eq!(batch.courses[1].summary, "첫째 줄\n둘째 줄, \"인용\"\n셋째 줄", "{newline:?}");
+        }
+    }
+
+    #[test]
+    fn a_row_with_a_wrong_number_of_cells_is_placed_right_whatever_the_line_endings() {
+        let multi_line = course_row("c1", "20", "노년", "2026-12-01").replace(",설명,", ",\"한 줄\n두 줄\",");
+        let csv = format!("{HEADER}{multi_line}c2,gm-llc\n");
+        for newline in ["\n", "\r\n", "\r"] {
+            let errors = parse_courses("courses.csv", with_newlines(&csv, newline).as_bytes()).unwrap_err();
+            assert_eq!(lines_and_columns(&errors), vec![(4, "-")], "{newline:?}");
+            assert!(
+                errors.0[0].problem.contains("열 개수") && errors.0[0].problem.ends_with("(스프레드시트에서는 3행)")
+            );
+        }
+        let errors = parse_institutions("inst.csv", b"id,name,kind\r\n").unwrap_err();
+        assert_eq!((errors.0[0].line, errors.0[0].column.as_str()), (1, "dong"));
+    }
+
+    #[test]
+    fn a_course_row_written_the_office_way_reads_like_the_plain_one() {
+        let plain = format!("{HEADER}{}", course_row("c1", "20", "노년", "2026-12-01"));
+        let office = format!(
+            "{HEADER}c1,gm-llc,,스마트폰 기초,설명,인문교양,노년,60세 이상,김은정,３０，０００원,,２０명,선착순,,\
+             2026년 11월 20일 (금) 오전 10시,2026. 11. 30. 오후 6시,2026. 12. 1.(화),２０２６년 １２월 ２２일,\"화,목\",\
+             오전 10시,12시,2026/12/17\n"
+        );
+        let plain = parse_courses("plain.csv", plain.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+        let office = parse_courses("office.csv", office.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(office, plain);
+        assert_eq!((office[0].fee, office[0].materials_fee, office[0].capacity), (Won(30_000), Won(0), 20));
+    }
+
+    #[test]
+    fn money_with_a_won_sign_and_seats_in_full_width_digits_are_read() {
+        let csv = format!(
+            "{HEADER}{}",
+            course_row("c1", "20", "노년", "2026-12-01").replace("\"30,000원\",0,", "\"₩30,000\",무료,")
+        );
+        let courses = parse_courses("courses.csv", csv.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((courses[0].fee, courses[0].materials_fee), (Won(30_000), Won(0)));
+        let places = parse_places("places.csv", "id,institution_id,name,seats\nr1,gm-llc,강의실,３０석\n".as_bytes());
+        assert_eq!(places.map(|p| p[0].seats).ok(), Some(30));
+    }
+
+    #[test]
+    fn a_date_without_a_year_is_refused_in_its_column() {
+        let csv = format!("{HEADER}{}", course_row("c1", "20", "노년", "12월 1일"));
+        let errors = parse_courses("courses.csv", csv.as_bytes()).unwrap_err();
+        assert_eq!(lines_and_columns(&errors), vec![(2, "first_date")]);
+        assert!(
+            errors.0[0].problem.starts_with("연도가 없습니다: 2027년 3월 2일처럼 연도를 함께 적어 주세요"),
+            "{errors}"
+        );
     }
 
     #[test]

@@ -31,6 +31,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("../../migrations/0005_print_jobs.sql")),
         M::up(include_str!("../../migrations/0006_offline_certificates.sql")),
         M::up(include_str!("../../migrations/0007_staff_pin.sql")),
+        M::up(include_str!("../../migrations/0008_public_url.sql")),
     ])
 });
 

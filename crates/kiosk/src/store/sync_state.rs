@@ -48,6 +48,27 @@ pub fn get(conn: &Connection) -> Result<SyncState, StoreError> {
     )?)
 }
 
+/// The hub's public address as last heard; `None` before the hub ever said one.
+pub fn public_url(conn: &Connection) -> Result<Option<baeum_domain::PublicUrl>, StoreError> {
+    let raw: Option<String> = conn.query_row("SELECT public_url FROM sync_state WHERE id = 1", [], |r| r.get(0))?;
+    raw.map(|s| {
+        baeum_domain::PublicUrl::parse(&s).map_err(|e| StoreError::Corrupt {
+            what: "중앙 서버 공개 주소",
+            id: s.clone(),
+            problem: e.to_string(),
+        })
+    })
+    .transpose()
+}
+
+pub fn set_public_url(conn: &Connection, public: &baeum_domain::PublicUrl) -> Result<(), StoreError> {
+    conn.execute(
+        "UPDATE sync_state SET public_url = ?1 WHERE id = 1 AND public_url IS NOT ?1",
+        params![public.as_str()],
+    )?;
+    Ok(())
+}
+
 /// Where the local catalog stands after a write.
 #[derive(Debug, Clone, Copy)]
 pub struct Position<'a> {
