@@ -65,8 +65,15 @@ impl HubProcess {
 
     /// Serves an existing hub database on a free loopback port.
     pub fn start(db: &Path) -> HubProcess {
+        HubProcess::start_with(db, &[])
+    }
+
+    /// Like [`HubProcess::start`] with more `serve` arguments (e.g. `--public-url`).
+    pub fn start_with(db: &Path, args: &[&str]) -> HubProcess {
         let mut child = Command::new(binary("baeum-hub"))
-            .args(["serve", "--listen", "127.0.0.1:0", "--db"])
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(args)
+            .arg("--db")
             .arg(db)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
