@@ -157,7 +157,8 @@ pub fn encode_snapshot_chunk(mut header: SnapshotChunkHeader, lines: &str) -> St
 /// Why a snapshot chunk could not be read. The words are for the kiosk's status screen.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ChunkError {
-    #[error("목록 조각의 머리글을 읽을 수 없습니다: {0}")]
+    /// The parser's own (English) words stay in the field, for the log; people read Korean only.
+    #[error("목록 조각의 머리글을 읽을 수 없습니다")]
     Header(String),
     #[error("받은 목록 조각의 검사값이 맞지 않습니다")]
     Checksum,

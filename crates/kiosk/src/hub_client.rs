@@ -63,7 +63,7 @@ impl ReceivedRecord {
     /// Parses one record body into its type (the only time the kiosk reads it).
     fn validate(kind: RecordKind, body: &str) -> Result<Self, KioskError> {
         fn parse<T: DeserializeOwned>(what: &str, body: &str) -> Result<T, KioskError> {
-            serde_json::from_str(body).map_err(|e| KioskError::HubBadAnswer(format!("{what}: {e}")))
+            serde_json::from_str(body).map_err(|e| unreadable(what, &e))
         }
         let change = match kind {
             RecordKind::Institution => CatalogChange::UpsertInstitution { institution: parse("기관", body)? },
@@ -282,7 +282,7 @@ impl HubClient {
 
     async fn read_answer<T: DeserializeOwned>(&self, response: reqwest::Response) -> Result<T, KioskError> {
         let body = self.read_body(response).await?;
-        serde_json::from_slice(body.as_ref()).map_err(|e| KioskError::HubBadAnswer(e.to_string()))
+        serde_json::from_slice(body.as_ref()).map_err(|e| unreadable("응답", &e))
     }
 
     /// The body of a successful answer; a failed one becomes its error.
@@ -318,12 +318,23 @@ fn transport_error(e: reqwest::Error) -> KioskError {
     if e.is_timeout() {
         KioskError::HubTimeout
     } else if e.is_decode() || e.is_body() {
-        KioskError::HubBadAnswer(e.to_string())
+        tracing::warn!(code = "hub_bad_answer", detail = %without_url(&e), "the hub's answer did not arrive whole");
+        KioskError::HubBadAnswer("응답을 끝까지 받지 못했습니다".into())
     } else if let Some(status) = e.status().filter(StatusCode::is_server_error) {
         KioskError::HubServerError { status: status.as_u16() }
     } else {
-        KioskError::HubUnreachable(without_url(&e))
+        // The library's words (e.g. "Connection refused (os error 111)") go to the log only.
+        tracing::warn!(code = "hub_unreachable", detail = %without_url(&e), "the hub could not be reached");
+        let why = if e.is_connect() { "연결되지 않음" } else { "연결이 끊어짐" };
+        KioskError::HubUnreachable(why.into())
     }
+}
+
+/// An answer the kiosk cannot read: the parser's (English) detail goes to the log with the code,
+/// the person reads which part was unreadable, in Korean.
+fn unreadable(what: &str, e: &serde_json::Error) -> KioskError {
+    tracing::warn!(code = "hub_bad_answer", what, detail = %e, "unreadable answer from the hub");
+    KioskError::HubBadAnswer(format!("{what}의 형식이 맞지 않습니다"))
 }
 
 /// reqwest errors embed the URL; keep the message short and free of query strings.
@@ -340,6 +351,14 @@ fn without_url(e: &reqwest::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_unreadable_answer_is_explained_in_korean_only() {
+        let truncated = serde_json::from_str::<serde_json::Value>("").unwrap_err();
+        let message = unreadable("응답", &truncated).to_string();
+        assert_eq!(message, "중앙 서버의 응답을 이해할 수 없습니다: 응답의 형식이 맞지 않습니다");
+        assert!(!message.chars().any(|c| c.is_ascii_alphabetic()), "{message}");
+    }
 
     #[test]
     fn hub_urls_are_checked_at_the_edge() {
