@@ -43,7 +43,7 @@ fn start_background_sync(app: AppHandle, kiosk: Arc<Kiosk>, every: Duration, ui_
             .sync_forever(every, &wake, |outcome| {
                 let changed = outcome.is_ok_and(|r| r.changes_applied > 0);
                 if let Err(e) = publish_status(&app, &kiosk, changed) {
-                    tracing::error!(code = e.code(), "sync status unavailable");
+                    tracing::error!(code = %e.code(), "sync status unavailable");
                 }
             })
             .await;

@@ -297,7 +297,7 @@ fn admin(command: Command, cli: &Cli) -> Result<ExitCode, KioskError> {
                 Err(code) => return Ok(code),
             };
             let kiosk = open(&resolved)?;
-            let pdf = crate::sample::certificate_pdf().map_err(|e| KioskError::Certificate(e.to_string()))?;
+            let pdf = crate::sample::certificate_pdf().map_err(KioskError::from)?;
             let id = kiosk.queue_print("배움 키오스크 인쇄 시험", &printer, &pdf)?;
             return wait_for_print(&kiosk, &[id], &runtime()?);
         }
@@ -374,9 +374,9 @@ fn admin(command: Command, cli: &Cli) -> Result<ExitCode, KioskError> {
                 eprint!("새 직원 PIN (숫자 6~12자리): ");
             }
             let mut line = String::new();
-            std::io::stdin()
-                .read_line(&mut line)
-                .map_err(|e| KioskError::Config { path: "stdin".into(), problem: e.to_string() })?;
+            std::io::stdin().read_line(&mut line).map_err(|e| {
+                baeum_kiosk::config::config_error(std::path::Path::new("stdin"), baeum_kiosk::config::io_problem(&e), e)
+            })?;
             kiosk.set_staff_pin(line.trim())?;
             println!("직원 PIN을 정했습니다. 화면의 '직원' 버튼으로 직원 메뉴를 여세요.");
         }
@@ -447,6 +447,7 @@ pub fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
+            e.log();
             eprintln!("baeum-kiosk: [{}] {e}", e.code());
             ExitCode::FAILURE
         }

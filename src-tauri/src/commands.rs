@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 
 use baeum_domain::refund::Refund;
 use baeum_domain::rules::ReductionKind;
-use baeum_domain::{CourseId, LearnerId};
+use baeum_domain::{CourseId, ErrorCode, LearnerId};
 use baeum_kiosk::{
     CatalogPage, DataDir, EnrollmentCard, ErrorView, Kiosk, KioskConfig, KioskError, LearnerSummary, RegistrationForm,
     SearchQuery, SyncStatus,
@@ -61,19 +61,30 @@ pub(crate) async fn blocking<T: Send + 'static>(
 ) -> Result<T, ErrorView> {
     tauri::async_runtime::spawn_blocking(work)
         .await
-        .map_err(|e| ErrorView { code: "unexpected".into(), message: e.to_string() })?
+        .map_err(|e| {
+            tracing::error!(code = %ErrorCode::Unexpected, detail = %e, "engine work thread failed");
+            ErrorView {
+                code: ErrorCode::Unexpected,
+                message: "키오스크 프로그램에 문제가 생겼습니다. 직원에게 알려 주세요".into(),
+            }
+        })?
         .map_err(|e| e.view())
 }
 
-pub(crate) fn bad_request(message: String) -> ErrorView {
-    ErrorView { code: "bad_request".into(), message }
+/// A value from the screen that the engine cannot read: a bug in the screens, not the person's
+/// fault. The serde detail goes to the log; the message names the value in Korean.
+pub(crate) fn bad_request(what: &str, detail: impl std::fmt::Display) -> ErrorView {
+    tracing::warn!(code = %ErrorCode::BadRequest, what, detail = %detail, "unreadable command argument");
+    ErrorView {
+        code: ErrorCode::BadRequest, message: format!("화면에서 보낸 값({what})을 읽을 수 없습니다")
+    }
 }
 
 /// A page of the catalog for a search (text and filters). The query is parsed here rather than
 /// by Tauri so a malformed one gets the same `{code, message}` as every other error.
 #[tauri::command]
 pub async fn catalog_page(shell: State<'_, Shell>, query: serde_json::Value) -> Result<CatalogPage, ErrorView> {
-    let query: SearchQuery = serde_json::from_value(query).map_err(|e| bad_request(e.to_string()))?;
+    let query: SearchQuery = serde_json::from_value(query).map_err(|e| bad_request("query", e))?;
     shell.kiosk.search(&query).map_err(|e| e.view())
 }
 
@@ -93,15 +104,15 @@ pub async fn sync_now(app: AppHandle, shell: State<'_, Shell>) -> Result<SyncSta
 const ANSWER_WAIT: std::time::Duration = std::time::Duration::from_secs(4);
 
 pub(crate) fn parse<T: serde::de::DeserializeOwned>(what: &str, value: serde_json::Value) -> Result<T, ErrorView> {
-    serde_json::from_value(value).map_err(|e| bad_request(format!("{what}: {e}")))
+    serde_json::from_value(value).map_err(|e| bad_request(what, e))
 }
 
 pub(crate) fn learner_id(raw: &str) -> Result<LearnerId, ErrorView> {
-    LearnerId::parse(raw).map_err(|e| bad_request(format!("learner_id: {e}")))
+    LearnerId::parse(raw).map_err(|e| bad_request("learner_id", e))
 }
 
 pub(crate) fn course_id(raw: &str) -> Result<CourseId, ErrorView> {
-    CourseId::parse(raw).map_err(|e| bad_request(format!("course_id: {e}")))
+    CourseId::parse(raw).map_err(|e| bad_request("course_id", e))
 }
 
 /// Registers a learner from the form (offline too). "Staff checked the ID card" only from
@@ -200,7 +211,7 @@ pub(crate) fn printer(shell: &Shell) -> Result<String, ErrorView> {
         .config()
         .printer_uri
         .ok_or_else(|| ErrorView {
-            code: "printer_missing".into(), message: "프린터가 설정되지 않았습니다".into()
+            code: ErrorCode::PrinterMissing, message: "프린터가 설정되지 않았습니다".into()
         })
 }
 

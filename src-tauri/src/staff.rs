@@ -157,7 +157,7 @@ pub async fn staff_mark_attendance(
 ) -> Result<AttendanceMark, ErrorView> {
     shell.staff.require()?;
     let (learner, course) = (self::learner_id(&learner_id)?, self::course_id(&course_id)?);
-    let date: chrono::NaiveDate = date.parse().map_err(|e| crate::commands::bad_request(format!("date: {e}")))?;
+    let date: chrono::NaiveDate = date.parse().map_err(|e| crate::commands::bad_request("date", e))?;
     shell.kiosk.take_attendance(&learner, &course, date, present).await.map_err(|e| e.view())
 }
 
@@ -171,7 +171,7 @@ pub async fn staff_print_class(shell: State<'_, Shell>, course_id: String) -> Re
     // Send now rather than at the next background pass, so staff see them come out.
     for id in &class.jobs {
         if let Err(e) = shell.kiosk.print_now(id).await {
-            tracing::warn!(code = e.code(), "batch print: a certificate stays queued");
+            tracing::warn!(code = %e.code(), "batch print: a certificate stays queued");
         }
     }
     Ok(class)

@@ -297,15 +297,6 @@ pub struct Seats {
     pub waiting: u32,
 }
 
-/// Stable codes of intent refusals and learner lookups.
-pub mod codes {
-    pub const SEQUENCE_GAP: &str = "sequence_gap";
-    pub const OP_CONFLICT: &str = "op_conflict";
-    pub const LEARNER_NOT_FOUND: &str = "learner_not_found";
-    pub const PIN_LOCKED: &str = "pin_locked";
-    pub const NOT_COMPLETED: &str = "not_completed";
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

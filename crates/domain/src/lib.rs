@@ -4,6 +4,7 @@
 pub mod certificate;
 pub mod course;
 pub mod enrollment;
+pub mod error_code;
 pub mod ids;
 pub mod institution;
 pub mod learner;
@@ -20,6 +21,7 @@ pub mod vocabulary;
 pub mod wire_time;
 
 pub use course::{ApplicationPhase, ApplicationWindow, Course, CourseDraft, CourseStatus};
+pub use error_code::ErrorCode;
 pub use ids::{CourseId, InstitutionId, KioskId, LearnerId, OpId, PlaceId};
 pub use institution::{Institution, InstitutionDraft, InstitutionKind, Place, PlaceDraft};
 pub use links::PublicUrl;

@@ -252,17 +252,11 @@ impl CatalogDigest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiError {
-    /// e.g. `resnapshot_required`, `bad_request`, `internal`
+    /// One of [`crate::ErrorCode`] (`resnapshot_required`, `bad_request`, `internal`…). Kept a
+    /// string on the wire so a kiosk still reads an answer carrying a code newer than itself.
     pub code: String,
+    /// Plain Korean for the person who reads it; never a library's English text.
     pub message: String,
-}
-
-/// Stable error codes of the hub API.
-pub mod codes {
-    /// The cursor is ahead of the hub or older than the log it keeps: fetch a fresh snapshot.
-    pub const RESNAPSHOT_REQUIRED: &str = "resnapshot_required";
-    pub const BAD_REQUEST: &str = "bad_request";
-    pub const INTERNAL: &str = "internal";
 }
 
 #[cfg(test)]

@@ -116,9 +116,12 @@ impl Default for ProgrammeRules {
 }
 
 /// Why an application was refused, with a stable code and the Korean sentence for the screen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, strum::IntoStaticStr, strum::VariantArray,
+)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum RejectReason {
     NotOpenYet,
     ApplicationClosed,
@@ -139,6 +142,11 @@ pub enum RejectReason {
 }
 
 impl RejectReason {
+    /// The wire name (`term_limit_reached`), the same as its JSON form.
+    pub fn code(self) -> &'static str {
+        self.into()
+    }
+
     pub fn message_ko(self) -> &'static str {
         match self {
             RejectReason::NotOpenYet => "아직 접수기간이 아닙니다. 접수 시작 일시를 확인해 주세요.",

@@ -5,14 +5,12 @@
 //! (fsync'd, `synchronous=FULL`) before any outcome is sent.
 
 use baeum_domain::Course;
-use baeum_domain::enrollment::{
-    IntentBatch, IntentBatchAnswer, IntentBody, IntentRefusal, IntentResult, Outcome, codes,
-};
+use baeum_domain::enrollment::{IntentBatch, IntentBatchAnswer, IntentBody, IntentRefusal, IntentResult, Outcome};
 use baeum_domain::learner::Learner;
 use baeum_domain::protocol::bytes_checksum;
 use baeum_domain::refund::{self, Refund, RefundCause, RefundRule};
 use baeum_domain::rules::{ProgrammeRules, ReductionKind, RejectReason, promotion_payment_due};
-use baeum_domain::{CourseId, LearnerId, OpId, Won, kst};
+use baeum_domain::{CourseId, ErrorCode, LearnerId, OpId, Won, kst};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
@@ -50,7 +48,7 @@ pub fn apply_batch(
                 _ => {
                     refused = Some(refusal(
                         intent.seq,
-                        codes::OP_CONFLICT,
+                        ErrorCode::OpConflict,
                         "이미 처리한 순번에 다른 요청이 왔습니다 (키오스크 데이터가 바뀌었을 수 있습니다)",
                     ));
                     break;
@@ -60,13 +58,13 @@ pub fn apply_batch(
         if intent.seq != applied + 1 {
             refused = Some(refusal(
                 intent.seq,
-                codes::SEQUENCE_GAP,
+                ErrorCode::SequenceGap,
                 &format!("{}번 다음에 {}번이 왔습니다. 빠진 요청부터 보내 주세요", applied, intent.seq),
             ));
             break;
         }
         if intents::op_used(&tx, &intent.op_id)? {
-            refused = Some(refusal(intent.seq, codes::OP_CONFLICT, "이미 다른 순번으로 처리한 요청 번호입니다"));
+            refused = Some(refusal(intent.seq, ErrorCode::OpConflict, "이미 다른 순번으로 처리한 요청 번호입니다"));
             break;
         }
         let outcome = decide(&tx, &mut courses, kiosk, &intent.body, &intent.op_id, arrival, now)?;
@@ -79,8 +77,8 @@ pub fn apply_batch(
     Ok(IntentBatchAnswer { results, applied_through: applied, refused })
 }
 
-fn refusal(seq: u64, code: &str, message: &str) -> IntentRefusal {
-    IntentRefusal { seq, code: code.to_owned(), message: message.to_owned() }
+fn refusal(seq: u64, code: ErrorCode, message: &str) -> IntentRefusal {
+    IntentRefusal { seq, code: code.as_str().to_owned(), message: message.to_owned() }
 }
 
 fn rejected(reason: RejectReason) -> Outcome {

@@ -35,6 +35,12 @@ async fn get(url: String) -> (u16, String) {
     (response.status().as_u16(), response.text().await.unwrap_or_default())
 }
 
+/// A message for people: Korean, without a library's English (axum's, serde's, SQLite's).
+fn assert_korean(message: &str) {
+    assert!(message.chars().any(|c| ('가'..='힣').contains(&c)), "{message}");
+    assert_eq!(baeum_domain::error_code::foreign_words(message), Vec::<&str>::new(), "{message}");
+}
+
 fn parse<T: serde::de::DeserializeOwned>(body: &str) -> T {
     serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {}", &body[..body.len().min(300)]))
 }
@@ -100,6 +106,9 @@ async fn every_documented_path_is_served() {
                 .await
                 .unwrap();
             assert_eq!(garbage.status().as_u16(), 400, "{path} refuses garbage with bad_request");
+            let refusal: ApiError = parse(&garbage.text().await.unwrap_or_default());
+            assert_eq!(refusal.code, "bad_request");
+            assert_korean(&refusal.message);
         }
     }
     let (status, served) = get(format!("http://{addr}/openapi.json")).await;
@@ -285,4 +294,44 @@ async fn a_learner_pays_on_the_phone_page_once_and_the_seat_is_confirmed() {
     let e = &list["enrollments"][0];
     assert_eq!(e["status"]["status"], "confirmed");
     assert_eq!(e["paid"], serde_json::json!(course.fee.0 + course.materials_fee.0));
+}
+
+/// A body of the wrong shape, a bad query and a body over the limit: each gets its own status and
+/// a Korean message; axum's English explanation stays in the hub's log.
+#[tokio::test]
+async fn unreadable_requests_are_refused_in_korean_with_the_right_status() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let db = dir.path().join("hub.db");
+    seed(&db);
+    let addr = start(&db).await;
+    let client = reqwest::Client::new();
+    let refusal = |res: reqwest::Response| async move {
+        let status = res.status().as_u16();
+        let body: ApiError = parse(&res.text().await.unwrap_or_default());
+        (status, body)
+    };
+
+    let wrong_shape = client.post(format!("http://{addr}/v1/intents")).json(&serde_json::json!({"kiosk": 7})).send();
+    let (status, body) = refusal(wrong_shape.await.unwrap_or_else(|e| panic!("{e}"))).await;
+    assert_eq!((status, body.code.as_str()), (400, "bad_request"));
+    assert_korean(&body.message);
+    assert!(!body.message.contains("kiosk_id") && !body.message.contains("missing field"), "{}", body.message);
+
+    let not_json = client.post(format!("http://{addr}/v1/learners/find")).body("mobile=010").send();
+    let (status, body) = refusal(not_json.await.unwrap_or_else(|e| panic!("{e}"))).await;
+    assert_eq!(status, 400);
+    assert!(body.message.contains("JSON 형식이 아닙니다"), "{}", body.message);
+
+    let (status, body) = get(format!("http://{addr}/v1/catalog/changes?epoch=x&after=minus-one")).await;
+    let body: ApiError = parse(&body);
+    assert_eq!((status, body.code.as_str()), (400, "bad_request"));
+    assert_korean(&body.message);
+
+    let huge = format!("{{\"kiosk_id\": \"k-test\", \"intents\": [], \"pad\": \"{}\"}}", "가".repeat(1_500_000));
+    let too_big =
+        client.post(format!("http://{addr}/v1/intents")).header("content-type", "application/json").body(huge).send();
+    // The hub answers before the client has sent it all and closes the connection, so only the
+    // status is sure to arrive here; the message is checked in `api::tests`.
+    let res = too_big.await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(res.status().as_u16(), 413);
 }

@@ -10,6 +10,8 @@
 use std::sync::Arc;
 
 use baeum_domain::PublicUrl;
+
+use crate::error::Detail;
 use baeum_domain::certificate::SignedCertificate;
 use chrono::Datelike;
 use std::collections::BTreeMap;
@@ -27,12 +29,13 @@ const LOGO: &[u8] = include_bytes!("../../../assets/images/gwangmyeong-logo.png"
 
 #[derive(Debug, thiserror::Error)]
 pub enum CertificateError {
-    #[error("수료증 글꼴을 읽을 수 없습니다: {0}")]
-    Font(String),
-    #[error("수료증 그림을 읽을 수 없습니다: {0}")]
-    Image(String),
-    #[error("QR 코드를 만들 수 없습니다: {0}")]
-    Qr(String),
+    // The library's words are the source, for the log; the message stays Korean.
+    #[error("수료증 글꼴을 읽을 수 없습니다")]
+    Font(#[source] Detail),
+    #[error("수료증 그림을 읽을 수 없습니다")]
+    Image(#[source] Detail),
+    #[error("QR 코드를 만들 수 없습니다")]
+    Qr(#[source] Detail),
 }
 
 /// The font and pictures, parsed once and shared by every certificate.
@@ -68,7 +71,7 @@ impl CertificateArt {
 
 fn zlib(bytes: &[u8]) -> Result<Vec<u8>, CertificateError> {
     let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
-    z.write_all(bytes).and_then(|()| z.finish()).map_err(|e| CertificateError::Image(e.to_string()))
+    z.write_all(bytes).and_then(|()| z.finish()).map_err(|e| CertificateError::Image(e.to_string().into()))
 }
 
 fn image_dict(width: u32, height: u32, color_space: &str) -> BTreeMap<String, DictItem> {
@@ -88,7 +91,7 @@ fn image_dict(width: u32, height: u32, color_space: &str) -> BTreeMap<String, Di
 /// title and lets it show through), both streams compressed now, once.
 pub(crate) fn image_xobject(png: &[u8]) -> Result<ExternalXObject, CertificateError> {
     let pixels = image::load_from_memory_with_format(png, image::ImageFormat::Png)
-        .map_err(|e| CertificateError::Image(e.to_string()))?
+        .map_err(|e| CertificateError::Image(e.to_string().into()))?
         .to_rgba8();
     let (width, height) = pixels.dimensions();
     let mut rgb = Vec::with_capacity(pixels.len() / 4 * 3);
@@ -158,7 +161,7 @@ impl Page {
 /// wide at (x, y) without interpolation: crisp at any printer resolution and under 1 KB.
 pub(crate) fn qr_image(text: &str) -> Result<RawImage, CertificateError> {
     let code = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M)
-        .map_err(|e| CertificateError::Qr(e.to_string()))?;
+        .map_err(|e| CertificateError::Qr(e.to_string().into()))?;
     let n = code.width();
     let quiet = 4;
     let side = n + 2 * quiet;

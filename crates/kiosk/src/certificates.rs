@@ -9,13 +9,17 @@ use serde::Serialize;
 
 use crate::Kiosk;
 use crate::certificate_pdf::CertificateArt;
-use crate::error::KioskError;
+use crate::error::{Detail, KioskError};
 use crate::store::print_jobs::PrintJob;
 
 /// The certificate font and pictures, parsed on first use and shared.
 pub(crate) fn art() -> Result<CertificateArt, KioskError> {
-    static ART: std::sync::OnceLock<Result<CertificateArt, String>> = std::sync::OnceLock::new();
-    ART.get_or_init(|| CertificateArt::bundled().map_err(|e| e.to_string())).clone().map_err(KioskError::Certificate)
+    static ART: std::sync::OnceLock<Result<CertificateArt, (String, Option<String>)>> = std::sync::OnceLock::new();
+    ART.get_or_init(|| {
+        CertificateArt::bundled().map_err(|e| (e.to_string(), std::error::Error::source(&e).map(|s| s.to_string())))
+    })
+    .clone()
+    .map_err(|(what, detail)| KioskError::Certificate { what, detail: detail.map(Detail) })
 }
 
 /// What a batch print of a class queued, and who has not completed (names masked).
@@ -42,7 +46,7 @@ impl Kiosk {
         let signed =
             SignedCertificate::parse_qr(&issued.qr_text).map_err(|e| KioskError::HubBadAnswer(e.to_string()))?;
         crate::certificate_pdf::render_checked(&signed, &self.public_url()?, &art()?, from_hub)
-            .map_err(|e| KioskError::Certificate(e.to_string()))
+            .map_err(KioskError::from)
     }
 
     /// The certificate of a completed course as a PDF, signed by the hub; when the hub cannot
@@ -68,7 +72,7 @@ impl Kiosk {
         let history = self.hub.learning_history(learner).await.map_err(certificate_refusal)?;
         let today = self.clock.now().with_timezone(&baeum_domain::kst()).date_naive();
         let pdf = crate::history_pdf::render(&history, &self.public_url()?.verify_page(), today, &art()?)
-            .map_err(|e| KioskError::Certificate(e.to_string()))?;
+            .map_err(KioskError::from)?;
         Ok((history, pdf))
     }
 

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::KioskError;
+use crate::error::{Detail, KioskError};
 use crate::hub_client::HubUrl;
 
 /// Where a kiosk finds a hub when none is configured: the local hub `make run` starts.
@@ -78,8 +78,7 @@ impl DataDir {
     }
 
     pub fn ensure(&self) -> Result<(), KioskError> {
-        std::fs::create_dir_all(&self.0)
-            .map_err(|e| KioskError::Config { path: self.0.display().to_string(), problem: e.to_string() })
+        std::fs::create_dir_all(&self.0).map_err(|e| config_error(&self.0, io_problem(&e), e))
     }
 
     /// Reads the settings; a missing file means defaults, a malformed one is an error (never ignored).
@@ -88,10 +87,9 @@ impl DataDir {
         let text = match std::fs::read_to_string(&path) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(KioskConfig::default()),
-            Err(e) => return Err(KioskError::Config { path: path.display().to_string(), problem: e.to_string() }),
+            Err(e) => return Err(config_error(&path, io_problem(&e), e)),
         };
-        let config: KioskConfig = serde_json::from_str(&text)
-            .map_err(|e| KioskError::Config { path: path.display().to_string(), problem: e.to_string() })?;
+        let config: KioskConfig = serde_json::from_str(&text).map_err(|e| config_error(&path, json_problem(&e), e))?;
         config.hub()?;
         Ok(config)
     }
@@ -100,13 +98,42 @@ impl DataDir {
     pub fn save_config(&self, config: &KioskConfig) -> Result<(), KioskError> {
         self.ensure()?;
         let path = self.config_file();
-        let err = |e: std::io::Error| KioskError::Config { path: path.display().to_string(), problem: e.to_string() };
+        let err = |e: std::io::Error| config_error(&path, io_problem(&e), e);
         let tmp = self.0.join("kiosk.json.tmp");
         let text = serde_json::to_string_pretty(config).unwrap_or_default();
         std::fs::write(&tmp, text).map_err(err)?;
         std::fs::rename(&tmp, &path).map_err(err)?;
         Ok(())
     }
+}
+
+/// A settings file that cannot be used: where, what in Korean, and the library's words for the log.
+pub fn config_error(path: &Path, problem: impl Into<String>, detail: impl std::fmt::Display) -> KioskError {
+    KioskError::Config { path: path.display().to_string(), problem: problem.into(), detail: Detail::of(detail) }
+}
+
+/// What went wrong with a file, in Korean (the OS's own text goes to the log).
+pub fn io_problem(e: &std::io::Error) -> &'static str {
+    use std::io::ErrorKind;
+    match e.kind() {
+        ErrorKind::NotFound => "파일이나 폴더가 없습니다",
+        ErrorKind::PermissionDenied => "읽거나 쓸 권한이 없습니다",
+        ErrorKind::StorageFull => "저장 공간이 모자랍니다",
+        ErrorKind::ReadOnlyFilesystem => "읽기 전용 저장소라 쓸 수 없습니다",
+        ErrorKind::InvalidData => "글자가 UTF-8로 저장되지 않았습니다",
+        _ => "파일을 읽거나 쓸 수 없습니다",
+    }
+}
+
+/// Where a JSON settings text is wrong, in Korean, as a text editor counts lines.
+pub fn json_problem(e: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    let what = match e.classify() {
+        Category::Syntax | Category::Eof => "JSON 문법이 맞지 않습니다",
+        Category::Data => "항목 이름이나 값의 형식이 맞지 않습니다",
+        Category::Io => "내용을 읽을 수 없습니다",
+    };
+    format!("{}번째 줄 {}번째 글자 근처: {what}", e.line(), e.column())
 }
 
 #[cfg(test)]
@@ -127,8 +154,8 @@ mod tests {
         assert!(data.save_config(&config).is_ok());
         assert_eq!(data.load_config().ok(), Some(config));
         std::fs::write(data.config_file(), "{\"hub_url\": 3}").unwrap_or_default();
-        assert_eq!(data.load_config().map_err(|e| e.code()).err(), Some("config_invalid"));
+        assert_eq!(data.load_config().map_err(|e| e.code().as_str()).err(), Some("config_invalid"));
         std::fs::write(data.config_file(), "{\"hub_url\": \"ftp://x\"}").unwrap_or_default();
-        assert_eq!(data.load_config().map_err(|e| e.code()).err(), Some("hub_url_invalid"));
+        assert_eq!(data.load_config().map_err(|e| e.code().as_str()).err(), Some("hub_url_invalid"));
     }
 }

@@ -317,7 +317,7 @@ impl Kiosk {
             ) => match self.find_local(&mobile, birth, Some(&pin), today)? {
                 Some(found) => Ok(found),
                 None => {
-                    tracing::info!(code = e.code(), "learner lookup offline and not known here");
+                    tracing::info!(code = %e.code(), "learner lookup offline and not known here");
                     Err(KioskError::NeedsStaff)
                 }
             },
@@ -381,7 +381,7 @@ impl Kiosk {
     pub async fn exchange_briefly(&self, limit: std::time::Duration) {
         match tokio::time::timeout(limit, self.exchange()).await {
             Ok(Ok(_)) => {}
-            Ok(Err(e)) => tracing::info!(code = e.code(), "exchange after an action failed; will retry"),
+            Ok(Err(e)) => tracing::info!(code = %e.code(), "exchange after an action failed; will retry"),
             Err(_) => tracing::info!("exchange after an action took too long; will retry"),
         }
     }
@@ -422,8 +422,7 @@ impl Kiosk {
         let person = store::learners::get(&self.conn(), learner.as_str())?.ok_or(KioskError::LearnerNotFound)?;
         let applicant = format!("{} ({})", person.name.masked(), person.mobile.masked());
         let art = crate::certificates::art()?;
-        let pdf = crate::receipt_pdf::render(&card, &applicant, self.clock.now(), &art)
-            .map_err(|e| KioskError::Certificate(e.to_string()))?;
+        let pdf = crate::receipt_pdf::render(&card, &applicant, self.clock.now(), &art).map_err(KioskError::from)?;
         let id = self.queue_print(&format!("접수증 {}", card.title), printer_uri, &pdf)?;
         self.print_now(&id).await
     }

@@ -9,14 +9,14 @@ use baeum_domain::enrollment::{
     LearnerFound, LearningHistory, Seats,
 };
 use baeum_domain::protocol::{
-    ApiError, CatalogChange, CatalogChanges, CatalogChecksum, PROTOCOL_VERSION, RecordKind, codes, read_snapshot_chunk,
+    ApiError, CatalogChange, CatalogChanges, CatalogChecksum, PROTOCOL_VERSION, RecordKind, read_snapshot_chunk,
     read_snapshot_header,
 };
 use baeum_domain::{KioskId, LearnerId};
 use reqwest::{StatusCode, Url};
 use serde::de::DeserializeOwned;
 
-use crate::error::KioskError;
+use crate::error::{Detail, KioskError};
 
 /// `GET /v1/seats` as the kiosk reads it.
 #[derive(Debug, Clone, serde::Deserialize)]
@@ -25,14 +25,36 @@ pub struct SeatBoardWire {
     pub seats: Vec<Seats>,
 }
 
+/// What is wrong with an address, in Korean (the URL parser's own words go to the log).
+fn url_problem(e: url::ParseError) -> &'static str {
+    use url::ParseError;
+    match e {
+        ParseError::EmptyHost => "호스트 이름이 없습니다",
+        ParseError::InvalidPort => "포트 번호가 올바르지 않습니다",
+        ParseError::InvalidIpv4Address | ParseError::InvalidIpv6Address => "IP 주소가 올바르지 않습니다",
+        ParseError::InvalidDomainCharacter | ParseError::IdnaError => "호스트 이름에 쓸 수 없는 글자가 있습니다",
+        ParseError::RelativeUrlWithoutBase => "http:// 또는 https://로 시작하는 전체 주소를 적어 주세요",
+        _ => "주소의 형식이 맞지 않습니다",
+    }
+}
+
+/// A request address built from a checked base that still does not parse (cannot happen with a
+/// [`HubUrl`], but is reported rather than unwrapped).
+fn unjoinable(e: url::ParseError) -> KioskError {
+    KioskError::BadHubUrl { why: url_problem(e).into(), detail: Detail::of(e) }
+}
+
 /// A validated hub base URL (http or https, no query).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HubUrl(Url);
 
 impl HubUrl {
     pub fn parse(raw: &str) -> Result<Self, KioskError> {
-        let bad = |why: &str| KioskError::BadHubUrl(format!("{raw:?}: {why}"));
-        let url = Url::parse(raw.trim()).map_err(|e| bad(&e.to_string()))?;
+        let bad = |why: &str| KioskError::BadHubUrl { why: format!("{raw:?}: {why}"), detail: None };
+        let url = Url::parse(raw.trim()).map_err(|e| KioskError::BadHubUrl {
+            why: format!("{raw:?}: {}", url_problem(e)),
+            detail: Detail::of(e),
+        })?;
         if !matches!(url.scheme(), "http" | "https") {
             return Err(bad("http:// 또는 https://로 시작해야 합니다"));
         }
@@ -139,7 +161,10 @@ impl HubClient {
             .timeout(timeout)
             .user_agent(concat!("baeum-kiosk/", env!("CARGO_PKG_VERSION")))
             .build()
-            .map_err(|e| KioskError::HubUnreachable(e.to_string()))?;
+            .map_err(|e| {
+                tracing::error!(code = %baeum_domain::ErrorCode::HubUnreachable, detail = %e, "HTTP client setup failed");
+                KioskError::HubUnreachable("통신 기능을 준비하지 못함".into())
+            })?;
         Ok(Self { base, http })
     }
 
@@ -161,8 +186,7 @@ impl HubClient {
     /// header is read, so the next chunk can be asked for while this one is checked
     /// ([`ReceivedChunk::verify`]).
     pub async fn fetch_snapshot_chunk(&self, after: Option<&str>, limit: usize) -> Result<ReceivedChunk, KioskError> {
-        let mut url = Url::parse(&self.base.join("/v1/catalog/snapshot/chunks"))
-            .map_err(|e| KioskError::BadHubUrl(e.to_string()))?;
+        let mut url = Url::parse(&self.base.join("/v1/catalog/snapshot/chunks")).map_err(unjoinable)?;
         url.query_pairs_mut().append_pair("limit", &limit.to_string());
         if let Some(after) = after {
             url.query_pairs_mut().append_pair("after", after);
@@ -177,8 +201,7 @@ impl HubClient {
     }
 
     pub async fn changes(&self, epoch: &str, after: u64, limit: usize) -> Result<ChangesAnswer, KioskError> {
-        let mut url =
-            Url::parse(&self.base.join("/v1/catalog/changes")).map_err(|e| KioskError::BadHubUrl(e.to_string()))?;
+        let mut url = Url::parse(&self.base.join("/v1/catalog/changes")).map_err(unjoinable)?;
         url.query_pairs_mut()
             .append_pair("epoch", epoch)
             .append_pair("after", &after.to_string())
@@ -191,7 +214,7 @@ impl HubClient {
                 }
                 Ok(ChangesAnswer::Page(page))
             }
-            Err(KioskError::HubRefused { code, .. }) if code == codes::RESNAPSHOT_REQUIRED => {
+            Err(KioskError::HubRefused { code, .. }) if code == baeum_domain::ErrorCode::ResnapshotRequired => {
                 Ok(ChangesAnswer::ResnapshotRequired)
             }
             Err(e) => Err(e),
@@ -205,8 +228,7 @@ impl HubClient {
 
     /// Outcomes the hub stored for this kiosk after `after` (recovery after a crash).
     pub async fn intent_outcomes(&self, kiosk: &KioskId, after: u64) -> Result<IntentOutcomes, KioskError> {
-        let mut url =
-            Url::parse(&self.base.join("/v1/intents/outcomes")).map_err(|e| KioskError::BadHubUrl(e.to_string()))?;
+        let mut url = Url::parse(&self.base.join("/v1/intents/outcomes")).map_err(unjoinable)?;
         url.query_pairs_mut().append_pair("kiosk_id", kiosk.as_str()).append_pair("after", &after.to_string());
         self.get_json(url.as_str()).await
     }
@@ -367,7 +389,7 @@ mod tests {
             Some("http://127.0.0.1:8787".into())
         );
         assert!(HubUrl::parse("https://hub.gm.go.kr").is_ok());
-        assert_eq!(HubUrl::parse("ftp://x").map_err(|e| e.code()).err(), Some("hub_url_invalid"));
+        assert_eq!(HubUrl::parse("ftp://x").map_err(|e| e.code().as_str()).err(), Some("hub_url_invalid"));
         assert!(HubUrl::parse("허브").is_err());
         assert!(HubUrl::parse("http://h/?a=1").is_err());
     }

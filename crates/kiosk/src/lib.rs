@@ -196,8 +196,11 @@ impl Kiosk {
     pub fn status(&self) -> Result<SyncStatus, KioskError> {
         let conn = self.conn();
         let state = store::sync_state::get(&conn)?;
-        let last_error =
-            state.last_error_code.map(|code| ErrorView { code, message: state.last_error_detail.unwrap_or_default() });
+        let last_error = state.last_error_code.map(|code| ErrorView {
+            // A code this build does not know (written by a newer one) reads as unexpected.
+            code: baeum_domain::ErrorCode::parse(&code).unwrap_or(baeum_domain::ErrorCode::Unexpected),
+            message: state.last_error_detail.unwrap_or_default(),
+        });
         Ok(SyncStatus {
             hub_url: self.hub.base().as_str().to_owned(),
             online: last_error.is_none() && state.last_success_at.is_some(),
@@ -230,7 +233,7 @@ impl Kiosk {
             // The outbox goes up even when the catalog could not come down (and vice versa the
             // catalog error is what the banner shows, since it says the line is down).
             if let Err(e) = self.exchange().await {
-                tracing::warn!(code = e.code(), "exchange with the hub failed");
+                tracing::warn!(code = %e.code(), detail = e.detail().as_deref(), "exchange with the hub failed");
                 if outcome.is_ok() {
                     outcome = Err(e);
                 }
@@ -240,7 +243,7 @@ impl Kiosk {
             if self.has_open_print_jobs().unwrap_or(false)
                 && let Err(e) = self.drive_printer().await
             {
-                tracing::warn!(code = e.code(), "print queue pass failed");
+                tracing::warn!(code = %e.code(), detail = e.detail().as_deref(), "print queue pass failed");
             }
             let delay = if outcome.is_ok() { schedule.after_success() } else { schedule.after_failure() };
             tokio::select! {

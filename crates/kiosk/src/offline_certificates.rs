@@ -18,7 +18,15 @@ use crate::store::offline_certificates::{self, DeviceKey, Provisional};
 use crate::store::{self, outbox};
 
 fn unavailable(why: impl Into<String>) -> KioskError {
-    KioskError::OfflineCertificateUnavailable(why.into())
+    KioskError::offline_unavailable(why)
+}
+
+/// The key store (OS keyring) failed: Korean for the person, its own words for the log.
+fn key_store_failed(e: impl std::fmt::Display) -> KioskError {
+    KioskError::OfflineCertificateUnavailable {
+        why: "키 보관소를 쓸 수 없습니다".into(),
+        detail: crate::error::Detail::of(e),
+    }
 }
 
 impl Kiosk {
@@ -28,7 +36,7 @@ impl Kiosk {
 
     /// The signing key from the keyring, if it is there.
     fn device_signing_key(&self) -> Result<Option<SigningKey>, KioskError> {
-        let secret = self.secrets.get(&self.device_secret_name()).map_err(|e| unavailable(e.to_string()))?;
+        let secret = self.secrets.get(&self.device_secret_name()).map_err(key_store_failed)?;
         Ok(secret.and_then(|s| <[u8; 32]>::try_from(s.as_slice()).ok()).map(|seed| SigningKey::from_bytes(&seed)))
     }
 
@@ -39,8 +47,8 @@ impl Kiosk {
             Some(key) => key,
             None => {
                 let mut seed = [0u8; 32];
-                getrandom::fill(&mut seed).map_err(|e| unavailable(e.to_string()))?;
-                self.secrets.put(&self.device_secret_name(), &seed).map_err(|e| unavailable(e.to_string()))?;
+                getrandom::fill(&mut seed).map_err(key_store_failed)?;
+                self.secrets.put(&self.device_secret_name(), &seed).map_err(key_store_failed)?;
                 SigningKey::from_bytes(&seed)
             }
         };
@@ -149,7 +157,8 @@ impl Kiosk {
 }
 
 fn issued(qr_text: &str) -> Result<IssuedCertificate, KioskError> {
-    let signed = SignedCertificate::parse_qr(qr_text).map_err(|e| KioskError::Certificate(e.to_string()))?;
+    let signed = SignedCertificate::parse_qr(qr_text)
+        .map_err(|e| KioskError::Certificate { what: e.to_string(), detail: None })?;
     Ok(IssuedCertificate {
         serial: signed.payload.serial.clone(),
         qr_text: qr_text.to_owned(),

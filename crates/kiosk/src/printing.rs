@@ -29,9 +29,14 @@ pub struct PrintReport {
     pub waiting: usize,
 }
 
-/// A printer problem in words staff understand, with a stable code.
+/// A printer problem in words staff understand, with a stable code; the IPP library's own words
+/// go to the log.
 fn printer_error(e: &IppError) -> (&'static str, String) {
-    ("printer_unreachable", format!("프린터에 연결할 수 없습니다: {e}"))
+    tracing::warn!(code = "printer_unreachable", detail = %e, "printer did not answer");
+    (
+        "printer_unreachable",
+        "프린터에 연결할 수 없습니다. 프린터가 켜져 있는지, 네트워크에 연결되어 있는지 확인해 주세요".into(),
+    )
 }
 
 /// Why one job could not move on: the printer (the job waits) or the kiosk's own database
@@ -218,7 +223,9 @@ impl Kiosk {
                 Err(_) => tracing::info!("the printer is slow; the job stays queued"),
             }
             let job = print_jobs::get(&self.conn(), id)?
-                .ok_or_else(|| KioskError::Certificate(format!("인쇄 작업 {id}이 없습니다")))?;
+                .ok_or_else(|| KioskError::Certificate {
+                    what: format!("인쇄 작업 {id}이 없습니다"), detail: None
+                })?;
             // Queued without a problem noted: it waits behind another document.
             let behind_another = job.state == "queued" && job.last_error.is_none();
             if !behind_another || tokio::time::Instant::now() + Duration::from_millis(500) >= deadline {

@@ -61,12 +61,14 @@ impl Kiosk {
     pub fn set_staff_pin(&self, raw: &str) -> Result<(), KioskError> {
         let pin = StaffPin::parse(raw).map_err(|e| KioskError::invalid("pin", e))?;
         let mut salt = [0u8; 16];
-        getrandom::fill(&mut salt).map_err(|e| KioskError::Certificate(format!("난수를 만들 수 없습니다: {e}")))?;
-        let salt = SaltString::encode_b64(&salt).map_err(|e| KioskError::invalid("pin", e.to_string()))?;
-        let verifier = Argon2::default()
-            .hash_password(pin.0.as_bytes(), &salt)
-            .map_err(|e| KioskError::invalid("pin", e.to_string()))?
-            .to_string();
+        getrandom::fill(&mut salt).map_err(|e| KioskError::certificate("난수를 만들 수 없습니다", e))?;
+        // Argon2 refuses only parameters we chose, never the PIN itself; its words go to the log.
+        let unhashable = |e: argon2::password_hash::Error| {
+            tracing::error!(code = %baeum_domain::ErrorCode::InputInvalid, detail = %e, "staff PIN verifier failed");
+            KioskError::invalid("pin", "직원 PIN을 저장하지 못했습니다. 다시 정해 주세요")
+        };
+        let salt = SaltString::encode_b64(&salt).map_err(unhashable)?;
+        let verifier = Argon2::default().hash_password(pin.0.as_bytes(), &salt).map_err(unhashable)?.to_string();
         staff_pin::set(&self.conn(), &verifier, self.clock.now())?;
         Ok(())
     }
@@ -122,7 +124,7 @@ impl Kiosk {
                 Err(KioskError::CourseNotFound(course.to_string()))
             }
             Err(e @ (KioskError::HubUnreachable(_) | KioskError::HubTimeout | KioskError::HubServerError { .. })) => {
-                tracing::info!(code = e.code(), "roster from the hub unavailable; using what this kiosk knows");
+                tracing::info!(code = %e.code(), "roster from the hub unavailable; using what this kiosk knows");
                 self.local_roster(course)
             }
             Err(e) => Err(e),

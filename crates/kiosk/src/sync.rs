@@ -58,8 +58,8 @@ pub async fn sync_once(db: &Mutex<Connection>, hub: &HubClient, clock: &dyn Cloc
     match &outcome {
         Ok(_) => sync_state::record_outcome(&conn, attempt_at, Ok(clock.now()))?,
         Err(e) => {
-            tracing::warn!(code = e.code(), error = %e, "catalog sync failed; keeping the local catalog");
-            sync_state::record_outcome(&conn, attempt_at, Err((e.code(), &e.to_string())))?;
+            tracing::warn!(code = %e.code(), detail = e.detail().as_deref(), "catalog sync failed; keeping the local catalog");
+            sync_state::record_outcome(&conn, attempt_at, Err((e.code().as_str(), &e.to_string())))?;
         }
     }
     outcome

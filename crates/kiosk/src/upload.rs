@@ -40,8 +40,10 @@ impl Kiosk {
         let first = outbox::unanswered(&self.conn(), 0, UPLOAD_BATCH)?;
         let mut inflight = (!first.is_empty()).then(|| self.send(first));
         while let Some(sending) = inflight.take() {
-            let (bodies, answer) =
-                sending.await.map_err(|e| KioskError::HubUnreachable(format!("전송 작업 오류: {e}")))??;
+            let (bodies, answer) = sending.await.map_err(|e| {
+                tracing::error!(code = %baeum_domain::ErrorCode::HubUnreachable, detail = %e, "upload task failed");
+                KioskError::HubUnreachable("전송 작업이 중단됨".into())
+            })??;
             report.uploaded += bodies.len();
             // Continue after the last intent the hub answered (normally the last one sent).
             let last_answered = answer.results.iter().map(|r| r.seq).max().unwrap_or(0);
@@ -143,10 +145,10 @@ impl Kiosk {
         report.enrollments_refreshed = refreshed;
         report.seats = seats;
         if let Err(e) = self.refresh_public_url().await {
-            tracing::info!(code = e.code(), "could not ask the hub for its public address; will ask again");
+            tracing::info!(code = %e.code(), detail = e.detail().as_deref(), "could not ask the hub for its public address; will ask again");
         }
         if let Err(e) = self.check_device_key().await {
-            tracing::info!(code = e.code(), "could not ask the hub about the device key; will ask again");
+            tracing::info!(code = %e.code(), detail = e.detail().as_deref(), "could not ask the hub about the device key; will ask again");
         }
         Ok(report)
     }

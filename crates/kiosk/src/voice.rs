@@ -9,10 +9,25 @@ use std::sync::Mutex;
 
 use serde::Deserialize;
 
-/// Why the kiosk cannot speak, in words staff can act on.
+/// Why the kiosk cannot speak, in words staff can act on; the speech service's own words are
+/// the source, for the log.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("음성 안내를 쓸 수 없습니다 (음성 합성 서비스 speech-dispatcher): {0}")]
-pub struct VoiceError(pub String);
+#[error("음성 안내를 쓸 수 없습니다 (음성 합성 서비스 `speech-dispatcher`): {why}")]
+pub struct VoiceError {
+    pub why: String,
+    #[source]
+    pub detail: Option<crate::error::Detail>,
+}
+
+impl VoiceError {
+    pub fn new(why: impl Into<String>) -> Self {
+        Self { why: why.into(), detail: None }
+    }
+
+    fn failed(why: impl Into<String>, detail: impl std::fmt::Display) -> Self {
+        Self { why: why.into(), detail: crate::error::Detail::of(detail) }
+    }
+}
 
 /// One sentence to say.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -40,10 +55,10 @@ impl Utterance {
 
     fn checked(&self) -> Result<(), VoiceError> {
         if !matches!(self.language.as_str(), "ko" | "en") {
-            return Err(VoiceError(format!("지원하지 않는 언어입니다: {}", self.language)));
+            return Err(VoiceError::new(format!("지원하지 않는 언어입니다: {}", self.language)));
         }
         if !(-100..=100).contains(&self.rate) || !(-100..=100).contains(&self.volume) {
-            return Err(VoiceError("빠르기와 소리 크기는 -100에서 100 사이입니다".into()));
+            return Err(VoiceError::new("빠르기와 소리 크기는 -100에서 100 사이입니다"));
         }
         Ok(())
     }
@@ -114,7 +129,7 @@ impl VoiceGuide {
                 }
             }
         }
-        Err(VoiceError("말하지 못했습니다".into()))
+        Err(VoiceError::new("말하지 못했습니다"))
     }
 
     /// Stops what this kiosk is saying (nothing to stop is fine).
@@ -131,23 +146,24 @@ impl VoiceGuide {
     #[cfg(unix)]
     fn connect(&self) -> Result<Connection, VoiceError> {
         use ssip_client_async::{ClientName, fifo};
-        let socket = self.socket.clone().ok_or_else(|| VoiceError("음성 서비스 위치를 알 수 없습니다".into()))?;
+        let socket = self.socket.clone().ok_or_else(|| VoiceError::new("음성 서비스 위치를 알 수 없습니다"))?;
         let mut builder = fifo::synchronous::Builder::new();
         builder.path(&socket).timeout(std::time::Duration::from_secs(3));
         if self.spawn && !socket.exists() {
             start_service(&socket)?;
         }
-        let mut client = builder.build().map_err(|e| VoiceError(format!("{}: {e}", socket.display())))?;
+        let mut client =
+            builder.build().map_err(|e| VoiceError::failed(format!("{}에 연결할 수 없습니다", socket.display()), e))?;
         client
             .set_client_name(ClientName::new("baeum", "kiosk"))
             .and_then(|c| c.check_client_name_set())
-            .map_err(|e| VoiceError(format!("CLIENT_NAME: {e}")))?;
+            .map_err(|e| VoiceError::failed("음성 서비스가 연결을 받지 않습니다", e))?;
         Ok(client)
     }
 
     #[cfg(not(unix))]
     fn connect(&self) -> Result<Connection, VoiceError> {
-        Err(VoiceError("이 운영체제의 음성 서비스는 아직 연결하지 않았습니다".into()))
+        Err(VoiceError::new("이 운영체제의 음성 서비스는 아직 연결하지 않았습니다"))
     }
 }
 
@@ -164,7 +180,7 @@ fn start_service(socket: &std::path::Path) -> Result<(), VoiceError> {
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .status()
-        .map_err(|e| VoiceError(format!("speech-dispatcher를 시작할 수 없습니다: {e}")))?;
+        .map_err(|e| VoiceError::failed("음성 서비스를 시작할 수 없습니다", e))?;
     tracing::info!(code = status.code(), "started the speech service");
     Ok(())
 }
@@ -172,7 +188,11 @@ fn start_service(socket: &std::path::Path) -> Result<(), VoiceError> {
 #[cfg(unix)]
 fn speak(c: &mut Connection, u: &Utterance) -> Result<u32, VoiceError> {
     use ssip_client_async::{ClientScope, MessageScope};
-    let step = |what: &'static str| move |e: ssip_client_async::ClientError| VoiceError(format!("{what}: {e}"));
+    let step = |what: &'static str| {
+        move |e: ssip_client_async::ClientError| {
+            VoiceError::failed("음성 서비스가 요청을 받지 않습니다", format!("{what}: {e}"))
+        }
+    };
     c.cancel(MessageScope::Last).and_then(|c| c.receive()).map_err(step("CANCEL"))?;
     c.set_language(ClientScope::Current, &u.language).and_then(|c| c.receive()).map_err(step("LANGUAGE"))?;
     c.set_rate(ClientScope::Current, u.rate).and_then(|c| c.receive()).map_err(step("RATE"))?;
@@ -183,7 +203,7 @@ fn speak(c: &mut Connection, u: &Utterance) -> Result<u32, VoiceError> {
 
 #[cfg(not(unix))]
 fn speak(_c: &mut Connection, _u: &Utterance) -> Result<u32, VoiceError> {
-    Err(VoiceError("지원하지 않는 운영체제입니다".into()))
+    Err(VoiceError::new("지원하지 않는 운영체제입니다"))
 }
 
 #[cfg(unix)]
@@ -191,7 +211,7 @@ fn cancel(c: &mut Connection) -> Result<(), VoiceError> {
     c.cancel(ssip_client_async::MessageScope::Last)
         .and_then(|c| c.receive())
         .map(|_| ())
-        .map_err(|e| VoiceError(e.to_string()))
+        .map_err(|e| VoiceError::failed("말하던 것을 멈추지 못했습니다", e))
 }
 
 #[cfg(not(unix))]
@@ -315,7 +335,7 @@ mod tests {
         let loud = Utterance { volume: 120, ..hello("x") };
         assert!(voice.say(&loud).is_err());
         let french = Utterance { language: "fr".into(), ..hello("x") };
-        assert!(voice.say(&french).unwrap_err().0.contains("언어"));
+        assert!(voice.say(&french).unwrap_err().why.contains("언어"));
         voice.stop().unwrap();
     }
 }

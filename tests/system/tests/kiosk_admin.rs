@@ -48,12 +48,40 @@ fn with_the_hub_down_sync_fails_in_korean_and_the_catalog_stays() {
     assert!(!out.status.success());
     let message = stderr(&out);
     assert!(message.contains("[hub_unreachable]") && message.contains("중앙 서버에 연결할 수 없습니다"), "{message}");
+    assert_korean_line(&message);
 
     let after = status(&data, &["--hub", &hub.url]);
     assert_eq!(after["courses"], courses);
     assert_eq!(after["online"], false);
     assert_eq!(after["last_error"]["code"], "hub_unreachable");
     assert!(after["last_success_at"].is_string(), "the last good sync is still known");
+}
+
+/// The line the command prints for staff (`baeum-kiosk: [code] …`) is Korean: a library's English
+/// (the JSON parser's, the OS's) may be in the log lines, never in it.
+fn assert_korean_line(stderr: &str) {
+    let line = stderr.lines().find(|l| l.starts_with("baeum-kiosk: [")).unwrap_or_else(|| panic!("{stderr}"));
+    let message = line.split_once("] ").map(|(_, m)| m).unwrap_or_default();
+    assert!(message.chars().any(|c| ('가'..='힣').contains(&c)), "{line}");
+    assert_eq!(baeum_domain::error_code::foreign_words(message), Vec::<&str>::new(), "{line}");
+}
+
+#[test]
+fn a_broken_settings_file_is_explained_in_korean_with_its_line() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let data = dir.path().join("kiosk");
+    std::fs::create_dir_all(&data).unwrap_or_else(|e| panic!("{e}"));
+    // Saved by hand in a text editor, with Windows line endings and the closing brace missing.
+    std::fs::write(
+        data.join("kiosk.json"),
+        "{\r\n  \"hub_url\": \"http://127.0.0.1:7878\",\r\n  \"fullscreen\": tru\r\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let out = kiosk(&["status", "--json"], &data);
+    assert!(!out.status.success());
+    let message = stderr(&out);
+    assert!(message.contains("[config_invalid]") && message.contains("3번째 줄"), "{message}");
+    assert_korean_line(&message);
 }
 
 #[test]
@@ -72,6 +100,7 @@ fn provision_saves_the_hub_for_later_runs() {
     let out = kiosk(&["provision", "--hub", "ftp://nowhere"], &data);
     assert!(!out.status.success());
     assert!(stderr(&out).contains("[hub_url_invalid]"), "{}", stderr(&out));
+    assert_korean_line(&stderr(&out));
 }
 
 #[test]

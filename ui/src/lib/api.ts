@@ -2,6 +2,9 @@
 // (crates/kiosk/src/browse.rs and lib.rs); screens import from here, never from @tauri-apps.
 import { invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
+import { ERROR_CODES, type ErrorCode, type RejectReason } from './generated/codes';
+
+export type { ErrorCode, RejectReason };
 
 export const LIFE_STAGES = ['infant', 'child', 'youth', 'young_adult', 'middle_aged', 'senior'] as const;
 export type LifeStage = (typeof LIFE_STAGES)[number];
@@ -93,7 +96,7 @@ export interface SearchQuery {
 
 /** `{code, message}`: the UI branches on `code` and shows its own translated text. */
 export interface ErrorView {
-  code: string;
+  code: ErrorCode;
   message: string;
 }
 
@@ -120,7 +123,8 @@ export interface SyncEvent {
 }
 
 export function isErrorView(value: unknown): value is ErrorView {
-  return typeof value === 'object' && value !== null && 'code' in value && 'message' in value;
+  if (typeof value !== 'object' || value === null || !('code' in value) || !('message' in value)) return false;
+  return (ERROR_CODES as readonly unknown[]).includes(value.code);
 }
 
 /** Normalises anything a command rejected with into `{code, message}`. */
@@ -194,7 +198,7 @@ export interface EnrollmentCard {
   total: number;
   paid: number;
   refunded: number;
-  reason: string | null;
+  reason: RejectReason | null;
   payment_url: string | null;
   /** The payment page as a QR code (SVG made by the engine from `payment_url`). */
   payment_qr_svg: string | null;

@@ -236,7 +236,7 @@ export const messages = {
   },
   'consent.yes': { context: 'Consent answer button', ko: '동의합니다', en: 'I agree' },
   'consent.no': { context: 'Consent answer button', ko: '동의하지 않습니다', en: 'I do not agree' },
-  'consent.needed': {
+  'error.consent_needed': {
     context: 'Shown when the required consent was refused',
     ko: '필수 항목에 동의하셔야 신청할 수 있습니다.',
     en: 'You need to agree to the required item to apply.',
@@ -516,6 +516,68 @@ export const messages = {
   'field.method': { context: 'Field name in an input error', ko: '결제 방법', en: 'Payment method' },
   'field.idle_warning_secs': { context: 'Field name in an input error (staff settings)', ko: '화면 무응답 안내 시간', en: 'Idle question delay' },
   'field.idle_grace_secs': { context: 'Field name in an input error (staff settings)', ko: '초기화까지 시간', en: 'Clearing delay' },
+  'error.bad_request': {
+    context: 'The engine could not read what the screen sent (a bug, not the person’s fault)',
+    ko: '요청을 처리하지 못했습니다. 처음 화면에서 다시 해 보시거나 직원에게 문의해 주세요.',
+    en: 'The request could not be processed. Please start again or ask a staff member.',
+  },
+  'error.internal': {
+    context: 'The central server failed inside (HTTP 500); the log has a reference number',
+    ko: '중앙 서버에 일시적인 문제가 있습니다. 잠시 후 다시 시도해 주세요.',
+    en: 'The central server has a temporary problem. Please try again shortly.',
+  },
+  'error.resnapshot_required': {
+    context: 'Sync status: the kiosk must download the whole course list again',
+    ko: '강좌 목록 전체를 다시 받고 있습니다.',
+    en: 'Downloading the whole course list again.',
+  },
+  'error.sequence_gap': {
+    context: 'Staff status: the server refused this kiosk’s uploads because a request number is missing',
+    ko: '중앙 서버가 빠진 요청 번호가 있다며 이 키오스크의 신청 목록을 받지 않습니다. 관리자에게 알려 주세요.',
+    en: 'The server refused this kiosk’s uploads: a request number is missing. Please tell the administrator.',
+  },
+  'error.op_conflict': {
+    context: 'Staff status: the server refused an upload that conflicts with a request it already processed',
+    ko: '이미 처리한 요청과 맞지 않는 요청이 있어 중앙 서버가 신청 목록을 받지 않습니다. 관리자에게 알려 주세요.',
+    en: 'The server refused an upload that conflicts with one it already processed. Please tell the administrator.',
+  },
+  'error.hub_url_invalid': {
+    context: 'The central server address in the kiosk settings is not valid',
+    ko: '중앙 서버 주소 설정이 올바르지 않습니다. 직원에게 알려 주세요.',
+    en: 'The central server address setting is not valid. Please tell a staff member.',
+  },
+  'error.config_invalid': {
+    context: 'The kiosk settings file cannot be read or written',
+    ko: '키오스크 설정 파일을 읽거나 저장할 수 없습니다. 직원에게 알려 주세요.',
+    en: 'The kiosk settings file cannot be read or saved. Please tell a staff member.',
+  },
+  'error.hub_refused': {
+    context: 'The central server refused a request for a reason the screens do not handle separately',
+    ko: '중앙 서버가 요청을 받지 않았습니다. 잠시 후 다시 시도하시거나 직원에게 문의해 주세요.',
+    en: 'The central server did not accept the request. Please try again shortly or ask a staff member.',
+  },
+  'error.outbox_refused': {
+    context: 'Sync status: the central server stopped accepting this kiosk’s applications',
+    ko: '중앙 서버가 이 키오스크의 신청 목록을 받지 않고 있습니다. 관리자에게 알려 주세요.',
+    en: 'The central server is not accepting this kiosk’s applications. Please tell the administrator.',
+  },
+  'error.store_failed': {
+    context: 'The kiosk could not read or write its own database',
+    ko: '키오스크에 저장하거나 읽지 못했습니다. 직원에게 알려 주세요.',
+    en: 'The kiosk could not save or read this. Please tell a staff member.',
+  },
+  'error.unexpected': {
+    context: 'The kiosk program itself failed (a bug); the log has the detail',
+    ko: '키오스크 프로그램에 문제가 생겼습니다. 직원에게 알려 주세요.',
+    en: 'The kiosk program ran into a problem. Please tell a staff member.',
+  },
+  'reject.not_enrolled': { context: 'Why a payment or cancellation was not accepted', ko: '신청 내역이 없습니다.', en: 'There is no application for this course.' },
+  'reject.nothing_to_pay': { context: 'Why a payment was not accepted', ko: '결제할 금액이 없습니다.', en: 'There is nothing to pay.' },
+  'reject.wrong_amount': {
+    context: 'Why a payment was not accepted: the amount differs from what is owed',
+    ko: '결제 금액이 맞지 않습니다. 직원에게 문의해 주세요.',
+    en: 'The payment amount does not match. Please ask a staff member.',
+  },
   'error.generic': {
     context: 'Any other error; tell the person what to do next',
     ko: '문제가 생겼습니다. 잠시 후 다시 시도하시거나 직원에게 문의해 주세요.',

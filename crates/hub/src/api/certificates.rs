@@ -10,12 +10,12 @@ use axum::response::Html;
 use baeum_domain::certificate::KeySet;
 use baeum_domain::enrollment::{
     CertificateRequest, ClassCertificates, ClassRequest, HistoryRequest, IssuedCertificate, KioskKeyRegistration,
-    KioskKeyStatus, LearningHistory, codes as enrollment_codes,
+    KioskKeyStatus, LearningHistory,
 };
 use baeum_domain::protocol::ApiError;
 use serde::Deserialize;
 
-use super::{Failure, HubState, bad_request, escape};
+use super::{Failure, HubState, bad_request, escape, unreadable};
 use crate::certificates::{self, IssueError, Verification};
 
 #[utoipa::path(
@@ -30,7 +30,7 @@ pub async fn issue(
     State(state): State<HubState>,
     body: Result<Json<CertificateRequest>, JsonRejection>,
 ) -> Result<Json<IssuedCertificate>, Failure> {
-    let Json(q) = body.map_err(|e| bad_request(e.body_text()))?;
+    let Json(q) = body.map_err(unreadable)?;
     let now = state.clock.now();
     let signer = state.signer.clone();
     let cert = state
@@ -43,9 +43,11 @@ pub async fn issue(
 
 fn issue_failure(e: IssueError) -> Failure {
     match e {
-        IssueError::NotEnrolled => Failure::new(StatusCode::NOT_FOUND, "not_enrolled", e.to_string()),
+        IssueError::NotEnrolled => {
+            Failure::new(StatusCode::NOT_FOUND, baeum_domain::ErrorCode::NotEnrolled, e.to_string())
+        }
         IssueError::NotCompleted { .. } => {
-            Failure::new(StatusCode::CONFLICT, enrollment_codes::NOT_COMPLETED, e.to_string())
+            Failure::new(StatusCode::CONFLICT, baeum_domain::ErrorCode::NotCompleted, e.to_string())
         }
         IssueError::Store(e) => e.into(),
         other => Failure::internal(other.to_string()),
@@ -63,7 +65,7 @@ pub async fn history(
     State(state): State<HubState>,
     body: Result<Json<HistoryRequest>, JsonRejection>,
 ) -> Result<Json<LearningHistory>, Failure> {
-    let Json(q) = body.map_err(|e| bad_request(e.body_text()))?;
+    let Json(q) = body.map_err(unreadable)?;
     let now = state.clock.now();
     let signer = state.signer.clone();
     let history = state
@@ -83,7 +85,7 @@ pub async fn class(
     State(state): State<HubState>,
     body: Result<Json<ClassRequest>, JsonRejection>,
 ) -> Result<Json<ClassCertificates>, Failure> {
-    let Json(q) = body.map_err(|e| bad_request(e.body_text()))?;
+    let Json(q) = body.map_err(unreadable)?;
     let now = state.clock.now();
     let signer = state.signer.clone();
     let class = state
@@ -102,7 +104,7 @@ pub async fn register_kiosk_key(
     State(state): State<HubState>,
     body: Result<Json<KioskKeyRegistration>, JsonRejection>,
 ) -> Result<Json<KioskKeyStatus>, Failure> {
-    let Json(q) = body.map_err(|e| bad_request(e.body_text()))?;
+    let Json(q) = body.map_err(unreadable)?;
     let Some(key) = baeum_domain::certificate::public_key(&q.public_key) else {
         return Err(bad_request("public_key: Ed25519 공개키가 아닙니다"));
     };

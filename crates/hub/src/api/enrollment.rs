@@ -9,14 +9,13 @@ use axum::http::StatusCode;
 use baeum_domain::KioskId;
 use baeum_domain::enrollment::{
     EnrollmentList, EnrollmentLookup, IntentBatch, IntentBatchAnswer, IntentOutcomes, LearnerFind, LearnerFound, Seats,
-    codes as enrollment_codes,
 };
 use baeum_domain::learner::{MobileNumber, Pin, pin_matches};
 use baeum_domain::protocol::ApiError;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{Failure, HubState, bad_request};
+use super::{Failure, HubState, bad_request, unreadable};
 use crate::arbitration;
 use crate::store::{enrollments, intents, learners};
 
@@ -36,7 +35,7 @@ pub async fn upload(
     State(state): State<HubState>,
     batch: Result<Json<IntentBatch>, JsonRejection>,
 ) -> Result<Json<IntentBatchAnswer>, Failure> {
-    let Json(batch) = batch.map_err(|e| bad_request(e.body_text()))?;
+    let Json(batch) = batch.map_err(unreadable)?;
     if batch.intents.len() > MAX_BATCH {
         return Err(bad_request(format!("한 번에 {MAX_BATCH}건까지 보낼 수 있습니다")));
     }
@@ -63,7 +62,7 @@ pub async fn outcomes(
     State(state): State<HubState>,
     query: Result<Query<OutcomesQuery>, QueryRejection>,
 ) -> Result<Json<IntentOutcomes>, Failure> {
-    let Query(q) = query.map_err(|e| bad_request(e.body_text()))?;
+    let Query(q) = query.map_err(unreadable)?;
     let kiosk = KioskId::parse(&q.kiosk_id).map_err(|e| bad_request(format!("kiosk_id: {e}")))?;
     let limit = q.limit.unwrap_or(MAX_BATCH).clamp(1, MAX_BATCH);
     let answer = state
@@ -86,7 +85,7 @@ pub async fn lookup(
     State(state): State<HubState>,
     body: Result<Json<EnrollmentLookup>, JsonRejection>,
 ) -> Result<Json<EnrollmentList>, Failure> {
-    let Json(q) = body.map_err(|e| bad_request(e.body_text()))?;
+    let Json(q) = body.map_err(unreadable)?;
     if q.learner_ids.len() > MAX_BATCH {
         return Err(bad_request(format!("한 번에 {MAX_BATCH}명까지 조회할 수 있습니다")));
     }
@@ -116,7 +115,7 @@ pub async fn find(
     State(state): State<HubState>,
     body: Result<Json<LearnerFind>, JsonRejection>,
 ) -> Result<Json<LearnerFound>, Failure> {
-    let Json(q) = body.map_err(|e| bad_request(e.body_text()))?;
+    let Json(q) = body.map_err(unreadable)?;
     let mobile = MobileNumber::parse(&q.mobile).map_err(bad_request)?;
     let pin = Pin::parse(&q.pin).map_err(bad_request)?;
     let now = state.clock.now();
@@ -125,7 +124,7 @@ pub async fn find(
             let not_found = || {
                 Failure::new(
                     StatusCode::NOT_FOUND,
-                    enrollment_codes::LEARNER_NOT_FOUND,
+                    baeum_domain::ErrorCode::LearnerNotFound,
                     "입력하신 정보와 맞는 학습자가 없습니다. 휴대전화 번호, 생년월일, 비밀번호를 확인해 주세요.",
                 )
             };
@@ -163,7 +162,7 @@ fn locked(until: DateTime<Utc>) -> Failure {
     let local = until.with_timezone(&baeum_domain::kst()).format("%H:%M");
     Failure::new(
         StatusCode::LOCKED,
-        enrollment_codes::PIN_LOCKED,
+        baeum_domain::ErrorCode::PinLocked,
         format!(
             "비밀번호를 여러 번 잘못 입력하셔서 {local}까지 조회가 잠겼습니다. 직원에게 신분증을 보여 주시면 바로 도와드립니다."
         ),

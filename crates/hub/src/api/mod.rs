@@ -5,16 +5,16 @@
 use std::sync::{Arc, Mutex};
 
 use axum::Json;
-use axum::extract::rejection::QueryRejection;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use baeum_domain::protocol::{
     ApiError, CatalogChange, CatalogChanges, CatalogChecksum, CatalogSnapshot, Health, PROTOCOL_VERSION,
-    SNAPSHOT_CHUNK_MEDIA_TYPE, SnapshotChunkHeader, codes,
+    SNAPSHOT_CHUNK_MEDIA_TYPE, SnapshotChunkHeader,
 };
-use baeum_domain::{Clock, Course, Institution, Place, PublicUrl};
+use baeum_domain::{Clock, Course, ErrorCode, Institution, Place, PublicUrl};
 use rusqlite::Connection;
 use serde::Deserialize;
 use utoipa::OpenApi;
@@ -93,7 +93,7 @@ impl HubState {
             f(&mut conn)
         })
         .await
-        .map_err(|e| Failure::internal(format!("작업 스레드 오류: {e}")))?
+        .map_err(|e| Failure::internal(format!("database worker thread: {e}")))?
     }
 }
 
@@ -109,25 +109,71 @@ pub struct Failure {
     body: ApiError,
 }
 
-/// A request the hub cannot read (bad JSON, bad query): `400 bad_request` with the reason.
+/// A request with a value the hub refuses (`400 bad_request`); `message` is Korean and names it.
 pub(crate) fn bad_request(message: impl Into<String>) -> Failure {
-    Failure::new(StatusCode::BAD_REQUEST, codes::BAD_REQUEST, message)
+    Failure::new(StatusCode::BAD_REQUEST, ErrorCode::BadRequest, message)
+}
+
+/// A body or query the hub cannot read. The caller gets plain Korean and the right status (413
+/// for a body over the limit); axum's English explanation goes to the log with the code.
+pub(crate) fn unreadable(rejection: impl Into<Rejection>) -> Failure {
+    let (status, message, detail) = match rejection.into() {
+        Rejection::Json(e) => {
+            let message = match &e {
+                _ if e.status() == StatusCode::PAYLOAD_TOO_LARGE => "요청 본문이 너무 큽니다",
+                JsonRejection::MissingJsonContentType(_) => "요청 본문이 JSON 형식이 아닙니다",
+                JsonRejection::JsonSyntaxError(_) => "요청 본문의 JSON 문법이 맞지 않습니다",
+                JsonRejection::JsonDataError(_) => "요청 본문에 빠진 항목이 있거나 항목의 형식이 맞지 않습니다",
+                _ => "요청 본문을 끝까지 읽을 수 없습니다",
+            };
+            (e.status(), message, e.body_text())
+        }
+        Rejection::Query(e) => (e.status(), "주소의 조회 조건이 빠졌거나 형식이 맞지 않습니다", e.body_text()),
+    };
+    let status = if status == StatusCode::PAYLOAD_TOO_LARGE { status } else { StatusCode::BAD_REQUEST };
+    tracing::info!(code = ErrorCode::BadRequest.as_str(), status = status.as_u16(), detail, "unreadable request");
+    Failure::new(status, ErrorCode::BadRequest, message)
+}
+
+/// What axum could not extract, for [`unreadable`].
+pub(crate) enum Rejection {
+    Json(JsonRejection),
+    Query(QueryRejection),
+}
+
+impl From<JsonRejection> for Rejection {
+    fn from(e: JsonRejection) -> Self {
+        Rejection::Json(e)
+    }
+}
+
+impl From<QueryRejection> for Rejection {
+    fn from(e: QueryRejection) -> Self {
+        Rejection::Query(e)
+    }
 }
 
 impl Failure {
-    fn new(status: StatusCode, code: &str, message: impl Into<String>) -> Self {
-        Self { status, body: ApiError { code: code.to_owned(), message: message.into() } }
+    fn new(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> Self {
+        Self { status, body: ApiError { code: code.as_str().to_owned(), message: message.into() } }
     }
 
-    fn internal(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::INTERNAL_SERVER_ERROR, codes::INTERNAL, message)
+    /// `500 internal`: the caller gets a short reference number in Korean, and the log gets the
+    /// same number beside the detail (often a database's English text), so staff can find it.
+    fn internal(detail: impl std::fmt::Display) -> Self {
+        let reference = uuid::Uuid::new_v4().simple().to_string()[..8].to_uppercase();
+        tracing::error!(code = ErrorCode::Internal.as_str(), reference, detail = %detail, "request failed");
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            ErrorCode::Internal,
+            format!("중앙 서버 내부 오류입니다. 관리자에게 오류 번호 {reference}를 알려 주세요"),
+        )
     }
 }
 
 impl From<StoreError> for Failure {
     fn from(e: StoreError) -> Self {
-        tracing::error!(error = %e, "store error");
-        Failure::internal(e.to_string())
+        Failure::internal(e)
     }
 }
 
@@ -201,13 +247,13 @@ pub async fn changes(
     State(state): State<HubState>,
     query: Result<Query<ChangesQuery>, QueryRejection>,
 ) -> Result<Json<CatalogChanges>, Failure> {
-    let Query(q) = query.map_err(|e| bad_request(e.body_text()))?;
+    let Query(q) = query.map_err(unreadable)?;
     let limit = q.limit.unwrap_or(DEFAULT_CHANGES_PAGE).clamp(1, MAX_CHANGES_PAGE);
     let page = state
         .with_db(move |conn| {
             catalog::changes(conn, &q.epoch, q.after, limit).map_err(|e| match e {
                 catalog::ChangesError::ResnapshotRequired { .. } => {
-                    Failure::new(StatusCode::GONE, codes::RESNAPSHOT_REQUIRED, e.to_string())
+                    Failure::new(StatusCode::GONE, ErrorCode::ResnapshotRequired, e.to_string())
                 }
                 catalog::ChangesError::Store(e) => e.into(),
             })
@@ -237,7 +283,7 @@ pub async fn snapshot_chunk(
     State(state): State<HubState>,
     query: Result<Query<ChunkQuery>, QueryRejection>,
 ) -> Result<impl IntoResponse, Failure> {
-    let Query(q) = query.map_err(|e| bad_request(e.body_text()))?;
+    let Query(q) = query.map_err(unreadable)?;
     let limit = q.limit.unwrap_or(DEFAULT_CHANGES_PAGE).clamp(1, MAX_CHANGES_PAGE);
     let now = state.clock.now();
     let chunk = state.with_db(move |conn| Ok(catalog::snapshot_chunk(conn, q.after.as_deref(), limit, now)?)).await?;
@@ -354,4 +400,54 @@ pub fn router(state: HubState) -> axum::Router {
                 .quality(tower_http::compression::CompressionLevel::Fastest),
         )
         .with_state(state)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A 500 tells the caller a reference number in Korean, never the database's words.
+    #[test]
+    fn an_internal_failure_gives_a_reference_and_not_the_detail() {
+        let conn = Connection::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
+        let e = conn.execute("SELECT * FROM no_such_table", []).err().unwrap_or_else(|| panic!("ran"));
+        let failure = Failure::from(e);
+        assert_eq!(failure.status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(failure.body.code, "internal");
+        let message = &failure.body.message;
+        assert!(!message.contains("no_such_table") && !message.contains("no such table"), "{message}");
+        assert_eq!(baeum_domain::error_code::foreign_words(message), Vec::<&str>::new(), "{message}");
+        let reference =
+            message.split_whitespace().find(|w| w.ends_with("를")).unwrap_or_default().trim_end_matches('를');
+        assert_eq!(reference.len(), 8, "{message}");
+        assert!(reference.chars().all(|c| c.is_ascii_hexdigit()), "{message}");
+        // Two failures get two references, so the log line can be found.
+        let other = Failure::internal("again");
+        assert_ne!(other.body.message, failure.body.message);
+    }
+
+    /// What axum's extractors refuse, as the hub answers it: Korean, 413 for a body over the limit.
+    #[tokio::test]
+    async fn an_unreadable_body_is_explained_in_korean() {
+        use axum::extract::FromRequest;
+        let request = |body: Vec<u8>| {
+            axum::http::Request::builder()
+                .method("POST")
+                .header("content-type", "application/json")
+                .body(axum::body::Body::from(body))
+                .unwrap_or_else(|e| panic!("{e}"))
+        };
+        let read = |body: Vec<u8>| async move {
+            match Json::<serde_json::Value>::from_request(request(body), &()).await {
+                Ok(_) => panic!("read"),
+                Err(e) => unreadable(e),
+            }
+        };
+        let too_big = read(vec![b' '; 3 * 1024 * 1024]).await;
+        assert_eq!(too_big.status, StatusCode::PAYLOAD_TOO_LARGE);
+        assert_eq!(too_big.body.message, "요청 본문이 너무 큽니다");
+        let cut = read(b"{\"kiosk_id\": ".to_vec()).await;
+        assert_eq!((cut.status, cut.body.code.as_str()), (StatusCode::BAD_REQUEST, "bad_request"));
+        assert_eq!(baeum_domain::error_code::foreign_words(&cut.body.message), Vec::<&str>::new());
+    }
 }

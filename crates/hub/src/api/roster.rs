@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use baeum_domain::enrollment::{Roster, RosterRequest};
 use baeum_domain::protocol::ApiError;
 
-use super::{Failure, HubState, bad_request};
+use super::{Failure, HubState, unreadable};
 
 #[utoipa::path(
     post, path = "/v1/courses/roster", tag = "enrollment", request_body = RosterRequest,
@@ -20,10 +20,10 @@ pub async fn roster(
     State(state): State<HubState>,
     body: Result<Json<RosterRequest>, JsonRejection>,
 ) -> Result<Json<Roster>, Failure> {
-    let Json(q) = body.map_err(|e| bad_request(e.body_text()))?;
+    let Json(q) = body.map_err(unreadable)?;
     let now = state.clock.now();
     let found = state.with_db(move |conn| Ok(crate::roster::roster(conn, &q.course_id, now)?)).await?;
-    found
-        .map(Json)
-        .ok_or_else(|| Failure::new(StatusCode::NOT_FOUND, "course_not_found", "강좌 정보를 찾을 수 없습니다"))
+    found.map(Json).ok_or_else(|| {
+        Failure::new(StatusCode::NOT_FOUND, baeum_domain::ErrorCode::CourseNotFound, "강좌 정보를 찾을 수 없습니다")
+    })
 }

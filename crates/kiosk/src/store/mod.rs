@@ -37,11 +37,13 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("로컬 데이터베이스 오류: {0}")]
+    // SQLite's own words stay the source, for the log (`KioskError::detail`), never the message.
+    #[error("키오스크의 로컬 데이터베이스에 문제가 생겼습니다. 직원에게 알려 주세요")]
     Sqlite(#[from] rusqlite::Error),
-    #[error("로컬 데이터베이스를 최신 구조로 바꾸지 못했습니다: {0}")]
+    #[error("키오스크의 로컬 데이터베이스를 새 버전에 맞게 바꾸지 못했습니다. 직원에게 알려 주세요")]
     Migration(#[from] rusqlite_migration::Error),
-    #[error("저장된 {what} {id}를 읽을 수 없습니다: {problem}")]
+    /// `problem` is often a parser's English: logged, not shown.
+    #[error("저장된 {what} {id}를 읽을 수 없습니다")]
     Corrupt { what: &'static str, id: String, problem: String },
 }
 
