@@ -162,7 +162,13 @@ fn wait_for_print(kiosk: &Kiosk, ids: &[String], runtime: &tokio::runtime::Runti
             eprintln!(
                 "인쇄하지 못했습니다: {} — {} ({}). 작업은 대기열에 남아 프린터가 준비되면 인쇄됩니다.",
                 job.title,
-                job.state,
+                match job.state.as_str() {
+                    "queued" => "대기 중",
+                    "sending" => "보내는 중",
+                    "submitted" => "프린터에 보냄",
+                    "failed" => "실패",
+                    _ => "확인 필요",
+                },
                 job.last_error.unwrap_or_default()
             );
             code = ExitCode::FAILURE;
@@ -183,11 +189,11 @@ fn parse_course(raw: &str) -> Result<CourseId, String> {
     CourseId::parse(raw).map_err(|e| e.to_string())
 }
 fn parse_size(raw: &str) -> Result<(u32, u32), String> {
-    let (w, h) = raw.split_once('x').ok_or("WIDTHxHEIGHT")?;
-    let w: u32 = w.parse().map_err(|_| "width must be a number")?;
-    let h: u32 = h.parse().map_err(|_| "height must be a number")?;
+    let (w, h) = raw.split_once('x').ok_or("가로x세로로 적어 주세요 (예: 1080x1920)")?;
+    let w: u32 = w.parse().map_err(|_| "가로 크기는 숫자로 적어 주세요")?;
+    let h: u32 = h.parse().map_err(|_| "세로 크기는 숫자로 적어 주세요")?;
     if !(320..=8000).contains(&w) || !(320..=8000).contains(&h) {
-        return Err("size out of range".into());
+        return Err("가로와 세로는 320에서 8000 사이로 적어 주세요".into());
     }
     Ok((w, h))
 }
@@ -230,11 +236,10 @@ fn open(resolved: &Resolved) -> Result<Kiosk, KioskError> {
 
 fn runtime() -> Result<tokio::runtime::Runtime, KioskError> {
     // Two workers: a snapshot downloads the next chunk while the current one is written.
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| KioskError::HubUnreachable(e.to_string()))
+    tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().map_err(|e| {
+        tracing::error!(code = %baeum_domain::ErrorCode::Unexpected, detail = %e, "async runtime setup failed");
+        KioskError::HubUnreachable("통신 기능을 준비하지 못함".into())
+    })
 }
 
 fn admin(command: Command, cli: &Cli) -> Result<ExitCode, KioskError> {
@@ -438,7 +443,11 @@ pub fn main() -> ExitCode {
             match crate::app::run(kiosk, resolved_dir(&cli), config, cli.size) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
-                    eprintln!("baeum-kiosk: [window_failed] 화면을 열 수 없습니다: {e}");
+                    // Tauri's words go to the log; the line staff read stays Korean.
+                    tracing::error!(code = "window_failed", detail = %e, "the window could not open");
+                    eprintln!(
+                        "baeum-kiosk: [window_failed] 화면을 열 수 없습니다. 화면(디스플레이) 연결을 확인해 주세요"
+                    );
                     ExitCode::FAILURE
                 }
             }

@@ -1,5 +1,6 @@
-//! Every error code a person's screen can be given, in one list the hub, the kiosk, the shell and
-//! the UI share. The code is the contract: the UI shows its own translated text for it
+//! Every error code the hub, the kiosk engine, the app shell and the screens report, in one list
+//! they share. (Some reach a screen only inside another: a hub `internal` answer is the kiosk's
+//! `hub_server_error`, an outbox refusal's `sequence_gap` its `outbox_refused`.) The code is the contract: the UI shows its own translated text for it
 //! (`error.<code>` in `ui/src/lib/messages.ts`), and a library's English detail never reaches a
 //! screen — it goes to the log beside the code.
 //!

@@ -8,9 +8,11 @@ use baeum_domain::Won;
 
 #[derive(Debug, thiserror::Error)]
 pub enum PaymentError {
+    /// The provider's reason, in the Korean it is written for the payer.
     #[error("결제가 거절되었습니다: {0}")]
     Declined(String),
-    #[error("결제 서비스에 연결할 수 없습니다: {0}")]
+    /// The detail (often a network library's English) goes to the log, not to the page.
+    #[error("결제 서비스에 연결할 수 없습니다. 잠시 후 다시 시도해 주세요")]
     Unavailable(String),
 }
 

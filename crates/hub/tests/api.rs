@@ -330,6 +330,20 @@ async fn unreadable_requests_are_refused_in_korean_with_the_right_status() {
     let huge = format!("{{\"kiosk_id\": \"k-test\", \"intents\": [], \"pad\": \"{}\"}}", "가".repeat(1_500_000));
     let too_big =
         client.post(format!("http://{addr}/v1/intents")).header("content-type", "application/json").body(huge).send();
+    // The pages a phone opens from a QR code answer a mangled address in Korean HTML.
+    for path in ["/verify/%FF", "/verify?code=a&code=b", "/pay/%FF"] {
+        let (status, page) = get(format!("http://{addr}{path}")).await;
+        assert!(status == 400 || status == 404, "{path}: {status}");
+        assert!(page.starts_with("<!doctype html>") && page.contains("lang=\"ko\""), "{path}: {page}");
+        let body = page.rsplit("</style>").next().unwrap_or_default();
+        let text: String = body.split('<').filter_map(|t| t.split_once('>').map(|(_, rest)| rest)).collect();
+        assert_eq!(baeum_domain::error_code::foreign_words(&text), Vec::<&str>::new(), "{path}: {text}");
+    }
+    let (status, body) = get(format!("http://{addr}/v1/certificates/verify/%FF")).await;
+    let body: ApiError = parse(&body);
+    assert_eq!((status, body.code.as_str()), (400, "bad_request"));
+    assert_korean(&body.message);
+
     // The hub answers before the client has sent it all and closes the connection, so only the
     // status is sure to arrive here; the message is checked in `api::tests`.
     let res = too_big.await.unwrap_or_else(|e| panic!("{e}"));

@@ -11,6 +11,7 @@ use crate::Kiosk;
 use crate::certificate_pdf::CertificateArt;
 use crate::error::{Detail, KioskError};
 use crate::store::print_jobs::PrintJob;
+use baeum_domain::ErrorCode;
 
 /// The certificate font and pictures, parsed on first use and shared.
 pub(crate) fn art() -> Result<CertificateArt, KioskError> {
@@ -34,8 +35,10 @@ pub struct ClassPrint {
 /// The hub's "not enrolled"/"not completed" answers as the kiosk's own errors.
 fn certificate_refusal(e: KioskError) -> KioskError {
     match e {
-        KioskError::HubRefused { code, message, .. } if code == "not_completed" => KioskError::NotCompleted(message),
-        KioskError::HubRefused { code, .. } if code == "not_enrolled" => KioskError::NotEnrolled,
+        KioskError::HubRefused { code, message, .. } if code == ErrorCode::NotCompleted => {
+            KioskError::NotCompleted(message)
+        }
+        KioskError::HubRefused { code, .. } if code == ErrorCode::NotEnrolled => KioskError::NotEnrolled,
         e => e,
     }
 }

@@ -89,7 +89,8 @@ impl DataDir {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(KioskConfig::default()),
             Err(e) => return Err(config_error(&path, io_problem(&e), e)),
         };
-        let config: KioskConfig = serde_json::from_str(&text).map_err(|e| config_error(&path, json_problem(&e), e))?;
+        let config: KioskConfig =
+            serde_json::from_str(&text).map_err(|e| config_error(&path, json_problem(&e, &text), e))?;
         config.hub()?;
         Ok(config)
     }
@@ -125,15 +126,22 @@ pub fn io_problem(e: &std::io::Error) -> &'static str {
     }
 }
 
-/// Where a JSON settings text is wrong, in Korean, as a text editor counts lines.
-pub fn json_problem(e: &serde_json::Error) -> String {
+/// Where a JSON settings text is wrong, in Korean, as a text editor counts lines and characters
+/// (serde's column counts bytes, and a Korean character is three).
+pub fn json_problem(e: &serde_json::Error, text: &str) -> String {
     use serde_json::error::Category;
     let what = match e.classify() {
         Category::Syntax | Category::Eof => "JSON 문법이 맞지 않습니다",
         Category::Data => "항목 이름이나 값의 형식이 맞지 않습니다",
         Category::Io => "내용을 읽을 수 없습니다",
     };
-    format!("{}번째 줄 {}번째 글자 근처: {what}", e.line(), e.column())
+    let line = text.split('\n').nth(e.line().saturating_sub(1)).unwrap_or_default();
+    let mut end = e.column().min(line.len());
+    while !line.is_char_boundary(end) {
+        end -= 1;
+    }
+    let column = line[..end].chars().count().max(1);
+    format!("{}번째 줄 {column}번째 글자 근처: {what}", e.line())
 }
 
 #[cfg(test)]

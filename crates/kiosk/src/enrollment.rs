@@ -302,11 +302,11 @@ impl Kiosk {
                 tx.commit()?;
                 Ok(LearnerSummary::of(&found.learner, today))
             }
-            Err(KioskError::HubRefused { code, .. }) if code == "learner_not_found" => {
+            Err(KioskError::HubRefused { code, .. }) if code == baeum_domain::ErrorCode::LearnerNotFound => {
                 // Registered here moments ago and not uploaded yet: the local copy knows them.
                 self.find_local(&mobile, birth, Some(&pin), today)?.ok_or(KioskError::LearnerNotFound)
             }
-            Err(KioskError::HubRefused { code, message, .. }) if code == "pin_locked" => {
+            Err(KioskError::HubRefused { code, message, .. }) if code == baeum_domain::ErrorCode::PinLocked => {
                 Err(KioskError::PinLocked(message))
             }
             Err(

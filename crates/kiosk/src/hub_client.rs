@@ -17,6 +17,7 @@ use reqwest::{StatusCode, Url};
 use serde::de::DeserializeOwned;
 
 use crate::error::{Detail, KioskError};
+use baeum_domain::ErrorCode;
 
 /// `GET /v1/seats` as the kiosk reads it.
 #[derive(Debug, Clone, serde::Deserialize)]
@@ -214,7 +215,7 @@ impl HubClient {
                 }
                 Ok(ChangesAnswer::Page(page))
             }
-            Err(KioskError::HubRefused { code, .. }) if code == baeum_domain::ErrorCode::ResnapshotRequired => {
+            Err(KioskError::HubRefused { code, .. }) if code == ErrorCode::ResnapshotRequired => {
                 Ok(ChangesAnswer::ResnapshotRequired)
             }
             Err(e) => Err(e),
@@ -315,10 +316,13 @@ impl HubClient {
             return Err(KioskError::HubServerError { status: status.as_u16() });
         }
         if !status.is_success() {
-            // The hub answers errors as {code, message}; anything else (a proxy's page) has no code.
+            // The hub answers errors as {code, message}; anything else (a proxy's or a captive
+            // portal's page, in any language) is not shown: the status says enough.
             let (code, message) = match serde_json::from_slice::<ApiError>(&body) {
                 Ok(e) => (e.code, e.message),
-                Err(_) => ("unknown".to_owned(), String::from_utf8_lossy(&body).chars().take(200).collect()),
+                Err(_) => {
+                    (String::new(), format!("중앙 서버가 아닌 곳에서 온 듯한 응답입니다 (HTTP {})", status.as_u16()))
+                }
             };
             return Err(KioskError::HubRefused { status: status.as_u16(), code, message });
         }
@@ -340,22 +344,24 @@ fn transport_error(e: reqwest::Error) -> KioskError {
     if e.is_timeout() {
         KioskError::HubTimeout
     } else if e.is_decode() || e.is_body() {
-        tracing::warn!(code = "hub_bad_answer", detail = %without_url(&e), "the hub's answer did not arrive whole");
+        tracing::warn!(code = %ErrorCode::HubBadAnswer, detail = %without_url(&e), "the hub's answer did not arrive whole");
         KioskError::HubBadAnswer("응답을 끝까지 받지 못했습니다".into())
     } else if let Some(status) = e.status().filter(StatusCode::is_server_error) {
         KioskError::HubServerError { status: status.as_u16() }
     } else {
         // The library's words (e.g. "Connection refused (os error 111)") go to the log only.
-        tracing::warn!(code = "hub_unreachable", detail = %without_url(&e), "the hub could not be reached");
+        tracing::warn!(code = %ErrorCode::HubUnreachable, detail = %without_url(&e), "the hub could not be reached");
         let why = if e.is_connect() { "연결되지 않음" } else { "연결이 끊어짐" };
         KioskError::HubUnreachable(why.into())
     }
 }
 
-/// An answer the kiosk cannot read: the parser's (English) detail goes to the log with the code,
-/// the person reads which part was unreadable, in Korean.
+/// An answer the kiosk cannot read: where and what kind of fault go to the log with the code, the
+/// person reads which part was unreadable, in Korean. Not serde's sentence itself: it quotes the
+/// offending value, which in a learner answer may be a name or a phone number.
 fn unreadable(what: &str, e: &serde_json::Error) -> KioskError {
-    tracing::warn!(code = "hub_bad_answer", what, detail = %e, "unreadable answer from the hub");
+    let (line, column, kind) = (e.line(), e.column(), format!("{:?}", e.classify()));
+    tracing::warn!(code = %ErrorCode::HubBadAnswer, what, line, column, kind, "unreadable answer from the hub");
     KioskError::HubBadAnswer(format!("{what}의 형식이 맞지 않습니다"))
 }
 

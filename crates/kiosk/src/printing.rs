@@ -32,7 +32,7 @@ pub struct PrintReport {
 /// A printer problem in words staff understand, with a stable code; the IPP library's own words
 /// go to the log.
 fn printer_error(e: &IppError) -> (&'static str, String) {
-    tracing::warn!(code = "printer_unreachable", detail = %e, "printer did not answer");
+    tracing::debug!(code = "printer_unreachable", detail = %e, "printer did not answer");
     (
         "printer_unreachable",
         "프린터에 연결할 수 없습니다. 프린터가 켜져 있는지, 네트워크에 연결되어 있는지 확인해 주세요".into(),
@@ -348,7 +348,10 @@ impl Kiosk {
                 return Ok("queued");
             }
             if !status.is_success() {
-                let message = format!("프린터가 인쇄를 거절했습니다 ({status:?})");
+                // The IPP status name (e.g. ClientErrorDocumentFormatNotSupported) goes to the
+                // log; staff read its number, which the printer's manual lists.
+                tracing::warn!(code = "printer_refused", status = ?status, "printer refused the job");
+                let message = format!("프린터가 인쇄를 거절했습니다 (상태 코드 0x{:04X})", status as u16);
                 print_jobs::update(&self.conn(), &job.id, "failed", None, Some(&message), false, now())?;
                 return Ok("failed");
             }

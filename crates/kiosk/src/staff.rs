@@ -93,7 +93,7 @@ impl Kiosk {
         let matches = PasswordHash::new(&row.verifier)
             .map_err(|e| {
                 KioskError::Store(store::StoreError::Corrupt {
-                    what: "staff_pin",
+                    what: "직원 PIN 기록",
                     id: "1".into(),
                     problem: e.to_string(),
                 })
@@ -120,7 +120,7 @@ impl Kiosk {
     pub async fn roster(&self, course: &CourseId) -> Result<Roster, KioskError> {
         match self.hub.roster(course).await {
             Ok(roster) => Ok(roster),
-            Err(KioskError::HubRefused { code, .. }) if code == "course_not_found" => {
+            Err(KioskError::HubRefused { code, .. }) if code == baeum_domain::ErrorCode::CourseNotFound => {
                 Err(KioskError::CourseNotFound(course.to_string()))
             }
             Err(e @ (KioskError::HubUnreachable(_) | KioskError::HubTimeout | KioskError::HubServerError { .. })) => {

@@ -162,7 +162,10 @@ impl Download {
     async fn next(&mut self) -> Result<VerifiedChunk, KioskError> {
         let checked =
             self.chunks.recv().await.ok_or_else(|| KioskError::HubUnreachable("목록 받기가 끊겼습니다".into()))?;
-        checked.await.map_err(|e| KioskError::HubUnreachable(e.to_string()))?
+        checked.await.map_err(|e| {
+            tracing::error!(code = %baeum_domain::ErrorCode::HubBadAnswer, detail = %e, "chunk check task failed");
+            KioskError::HubBadAnswer("받은 목록을 검사하지 못했습니다".into())
+        })?
     }
 }
 

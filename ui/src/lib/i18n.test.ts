@@ -10,6 +10,9 @@ const HANGUL = /[가-힣]/;
 function latinWords(text: string): string[] {
   const kept = ['PIN', 'QR', 'HTTP', 'IPP', 'PDF', 'JSON', 'UTF', 'CUPS', 'Windows', 'Excel', 'ZOOM'];
   return text
+    .split(/[`"]/)
+    .filter((_, i) => i % 2 === 0)
+    .join(' ')
     .split(/\s+/)
     .filter((token) => !/[/\\]/.test(token))
     .flatMap((token) => token.match(/[A-Za-z]{3,}/g) ?? [])

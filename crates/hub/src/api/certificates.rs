@@ -3,7 +3,7 @@
 //! the same answer as JSON under `/v1/certificates/verify/{code}`).
 
 use axum::Json;
-use axum::extract::rejection::JsonRejection;
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Html;
@@ -140,8 +140,9 @@ pub async fn keys(State(state): State<HubState>) -> Result<Json<KeySet>, Failure
 )]
 pub async fn verify_json(
     State(state): State<HubState>,
-    Path(code): Path<String>,
+    code: Result<Path<String>, PathRejection>,
 ) -> Result<Json<Verification>, Failure> {
+    let Path(code) = code.map_err(unreadable)?;
     Ok(Json(state.with_db(move |conn| Ok(certificates::verify(conn, &code)?)).await?))
 }
 
@@ -160,13 +161,18 @@ fn page(body: &str) -> Html<String> {
     ))
 }
 
+const UNREADABLE: &str = "<p class=\"bad\">주소에 든 확인번호를 읽을 수 없습니다. 확인번호를 직접 입력해 주세요.</p>";
+
 /// `/verify` and `/verify/{code}`: the answer in plain Korean for people.
 pub async fn verify_page(
     State(state): State<HubState>,
-    code: Option<Path<String>>,
-    Query(q): Query<VerifyQuery>,
+    code: Result<Option<Path<String>>, PathRejection>,
+    query: Result<Query<VerifyQuery>, QueryRejection>,
 ) -> (StatusCode, Html<String>) {
-    let Some(code) = code.map(|Path(c)| c).or(q.code).filter(|c| !c.trim().is_empty()) else {
+    // axum's own answer to a bad address is an English sentence; a phone gets Korean instead.
+    let Ok(code) = code.map(|c| c.map(|Path(c)| c)) else { return (StatusCode::BAD_REQUEST, page(UNREADABLE)) };
+    let Ok(Query(q)) = query else { return (StatusCode::BAD_REQUEST, page(UNREADABLE)) };
+    let Some(code) = code.or(q.code).filter(|c| !c.trim().is_empty()) else {
         return (StatusCode::OK, page("<p>수료증 아래쪽의 확인번호를 입력하시거나 QR 코드를 찍어 주세요.</p>"));
     };
     let lookup = code.clone();

@@ -2,6 +2,7 @@
 //! `/pay/{op}` where `op` is the unguessable op id of their application. Plain Korean HTML, no
 //! script, large type.
 
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Html;
@@ -31,7 +32,12 @@ fn not_found() -> (StatusCode, Html<String>) {
     )
 }
 
-pub async fn show(State(state): State<HubState>, Path(op): Path<String>) -> (StatusCode, Html<String>) {
+pub async fn show(
+    State(state): State<HubState>,
+    op: Result<Path<String>, PathRejection>,
+) -> (StatusCode, Html<String>) {
+    // A mangled address gets the Korean page, not axum's English sentence.
+    let Ok(Path(op)) = op else { return not_found() };
     let provider = state.payments.clone();
     let result = state
         .with_db(move |conn| {
@@ -58,7 +64,8 @@ pub async fn show(State(state): State<HubState>, Path(op): Path<String>) -> (Sta
     (StatusCode::OK, page("수강료 결제", &body))
 }
 
-pub async fn pay(State(state): State<HubState>, Path(op): Path<String>) -> (StatusCode, Html<String>) {
+pub async fn pay(State(state): State<HubState>, op: Result<Path<String>, PathRejection>) -> (StatusCode, Html<String>) {
+    let Ok(Path(op)) = op else { return not_found() };
     let now = state.clock.now();
     let provider = state.payments.clone();
     let result = state
@@ -73,7 +80,12 @@ pub async fn pay(State(state): State<HubState>, Path(op): Path<String>) -> (Stat
             // cannot charge twice.
             let receipt = match provider.charge(&op, owed) {
                 Ok(r) => r,
-                Err(e) => return Ok(Some(Err(e.to_string()))),
+                Err(e) => {
+                    if let crate::payment::PaymentError::Unavailable(detail) = &e {
+                        tracing::warn!(code = "payment_unavailable", detail, "payment provider unreachable");
+                    }
+                    return Ok(Some(Err(e.to_string())));
+                }
             };
             let outcome = arbitration::record_payment(
                 &tx,

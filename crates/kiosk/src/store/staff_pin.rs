@@ -23,7 +23,7 @@ pub fn get(conn: &Connection) -> Result<Option<StaffPinRow>, StoreError> {
         let locked_until = locked
             .map(|raw| {
                 DateTime::parse_from_rfc3339(&raw).map(|t| t.with_timezone(&Utc)).map_err(|e| StoreError::Corrupt {
-                    what: "staff_pin",
+                    what: "직원 PIN 기록",
                     id: "1".into(),
                     problem: e.to_string(),
                 })
