@@ -50,9 +50,23 @@ pub enum StoreError {
 
 /// Opens (creating and migrating if needed) the hub database at `path`.
 pub fn open(path: &Path) -> Result<Connection, StoreError> {
+    create_private(path);
     let mut conn = Connection::open(path)?;
     configure(&mut conn)?;
     Ok(conn)
+}
+
+/// Creates a new database file readable by this user only (0600): it holds names, birth dates,
+/// phone numbers and payments. SQLite gives its `-wal` and `-shm` files the database's mode. An
+/// existing file keeps the mode its owner gave it. If this fails, SQLite's own open reports why.
+fn create_private(path: &Path) {
+    #[cfg(unix)]
+    {
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let _ = options.open(path);
+    }
 }
 
 /// An in-memory database for unit tests.
@@ -111,5 +125,20 @@ mod tests {
     #[test]
     fn migrations_are_valid() {
         assert!(super::MIGRATIONS.validate().is_ok());
+    }
+
+    /// The database and its WAL are created for the hub's user only, whatever the umask.
+    #[cfg(unix)]
+    #[test]
+    fn a_new_database_is_private_to_its_user() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("hub.db");
+        let conn = super::open(&path).unwrap_or_else(|e| panic!("{e}"));
+        conn.execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);").unwrap_or_else(|e| panic!("{e}"));
+        for file in ["hub.db", "hub.db-wal", "hub.db-shm"] {
+            let mode = std::fs::metadata(dir.path().join(file)).map(|m| m.permissions().mode() & 0o777);
+            assert_eq!(mode.ok(), Some(0o600), "{file}");
+        }
     }
 }
