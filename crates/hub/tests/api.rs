@@ -330,6 +330,17 @@ async fn unreadable_requests_are_refused_in_korean_with_the_right_status() {
     let huge = format!("{{\"kiosk_id\": \"k-test\", \"intents\": [], \"pad\": \"{}\"}}", "가".repeat(1_500_000));
     let too_big =
         client.post(format!("http://{addr}/v1/intents")).header("content-type", "application/json").body(huge).send();
+    // The pages a phone opens carry the headers such pages need; the API answers do not need them.
+    for path in ["/verify", "/verify/AAAAA-BBBBB", "/pay/nothing"] {
+        let res = client.get(format!("http://{addr}{path}")).send().await.unwrap_or_else(|e| panic!("{e}"));
+        let header = |name: &str| res.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+        assert!(header("content-security-policy").contains("default-src 'none'"), "{path}");
+        assert!(header("content-security-policy").contains("frame-ancestors 'none'"), "{path}");
+        assert_eq!(header("referrer-policy"), "no-referrer", "{path}");
+        assert_eq!(header("x-content-type-options"), "nosniff", "{path}");
+        assert_eq!(header("cache-control"), "no-store", "{path}");
+    }
+
     // The pages a phone opens from a QR code answer a mangled address in Korean HTML.
     for path in ["/verify/%FF", "/verify?code=a&code=b", "/pay/%FF"] {
         let (status, page) = get(format!("http://{addr}{path}")).await;

@@ -385,6 +385,34 @@ async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
 )]
 pub struct ApiDoc;
 
+/// The pages people open on their phones from a QR code, with the headers such pages need.
+fn pages() -> axum::Router<HubState> {
+    axum::Router::new()
+        .route("/pay/{op}", get(pay_page::show).post(pay_page::pay))
+        .route("/verify", get(certificates::verify_page))
+        .route("/verify/{code}", get(certificates::verify_page))
+        .layer(axum::middleware::map_response(page_headers))
+}
+
+/// No script runs and nothing loads from elsewhere (the pages have neither), no other site may
+/// frame them, and the address — which carries the op id or the signed certificate — is not
+/// passed on as a referrer or kept in a shared cache.
+async fn page_headers(mut response: Response) -> Response {
+    use axum::http::{HeaderValue, header};
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        ),
+    );
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
 /// Every route of the hub.
 pub fn router(state: HubState) -> axum::Router {
     axum::Router::new()
@@ -398,7 +426,6 @@ pub fn router(state: HubState) -> axum::Router {
         .route("/v1/enrollments/lookup", post(enrollment::lookup))
         .route("/v1/learners/find", post(enrollment::find))
         .route("/v1/seats", get(enrollment::seats))
-        .route("/pay/{op}", get(pay_page::show).post(pay_page::pay))
         .route("/v1/certificates", post(certificates::issue))
         .route("/v1/certificates/history", post(certificates::history))
         .route("/v1/certificates/class", post(certificates::class))
@@ -406,9 +433,8 @@ pub fn router(state: HubState) -> axum::Router {
         .route("/v1/kiosks/keys", post(certificates::register_kiosk_key))
         .route("/v1/courses/roster", post(roster::roster))
         .route("/v1/certificates/verify/{code}", get(certificates::verify_json))
-        .route("/verify", get(certificates::verify_page))
-        .route("/verify/{code}", get(certificates::verify_page))
         .route("/openapi.json", get(openapi_json))
+        .merge(pages())
         // Compressed answers (5–8× smaller catalogs for slow community-centre lines): zstd for
         // kiosks — a fraction of gzip's CPU on both ends — and gzip for everything else.
         .layer(
