@@ -77,8 +77,15 @@ impl DataDir {
         self.0.join("kiosk.json")
     }
 
+    /// Creates the data folder, for the kiosk's user only (0700): the database, its WAL, print
+    /// files and settings inside hold learners' names and phone numbers. An existing folder keeps
+    /// the mode its owner gave it.
     pub fn ensure(&self) -> Result<(), KioskError> {
-        std::fs::create_dir_all(&self.0).map_err(|e| config_error(&self.0, io_problem(&e), e))
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder.create(&self.0).map_err(|e| config_error(&self.0, io_problem(&e), e))
     }
 
     /// Reads the settings; a missing file means defaults, a malformed one is an error (never ignored).
@@ -165,5 +172,19 @@ mod tests {
         assert_eq!(data.load_config().map_err(|e| e.code().as_str()).err(), Some("config_invalid"));
         std::fs::write(data.config_file(), "{\"hub_url\": \"ftp://x\"}").unwrap_or_default();
         assert_eq!(data.load_config().map_err(|e| e.code().as_str()).err(), Some("hub_url_invalid"));
+    }
+
+    /// A new data folder (and any folder made above it) is for the kiosk's user only.
+    #[cfg(unix)]
+    #[test]
+    fn a_new_data_folder_is_private_to_its_user() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let data = DataDir::new(dir.path().join("baeum").join("kiosk"));
+        assert!(data.ensure().is_ok());
+        for folder in [dir.path().join("baeum"), dir.path().join("baeum").join("kiosk")] {
+            let mode = std::fs::metadata(&folder).map(|m| m.permissions().mode() & 0o777);
+            assert_eq!(mode.ok(), Some(0o700), "{}", folder.display());
+        }
     }
 }
