@@ -46,10 +46,20 @@ pub fn find(conn: &Connection, mobile: &MobileNumber, birth: NaiveDate) -> Resul
     let mut out = Vec::new();
     for row in rows {
         let (id, body, failures, locked) = row?;
+        // An unreadable lockout time is an error, never "not locked": a damaged row must not
+        // switch the PIN lockout off.
+        let locked_until = match locked {
+            None => None,
+            Some(t) => Some(t.parse::<DateTime<Utc>>().map_err(|e| StoreError::Corrupt {
+                what: "학습자 PIN 잠금 시각",
+                id: id.clone(),
+                problem: e.to_string(),
+            })?),
+        };
         out.push(Candidate {
             learner: decode("학습자", &id, &body)?,
             pin_failures: u32::try_from(failures).unwrap_or(u32::MAX),
-            locked_until: locked.and_then(|t| t.parse().ok()),
+            locked_until,
         });
     }
     Ok(out)
@@ -71,4 +81,29 @@ pub fn record_pin_failure(
 pub fn reset_pin_failures(conn: &Connection, id: &str) -> Result<(), StoreError> {
     conn.execute("UPDATE learners SET pin_failures = 0, locked_until = NULL WHERE id = ?1", [id])?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::arbitration::fixtures;
+
+    #[test]
+    fn a_lockout_time_that_cannot_be_read_is_corrupt_not_unlocked() {
+        let (mut conn, _) = fixtures::hub(10, baeum_domain::Selection::FirstCome, 0);
+        let learner = fixtures::learner(1, "1950-03-02");
+        let tx = conn.transaction().unwrap_or_else(|e| panic!("{e}"));
+        insert(&tx, &learner).unwrap_or_else(|e| panic!("{e}"));
+        tx.commit().unwrap_or_else(|e| panic!("{e}"));
+        let until = fixtures::at("2026-12-03T15:00:00");
+        record_pin_failure(&conn, learner.id.as_str(), 5, Some(until)).unwrap_or_else(|e| panic!("{e}"));
+        let found = find(&conn, &learner.mobile, learner.birth_date).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(found.iter().map(|c| c.locked_until).collect::<Vec<_>>(), [Some(until)]);
+
+        conn.execute("UPDATE learners SET locked_until = '내일 오후'", []).unwrap_or_else(|e| panic!("{e}"));
+        match find(&conn, &learner.mobile, learner.birth_date) {
+            Err(StoreError::Corrupt { what, .. }) => assert_eq!(what, "학습자 PIN 잠금 시각"),
+            other => panic!("a damaged lockout must not read as unlocked: {other:?}"),
+        }
+    }
 }
