@@ -27,7 +27,7 @@ const FONT: &[u8] = include_bytes!("../../../assets/fonts/NanumMyeongjo.ttf");
 const SEAL: &[u8] = include_bytes!("../../../assets/images/seal.png");
 const LOGO: &[u8] = include_bytes!("../../../assets/images/gwangmyeong-logo.png");
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum CertificateError {
     // The library's words are the source, for the log; the message stays Korean.
     #[error("수료증 글꼴을 읽을 수 없습니다")]

@@ -8,19 +8,15 @@ use baeum_domain::{CourseId, LearnerId};
 use serde::Serialize;
 
 use crate::Kiosk;
-use crate::certificate_pdf::CertificateArt;
-use crate::error::{Detail, KioskError};
+use crate::certificate_pdf::{CertificateArt, CertificateError};
+use crate::error::KioskError;
 use crate::store::print_jobs::PrintJob;
 use baeum_domain::ErrorCode;
 
 /// The certificate font and pictures, parsed on first use and shared.
 pub(crate) fn art() -> Result<CertificateArt, KioskError> {
-    static ART: std::sync::OnceLock<Result<CertificateArt, (String, Option<String>)>> = std::sync::OnceLock::new();
-    ART.get_or_init(|| {
-        CertificateArt::bundled().map_err(|e| (e.to_string(), std::error::Error::source(&e).map(|s| s.to_string())))
-    })
-    .clone()
-    .map_err(|(what, detail)| KioskError::Certificate { what, detail: detail.map(Detail) })
+    static ART: std::sync::OnceLock<Result<CertificateArt, CertificateError>> = std::sync::OnceLock::new();
+    ART.get_or_init(CertificateArt::bundled).clone().map_err(KioskError::from)
 }
 
 /// What a batch print of a class queued, and who has not completed (names masked).
