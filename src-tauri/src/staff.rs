@@ -5,7 +5,8 @@
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use baeum_domain::enrollment::{PaymentMethod, Roster};
+use baeum_domain::attendance::Roster;
+use baeum_domain::enrollment::PaymentMethod;
 use baeum_domain::money::Won;
 use baeum_kiosk::certificates::ClassPrint;
 use baeum_kiosk::printing::PrinterStatus;

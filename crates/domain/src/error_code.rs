@@ -139,20 +139,23 @@ pub fn foreign_words(message: &str) -> Vec<&str> {
     words
 }
 
-/// The TypeScript module the UI imports: every error code and every rejection reason, as
-/// literal types, so a screen cannot name a code that does not exist.
+/// The TypeScript module the UI imports: every error code, every rejection reason and every
+/// intent type, as literal types, so a screen cannot name a code that does not exist.
 pub fn typescript() -> String {
     use strum::VariantArray;
     let list = |names: Vec<&str>| names.iter().map(|n| format!("  '{n}',\n")).collect::<String>();
     let errors = list(ErrorCode::VARIANTS.iter().map(|c| c.as_str()).collect());
     let reasons = list(crate::rules::RejectReason::VARIANTS.iter().map(|r| r.code()).collect());
+    let kinds = list(crate::intent::intent_kinds());
     format!(
-        "// Generated from crates/domain/src/error_code.rs and rules.rs by\n\
+        "// Generated from crates/domain/src/error_code.rs, rules.rs and intent.rs by\n\
          // `BAEUM_BLESS=1 cargo test -p baeum-domain generated_codes`. Do not edit.\n\n\
          export const ERROR_CODES = [\n{errors}] as const;\n\
          export type ErrorCode = (typeof ERROR_CODES)[number];\n\n\
          export const REJECT_REASONS = [\n{reasons}] as const;\n\
-         export type RejectReason = (typeof REJECT_REASONS)[number];\n"
+         export type RejectReason = (typeof REJECT_REASONS)[number];\n\n\
+         export const INTENT_KINDS = [\n{kinds}] as const;\n\
+         export type IntentKind = (typeof INTENT_KINDS)[number];\n"
     )
 }
 

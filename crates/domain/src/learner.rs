@@ -323,6 +323,41 @@ impl Learner {
     }
 }
 
+/// The learner service: a kiosk registered someone (the record goes to the hub in the outbox).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, strum::VariantNames)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum LearnerIntent {
+    RegisterLearner { learner: Learner },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, strum::VariantNames)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum LearnerOutcome {
+    Registered,
+}
+
+/// `POST /v1/learners/find`: a returning learner at any kiosk.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LearnerFind {
+    pub mobile: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
+    pub birth_date: chrono::NaiveDate,
+    pub pin: String,
+}
+
+/// The learner found: the record (for the kiosk's local copy) and their enrollments.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LearnerFound {
+    pub learner: Learner,
+    pub enrollments: crate::enrollment::EnrollmentList,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,12 +1,16 @@
 //! Baeum's shared vocabulary: catalog types parsed at the edge, Korean programme rules and the
 //! hub↔kiosk wire protocol. No IO lives here, so the hub and every kiosk agree by construction.
 
+pub mod attendance;
 pub mod certificate;
 pub mod course;
 pub mod enrollment;
 pub mod error_code;
+pub mod hello;
 pub mod ids;
 pub mod institution;
+pub mod intent;
+pub mod kiosk_key;
 pub mod learner;
 pub mod links;
 pub mod money;

@@ -10,7 +10,9 @@ use crate::institution::{Institution, Place};
 
 /// Bumped when a kiosk built for an older protocol could misread an answer.
 /// 2: snapshot chunks became JSON lines (was one JSON document).
-pub const PROTOCOL_VERSION: u32 = 2;
+/// 3: intent bodies and outcomes name their service (`"service":"enrollment"`, see
+///    [`crate::intent`]); outbox refusal codes are [`crate::ErrorCode`]s.
+pub const PROTOCOL_VERSION: u32 = 3;
 
 /// Position in the hub's catalog change log. 0 means "nothing yet".
 pub type Cursor = u64;

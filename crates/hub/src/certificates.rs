@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use baeum_domain::certificate::{CertificatePayload, KeySet, PublishedKey, SignedBy, SignedCertificate, key_id};
-use baeum_domain::enrollment::{ClassCertificates, IssuedCertificate, LearningHistory, NotCompleted};
+use baeum_domain::certificate::{ClassCertificates, IssuedCertificate, LearningHistory, NotCompleted};
 use baeum_domain::{CourseId, LearnerId, kst};
 use chrono::{DateTime, Datelike, Utc};
 use ed25519_dalek::SigningKey;
@@ -359,7 +359,11 @@ pub fn verify(conn: &Connection, input: &str) -> Result<Verification, StoreError
 #[cfg(test)]
 mod tests {
     use baeum_domain::Selection;
-    use baeum_domain::enrollment::{IntentBody, Outcome};
+    use baeum_domain::attendance::AttendanceIntent;
+    use baeum_domain::attendance::AttendanceOutcome;
+    use baeum_domain::certificate::CertificateIntent;
+    use baeum_domain::certificate::CertificateOutcome;
+    use baeum_domain::intent::{IntentBody, Outcome};
     use ed25519_dalek::SigningKey;
 
     use super::*;
@@ -372,15 +376,23 @@ mod tests {
     fn attend_as(k: &mut TestKiosk, conn: &mut Connection, who: usize, course: &baeum_domain::Course, n: usize) {
         let bodies = course.sessions[..n]
             .iter()
-            .map(|s| IntentBody::MarkAttendance {
-                learner_id: lid(who),
-                course_id: course.id.clone(),
-                session: s.date,
-                present: true,
+            .map(|s| {
+                IntentBody::Attendance(AttendanceIntent::MarkAttendance {
+                    learner_id: lid(who),
+                    course_id: course.id.clone(),
+                    session: s.date,
+                    present: true,
+                })
             })
             .collect();
         let answer = k.send(conn, at("2026-12-30T12:00:00"), bodies);
-        assert!(answer.results.iter().all(|r| matches!(r.outcome, Outcome::AttendanceRecorded { .. })), "{answer:?}");
+        assert!(
+            answer
+                .results
+                .iter()
+                .all(|r| matches!(r.outcome, Outcome::Attendance(AttendanceOutcome::AttendanceRecorded { .. }))),
+            "{answer:?}"
+        );
     }
 
     #[test]
@@ -404,12 +416,12 @@ mod tests {
         let odd = k.send(
             &mut conn,
             now,
-            vec![IntentBody::MarkAttendance {
+            vec![IntentBody::Attendance(AttendanceIntent::MarkAttendance {
                 learner_id: lid(1),
                 course_id: course.id.clone(),
                 session: "2027-03-01".parse().unwrap(),
                 present: true,
-            }],
+            })],
         );
         assert!(matches!(odd.results[0].outcome, Outcome::Rejected { .. }));
     }
@@ -488,11 +500,11 @@ mod tests {
             course.last_session().date,
             signer,
         );
-        IntentBody::ProvisionalCertificate {
+        IntentBody::Certificate(CertificateIntent::ProvisionalCertificate {
             learner_id: lid(who),
             course_id: course.id.clone(),
             qr_text: SignedCertificate::sign(payload, key).qr_text(),
-        }
+        })
     }
 
     #[test]
@@ -521,12 +533,17 @@ mod tests {
         assert_eq!(signer.endorse_kiosk(&conn, "k-desk", "직원 김민지", now).unwrap().len(), 1);
         let keys = signer.key_set(&conn).unwrap();
         let offline = provisional(&device, "GM-P2026-k-desk-0002", 1, &course, &conn);
-        let IntentBody::ProvisionalCertificate { qr_text, .. } = &offline else { unreachable!() };
+        let IntentBody::Certificate(CertificateIntent::ProvisionalCertificate { qr_text, .. }) = &offline else {
+            unreachable!()
+        };
         assert!(keys.verify(qr_text).is_ok_and(|p| p.provisional), "checks offline with the published key set");
 
         // Learner 1 completed: confirmed under the kiosk's serial, valid online.
         let answer = k.send(&mut conn, now, vec![offline.clone()]);
-        assert_eq!(answer.results[0].outcome, Outcome::CertificateConfirmed { serial: "GM-P2026-k-desk-0002".into() });
+        assert_eq!(
+            answer.results[0].outcome,
+            Outcome::Certificate(CertificateOutcome::CertificateConfirmed { serial: "GM-P2026-k-desk-0002".into() })
+        );
         assert_eq!(verify(&conn, "GM-P2026-k-desk-0002").unwrap().status, "valid");
         assert_eq!(issue(&mut conn, &signer, &lid(1), &course.id, now).unwrap().serial, "GM-P2026-k-desk-0002");
 
@@ -541,7 +558,10 @@ mod tests {
         let hubs = issue(&mut conn, &signer, &lid(3), &course.id, now).unwrap();
         let body = provisional(&device, "GM-P2026-k-desk-0004", 3, &course, &conn);
         let again = k.send(&mut conn, now, vec![body]);
-        assert_eq!(again.results[0].outcome, Outcome::CertificateConfirmed { serial: hubs.serial.clone() });
+        assert_eq!(
+            again.results[0].outcome,
+            Outcome::Certificate(CertificateOutcome::CertificateConfirmed { serial: hubs.serial.clone() })
+        );
         assert_eq!(verify(&conn, "GM-P2026-k-desk-0004").unwrap().superseded_by, Some(hubs.serial));
 
         // Another kiosk cannot use this kiosk's key, and a forged name breaks the signature.

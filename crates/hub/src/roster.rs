@@ -2,7 +2,7 @@
 //! sessions they were marked present or absent at.
 
 use baeum_domain::CourseId;
-use baeum_domain::enrollment::{Roster, RosterLine};
+use baeum_domain::attendance::{Roster, RosterLine};
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 
@@ -38,7 +38,9 @@ pub fn roster(conn: &Connection, course_id: &CourseId, now: DateTime<Utc>) -> Re
 #[cfg(test)]
 mod tests {
     use baeum_domain::Selection;
-    use baeum_domain::enrollment::{IntentBody, Outcome};
+    use baeum_domain::attendance::AttendanceIntent;
+    use baeum_domain::attendance::AttendanceOutcome;
+    use baeum_domain::intent::{IntentBody, Outcome};
 
     use super::*;
     use crate::arbitration::fixtures::*;
@@ -51,27 +53,33 @@ mod tests {
         k.send(&mut conn, at("2026-11-26T14:00:00"), everyone);
         let (first, second) = (course.sessions[0].date, course.sessions[1].date);
         let marks = vec![
-            IntentBody::MarkAttendance {
+            IntentBody::Attendance(AttendanceIntent::MarkAttendance {
                 learner_id: lid(1),
                 course_id: course.id.clone(),
                 session: first,
                 present: true,
-            },
-            IntentBody::MarkAttendance {
+            }),
+            IntentBody::Attendance(AttendanceIntent::MarkAttendance {
                 learner_id: lid(1),
                 course_id: course.id.clone(),
                 session: second,
                 present: false,
-            },
-            IntentBody::MarkAttendance {
+            }),
+            IntentBody::Attendance(AttendanceIntent::MarkAttendance {
                 learner_id: lid(2),
                 course_id: course.id.clone(),
                 session: first,
                 present: true,
-            },
+            }),
         ];
         let answer = k.send(&mut conn, at("2026-12-30T12:00:00"), marks);
-        assert!(answer.results.iter().all(|r| matches!(r.outcome, Outcome::AttendanceRecorded { .. })), "{answer:?}");
+        assert!(
+            answer
+                .results
+                .iter()
+                .all(|r| matches!(r.outcome, Outcome::Attendance(AttendanceOutcome::AttendanceRecorded { .. }))),
+            "{answer:?}"
+        );
 
         let list = super::roster(&conn, &course.id, at("2026-12-30T12:01:00")).unwrap().unwrap();
         assert_eq!(list.sessions.len(), course.sessions.len());

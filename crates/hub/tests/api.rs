@@ -253,8 +253,8 @@ async fn a_learner_pays_on_the_phone_page_once_and_the_seat_is_confirmed() {
         "identity": "self_declared", "pin_hash": "s$h", "registered_on": "2026-11-26"
     });
     let batch_json = serde_json::json!({"kiosk_id": "k-phone", "intents": [
-        {"seq": 1, "op_id": "op-phone-1", "body": {"type": "register_learner", "learner": learner}},
-        {"seq": 2, "op_id": "op-phone-2", "body": {"type": "apply", "learner_id": "l-phone", "course_id": course.id}}
+        {"seq": 1, "op_id": "op-phone-1", "body": {"service": "learner", "type": "register_learner", "learner": learner}},
+        {"seq": 2, "op_id": "op-phone-2", "body": {"service": "enrollment", "type": "apply", "learner_id": "l-phone", "course_id": course.id}}
     ]});
     let client = reqwest::Client::new();
     let answer: serde_json::Value = client

@@ -3,7 +3,7 @@
 //! the kiosk renders the PDF and queues it for the front desk's printer.
 
 use baeum_domain::certificate::SignedCertificate;
-use baeum_domain::enrollment::{IssuedCertificate, LearningHistory, NotCompleted};
+use baeum_domain::certificate::{IssuedCertificate, LearningHistory, NotCompleted};
 use baeum_domain::{CourseId, LearnerId};
 use serde::Serialize;
 

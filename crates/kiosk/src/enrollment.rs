@@ -2,7 +2,11 @@
 //! desk, find themselves again. Each action writes its local row and its outbox intent in one
 //! transaction, so it works offline and is never lost or sent twice; the hub decides the outcome.
 
-use baeum_domain::enrollment::{EnrollmentStatus, IntentBody, PaymentMethod};
+use baeum_domain::attendance::AttendanceIntent;
+use baeum_domain::enrollment::EnrollmentIntent;
+use baeum_domain::enrollment::{EnrollmentStatus, PaymentMethod};
+use baeum_domain::intent::IntentBody;
+use baeum_domain::learner::LearnerIntent;
 use baeum_domain::learner::{
     CONSENT_NOTICE_VERSION, Consent, ConsentPurpose, GuardianDraft, IdentityCheck, Learner, LearnerDraft, MobileNumber,
     Pin, pin_hash, pin_matches,
@@ -170,7 +174,7 @@ impl Kiosk {
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         store::learners::put(&tx, &learner)?;
-        outbox::append(&tx, IntentBody::RegisterLearner { learner: learner.clone() }, now)?;
+        outbox::append(&tx, IntentBody::Learner(LearnerIntent::RegisterLearner { learner: learner.clone() }), now)?;
         tx.commit()?;
         Ok(LearnerSummary::of(&learner, today))
     }
@@ -199,7 +203,11 @@ impl Kiosk {
         }
         let intent = outbox::append(
             &tx,
-            IntentBody::Apply { learner_id: learner.clone(), course_id: course.clone(), claims: claims.to_vec() },
+            IntentBody::Enrollment(EnrollmentIntent::Apply {
+                learner_id: learner.clone(),
+                course_id: course.clone(),
+                claims: claims.to_vec(),
+            }),
             now,
         )?;
         store::enrollments::insert_applied(&tx, learner, course, &intent.op_id, now)?;
@@ -226,7 +234,7 @@ impl Kiosk {
         self.enrollment_intent(
             learner,
             course,
-            IntentBody::Cancel { learner_id: learner.clone(), course_id: course.clone() },
+            IntentBody::Enrollment(EnrollmentIntent::Cancel { learner_id: learner.clone(), course_id: course.clone() }),
         )
     }
 
@@ -247,13 +255,13 @@ impl Kiosk {
         self.enrollment_intent(
             learner,
             course,
-            IntentBody::RecordPayment {
+            IntentBody::Enrollment(EnrollmentIntent::RecordPayment {
                 learner_id: learner.clone(),
                 course_id: course.clone(),
                 method,
                 receipt,
                 amount,
-            },
+            }),
         )
     }
 
@@ -286,7 +294,7 @@ impl Kiosk {
         let birth = parse_birth(birth_date)?;
         let pin = Pin::parse(pin).map_err(|e| KioskError::invalid("pin", e))?;
         let today = self.clock.now_kst().date_naive();
-        let query = baeum_domain::enrollment::LearnerFind {
+        let query = baeum_domain::learner::LearnerFind {
             mobile: mobile.as_str().to_owned(),
             birth_date: birth,
             pin: pin.digits().to_owned(),
@@ -397,15 +405,19 @@ impl Kiosk {
         let now = self.clock.now();
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let body =
-            IntentBody::MarkAttendance { learner_id: learner.clone(), course_id: course.clone(), session, present };
+        let body = IntentBody::Attendance(AttendanceIntent::MarkAttendance {
+            learner_id: learner.clone(),
+            course_id: course.clone(),
+            session,
+            present,
+        });
         let intent = outbox::append(&tx, body, now)?;
         tx.commit()?;
         Ok(intent.op_id)
     }
 
     /// The hub's answer to one of this kiosk's intents, once it came.
-    pub fn outcome_of(&self, op: &baeum_domain::OpId) -> Result<Option<baeum_domain::enrollment::Outcome>, KioskError> {
+    pub fn outcome_of(&self, op: &baeum_domain::OpId) -> Result<Option<baeum_domain::intent::Outcome>, KioskError> {
         Ok(outbox::outcome(&self.conn(), op)?)
     }
 

@@ -48,7 +48,7 @@ pub enum KioskError {
     #[error("지금은 중앙 서버에 연결할 수 없어 본인 확인을 할 수 없습니다. 직원에게 신분증을 보여 주세요")]
     NeedsStaff,
     #[error("중앙 서버가 이 키오스크의 요청 목록을 받지 않습니다: {message}")]
-    OutboxRefused { code: String, message: String },
+    OutboxRefused { code: ErrorCode, message: String },
     #[error("수료 기준을 채우지 못해 수료증을 발급할 수 없습니다: {0}")]
     NotCompleted(String),
     #[error("수료증을 만들 수 없습니다: {what}")]
@@ -132,7 +132,7 @@ impl KioskError {
             KioskError::Store(StoreError::Corrupt { problem, .. }) => parts.push(problem.clone()),
             // What the hub said, for matching with its log (the message shows only its words).
             KioskError::HubRefused { status, code, .. } => parts.push(format!("HTTP {status}, code {code:?}")),
-            KioskError::OutboxRefused { code, .. } => parts.push(format!("code {code:?}")),
+            KioskError::OutboxRefused { code, .. } => parts.push(format!("code {code}")),
             _ => {}
         }
         let mut source = std::error::Error::source(self);
@@ -254,7 +254,7 @@ mod tests {
             ErrorCode::PinLocked => vec![KioskError::PinLocked("비밀번호를 5번 틀려 30분 동안 쓸 수 없습니다".into())],
             ErrorCode::NeedsStaff => vec![KioskError::NeedsStaff],
             ErrorCode::OutboxRefused => vec![KioskError::OutboxRefused {
-                code: ErrorCode::SequenceGap.as_str().into(),
+                code: ErrorCode::SequenceGap,
                 message: "3번 다음에 5번이 왔습니다. 빠진 요청부터 보내 주세요".into(),
             }],
             ErrorCode::NotCompleted => {

@@ -3,7 +3,7 @@
 //! the hub's verification page), the total, and the city's confirmation with its seal on the last
 //! page. Same font (subset) and seal as the certificate.
 
-use baeum_domain::enrollment::LearningHistory;
+use baeum_domain::certificate::LearningHistory;
 use chrono::NaiveDate;
 use printpdf::{Mm, Op, PdfDocument, PdfPage, PdfSaveOptions, XObjectTransform};
 

@@ -3,11 +3,13 @@
 
 use std::time::Duration;
 
-use baeum_domain::enrollment::{
-    CertificateRequest, ClassCertificates, ClassRequest, EnrollmentList, EnrollmentLookup, HistoryRequest, IntentBatch,
-    IntentBatchAnswer, IntentOutcomes, IssuedCertificate, KioskKeyRegistration, KioskKeyStatus, LearnerFind,
-    LearnerFound, LearningHistory, Seats,
+use baeum_domain::certificate::{
+    CertificateRequest, ClassCertificates, ClassRequest, HistoryRequest, IssuedCertificate, LearningHistory,
 };
+use baeum_domain::enrollment::{EnrollmentList, EnrollmentLookup, Seats};
+use baeum_domain::intent::{IntentBatch, IntentBatchAnswer, IntentOutcomes};
+use baeum_domain::kiosk_key::{KioskKeyRegistration, KioskKeyStatus};
+use baeum_domain::learner::{LearnerFind, LearnerFound};
 use baeum_domain::protocol::{
     ApiError, CatalogChange, CatalogChanges, CatalogChecksum, PROTOCOL_VERSION, RecordKind, read_snapshot_chunk,
     read_snapshot_header,
@@ -269,8 +271,8 @@ impl HubClient {
     pub async fn roster(
         &self,
         course: &baeum_domain::CourseId,
-    ) -> Result<baeum_domain::enrollment::Roster, KioskError> {
-        let body = baeum_domain::enrollment::RosterRequest { course_id: course.clone() };
+    ) -> Result<baeum_domain::attendance::Roster, KioskError> {
+        let body = baeum_domain::attendance::RosterRequest { course_id: course.clone() };
         self.post_json(&self.base.join("/v1/courses/roster"), &body).await
     }
 

@@ -5,8 +5,11 @@
 //! goes to the hub through the outbox, which checks the completion itself and confirms or
 //! revokes it.
 
+use baeum_domain::certificate::CertificateIntent;
+use baeum_domain::certificate::IssuedCertificate;
 use baeum_domain::certificate::{CertificatePayload, SignedBy, SignedCertificate, key_id, public_key_b64};
-use baeum_domain::enrollment::{EnrollmentStatus, IntentBody, IssuedCertificate};
+use baeum_domain::enrollment::EnrollmentStatus;
+use baeum_domain::intent::IntentBody;
 use baeum_domain::rules::ProgrammeRules;
 use baeum_domain::{CourseId, LearnerId};
 use chrono::Datelike;
@@ -143,11 +146,11 @@ impl Kiosk {
         drop(conn);
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let body = IntentBody::ProvisionalCertificate {
+        let body = IntentBody::Certificate(CertificateIntent::ProvisionalCertificate {
             learner_id: learner.clone(),
             course_id: course.clone(),
             qr_text: qr_text.clone(),
-        };
+        });
         let intent = outbox::append(&tx, body, now)?;
         offline_certificates::insert(&tx, &serial, learner, course, &qr_text, &intent.op_id, now)?;
         tx.commit()?;

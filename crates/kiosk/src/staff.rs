@@ -8,7 +8,8 @@
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use baeum_domain::enrollment::{Roster, RosterLine};
+use baeum_domain::attendance::AttendanceOutcome;
+use baeum_domain::attendance::{Roster, RosterLine};
 use baeum_domain::{CourseId, LearnerId};
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
@@ -179,9 +180,9 @@ impl Kiosk {
     ) -> Result<AttendanceMark, KioskError> {
         let op = self.mark_attendance(learner, course, session, present)?;
         self.exchange_briefly(std::time::Duration::from_secs(4)).await;
-        use baeum_domain::enrollment::Outcome;
+        use baeum_domain::intent::Outcome;
         Ok(match self.outcome_of(&op)? {
-            Some(Outcome::AttendanceRecorded { attended, sessions, completed }) => {
+            Some(Outcome::Attendance(AttendanceOutcome::AttendanceRecorded { attended, sessions, completed })) => {
                 AttendanceMark::Recorded { attended, sessions, completed }
             }
             Some(Outcome::Rejected { reason }) => AttendanceMark::Refused {

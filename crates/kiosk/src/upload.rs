@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use baeum_domain::enrollment::{Intent, IntentBatch, IntentBatchAnswer, IntentBody, IntentResult};
+use baeum_domain::intent::{Intent, IntentBatch, IntentBatchAnswer, IntentBody, IntentResult};
 use serde::Serialize;
 
 use crate::Kiosk;
@@ -90,7 +90,7 @@ impl Kiosk {
                 },
             };
             if outbox::answer(&tx, r.seq, &r.op_id, &r.outcome, now)? {
-                store::enrollments::apply_outcome(&tx, &r.op_id, &body, &r.outcome, now)?;
+                crate::outcomes::apply(&tx, &r.op_id, &body, &r.outcome, now)?;
                 recorded += 1;
             }
         }

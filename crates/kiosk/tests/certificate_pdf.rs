@@ -100,7 +100,7 @@ fn a_kiosk_issued_certificate_says_it_is_provisional() {
 
 #[test]
 fn the_learning_history_statement_lists_every_course_over_as_many_pages_as_needed() {
-    use baeum_domain::enrollment::{IssuedCertificate, LearningHistory};
+    use baeum_domain::certificate::{IssuedCertificate, LearningHistory};
     let hub = SigningKey::from_bytes(&[7; 32]);
     let subjects = ["스마트폰 활용", "서예", "생활 영어", "합창", "수채화", "건강 체조"];
     let completed: Vec<IssuedCertificate> = (0..30)

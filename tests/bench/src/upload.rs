@@ -3,6 +3,7 @@
 //! the kiosk records the answers the same way. Learners are registered and uploaded first
 //! (untimed); then 10,000 applications are queued offline and the timed upload drains them.
 
+use baeum_domain::enrollment::EnrollmentIntent;
 use std::path::Path;
 use std::time::Instant;
 
@@ -65,14 +66,14 @@ pub fn run(dir: &Path, hub: &Hub, runtime: &tokio::runtime::Runtime, n: usize) -
     for (i, learner) in learners.iter().enumerate() {
         k.apply(learner, &courses[i % courses.len()], &[])?;
     }
-    let avg_intent_bytes = serde_json::to_string(&baeum_domain::enrollment::Intent {
+    let avg_intent_bytes = serde_json::to_string(&baeum_domain::intent::Intent {
         seq: n as u64 * 2,
         op_id: baeum_domain::OpId::parse("0123456789abcdef0123456789abcdef")?,
-        body: baeum_domain::enrollment::IntentBody::Apply {
+        body: baeum_domain::intent::IntentBody::Enrollment(EnrollmentIntent::Apply {
             learner_id: learners[0].clone(),
             course_id: courses[0].clone(),
             claims: vec![],
-        },
+        }),
     })?
     .len();
     let start = Instant::now();

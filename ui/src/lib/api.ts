@@ -2,7 +2,7 @@
 // (crates/kiosk/src/browse.rs and lib.rs); screens import from here, never from @tauri-apps.
 import { invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
-import { ERROR_CODES, type ErrorCode, type RejectReason } from './generated/codes';
+import { ERROR_CODES, type ErrorCode, type IntentKind, type RejectReason } from './generated/codes';
 
 export type { ErrorCode, RejectReason };
 
@@ -286,7 +286,7 @@ export interface StaffPrintJob extends PrintJob {
 
 export interface WaitingIntent {
   seq: number;
-  kind: string;
+  kind: IntentKind;
   created_at: string;
 }
 

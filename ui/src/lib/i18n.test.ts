@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { LOCALES, messages } from './messages';
 import { codeKey, translate } from './i18n.svelte';
 import { FIELDS, LIFE_STAGES } from './api';
-import { ERROR_CODES, REJECT_REASONS } from './generated/codes';
+import { ERROR_CODES, INTENT_KINDS, REJECT_REASONS } from './generated/codes';
 
 const HANGUL = /[가-힣]/;
 /** Latin words in a Korean text, leaving out addresses and the abbreviations portals print as
@@ -54,10 +54,11 @@ describe('i18n', () => {
 
   // The lists come from Rust (crates/domain/src/error_code.rs and rules.rs), so a code the hub,
   // the engine or the shell can send cannot reach a screen without its text.
-  it('has Korean and English for every error code and rejection reason Rust can send', () => {
+  it('has Korean and English for every error code, rejection reason and intent type Rust can send', () => {
     for (const [prefix, codes] of [
       ['error', ERROR_CODES],
       ['reject', REJECT_REASONS],
+      ['staff.kind', INTENT_KINDS],
     ] as const) {
       for (const code of codes) {
         const message = table[`${prefix}.${code}`];
@@ -72,11 +73,16 @@ describe('i18n', () => {
   });
 
   it('has no error or rejection text for a code Rust no longer sends', () => {
-    const known = new Set<string>([...ERROR_CODES.map((c) => `error.${c}`), ...REJECT_REASONS.map((r) => `reject.${r}`)]);
+    const known = new Set<string>([
+      ...ERROR_CODES.map((c) => `error.${c}`),
+      ...REJECT_REASONS.map((r) => `reject.${r}`),
+      ...INTENT_KINDS.map((k) => `staff.kind.${k}`),
+    ]);
     // Not codes: the fallback and the list of fields to check.
     const notCodes = ['error.generic', 'error.checkFields'];
     for (const key of Object.keys(messages)) {
-      if ((key.startsWith('error.') || key.startsWith('reject.')) && !notCodes.includes(key)) {
+      const coded = key.startsWith('error.') || key.startsWith('reject.') || key.startsWith('staff.kind.');
+      if (coded && !notCodes.includes(key)) {
         expect(known.has(key), key).toBe(true);
       }
     }

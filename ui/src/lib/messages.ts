@@ -482,6 +482,7 @@ export const messages = {
   'staff.kind.record_payment': { context: 'Pending request kind', ko: '현장 결제', en: 'Desk payment' },
   'staff.kind.mark_attendance': { context: 'Pending request kind', ko: '출석', en: 'Attendance' },
   'staff.kind.provisional_certificate': { context: 'Pending request kind', ko: '임시 수료증', en: 'Provisional certificate' },
+  'staff.kind.hello': { context: 'Pending request kind: the test greeting staff send to check the link', ko: '연결 점검', en: 'Connection check' },
   'staff.idleWarning': { context: 'Setting: seconds without a touch before asking “continue?”', ko: '화면 무응답 후 안내까지 (초)', en: 'Seconds before the idle question' },
   'staff.idleGrace': { context: 'Setting: seconds the idle question waits before clearing', ko: '안내 후 초기화까지 (초)', en: 'Seconds before clearing' },
   'staff.printerUri': { context: 'Setting: printer address (ipp://…); empty means none', ko: '프린터 주소 (ipp://…, 비우면 없음)', en: 'Printer address (ipp://…, empty for none)' },

@@ -8,10 +8,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Html;
 use baeum_domain::certificate::KeySet;
-use baeum_domain::enrollment::{
-    CertificateRequest, ClassCertificates, ClassRequest, HistoryRequest, IssuedCertificate, KioskKeyRegistration,
-    KioskKeyStatus, LearningHistory,
+use baeum_domain::certificate::{
+    CertificateRequest, ClassCertificates, ClassRequest, HistoryRequest, IssuedCertificate, LearningHistory,
 };
+use baeum_domain::kiosk_key::{KioskKeyRegistration, KioskKeyStatus};
 use baeum_domain::protocol::ApiError;
 use serde::Deserialize;
 

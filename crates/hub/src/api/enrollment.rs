@@ -7,9 +7,9 @@ use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use baeum_domain::KioskId;
-use baeum_domain::enrollment::{
-    EnrollmentList, EnrollmentLookup, IntentBatch, IntentBatchAnswer, IntentOutcomes, LearnerFind, LearnerFound, Seats,
-};
+use baeum_domain::enrollment::{EnrollmentList, EnrollmentLookup, Seats};
+use baeum_domain::intent::{IntentBatch, IntentBatchAnswer, IntentOutcomes};
+use baeum_domain::learner::{LearnerFind, LearnerFound};
 use baeum_domain::learner::{MobileNumber, Pin, pin_matches};
 use baeum_domain::protocol::ApiError;
 use chrono::{DateTime, Duration, Utc};

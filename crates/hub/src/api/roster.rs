@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::extract::rejection::JsonRejection;
 use axum::http::StatusCode;
-use baeum_domain::enrollment::{Roster, RosterRequest};
+use baeum_domain::attendance::{Roster, RosterRequest};
 use baeum_domain::protocol::ApiError;
 
 use super::{Failure, HubState, unreadable};

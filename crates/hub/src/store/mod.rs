@@ -30,6 +30,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("../../migrations/0002_enrollment.sql")),
         M::up(include_str!("../../migrations/0003_certificates.sql")),
         M::up(include_str!("../../migrations/0004_kiosk_keys.sql")),
+        M::up(include_str!("../../migrations/0005_intent_services.sql")),
     ])
 });
 
@@ -125,6 +126,50 @@ mod tests {
     #[test]
     fn migrations_are_valid() {
         assert!(super::MIGRATIONS.validate().is_ok());
+    }
+
+    /// Every outcome a protocol-2 hub stored is replayed after migration 0005 with its service;
+    /// a rejection stays a rejection, and the stored digest is untouched.
+    #[test]
+    fn outcomes_stored_under_protocol_2_replay_with_their_service() {
+        use baeum_domain::intent::Service;
+        let mut conn = rusqlite::Connection::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
+        super::MIGRATIONS.to_version(&mut conn, 4).unwrap_or_else(|e| panic!("{e}"));
+        let stored = [
+            (r#"{"outcome":"registered"}"#, Some(Service::Learner)),
+            (
+                r#"{"outcome":"confirmed","price":{"tuition":0,"materials":0},"payment_due":null}"#,
+                Some(Service::Enrollment),
+            ),
+            (r#"{"outcome":"waitlisted","position":2}"#, Some(Service::Enrollment)),
+            (r#"{"outcome":"entered","draw_at":"2026-12-04T09:00:00Z"}"#, Some(Service::Enrollment)),
+            (r#"{"outcome":"cancelled","refund":{"amount":0,"rule":"before_start"}}"#, Some(Service::Enrollment)),
+            (r#"{"outcome":"paid","amount":1000}"#, Some(Service::Enrollment)),
+            (
+                r#"{"outcome":"attendance_recorded","attended":1,"sessions":8,"completed":false}"#,
+                Some(Service::Attendance),
+            ),
+            (r#"{"outcome":"certificate_confirmed","serial":"GM-1"}"#, Some(Service::Certificate)),
+            (r#"{"outcome":"rejected","reason":"not_enrolled"}"#, None),
+        ];
+        for (i, (outcome, _)) in stored.iter().enumerate() {
+            conn.execute(
+                "INSERT INTO kiosk_intents (kiosk_id, seq, op_id, body_sha256, outcome, arrival, received_at)
+                 VALUES ('k-1', ?1, ?2, 'digest', ?3, ?1, '2026-12-01T00:00:00Z')",
+                rusqlite::params![i as i64 + 1, format!("op-{i}"), outcome],
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+        }
+        super::MIGRATIONS.to_latest(&mut conn).unwrap_or_else(|e| panic!("{e}"));
+        let kiosk = baeum_domain::KioskId::parse("k-1").unwrap_or_else(|e| panic!("{e}"));
+        let replayed = super::intents::after(&conn, &kiosk, 0, 100).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(replayed.len(), stored.len());
+        for (r, (_, service)) in replayed.iter().zip(&stored) {
+            assert_eq!(r.outcome.service(), *service, "seq {}", r.seq);
+        }
+        assert!(replayed[8].outcome.rejection().is_some());
+        let kept = super::intents::get(&conn, &kiosk, 2).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(kept.map(|s| s.body_sha256), Some("digest".to_owned()));
     }
 
     /// The database and its WAL are created for the hub's user only, whatever the umask.

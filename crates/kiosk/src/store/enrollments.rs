@@ -2,7 +2,8 @@
 //! provisional (no hub status: "접수 대기 (확정 전)") and takes the hub's outcome when it arrives;
 //! later lookups bring later changes (promotion, draw, 폐강).
 
-use baeum_domain::enrollment::{Enrollment, EnrollmentStatus, IntentBody, Outcome};
+use baeum_domain::enrollment::{Enrollment, EnrollmentIntent, EnrollmentOutcome, EnrollmentStatus};
+use baeum_domain::intent::Outcome;
 use baeum_domain::rules::{Price, RejectReason};
 use baeum_domain::{CourseId, LearnerId, OpId, Won};
 use chrono::{DateTime, Utc};
@@ -99,42 +100,36 @@ pub fn set_pending(tx: &Transaction<'_>, learner: &LearnerId, course: &CourseId,
 pub fn apply_outcome(
     tx: &Transaction<'_>,
     op: &OpId,
-    body: &IntentBody,
+    body: &EnrollmentIntent,
     outcome: &Outcome,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    let (learner, course) = match body {
-        // Registration, attendance and certificates change no enrollment row.
-        IntentBody::RegisterLearner { .. }
-        | IntentBody::MarkAttendance { .. }
-        | IntentBody::ProvisionalCertificate { .. } => return Ok(()),
-        IntentBody::Apply { learner_id, course_id, .. }
-        | IntentBody::Cancel { learner_id, course_id }
-        | IntentBody::RecordPayment { learner_id, course_id, .. } => (learner_id, course_id),
-    };
+    let (learner, course) = body.seat();
     let Some(current) = get(tx, learner, course)? else {
         return Ok(());
     };
     let mut next = current.clone();
     match (body, outcome) {
-        (IntentBody::Apply { .. }, _) if current.apply_op != *op => return Ok(()),
-        (IntentBody::Apply { .. }, Outcome::Confirmed { price, payment_due }) => {
+        (EnrollmentIntent::Apply { .. }, _) if current.apply_op != *op => return Ok(()),
+        (EnrollmentIntent::Apply { .. }, Outcome::Enrollment(EnrollmentOutcome::Confirmed { price, payment_due })) => {
             next.price = Some(*price);
             next.status = Some(match payment_due {
                 Some(due) => EnrollmentStatus::AwaitingPayment { due: *due },
                 None => EnrollmentStatus::Confirmed,
             });
         }
-        (IntentBody::Apply { .. }, Outcome::Waitlisted { position }) => {
+        (EnrollmentIntent::Apply { .. }, Outcome::Enrollment(EnrollmentOutcome::Waitlisted { position })) => {
             next.status = Some(EnrollmentStatus::Waitlisted { position: *position })
         }
-        (IntentBody::Apply { .. }, Outcome::Entered { .. }) => next.status = Some(EnrollmentStatus::Entered),
-        (IntentBody::Apply { .. }, Outcome::Rejected { reason }) => next.rejected = Some(*reason),
-        (IntentBody::Cancel { .. }, Outcome::Cancelled { refund }) => {
+        (EnrollmentIntent::Apply { .. }, Outcome::Enrollment(EnrollmentOutcome::Entered { .. })) => {
+            next.status = Some(EnrollmentStatus::Entered)
+        }
+        (EnrollmentIntent::Apply { .. }, Outcome::Rejected { reason }) => next.rejected = Some(*reason),
+        (EnrollmentIntent::Cancel { .. }, Outcome::Enrollment(EnrollmentOutcome::Cancelled { refund })) => {
             next.status = Some(EnrollmentStatus::Cancelled);
             next.refunded = refund.amount;
         }
-        (IntentBody::RecordPayment { .. }, Outcome::Paid { amount }) => {
+        (EnrollmentIntent::RecordPayment { .. }, Outcome::Enrollment(EnrollmentOutcome::Paid { amount })) => {
             next.status = Some(EnrollmentStatus::Confirmed);
             next.paid = Won(next.paid.0 + amount.0);
         }

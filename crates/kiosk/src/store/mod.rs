@@ -32,6 +32,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("../../migrations/0006_offline_certificates.sql")),
         M::up(include_str!("../../migrations/0007_staff_pin.sql")),
         M::up(include_str!("../../migrations/0008_public_url.sql")),
+        M::up(include_str!("../../migrations/0009_intent_services.sql")),
     ])
 });
 
@@ -116,6 +117,96 @@ mod tests {
     #[test]
     fn migrations_are_valid() {
         assert!(super::MIGRATIONS.validate().is_ok());
+    }
+
+    /// Every body type and outcome a protocol-2 kiosk could hold reads back after migration 0009,
+    /// in the service it belongs to; a rejection stays a rejection.
+    #[test]
+    fn a_protocol_2_outbox_reads_back_by_service_after_the_upgrade() {
+        use baeum_domain::intent::{IntentBody, Outcome, Service};
+        let mut conn = rusqlite::Connection::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
+        super::MIGRATIONS.to_version(&mut conn, 8).unwrap_or_else(|e| panic!("{e}"));
+        let learner = r#"{"id":"l-1","name":"김배움","birth_date":"1941-02-11","mobile":"01030000001","resident":true,"guardian":null,"consents":[{"purpose":"course_administration","agreed":true,"notice_version":1},{"purpose":"course_news","agreed":false,"notice_version":1}],"identity":"self_declared","pin_hash":"ffe1a1767d994f5c$b1a814f8","registered_on":"2026-12-03"}"#;
+        let seat = r#""learner_id":"l-1","course_id":"c-1""#;
+        let rows = [
+            (
+                format!(r#"{{"type":"register_learner","learner":{learner}}}"#),
+                Some(r#"{"outcome":"registered"}"#),
+                Service::Learner,
+            ),
+            (
+                format!(r#"{{"type":"apply",{seat},"claims":[]}}"#),
+                Some(r#"{"outcome":"confirmed","price":{"tuition":0,"materials":0},"payment_due":null}"#),
+                Service::Enrollment,
+            ),
+            (
+                format!(r#"{{"type":"apply",{seat},"claims":[]}}"#),
+                Some(r#"{"outcome":"waitlisted","position":2}"#),
+                Service::Enrollment,
+            ),
+            (
+                format!(r#"{{"type":"apply",{seat},"claims":[]}}"#),
+                Some(r#"{"outcome":"entered","draw_at":"2026-12-04T09:00:00Z"}"#),
+                Service::Enrollment,
+            ),
+            (
+                format!(r#"{{"type":"apply",{seat},"claims":[]}}"#),
+                Some(r#"{"outcome":"rejected","reason":"term_limit_reached"}"#),
+                Service::Enrollment,
+            ),
+            (
+                format!(r#"{{"type":"cancel",{seat}}}"#),
+                Some(r#"{"outcome":"cancelled","refund":{"amount":0,"rule":"before_start"}}"#),
+                Service::Enrollment,
+            ),
+            (
+                format!(r#"{{"type":"record_payment",{seat},"method":"cash","receipt":"R-1","amount":1000}}"#),
+                Some(r#"{"outcome":"paid","amount":1000}"#),
+                Service::Enrollment,
+            ),
+            (
+                format!(r#"{{"type":"mark_attendance",{seat},"session":"2026-12-08","present":true}}"#),
+                Some(r#"{"outcome":"attendance_recorded","attended":1,"sessions":8,"completed":false}"#),
+                Service::Attendance,
+            ),
+            (
+                format!(r#"{{"type":"provisional_certificate",{seat},"qr_text":"BAEUM1.x.y"}}"#),
+                Some(r#"{"outcome":"certificate_confirmed","serial":"GM-1"}"#),
+                Service::Certificate,
+            ),
+            (format!(r#"{{"type":"cancel",{seat}}}"#), None, Service::Enrollment),
+        ];
+        for (i, (body, outcome, _)) in rows.iter().enumerate() {
+            conn.execute(
+                "INSERT INTO outbox (seq, op_id, body, created_at, outcome) VALUES (?1, ?2, ?3, '2026-12-01T00:00:00Z', ?4)",
+                rusqlite::params![i as i64 + 1, format!("op-{i}"), body, outcome],
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+        }
+        super::MIGRATIONS.to_latest(&mut conn).unwrap_or_else(|e| panic!("{e}"));
+        for (i, (_, outcome, service)) in rows.iter().enumerate() {
+            let (_, body) = super::outbox::body(&conn, i as u64 + 1)
+                .unwrap_or_else(|e| panic!("{e}"))
+                .unwrap_or_else(|| panic!("row {i}"));
+            assert_eq!(body.service(), *service, "row {i}");
+            let op = baeum_domain::OpId::parse(&format!("op-{i}")).unwrap_or_else(|e| panic!("{e}"));
+            let read: Option<Outcome> = super::outbox::outcome(&conn, &op).unwrap_or_else(|e| panic!("row {i}: {e}"));
+            assert_eq!(read.is_some(), outcome.is_some(), "row {i}");
+            if let Some(read) = read {
+                match read.service() {
+                    None => assert_eq!(read.rejection(), Some(baeum_domain::rules::RejectReason::TermLimitReached)),
+                    Some(s) => assert_eq!(s, *service, "row {i}"),
+                }
+            }
+            assert!(matches!(
+                body,
+                IntentBody::Learner(_)
+                    | IntentBody::Enrollment(_)
+                    | IntentBody::Attendance(_)
+                    | IntentBody::Certificate(_)
+            ));
+        }
+        assert_eq!(super::outbox::unanswered(&conn, 0, 10).unwrap_or_else(|e| panic!("{e}")).len(), 1);
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! `device_key` and `provisional_certificates`: which device key this kiosk signs with offline
 //! (public half only) and the certificates it issued that way.
 
-use baeum_domain::enrollment::Outcome;
+use baeum_domain::certificate::CertificateOutcome;
+use baeum_domain::intent::Outcome;
 use baeum_domain::{CourseId, LearnerId, OpId};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
@@ -59,7 +60,9 @@ fn read(r: &rusqlite::Row<'_>) -> rusqlite::Result<Provisional> {
     let outcome: Option<String> = r.get(5)?;
     let (state, confirmed_serial) = match outcome.as_deref().map(serde_json::from_str::<Outcome>) {
         None => ("pending", None),
-        Some(Ok(Outcome::CertificateConfirmed { serial })) => ("confirmed", Some(serial)),
+        Some(Ok(Outcome::Certificate(CertificateOutcome::CertificateConfirmed { serial }))) => {
+            ("confirmed", Some(serial))
+        }
         Some(_) => ("refused", None),
     };
     Ok(Provisional {

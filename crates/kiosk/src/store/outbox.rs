@@ -2,7 +2,9 @@
 //! that writes the local row the intent is about; sequence numbers are dense (never deleted).
 
 use baeum_domain::OpId;
-use baeum_domain::enrollment::{Intent, IntentBody, Outcome};
+use baeum_domain::attendance::AttendanceIntent;
+use baeum_domain::attendance::AttendanceOutcome;
+use baeum_domain::intent::{Intent, IntentBody, Outcome};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
@@ -138,7 +140,7 @@ fn attendance_marks(
     let mut hub_count = 0;
     for row in rows {
         let (body, outcome) = row?;
-        let Ok(IntentBody::MarkAttendance { learner_id, course_id, session, present }) =
+        let Ok(IntentBody::Attendance(AttendanceIntent::MarkAttendance { learner_id, course_id, session, present })) =
             serde_json::from_str::<IntentBody>(&body)
         else {
             continue;
@@ -149,7 +151,9 @@ fn attendance_marks(
         match outcome.as_deref().map(serde_json::from_str::<Outcome>) {
             // The hub refused the mark (not enrolled, no such session): it does not count.
             Some(Ok(Outcome::Rejected { .. })) => continue,
-            Some(Ok(Outcome::AttendanceRecorded { attended, .. })) => hub_count = attended,
+            Some(Ok(Outcome::Attendance(AttendanceOutcome::AttendanceRecorded { attended, .. }))) => {
+                hub_count = attended
+            }
             _ => {}
         }
         marks.insert(session, present);

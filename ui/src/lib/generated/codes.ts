@@ -1,4 +1,4 @@
-// Generated from crates/domain/src/error_code.rs and rules.rs by
+// Generated from crates/domain/src/error_code.rs, rules.rs and intent.rs by
 // `BAEUM_BLESS=1 cargo test -p baeum-domain generated_codes`. Do not edit.
 
 export const ERROR_CODES = [
@@ -56,3 +56,14 @@ export const REJECT_REASONS = [
   'bad_certificate',
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
+
+export const INTENT_KINDS = [
+  'register_learner',
+  'apply',
+  'cancel',
+  'record_payment',
+  'mark_attendance',
+  'provisional_certificate',
+  'hello',
+] as const;
+export type IntentKind = (typeof INTENT_KINDS)[number];

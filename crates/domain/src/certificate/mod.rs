@@ -4,6 +4,9 @@
 //! page (`crate::links`); the signature is over the payload's exact bytes, so nothing has to be
 //! re-encoded to verify it.
 
+mod service;
+pub use service::*;
+
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use chrono::NaiveDate;

@@ -1,0 +1,49 @@
+//! The attendance service at the hub: a mark for one session of a confirmed learner, and whether
+//! the attendance so far reaches completion.
+
+use baeum_domain::attendance::{AttendanceIntent, AttendanceOutcome};
+use baeum_domain::intent::Outcome;
+use baeum_domain::rules::RejectReason;
+use baeum_domain::{CourseId, LearnerId};
+use chrono::{DateTime, Utc};
+use rusqlite::Transaction;
+
+use super::{CourseCache, Decision, rejected};
+use crate::store::{StoreError, attendance, enrollments};
+
+pub(super) fn decide(d: &mut Decision<'_, '_>, body: &AttendanceIntent) -> Result<Outcome, StoreError> {
+    match body {
+        AttendanceIntent::MarkAttendance { learner_id, course_id, session, present } => {
+            mark_attendance(d.tx, d.courses, learner_id, course_id, *session, *present, d.now)
+        }
+    }
+}
+
+fn mark_attendance(
+    tx: &Transaction<'_>,
+    courses: &mut CourseCache,
+    learner_id: &LearnerId,
+    course_id: &CourseId,
+    session: chrono::NaiveDate,
+    present: bool,
+    now: DateTime<Utc>,
+) -> Result<Outcome, StoreError> {
+    let Some(state) = courses.get(tx, course_id)? else {
+        return Ok(rejected(RejectReason::UnknownCourse));
+    };
+    if !enrollments::is_confirmed(tx, learner_id, course_id)? {
+        return Ok(rejected(RejectReason::NotEnrolled));
+    }
+    if !state.course.sessions.iter().any(|s| s.date == session) {
+        return Ok(rejected(RejectReason::UnknownSession));
+    }
+    attendance::mark(tx, learner_id, course_id, session, present, now)?;
+    let attended = attendance::attended(tx, learner_id, course_id)?;
+    let sessions = state.course.sessions.len() as u32;
+    Ok(AttendanceOutcome::AttendanceRecorded {
+        attended,
+        sessions,
+        completed: state.rules.completed(attended, sessions),
+    }
+    .into())
+}

@@ -1,0 +1,16 @@
+//! The learner service at the hub: a kiosk registered someone.
+
+use baeum_domain::intent::Outcome;
+use baeum_domain::learner::{LearnerIntent, LearnerOutcome};
+
+use super::Decision;
+use crate::store::{StoreError, learners};
+
+pub(super) fn decide(d: &mut Decision<'_, '_>, body: &LearnerIntent) -> Result<Outcome, StoreError> {
+    match body {
+        LearnerIntent::RegisterLearner { learner } => {
+            learners::insert(d.tx, learner)?;
+            Ok(LearnerOutcome::Registered.into())
+        }
+    }
+}

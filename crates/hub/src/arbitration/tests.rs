@@ -1,0 +1,287 @@
+//! The hub's decisions for enrollment intents, end to end through `apply_batch`.
+
+use baeum_domain::enrollment::EnrollmentIntent;
+use baeum_domain::enrollment::EnrollmentOutcome;
+use baeum_domain::enrollment::{EnrollmentStatus, PaymentMethod};
+use baeum_domain::intent::{Intent, IntentBatch, IntentBody, Outcome};
+use baeum_domain::refund::RefundRule;
+use baeum_domain::rules::{Price, ProgrammeRules, ReductionKind, RejectReason};
+use baeum_domain::{OpId, Selection, Won};
+
+use super::fixtures::*;
+use crate::store::{enrollments, rules};
+
+fn status(conn: &rusqlite::Connection, i: usize, course: &baeum_domain::Course) -> EnrollmentStatus {
+    let row = enrollments::get(conn, &lid(i), &course.id).unwrap().unwrap();
+    enrollments::view(conn, &row).unwrap().status
+}
+
+#[test]
+fn enrollment_past_capacity_is_waitlisted_in_arrival_order() {
+    let (mut conn, course) = hub(3, Selection::FirstCome, 0);
+    let mut k = TestKiosk::new("k-a");
+    let now = at("2026-11-26T14:00:00");
+    let mut bodies: Vec<IntentBody> = (0..6).map(|i| register(i, "1960-05-05")).collect();
+    bodies.extend((0..6).map(|i| apply(i, &course)));
+    let answer = k.send(&mut conn, now, bodies);
+    let outcomes: Vec<&Outcome> = answer.results[6..].iter().map(|r| &r.outcome).collect();
+    let free = Price { tuition: Won(0), materials: Won(0) };
+    assert_eq!(
+        outcomes[..3],
+        [&Outcome::Enrollment(EnrollmentOutcome::Confirmed { price: free, payment_due: None }); 3]
+    );
+    assert_eq!(
+        outcomes[3..],
+        [
+            &Outcome::Enrollment(EnrollmentOutcome::Waitlisted { position: 1 }),
+            &Outcome::Enrollment(EnrollmentOutcome::Waitlisted { position: 2 }),
+            &Outcome::Enrollment(EnrollmentOutcome::Waitlisted { position: 3 })
+        ]
+    );
+    assert_eq!(enrollments::seats_taken(&conn, &course.id).unwrap(), 3);
+}
+
+#[test]
+fn a_replayed_intent_gets_the_stored_outcome_and_changes_nothing() {
+    let (mut conn, course) = hub(1, Selection::FirstCome, 0);
+    let mut k = TestKiosk::new("k-a");
+    let now = at("2026-11-26T14:00:00");
+    let first = k.send(&mut conn, now, vec![register(1, "1960-01-01"), apply(1, &course)]);
+    // The same two intents again (the answer was lost on the way back).
+    let replay = IntentBatch {
+        kiosk_id: k.id.clone(),
+        intents: first
+            .results
+            .iter()
+            .zip([register(1, "1960-01-01"), apply(1, &course)])
+            .map(|(r, body)| Intent { seq: r.seq, op_id: r.op_id.clone(), body })
+            .collect(),
+    };
+    let again = super::apply_batch(&mut conn, &replay, plus_hours(now, 1)).unwrap();
+    assert_eq!(again.results, first.results);
+    assert_eq!(again.refused, None);
+    assert_eq!(enrollments::seats_taken(&conn, &course.id).unwrap(), 1);
+
+    // Same sequence number, different body: refused, nothing applied.
+    let mut conflicting = replay.clone();
+    conflicting.intents.truncate(1);
+    conflicting.intents[0].body = register(2, "1970-01-01");
+    let refused = super::apply_batch(&mut conn, &conflicting, now).unwrap();
+    assert_eq!(refused.refused.map(|r| r.code), Some(baeum_domain::ErrorCode::OpConflict));
+
+    // A gap: seq 4 when 2 is the last applied.
+    let gap = IntentBatch {
+        kiosk_id: k.id.clone(),
+        intents: vec![Intent { seq: 4, op_id: OpId::parse("k-a-op-x").unwrap(), body: register(3, "1970-01-01") }],
+    };
+    let refused = super::apply_batch(&mut conn, &gap, now).unwrap();
+    assert_eq!(refused.refused.map(|r| r.code), Some(baeum_domain::ErrorCode::SequenceGap));
+    assert_eq!(refused.applied_through, 2);
+}
+
+#[test]
+fn cancelling_a_paid_seat_refunds_by_the_table_and_promotes_the_waitlist_head() {
+    let (mut conn, course) = hub(1, Selection::FirstCome, 40_000);
+    let mut k = TestKiosk::new("k-a");
+    let now = at("2026-11-26T14:00:00");
+    let a = k.send(
+        &mut conn,
+        now,
+        vec![register(1, "1980-01-01"), register(2, "1980-01-01"), apply(1, &course), apply(2, &course)],
+    );
+    assert!(matches!(
+        a.results[2].outcome,
+        Outcome::Enrollment(EnrollmentOutcome::Confirmed { payment_due: Some(_), .. })
+    ));
+    assert_eq!(a.results[3].outcome, Outcome::Enrollment(EnrollmentOutcome::Waitlisted { position: 1 }));
+    let pay = IntentBody::Enrollment(EnrollmentIntent::RecordPayment {
+        learner_id: lid(1),
+        course_id: course.id.clone(),
+        method: PaymentMethod::Card,
+        receipt: "A-1".into(),
+        amount: Won(39_000),
+    });
+    let b = k.send(&mut conn, now, vec![pay.clone()]);
+    assert_eq!(b.results[0].outcome, Outcome::Rejected { reason: RejectReason::WrongAmount });
+    let IntentBody::Enrollment(EnrollmentIntent::RecordPayment { learner_id, course_id, method, receipt, .. }) = pay
+    else {
+        unreachable!()
+    };
+    let b = k.send(
+        &mut conn,
+        now,
+        vec![IntentBody::Enrollment(EnrollmentIntent::RecordPayment {
+            learner_id,
+            course_id,
+            method,
+            receipt,
+            amount: Won(40_000),
+        })],
+    );
+    assert_eq!(b.results[0].outcome, Outcome::Enrollment(EnrollmentOutcome::Paid { amount: Won(40_000) }));
+    assert_eq!(status(&conn, 1, &course), EnrollmentStatus::Confirmed);
+
+    // Cancelled in the evening before the course starts: full refund, learner 2 promoted with
+    // until 23:59 the next day to pay.
+    let evening = at("2026-11-30T21:00:00");
+    let c = k.send(
+        &mut conn,
+        evening,
+        vec![IntentBody::Enrollment(EnrollmentIntent::Cancel { learner_id: lid(1), course_id: course.id.clone() })],
+    );
+    let Outcome::Enrollment(EnrollmentOutcome::Cancelled { refund }) = c.results[0].outcome else {
+        panic!("{:?}", c.results[0])
+    };
+    assert_eq!((refund.amount, refund.rule), (Won(40_000), RefundRule::BeforeStart));
+    assert_eq!(status(&conn, 2, &course), EnrollmentStatus::AwaitingPayment { due: at("2026-12-01T23:59:59") });
+}
+
+#[test]
+fn an_unpaid_seat_is_released_at_the_deadline_and_offered_to_the_waitlist() {
+    let (mut conn, course) = hub(1, Selection::FirstCome, 20_000);
+    let mut k = TestKiosk::new("k-a");
+    let now = at("2026-11-26T14:00:00");
+    k.send(
+        &mut conn,
+        now,
+        vec![register(1, "1980-01-01"), register(2, "1980-01-01"), apply(1, &course), apply(2, &course)],
+    );
+    let mut seed = || "unused".to_string();
+    let early = crate::housekeeping::run(&mut conn, plus_hours(now, 47), &mut seed).unwrap();
+    assert_eq!(early.released, 0);
+    let late = crate::housekeeping::run(&mut conn, plus_hours(now, 49), &mut seed).unwrap();
+    assert_eq!((late.released, late.promoted), (1, 1));
+    assert_eq!(status(&conn, 1, &course), EnrollmentStatus::Released);
+    assert!(matches!(status(&conn, 2, &course), EnrollmentStatus::AwaitingPayment { .. }));
+}
+
+#[test]
+fn the_lottery_is_drawn_after_the_window_and_can_be_re_run_from_its_record() {
+    let (mut conn, course) = hub(5, Selection::Lottery, 0);
+    let mut k = TestKiosk::new("k-a");
+    let now = at("2026-11-26T14:00:00");
+    let mut bodies: Vec<IntentBody> = (0..12).map(|i| register(i, "1970-01-01")).collect();
+    bodies.extend((0..12).map(|i| apply(i, &course)));
+    let answer = k.send(&mut conn, now, bodies);
+    assert!(
+        answer.results[12..]
+            .iter()
+            .all(|r| matches!(r.outcome, Outcome::Enrollment(EnrollmentOutcome::Entered { .. })))
+    );
+    let mut seed = || "seed-1234".to_string();
+    let before = crate::housekeeping::run(&mut conn, at("2026-12-04T17:59:00"), &mut seed).unwrap();
+    assert_eq!(before.draws, 0, "no draw while the window is open");
+    let round = crate::housekeeping::run(&mut conn, at("2026-12-04T18:00:00"), &mut seed).unwrap();
+    assert_eq!(round.draws, 1);
+    assert_eq!(enrollments::seats_taken(&conn, &course.id).unwrap(), 5);
+    let recorded = crate::store::lottery::get(&conn, &course.id).unwrap().unwrap();
+    assert_eq!(baeum_domain::rules::draw(&recorded.seed, &recorded.entrants, recorded.capacity), recorded.result);
+    let positions: Vec<u32> = recorded
+        .result
+        .waitlist
+        .iter()
+        .map(|id| match status(&conn, id.as_str()[2..].parse().unwrap(), &course) {
+            EnrollmentStatus::Waitlisted { position } => position,
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(positions, (1..=7).collect::<Vec<u32>>(), "the waitlist is contiguous, in ticket order");
+}
+
+#[test]
+fn windows_limits_and_reductions_follow_the_programme_rules() {
+    let (mut conn, course) = hub(30, Selection::FirstCome, 30_000);
+    let mut k = TestKiosk::new("k-a");
+    // Before the general opening (2026-11-20 10:00): residents 24 h early, priority 48 h early.
+    let early = at("2026-11-18T12:00:00");
+    let a = k.send(
+        &mut conn,
+        early,
+        vec![
+            register(1, "1950-01-01"),
+            apply(1, &course),
+            IntentBody::Enrollment(EnrollmentIntent::Apply {
+                learner_id: lid(1),
+                course_id: course.id.clone(),
+                claims: vec![ReductionKind::BasicLivelihood],
+            }),
+        ],
+    );
+    assert_eq!(a.results[1].outcome, Outcome::Rejected { reason: RejectReason::NotOpenYet });
+    let free = Price { tuition: Won(0), materials: Won(0) };
+    assert_eq!(
+        a.results[2].outcome,
+        Outcome::Enrollment(EnrollmentOutcome::Confirmed { price: free, payment_due: None })
+    );
+
+    // A 76-year-old gets half price; a 40-year-old claiming the senior rate is refused.
+    let now = at("2026-11-26T14:00:00");
+    let b = k.send(
+        &mut conn,
+        now,
+        vec![
+            register(2, "1950-03-03"),
+            register(3, "1986-03-03"),
+            IntentBody::Enrollment(EnrollmentIntent::Apply {
+                learner_id: lid(2),
+                course_id: course.id.clone(),
+                claims: vec![ReductionKind::Senior],
+            }),
+            IntentBody::Enrollment(EnrollmentIntent::Apply {
+                learner_id: lid(3),
+                course_id: course.id.clone(),
+                claims: vec![ReductionKind::Senior],
+            }),
+        ],
+    );
+    assert!(matches!(
+        b.results[2].outcome,
+        Outcome::Enrollment(EnrollmentOutcome::Confirmed { price: Price { tuition: Won(15_000), .. }, .. })
+    ));
+    assert_eq!(b.results[3].outcome, Outcome::Rejected { reason: RejectReason::ReductionNotAllowed });
+
+    // At most one course per term at this institution.
+    let rules_one = ProgrammeRules { per_person_limit: Some(1), ..ProgrammeRules::default() };
+    rules::set(&conn, &rules::Scope::Institution(course.institution_id.to_string()), &rules_one).unwrap();
+    let c = k.send(&mut conn, now, vec![apply(2, &course), apply(2, &twin(&course))]);
+    assert_eq!(c.results[0].outcome, Outcome::Rejected { reason: RejectReason::AlreadyApplied });
+    assert_eq!(c.results[1].outcome, Outcome::Rejected { reason: RejectReason::TermLimitReached });
+    let after = at("2026-12-05T09:00:00");
+    let d = k.send(&mut conn, after, vec![apply(3, &course)]);
+    assert_eq!(d.results[0].outcome, Outcome::Rejected { reason: RejectReason::ApplicationClosed });
+}
+
+#[test]
+fn below_minimum_enrolment_the_course_is_cancelled_and_everyone_refunded() {
+    let (mut conn, course) = hub(10, Selection::FirstCome, 50_000);
+    let mut k = TestKiosk::new("k-a");
+    let now = at("2026-11-26T14:00:00");
+    let mut seed = || "s".to_string();
+    crate::housekeeping::run(&mut conn, now, &mut seed).unwrap();
+    k.send(
+        &mut conn,
+        now,
+        vec![register(1, "1980-01-01"), register(2, "1980-01-01"), apply(1, &course), apply(2, &course)],
+    );
+    k.send(
+        &mut conn,
+        now,
+        vec![IntentBody::Enrollment(EnrollmentIntent::RecordPayment {
+            learner_id: lid(1),
+            course_id: course.id.clone(),
+            method: PaymentMethod::Cash,
+            receipt: "C-7".into(),
+            amount: Won(50_000),
+        })],
+    );
+    let round = crate::housekeeping::run(&mut conn, at("2026-12-04T18:30:00"), &mut seed).unwrap();
+    assert_eq!(round.cancelled_courses, 1, "2 of 10 is below 50 %");
+    assert_eq!(status(&conn, 1, &course), EnrollmentStatus::CourseCancelled);
+    let row = enrollments::get(&conn, &lid(1), &course.id).unwrap().unwrap();
+    assert_eq!(row.refunded, Won(50_000));
+    let stored = crate::store::courses::get(&conn, course.id.as_str()).unwrap().unwrap();
+    assert_eq!(stored.status, baeum_domain::CourseStatus::Cancelled);
+    // Decided once: a later round changes nothing.
+    let again = crate::housekeeping::run(&mut conn, at("2026-12-05T18:30:00"), &mut seed).unwrap();
+    assert_eq!(again.cancelled_courses, 0);
+}
