@@ -337,7 +337,10 @@ pub fn verify(conn: &Connection, input: &str) -> Result<Verification, StoreError
             revoke_reason: None,
         });
     };
-    let payload = SignedCertificate::parse_qr(&stored.qr_text).ok().map(|c| c.payload);
+    // A stored QR that no longer reads is a damaged row, said as such (never a blank page).
+    let payload = SignedCertificate::parse_qr(&stored.qr_text)
+        .map(|c| Some(c.payload))
+        .map_err(|e| StoreError::Corrupt { what: "수료증", id: stored.serial.clone(), problem: format!("{e:?}") })?;
     let status = if stored.revoked_at.is_some() {
         "revoked"
     } else if stored.superseded_by.is_some() {

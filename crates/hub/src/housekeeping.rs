@@ -6,11 +6,12 @@ use baeum_domain::refund::RefundCause;
 use baeum_domain::rules::draw;
 use baeum_domain::{Course, CourseStatus, Selection};
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
+use rusqlite::{Connection, Transaction, TransactionBehavior};
 use serde::Serialize;
 
 use crate::arbitration::{promote, refund_of, seat};
 use crate::store::enrollments::{self, state};
+use crate::store::enrolment_checks::{self, Decision};
 use crate::store::lottery::{self, RecordedDraw};
 use crate::store::{StoreError, catalog, courses, ledger, meta, rules};
 
@@ -109,13 +110,8 @@ fn courses_closed_between(
 ) -> Result<Vec<Course>, StoreError> {
     // Only courses someone applied to through the hub can be judged; the rest are checked by
     // scanning the (few hundred) courses with enrollments, not the whole catalog.
-    let mut stmt = tx.prepare_cached(
-        "SELECT DISTINCT e.course_id FROM enrollments e
-          WHERE NOT EXISTS (SELECT 1 FROM enrolment_checks c WHERE c.course_id = e.course_id)",
-    )?;
-    let ids: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
     let mut out = Vec::new();
-    for id in ids {
+    for id in enrolment_checks::unchecked_courses(tx)? {
         if let Some(course) = courses::get(tx, &id)? {
             let closes = course.application.closes_at.with_timezone(&Utc);
             if closes > since && closes <= now && course.status == CourseStatus::Scheduled {
@@ -132,21 +128,15 @@ fn check_minimum_enrolment(
     now: DateTime<Utc>,
     round: &mut Round,
 ) -> Result<(), StoreError> {
-    let already: Option<String> = tx
-        .query_row("SELECT outcome FROM enrolment_checks WHERE course_id = ?1", [course.id.as_str()], |r| r.get(0))
-        .optional()?;
-    if already.is_some() {
+    if enrolment_checks::get(tx, course.id.as_str())?.is_some() {
         return Ok(());
     }
     let rules = rules::for_course(tx, course)?;
     let taken = enrollments::seats_taken(tx, &course.id)?;
     let needed = rules.minimum_seats(course.capacity);
-    let outcome = if taken >= needed { "runs" } else { "cancelled" };
-    tx.execute(
-        "INSERT INTO enrolment_checks (course_id, outcome, checked_at) VALUES (?1, ?2, ?3)",
-        params![course.id.as_str(), outcome, now.to_rfc3339()],
-    )?;
-    if taken >= needed {
+    let decision = if taken >= needed { Decision::Runs } else { Decision::Cancelled };
+    enrolment_checks::record(tx, course.id.as_str(), decision, now)?;
+    if decision == Decision::Runs {
         return Ok(());
     }
     tracing::info!(course = %course.id, taken, needed, "폐강: below minimum enrolment");

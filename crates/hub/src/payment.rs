@@ -1,10 +1,20 @@
-//! Who takes the money for "pay later on the phone". The hub talks to a payment provider through
-//! this trait; the demo and tests use [`TestProvider`], which is labelled as such on every page
-//! and never moves real money.
+//! Who takes the money for "pay later on the phone", and the three steps of a phone payment: claim
+//! (a short transaction), charge (the provider, outside the database lock, so a slow provider
+//! holds up no kiosk), record (another short transaction). The hub talks to a payment provider
+//! through this trait; the demo and tests use [`TestProvider`], which is labelled as such on every
+//! page and never moves real money.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use baeum_domain::Won;
+use baeum_domain::enrollment::PaymentMethod;
+use baeum_domain::intent::Outcome;
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, TransactionBehavior};
+
+use crate::store::enrollments::{self, state};
+use crate::store::ledger::Payment;
+use crate::store::{StoreError, payment_attempts};
 
 #[derive(Debug, thiserror::Error)]
 pub enum PaymentError {
@@ -47,4 +57,65 @@ impl PaymentProvider for TestProvider {
         let n = self.next.fetch_add(1, Ordering::Relaxed) + 1;
         Ok(format!("TEST-{}-{n}", &reference[..reference.len().min(8)]))
     }
+}
+
+/// Where a phone payment stands before the provider is called.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Claim {
+    /// No application has this op id.
+    Unknown,
+    /// The seat is not waiting for payment (paid already, cancelled, released).
+    NothingToPay,
+    /// Another attempt for this application is under way (a double tap).
+    InProgress,
+    /// This attempt may charge `owed`.
+    Claimed { owed: Won },
+}
+
+/// Step 1 of a phone payment, in its own short transaction: claims the application `op`.
+pub fn claim(conn: &mut Connection, op: &str, now: DateTime<Utc>) -> Result<Claim, StoreError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let Some(row) = enrollments::by_op(&tx, op)? else { return Ok(Claim::Unknown) };
+    if row.state != state::AWAITING_PAYMENT {
+        return Ok(Claim::NothingToPay);
+    }
+    let owed = Won(row.price.total().0.saturating_sub(row.paid.0));
+    if !payment_attempts::claim(&tx, op, owed.0, now)? {
+        return Ok(Claim::InProgress);
+    }
+    tx.commit()?;
+    Ok(Claim::Claimed { owed })
+}
+
+/// The provider did not take the money: the application may be paid again at once.
+pub fn abandon(conn: &mut Connection, op: &str) -> Result<(), StoreError> {
+    payment_attempts::abandon(conn, op)
+}
+
+/// Step 3, after the provider took `owed` with `receipt`: the payment is recorded against the
+/// seat and the attempt finished, in one transaction. The outcome is the enrollment service's
+/// (`Paid`, or a rejection when the seat could not take it, which staff must then settle: the
+/// receipt is kept with the attempt).
+pub fn record(
+    conn: &mut Connection,
+    op: &str,
+    owed: Won,
+    receipt: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Outcome>, StoreError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let Some(row) = enrollments::by_op(&tx, op)? else { return Ok(None) };
+    let payment = Payment {
+        learner: &row.learner_id,
+        course: &row.course_id,
+        method: PaymentMethod::Online,
+        receipt,
+        amount: owed,
+        op: None,
+        at: now,
+    };
+    let outcome = crate::arbitration::record_payment(&tx, &payment)?;
+    payment_attempts::finish(&tx, op, receipt, now)?;
+    tx.commit()?;
+    Ok(Some(outcome))
 }

@@ -6,14 +6,13 @@ use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Html;
-use baeum_domain::enrollment::PaymentMethod;
+use baeum_domain::enrollment::EnrollmentOutcome;
+use baeum_domain::intent::Outcome;
 use baeum_domain::{Won, kst};
-use rusqlite::TransactionBehavior;
 
 use super::{HubState, escape};
-use crate::arbitration;
+use crate::payment::{self, Claim};
 use crate::store::enrollments::{self, state};
-use crate::store::ledger::Payment;
 use crate::store::{courses, learners};
 
 fn page(title: &str, body: &str) -> Html<String> {
@@ -66,51 +65,51 @@ pub async fn show(
 
 pub async fn pay(State(state): State<HubState>, op: Result<Path<String>, PathRejection>) -> (StatusCode, Html<String>) {
     let Ok(Path(op)) = op else { return not_found() };
+    let refused =
+        |message: &str| (StatusCode::CONFLICT, page("결제하지 못했습니다", &format!("<p>{}</p>", escape(message))));
     let now = state.clock.now();
+    let claim_op = op.clone();
+    let owed = match state.with_db(move |conn| Ok(payment::claim(conn, &claim_op, now)?)).await {
+        Ok(Claim::Claimed { owed }) => owed,
+        Ok(Claim::NothingToPay) => return refused("이미 결제되었거나 결제할 수 없는 신청입니다."),
+        Ok(Claim::InProgress) => return refused("결제가 진행 중입니다. 잠시 후 이 화면을 새로 고쳐 확인해 주세요."),
+        Ok(Claim::Unknown) | Err(_) => return not_found(),
+    };
+    // The provider is called with no database lock held: kiosks keep uploading meanwhile. The
+    // claim keeps a double tap from charging twice.
     let provider = state.payments.clone();
-    let result = state
-        .with_db(move |conn| {
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let Some(row) = enrollments::by_op(&tx, &op)? else { return Ok(None) };
-            if row.state != state::AWAITING_PAYMENT {
-                return Ok(Some(Err("이미 결제되었거나 결제할 수 없는 신청입니다.".to_string())));
+    let charge_op = op.clone();
+    let charged = tokio::task::spawn_blocking(move || provider.charge(&charge_op, owed)).await;
+    let receipt = match charged {
+        Ok(Ok(receipt)) => receipt,
+        Ok(Err(e)) => {
+            if let crate::payment::PaymentError::Unavailable(detail) = &e {
+                tracing::warn!(code = "payment_unavailable", detail, "payment provider unreachable");
             }
-            let owed = Won(row.price.total().0.saturating_sub(row.paid.0));
-            // The charge and the record happen under the same write lock, so a double tap
-            // cannot charge twice.
-            let receipt = match provider.charge(&op, owed) {
-                Ok(r) => r,
-                Err(e) => {
-                    if let crate::payment::PaymentError::Unavailable(detail) = &e {
-                        tracing::warn!(code = "payment_unavailable", detail, "payment provider unreachable");
-                    }
-                    return Ok(Some(Err(e.to_string())));
-                }
-            };
-            let outcome = arbitration::record_payment(
-                &tx,
-                &Payment {
-                    learner: &row.learner_id,
-                    course: &row.course_id,
-                    method: PaymentMethod::Online,
-                    receipt: &receipt,
-                    amount: owed,
-                    op: None,
-                    at: now,
-                },
-            )?;
-            tx.commit()?;
-            Ok(Some(Ok((receipt, outcome))))
-        })
-        .await;
-    match result {
-        Ok(Some(Ok((receipt, _)))) => (
+            let abandon_op = op.clone();
+            let _ = state.with_db(move |conn| Ok(payment::abandon(conn, &abandon_op)?)).await;
+            return refused(&e.to_string());
+        }
+        Err(e) => {
+            tracing::error!(code = "internal", detail = %e, "payment task failed");
+            let _ = state.with_db(move |conn| Ok(payment::abandon(conn, &op)?)).await;
+            return refused("결제 중 문제가 생겼습니다. 잠시 후 다시 시도해 주세요.");
+        }
+    };
+    let now = state.clock.now();
+    let record_receipt = receipt.clone();
+    match state.with_db(move |conn| Ok(payment::record(conn, &op, owed, &record_receipt, now)?)).await {
+        Ok(Some(Outcome::Enrollment(EnrollmentOutcome::Paid { .. }))) => (
             StatusCode::OK,
             page("결제가 완료되었습니다", &format!("<p>수강이 확정되었습니다.<br>승인번호 {}</p>", escape(&receipt))),
         ),
-        Ok(Some(Err(message))) => {
-            (StatusCode::CONFLICT, page("결제하지 못했습니다", &format!("<p>{}</p>", escape(&message))))
+        other => {
+            // Charged, but the seat could not take the payment: the receipt is kept with the
+            // attempt for staff to settle (refund or seat), and the person is told what to bring.
+            tracing::error!(code = "payment_unmatched", answer = ?other.as_ref().map(|o| o.as_ref().map(Outcome::rejection)), "a charge the seat could not take");
+            refused(&format!(
+                "결제는 되었지만 신청에 반영하지 못했습니다. 승인번호 {receipt}를 가지고 기관에 문의해 주시면 환불해 드립니다."
+            ))
         }
-        _ => not_found(),
     }
 }

@@ -20,7 +20,7 @@ use baeum_domain::{CourseId, ErrorCode, KioskId, OpId};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
-use crate::store::{StoreError, courses, enrollments, intents, learners, rules};
+use crate::store::{StoreError, counters, courses, enrollments, intents, learners, rules};
 
 pub(crate) use enrollment::{promote, record_payment, refund_of, seat};
 
@@ -33,7 +33,6 @@ pub fn apply_batch(
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let kiosk = &batch.kiosk_id;
     let mut applied = intents::applied_through(&tx, kiosk)?;
-    let mut arrival = intents::next_arrival(&tx)?;
     let mut results = Vec::with_capacity(batch.intents.len());
     let mut refused = None;
     let mut courses = CourseCache::default();
@@ -71,12 +70,12 @@ pub fn apply_batch(
             refused = Some(refusal(intent.seq, ErrorCode::OpConflict, "이미 다른 순번으로 처리한 요청 번호입니다"));
             break;
         }
+        let arrival = counters::next(&tx, counters::ARRIVAL)?;
         let mut decision = Decision { tx: &tx, courses: &mut courses, kiosk, op: &intent.op_id, arrival, now };
         let outcome = decide(&mut decision, &intent.body)?;
         intents::insert(&tx, kiosk, intent.seq, &intent.op_id, &body_sha256, &outcome, arrival, now)?;
         results.push(IntentResult { seq: intent.seq, op_id: intent.op_id.clone(), outcome });
         applied = intent.seq;
-        arrival += 1;
     }
     tx.commit()?;
     Ok(IntentBatchAnswer { results, applied_through: applied, refused })

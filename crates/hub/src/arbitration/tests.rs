@@ -156,6 +156,30 @@ fn an_unpaid_seat_is_released_at_the_deadline_and_offered_to_the_waitlist() {
 }
 
 #[test]
+fn a_seat_whose_phone_payment_is_under_way_is_not_released_until_the_attempt_ends() {
+    let (mut conn, course) = hub(1, Selection::FirstCome, 20_000);
+    let mut k = TestKiosk::new("k-a");
+    let now = at("2026-11-26T14:00:00");
+    let answer = k.send(&mut conn, now, vec![register(1, "1980-01-01"), apply(1, &course)]);
+    let op = answer.results[1].op_id.clone();
+    // The learner taps 결제하기 a minute before the deadline; the provider is slow.
+    let tapped = plus_hours(now, 48) - chrono::Duration::minutes(1);
+    assert!(matches!(
+        crate::payment::claim(&mut conn, op.as_str(), tapped).unwrap(),
+        crate::payment::Claim::Claimed { .. }
+    ));
+    let mut seed = || "unused".to_string();
+    let past_deadline = plus_hours(now, 48) + chrono::Duration::seconds(30);
+    let during = crate::housekeeping::run(&mut conn, past_deadline, &mut seed).unwrap();
+    assert_eq!(during.released, 0, "past the deadline, but the charge under way decides");
+    // The attempt was abandoned (the hub crashed mid-charge): the seat goes after all.
+    let later = tapped + crate::store::payment_attempts::OPEN_FOR + chrono::Duration::seconds(1);
+    let after = crate::housekeeping::run(&mut conn, later, &mut seed).unwrap();
+    assert_eq!(after.released, 1);
+    assert_eq!(status(&conn, 1, &course), EnrollmentStatus::Released);
+}
+
+#[test]
 fn the_lottery_is_drawn_after_the_window_and_can_be_re_run_from_its_record() {
     let (mut conn, course) = hub(5, Selection::Lottery, 0);
     let mut k = TestKiosk::new("k-a");

@@ -44,18 +44,10 @@ fn read(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredCertificate> {
     })
 }
 
-/// The next serial of the year: `GM-2026-000001`, …
+/// The next hub serial of `year`: GM-2026-000001, GM-2026-000002, … (never reused).
 pub fn next_serial(conn: &Connection, year: i32) -> Result<String, StoreError> {
-    let prefix = format!("GM-{year}-");
-    let last: Option<String> = conn
-        .query_row(
-            "SELECT serial FROM certificates WHERE serial LIKE ?1 ORDER BY serial DESC LIMIT 1",
-            [format!("{prefix}%")],
-            |r| r.get(0),
-        )
-        .optional()?;
-    let n = last.and_then(|s| s[prefix.len()..].parse::<u32>().ok()).unwrap_or(0) + 1;
-    Ok(format!("{prefix}{n:06}"))
+    let n = super::counters::next(conn, &super::counters::certificate_serials(year))?;
+    Ok(format!("GM-{year}-{n:06}"))
 }
 
 /// A certificate about to be stored.

@@ -176,19 +176,32 @@ pub fn live(conn: &Connection, course: &CourseId) -> Result<Vec<EnrollmentRow>, 
     Ok(stmt.query_map([course.as_str()], read)?.collect::<Result<_, _>>()?)
 }
 
-/// Seats whose payment deadline has passed.
+/// Seats whose payment deadline has passed, except those with a phone payment under way (it
+/// began before the deadline; its result decides).
 pub fn overdue(conn: &Connection, now: DateTime<Utc>) -> Result<Vec<EnrollmentRow>, StoreError> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM enrollments WHERE state = 'awaiting_payment' AND due_at < ?1 ORDER BY due_at, arrival"
+        "SELECT {COLUMNS} FROM enrollments WHERE state = 'awaiting_payment' AND due_at < ?1 AND {}
+          ORDER BY due_at, arrival",
+        super::payment_attempts::NONE_OPEN
     ))?;
-    Ok(stmt.query_map([now.to_rfc3339()], read)?.collect::<Result<_, _>>()?)
+    let open_since = super::payment_attempts::open_since(now);
+    Ok(stmt.query_map(params![now.to_rfc3339(), open_since], read)?.collect::<Result<_, _>>()?)
 }
 
 /// Courses with lottery entrants still waiting for the draw.
 pub fn courses_with_entrants(conn: &Connection) -> Result<Vec<CourseId>, StoreError> {
     let mut stmt = conn.prepare_cached("SELECT DISTINCT course_id FROM enrollments WHERE state = 'entered'")?;
     let ids: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
-    Ok(ids.iter().filter_map(|id| CourseId::parse(id).ok()).collect())
+    // An id that no longer parses is a damaged row: said, never skipped (its draw would not run).
+    ids.iter()
+        .map(|id| {
+            CourseId::parse(id).map_err(|e| StoreError::Corrupt {
+                what: "수강 신청",
+                id: id.clone(),
+                problem: e.to_string(),
+            })
+        })
+        .collect()
 }
 
 /// Every row of these learners, newest first.

@@ -44,12 +44,6 @@ pub fn op_used(conn: &Connection, op: &OpId) -> Result<bool, StoreError> {
         .is_some())
 }
 
-/// The next hub arrival number.
-pub fn next_arrival(conn: &Connection) -> Result<u64, StoreError> {
-    let n: Option<i64> = conn.prepare_cached("SELECT MAX(arrival) FROM kiosk_intents")?.query_row([], |r| r.get(0))?;
-    Ok(n.unwrap_or(0) as u64 + 1)
-}
-
 #[allow(clippy::too_many_arguments)]
 pub fn insert(
     tx: &Transaction<'_>,

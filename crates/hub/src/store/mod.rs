@@ -6,8 +6,10 @@ pub mod attendance;
 pub mod catalog;
 pub mod catalog_log;
 pub mod certificates;
+pub mod counters;
 pub mod courses;
 pub mod enrollments;
+pub mod enrolment_checks;
 pub mod institutions;
 pub mod intents;
 pub mod kiosk_keys;
@@ -15,6 +17,7 @@ pub mod learners;
 pub mod ledger;
 pub mod lottery;
 pub mod meta;
+pub mod payment_attempts;
 pub mod places;
 pub mod rules;
 
@@ -31,6 +34,8 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("../../migrations/0003_certificates.sql")),
         M::up(include_str!("../../migrations/0004_kiosk_keys.sql")),
         M::up(include_str!("../../migrations/0005_intent_services.sql")),
+        M::up(include_str!("../../migrations/0006_payment_attempts.sql")),
+        M::up(include_str!("../../migrations/0007_counters.sql")),
     ])
 });
 

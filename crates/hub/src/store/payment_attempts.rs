@@ -1,0 +1,89 @@
+//! `payment_attempts`: a phone payment claimed before the provider is called (outside the
+//! database lock) and finished after it answered. One open attempt per application at a time.
+
+use chrono::{DateTime, Duration, Utc};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+
+use super::StoreError;
+
+/// How long an open attempt holds its application: longer than any provider answer takes. After
+/// it, the attempt is taken as abandoned (a crash mid-charge): it may be claimed again (the
+/// provider gets the same reference, so it does not charge twice) and the seat may be released.
+pub const OPEN_FOR: Duration = Duration::minutes(2);
+
+/// Times as stored here: one fixed width, so SQL compares them as text in time order.
+fn stamp(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+}
+
+/// The `?2` of [`NONE_OPEN`] at `now`: attempts started after it are still open.
+pub(crate) fn open_since(now: DateTime<Utc>) -> String {
+    stamp(now - OPEN_FOR)
+}
+
+/// Claims the payment of application `op` for `amount`; false while another attempt is open.
+pub fn claim(tx: &Transaction<'_>, op: &str, amount: u32, now: DateTime<Utc>) -> Result<bool, StoreError> {
+    let open: Option<String> = tx
+        .prepare_cached("SELECT started_at FROM payment_attempts WHERE op_id = ?1 AND finished_at IS NULL")?
+        .query_row([op], |r| r.get(0))
+        .optional()?;
+    if let Some(started) = open {
+        let started = DateTime::parse_from_rfc3339(&started).map_err(|e| StoreError::Corrupt {
+            what: "결제 시도",
+            id: op.to_owned(),
+            problem: e.to_string(),
+        })?;
+        if now - started.to_utc() < OPEN_FOR {
+            return Ok(false);
+        }
+    }
+    tx.prepare_cached(
+        "INSERT INTO payment_attempts (op_id, amount, started_at) VALUES (?1, ?2, ?3)
+         ON CONFLICT (op_id) DO UPDATE SET amount = ?2, started_at = ?3, receipt = NULL, finished_at = NULL",
+    )?
+    .execute(params![op, amount, stamp(now)])?;
+    Ok(true)
+}
+
+/// The provider took the money: the attempt is finished with its receipt.
+pub fn finish(tx: &Transaction<'_>, op: &str, receipt: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+    tx.prepare_cached("UPDATE payment_attempts SET receipt = ?2, finished_at = ?3 WHERE op_id = ?1")?
+        .execute(params![op, receipt, stamp(now)])?;
+    Ok(())
+}
+
+/// The provider refused or could not be reached: the application may be paid again at once.
+pub fn abandon(conn: &Connection, op: &str) -> Result<(), StoreError> {
+    conn.prepare_cached("DELETE FROM payment_attempts WHERE op_id = ?1 AND finished_at IS NULL")?.execute([op])?;
+    Ok(())
+}
+
+/// The SQL condition (on `enrollments`) that no payment attempt is open for the row at `?2`.
+pub(crate) const NONE_OPEN: &str = "NOT EXISTS (SELECT 1 FROM payment_attempts a
+     WHERE a.op_id = enrollments.op_id AND a.finished_at IS NULL AND a.started_at > ?2)";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_open_attempt_per_application_until_it_ends_or_is_abandoned() {
+        let mut conn = crate::store::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
+        let now = chrono::Utc::now();
+        let tx = conn.transaction().unwrap_or_else(|e| panic!("{e}"));
+        assert!(claim(&tx, "op-1", 30_000, now).unwrap_or_default());
+        assert!(!claim(&tx, "op-1", 30_000, now + Duration::seconds(5)).unwrap_or(true), "a double tap waits");
+        assert!(claim(&tx, "op-2", 30_000, now).unwrap_or_default(), "another application is not held up");
+        abandon(&tx, "op-2").unwrap_or_else(|e| panic!("{e}"));
+        assert!(claim(&tx, "op-2", 30_000, now).unwrap_or_default(), "declined: may be tried again");
+        assert!(
+            claim(&tx, "op-1", 30_000, now + OPEN_FOR + Duration::seconds(1)).unwrap_or_default(),
+            "abandoned by a crash"
+        );
+        finish(&tx, "op-1", "R-1", now).unwrap_or_else(|e| panic!("{e}"));
+        let receipt: Option<String> = tx
+            .query_row("SELECT receipt FROM payment_attempts WHERE op_id = 'op-1'", [], |r| r.get(0))
+            .unwrap_or_default();
+        assert_eq!(receipt.as_deref(), Some("R-1"));
+    }
+}

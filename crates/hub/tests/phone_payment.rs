@@ -1,0 +1,121 @@
+//! A phone payment on a real loopback socket with a payment provider that takes its time: the
+//! provider is called with no database lock held, so the hub keeps answering kiosks meanwhile, and
+//! a second tap while the first is under way waits instead of charging twice.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex, mpsc};
+use std::time::Duration;
+
+use baeum_domain::{FixedClock, Won, kst};
+use baeum_hub::api::{HubState, router};
+use baeum_hub::payment::{PaymentError, PaymentProvider};
+use baeum_hub::store::{self, catalog};
+use baeum_hub::{arbitration, demo};
+use chrono::TimeZone;
+
+/// Charges only when the test says so, counting every charge.
+#[derive(Debug)]
+struct GatedProvider {
+    entered: Mutex<mpsc::Sender<()>>,
+    release: Mutex<mpsc::Receiver<()>>,
+    charges: AtomicU32,
+}
+
+impl PaymentProvider for GatedProvider {
+    fn label(&self) -> &str {
+        "테스트 결제 (실제로 돈이 나가지 않습니다)"
+    }
+
+    fn is_test(&self) -> bool {
+        true
+    }
+
+    fn charge(&self, reference: &str, _amount: Won) -> Result<String, PaymentError> {
+        let _ = self.entered.lock().map(|tx| tx.send(()));
+        let _ = self.release.lock().map(|rx| rx.recv_timeout(Duration::from_secs(20)));
+        let n = self.charges.fetch_add(1, Ordering::SeqCst) + 1;
+        Ok(format!("GATED-{reference}-{n}"))
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_provider_holds_up_no_kiosk_and_a_second_tap_never_charges_twice() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let db = dir.path().join("hub.db");
+    let batch = demo::demo_catalog(chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap_or_default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut conn = store::open(&db).unwrap_or_else(|e| panic!("{e}"));
+    catalog::apply(&mut conn, &batch).unwrap_or_else(|e| panic!("{e}"));
+    let at = kst().with_ymd_and_hms(2026, 11, 26, 14, 0, 0).single().map(|t| t.to_utc()).unwrap_or_default();
+    let course = batch
+        .courses
+        .iter()
+        .find(|c| {
+            c.phase_at(at) == baeum_domain::ApplicationPhase::Open
+                && c.selection == baeum_domain::Selection::FirstCome
+                && c.fee.0 > 0
+        })
+        .unwrap_or_else(|| panic!("an open paid course"));
+    let learner = serde_json::json!({
+        "id": "l-phone", "name": "오배움", "birth_date": "1980-02-02", "mobile": "01077778888", "resident": true,
+        "consents": [{"purpose": "course_administration", "agreed": true, "notice_version": 1},
+                     {"purpose": "course_news", "agreed": false, "notice_version": 1}],
+        "identity": "self_declared", "pin_hash": "s$h", "registered_on": "2026-11-26"
+    });
+    let intents = serde_json::from_value(serde_json::json!({"kiosk_id": "k-phone", "intents": [
+        {"seq": 1, "op_id": "op-phone-1", "body": {"service": "learner", "type": "register_learner", "learner": learner}},
+        {"seq": 2, "op_id": "op-phone-2", "body": {"service": "enrollment", "type": "apply", "learner_id": "l-phone", "course_id": course.id}}
+    ]}))
+    .unwrap_or_else(|e| panic!("{e}"));
+    arbitration::apply_batch(&mut conn, &intents, at).unwrap_or_else(|e| panic!("{e}"));
+
+    let (entered_tx, entered) = mpsc::channel();
+    let (release, release_rx) = mpsc::channel();
+    let provider = Arc::new(GatedProvider {
+        entered: Mutex::new(entered_tx),
+        release: Mutex::new(release_rx),
+        charges: AtomicU32::new(0),
+    });
+    let state = HubState::with_payments(conn, Arc::new(FixedClock::new(at)), provider.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap_or_else(|e| panic!("{e}"));
+    let addr = listener.local_addr().unwrap_or_else(|e| panic!("{e}"));
+    tokio::spawn(async move { axum::serve(listener, router(state)).await });
+    let client = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().unwrap_or_else(|e| panic!("{e}"));
+
+    let pay = {
+        let client = client.clone();
+        tokio::spawn(async move { client.post(format!("http://{addr}/pay/op-phone-2")).send().await })
+    };
+    tokio::task::spawn_blocking(move || entered.recv_timeout(Duration::from_secs(10)))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|e| panic!("the provider was never called: {e}"));
+
+    // The provider is mid-charge: the hub still answers a kiosk's upload, which needs the database.
+    let hello = serde_json::json!({"kiosk_id": "k-lobby", "intents": [
+        {"seq": 1, "op_id": "op-lobby-1", "body": {"service": "hello", "type": "hello", "from": "로비"}}
+    ]});
+    let answer: serde_json::Value = client
+        .post(format!("http://{addr}/v1/intents"))
+        .json(&hello)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("the hub stalled behind the provider: {e}"))
+        .json()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(answer["results"][0]["outcome"]["outcome"], "greeted", "{answer}");
+
+    // A second tap meanwhile waits for the first.
+    let second = client.post(format!("http://{addr}/pay/op-phone-2")).send().await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(second.status().as_u16(), 409);
+    assert!(second.text().await.unwrap_or_default().contains("결제가 진행 중입니다"));
+
+    release.send(()).unwrap_or_else(|e| panic!("{e}"));
+    let first = pay.await.unwrap_or_else(|e| panic!("{e}")).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(first.status().as_u16(), 200);
+    assert!(first.text().await.unwrap_or_default().contains("결제가 완료되었습니다"));
+    let third = client.post(format!("http://{addr}/pay/op-phone-2")).send().await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(third.status().as_u16(), 409, "paid: nothing more to charge");
+    assert_eq!(provider.charges.load(Ordering::SeqCst), 1, "charged once");
+}
