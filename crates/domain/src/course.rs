@@ -25,11 +25,15 @@ pub enum CourseStatus {
 }
 
 impl CourseStatus {
-    pub fn parse(raw: &str) -> Result<Self, String> {
+    pub fn parse(raw: &str) -> Result<Self, crate::ValueError> {
         match raw.trim() {
             "" | "scheduled" | "개설" | "정상" => Ok(CourseStatus::Scheduled),
             "cancelled" | "폐강" => Ok(CourseStatus::Cancelled),
-            other => Err(format!("알 수 없는 강좌 상태입니다: {other:?} (가능한 값: 개설, 폐강)")),
+            other => Err(crate::ValueError::Unknown {
+                what: "강좌 상태",
+                value: other.to_owned(),
+                known: "개설, 폐강".to_owned(),
+            }),
         }
     }
 }

@@ -19,10 +19,10 @@ macro_rules! kind_vocabulary {
             pub const ALL: &'static [InstitutionKind] = &[$(InstitutionKind::$variant,)+];
             pub fn code(self) -> &'static str { match self { $(InstitutionKind::$variant => $code,)+ } }
             pub fn label_ko(self) -> &'static str { match self { $(InstitutionKind::$variant => $label,)+ } }
-            pub fn parse(raw: &str) -> Result<Self, String> {
+            pub fn parse(raw: &str) -> Result<Self, crate::ValueError> {
                 let t = raw.trim();
                 $(if t == $code || t == $label { return Ok(InstitutionKind::$variant); })+
-                Err(format!("알 수 없는 기관 유형입니다: {t:?} (가능한 값: {})", [$($label,)+].join(", ")))
+                Err(crate::ValueError::Unknown { what: "기관 유형", value: t.to_owned(), known: [$($label,)+].join(", ") })
             }
         }
     };
@@ -65,11 +65,11 @@ pub struct InstitutionDraft {
 }
 
 /// Accepts Korean numbers as printed: digits with optional hyphens, 8–12 digits.
-pub fn parse_phone(raw: &str) -> Result<String, String> {
+pub fn parse_phone(raw: &str) -> Result<String, crate::ValueError> {
     let t = raw.trim();
     let digits = t.chars().filter(char::is_ascii_digit).count();
     if !t.chars().all(|c| c.is_ascii_digit() || c == '-' || c == ' ') || !(8..=12).contains(&digits) {
-        return Err(format!("전화번호 형식이 아닙니다: {t:?}"));
+        return Err(crate::ValueError::Phone(t.to_owned()));
     }
     Ok(t.to_owned())
 }

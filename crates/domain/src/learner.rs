@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::ids::LearnerId;
 use crate::text::{Label, clean};
 use crate::validation::{Checker, ValidationErrors};
+use crate::value_error::ValueError;
 
 /// Children under this age need a guardian and the guardian's consent (개인정보 보호법 제22조의2).
 pub const GUARDIAN_AGE: u32 = 14;
@@ -38,10 +39,10 @@ pub fn mask_name(name: &str) -> String {
 }
 
 impl LearnerName {
-    pub fn parse(raw: &str) -> Result<Self, String> {
-        let label = Label::<40>::parse(raw).map_err(|e| e.to_string())?;
+    pub fn parse(raw: &str) -> Result<Self, ValueError> {
+        let label = Label::<40>::parse(raw)?;
         if label.as_str().chars().any(|c| !(c.is_alphabetic() || c == ' ' || c == '.' || c == '-')) {
-            return Err("이름에는 글자만 쓸 수 있습니다".into());
+            return Err(ValueError::NameCharacters);
         }
         Ok(Self(label.as_str().to_owned()))
     }
@@ -57,7 +58,7 @@ impl LearnerName {
 }
 
 impl TryFrom<String> for LearnerName {
-    type Error = String;
+    type Error = ValueError;
     fn try_from(value: String) -> Result<Self, Self::Error> {
         Self::parse(&value)
     }
@@ -77,13 +78,13 @@ pub struct MobileNumber(String);
 
 impl MobileNumber {
     /// Accepts `010-1234-5678`, `010 1234 5678` or `01012345678`.
-    pub fn parse(raw: &str) -> Result<Self, String> {
+    pub fn parse(raw: &str) -> Result<Self, ValueError> {
         let digits: String = raw.chars().filter(|c| !matches!(c, '-' | ' ' | '.')).collect();
         let ok = digits.bytes().all(|b| b.is_ascii_digit())
             && (digits.len() == 11 || digits.len() == 10)
             && digits.starts_with("01")
             && matches!(digits.as_bytes().get(2), Some(b'0' | b'1' | b'6' | b'7' | b'8' | b'9'));
-        if ok { Ok(Self(digits)) } else { Err("휴대전화 번호는 010-1234-5678처럼 적어 주세요".into()) }
+        if ok { Ok(Self(digits)) } else { Err(ValueError::Mobile) }
     }
 
     pub fn as_str(&self) -> &str {
@@ -112,7 +113,7 @@ impl fmt::Display for MobileNumber {
 }
 
 impl TryFrom<String> for MobileNumber {
-    type Error = String;
+    type Error = ValueError;
     fn try_from(value: String) -> Result<Self, Self::Error> {
         Self::parse(&value)
     }
@@ -129,13 +130,13 @@ impl From<MobileNumber> for String {
 pub struct Pin(String);
 
 impl Pin {
-    pub fn parse(raw: &str) -> Result<Self, String> {
+    pub fn parse(raw: &str) -> Result<Self, ValueError> {
         let t = raw.trim();
         if !(4..=6).contains(&t.len()) || !t.bytes().all(|b| b.is_ascii_digit()) {
-            return Err("비밀번호는 숫자 4~6자리로 정해 주세요".into());
+            return Err(ValueError::PinShape);
         }
         if t.bytes().all(|b| b == t.as_bytes()[0]) {
-            return Err("같은 숫자만 반복한 비밀번호(예: 1111)는 쓸 수 없습니다".into());
+            return Err(ValueError::PinRepeated);
         }
         Ok(Self(t.to_owned()))
     }
@@ -361,6 +362,15 @@ pub struct LearnerFound {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_refused_value_says_why_as_a_variant_and_in_korean() {
+        assert_eq!(Pin::parse("1111").err(), Some(ValueError::PinRepeated));
+        assert_eq!(Pin::parse("12a4").err(), Some(ValueError::PinShape));
+        assert_eq!(MobileNumber::parse("02-123-4567").err(), Some(ValueError::Mobile));
+        assert_eq!(LearnerName::parse("김배움1").err(), Some(ValueError::NameCharacters));
+        assert_eq!(ValueError::PinRepeated.to_string(), "같은 숫자만 반복한 비밀번호(예: 1111)는 쓸 수 없습니다");
+    }
 
     fn draft(birth: &str) -> LearnerDraft {
         LearnerDraft {

@@ -21,6 +21,7 @@ pub mod schedule;
 pub mod text;
 pub mod time;
 pub mod validation;
+pub mod value_error;
 pub mod vocabulary;
 pub mod wire_time;
 
@@ -33,4 +34,5 @@ pub use money::Won;
 pub use schedule::{Session, WeeklyPattern};
 pub use time::{Clock, FixedClock, SystemClock, kst};
 pub use validation::{FieldError, ValidationErrors};
+pub use value_error::ValueError;
 pub use vocabulary::{Field, LifeStage, Selection};

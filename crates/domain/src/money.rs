@@ -14,16 +14,16 @@ impl Won {
     pub const ZERO: Won = Won(0);
 
     /// Parses feed text such as `30000`, `30,000`, `30,000원` or `무료`.
-    pub fn parse(raw: &str) -> Result<Self, String> {
+    pub fn parse(raw: &str) -> Result<Self, crate::ValueError> {
         let t = raw.trim();
         if t.is_empty() || t == "무료" || t == "0" {
             return Ok(Won::ZERO);
         }
         let digits: String = t.trim_end_matches('원').chars().filter(|c| *c != ',').collect();
         if digits.starts_with('-') {
-            return Err(format!("금액은 0원 이상이어야 합니다 (값: {t})"));
+            return Err(crate::ValueError::NegativeAmount(t.to_owned()));
         }
-        digits.trim().parse::<u32>().map(Won).map_err(|_| format!("금액을 숫자로 읽을 수 없습니다 (값: {t})"))
+        digits.trim().parse::<u32>().map(Won).map_err(|_| crate::ValueError::Amount(t.to_owned()))
     }
 
     pub fn is_free(self) -> bool {

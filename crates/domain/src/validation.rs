@@ -11,8 +11,8 @@ pub struct FieldError {
 }
 
 impl FieldError {
-    pub fn new(field: &'static str, problem: impl Into<String>) -> Self {
-        Self { field, problem: problem.into() }
+    pub fn new(field: &'static str, problem: impl fmt::Display) -> Self {
+        Self { field, problem: problem.to_string() }
     }
 }
 
@@ -50,7 +50,7 @@ impl Checker {
         }
     }
 
-    pub fn fail(&mut self, field: &'static str, problem: impl Into<String>) {
+    pub fn fail(&mut self, field: &'static str, problem: impl fmt::Display) {
         self.errors.push(FieldError::new(field, problem));
     }
 

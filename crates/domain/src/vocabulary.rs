@@ -30,11 +30,11 @@ macro_rules! vocabulary {
             }
 
             /// Accepts the wire code or the Korean label (feeds use both).
-            pub fn parse(raw: &str) -> Result<Self, String> {
+            pub fn parse(raw: &str) -> Result<Self, crate::ValueError> {
                 let t = raw.trim();
                 $(if t == $code || t == $label { return Ok($name::$variant); })+
                 let known: Vec<&str> = vec![$($label,)+];
-                Err(format!("알 수 없는 {}입니다: {:?} (가능한 값: {})", $what, t, known.join(", ")))
+                Err(crate::ValueError::Unknown { what: $what, value: t.to_owned(), known: known.join(", ") })
             }
         }
 
@@ -88,7 +88,7 @@ vocabulary!(
 
 impl LifeStage {
     /// Parses a list such as `노년|중장년` or `senior, middle_aged`; sorted, without repeats.
-    pub fn parse_list(raw: &str) -> Result<Vec<LifeStage>, String> {
+    pub fn parse_list(raw: &str) -> Result<Vec<LifeStage>, crate::ValueError> {
         let mut stages = raw
             .split(['|', ',', '/', '·'])
             .map(str::trim)
@@ -98,7 +98,7 @@ impl LifeStage {
         stages.sort();
         stages.dedup();
         if stages.is_empty() {
-            return Err("생애주기를 하나 이상 적어야 합니다".into());
+            return Err(crate::ValueError::NoLifeStage);
         }
         Ok(stages)
     }
@@ -114,7 +114,7 @@ mod tests {
         assert_eq!(LifeStage::parse("young_adult"), Ok(LifeStage::YoungAdult));
         assert_eq!(Field::parse("문화예술"), Ok(Field::CultureArts));
         assert_eq!(Selection::parse("추첨"), Ok(Selection::Lottery));
-        let err = LifeStage::parse("어르신").unwrap_err();
+        let err = LifeStage::parse("어르신").unwrap_err().to_string();
         assert!(err.contains("생애주기") && err.contains("노년"), "{err}");
     }
 

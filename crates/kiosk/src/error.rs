@@ -153,7 +153,7 @@ impl KioskError {
     }
 
     /// "Check what you typed" about one field, with the reason in Korean.
-    pub fn invalid(field: &'static str, problem: impl Into<String>) -> KioskError {
+    pub fn invalid(field: &'static str, problem: impl std::fmt::Display) -> KioskError {
         KioskError::InvalidInput(baeum_domain::ValidationErrors(vec![baeum_domain::FieldError::new(field, problem)]))
     }
 

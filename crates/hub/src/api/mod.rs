@@ -110,8 +110,8 @@ pub struct Failure {
 }
 
 /// A request with a value the hub refuses (`400 bad_request`); `message` is Korean and names it.
-pub(crate) fn bad_request(message: impl Into<String>) -> Failure {
-    Failure::new(StatusCode::BAD_REQUEST, ErrorCode::BadRequest, message)
+pub(crate) fn bad_request(message: impl std::fmt::Display) -> Failure {
+    Failure::new(StatusCode::BAD_REQUEST, ErrorCode::BadRequest, message.to_string())
 }
 
 /// A body or query the hub cannot read. The caller gets plain Korean and the right status (413

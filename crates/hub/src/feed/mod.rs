@@ -123,11 +123,15 @@ impl Row<'_> {
         });
     }
 
-    pub(crate) fn parse<T>(&mut self, column: &str, parse: impl FnOnce(&str) -> Result<T, String>) -> Option<T> {
+    pub(crate) fn parse<T, E: std::fmt::Display>(
+        &mut self,
+        column: &str,
+        parse: impl FnOnce(&str) -> Result<T, E>,
+    ) -> Option<T> {
         match parse(self.get(column)) {
             Ok(v) => Some(v),
             Err(problem) => {
-                self.fail(column, problem);
+                self.fail(column, problem.to_string());
                 None
             }
         }

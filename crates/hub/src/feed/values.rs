@@ -293,7 +293,7 @@ pub fn parse_money(raw: &str) -> Result<Won, String> {
     let normal = halfwidth(raw);
     let t = normal.trim();
     let t = t.strip_prefix('₩').map_or(t, str::trim_start);
-    Won::parse(t)
+    Won::parse(t).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]
