@@ -14,7 +14,8 @@ use crate::staff;
 pub const SYNC_EVENT: &str = "sync-status";
 
 #[derive(Debug, Clone, Serialize)]
-struct SyncEvent {
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub(crate) struct SyncEvent {
     status: SyncStatus,
     /// The catalog changed: reload the list.
     catalog_changed: bool,

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use baeum_domain::{CourseId, LearnerId, SystemClock};
+use baeum_kiosk::store::print_jobs::PrintJobState;
 use baeum_kiosk::{DataDir, Kiosk, KioskConfig, KioskError};
 use clap::{Parser, Subcommand};
 
@@ -156,18 +157,18 @@ fn wait_for_print(kiosk: &Kiosk, ids: &[String], runtime: &tokio::runtime::Runti
     let jobs: Vec<_> = kiosk.print_jobs()?.into_iter().filter(|j| ids.contains(&j.id)).collect();
     let mut code = ExitCode::SUCCESS;
     for job in jobs {
-        if job.state == "printed" {
+        if job.state == PrintJobState::Printed {
             println!("인쇄를 마쳤습니다: {}", job.title);
         } else {
             eprintln!(
                 "인쇄하지 못했습니다: {} — {} ({}). 작업은 대기열에 남아 프린터가 준비되면 인쇄됩니다.",
                 job.title,
-                match job.state.as_str() {
-                    "queued" => "대기 중",
-                    "sending" => "보내는 중",
-                    "submitted" => "프린터에 보냄",
-                    "failed" => "실패",
-                    _ => "확인 필요",
+                match job.state {
+                    PrintJobState::Queued => "대기 중",
+                    PrintJobState::Sending => "보내는 중",
+                    PrintJobState::Submitted => "프린터에 보냄",
+                    PrintJobState::Failed => "실패",
+                    PrintJobState::Printed => "인쇄 완료",
                 },
                 job.last_error.unwrap_or_default()
             );
@@ -313,7 +314,7 @@ fn admin(command: Command, cli: &Cli) -> Result<ExitCode, KioskError> {
             };
             let status = runtime()?.block_on(baeum_kiosk::printing::printer_status(&printer))?;
             println!("{}", serde_json::to_string_pretty(&status).unwrap_or_default());
-            if status.state == "unreachable" {
+            if status.state == baeum_kiosk::printing::PrinterState::Unreachable {
                 return Ok(ExitCode::FAILURE);
             }
         }

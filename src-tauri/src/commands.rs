@@ -43,6 +43,7 @@ impl Shell {
 
 /// Settings the screens need from this kiosk's configuration.
 #[derive(Debug, Clone, Copy, serde::Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct UiSettings {
     pub idle_warning_secs: u64,
     pub idle_grace_secs: u64,
@@ -63,10 +64,7 @@ pub(crate) async fn blocking<T: Send + 'static>(
         .await
         .map_err(|e| {
             tracing::error!(code = %ErrorCode::Unexpected, detail = %e, "engine work thread failed");
-            ErrorView {
-                code: ErrorCode::Unexpected,
-                message: "키오스크 프로그램에 문제가 생겼습니다. 직원에게 알려 주세요".into(),
-            }
+            ErrorView::new(ErrorCode::Unexpected, "키오스크 프로그램에 문제가 생겼습니다. 직원에게 알려 주세요")
         })?
         .map_err(|e| e.view())
 }
@@ -75,9 +73,7 @@ pub(crate) async fn blocking<T: Send + 'static>(
 /// fault. The serde detail goes to the log; the message names the value in Korean.
 pub(crate) fn bad_request(what: &str, detail: impl std::fmt::Display) -> ErrorView {
     tracing::warn!(code = %ErrorCode::BadRequest, what, detail = %detail, "unreadable command argument");
-    ErrorView {
-        code: ErrorCode::BadRequest, message: format!("화면에서 보낸 값({what})을 읽을 수 없습니다")
-    }
+    ErrorView::new(ErrorCode::BadRequest, format!("화면에서 보낸 값({what})을 읽을 수 없습니다"))
 }
 
 /// A page of the catalog for a search (text and filters). The query is parsed here rather than
@@ -207,12 +203,7 @@ pub async fn print_receipt(
 }
 
 pub(crate) fn printer(shell: &Shell) -> Result<String, ErrorView> {
-    shell
-        .config()
-        .printer_uri
-        .ok_or_else(|| ErrorView {
-            code: ErrorCode::PrinterMissing, message: "프린터가 설정되지 않았습니다".into()
-        })
+    shell.config().printer_uri.ok_or_else(|| ErrorView::new(ErrorCode::PrinterMissing, "프린터가 설정되지 않았습니다"))
 }
 
 /// Prints the learner's certificate of a completed course (the hub checks completion and signs).

@@ -2,6 +2,7 @@
 //! the UI, and admin subcommands on the same binary. It translates; the engine decides.
 
 mod app;
+mod bindings;
 pub mod cli;
 mod commands;
 mod sample;

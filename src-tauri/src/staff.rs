@@ -67,6 +67,7 @@ pub async fn staff_lock(shell: State<'_, Shell>) -> Result<(), ErrorView> {
 
 /// Settings staff may change from the screen (the hub address stays with `provision`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct StaffSettings {
     pub idle_warning_secs: u64,
@@ -77,6 +78,7 @@ pub struct StaffSettings {
 
 /// Everything the staff desk shows at a glance.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct StaffOverview {
     pub sync: SyncStatus,
     pub pending: PendingIntents,

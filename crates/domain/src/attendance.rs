@@ -38,6 +38,7 @@ pub struct RosterRequest {
 
 /// One confirmed learner of a class and the sessions they were marked present at.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RosterLine {
     pub learner_id: LearnerId,
@@ -50,6 +51,7 @@ pub struct RosterLine {
 
 /// Every confirmed learner of a course in enrollment order, with the course's session dates.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Roster {
     pub course_id: CourseId,

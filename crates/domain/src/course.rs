@@ -52,6 +52,7 @@ pub struct ApplicationWindow {
 
 /// Where a course stands for an applicant at a given moment (접수예정/접수중/접수마감/폐강).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ApplicationPhase {

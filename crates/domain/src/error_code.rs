@@ -27,6 +27,7 @@ use serde::{Deserialize, Serialize};
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum ErrorCode {
     // ---- Said by the hub, in `{code, message}` answers and outbox refusals.
     /// The request could not be read (malformed JSON, a bad id).

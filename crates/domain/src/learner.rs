@@ -163,6 +163,7 @@ pub fn age_on(birth: NaiveDate, on: NaiveDate) -> u32 {
 
 /// What a consent is for. Each is asked separately with a plain yes/no (PIPA 제22조).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ConsentPurpose {
@@ -206,6 +207,7 @@ pub struct Guardian {
 
 /// How the learner's identity was established at registration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum IdentityCheck {
@@ -255,6 +257,7 @@ pub struct LearnerDraft {
 }
 
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct GuardianDraft {
     pub name: String,
     pub mobile: String,

@@ -15,6 +15,7 @@ use crate::time::kst;
 
 /// A reduction of the tuition (수강료 감면). Materials are never reduced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ReductionKind {
@@ -122,6 +123,7 @@ impl Default for ProgrammeRules {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum RejectReason {
     NotOpenYet,
     ApplicationClosed,

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use baeum_domain::schedule::weekday_ko;
-use baeum_domain::{ApplicationPhase, Course, Institution, Place};
+use baeum_domain::{ApplicationPhase, Course, Field, Institution, LifeStage, Place, Selection};
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 use serde::Serialize;
@@ -17,6 +17,7 @@ use crate::store::{self, StoreError};
 
 /// One course as a card on the screen.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CourseCard {
     pub id: String,
     pub title: String,
@@ -24,14 +25,14 @@ pub struct CourseCard {
     pub institution: String,
     pub dong: String,
     pub place: Option<String>,
-    pub field: &'static str,
-    pub life_stages: Vec<&'static str>,
+    pub field: Field,
+    pub life_stages: Vec<LifeStage>,
     pub target: String,
     pub instructor: Option<String>,
     pub fee: u32,
     pub materials_fee: u32,
     pub capacity: u32,
-    pub selection: &'static str,
+    pub selection: Selection,
     pub phase: ApplicationPhase,
     /// RFC 3339 in KST.
     pub application_opens: String,
@@ -50,6 +51,7 @@ pub struct CourseCard {
 
 /// Seats taken and waiting with the time they were true ("14:05 기준").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SeatsView {
     pub taken: u32,
     pub waiting: u32,
@@ -59,13 +61,15 @@ pub struct SeatsView {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct StageCount {
-    pub stage: &'static str,
+    pub stage: LifeStage,
     pub count: u64,
 }
 
 /// An institution as a filter choice.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct InstitutionChoice {
     pub id: String,
     pub name: String,
@@ -73,6 +77,7 @@ pub struct InstitutionChoice {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CatalogPage {
     /// The requested page of matches.
     pub courses: Vec<CourseCard>,
@@ -100,14 +105,14 @@ fn card(
         institution: institution.map_or_else(|| course.institution_id.to_string(), |i| i.name.to_string()),
         dong: institution.map(|i| i.dong.to_string()).unwrap_or_default(),
         place: course.place_id.as_ref().and_then(|p| places.get(p.as_str())).map(|p| p.name.to_string()),
-        field: course.field.code(),
-        life_stages: course.life_stages.iter().map(|s| s.code()).collect(),
+        field: course.field,
+        life_stages: course.life_stages.clone(),
         target: course.target.clone(),
         instructor: course.instructor.as_ref().map(ToString::to_string),
         fee: course.fee.0,
         materials_fee: course.materials_fee.0,
         capacity: course.capacity,
-        selection: course.selection.code(),
+        selection: course.selection,
         phase: course.phase_at(now),
         application_opens: course.application.opens_at.to_rfc3339(),
         application_closes: course.application.closes_at.to_rfc3339(),
@@ -198,11 +203,7 @@ pub fn search(
             .collect(),
         matches: hits.total,
         total: index.len() as u64,
-        stage_counts: index
-            .stage_counts()
-            .into_iter()
-            .map(|(stage, count)| StageCount { stage: stage.code(), count })
-            .collect(),
+        stage_counts: index.stage_counts().into_iter().map(|(stage, count)| StageCount { stage, count }).collect(),
         institutions,
     })
 }

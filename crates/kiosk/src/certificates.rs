@@ -21,6 +21,7 @@ pub(crate) fn art() -> Result<CertificateArt, KioskError> {
 
 /// What a batch print of a class queued, and who has not completed (names masked).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ClassPrint {
     pub course_id: String,
     /// Print-job ids, one per certificate, in enrollment order.

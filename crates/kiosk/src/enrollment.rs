@@ -12,7 +12,7 @@ use baeum_domain::learner::{
     Pin, pin_hash, pin_matches,
 };
 use baeum_domain::refund::{Refund, RefundCause};
-use baeum_domain::rules::ReductionKind;
+use baeum_domain::rules::{ReductionKind, RejectReason};
 use baeum_domain::{CourseId, LearnerId, Won};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -24,6 +24,7 @@ use crate::store::{self, outbox};
 
 /// The registration form as typed (parsed here, at the edge).
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RegistrationForm {
     pub name: String,
     /// YYYY-MM-DD
@@ -41,6 +42,7 @@ pub struct RegistrationForm {
 
 /// A learner as a screen may show them (masked, PIPA).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LearnerSummary {
     pub id: LearnerId,
     pub name_masked: String,
@@ -61,15 +63,33 @@ impl LearnerSummary {
     }
 }
 
+/// Where an application stands as a screen or receipt shows it: `Pending` until the hub answers
+/// (접수 대기, 확정 전), then the hub's status, or `Rejected`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum EnrollmentState {
+    Pending,
+    AwaitingPayment,
+    Confirmed,
+    Waitlisted,
+    Entered,
+    Cancelled,
+    Released,
+    CourseCancelled,
+    Rejected,
+}
+
 /// One application as a screen or receipt shows it. `state` is `pending` until the hub answers
 /// (접수 대기, 확정 전), then the hub's status, or `rejected` with `reason`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct EnrollmentCard {
     pub course_id: String,
     pub title: String,
     pub institution: String,
     pub first_date: Option<String>,
-    pub state: &'static str,
+    pub state: EnrollmentState,
     pub position: Option<u32>,
     /// RFC 3339 (UTC).
     pub payment_due: Option<String>,
@@ -78,7 +98,7 @@ pub struct EnrollmentCard {
     pub total: u32,
     pub paid: u32,
     pub refunded: u32,
-    pub reason: Option<String>,
+    pub reason: Option<RejectReason>,
     /// The hub's page for paying on a phone, while a seat waits for payment…
     pub payment_url: Option<String>,
     /// …and the same as a QR code (SVG) to scan from the screen or the receipt.
@@ -95,21 +115,23 @@ impl EnrollmentCard {
         public: &baeum_domain::PublicUrl,
     ) -> Self {
         let (state, position, due) = match (e.rejected, e.status) {
-            (Some(_), _) => ("rejected", None, None),
-            (None, None) => ("pending", None, None),
+            (Some(_), _) => (EnrollmentState::Rejected, None, None),
+            (None, None) => (EnrollmentState::Pending, None, None),
             (None, Some(status)) => match status {
-                EnrollmentStatus::AwaitingPayment { due } => ("awaiting_payment", None, Some(due.to_rfc3339())),
-                EnrollmentStatus::Confirmed => ("confirmed", None, None),
-                EnrollmentStatus::Waitlisted { position } => ("waitlisted", Some(position), None),
-                EnrollmentStatus::Entered => ("entered", None, None),
-                EnrollmentStatus::Cancelled => ("cancelled", None, None),
-                EnrollmentStatus::Released => ("released", None, None),
-                EnrollmentStatus::CourseCancelled => ("course_cancelled", None, None),
+                EnrollmentStatus::AwaitingPayment { due } => {
+                    (EnrollmentState::AwaitingPayment, None, Some(due.to_rfc3339()))
+                }
+                EnrollmentStatus::Confirmed => (EnrollmentState::Confirmed, None, None),
+                EnrollmentStatus::Waitlisted { position } => (EnrollmentState::Waitlisted, Some(position), None),
+                EnrollmentStatus::Entered => (EnrollmentState::Entered, None, None),
+                EnrollmentStatus::Cancelled => (EnrollmentState::Cancelled, None, None),
+                EnrollmentStatus::Released => (EnrollmentState::Released, None, None),
+                EnrollmentStatus::CourseCancelled => (EnrollmentState::CourseCancelled, None, None),
             },
         };
-        let reason = e.rejected.and_then(|r| serde_json::to_value(r).ok()).and_then(|v| v.as_str().map(str::to_owned));
+        let reason = e.rejected;
         let total = e.price.map_or_else(|| course.map_or(0, |c| c.fee.0 + c.materials_fee.0), |p| p.total().0);
-        let payment_url = (state == "awaiting_payment").then(|| public.payment_link(&e.apply_op));
+        let payment_url = (state == EnrollmentState::AwaitingPayment).then(|| public.payment_link(&e.apply_op));
         Self {
             payment_qr_svg: payment_url.as_deref().and_then(qr_svg),
             payment_url,

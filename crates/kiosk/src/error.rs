@@ -160,7 +160,15 @@ impl KioskError {
     /// What the UI receives; the detail goes to the log first.
     pub fn view(&self) -> ErrorView {
         self.log();
-        ErrorView { code: self.code(), message: self.to_string() }
+        let fields = match self {
+            KioskError::InvalidInput(errors) => errors
+                .0
+                .iter()
+                .map(|e| FieldProblem { field: e.field.to_owned(), problem: e.problem.clone() })
+                .collect(),
+            _ => Vec::new(),
+        };
+        ErrorView { code: self.code(), message: self.to_string(), fields }
     }
 }
 
@@ -198,9 +206,28 @@ impl From<crate::certificate_pdf::CertificateError> for KioskError {
 /// `{code, message}` as the UI receives it: the UI shows its own text for `code`; `message` is
 /// Korean (the field and reason of an input error, the tries left).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ErrorView {
     pub code: ErrorCode,
     pub message: String,
+    /// For `input_invalid`: each field refused (its wire name, e.g. `mobile` or `guardian.name`)
+    /// and why, in Korean — so a screen finds the fields without reading the message.
+    pub fields: Vec<FieldProblem>,
+}
+
+impl ErrorView {
+    /// A view without field errors.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self { code, message: message.into(), fields: Vec::new() }
+    }
+}
+
+/// One field of a form that was refused, and why (Korean).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct FieldProblem {
+    pub field: String,
+    pub problem: String,
 }
 
 impl From<rusqlite::Error> for KioskError {

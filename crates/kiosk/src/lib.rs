@@ -43,6 +43,7 @@ pub use upload::ExchangeReport;
 
 /// Sync state as the UI and `baeum-kiosk status --json` show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SyncStatus {
     pub hub_url: String,
     /// The last sync attempt reached the hub and succeeded.
@@ -198,10 +199,12 @@ impl Kiosk {
     pub fn status(&self) -> Result<SyncStatus, KioskError> {
         let conn = self.conn();
         let state = store::sync_state::get(&conn)?;
-        let last_error = state.last_error_code.map(|code| ErrorView {
-            // A code this build does not know (written by a newer one) reads as unexpected.
-            code: baeum_domain::ErrorCode::parse(&code).unwrap_or(baeum_domain::ErrorCode::Unexpected),
-            message: state.last_error_detail.unwrap_or_default(),
+        let last_error = state.last_error_code.map(|code| {
+            ErrorView::new(
+                // A code this build does not know (written by a newer one) reads as unexpected.
+                baeum_domain::ErrorCode::parse(&code).unwrap_or(baeum_domain::ErrorCode::Unexpected),
+                state.last_error_detail.unwrap_or_default(),
+            )
         });
         Ok(SyncStatus {
             hub_url: self.hub.base().as_str().to_owned(),

@@ -18,7 +18,7 @@ use serde::Serialize;
 use crate::Kiosk;
 use crate::error::KioskError;
 use crate::store::StoreError;
-use crate::store::print_jobs::{self, PrintJob};
+use crate::store::print_jobs::{self, PrintJob, PrintJobState};
 
 /// What one pass over the queue did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -59,12 +59,23 @@ impl From<StoreError> for Stuck {
     }
 }
 
+/// What a printer says it is doing, or that it does not answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum PrinterState {
+    Idle,
+    Processing,
+    Stopped,
+    Unreachable,
+}
+
 /// The printer as staff see it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PrinterStatus {
     pub printer_uri: String,
-    /// `idle`, `processing`, `stopped` or `unreachable`.
-    pub state: &'static str,
+    pub state: PrinterState,
     /// IPP printer-state-reasons as the printer sent them (without `none`).
     pub reasons: Vec<String>,
     /// What staff should do, in Korean, when something needs a person.
@@ -123,9 +134,9 @@ pub async fn printer_status(raw_uri: &str) -> Result<PrinterStatus, KioskError> 
         Ok((state, reasons)) => PrinterStatus {
             printer_uri: raw_uri.to_owned(),
             state: match state {
-                3 => "idle",
-                4 => "processing",
-                _ => "stopped",
+                3 => PrinterState::Idle,
+                4 => PrinterState::Processing,
+                _ => PrinterState::Stopped,
             },
             message: reason_ko(&reasons)
                 .or_else(|| (state == 5).then(|| "프린터가 멈춰 있습니다. 프린터의 화면을 확인해 주세요.".to_owned())),
@@ -133,7 +144,7 @@ pub async fn printer_status(raw_uri: &str) -> Result<PrinterStatus, KioskError> 
         },
         Err(e) => PrinterStatus {
             printer_uri: raw_uri.to_owned(),
-            state: "unreachable",
+            state: PrinterState::Unreachable,
             reasons: Vec::new(),
             message: Some(printer_error(&e).1),
         },
@@ -227,7 +238,7 @@ impl Kiosk {
                     what: format!("인쇄 작업 {id}이 없습니다"), detail: None
                 })?;
             // Queued without a problem noted: it waits behind another document.
-            let behind_another = job.state == "queued" && job.last_error.is_none();
+            let behind_another = job.state == PrintJobState::Queued && job.last_error.is_none();
             if !behind_another || tokio::time::Instant::now() + Duration::from_millis(500) >= deadline {
                 return Ok(job);
             }
@@ -261,20 +272,20 @@ impl Kiosk {
         let mut busy = std::collections::HashSet::new();
         for job in jobs {
             let printer = uri(&job.printer_uri)?;
-            if job.state == "queued" && busy.contains(&job.printer_uri) {
+            if job.state == PrintJobState::Queued && busy.contains(&job.printer_uri) {
                 report.waiting += 1;
                 continue;
             }
             let outcome = self.advance(&printer, &job).await;
-            if matches!(outcome, Ok("submitted")) {
+            if matches!(outcome, Ok(PrintJobState::Submitted)) {
                 busy.insert(job.printer_uri.clone());
             }
             match outcome {
                 Ok(state) => match state {
-                    "printed" => report.printed += 1,
-                    "failed" => report.failed += 1,
+                    PrintJobState::Printed => report.printed += 1,
+                    PrintJobState::Failed => report.failed += 1,
                     _ => {
-                        if state == "submitted" && job.state != "submitted" {
+                        if state == PrintJobState::Submitted && job.state != PrintJobState::Submitted {
                             report.sent += 1;
                         }
                         report.waiting += 1;
@@ -299,14 +310,14 @@ impl Kiosk {
     }
 
     /// Moves one job as far as the printer allows; returns its new state.
-    async fn advance(&self, printer: &Uri, job: &PrintJob) -> Result<&'static str, Stuck> {
+    async fn advance(&self, printer: &Uri, job: &PrintJob) -> Result<PrintJobState, Stuck> {
         let now = || self.clock.now();
         let mut ipp_id = job.ipp_job_id;
-        if job.state == "sending" && ipp_id.is_none() {
+        if job.state == PrintJobState::Sending && ipp_id.is_none() {
             // The kiosk stopped between sending and hearing back: does the printer have it?
             ipp_id = find_job(printer, &job.id).await?;
             if let Some(id) = ipp_id {
-                print_jobs::update(&self.conn(), &job.id, "submitted", Some(id), None, false, now())?;
+                print_jobs::update(&self.conn(), &job.id, PrintJobState::Submitted, Some(id), None, false, now())?;
             }
         }
         if ipp_id.is_none() {
@@ -316,16 +327,16 @@ impl Kiosk {
                 print_jobs::update(
                     &self.conn(),
                     &job.id,
-                    "failed",
+                    PrintJobState::Failed,
                     None,
                     Some("인쇄할 문서가 없습니다"),
                     false,
                     now(),
                 )?;
-                return Ok("failed");
+                return Ok(PrintJobState::Failed);
             };
             // Recorded before sending: after a crash the printer is asked before any resend.
-            print_jobs::update(&self.conn(), &job.id, "sending", None, None, true, now())?;
+            print_jobs::update(&self.conn(), &job.id, PrintJobState::Sending, None, None, true, now())?;
             let payload = IppPayload::new(std::io::Cursor::new(document));
             let op = IppOperationBuilder::print_job(printer.clone(), payload)
                 .job_title(&job.id)
@@ -344,33 +355,33 @@ impl Kiosk {
             ) {
                 // The printer said "not now" and kept nothing: queue it again, try next pass.
                 let message = "프린터가 다른 문서를 인쇄하는 중입니다. 끝나면 이어서 인쇄합니다.";
-                print_jobs::update(&self.conn(), &job.id, "queued", None, Some(message), false, now())?;
-                return Ok("queued");
+                print_jobs::update(&self.conn(), &job.id, PrintJobState::Queued, None, Some(message), false, now())?;
+                return Ok(PrintJobState::Queued);
             }
             if !status.is_success() {
                 // The IPP status name (e.g. ClientErrorDocumentFormatNotSupported) goes to the
                 // log; staff read its number, which the printer's manual lists.
                 tracing::warn!(code = "printer_refused", status = ?status, "printer refused the job");
                 let message = format!("프린터가 인쇄를 거절했습니다 (상태 코드 0x{:04X})", status as u16);
-                print_jobs::update(&self.conn(), &job.id, "failed", None, Some(&message), false, now())?;
-                return Ok("failed");
+                print_jobs::update(&self.conn(), &job.id, PrintJobState::Failed, None, Some(&message), false, now())?;
+                return Ok(PrintJobState::Failed);
             }
             let id =
                 resp.attributes().groups_of(DelimiterTag::JobAttributes).find_map(|g| match g.get("job-id")?.value() {
                     IppValue::Integer(id) => Some(*id),
                     _ => None,
                 });
-            print_jobs::update(&self.conn(), &job.id, "submitted", id, None, false, now())?;
+            print_jobs::update(&self.conn(), &job.id, PrintJobState::Submitted, id, None, false, now())?;
             ipp_id = id;
         }
-        let Some(id) = ipp_id else { return Ok("submitted") };
+        let Some(id) = ipp_id else { return Ok(PrintJobState::Submitted) };
         let state = match job_state(printer, id).await? {
-            Some(9) => "printed",
-            Some(7 | 8) => "failed",
-            _ => "submitted",
+            Some(9) => PrintJobState::Printed,
+            Some(7 | 8) => PrintJobState::Failed,
+            _ => PrintJobState::Submitted,
         };
-        if state != "submitted" {
-            let error = (state == "failed").then_some("프린터에서 인쇄가 취소되었거나 중단되었습니다");
+        if state != PrintJobState::Submitted {
+            let error = (state == PrintJobState::Failed).then_some("프린터에서 인쇄가 취소되었거나 중단되었습니다");
             print_jobs::update(&self.conn(), &job.id, state, Some(id), error, false, now())?;
         }
         Ok(state)

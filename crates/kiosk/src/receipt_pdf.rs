@@ -6,20 +6,20 @@ use chrono::{DateTime, Utc};
 use printpdf::{Mm, Op, PdfDocument, PdfPage, PdfSaveOptions, XObjectTransform};
 
 use crate::certificate_pdf::{CertificateArt, CertificateError, Page, color, qr_image, wrap};
-use crate::enrollment::EnrollmentCard;
+use crate::enrollment::{EnrollmentCard, EnrollmentState};
 
 /// How a receipt names a state (the words Korean portals print).
 pub fn state_ko(card: &EnrollmentCard) -> String {
     match card.state {
-        "pending" => "접수 대기 (확정 전)".into(),
-        "awaiting_payment" => "결제 대기".into(),
-        "confirmed" => "수강 확정".into(),
-        "waitlisted" => format!("대기 {}번", card.position.unwrap_or(0)),
-        "entered" => "추첨 대기".into(),
-        "cancelled" => "취소".into(),
-        "released" => "미결제 자동취소".into(),
-        "course_cancelled" => "폐강 (전액 환불)".into(),
-        _ => "신청 불가".into(),
+        EnrollmentState::Pending => "접수 대기 (확정 전)".into(),
+        EnrollmentState::AwaitingPayment => "결제 대기".into(),
+        EnrollmentState::Confirmed => "수강 확정".into(),
+        EnrollmentState::Waitlisted => format!("대기 {}번", card.position.unwrap_or(0)),
+        EnrollmentState::Entered => "추첨 대기".into(),
+        EnrollmentState::Cancelled => "취소".into(),
+        EnrollmentState::Released => "미결제 자동취소".into(),
+        EnrollmentState::CourseCancelled => "폐강 (전액 환불)".into(),
+        EnrollmentState::Rejected => "신청 불가".into(),
     }
 }
 
@@ -56,8 +56,8 @@ pub fn render(
     page.text(&format!("상태  {}", state_ko(card)), 12.0, y, 13.0);
     y -= 8.0;
     let note = match card.state {
-        "pending" => "중앙 서버와 연결되면 자동으로 처리됩니다. 결과는 어느 키오스크에서나 '나의 신청 내역'에서 확인하실 수 있습니다.".to_owned(),
-        "awaiting_payment" => format!(
+        EnrollmentState::Pending => "중앙 서버와 연결되면 자동으로 처리됩니다. 결과는 어느 키오스크에서나 '나의 신청 내역'에서 확인하실 수 있습니다.".to_owned(),
+        EnrollmentState::AwaitingPayment => format!(
             "결제 금액 {}. {}까지 창구에서 결제하시거나 QR 코드를 찍어 휴대전화로 결제해 주세요.",
             baeum_domain::Won(card.total.saturating_sub(card.paid)),
             card.payment_due.as_deref().map(when).unwrap_or_default()

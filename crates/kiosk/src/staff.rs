@@ -10,6 +10,7 @@ use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use baeum_domain::attendance::AttendanceOutcome;
 use baeum_domain::attendance::{Roster, RosterLine};
+use baeum_domain::rules::RejectReason;
 use baeum_domain::{CourseId, LearnerId};
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
@@ -51,6 +52,7 @@ impl StaffPin {
 
 /// What staff see about sync and the outbox.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PendingIntents {
     pub count: u64,
     /// The oldest ones (at most 50).
@@ -185,10 +187,9 @@ impl Kiosk {
             Some(Outcome::Attendance(AttendanceOutcome::AttendanceRecorded { attended, sessions, completed })) => {
                 AttendanceMark::Recorded { attended, sessions, completed }
             }
-            Some(Outcome::Rejected { reason }) => AttendanceMark::Refused {
-                code: serde_json::to_value(reason).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(),
-                message: reason.message_ko().to_owned(),
-            },
+            Some(Outcome::Rejected { reason }) => {
+                AttendanceMark::Refused { code: reason, message: reason.message_ko().to_owned() }
+            }
             Some(_) | None => AttendanceMark::Waiting,
         })
     }
@@ -196,12 +197,13 @@ impl Kiosk {
 
 /// What became of an attendance mark.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum AttendanceMark {
     /// The hub counted it.
     Recorded { attended: u32, sessions: u32, completed: bool },
     /// The hub refused it (not enrolled, no such session).
-    Refused { code: String, message: String },
+    Refused { code: RejectReason, message: String },
     /// Recorded here; it goes up when the hub answers.
     Waiting,
 }

@@ -31,10 +31,12 @@ impl VoiceError {
 
 /// One sentence to say.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct Utterance {
     pub text: String,
-    /// `ko` or `en`.
+    /// `ko` or `en` (others are refused when spoken).
+    #[cfg_attr(feature = "ts", ts(type = "'ko' | 'en'"))]
     pub language: String,
     /// −100 (slowest) … 100 (fastest); 0 is the voice's normal pace.
     pub rate: i8,

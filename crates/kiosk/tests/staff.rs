@@ -119,7 +119,7 @@ async fn staff_take_attendance_from_the_hubs_class_list_and_from_their_own_recor
     let not_a_session = course.sessions.last().unwrap().date + chrono::Duration::days(30);
     match k.take_attendance(&learner.id, &course_id, not_a_session, true).await.unwrap() {
         AttendanceMark::Refused { code, message } => {
-            assert_eq!(code, "unknown_session");
+            assert_eq!(code, baeum_domain::rules::RejectReason::UnknownSession);
             assert!(!message.is_empty());
         }
         other => panic!("{other:?}"),

@@ -79,12 +79,12 @@ async fn first_sync_takes_the_whole_demo_catalog_and_filters_by_life_stage() {
     let expected = batch.courses.iter().filter(|c| c.is_for(LifeStage::Senior)).count();
     assert_eq!(seniors.matches, expected);
     assert_eq!(seniors.courses.len(), expected.min(200));
-    assert!(seniors.courses.iter().all(|c| c.life_stages.contains(&"senior")));
+    assert!(seniors.courses.iter().all(|c| c.life_stages.contains(&baeum_domain::LifeStage::Senior)));
     let infants = kiosk
         .search(&SearchQuery { life_stage: Some(LifeStage::Infant), limit: Some(200), ..Default::default() })
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(!infants.courses.is_empty() && infants.courses.len() < seniors.courses.len());
-    assert!(infants.courses.iter().all(|c| c.life_stages.contains(&"infant")));
+    assert!(infants.courses.iter().all(|c| c.life_stages.contains(&baeum_domain::LifeStage::Infant)));
     // Open-for-application courses come first.
     let first_closed = seniors.courses.iter().position(|c| c.phase != baeum_domain::ApplicationPhase::Open);
     if let Some(i) = first_closed {

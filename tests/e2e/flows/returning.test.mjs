@@ -13,7 +13,8 @@ import { startStack } from '../harness.mjs';
 
 const op = () => randomUUID().replaceAll('-', '');
 
-/** What another kiosk would have sent: her registration, her application, her attendance. */
+/** What another kiosk would have sent (protocol 3: each body names its service): her
+ * registration, her application, her attendance. */
 async function attendedElsewhere(hub, course) {
   const salt = 'e2esalt1';
   const learner = {
@@ -32,9 +33,9 @@ async function attendedElsewhere(hub, course) {
     registered_on: '2026-11-20',
   };
   const bodies = [
-    { type: 'register_learner', learner },
-    { type: 'apply', learner_id: learner.id, course_id: course.id, claims: [] },
-    ...course.sessions.map((s) => ({ type: 'mark_attendance', learner_id: learner.id, course_id: course.id, session: s.date, present: true })),
+    { service: 'learner', type: 'register_learner', learner },
+    { service: 'enrollment', type: 'apply', learner_id: learner.id, course_id: course.id, claims: [] },
+    ...course.sessions.map((s) => ({ service: 'attendance', type: 'mark_attendance', learner_id: learner.id, course_id: course.id, session: s.date, present: true })),
   ];
   const res = await fetch(`${hub.url}/v1/intents`, {
     method: 'POST',

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use baeum_domain::SystemClock;
+use baeum_kiosk::store::print_jobs::PrintJobState;
 use baeum_kiosk::{DataDir, HubClient, HubUrl, Kiosk};
 use baeum_system_tests::{IppPrinter as Printer, free_port};
 
@@ -56,7 +57,7 @@ async fn a_certificate_reaches_the_printer_exactly_as_sent() {
     k.queue_print("수료증 GM-2026-000777", &format!("ipp://localhost:{port}/ipp/print"), &pdf).unwrap();
     until_printed(&k).await;
     assert_eq!(printer.received(), vec![pdf]);
-    assert_eq!(k.print_jobs().unwrap()[0].state, "printed");
+    assert_eq!(k.print_jobs().unwrap()[0].state, PrintJobState::Printed);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -73,7 +74,7 @@ async fn a_job_waits_for_an_offline_printer_and_prints_once_across_restarts_and_
     let report = k.drive_printer().await.unwrap();
     assert_eq!((report.printed, report.waiting), (0, 1));
     let job = &k.print_jobs().unwrap()[0];
-    assert_eq!(job.state, "queued");
+    assert_eq!(job.state, PrintJobState::Queued);
     assert!(job.last_error.as_deref().is_some_and(|e| e.contains("프린터에 연결할 수 없습니다")), "{job:?}");
     drop(k);
 
@@ -112,7 +113,7 @@ async fn an_offline_application_prints_a_receipt_that_says_it_is_not_confirmed_y
     let port = free_port();
     let printer = Printer::start(port, &dir.path().join("spool"));
     let job = k.print_receipt(&learner.id, &course, &Printer::uri(port)).await.unwrap();
-    assert_ne!(job.state, "failed");
+    assert_ne!(job.state, PrintJobState::Failed);
     until_printed(&k).await;
     let received = printer.received();
     assert_eq!(received.len(), 1);
@@ -190,7 +191,10 @@ async fn staff_print_a_whole_class_and_a_printer_out_of_paper_says_so_then_print
         let jobs = k.print_jobs().unwrap();
         let told = jobs.iter().any(|j| j.last_error.as_deref().is_some_and(|e| e.contains("용지가 없습니다")));
         if told && status.message.as_deref().is_some_and(|m| m.contains("용지가 없습니다")) {
-            assert!(jobs.iter().all(|j| j.state != "printed" && j.state != "failed"), "{jobs:?}");
+            assert!(
+                jobs.iter().all(|j| j.state != PrintJobState::Printed && j.state != PrintJobState::Failed),
+                "{jobs:?}"
+            );
             break;
         }
         assert!(Instant::now() < deadline, "staff were never told about the paper: {status:?} {jobs:?}");
@@ -214,7 +218,7 @@ async fn staff_print_a_whole_class_and_a_printer_out_of_paper_says_so_then_print
     }
     serials.dedup();
     assert_eq!(serials.len(), 3, "three different certificates");
-    assert!(k.print_jobs().unwrap().iter().all(|j| j.state == "printed" && j.last_error.is_none()));
+    assert!(k.print_jobs().unwrap().iter().all(|j| j.state == PrintJobState::Printed && j.last_error.is_none()));
 
     // The same class again issues no new certificates: the same serials come back.
     let answer = hub.post_json("/v1/certificates/class", &serde_json::json!({ "course_id": course_id }));

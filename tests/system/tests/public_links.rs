@@ -68,7 +68,7 @@ async fn certificate_and_payment_qr_codes_open_pages_on_the_public_address() {
     k.apply(&learner.id, &paid, &[]).unwrap();
     k.exchange().await.unwrap();
     let card = k.enrollment_cards(&learner.id).unwrap().into_iter().find(|c| c.course_id == paid.as_str()).unwrap();
-    assert_eq!(card.state, "awaiting_payment");
+    assert_eq!(card.state, baeum_kiosk::enrollment::EnrollmentState::AwaitingPayment);
     let port = free_port();
     let printer = Printer::start(port, &dir.path().join("spool"));
     k.print_receipt(&learner.id, &paid, &Printer::uri(port)).await.unwrap();

@@ -1,126 +1,77 @@
-// The one module that talks to Rust. Types mirror the engine's serialised structs
-// (crates/kiosk/src/browse.rs and lib.rs); screens import from here, never from @tauri-apps.
+// The one module that talks to Rust; screens import from here, never from @tauri-apps. Every
+// type a command takes or gives is generated from the Rust types (ui/src/lib/generated/bindings/,
+// written by `BAEUM_BLESS=1 cargo test -p baeum-kiosk-app bindings`; a test fails while stale),
+// so the screens and the engine cannot drift apart.
 import { invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
-import { ERROR_CODES, type ErrorCode, type IntentKind, type RejectReason } from './generated/codes';
+import { ERROR_CODES, type ErrorCode, type RejectReason } from './generated/codes';
+import type { Field as GeneratedField } from './generated/bindings/Field';
+import type { LifeStage as GeneratedLifeStage } from './generated/bindings/LifeStage';
+import type { ReductionKind } from './generated/bindings/ReductionKind';
+import type { ApplicationPhase } from './generated/bindings/ApplicationPhase';
+import type { AttendanceMark } from './generated/bindings/AttendanceMark';
+import type { CatalogPage } from './generated/bindings/CatalogPage';
+import type { ClassPrint } from './generated/bindings/ClassPrint';
+import type { ConsentPurpose } from './generated/bindings/ConsentPurpose';
+import type { CourseCard } from './generated/bindings/CourseCard';
+import type { EnrollmentCard } from './generated/bindings/EnrollmentCard';
+import type { EnrollmentState } from './generated/bindings/EnrollmentState';
+import type { ErrorView } from './generated/bindings/ErrorView';
+import type { FieldProblem } from './generated/bindings/FieldProblem';
+import type { InstitutionChoice } from './generated/bindings/InstitutionChoice';
+import type { LearnerSummary } from './generated/bindings/LearnerSummary';
+import type { PaymentMethod } from './generated/bindings/PaymentMethod';
+import type { PrintJob } from './generated/bindings/PrintJob';
+import type { PrintJobState } from './generated/bindings/PrintJobState';
+import type { PrinterStatus } from './generated/bindings/PrinterStatus';
+import type { Refund } from './generated/bindings/Refund';
+import type { RegistrationForm } from './generated/bindings/RegistrationForm';
+import type { Roster } from './generated/bindings/Roster';
+import type { RosterLine } from './generated/bindings/RosterLine';
+import type { SearchQuery } from './generated/bindings/SearchQuery';
+import type { SeatsView } from './generated/bindings/SeatsView';
+import type { Selection } from './generated/bindings/Selection';
+import type { StaffOverview } from './generated/bindings/StaffOverview';
+import type { StaffSettings } from './generated/bindings/StaffSettings';
+import type { StageCount } from './generated/bindings/StageCount';
+import type { SyncEvent } from './generated/bindings/SyncEvent';
+import type { SyncStatus } from './generated/bindings/SyncStatus';
+import type { UiSettings } from './generated/bindings/UiSettings';
+import type { Utterance } from './generated/bindings/Utterance';
+import type { WaitingIntent } from './generated/bindings/WaitingIntent';
 
 export type { ErrorCode, RejectReason };
+export type {
+  ApplicationPhase, AttendanceMark, CatalogPage, ClassPrint, ConsentPurpose, CourseCard, EnrollmentCard, EnrollmentState, ErrorView, FieldProblem, InstitutionChoice, LearnerSummary, PaymentMethod, PrintJob, PrintJobState, PrinterStatus, Refund, RegistrationForm, Roster, RosterLine, SearchQuery, SeatsView, Selection, StaffOverview, StaffSettings, StageCount, SyncEvent, SyncStatus, UiSettings, Utterance, WaitingIntent,
+};
 
-export const LIFE_STAGES = ['infant', 'child', 'youth', 'young_adult', 'middle_aged', 'senior'] as const;
-export type LifeStage = (typeof LIFE_STAGES)[number];
+/** What a search may leave out (the engine fills in the defaults). */
+export type SearchRequest = Partial<SearchQuery>;
+/** The phase a course card shows (접수예정/접수중/접수마감/폐강). */
+export type Phase = ApplicationPhase;
+/** A print job as staff see it (the same record, all fields shown). */
+export type StaffPrintJob = PrintJob;
 
-export const FIELDS = ['academic', 'literacy', 'vocational', 'culture_arts', 'humanities', 'civic'] as const;
-export type Field = (typeof FIELDS)[number];
+export const LIFE_STAGES = ['infant', 'child', 'youth', 'young_adult', 'middle_aged', 'senior'] as const satisfies readonly GeneratedLifeStage[];
+export type LifeStage = GeneratedLifeStage;
 
-export type Phase = 'upcoming' | 'open' | 'closed' | 'cancelled';
-export type Selection = 'first_come' | 'lottery';
+export const FIELDS = ['academic', 'literacy', 'vocational', 'culture_arts', 'humanities', 'civic'] as const satisfies readonly GeneratedField[];
+export type Field = GeneratedField;
 
-export interface CourseCard {
-  id: string;
-  title: string;
-  summary: string;
-  institution: string;
-  dong: string;
-  place: string | null;
-  field: Field;
-  life_stages: LifeStage[];
-  target: string;
-  instructor: string | null;
-  fee: number;
-  materials_fee: number;
-  capacity: number;
-  selection: Selection;
-  phase: Phase;
-  application_opens: string;
-  application_closes: string;
-  first_date: string;
-  last_date: string;
-  weekdays: string[];
-  starts_at: string;
-  ends_at: string;
-  sessions: number;
-  total_hours: number;
-  /** Seats as the hub last reported them; null when nobody applied yet or never heard. */
-  seats: SeatsView | null;
-}
 
-export interface SeatsView {
-  taken: number;
-  waiting: number;
-  remaining: number;
-  /** When the hub reported it (RFC 3339). */
-  as_of: string;
-}
 
-export interface StageCount {
-  stage: LifeStage;
-  count: number;
-}
 
-export interface InstitutionChoice {
-  id: string;
-  name: string;
-  dong: string;
-}
 
-export interface CatalogPage {
-  /** The requested page of matches. */
-  courses: CourseCard[];
-  /** How many courses match in all. */
-  matches: number;
-  /** Courses in the local catalog. */
-  total: number;
-  stage_counts: StageCount[];
-  institutions: InstitutionChoice[];
-}
+
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type WeekdayCode = (typeof WEEKDAYS)[number];
 export const TIMES_OF_DAY = ['morning', 'afternoon', 'evening'] as const;
 export type TimeOfDay = (typeof TIMES_OF_DAY)[number];
 
-/** Mirrors crates/kiosk/src/search/index.rs `SearchQuery`. */
-export interface SearchQuery {
-  text?: string;
-  life_stage?: LifeStage | null;
-  field?: Field | null;
-  institution?: string | null;
-  dong?: string | null;
-  weekday?: WeekdayCode | null;
-  time_of_day?: TimeOfDay | null;
-  price?: 'free' | 'paid' | null;
-  open_now?: boolean;
-  offset?: number;
-  limit?: number;
-}
 
-/** `{code, message}`: the UI branches on `code` and shows its own translated text. */
-export interface ErrorView {
-  code: ErrorCode;
-  message: string;
-}
 
-export interface SyncStatus {
-  hub_url: string;
-  online: boolean;
-  last_attempt_at: string | null;
-  last_success_at: string | null;
-  catalog_as_of: string | null;
-  last_error: ErrorView | null;
-  courses: number;
-  institutions: number;
-  cursor: number;
-  /** Changes the hub has that this kiosk lacks, as last heard; null before the first contact. */
-  behind: number | null;
-  kiosk_id: string;
-  /** Applications, cancellations and payments not yet answered by the hub. */
-  pending_intents: number;
-}
 
-export interface SyncEvent {
-  status: SyncStatus;
-  catalog_changed: boolean;
-}
 
 export function isErrorView(value: unknown): value is ErrorView {
   if (typeof value !== 'object' || value === null || !('code' in value) || !('message' in value)) return false;
@@ -130,10 +81,10 @@ export function isErrorView(value: unknown): value is ErrorView {
 /** Normalises anything a command rejected with into `{code, message}`. */
 export function asErrorView(value: unknown): ErrorView {
   if (isErrorView(value)) return value;
-  return { code: 'unexpected', message: String(value) };
+  return { code: 'unexpected', message: String(value), fields: [] };
 }
 
-export async function catalogPage(query: SearchQuery): Promise<CatalogPage> {
+export async function catalogPage(query: SearchRequest): Promise<CatalogPage> {
   return invoke<CatalogPage>('catalog_page', { query });
 }
 
@@ -151,65 +102,13 @@ export function onSync(handler: (event: SyncEvent) => void): Promise<UnlistenFn>
 
 // ---- Learners and applications (crates/kiosk/src/enrollment.rs) ----
 
-export const REDUCTIONS = ['senior', 'basic_livelihood', 'disability'] as const;
-export type Reduction = (typeof REDUCTIONS)[number];
-export type ConsentPurpose = 'course_administration' | 'course_news';
+export const REDUCTIONS = ['senior', 'basic_livelihood', 'disability'] as const satisfies readonly ReductionKind[];
+export type Reduction = ReductionKind;
 
-export interface LearnerSummary {
-  id: string;
-  name_masked: string;
-  mobile_masked: string;
-  age: number;
-  resident: boolean;
-}
 
-export interface RegistrationForm {
-  name: string;
-  /** YYYY-MM-DD or YYYYMMDD */
-  birth_date: string;
-  mobile: string;
-  pin: string;
-  resident: boolean;
-  guardian: { name: string; mobile: string; consented: boolean } | null;
-  consents: [ConsentPurpose, boolean][];
-  identity: 'self_declared' | 'staff_checked';
-}
 
-export type EnrollmentState =
-  | 'pending'
-  | 'awaiting_payment'
-  | 'confirmed'
-  | 'waitlisted'
-  | 'entered'
-  | 'cancelled'
-  | 'released'
-  | 'course_cancelled'
-  | 'rejected';
 
-export interface EnrollmentCard {
-  course_id: string;
-  title: string;
-  institution: string;
-  first_date: string | null;
-  state: EnrollmentState;
-  position: number | null;
-  payment_due: string | null;
-  change_pending: boolean;
-  total: number;
-  paid: number;
-  refunded: number;
-  reason: RejectReason | null;
-  payment_url: string | null;
-  /** The payment page as a QR code (SVG made by the engine from `payment_url`). */
-  payment_qr_svg: string | null;
-  applied_at: string;
-  hub_as_of: string | null;
-}
 
-export interface Refund {
-  amount: number;
-  rule: 'before_start' | 'before_one_third' | 'before_half' | 'after_half' | 'pro_rata';
-}
 
 export async function registerLearner(form: RegistrationForm): Promise<LearnerSummary> {
   return invoke<LearnerSummary>('register_learner', { form });
@@ -235,21 +134,7 @@ export async function cancelEnrollment(learnerId: string, courseId: string): Pro
   return invoke<EnrollmentCard>('cancel_enrollment', { learnerId, courseId });
 }
 
-/** Settings the screens need from the kiosk's configuration. */
-export interface UiSettings {
-  idle_warning_secs: number;
-  idle_grace_secs: number;
-  /** A printer is configured: receipts can be printed. */
-  printer: boolean;
-}
 
-/** A print job as the kiosk's queue holds it. */
-export interface PrintJob {
-  id: string;
-  title: string;
-  state: 'queued' | 'sending' | 'submitted' | 'printed' | 'failed';
-  last_error: string | null;
-}
 
 export async function printCertificate(learnerId: string, courseId: string): Promise<PrintJob> {
   return invoke<PrintJob>('print_certificate', { learnerId, courseId });
@@ -269,67 +154,15 @@ export async function kioskSettings(): Promise<UiSettings> {
 
 // ---- Staff mode (src-tauri/src/staff.rs); every call is refused unless the PIN opened it ----
 
-export type PaymentMethod = 'cash' | 'card';
 
-export interface PrinterStatus {
-  printer_uri: string;
-  state: 'idle' | 'processing' | 'stopped' | 'unreachable';
-  reasons: string[];
-  message: string | null;
-}
 
-export interface StaffPrintJob extends PrintJob {
-  printer_uri: string;
-  attempts: number;
-  created_at: string;
-}
 
-export interface WaitingIntent {
-  seq: number;
-  kind: IntentKind;
-  created_at: string;
-}
 
-export interface StaffSettings {
-  idle_warning_secs: number;
-  idle_grace_secs: number;
-  /** Empty: no printer. */
-  printer_uri: string;
-}
 
-export interface StaffOverview {
-  sync: SyncStatus;
-  pending: { count: number; oldest: WaitingIntent[] };
-  printer: PrinterStatus | null;
-  jobs: StaffPrintJob[];
-  settings: StaffSettings;
-}
 
-export interface RosterLine {
-  learner_id: string;
-  name_masked: string;
-  mobile_last4: string;
-  present: string[];
-  absent: string[];
-}
 
-export interface Roster {
-  course_id: string;
-  sessions: string[];
-  learners: RosterLine[];
-  as_of: string;
-}
 
-export type AttendanceMark =
-  | { state: 'recorded'; attended: number; sessions: number; completed: boolean }
-  | { state: 'refused'; code: string; message: string }
-  | { state: 'waiting' };
 
-export interface ClassPrint {
-  course_id: string;
-  jobs: string[];
-  not_completed: { learner_masked: string; attended: number; sessions: number }[];
-}
 
 export async function staffUnlock(pin: string): Promise<void> {
   return invoke<void>('staff_unlock', { pin });
@@ -384,14 +217,6 @@ export async function staffSaveSettings(settings: StaffSettings): Promise<UiSett
 
 // ---- Voice guidance (crates/kiosk/src/voice.rs) ----
 
-export interface Utterance {
-  text: string;
-  language: 'ko' | 'en';
-  /** −100 … 100 */
-  rate: number;
-  /** −100 … 100 */
-  volume: number;
-}
 
 export async function speak(utterance: Utterance): Promise<number> {
   return invoke<number>('speak', { utterance });

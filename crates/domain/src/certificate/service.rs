@@ -82,6 +82,7 @@ pub struct ClassRequest {
 
 /// A confirmed learner who has not reached the completion threshold (name masked).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NotCompleted {
     pub learner_masked: String,

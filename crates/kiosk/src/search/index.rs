@@ -13,6 +13,7 @@ use super::matcher::{self, FIELD_SEPARATOR, Pattern};
 
 /// Part of the day a session starts in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum TimeOfDay {
     /// before 12:00
@@ -42,6 +43,7 @@ impl TimeOfDay {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Price {
     /// No tuition (materials may still cost something).
@@ -51,6 +53,7 @@ pub enum Price {
 
 /// What the citizen asked for. Every filter is optional; `text` may be empty.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default, deny_unknown_fields)]
 pub struct SearchQuery {
     pub text: String,
@@ -58,6 +61,7 @@ pub struct SearchQuery {
     pub field: Option<Field>,
     pub institution: Option<String>,
     pub dong: Option<String>,
+    #[cfg_attr(feature = "ts", ts(type = "'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun' | null"))]
     pub weekday: Option<Weekday>,
     pub time_of_day: Option<TimeOfDay>,
     pub price: Option<Price>,

@@ -12,6 +12,7 @@ use super::StoreError;
 
 /// The device key as staff see it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DeviceKey {
     pub key_id: String,
     pub public_key: String,

@@ -170,6 +170,7 @@ pub fn outcome(conn: &Connection, op: &OpId) -> Result<Option<Outcome>, StoreErr
 
 /// An intent still waiting for the hub, as staff see it (no personal data: only what and when).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct WaitingIntent {
     pub seq: u64,
     /// The intent's `type`: `apply`, `cancel`, `record_payment`, `mark_attendance`, …

@@ -7,14 +7,35 @@ use serde::Serialize;
 
 use super::StoreError;
 
+/// Where a print job is: waiting, being sent, with the printer, done, or given up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::IntoStaticStr, strum::EnumString)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum PrintJobState {
+    Queued,
+    /// Being sent; a job left here by a crash is looked up on the printer, never sent twice.
+    Sending,
+    Submitted,
+    Printed,
+    Failed,
+}
+
+impl PrintJobState {
+    /// As stored in the `state` column.
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}
+
 /// A job as staff see it (without the document).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PrintJob {
     pub id: String,
     pub title: String,
     pub printer_uri: String,
-    /// `queued`, `sending`, `submitted`, `printed` or `failed`.
-    pub state: String,
+    pub state: PrintJobState,
     pub ipp_job_id: Option<i32>,
     pub attempts: u32,
     pub last_error: Option<String>,
@@ -29,7 +50,17 @@ fn read(r: &rusqlite::Row<'_>) -> rusqlite::Result<PrintJob> {
         id: r.get(0)?,
         title: r.get(1)?,
         printer_uri: r.get(2)?,
-        state: r.get(3)?,
+        state: {
+            // A state this build does not know is a damaged row: said, never guessed.
+            let stored: String = r.get(3)?;
+            stored.parse().map_err(|_| {
+                rusqlite::Error::FromSqlConversionFailure(
+                    3,
+                    rusqlite::types::Type::Text,
+                    format!("unknown print-job state {stored:?}").into(),
+                )
+            })?
+        },
         ipp_job_id: r.get(4)?,
         attempts: r.get(5)?,
         last_error: r.get(6)?,
@@ -76,7 +107,7 @@ pub fn document(conn: &Connection, id: &str) -> Result<Option<Vec<u8>>, StoreErr
 pub fn update(
     conn: &Connection,
     id: &str,
-    state: &str,
+    state: PrintJobState,
     ipp_job_id: Option<i32>,
     error: Option<&str>,
     attempted: bool,
@@ -85,7 +116,7 @@ pub fn update(
     conn.execute(
         "UPDATE print_jobs SET state = ?2, ipp_job_id = COALESCE(?3, ipp_job_id), last_error = ?4,
                 attempts = attempts + ?5, updated_at = ?6 WHERE id = ?1",
-        params![id, state, ipp_job_id, error, i64::from(attempted), now.to_rfc3339()],
+        params![id, state.as_str(), ipp_job_id, error, i64::from(attempted), now.to_rfc3339()],
     )?;
     Ok(())
 }
