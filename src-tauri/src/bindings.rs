@@ -14,12 +14,13 @@ mod tests {
     use baeum_domain::refund::Refund;
     use baeum_domain::rules::{ReductionKind, RejectReason};
     use baeum_domain::{ErrorCode, Field, LifeStage};
+    use baeum_kiosk::attendance::AttendanceMark;
     use baeum_kiosk::browse::CatalogPage;
     use baeum_kiosk::certificates::ClassPrint;
-    use baeum_kiosk::enrollment::{EnrollmentCard, LearnerSummary, RegistrationForm};
+    use baeum_kiosk::enrollment::EnrollmentCard;
     use baeum_kiosk::error::ErrorView;
+    use baeum_kiosk::learners::{LearnerSummary, RegistrationForm};
     use baeum_kiosk::search::SearchQuery;
-    use baeum_kiosk::staff::AttendanceMark;
     use baeum_kiosk::store::print_jobs::PrintJob;
     use baeum_kiosk::voice::Utterance;
     use ts_rs::TS;

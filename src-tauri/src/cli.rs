@@ -339,7 +339,7 @@ fn admin(command: Command, cli: &Cli) -> Result<ExitCode, KioskError> {
             return wait_for_print(&kiosk, &[job.id], &runtime);
         }
         Command::Attendance { course, learner, date, absent } => {
-            use baeum_kiosk::staff::AttendanceMark;
+            use baeum_kiosk::attendance::AttendanceMark;
             let kiosk = open(&resolved)?;
             let what = if absent { "결석" } else { "출석" };
             match runtime()?.block_on(kiosk.take_attendance(&learner, &course, date, !absent))? {
@@ -445,7 +445,7 @@ pub fn main() -> ExitCode {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     // Tauri's words go to the log; the line staff read stays Korean.
-                    tracing::error!(code = "window_failed", detail = %e, "the window could not open");
+                    tracing::error!(event = "window_failed", detail = %e, "the window could not open");
                     eprintln!(
                         "baeum-kiosk: [window_failed] 화면을 열 수 없습니다. 화면(디스플레이) 연결을 확인해 주세요"
                     );

@@ -15,5 +15,8 @@ SET outcome = json_set(outcome, '$.service', CASE json_extract(outcome, '$.outco
     WHEN 'attendance_recorded' THEN 'attendance'
     WHEN 'certificate_confirmed' THEN 'certificate'
     END)
-WHERE json_extract(outcome, '$.outcome') IS NOT 'rejected'
-  AND json_extract(outcome, '$.service') IS NULL;
+-- A stored outcome that is not JSON at all is left as it is (reading it is a Corrupt error);
+-- json_extract would otherwise fail the whole migration and keep the hub from starting.
+WHERE CASE WHEN json_valid(outcome)
+    THEN json_extract(outcome, '$.outcome') IS NOT 'rejected' AND json_extract(outcome, '$.service') IS NULL
+    ELSE 0 END;

@@ -4,6 +4,8 @@
 //! through this trait; the demo and tests use [`TestProvider`], which is labelled as such on every
 //! page and never moves real money.
 
+use std::collections::HashMap;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use baeum_domain::Won;
@@ -32,13 +34,25 @@ pub trait PaymentProvider: Send + Sync + std::fmt::Debug {
     /// Whether this provider moves real money (the page warns when it does not).
     fn is_test(&self) -> bool;
     /// Charges `amount` for `reference`; returns the provider's receipt number.
+    ///
+    /// Must be idempotent on `reference` (the application's op id), as payment gateways are on
+    /// an order id: a second call for a reference already charged returns the first receipt and
+    /// charges nothing. The hub relies on it when an answer was lost (a timeout, a crash between
+    /// the charge and its record) and the person taps 결제하기 again.
     fn charge(&self, reference: &str, amount: Won) -> Result<String, PaymentError>;
 }
 
-/// Accepts every payment and issues `TEST-…` receipts.
+/// How long the hub waits for the provider: well inside [`payment_attempts::OPEN_FOR`], so an
+/// attempt whose answer never came is still open (no second charge, no seat released) when the
+/// wait ends.
+pub const CHARGE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Accepts every payment and issues `TEST-…` receipts, one per reference (idempotent, as the
+/// trait asks).
 #[derive(Debug, Default)]
 pub struct TestProvider {
     next: AtomicU64,
+    charged: Mutex<HashMap<String, String>>,
 }
 
 impl PaymentProvider for TestProvider {
@@ -54,13 +68,17 @@ impl PaymentProvider for TestProvider {
         if amount.is_free() {
             return Err(PaymentError::Declined("0원은 결제할 수 없습니다".into()));
         }
-        let n = self.next.fetch_add(1, Ordering::Relaxed) + 1;
-        Ok(format!("TEST-{}-{n}", &reference[..reference.len().min(8)]))
+        let mut charged = self.charged.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let receipt = charged.entry(reference.to_owned()).or_insert_with(|| {
+            let n = self.next.fetch_add(1, Ordering::Relaxed) + 1;
+            format!("TEST-{}-{n}", &reference[..reference.len().min(8)])
+        });
+        Ok(receipt.clone())
     }
 }
 
 /// Where a phone payment stands before the provider is called.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Claim {
     /// No application has this op id.
     Unknown,
@@ -70,6 +88,9 @@ pub enum Claim {
     InProgress,
     /// This attempt may charge `owed`.
     Claimed { owed: Won },
+    /// The provider already took `owed` for this application (`receipt`), but recording it
+    /// failed: record it now, without charging again.
+    Charged { owed: Won, receipt: String },
 }
 
 /// Step 1 of a phone payment, in its own short transaction: claims the application `op`.
@@ -79,12 +100,22 @@ pub fn claim(conn: &mut Connection, op: &str, now: DateTime<Utc>) -> Result<Clai
     if row.state != state::AWAITING_PAYMENT {
         return Ok(Claim::NothingToPay);
     }
+    if let Some((amount, receipt)) = payment_attempts::charged_unrecorded(&tx, op)? {
+        return Ok(Claim::Charged { owed: Won(amount), receipt });
+    }
     let owed = Won(row.price.total().0.saturating_sub(row.paid.0));
     if !payment_attempts::claim(&tx, op, owed.0, now)? {
         return Ok(Claim::InProgress);
     }
     tx.commit()?;
     Ok(Claim::Claimed { owed })
+}
+
+/// Step 2½, right after the provider answered, in its own short write: the receipt is kept with
+/// the open attempt, so it survives a failure of step 3 (and step 3 can be retried without a
+/// second charge).
+pub fn hold_receipt(conn: &mut Connection, op: &str, receipt: &str) -> Result<(), StoreError> {
+    payment_attempts::hold_receipt(conn, op, receipt)
 }
 
 /// The provider did not take the money: the application may be paid again at once.
@@ -118,4 +149,20 @@ pub fn record(
     payment_attempts::finish(&tx, op, receipt, now)?;
     tx.commit()?;
     Ok(Some(outcome))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_test_provider_charges_a_reference_once() {
+        let provider = TestProvider::default();
+        let first = provider.charge("op-abcdefgh-1", Won(30_000)).unwrap_or_else(|e| panic!("{e}"));
+        let again = provider.charge("op-abcdefgh-1", Won(30_000)).unwrap_or_else(|e| panic!("{e}"));
+        let other = provider.charge("op-abcdefgh-2", Won(30_000)).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(first, again, "the same reference: the first receipt, no second charge");
+        assert_ne!(first, other);
+        assert!(matches!(provider.charge("op-free", Won::ZERO), Err(PaymentError::Declined(_))));
+    }
 }

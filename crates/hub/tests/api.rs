@@ -1,33 +1,21 @@
 //! The hub's HTTP API on a real loopback socket: the documented contract, paging of changes,
 //! re-snapshot answers and idempotent re-seeding.
 
-use std::net::SocketAddr;
 use std::path::Path;
-use std::sync::Arc;
 
+use baeum_domain::kst;
 use baeum_domain::protocol::{ApiError, CatalogChanges, CatalogSnapshot, Health};
-use baeum_domain::{FixedClock, kst};
 use baeum_hub::api::ApiDoc;
-use baeum_hub::store::catalog::{self, CatalogBatch};
-use baeum_hub::{demo, server, store};
+use baeum_hub::store;
+use baeum_hub::store::catalog;
+use baeum_test_support::in_process::{Hub, seed_demo};
+use baeum_test_support::{demo_clock_at, demo_date};
 use chrono::TimeZone;
 use utoipa::OpenApi;
 
-fn seed(db: &Path) -> CatalogBatch {
-    let batch = demo::demo_catalog(chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap_or_default())
-        .unwrap_or_else(|e| panic!("{e}"));
-    catalog::apply(&mut store::open(db).unwrap_or_else(|e| panic!("{e}")), &batch).unwrap_or_else(|e| panic!("{e}"));
-    batch
-}
-
-async fn start(db: &Path) -> SocketAddr {
-    let at = kst().with_ymd_and_hms(2026, 11, 26, 14, 0, 0).single().map(|t| t.to_utc()).unwrap_or_default();
-    let (addr, serve) =
-        server::bind(db, SocketAddr::from(([127, 0, 0, 1], 0)), Arc::new(FixedClock::new(at)), std::future::pending())
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-    tokio::spawn(serve);
-    addr
+/// The hub's server on a free loopback port at 14:00 on the demo day.
+async fn start(db: &Path) -> Hub {
+    Hub::start_on_loopback(db, demo_clock_at(14, 0)).await
 }
 
 async fn get(url: String) -> (u16, String) {
@@ -63,8 +51,9 @@ fn the_openapi_file_in_the_repo_matches_the_code() {
 async fn every_documented_path_is_served() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let db = dir.path().join("hub.db");
-    seed(&db);
-    let addr = start(&db).await;
+    seed_demo(&db);
+    let hub = start(&db).await;
+    let addr = hub.addr;
     let (_, health) = get(format!("http://{addr}/health")).await;
     let health: Health = parse(&health);
     let doc = ApiDoc::openapi();
@@ -121,8 +110,9 @@ async fn every_documented_path_is_served() {
 async fn changes_come_in_pages_that_add_up_to_the_snapshot() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let db = dir.path().join("hub.db");
-    let batch = seed(&db);
-    let addr = start(&db).await;
+    let batch = seed_demo(&db);
+    let hub = start(&db).await;
+    let addr = hub.addr;
     let (_, body) = get(format!("http://{addr}/v1/catalog/snapshot")).await;
     let snapshot: CatalogSnapshot = parse(&body);
     assert_eq!(snapshot.courses.len(), batch.courses.len());
@@ -150,8 +140,9 @@ async fn changes_come_in_pages_that_add_up_to_the_snapshot() {
 async fn a_cursor_from_another_history_or_ahead_of_the_hub_gets_resnapshot_required() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let db = dir.path().join("hub.db");
-    seed(&db);
-    let addr = start(&db).await;
+    seed_demo(&db);
+    let hub = start(&db).await;
+    let addr = hub.addr;
     let (_, body) = get(format!("http://{addr}/health")).await;
     let health: Health = parse(&body);
     for query in ["epoch=other&after=1".to_owned(), format!("epoch={}&after={}", health.epoch, health.cursor + 1)] {
@@ -168,7 +159,7 @@ async fn a_cursor_from_another_history_or_ahead_of_the_hub_gets_resnapshot_requi
 fn seeding_the_same_catalog_twice_changes_nothing() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let db = dir.path().join("hub.db");
-    let batch = seed(&db);
+    let batch = seed_demo(&db);
     let mut conn = store::open(&db).unwrap_or_else(|e| panic!("{e}"));
     let head = store::catalog_log::head(&conn).unwrap_or_default();
     let again = catalog::apply(&mut conn, &batch).unwrap_or_else(|e| panic!("{e}"));
@@ -181,8 +172,7 @@ fn seeding_the_same_catalog_twice_changes_nothing() {
 fn a_course_pointing_at_a_missing_place_aborts_the_whole_batch() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let db = dir.path().join("hub.db");
-    let mut batch = demo::demo_catalog(chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap_or_default())
-        .unwrap_or_else(|e| panic!("{e}"));
+    let mut batch = baeum_hub::demo::demo_catalog(demo_date()).unwrap_or_else(|e| panic!("{e}"));
     let last = batch.courses.len() - 1;
     batch.courses[last].place_id = baeum_domain::PlaceId::parse("nowhere").ok();
     let mut conn = store::open(&db).unwrap_or_else(|e| panic!("{e}"));
@@ -197,8 +187,9 @@ async fn snapshot_chunks_cover_the_catalog_once_with_valid_checksums() {
     use baeum_domain::protocol::{CatalogChange, CatalogChecksum, CatalogDigest, read_snapshot_chunk};
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let db = dir.path().join("hub.db");
-    let batch = seed(&db);
-    let addr = start(&db).await;
+    let batch = seed_demo(&db);
+    let hub = start(&db).await;
+    let addr = hub.addr;
     let mut after: Option<String> = None;
     let mut digest = CatalogDigest::default();
     let mut chunks = 0;
@@ -234,8 +225,9 @@ async fn snapshot_chunks_cover_the_catalog_once_with_valid_checksums() {
 async fn a_learner_pays_on_the_phone_page_once_and_the_seat_is_confirmed() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let db = dir.path().join("hub.db");
-    let batch = seed(&db);
-    let addr = start(&db).await;
+    let batch = seed_demo(&db);
+    let hub = start(&db).await;
+    let addr = hub.addr;
     let at = kst().with_ymd_and_hms(2026, 11, 26, 14, 0, 0).single().map(|t| t.to_utc()).unwrap_or_default();
     let course = batch
         .courses
@@ -302,8 +294,9 @@ async fn a_learner_pays_on_the_phone_page_once_and_the_seat_is_confirmed() {
 async fn unreadable_requests_are_refused_in_korean_with_the_right_status() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let db = dir.path().join("hub.db");
-    seed(&db);
-    let addr = start(&db).await;
+    seed_demo(&db);
+    let hub = start(&db).await;
+    let addr = hub.addr;
     let client = reqwest::Client::new();
     let refusal = |res: reqwest::Response| async move {
         let status = res.status().as_u16();

@@ -6,12 +6,14 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
 use std::time::Duration;
 
-use baeum_domain::{FixedClock, Won, kst};
+use baeum_domain::Clock;
+use baeum_domain::{FixedClock, Won};
 use baeum_hub::api::{HubState, router};
+use baeum_hub::arbitration;
 use baeum_hub::payment::{PaymentError, PaymentProvider};
-use baeum_hub::store::{self, catalog};
-use baeum_hub::{arbitration, demo};
-use chrono::TimeZone;
+use baeum_hub::store;
+use baeum_test_support::demo_clock_at;
+use baeum_test_support::in_process::seed_demo;
 
 /// Charges only when the test says so, counting every charge.
 #[derive(Debug)]
@@ -38,15 +40,18 @@ impl PaymentProvider for GatedProvider {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_slow_provider_holds_up_no_kiosk_and_a_second_tap_never_charges_twice() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let db = dir.path().join("hub.db");
-    let batch = demo::demo_catalog(chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap_or_default())
-        .unwrap_or_else(|e| panic!("{e}"));
+/// A hub on a free loopback port with the demo catalog, at 14:00 on the demo day, taking phone
+/// payments through `provider`, and one learner's application (op `op-phone-2`) waiting for
+/// payment.
+async fn hub_with(
+    dir: &std::path::Path,
+    provider: Arc<dyn PaymentProvider>,
+) -> (std::net::SocketAddr, Arc<FixedClock>) {
+    let db = dir.join("hub.db");
+    let batch = seed_demo(&db);
     let mut conn = store::open(&db).unwrap_or_else(|e| panic!("{e}"));
-    catalog::apply(&mut conn, &batch).unwrap_or_else(|e| panic!("{e}"));
-    let at = kst().with_ymd_and_hms(2026, 11, 26, 14, 0, 0).single().map(|t| t.to_utc()).unwrap_or_default();
+    let clock = demo_clock_at(14, 0);
+    let at = clock.now();
     let course = batch
         .courses
         .iter()
@@ -69,6 +74,16 @@ async fn a_slow_provider_holds_up_no_kiosk_and_a_second_tap_never_charges_twice(
     .unwrap_or_else(|e| panic!("{e}"));
     arbitration::apply_batch(&mut conn, &intents, at).unwrap_or_else(|e| panic!("{e}"));
 
+    let state = HubState::with_payments(conn, clock.clone(), provider);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap_or_else(|e| panic!("{e}"));
+    let addr = listener.local_addr().unwrap_or_else(|e| panic!("{e}"));
+    tokio::spawn(async move { axum::serve(listener, router(state)).await });
+    (addr, clock)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_provider_holds_up_no_kiosk_and_a_second_tap_never_charges_twice() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let (entered_tx, entered) = mpsc::channel();
     let (release, release_rx) = mpsc::channel();
     let provider = Arc::new(GatedProvider {
@@ -76,10 +91,7 @@ async fn a_slow_provider_holds_up_no_kiosk_and_a_second_tap_never_charges_twice(
         release: Mutex::new(release_rx),
         charges: AtomicU32::new(0),
     });
-    let state = HubState::with_payments(conn, Arc::new(FixedClock::new(at)), provider.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap_or_else(|e| panic!("{e}"));
-    let addr = listener.local_addr().unwrap_or_else(|e| panic!("{e}"));
-    tokio::spawn(async move { axum::serve(listener, router(state)).await });
+    let (addr, _) = hub_with(dir.path(), provider.clone()).await;
     let client = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().unwrap_or_else(|e| panic!("{e}"));
 
     let pay = {
@@ -118,4 +130,56 @@ async fn a_slow_provider_holds_up_no_kiosk_and_a_second_tap_never_charges_twice(
     let third = client.post(format!("http://{addr}/pay/op-phone-2")).send().await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(third.status().as_u16(), 409, "paid: nothing more to charge");
     assert_eq!(provider.charges.load(Ordering::SeqCst), 1, "charged once");
+}
+
+/// Cannot be reached the first time (the answer never comes back), then charges; counts calls.
+#[derive(Debug, Default)]
+struct FlakyProvider {
+    calls: AtomicU32,
+}
+
+impl PaymentProvider for FlakyProvider {
+    fn label(&self) -> &str {
+        "테스트 결제 (실제로 돈이 나가지 않습니다)"
+    }
+
+    fn is_test(&self) -> bool {
+        true
+    }
+
+    fn charge(&self, reference: &str, _amount: Won) -> Result<String, PaymentError> {
+        match self.calls.fetch_add(1, Ordering::SeqCst) {
+            0 => Err(PaymentError::Unavailable("connection reset by peer".into())),
+            _ => Ok(format!("FLAKY-{reference}")),
+        }
+    }
+}
+
+/// A provider whose answer was lost may have charged: the attempt stays open, so a tap right
+/// after neither charges again nor lets the seat go, and once the attempt has expired the same
+/// reference is charged (the provider is idempotent on it) and the seat confirmed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lost_answer_from_the_provider_keeps_the_attempt_open_until_it_expires() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let provider = Arc::new(FlakyProvider::default());
+    let (addr, clock) = hub_with(dir.path(), provider.clone()).await;
+    let client = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().unwrap_or_else(|e| panic!("{e}"));
+    let tap = || async {
+        let r = client.post(format!("http://{addr}/pay/op-phone-2")).send().await.unwrap_or_else(|e| panic!("{e}"));
+        (r.status().as_u16(), r.text().await.unwrap_or_default())
+    };
+
+    let (status, page) = tap().await;
+    assert_eq!(status, 409);
+    assert!(page.contains("결제 결과를 확인하지 못했습니다"), "{page}");
+    assert!(!page.contains("connection reset"), "the library's English stays in the log");
+    let (status, page) = tap().await;
+    assert_eq!((status, page.contains("결제가 진행 중입니다")), (409, true), "{page}");
+    assert_eq!(provider.calls.load(Ordering::SeqCst), 1, "no second call while the first may have charged");
+
+    clock.advance(chrono::Duration::minutes(3));
+    let (status, page) = tap().await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("FLAKY-op-phone-2"), "{page}");
+    assert_eq!(provider.calls.load(Ordering::SeqCst), 2);
 }

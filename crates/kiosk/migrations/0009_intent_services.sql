@@ -13,7 +13,9 @@ SET body = json_set(body, '$.service', CASE json_extract(body, '$.type')
     WHEN 'mark_attendance' THEN 'attendance'
     WHEN 'provisional_certificate' THEN 'certificate'
     END)
-WHERE json_extract(body, '$.service') IS NULL;
+-- A row that is not JSON at all is left as it is (reading it is a Corrupt error); json_extract
+-- would otherwise fail the whole migration and keep the kiosk from starting.
+WHERE CASE WHEN json_valid(body) THEN json_extract(body, '$.service') IS NULL ELSE 0 END;
 
 UPDATE outbox
 SET outcome = json_set(outcome, '$.service', CASE json_extract(outcome, '$.outcome')
@@ -26,6 +28,6 @@ SET outcome = json_set(outcome, '$.service', CASE json_extract(outcome, '$.outco
     WHEN 'attendance_recorded' THEN 'attendance'
     WHEN 'certificate_confirmed' THEN 'certificate'
     END)
-WHERE outcome IS NOT NULL
-  AND json_extract(outcome, '$.outcome') IS NOT 'rejected'
-  AND json_extract(outcome, '$.service') IS NULL;
+WHERE CASE WHEN json_valid(outcome)
+    THEN json_extract(outcome, '$.outcome') IS NOT 'rejected' AND json_extract(outcome, '$.service') IS NULL
+    ELSE 0 END;

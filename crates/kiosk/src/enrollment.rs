@@ -1,67 +1,19 @@
-//! What a person (or staff on their behalf) does at the kiosk: register, apply, cancel, pay at the
-//! desk, find themselves again. Each action writes its local row and its outbox intent in one
+//! The enrollment service at the kiosk: apply, cancel, pay at the desk, the cards "my page" and
+//! the receipt show. Each action writes its local row and its outbox intent in one
 //! transaction, so it works offline and is never lost or sent twice; the hub decides the outcome.
 
-use baeum_domain::attendance::AttendanceIntent;
 use baeum_domain::enrollment::EnrollmentIntent;
 use baeum_domain::enrollment::{EnrollmentStatus, PaymentMethod};
 use baeum_domain::intent::IntentBody;
-use baeum_domain::learner::LearnerIntent;
-use baeum_domain::learner::{
-    CONSENT_NOTICE_VERSION, Consent, ConsentPurpose, GuardianDraft, IdentityCheck, Learner, LearnerDraft, MobileNumber,
-    Pin, pin_hash, pin_matches,
-};
 use baeum_domain::refund::{Refund, RefundCause};
 use baeum_domain::rules::{ReductionKind, RejectReason};
 use baeum_domain::{CourseId, LearnerId, Won};
-use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::Kiosk;
 use crate::error::KioskError;
 use crate::store::enrollments::LocalEnrollment;
 use crate::store::{self, outbox};
-
-/// The registration form as typed (parsed here, at the edge).
-#[derive(Debug, Clone, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct RegistrationForm {
-    pub name: String,
-    /// YYYY-MM-DD
-    pub birth_date: String,
-    pub mobile: String,
-    pub pin: String,
-    #[serde(default)]
-    pub resident: bool,
-    #[serde(default)]
-    pub guardian: Option<GuardianDraft>,
-    /// One yes/no answer per [`ConsentPurpose`].
-    pub consents: Vec<(ConsentPurpose, bool)>,
-    pub identity: IdentityCheck,
-}
-
-/// A learner as a screen may show them (masked, PIPA).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct LearnerSummary {
-    pub id: LearnerId,
-    pub name_masked: String,
-    pub mobile_masked: String,
-    pub age: u32,
-    pub resident: bool,
-}
-
-impl LearnerSummary {
-    fn of(learner: &Learner, today: NaiveDate) -> Self {
-        Self {
-            id: learner.id.clone(),
-            name_masked: learner.name.masked(),
-            mobile_masked: learner.mobile.masked(),
-            age: learner.age_on(today),
-            resident: learner.resident,
-        }
-    }
-}
 
 /// Where an application stands as a screen or receipt shows it: `Pending` until the hub answers
 /// (접수 대기, 확정 전), then the hub's status, or `Rejected`.
@@ -159,48 +111,7 @@ fn qr_svg(text: &str) -> Option<String> {
     Some(code.render::<qrcode::render::svg::Color<'_>>().min_dimensions(200, 200).quiet_zone(true).build())
 }
 
-fn parse_birth(raw: &str) -> Result<NaiveDate, KioskError> {
-    let digits: String = raw.chars().filter(char::is_ascii_digit).collect();
-    NaiveDate::parse_from_str(&digits, "%Y%m%d")
-        .map_err(|_| KioskError::invalid("birth_date", "생년월일은 1950-03-07처럼 적어 주세요"))
-}
-
 impl Kiosk {
-    /// Registers a learner here (offline too). The PIN leaves this function only as a salted hash.
-    pub fn register_learner(&self, form: &RegistrationForm) -> Result<LearnerSummary, KioskError> {
-        let pin = Pin::parse(&form.pin).map_err(|e| KioskError::invalid("pin", e))?;
-        let today = self.clock.now_kst().date_naive();
-        let salt = uuid::Uuid::new_v4().simple().to_string()[..16].to_owned();
-        let learner = Learner::try_from(LearnerDraft {
-            id: format!("l-{}", uuid::Uuid::new_v4().simple()),
-            name: form.name.clone(),
-            birth_date: parse_birth(&form.birth_date)?,
-            mobile: form.mobile.clone(),
-            resident: form.resident,
-            guardian: form.guardian.clone(),
-            consents: form
-                .consents
-                .iter()
-                .map(|(purpose, agreed)| Consent {
-                    purpose: *purpose,
-                    agreed: *agreed,
-                    notice_version: CONSENT_NOTICE_VERSION,
-                })
-                .collect(),
-            identity: form.identity,
-            pin_hash: pin_hash(&pin, &salt),
-            registered_on: today,
-        })
-        .map_err(KioskError::InvalidInput)?;
-        let now = self.clock.now();
-        let mut conn = self.conn();
-        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        store::learners::put(&tx, &learner)?;
-        outbox::append(&tx, IntentBody::Learner(LearnerIntent::RegisterLearner { learner: learner.clone() }), now)?;
-        tx.commit()?;
-        Ok(LearnerSummary::of(&learner, today))
-    }
-
     /// 수강신청. Recorded locally as "접수 대기 (확정 전)" with its intent; the hub decides.
     pub fn apply(
         &self,
@@ -309,80 +220,6 @@ impl Kiosk {
         store::enrollments::get(&conn, learner, course)?.ok_or(KioskError::NotEnrolled)
     }
 
-    /// A returning learner: mobile number, birth date and PIN. Asks the hub (which locks after
-    /// repeated wrong PINs) and keeps a local copy; offline, only learners known here are found.
-    pub async fn find_learner(&self, mobile: &str, birth_date: &str, pin: &str) -> Result<LearnerSummary, KioskError> {
-        let mobile = MobileNumber::parse(mobile).map_err(|e| KioskError::invalid("mobile", e))?;
-        let birth = parse_birth(birth_date)?;
-        let pin = Pin::parse(pin).map_err(|e| KioskError::invalid("pin", e))?;
-        let today = self.clock.now_kst().date_naive();
-        let query = baeum_domain::learner::LearnerFind {
-            mobile: mobile.as_str().to_owned(),
-            birth_date: birth,
-            pin: pin.digits().to_owned(),
-        };
-        match self.hub.find_learner(&query).await {
-            Ok(found) => {
-                let mut conn = self.conn();
-                let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-                store::learners::put(&tx, &found.learner)?;
-                for e in &found.enrollments.enrollments {
-                    store::enrollments::apply_hub_view(&tx, e, found.enrollments.as_of)?;
-                }
-                tx.commit()?;
-                Ok(LearnerSummary::of(&found.learner, today))
-            }
-            Err(KioskError::HubRefused { code, .. }) if code == baeum_domain::ErrorCode::LearnerNotFound => {
-                // Registered here moments ago and not uploaded yet: the local copy knows them.
-                self.find_local(&mobile, birth, Some(&pin), today)?.ok_or(KioskError::LearnerNotFound)
-            }
-            Err(KioskError::HubRefused { code, message, .. }) if code == baeum_domain::ErrorCode::PinLocked => {
-                Err(KioskError::PinLocked(message))
-            }
-            Err(
-                e @ (KioskError::HubUnreachable(_)
-                | KioskError::HubTimeout
-                | KioskError::HubServerError { .. }
-                | KioskError::HubBadAnswer(_)),
-            ) => match self.find_local(&mobile, birth, Some(&pin), today)? {
-                Some(found) => Ok(found),
-                None => {
-                    tracing::info!(code = %e.code(), "learner lookup offline and not known here");
-                    Err(KioskError::NeedsStaff)
-                }
-            },
-            Err(e) => Err(e),
-        }
-    }
-
-    /// Staff looked at the person's ID card: find them by number and birth date without a PIN
-    /// (works offline for learners this kiosk knows).
-    pub fn find_learner_staff_checked(
-        &self,
-        mobile: &str,
-        birth_date: &str,
-    ) -> Result<Vec<LearnerSummary>, KioskError> {
-        let mobile = MobileNumber::parse(mobile).map_err(|e| KioskError::invalid("mobile", e))?;
-        let birth = parse_birth(birth_date)?;
-        let today = self.clock.now_kst().date_naive();
-        let conn = self.conn();
-        Ok(store::learners::find(&conn, &mobile, birth)?.iter().map(|l| LearnerSummary::of(l, today)).collect())
-    }
-
-    fn find_local(
-        &self,
-        mobile: &MobileNumber,
-        birth: NaiveDate,
-        pin: Option<&Pin>,
-        today: NaiveDate,
-    ) -> Result<Option<LearnerSummary>, KioskError> {
-        let conn = self.conn();
-        Ok(store::learners::find(&conn, mobile, birth)?
-            .iter()
-            .find(|l| pin.is_none_or(|p| pin_matches(&l.pin_hash, p)))
-            .map(|l| LearnerSummary::of(l, today)))
-    }
-
     /// A learner's applications as this kiosk knows them, newest first.
     pub fn enrollments_of(&self, learner: &LearnerId) -> Result<Vec<LocalEnrollment>, KioskError> {
         Ok(store::enrollments::of_learner(&self.conn(), learner)?)
@@ -406,43 +243,6 @@ impl Kiosk {
             .collect())
     }
 
-    /// Uploads and refreshes for at most `limit`, so a screen can show the hub's answer when the
-    /// line is up without making anyone wait long when it is not (the background loop retries).
-    pub async fn exchange_briefly(&self, limit: std::time::Duration) {
-        match tokio::time::timeout(limit, self.exchange()).await {
-            Ok(Ok(_)) => {}
-            Ok(Err(e)) => tracing::info!(code = %e.code(), "exchange after an action failed; will retry"),
-            Err(_) => tracing::info!("exchange after an action took too long; will retry"),
-        }
-    }
-
-    /// Staff marked attendance for one session (works offline; the hub records it on arrival).
-    pub fn mark_attendance(
-        &self,
-        learner: &LearnerId,
-        course: &CourseId,
-        session: NaiveDate,
-        present: bool,
-    ) -> Result<baeum_domain::OpId, KioskError> {
-        let now = self.clock.now();
-        let mut conn = self.conn();
-        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let body = IntentBody::Attendance(AttendanceIntent::MarkAttendance {
-            learner_id: learner.clone(),
-            course_id: course.clone(),
-            session,
-            present,
-        });
-        let intent = outbox::append(&tx, body, now)?;
-        tx.commit()?;
-        Ok(intent.op_id)
-    }
-
-    /// The hub's answer to one of this kiosk's intents, once it came.
-    pub fn outcome_of(&self, op: &baeum_domain::OpId) -> Result<Option<baeum_domain::intent::Outcome>, KioskError> {
-        Ok(outbox::outcome(&self.conn(), op)?)
-    }
-
     /// Queues the receipt of an application for `printer_uri`, then tries the printer once (a
     /// printer that is off keeps the job queued; the background loop sends it later).
     pub async fn print_receipt(
@@ -464,10 +264,5 @@ impl Kiosk {
     /// Every enrollment this kiosk holds.
     pub fn all_enrollments(&self) -> Result<Vec<LocalEnrollment>, KioskError> {
         Ok(store::enrollments::all(&self.conn())?)
-    }
-
-    /// Intents waiting for the hub, for staff and `status --json`.
-    pub fn outbox_counts(&self) -> Result<outbox::OutboxCounts, KioskError> {
-        Ok(outbox::counts(&self.conn())?)
     }
 }

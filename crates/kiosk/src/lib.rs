@@ -2,6 +2,7 @@
 //! browsing, enrollment through an outbox. The app shell and the admin command line are thin
 //! layers over [`Kiosk`].
 
+pub mod attendance;
 pub mod browse;
 pub mod certificate_pdf;
 pub mod certificates;
@@ -11,6 +12,7 @@ pub mod error;
 pub mod hello;
 pub mod history_pdf;
 pub mod hub_client;
+pub mod learners;
 pub mod offline_certificates;
 mod outcomes;
 pub mod printing;
@@ -33,9 +35,10 @@ use serde::Serialize;
 
 pub use browse::{CatalogPage, CourseCard};
 pub use config::{DataDir, KioskConfig};
-pub use enrollment::{EnrollmentCard, LearnerSummary, RegistrationForm};
+pub use enrollment::EnrollmentCard;
 pub use error::{ErrorView, KioskError};
 pub use hub_client::{HubClient, HubUrl};
+pub use learners::{LearnerSummary, RegistrationForm};
 pub use search::{SearchIndex, SearchQuery};
 pub use store::enrollments::LocalEnrollment;
 pub use sync::SyncReport;

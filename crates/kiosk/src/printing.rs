@@ -29,14 +29,10 @@ pub struct PrintReport {
     pub waiting: usize,
 }
 
-/// A printer problem in words staff understand, with a stable code; the IPP library's own words
-/// go to the log.
-fn printer_error(e: &IppError) -> (&'static str, String) {
-    tracing::debug!(code = "printer_unreachable", detail = %e, "printer did not answer");
-    (
-        "printer_unreachable",
-        "프린터에 연결할 수 없습니다. 프린터가 켜져 있는지, 네트워크에 연결되어 있는지 확인해 주세요".into(),
-    )
+/// A printer problem in words staff understand; the IPP library's own words go to the log.
+fn printer_error(e: &IppError) -> String {
+    tracing::debug!(event = "printer_unreachable", detail = %e, "printer did not answer");
+    "프린터에 연결할 수 없습니다. 프린터가 켜져 있는지, 네트워크에 연결되어 있는지 확인해 주세요".into()
 }
 
 /// Why one job could not move on: the printer (the job waits) or the kiosk's own database
@@ -146,7 +142,7 @@ pub async fn printer_status(raw_uri: &str) -> Result<PrinterStatus, KioskError> 
             printer_uri: raw_uri.to_owned(),
             state: PrinterState::Unreachable,
             reasons: Vec::new(),
-            message: Some(printer_error(&e).1),
+            message: Some(printer_error(&e)),
         },
     })
 }
@@ -298,8 +294,8 @@ impl Kiosk {
                     }
                 },
                 Err(Stuck::Printer(e)) => {
-                    let (code, message) = printer_error(&e);
-                    tracing::warn!(job = %job.id, code, "printer not reachable; the job stays queued");
+                    let message = printer_error(&e);
+                    tracing::warn!(job = %job.id, event = "printer_unreachable", "printer not reachable; the job stays queued");
                     print_jobs::note(&self.conn(), &job.id, Some(&message), self.clock.now())?;
                     report.waiting += 1;
                 }
@@ -361,7 +357,7 @@ impl Kiosk {
             if !status.is_success() {
                 // The IPP status name (e.g. ClientErrorDocumentFormatNotSupported) goes to the
                 // log; staff read its number, which the printer's manual lists.
-                tracing::warn!(code = "printer_refused", status = ?status, "printer refused the job");
+                tracing::warn!(event = "printer_refused", status = ?status, "printer refused the job");
                 let message = format!("프린터가 인쇄를 거절했습니다 (상태 코드 0x{:04X})", status as u16);
                 print_jobs::update(&self.conn(), &job.id, PrintJobState::Failed, None, Some(&message), false, now())?;
                 return Ok(PrintJobState::Failed);

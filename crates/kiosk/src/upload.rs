@@ -31,6 +31,26 @@ pub struct ExchangeReport {
 }
 
 impl Kiosk {
+    /// Uploads and refreshes for at most `limit`, so a screen can show the hub's answer when the
+    /// line is up without making anyone wait long when it is not (the background loop retries).
+    pub async fn exchange_briefly(&self, limit: std::time::Duration) {
+        match tokio::time::timeout(limit, self.exchange()).await {
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => tracing::info!(code = %e.code(), "exchange after an action failed; will retry"),
+            Err(_) => tracing::info!("exchange after an action took too long; will retry"),
+        }
+    }
+
+    /// The hub's answer to one of this kiosk's intents, once it came.
+    pub fn outcome_of(&self, op: &baeum_domain::OpId) -> Result<Option<baeum_domain::intent::Outcome>, KioskError> {
+        Ok(outbox::outcome(&self.conn(), op)?)
+    }
+
+    /// Intents waiting for the hub, for staff and `status --json`.
+    pub fn outbox_counts(&self) -> Result<outbox::OutboxCounts, KioskError> {
+        Ok(outbox::counts(&self.conn())?)
+    }
+
     /// Uploads every unanswered intent, batch after batch, until none is left. The next batch is
     /// on its way while the answers to the previous one are recorded (the hub has applied those
     /// already, so the order it sees stays the sequence order).

@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-use baeum_domain::certificate::{CertificatePayload, KeySet, PublishedKey, SignedCertificate, VerifyError, key_id};
+use baeum_domain::certificate::{CertificatePayload, KeySet, PublishedKey, SignedCertificate, VerifyError};
 use baeum_kiosk::certificate_pdf::{CertificateArt, render};
 use ed25519_dalek::SigningKey;
 
@@ -26,7 +26,7 @@ fn tool(name: &str, args: &[&str]) -> String {
 }
 
 fn payload(key: &SigningKey, provisional: bool) -> CertificatePayload {
-    CertificatePayload { provisional, ..CertificatePayload::specimen(key_id(&key.verifying_key())) }
+    CertificatePayload { provisional, ..baeum_test_support::specimen(key) }
 }
 
 /// Decodes every QR code in a PNG.

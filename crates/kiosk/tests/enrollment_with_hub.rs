@@ -7,38 +7,17 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use baeum_domain::enrollment::{EnrollmentStatus, PaymentMethod};
-use baeum_domain::learner::{ConsentPurpose, IdentityCheck};
 use baeum_domain::refund::RefundRule;
 use baeum_domain::{ApplicationPhase, Clock, Course, CourseId, FixedClock, Selection};
-use baeum_kiosk::{DataDir, HubClient, HubUrl, Kiosk, KioskError, RegistrationForm};
+use baeum_kiosk::{DataDir, HubClient, HubUrl, Kiosk, KioskError};
 
-mod support;
-use support::{Hub, demo_day, seed_demo};
+use baeum_test_support::demo_day;
+use baeum_test_support::in_process::{Hub, seed_demo};
+use baeum_test_support::{dead_hub, learner_form_of as form};
 
 fn kiosk(dir: &Path, hub: HubUrl, clock: Arc<FixedClock>) -> Kiosk {
     let client = HubClient::with_timeout(hub, Duration::from_secs(2)).unwrap_or_else(|e| panic!("{e}"));
     Kiosk::open_with_client(&DataDir::new(dir), client, clock).unwrap_or_else(|e| panic!("{e}"))
-}
-
-/// A loopback URL nothing listens on.
-fn dead_hub() -> HubUrl {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = l.local_addr().unwrap().port();
-    drop(l);
-    HubUrl::parse(&format!("http://127.0.0.1:{port}")).unwrap()
-}
-
-fn form(name: &str, birth: &str, mobile: &str, pin: &str) -> RegistrationForm {
-    RegistrationForm {
-        name: name.into(),
-        birth_date: birth.into(),
-        mobile: mobile.into(),
-        pin: pin.into(),
-        resident: true,
-        guardian: None,
-        consents: vec![(ConsentPurpose::CourseAdministration, true), (ConsentPurpose::CourseNews, false)],
-        identity: IdentityCheck::SelfDeclared,
-    }
 }
 
 /// A 선착순 course open for application on the demo day, paid or free.

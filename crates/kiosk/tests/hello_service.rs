@@ -7,8 +7,8 @@ use baeum_domain::hello::HelloOutcome;
 use baeum_domain::intent::Outcome;
 use baeum_kiosk::{DataDir, HubClient, Kiosk};
 
-mod support;
-use support::{Hub, demo_day};
+use baeum_test_support::demo_day;
+use baeum_test_support::in_process::Hub;
 
 #[tokio::test]
 async fn a_hello_is_uploaded_and_answered_through_its_own_service() {

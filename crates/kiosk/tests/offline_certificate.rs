@@ -10,37 +10,21 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use baeum_domain::enrollment::EnrollmentStatus;
-use baeum_domain::learner::{ConsentPurpose, IdentityCheck};
 use baeum_domain::{ApplicationPhase, Clock, CourseId, FixedClock, Selection};
 use baeum_kiosk::secrets::MemorySecrets;
 use baeum_kiosk::{DataDir, HubClient, HubUrl, Kiosk, KioskError, RegistrationForm};
 
-mod support;
-use support::{Hub, demo_day, seed_demo};
+use baeum_test_support::demo_day;
+use baeum_test_support::in_process::{Hub, seed_demo};
+use baeum_test_support::{dead_hub, learner_form_of};
 
 fn kiosk(dir: &Path, hub: HubUrl, clock: Arc<FixedClock>, secrets: Arc<MemorySecrets>) -> Kiosk {
     let client = HubClient::with_timeout(hub, Duration::from_secs(2)).unwrap();
     Kiosk::open_with_client(&DataDir::new(dir), client, clock).unwrap().with_secrets(secrets)
 }
 
-fn dead_hub() -> HubUrl {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = l.local_addr().unwrap().port();
-    drop(l);
-    HubUrl::parse(&format!("http://127.0.0.1:{port}")).unwrap()
-}
-
 fn form(i: usize) -> RegistrationForm {
-    RegistrationForm {
-        name: ["박순자", "최말순"][i].into(),
-        birth_date: "1951-04-02".into(),
-        mobile: format!("010-2345-678{i}"),
-        pin: "4821".into(),
-        resident: true,
-        guardian: None,
-        consents: vec![(ConsentPurpose::CourseAdministration, true), (ConsentPurpose::CourseNews, false)],
-        identity: IdentityCheck::SelfDeclared,
-    }
+    learner_form_of(["박순자", "최말순"][i], "1951-04-02", &format!("010-2345-678{i}"), "4821")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

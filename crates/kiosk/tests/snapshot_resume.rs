@@ -8,12 +8,13 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use baeum_domain::protocol::CatalogChecksum;
-use baeum_domain::{CourseStatus, FixedClock, kst};
+use baeum_domain::{CourseStatus, FixedClock};
 use baeum_hub::store::catalog::{self, CatalogBatch};
-use baeum_hub::{demo, server, store as hub_store};
+use baeum_hub::{demo, store as hub_store};
 use baeum_kiosk::sync::SyncMode;
 use baeum_kiosk::{DataDir, HubClient, HubUrl, Kiosk};
-use chrono::TimeZone;
+use baeum_test_support::in_process::Hub;
+use baeum_test_support::{demo_clock_at, demo_date};
 use rand::{Rng, SeedableRng};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -98,23 +99,16 @@ fn kiosk_through(proxy: SocketAddr, dir: &std::path::Path, clock: Arc<FixedClock
 async fn a_snapshot_cut_at_random_points_resumes_and_ends_equal_to_the_hub() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let hub_db = dir.path().join("hub.db");
-    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap_or_default();
-    let batch = demo::synthetic_catalog(8_000, today).unwrap_or_else(|e| panic!("{e}"));
+    let batch = demo::synthetic_catalog(8_000, demo_date()).unwrap_or_else(|e| panic!("{e}"));
     catalog::apply(&mut hub_store::open(&hub_db).unwrap_or_else(|e| panic!("{e}")), &batch)
         .unwrap_or_else(|e| panic!("{e}"));
     let total_records = batch.institutions.len() + batch.places.len() + batch.courses.len();
     let total_chunks = total_records.div_ceil(baeum_kiosk::sync::SNAPSHOT_CHUNK);
     assert!(total_chunks >= 4, "enough chunks to cut between");
 
-    let at = kst().with_ymd_and_hms(2026, 11, 26, 14, 0, 0).single().map(|t| t.to_utc()).unwrap_or_default();
-    let clock = Arc::new(FixedClock::new(at));
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let (hub, serve) = server::bind(&hub_db, SocketAddr::from(([127, 0, 0, 1], 0)), clock.clone(), async move {
-        let _ = stopped.await;
-    })
-    .await
-    .unwrap_or_else(|e| panic!("{e}"));
-    tokio::spawn(serve);
+    let clock = demo_clock_at(14, 0);
+    let server = Hub::start_on_loopback(&hub_db, clock.clone()).await;
+    let hub = server.addr;
 
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
     for round in 0..6 {
@@ -153,5 +147,5 @@ async fn a_snapshot_cut_at_random_points_resumes_and_ends_equal_to_the_hub() {
         let (records, sha) = kiosk.catalog_checksum().unwrap_or_else(|e| panic!("{e}"));
         assert_eq!((records, sha), (hub_sum.records, hub_sum.sha256), "round {round}: the kiosk equals the hub");
     }
-    let _ = stop.send(());
+    server.stop().await;
 }

@@ -6,25 +6,20 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use baeum_domain::learner::{ConsentPurpose, IdentityCheck};
+use baeum_domain::learner::IdentityCheck;
 use baeum_domain::{ApplicationPhase, Clock, CourseId, FixedClock, Selection};
+use baeum_kiosk::attendance::AttendanceMark;
 use baeum_kiosk::secrets::MemorySecrets;
-use baeum_kiosk::staff::{AttendanceMark, MAX_TRIES};
+use baeum_kiosk::staff::MAX_TRIES;
 use baeum_kiosk::{DataDir, HubClient, HubUrl, Kiosk, KioskError, RegistrationForm};
 
-mod support;
-use support::{Hub, demo_day, seed_demo};
+use baeum_test_support::demo_day;
+use baeum_test_support::in_process::{Hub, seed_demo};
+use baeum_test_support::{dead_hub, learner_form_of};
 
 fn kiosk(dir: &Path, hub: HubUrl, clock: Arc<FixedClock>) -> Kiosk {
     let client = HubClient::with_timeout(hub, Duration::from_secs(2)).unwrap();
     Kiosk::open_with_client(&DataDir::new(dir), client, clock).unwrap().with_secrets(Arc::new(MemorySecrets::default()))
-}
-
-fn dead_hub() -> HubUrl {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = l.local_addr().unwrap().port();
-    drop(l);
-    HubUrl::parse(&format!("http://127.0.0.1:{port}")).unwrap()
 }
 
 #[test]
@@ -90,14 +85,8 @@ async fn staff_take_attendance_from_the_hubs_class_list_and_from_their_own_recor
     k.sync_now().await.unwrap();
     let learner = k
         .register_learner(&RegistrationForm {
-            name: "오복순".into(),
-            birth_date: "1949-03-15".into(),
-            mobile: "010-3456-7812".into(),
-            pin: "4821".into(),
-            resident: true,
-            guardian: None,
-            consents: vec![(ConsentPurpose::CourseAdministration, true), (ConsentPurpose::CourseNews, false)],
             identity: IdentityCheck::StaffChecked,
+            ..learner_form_of("오복순", "1949-03-15", "010-3456-7812", "4821")
         })
         .unwrap();
     k.apply(&learner.id, &course_id, &[]).unwrap();

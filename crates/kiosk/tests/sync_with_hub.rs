@@ -14,8 +14,8 @@ use baeum_kiosk::sync::SyncMode;
 use baeum_kiosk::{DataDir, HubClient, HubUrl, Kiosk, SearchQuery};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-mod support;
-use support::{Hub, demo_day, seed_demo};
+use baeum_test_support::demo_day;
+use baeum_test_support::in_process::{Hub, seed_demo};
 
 fn kiosk(dir: &Path, hub: HubUrl, clock: Arc<FixedClock>) -> Kiosk {
     let client = HubClient::with_timeout(hub, Duration::from_secs(2)).unwrap_or_else(|e| panic!("{e}"));

@@ -11,7 +11,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use crate::{Error, bin_dir, ms};
+use crate::{Error, ms};
 
 const RUNS: usize = 5;
 
@@ -153,7 +153,7 @@ fn chromium() -> Option<PathBuf> {
 }
 
 pub fn section(dir: &Path) -> Result<(), Error> {
-    let kiosk_bin = bin_dir().join("baeum-kiosk");
+    let kiosk_bin = baeum_test_support::binary("baeum-kiosk");
     if !kiosk_bin.exists() {
         println!("app start-up: {} is missing (make bench builds it)", kiosk_bin.display());
         return Ok(());

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use baeum_domain::certificate::{CertificatePayload, SignedCertificate, key_id};
+use baeum_domain::certificate::{CertificatePayload, SignedCertificate};
 use baeum_kiosk::certificate_pdf::{CertificateArt, render};
 
 use crate::{Error, median, ms};
@@ -33,7 +33,7 @@ fn certificates(n: usize) -> Vec<SignedCertificate> {
                 serial: format!("GM-2026-{:06}", i + 1),
                 learner_name: NAMES[i % NAMES.len()].into(),
                 course_title: TITLES[i % TITLES.len()].into(),
-                ..CertificatePayload::specimen(key_id(&key.verifying_key()))
+                ..baeum_test_support::specimen(&key)
             };
             SignedCertificate::sign(payload, &key)
         })

@@ -5,7 +5,7 @@
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -29,16 +29,6 @@ fn http_get(base: &str, path: &str) -> Result<String, Error> {
     let mut response = String::new();
     stream.read_to_string(&mut response)?;
     Ok(response.split_once("\r\n\r\n").map(|(_, b)| b.to_owned()).unwrap_or_default())
-}
-
-fn bin_dir() -> PathBuf {
-    std::env::var_os("BAEUM_BIN_DIR").map_or_else(
-        || {
-            let exe = std::env::current_exe().unwrap_or_default();
-            exe.parent().map(Path::to_path_buf).unwrap_or_default()
-        },
-        PathBuf::from,
-    )
 }
 
 fn machine() -> String {
@@ -103,18 +93,7 @@ fn percentile(sorted: &[f64], p: usize) -> f64 {
     sorted[(sorted.len() * p / 100).min(sorted.len() - 1)]
 }
 
-struct Hub {
-    url: String,
-    db: PathBuf,
-    child: std::process::Child,
-}
-
-impl Drop for Hub {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use baeum_test_support::HubProcess as Hub;
 
 /// The first line a child prints on its (piped) standard output, e.g. the address it listens on.
 fn first_line(child: &mut std::process::Child) -> Result<String, Error> {
@@ -131,22 +110,9 @@ fn start_hub(dir: &Path, courses: usize) -> Result<Hub, Error> {
 }
 
 fn start_hub_with(dir: &Path, file: &str, seed: &[&str]) -> Result<Hub, Error> {
-    let hub = bin_dir().join("baeum-hub");
     let db = dir.join(file);
-    let seeded = Command::new(&hub).arg("seed").args(seed).arg("--db").arg(&db).output()?;
-    if !seeded.status.success() {
-        return Err(String::from_utf8_lossy(&seeded.stderr).into_owned().into());
-    }
-    let mut child = Command::new(&hub)
-        .args(["serve", "--listen", "127.0.0.1:0", "--db"])
-        .arg(&db)
-        .env("BAEUM_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()?;
-    let line = first_line(&mut child)?;
-    let url = line.strip_prefix("listening on ").ok_or("hub did not start")?.to_owned();
-    Ok(Hub { url, db, child })
+    baeum_test_support::seed(&db, seed);
+    Ok(Hub::start(&db))
 }
 
 fn kiosk(dir: &Path, hub: &str) -> Result<Kiosk, Error> {
@@ -312,7 +278,7 @@ fn sync_section(dir: &Path, runtime: &tokio::runtime::Runtime, courses: usize) -
     let mut cold = Vec::new();
     let mut peak = 0.0f64;
     let mut db_bytes = 0;
-    let hub_pid = hub.child.id().to_string();
+    let hub_pid = hub.pid().to_string();
     let mut cpu = Vec::new();
     for run in 0..3 {
         let kdir = dir.join(format!("cold-{run}"));

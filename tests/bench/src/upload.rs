@@ -8,8 +8,10 @@ use std::path::Path;
 use std::time::Instant;
 
 use baeum_domain::CourseId;
-use baeum_domain::learner::{ConsentPurpose, IdentityCheck};
+use baeum_domain::learner::IdentityCheck;
 use baeum_kiosk::RegistrationForm;
+
+use baeum_test_support::learner_form_of;
 
 use crate::{Error, Hub, kiosk, ms};
 
@@ -51,14 +53,13 @@ pub fn run(dir: &Path, hub: &Hub, runtime: &tokio::runtime::Runtime, n: usize) -
     let mut learners = Vec::with_capacity(n);
     for i in 0..n {
         let form = RegistrationForm {
-            name: "한배움".into(),
-            birth_date: format!("19{:02}-0{}-1{}", 40 + i % 50, 1 + i % 9, i % 10),
-            mobile: format!("010{:08}", 60_000_000 + i),
-            pin: "1357".into(),
-            resident: true,
-            guardian: None,
-            consents: vec![(ConsentPurpose::CourseAdministration, true), (ConsentPurpose::CourseNews, false)],
             identity: IdentityCheck::StaffChecked,
+            ..learner_form_of(
+                "한배움",
+                &format!("19{:02}-0{}-1{}", 40 + i % 50, 1 + i % 9, i % 10),
+                &format!("010{:08}", 60_000_000 + i),
+                "1357",
+            )
         };
         learners.push(k.register_learner(&form)?.id);
     }

@@ -10,18 +10,13 @@ use std::time::Duration;
 use baeum_domain::enrollment::EnrollmentStatus;
 use baeum_domain::{Clock, CourseId, FixedClock, LearnerId};
 use baeum_kiosk::{DataDir, HubClient, HubUrl, Kiosk};
-use baeum_system_tests::{HubProcess, learner_form};
+use baeum_system_tests::{HubProcess, dead_hub, learner_form};
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
 
 fn open(dir: &std::path::Path, hub: &str, clock: Arc<dyn Clock>) -> Kiosk {
     let client = HubClient::with_timeout(HubUrl::parse(hub).unwrap(), Duration::from_secs(5)).unwrap();
     Kiosk::open_with_client(&DataDir::new(dir), client, clock).unwrap()
-}
-
-fn dead_hub() -> String {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    format!("http://{}", l.local_addr().unwrap())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -38,7 +33,7 @@ async fn eight_offline_kiosks_never_oversell_and_converge_on_the_hubs_statuses()
     for (k, learners) in learners_of.iter_mut().enumerate() {
         let data = dir.path().join(format!("kiosk-{k}"));
         open(&data, &hub.url, clock.clone()).sync_now().await.unwrap();
-        let offline = open(&data, &dead_hub(), clock.clone());
+        let offline = open(&data, dead_hub().as_str(), clock.clone());
         for i in (k..applicants).step_by(8) {
             let learner = offline.register_learner(&learner_form(i)).unwrap();
             let local = offline.apply(&learner.id, &course, &[]).unwrap();

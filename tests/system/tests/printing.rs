@@ -19,12 +19,9 @@ fn kiosk(dir: &Path) -> Kiosk {
 }
 
 fn certificate_pdf() -> Vec<u8> {
-    use baeum_domain::certificate::{CertificatePayload, SignedCertificate, key_id};
+    use baeum_domain::certificate::{CertificatePayload, SignedCertificate};
     let key = ed25519_dalek::SigningKey::from_bytes(&[4; 32]);
-    let payload = CertificatePayload {
-        serial: "GM-2026-000777".into(),
-        ..CertificatePayload::specimen(key_id(&key.verifying_key()))
-    };
+    let payload = CertificatePayload { serial: "GM-2026-000777".into(), ..baeum_system_tests::specimen(&key) };
     let art = baeum_kiosk::certificate_pdf::CertificateArt::bundled().unwrap();
     baeum_kiosk::certificate_pdf::render(
         &SignedCertificate::sign(payload, &key),

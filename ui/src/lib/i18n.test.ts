@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LOCALES, messages } from './messages';
+import { features, LOCALES, messages } from './messages';
 import { codeKey, translate } from './i18n.svelte';
 import { FIELDS, LIFE_STAGES } from './api';
 import { ERROR_CODES, INTENT_KINDS, REJECT_REASONS } from './generated/codes';
@@ -21,6 +21,17 @@ function latinWords(text: string): string[] {
 const table = messages as Record<string, { ko: string; en: string }>;
 
 describe('i18n', () => {
+  it('defines each key in one feature only (a second definition would silently replace the first)', () => {
+    const seen = new Map<string, string>();
+    for (const [feature, table] of Object.entries(features)) {
+      for (const key of Object.keys(table)) {
+        expect(seen.get(key), `${key} in ${feature}`).toBeUndefined();
+        seen.set(key, feature);
+      }
+    }
+    expect(seen.size).toBe(Object.keys(messages).length);
+  });
+
   it('has every message in every language, with a context for translators', () => {
     for (const [key, message] of Object.entries(messages)) {
       expect(message.context.length, `${key} context`).toBeGreaterThan(10);

@@ -69,47 +69,106 @@ pub async fn pay(State(state): State<HubState>, op: Result<Path<String>, PathRej
         |message: &str| (StatusCode::CONFLICT, page("결제하지 못했습니다", &format!("<p>{}</p>", escape(message))));
     let now = state.clock.now();
     let claim_op = op.clone();
-    let owed = match state.with_db(move |conn| Ok(payment::claim(conn, &claim_op, now)?)).await {
-        Ok(Claim::Claimed { owed }) => owed,
+    let (owed, held) = match state.with_db(move |conn| Ok(payment::claim(conn, &claim_op, now)?)).await {
+        Ok(Claim::Claimed { owed }) => (owed, None),
+        Ok(Claim::Charged { owed, receipt }) => (owed, Some(receipt)),
         Ok(Claim::NothingToPay) => return refused("이미 결제되었거나 결제할 수 없는 신청입니다."),
         Ok(Claim::InProgress) => return refused("결제가 진행 중입니다. 잠시 후 이 화면을 새로 고쳐 확인해 주세요."),
-        Ok(Claim::Unknown) | Err(_) => return not_found(),
+        Ok(Claim::Unknown) => return not_found(),
+        // Logged with its reference number where it was made; the page shows the number.
+        Err(e) => return unavailable(&e),
     };
-    // The provider is called with no database lock held: kiosks keep uploading meanwhile. The
-    // claim keeps a double tap from charging twice.
-    let provider = state.payments.clone();
-    let charge_op = op.clone();
-    let charged = tokio::task::spawn_blocking(move || provider.charge(&charge_op, owed)).await;
-    let receipt = match charged {
-        Ok(Ok(receipt)) => receipt,
-        Ok(Err(e)) => {
-            if let crate::payment::PaymentError::Unavailable(detail) = &e {
-                tracing::warn!(code = "payment_unavailable", detail, "payment provider unreachable");
-            }
-            let abandon_op = op.clone();
-            let _ = state.with_db(move |conn| Ok(payment::abandon(conn, &abandon_op)?)).await;
-            return refused(&e.to_string());
-        }
-        Err(e) => {
-            tracing::error!(code = "internal", detail = %e, "payment task failed");
-            let _ = state.with_db(move |conn| Ok(payment::abandon(conn, &op)?)).await;
-            return refused("결제 중 문제가 생겼습니다. 잠시 후 다시 시도해 주세요.");
-        }
+    let receipt = match held {
+        // Charged before, but not recorded: record it now, never charge twice.
+        Some(receipt) => receipt,
+        None => match charge(&state, &op, owed).await {
+            Ok(receipt) => receipt,
+            Err(page) => return page,
+        },
     };
     let now = state.clock.now();
     let record_receipt = receipt.clone();
-    match state.with_db(move |conn| Ok(payment::record(conn, &op, owed, &record_receipt, now)?)).await {
+    let record_op = op.clone();
+    match state.with_db(move |conn| Ok(payment::record(conn, &record_op, owed, &record_receipt, now)?)).await {
         Ok(Some(Outcome::Enrollment(EnrollmentOutcome::Paid { .. }))) => (
             StatusCode::OK,
             page("결제가 완료되었습니다", &format!("<p>수강이 확정되었습니다.<br>승인번호 {}</p>", escape(&receipt))),
         ),
+        Err(e) => {
+            // Charged, and the receipt is held with the attempt (step 2½): the seat stays, and
+            // the next tap records it without charging again.
+            tracing::error!(code = baeum_domain::ErrorCode::Internal.as_str(), answer = %e.body.message, "a charge could not be recorded; its receipt is held");
+            refused(&format!(
+                "결제는 되었지만 아직 신청에 반영하지 못했습니다. 잠시 후 이 화면을 새로 고쳐 다시 눌러 주세요 (다시 결제되지 않습니다). 승인번호 {receipt}"
+            ))
+        }
         other => {
             // Charged, but the seat could not take the payment: the receipt is kept with the
             // attempt for staff to settle (refund or seat), and the person is told what to bring.
-            tracing::error!(code = "payment_unmatched", answer = ?other.as_ref().map(|o| o.as_ref().map(Outcome::rejection)), "a charge the seat could not take");
+            tracing::error!(event = "payment_unmatched", receipt = %receipt, answer = ?other.as_ref().map(|o| o.as_ref().map(Outcome::rejection)), "a charge the seat could not take");
             refused(&format!(
                 "결제는 되었지만 신청에 반영하지 못했습니다. 승인번호 {receipt}를 가지고 기관에 문의해 주시면 환불해 드립니다."
             ))
         }
     }
+}
+
+/// The hub could not read or write what it needs; nothing was charged. The page carries the
+/// failure's reference number, which the log has beside the detail.
+fn unavailable(failure: &super::Failure) -> (StatusCode, Html<String>) {
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        page(
+            "잠시 후 다시 시도해 주세요",
+            &format!("<p>결제하지 않았습니다. 잠시 후 다시 시도해 주세요.</p><p>{}</p>", escape(&failure.body.message)),
+        ),
+    )
+}
+
+/// Step 2: the provider, outside the database lock (kiosks keep uploading meanwhile), waited on
+/// for at most [`payment::CHARGE_TIMEOUT`]. Its receipt is held with the attempt at once. A
+/// refusal frees the application for another try; an answer that never came leaves the attempt
+/// open, so neither a second charge nor a release of the seat can happen until it expires, and
+/// the next try uses the same reference (the provider is idempotent on it).
+async fn charge(state: &HubState, op: &str, owed: Won) -> Result<String, (StatusCode, Html<String>)> {
+    let refused =
+        |message: &str| (StatusCode::CONFLICT, page("결제하지 못했습니다", &format!("<p>{}</p>", escape(message))));
+    let unknown = || {
+        refused(
+            "결제 결과를 확인하지 못했습니다. 2분쯤 뒤에 이 화면을 새로 고쳐 다시 시도해 주세요. 두 번 결제되지는 않습니다.",
+        )
+    };
+    let provider = state.payments.clone();
+    let charge_op = op.to_owned();
+    let task = tokio::task::spawn_blocking(move || provider.charge(&charge_op, owed));
+    let receipt = match tokio::time::timeout(payment::CHARGE_TIMEOUT, task).await {
+        Ok(Ok(Ok(receipt))) => receipt,
+        Ok(Ok(Err(e @ crate::payment::PaymentError::Declined(_)))) => {
+            let abandon_op = op.to_owned();
+            // A failure is logged where it is made; the attempt then simply expires.
+            let _ = state.with_db(move |conn| Ok(payment::abandon(conn, &abandon_op)?)).await;
+            return Err(refused(&e.to_string()));
+        }
+        Ok(Ok(Err(crate::payment::PaymentError::Unavailable(detail)))) => {
+            tracing::warn!(event = "payment_unavailable", detail, "payment provider unreachable; attempt left open");
+            return Err(unknown());
+        }
+        Ok(Err(e)) => {
+            tracing::error!(code = baeum_domain::ErrorCode::Internal.as_str(), detail = %e, "payment task failed; attempt left open");
+            return Err(unknown());
+        }
+        Err(_) => {
+            tracing::warn!(event = "payment_timeout", "payment provider did not answer in time; attempt left open");
+            return Err(unknown());
+        }
+    };
+    let hold_op = op.to_owned();
+    let held = receipt.clone();
+    if state.with_db(move |conn| Ok(payment::hold_receipt(conn, &hold_op, &held)?)).await.is_err() {
+        // Step 3 still records it below. Should both fail, the receipt in this line finds the
+        // charge at the provider, which keeps its reference (the op id is not logged: it opens
+        // the payment page).
+        tracing::error!(event = "payment_receipt_unheld", receipt, "a receipt could not be held");
+    }
+    Ok(receipt)
 }

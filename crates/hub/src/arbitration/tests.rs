@@ -179,6 +179,31 @@ fn a_seat_whose_phone_payment_is_under_way_is_not_released_until_the_attempt_end
     assert_eq!(status(&conn, 1, &course), EnrollmentStatus::Released);
 }
 
+/// The provider took the money but recording it failed: the held receipt keeps the seat however
+/// late it gets, and the next tap records the payment without a second charge.
+#[test]
+fn a_seat_with_a_charge_not_yet_recorded_is_never_released_and_the_next_tap_records_it() {
+    let (mut conn, course) = hub(1, Selection::FirstCome, 20_000);
+    let mut k = TestKiosk::new("k-a");
+    let now = at("2026-11-26T14:00:00");
+    let answer = k.send(&mut conn, now, vec![register(1, "1980-01-01"), apply(1, &course)]);
+    let op = answer.results[1].op_id.clone();
+    let tapped = plus_hours(now, 48) - chrono::Duration::minutes(1);
+    let owed = match crate::payment::claim(&mut conn, op.as_str(), tapped).unwrap() {
+        crate::payment::Claim::Claimed { owed } => owed,
+        other => panic!("{other:?}"),
+    };
+    crate::payment::hold_receipt(&mut conn, op.as_str(), "R-77").unwrap();
+    let mut seed = || "unused".to_string();
+    let much_later = plus_hours(now, 72);
+    assert_eq!(crate::housekeeping::run(&mut conn, much_later, &mut seed).unwrap().released, 0);
+    let retry = crate::payment::claim(&mut conn, op.as_str(), much_later).unwrap();
+    assert_eq!(retry, crate::payment::Claim::Charged { owed, receipt: "R-77".into() });
+    let outcome = crate::payment::record(&mut conn, op.as_str(), owed, "R-77", much_later).unwrap();
+    assert!(matches!(outcome, Some(Outcome::Enrollment(EnrollmentOutcome::Paid { .. }))), "{outcome:?}");
+    assert_eq!(status(&conn, 1, &course), EnrollmentStatus::Confirmed);
+}
+
 #[test]
 fn the_lottery_is_drawn_after_the_window_and_can_be_re_run_from_its_record() {
     let (mut conn, course) = hub(5, Selection::Lottery, 0);

@@ -177,6 +177,27 @@ mod tests {
         assert_eq!(kept.map(|s| s.body_sha256), Some("digest".to_owned()));
     }
 
+    /// A stored outcome that is not JSON does not stop the upgrade (the hub would not start):
+    /// it is left as it was and reads back as Corrupt; the outcome beside it is upgraded.
+    #[test]
+    fn an_outcome_that_is_not_json_survives_the_upgrade_and_reads_as_corrupt() {
+        let mut conn = rusqlite::Connection::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
+        super::MIGRATIONS.to_version(&mut conn, 4).unwrap_or_else(|e| panic!("{e}"));
+        for (i, outcome) in ["{\"outcome\":", r#"{"outcome":"paid","amount":1000}"#].iter().enumerate() {
+            conn.execute(
+                "INSERT INTO kiosk_intents (kiosk_id, seq, op_id, body_sha256, outcome, arrival, received_at)
+                 VALUES ('k-1', ?1, ?2, 'digest', ?3, ?1, '2026-12-01T00:00:00Z')",
+                rusqlite::params![i as i64 + 1, format!("op-{i}"), outcome],
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+        }
+        super::MIGRATIONS.to_latest(&mut conn).unwrap_or_else(|e| panic!("the upgrade fails: {e}"));
+        let kiosk = baeum_domain::KioskId::parse("k-1").unwrap_or_else(|e| panic!("{e}"));
+        assert!(matches!(super::intents::get(&conn, &kiosk, 1), Err(super::StoreError::Corrupt { .. })));
+        let paid = super::intents::get(&conn, &kiosk, 2).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(paid.and_then(|s| s.outcome.service()), Some(baeum_domain::intent::Service::Enrollment));
+    }
+
     /// The database and its WAL are created for the hub's user only, whatever the umask.
     #[cfg(unix)]
     #[test]

@@ -45,6 +45,25 @@ pub fn claim(tx: &Transaction<'_>, op: &str, amount: u32, now: DateTime<Utc>) ->
     Ok(true)
 }
 
+/// The receipt of a charge the provider made for `op` that is not recorded against the seat
+/// yet (step 3 failed), with its amount.
+pub fn charged_unrecorded(tx: &Transaction<'_>, op: &str) -> Result<Option<(u32, String)>, StoreError> {
+    Ok(tx
+        .prepare_cached(
+            "SELECT amount, receipt FROM payment_attempts
+             WHERE op_id = ?1 AND finished_at IS NULL AND receipt IS NOT NULL",
+        )?
+        .query_row([op], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?)
+}
+
+/// Keeps the provider's receipt with the open attempt (before the payment is recorded).
+pub fn hold_receipt(conn: &Connection, op: &str, receipt: &str) -> Result<(), StoreError> {
+    conn.prepare_cached("UPDATE payment_attempts SET receipt = ?2 WHERE op_id = ?1 AND finished_at IS NULL")?
+        .execute(params![op, receipt])?;
+    Ok(())
+}
+
 /// The provider took the money: the attempt is finished with its receipt.
 pub fn finish(tx: &Transaction<'_>, op: &str, receipt: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
     tx.prepare_cached("UPDATE payment_attempts SET receipt = ?2, finished_at = ?3 WHERE op_id = ?1")?
@@ -52,15 +71,18 @@ pub fn finish(tx: &Transaction<'_>, op: &str, receipt: &str, now: DateTime<Utc>)
     Ok(())
 }
 
-/// The provider refused or could not be reached: the application may be paid again at once.
+/// The provider refused: the application may be paid again at once. An attempt that holds a
+/// receipt is never dropped (the money was taken).
 pub fn abandon(conn: &Connection, op: &str) -> Result<(), StoreError> {
-    conn.prepare_cached("DELETE FROM payment_attempts WHERE op_id = ?1 AND finished_at IS NULL")?.execute([op])?;
+    conn.prepare_cached("DELETE FROM payment_attempts WHERE op_id = ?1 AND finished_at IS NULL AND receipt IS NULL")?
+        .execute([op])?;
     Ok(())
 }
 
-/// The SQL condition (on `enrollments`) that no payment attempt is open for the row at `?2`.
+/// The SQL condition (on `enrollments`) that no payment attempt is open for the row at `?2`,
+/// and none holds a receipt not yet recorded (the money was taken: the seat is not released).
 pub(crate) const NONE_OPEN: &str = "NOT EXISTS (SELECT 1 FROM payment_attempts a
-     WHERE a.op_id = enrollments.op_id AND a.finished_at IS NULL AND a.started_at > ?2)";
+     WHERE a.op_id = enrollments.op_id AND a.finished_at IS NULL AND (a.started_at > ?2 OR a.receipt IS NOT NULL))";
 
 #[cfg(test)]
 mod tests {
@@ -85,5 +107,21 @@ mod tests {
             .query_row("SELECT receipt FROM payment_attempts WHERE op_id = 'op-1'", [], |r| r.get(0))
             .unwrap_or_default();
         assert_eq!(receipt.as_deref(), Some("R-1"));
+    }
+
+    /// A charge whose record failed keeps its receipt: it is found again, a refusal cannot drop
+    /// it, and no later claim (even after the attempt would have expired) overwrites it.
+    #[test]
+    fn a_held_receipt_outlives_abandon_and_expiry() {
+        let mut conn = crate::store::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
+        let now = chrono::Utc::now();
+        let tx = conn.transaction().unwrap_or_else(|e| panic!("{e}"));
+        assert!(claim(&tx, "op-1", 30_000, now).unwrap_or_default());
+        assert_eq!(charged_unrecorded(&tx, "op-1").unwrap_or_else(|e| panic!("{e}")), None);
+        hold_receipt(&tx, "op-1", "R-9").unwrap_or_else(|e| panic!("{e}"));
+        abandon(&tx, "op-1").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(charged_unrecorded(&tx, "op-1").unwrap_or_else(|e| panic!("{e}")), Some((30_000, "R-9".to_owned())));
+        finish(&tx, "op-1", "R-9", now).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(charged_unrecorded(&tx, "op-1").unwrap_or_else(|e| panic!("{e}")), None, "recorded");
     }
 }

@@ -221,5 +221,13 @@ pub fn all(conn: &Connection) -> Result<Vec<LocalEnrollment>, StoreError> {
 pub fn learners_to_refresh(conn: &Connection) -> Result<Vec<LearnerId>, StoreError> {
     let mut stmt = conn.prepare_cached("SELECT DISTINCT learner_id FROM enrollments ORDER BY learner_id")?;
     let ids: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
-    Ok(ids.iter().filter_map(|i| LearnerId::parse(i).ok()).collect())
+    ids.iter()
+        .map(|i| {
+            LearnerId::parse(i).map_err(|e| StoreError::Corrupt {
+                what: "학습자 번호",
+                id: i.clone(),
+                problem: e.to_string(),
+            })
+        })
+        .collect()
 }

@@ -209,6 +209,34 @@ mod tests {
         assert_eq!(super::outbox::unanswered(&conn, 0, 10).unwrap_or_else(|e| panic!("{e}")).len(), 1);
     }
 
+    /// A row that is not JSON (a torn write, a disk error) does not stop the upgrade, which would
+    /// keep the kiosk from starting with everything else in its outbox: it is left as it was and
+    /// reads back as Corrupt, while the rows around it are upgraded.
+    #[test]
+    fn a_row_that_is_not_json_survives_the_upgrade_and_reads_as_corrupt() {
+        let mut conn = rusqlite::Connection::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
+        super::MIGRATIONS.to_version(&mut conn, 8).unwrap_or_else(|e| panic!("{e}"));
+        let rows = [
+            (r#"{"type":"cancel","learner_id":"l-1","course_id":"c-1"}"#, Some("{\"outcome\":")),
+            ("{\"type\":\"apply\",", None),
+            (r#"{"type":"cancel","learner_id":"l-1","course_id":"c-1"}"#, None),
+        ];
+        for (i, (body, outcome)) in rows.iter().enumerate() {
+            conn.execute(
+                "INSERT INTO outbox (seq, op_id, body, created_at, outcome) VALUES (?1, ?2, ?3, '2026-12-01T00:00:00Z', ?4)",
+                rusqlite::params![i as i64 + 1, format!("op-{i}"), body, outcome],
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+        }
+        super::MIGRATIONS.to_latest(&mut conn).unwrap_or_else(|e| panic!("the upgrade fails: {e}"));
+        let op = |i: usize| baeum_domain::OpId::parse(&format!("op-{i}")).unwrap_or_else(|e| panic!("{e}"));
+        assert!(matches!(super::outbox::outcome(&conn, &op(0)), Err(super::StoreError::Corrupt { .. })));
+        assert!(matches!(super::outbox::body(&conn, 2), Err(super::StoreError::Corrupt { .. })));
+        let (_, upgraded) =
+            super::outbox::body(&conn, 3).unwrap_or_else(|e| panic!("{e}")).unwrap_or_else(|| panic!("row 3"));
+        assert_eq!(upgraded.service(), baeum_domain::intent::Service::Enrollment);
+    }
+
     #[test]
     fn a_new_database_has_large_pages_and_an_existing_one_keeps_its_own() {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));

@@ -64,7 +64,11 @@ fn read(r: &rusqlite::Row<'_>) -> rusqlite::Result<Provisional> {
         Some(Ok(Outcome::Certificate(CertificateOutcome::CertificateConfirmed { serial }))) => {
             ("confirmed", Some(serial))
         }
-        Some(_) => ("refused", None),
+        Some(Ok(_)) => ("refused", None),
+        // An answer that does not read is not a refusal: say so rather than guess.
+        Some(Err(e)) => {
+            return Err(rusqlite::Error::FromSqlConversionFailure(5, rusqlite::types::Type::Text, Box::new(e)));
+        }
     };
     Ok(Provisional {
         serial: r.get(0)?,

@@ -140,8 +140,15 @@ fn attendance_marks(
     let mut hub_count = 0;
     for row in rows {
         let (body, outcome) = row?;
-        let Ok(IntentBody::Attendance(AttendanceIntent::MarkAttendance { learner_id, course_id, session, present })) =
-            serde_json::from_str::<IntentBody>(&body)
+        // Another kind of intent that merely mentions the words is skipped; a body that does not
+        // read at all is an error, not a mark silently left out of the class list.
+        let parsed = serde_json::from_str::<IntentBody>(&body).map_err(|e| StoreError::Corrupt {
+            what: "출석 요청",
+            id: learner.to_string(),
+            problem: e.to_string(),
+        })?;
+        let IntentBody::Attendance(AttendanceIntent::MarkAttendance { learner_id, course_id, session, present }) =
+            parsed
         else {
             continue;
         };
@@ -154,7 +161,12 @@ fn attendance_marks(
             Some(Ok(Outcome::Attendance(AttendanceOutcome::AttendanceRecorded { attended, .. }))) => {
                 hub_count = attended
             }
-            _ => {}
+            Some(Err(e)) => {
+                return Err(StoreError::Corrupt {
+                    what: "출석 결과", id: learner.to_string(), problem: e.to_string()
+                });
+            }
+            Some(Ok(_)) | None => {}
         }
         marks.insert(session, present);
     }

@@ -1,0 +1,88 @@
+//! baeum-test-support: what crate tests, system tests and benches share, so each is written once.
+//!
+//! - a hub on a free loopback port: in this process with an injected clock ([`in_process::Hub`])
+//!   or the real `baeum-hub` binary ([`HubProcess`]), which the e2e harness also starts the same
+//!   way (`seed`, then `serve --listen 127.0.0.1:0`, reading the address it prints);
+//! - the demo day's clock and the learner registration form;
+//! - the certificate specimen, signed;
+//! - a real IPP printer ([`IppPrinter`]) and the kiosk's admin commands.
+
+pub mod in_process;
+mod process;
+
+use std::sync::Arc;
+
+use baeum_domain::certificate::{CertificatePayload, key_id};
+use baeum_domain::learner::{ConsentPurpose, IdentityCheck};
+use baeum_domain::{FixedClock, kst};
+use baeum_kiosk::{HubUrl, RegistrationForm};
+use chrono::{NaiveDate, TimeZone};
+use ed25519_dalek::SigningKey;
+
+pub use process::{HubProcess, IppPrinter, binary, kiosk, seed, stderr, stdout};
+
+/// The day the demo catalog and the crate tests are dated for (courses open, closing and
+/// starting around it).
+#[allow(non_snake_case)]
+pub fn demo_date() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 26).unwrap_or_default()
+}
+
+/// A fixed clock on the demo day at `hour:minute` KST.
+pub fn demo_clock_at(hour: u32, minute: u32) -> Arc<FixedClock> {
+    let day = demo_date();
+    let at = kst()
+        .from_local_datetime(&day.and_hms_opt(hour, minute, 0).unwrap_or_default())
+        .single()
+        .map(|t| t.to_utc())
+        .unwrap_or_default();
+    Arc::new(FixedClock::new(at))
+}
+
+/// The demo day at 14:05 KST, the time most crate tests run at.
+pub fn demo_day() -> Arc<FixedClock> {
+    demo_clock_at(14, 5)
+}
+
+/// Registration details of test learner `i`: a distinct mobile number and birth date each, the
+/// required consent given, the optional one refused.
+pub fn learner_form(i: usize) -> RegistrationForm {
+    RegistrationForm {
+        resident: !i.is_multiple_of(3),
+        ..learner_form_of(
+            "김배움",
+            &format!("19{:02}-0{}-1{}", 40 + i % 50, 1 + i % 9, i % 10),
+            &format!("010{:08}", 30_000_000 + i),
+            "4821",
+        )
+    }
+}
+
+/// A resident's registration with these details as typed (so bad input can be tried too).
+pub fn learner_form_of(name: &str, birth_date: &str, mobile: &str, pin: &str) -> RegistrationForm {
+    RegistrationForm {
+        name: name.into(),
+        birth_date: birth_date.into(),
+        mobile: mobile.into(),
+        pin: pin.into(),
+        resident: true,
+        guardian: None,
+        consents: vec![(ConsentPurpose::CourseAdministration, true), (ConsentPurpose::CourseNews, false)],
+        identity: IdentityCheck::SelfDeclared,
+    }
+}
+
+/// The certificate specimen (박순자, 「어르신 스마트폰 활용 기초」) naming `key` as its signer.
+pub fn specimen(key: &SigningKey) -> CertificatePayload {
+    CertificatePayload::specimen(key_id(&key.verifying_key()))
+}
+
+/// A loopback port nothing listens on right now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap_or(0)
+}
+
+/// A loopback hub address nothing answers on: a kiosk pointed at it is offline.
+pub fn dead_hub() -> HubUrl {
+    HubUrl::parse(&format!("http://127.0.0.1:{}", free_port())).unwrap_or_else(|e| panic!("{e}"))
+}

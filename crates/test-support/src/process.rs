@@ -1,0 +1,242 @@
+//! The real binaries as separate processes: `baeum-hub` seeded and serving on a free loopback
+//! port, `baeum-kiosk` admin commands, and a real IPP printer (`ippeveprinter`). Build the
+//! binaries first (`cargo build --workspace --bins`, which `make test` does).
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+
+/// `target/<profile>/<name>`: from `BAEUM_BIN_DIR`, or found from this executable's location
+/// (a test runs from `target/<profile>/deps/`, a bench binary from `target/<profile>/`).
+pub fn binary(name: &str) -> PathBuf {
+    let dir = std::env::var_os("BAEUM_BIN_DIR").map(PathBuf::from).unwrap_or_else(|| {
+        let exe = std::env::current_exe().unwrap_or_default();
+        let dir = exe.parent().map(Path::to_path_buf).unwrap_or_default();
+        if dir.file_name().is_some_and(|n| n == "deps") {
+            dir.parent().map(Path::to_path_buf).unwrap_or(dir)
+        } else {
+            dir
+        }
+    });
+    let path = dir.join(name);
+    assert!(path.exists(), "{} is missing: run `cargo build --workspace --bins` first", path.display());
+    path
+}
+
+/// A running hub process seeded with the demo catalog.
+#[derive(Debug)]
+pub struct HubProcess {
+    pub url: String,
+    /// The database it serves.
+    pub db: PathBuf,
+    child: Child,
+}
+
+/// Runs `baeum-hub seed ARGS --db DB` and checks it worked.
+pub fn seed(db: &Path, args: &[&str]) {
+    let out = Command::new(binary("baeum-hub"))
+        .arg("seed")
+        .args(args)
+        .arg("--db")
+        .arg(db)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+impl HubProcess {
+    pub fn start_demo(dir: &Path) -> HubProcess {
+        let db = dir.join("hub.db");
+        seed(&db, &["--demo"]);
+        HubProcess::start(&db)
+    }
+
+    /// Serves an existing hub database on a free loopback port.
+    pub fn start(db: &Path) -> HubProcess {
+        HubProcess::start_with(db, &[])
+    }
+
+    /// Like [`HubProcess::start`] with more `serve` arguments (e.g. `--public-url`).
+    pub fn start_with(db: &Path, args: &[&str]) -> HubProcess {
+        let mut child = Command::new(binary("baeum-hub"))
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(args)
+            .arg("--db")
+            .arg(db)
+            // Its log goes nowhere here, so only warnings are worth writing.
+            .env("BAEUM_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mut line = String::new();
+        if let Some(out) = child.stdout.take() {
+            BufReader::new(out).read_line(&mut line).unwrap_or_default();
+        }
+        let url = line.trim().strip_prefix("listening on ").unwrap_or_else(|| panic!("hub said {line:?}")).to_owned();
+        HubProcess { url, db: db.to_owned(), child }
+    }
+
+    /// GET a path and parse the JSON body (plain HTTP/1.1 on loopback).
+    pub fn get_json(&self, path: &str) -> serde_json::Value {
+        let host = self.url.trim_start_matches("http://");
+        let mut stream = TcpStream::connect(host).unwrap_or_else(|e| panic!("{e}"));
+        write!(stream, "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").unwrap_or_default();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap_or_default();
+        let body = response.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or_default();
+        serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body}"))
+    }
+
+    /// POST a JSON body and parse the JSON answer.
+    pub fn post_json(&self, path: &str, body: &serde_json::Value) -> serde_json::Value {
+        let host = self.url.trim_start_matches("http://");
+        let mut stream = TcpStream::connect(host).unwrap_or_else(|e| panic!("{e}"));
+        let body = body.to_string();
+        write!(
+            stream,
+            "POST {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        )
+        .unwrap_or_default();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap_or_default();
+        let body = response.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or_default();
+        serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body}"))
+    }
+
+    /// A 선착순 course open for application now with at least `min_capacity` seats, free or paid:
+    /// (id, capacity).
+    pub fn open_first_come_course(&self, min_capacity: u64, free: bool) -> (String, u64) {
+        let snapshot = self.get_json("/v1/catalog/snapshot");
+        let now = chrono::Utc::now();
+        let at = |v: &serde_json::Value| {
+            chrono::DateTime::parse_from_rfc3339(v.as_str().unwrap_or_default()).map(|t| t.to_utc()).ok()
+        };
+        snapshot["courses"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|c| {
+                c["selection"] == "first_come"
+                    && c["status"] == "scheduled"
+                    && (c["fee"].as_u64() == Some(0)) == free
+                    && c["capacity"].as_u64().unwrap_or_default() >= min_capacity
+                    && at(&c["application"]["opens_at"]).is_some_and(|t| t < now)
+                    && at(&c["application"]["closes_at"]).is_some_and(|t| t > now + chrono::Duration::hours(1))
+            })
+            .map(|c| (c["id"].as_str().unwrap_or_default().to_owned(), c["capacity"].as_u64().unwrap_or_default()))
+            .unwrap_or_else(|| panic!("the demo has an open first-come course (free: {free})"))
+    }
+
+    /// The hub's process id (to measure its memory, for instance).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for HubProcess {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// Runs `baeum-kiosk` with `args` and returns its output.
+pub fn kiosk(args: &[&str], data_dir: &Path) -> Output {
+    Command::new(binary("baeum-kiosk"))
+        .args(args)
+        .arg("--data-dir")
+        .arg(data_dir)
+        .env_remove("BAEUM_HUB_URL")
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// A real IPP printer: `ippeveprinter` (Debian cups-ipp-utils) on `port`, keeping every job it
+/// receives as a file in `spool`. Needs avahi (`scripts/start-mdns.sh`, which `make test` runs).
+#[derive(Debug)]
+pub struct IppPrinter {
+    child: Child,
+    spool: PathBuf,
+}
+
+impl IppPrinter {
+    pub fn start(port: u16, spool: &Path) -> IppPrinter {
+        Self::start_with(port, spool, None)
+    }
+
+    /// A printer that runs `command FILE` for each job, as a printer driver would. What the
+    /// command writes to stderr as `STATE: +media-empty` (or `-…`) becomes the printer's
+    /// printer-state-reasons, and the job is "processing" until the command ends: the way to
+    /// make a real IPP printer run out of paper.
+    pub fn start_with_command(port: u16, spool: &Path, command: &Path) -> IppPrinter {
+        Self::start_with(port, spool, Some(command))
+    }
+
+    fn start_with(port: u16, spool: &Path, command: Option<&Path>) -> IppPrinter {
+        std::fs::create_dir_all(spool).unwrap_or_else(|e| panic!("{e}"));
+        let mut ipp = Command::new("ippeveprinter");
+        ipp.args(["-p", &port.to_string(), "-n", "localhost", "-k", "-f", "application/pdf", "-r", "off", "-d"])
+            .arg(spool);
+        if let Some(command) = command {
+            ipp.arg("-c").arg(command);
+        }
+        let child = ipp
+            .arg("BaeumTest")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("ippeveprinter is missing ({e}): `make deps` installs cups-ipp-utils"));
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "ippeveprinter did not start (is avahi running? scripts/start-mdns.sh)"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        IppPrinter { child, spool: spool.to_owned() }
+    }
+
+    pub fn uri(port: u16) -> String {
+        format!("ipp://localhost:{port}/ipp/print")
+    }
+
+    /// Documents the printer received, oldest first.
+    pub fn received(&self) -> Vec<Vec<u8>> {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&self.spool)
+            .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
+            .unwrap_or_default();
+        files.retain(|p| p.extension().is_some_and(|x| x == "pdf"));
+        // Named `<job number>-<name>.pdf`: oldest first by job number.
+        files.sort_by_key(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .and_then(|n| n.split('-').next())
+                .and_then(|n| n.parse::<u32>().ok())
+                .unwrap_or(u32::MAX)
+        });
+        files.iter().filter_map(|p| std::fs::read(p).ok()).collect()
+    }
+}
+
+impl Drop for IppPrinter {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
