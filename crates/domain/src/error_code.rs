@@ -45,6 +45,8 @@ pub enum ErrorCode {
     NotCompleted,
     NotEnrolled,
     CourseNotFound,
+    /// Too many requests from one address: `429` with `Retry-After` (seconds).
+    RateLimited,
 
     // ---- Said by the kiosk engine (`KioskError::code`).
     HubUrlInvalid,
@@ -54,6 +56,8 @@ pub enum ErrorCode {
     HubServerError,
     HubBadAnswer,
     HubRefused,
+    /// The hub asked this kiosk to wait (`429`); it tries again after the time it gave.
+    HubBusy,
     InputInvalid,
     AlreadyApplied,
     NeedsStaff,

@@ -7,6 +7,7 @@ pub mod certificates;
 pub mod demo;
 pub mod feed;
 pub mod housekeeping;
+pub mod limits;
 pub mod payment;
 pub mod roster;
 pub mod server;

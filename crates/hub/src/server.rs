@@ -6,7 +6,6 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
 
-use axum::serve::ListenerExt;
 use baeum_domain::{Clock, PublicUrl};
 
 use crate::api::{HubState, router};
@@ -73,14 +72,7 @@ pub async fn bind_public<S: Future<Output = ()> + Send + 'static>(
     let app = router(state.clone());
     let server = async move {
         let housekeeping = tokio::spawn(housekeeping_loop(state));
-        // Without TCP_NODELAY the last segment of a multi-megabyte answer can sit out the
-        // client's delayed ACK (≈ 40 ms on Linux): it was a third of a cold sync on loopback.
-        let listener = listener.tap_io(|tcp| {
-            if let Err(e) = tcp.set_nodelay(true) {
-                tracing::warn!(error = %e, "TCP_NODELAY not set");
-            }
-        });
-        let served = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
+        let served = crate::limits::serve(listener, app, shutdown).await;
         housekeeping.abort();
         served
     };

@@ -44,7 +44,12 @@ impl Kiosk {
             Err(KioskError::HubRefused { code, .. }) if code == baeum_domain::ErrorCode::CourseNotFound => {
                 Err(KioskError::CourseNotFound(course.to_string()))
             }
-            Err(e @ (KioskError::HubUnreachable(_) | KioskError::HubTimeout | KioskError::HubServerError { .. })) => {
+            Err(
+                e @ (KioskError::HubUnreachable(_)
+                | KioskError::HubTimeout
+                | KioskError::HubBusy { .. }
+                | KioskError::HubServerError { .. }),
+            ) => {
                 tracing::info!(code = %e.code(), "roster from the hub unavailable; using what this kiosk knows");
                 self.local_roster(course)
             }

@@ -58,7 +58,7 @@ impl Kiosk {
     ) -> Result<(IssuedCertificate, Vec<u8>), KioskError> {
         let (issued, from_hub) = match self.hub.issue_certificate(learner, course).await {
             Ok(issued) => (issued, true),
-            Err(KioskError::HubUnreachable(_) | KioskError::HubTimeout) => {
+            Err(KioskError::HubUnreachable(_) | KioskError::HubTimeout | KioskError::HubBusy { .. }) => {
                 (self.issue_provisional(learner, course)?, false)
             }
             Err(e) => return Err(certificate_refusal(e)),

@@ -33,6 +33,8 @@ pub enum KioskError {
     HubBadAnswer(String),
     #[error("중앙 서버가 요청을 거절했습니다: {message}")]
     HubRefused { status: u16, code: String, message: String },
+    #[error("중앙 서버에 요청이 몰려 {retry_after_secs}초 뒤에 다시 보냅니다")]
+    HubBusy { retry_after_secs: u64 },
     #[error("입력하신 내용을 확인해 주세요: {0}")]
     InvalidInput(baeum_domain::ValidationErrors),
     #[error("강좌 정보를 찾을 수 없습니다: {0}")]
@@ -92,6 +94,7 @@ impl KioskError {
             KioskError::HubServerError { .. } => ErrorCode::HubServerError,
             KioskError::HubBadAnswer(_) => ErrorCode::HubBadAnswer,
             KioskError::HubRefused { .. } => ErrorCode::HubRefused,
+            KioskError::HubBusy { .. } => ErrorCode::HubBusy,
             KioskError::InvalidInput(_) => ErrorCode::InputInvalid,
             KioskError::CourseNotFound(_) => ErrorCode::CourseNotFound,
             KioskError::LearnerNotFound => ErrorCode::LearnerNotFound,
@@ -271,6 +274,7 @@ mod tests {
                 code: "bad_request".into(),
                 message: "요청 본문의 JSON 문법이 맞지 않습니다".into(),
             }],
+            ErrorCode::HubBusy => vec![KioskError::HubBusy { retry_after_secs: 3 }],
             ErrorCode::InputInvalid => {
                 vec![KioskError::invalid("mobile", "휴대전화 번호는 010-1234-5678처럼 적어 주세요")]
             }
@@ -321,6 +325,7 @@ mod tests {
             | ErrorCode::ResnapshotRequired
             | ErrorCode::SequenceGap
             | ErrorCode::OpConflict
+            | ErrorCode::RateLimited
             | ErrorCode::Unexpected
             | ErrorCode::PrinterMissing
             | ErrorCode::ConsentNeeded => vec![],

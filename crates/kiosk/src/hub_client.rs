@@ -313,6 +313,9 @@ impl HubClient {
     /// The body of a successful answer; a failed one becomes its error.
     async fn read_body(&self, response: reqwest::Response) -> Result<impl AsRef<[u8]>, KioskError> {
         let status = response.status();
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            return Err(KioskError::HubBusy { retry_after_secs: retry_after(response.headers()) });
+        }
         let body = response.bytes().await.map_err(transport_error)?;
         if status.is_server_error() {
             return Err(KioskError::HubServerError { status: status.as_u16() });
@@ -330,6 +333,17 @@ impl HubClient {
         }
         Ok(body)
     }
+}
+
+/// How long the hub asked to wait, from `Retry-After` in seconds (the form the hub sends; an
+/// HTTP date or nothing counts as a short wait), within reason.
+fn retry_after(headers: &reqwest::header::HeaderMap) -> u64 {
+    headers
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .unwrap_or(5)
+        .clamp(1, 600)
 }
 
 fn check_protocol(protocol: u32) -> Result<(), KioskError> {
@@ -400,5 +414,21 @@ mod tests {
         assert_eq!(HubUrl::parse("ftp://x").map_err(|e| e.code().as_str()).err(), Some("hub_url_invalid"));
         assert!(HubUrl::parse("허브").is_err());
         assert!(HubUrl::parse("http://h/?a=1").is_err());
+    }
+
+    #[test]
+    fn the_wait_a_busy_hub_asks_for_is_read_in_seconds_within_reason() {
+        let wait = |value: Option<&str>| {
+            let mut headers = reqwest::header::HeaderMap::new();
+            if let Some(v) = value {
+                headers.insert(reqwest::header::RETRY_AFTER, v.parse().unwrap_or_else(|e| panic!("{e}")));
+            }
+            retry_after(&headers)
+        };
+        assert_eq!(wait(Some("7")), 7);
+        assert_eq!(wait(Some("0")), 1, "never a busy loop");
+        assert_eq!(wait(Some("86400")), 600, "never a kiosk silent for a day");
+        assert_eq!(wait(Some("Wed, 21 Oct 2026 07:28:00 GMT")), 5);
+        assert_eq!(wait(None), 5);
     }
 }

@@ -132,6 +132,7 @@ impl Kiosk {
             Err(
                 e @ (KioskError::HubUnreachable(_)
                 | KioskError::HubTimeout
+                | KioskError::HubBusy { .. }
                 | KioskError::HubServerError { .. }
                 | KioskError::HubBadAnswer(_)),
             ) => match self.find_local(&mobile, birth, Some(&pin), today)? {

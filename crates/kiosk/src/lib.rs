@@ -253,7 +253,13 @@ impl Kiosk {
             {
                 tracing::warn!(code = %e.code(), detail = e.detail().as_deref(), "print queue pass failed");
             }
-            let delay = if outcome.is_ok() { schedule.after_success() } else { schedule.after_failure() };
+            let delay = match &outcome {
+                Ok(_) => schedule.after_success(),
+                Err(KioskError::HubBusy { retry_after_secs }) => {
+                    schedule.after_busy(std::time::Duration::from_secs(*retry_after_secs))
+                }
+                Err(_) => schedule.after_failure(),
+            };
             tokio::select! {
                 () = tokio::time::sleep(delay) => {}
                 () = wake.notified() => {}

@@ -41,6 +41,12 @@ impl SyncSchedule {
         });
         backoff.next().unwrap_or(interval).min(interval)
     }
+
+    /// The hub said how long to wait (`429 Retry-After`): at least that, and at least the next
+    /// backoff step, so a fleet told to wait does not come back all at once.
+    pub fn after_busy(&mut self, retry_after: Duration) -> Duration {
+        self.after_failure().max(retry_after)
+    }
 }
 
 #[cfg(test)]
@@ -59,6 +65,14 @@ mod tests {
         }
         assert!(delays.iter().all(|d| *d <= interval));
         assert_eq!(delays[9], interval, "long outages settle at the normal interval");
+    }
+
+    #[test]
+    fn a_busy_hub_is_given_at_least_the_time_it_asked_for() {
+        let mut schedule = SyncSchedule::new(Duration::from_secs(60));
+        assert!(schedule.after_busy(Duration::from_secs(30)) >= Duration::from_secs(30));
+        // Past the interval too: the hub's word counts more than the schedule's cap.
+        assert_eq!(schedule.after_busy(Duration::from_secs(120)), Duration::from_secs(120));
     }
 
     #[test]

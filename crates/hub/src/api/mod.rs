@@ -109,6 +109,16 @@ pub struct Failure {
     body: ApiError,
 }
 
+/// A caller over its address's rate limit (`429 rate_limited`); the `Retry-After` header is
+/// added by [`crate::limits::by_address`].
+pub(crate) fn rate_limited(wait_secs: u64) -> Failure {
+    Failure::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        ErrorCode::RateLimited,
+        format!("요청이 너무 많습니다. {wait_secs}초 뒤에 다시 시도해 주세요"),
+    )
+}
+
 /// A request with a value the hub refuses (`400 bad_request`); `message` is Korean and names it.
 pub(crate) fn bad_request(message: impl std::fmt::Display) -> Failure {
     Failure::new(StatusCode::BAD_REQUEST, ErrorCode::BadRequest, message.to_string())
@@ -443,6 +453,12 @@ pub fn router(state: HubState) -> axum::Router {
                 .zstd(true)
                 .quality(tower_http::compression::CompressionLevel::Fastest),
         )
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(crate::limits::BODY_TIMEOUT))
+        // Outermost: a caller over its limit costs no more than this check.
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::new(crate::limits::AddressLimit::default()),
+            crate::limits::by_address,
+        ))
         .with_state(state)
 }
 

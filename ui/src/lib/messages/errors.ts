@@ -112,6 +112,16 @@ export const errors = {
     ko: '요청을 처리하지 못했습니다. 처음 화면에서 다시 해 보시거나 직원에게 문의해 주세요.',
     en: 'The request could not be processed. Please start again or ask a staff member.',
   },
+  'error.rate_limited': {
+    context: 'The hub refused a request because too many came from one address; it says when to try again',
+    ko: '요청이 너무 많아 잠시 기다려야 합니다. 잠시 후 다시 시도해 주세요.',
+    en: 'Too many requests. Please try again shortly.',
+  },
+  'error.hub_busy': {
+    context: 'Sync status: the central server asked this kiosk to wait; it retries by itself',
+    ko: '중앙 서버에 요청이 몰려 잠시 뒤에 다시 보냅니다.',
+    en: 'The central server is busy. The kiosk will try again shortly.',
+  },
   'error.internal': {
     context: 'The central server failed inside (HTTP 500); the log has a reference number',
     ko: '중앙 서버에 일시적인 문제가 있습니다. 잠시 후 다시 시도해 주세요.',
