@@ -352,4 +352,30 @@ async fn unreadable_requests_are_refused_in_korean_with_the_right_status() {
     // status is sure to arrive here; the message is checked in `api::tests`.
     let res = too_big.await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(res.status().as_u16(), 413);
+
+    // A lookup of one learner needs a few hundred bytes: 20 KB is refused there, though the same
+    // size is fine as an outbox batch.
+    let padded = |pad: usize| {
+        format!(
+            "{{\"mobile\": \"01012345678\", \"birth_date\": \"1950-01-01\", \"pin\": \"1234\", \"pad\": \"{}\"}}",
+            "x".repeat(pad)
+        )
+    };
+    let res = client
+        .post(format!("http://{addr}/v1/learners/find"))
+        .header("content-type", "application/json")
+        .body(padded(20_000))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(res.status().as_u16(), 413);
+    let batch = format!("{{\"kiosk_id\": \"k-pad\", \"intents\": [], \"pad\": \"{}\"}}", "x".repeat(20_000));
+    let res = client
+        .post(format!("http://{addr}/v1/intents"))
+        .header("content-type", "application/json")
+        .body(batch)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_ne!(res.status().as_u16(), 413);
 }

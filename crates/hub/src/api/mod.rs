@@ -5,6 +5,7 @@
 use std::sync::{Arc, Mutex};
 
 use axum::Json;
+use axum::extract::DefaultBodyLimit;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -398,7 +399,7 @@ pub struct ApiDoc;
 /// The pages people open on their phones from a QR code, with the headers such pages need.
 fn pages() -> axum::Router<HubState> {
     axum::Router::new()
-        .route("/pay/{op}", get(pay_page::show).post(pay_page::pay))
+        .route("/pay/{op}", get(pay_page::show).post(pay_page::pay).layer(DefaultBodyLimit::max(1024)))
         .route("/verify", get(certificates::verify_page))
         .route("/verify/{code}", get(certificates::verify_page))
         .layer(axum::middleware::map_response(page_headers))
@@ -423,6 +424,11 @@ async fn page_headers(mut response: Response) -> Response {
     response
 }
 
+/// The body limit of a request about one learner, course or key.
+const SMALL_BODY: usize = 16 * 1024;
+/// The body limit of a request listing a kiosk's learners.
+const LIST_BODY: usize = 256 * 1024;
+
 /// Every route of the hub.
 pub fn router(state: HubState) -> axum::Router {
     axum::Router::new()
@@ -431,17 +437,20 @@ pub fn router(state: HubState) -> axum::Router {
         .route("/v1/catalog/snapshot/chunks", get(snapshot_chunk))
         .route("/v1/catalog/changes", get(changes))
         .route("/v1/catalog/checksum", get(checksum))
+        // Bodies are limited per route to what the route can need (413 beyond): an outbox batch
+        // of 1,000 intents stays under axum's 2 MB default, the lists of learners a kiosk looks
+        // up under 256 KiB, and a single lookup is a few hundred bytes.
         .route("/v1/intents", post(enrollment::upload))
         .route("/v1/intents/outcomes", get(enrollment::outcomes))
-        .route("/v1/enrollments/lookup", post(enrollment::lookup))
-        .route("/v1/learners/find", post(enrollment::find))
+        .route("/v1/enrollments/lookup", post(enrollment::lookup).layer(DefaultBodyLimit::max(LIST_BODY)))
+        .route("/v1/learners/find", post(enrollment::find).layer(DefaultBodyLimit::max(SMALL_BODY)))
         .route("/v1/seats", get(enrollment::seats))
-        .route("/v1/certificates", post(certificates::issue))
-        .route("/v1/certificates/history", post(certificates::history))
-        .route("/v1/certificates/class", post(certificates::class))
+        .route("/v1/certificates", post(certificates::issue).layer(DefaultBodyLimit::max(SMALL_BODY)))
+        .route("/v1/certificates/history", post(certificates::history).layer(DefaultBodyLimit::max(SMALL_BODY)))
+        .route("/v1/certificates/class", post(certificates::class).layer(DefaultBodyLimit::max(SMALL_BODY)))
         .route("/v1/certificates/keys", get(certificates::keys))
-        .route("/v1/kiosks/keys", post(certificates::register_kiosk_key))
-        .route("/v1/courses/roster", post(roster::roster))
+        .route("/v1/kiosks/keys", post(certificates::register_kiosk_key).layer(DefaultBodyLimit::max(SMALL_BODY)))
+        .route("/v1/courses/roster", post(roster::roster).layer(DefaultBodyLimit::max(SMALL_BODY)))
         .route("/v1/certificates/verify/{code}", get(certificates::verify_json))
         .route("/openapi.json", get(openapi_json))
         .merge(pages())

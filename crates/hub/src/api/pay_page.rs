@@ -4,7 +4,7 @@
 
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Html;
 use baeum_domain::enrollment::EnrollmentOutcome;
 use baeum_domain::intent::Outcome;
@@ -63,8 +63,39 @@ pub async fn show(
     (StatusCode::OK, page("수강료 결제", &body))
 }
 
-pub async fn pay(State(state): State<HubState>, op: Result<Path<String>, PathRejection>) -> (StatusCode, Html<String>) {
+/// Whether a form post comes from the payment page itself. A browser says where a request comes
+/// from (`Sec-Fetch-Site`, or at least `Origin`); another site's form posting here — a forged
+/// "pay" button — is refused. A client that says neither (not a browser) is not a CSRF risk.
+/// `public` is the hub's public address, whose origin is the page's own when a proxy in front
+/// of the hub changes `Host`.
+fn from_this_page(headers: &HeaderMap, public: &str) -> bool {
+    let text = |name: header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
+    if let Some(site) = text(header::HeaderName::from_static("sec-fetch-site")) {
+        return matches!(site, "same-origin" | "none");
+    }
+    let Some(origin) = text(header::ORIGIN) else { return true };
+    let public_origin = public.split_once("://").map(|(scheme, rest)| (scheme, rest.split('/').next().unwrap_or(rest)));
+    let own = public_origin.is_some_and(|(scheme, authority)| origin == format!("{scheme}://{authority}"));
+    own || text(header::HOST)
+        .is_some_and(|host| origin.split_once("://").is_some_and(|(_, authority)| authority == host))
+}
+
+pub async fn pay(
+    State(state): State<HubState>,
+    headers: HeaderMap,
+    op: Result<Path<String>, PathRejection>,
+) -> (StatusCode, Html<String>) {
     let Ok(Path(op)) = op else { return not_found() };
+    if !from_this_page(&headers, state.public.as_str()) {
+        tracing::warn!(event = "payment_cross_site", "a payment form posted from another site was refused");
+        return (
+            StatusCode::FORBIDDEN,
+            page(
+                "결제하지 못했습니다",
+                "<p>다른 사이트에서 보낸 결제 요청은 받지 않습니다. 영수증의 QR 코드로 결제 화면을 다시 열어 주세요.</p>",
+            ),
+        );
+    }
     let refused =
         |message: &str| (StatusCode::CONFLICT, page("결제하지 못했습니다", &format!("<p>{}</p>", escape(message))));
     let now = state.clock.now();
@@ -171,4 +202,32 @@ async fn charge(state: &HubState, op: &str, owed: Won) -> Result<String, (Status
         tracing::error!(event = "payment_receipt_unheld", receipt, "a receipt could not be held");
     }
     Ok(receipt)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            map.insert(*name, value.parse().unwrap_or_else(|e| panic!("{e}")));
+        }
+        map
+    }
+
+    #[test]
+    fn only_the_payment_page_itself_may_post_its_form() {
+        let public = "https://edu.gm.go.kr/baeum";
+        let ok = |pairs: &[(&'static str, &str)]| from_this_page(&headers(pairs), public);
+        assert!(ok(&[("sec-fetch-site", "same-origin"), ("origin", "https://edu.gm.go.kr")]));
+        assert!(ok(&[("origin", "https://edu.gm.go.kr"), ("host", "10.0.0.5:8787")]), "behind a proxy");
+        assert!(ok(&[("origin", "http://127.0.0.1:8787"), ("host", "127.0.0.1:8787")]));
+        assert!(ok(&[]), "not a browser");
+        assert!(!ok(&[("sec-fetch-site", "cross-site")]));
+        assert!(!ok(&[("sec-fetch-site", "same-site"), ("host", "edu.gm.go.kr")]));
+        assert!(!ok(&[("origin", "https://evil.example"), ("host", "edu.gm.go.kr")]));
+        assert!(!ok(&[("origin", "https://edu.gm.go.kr.evil.example"), ("host", "x")]));
+        assert!(!ok(&[("origin", "null"), ("host", "edu.gm.go.kr")]));
+    }
 }
