@@ -141,6 +141,9 @@ pub enum RejectReason {
     NotCompleted,
     /// A provisional certificate whose signature or kiosk key the hub does not accept.
     BadCertificate,
+    /// A phone payment for this application was started and has no recorded answer yet: a
+    /// cancellation or desk payment now could refund nothing or charge twice.
+    PaymentInProgress,
 }
 
 impl RejectReason {
@@ -165,6 +168,9 @@ impl RejectReason {
             RejectReason::UnknownSession => "그날은 이 강좌의 수업일이 아닙니다.",
             RejectReason::NotCompleted => "출석이 수료 기준에 모자라 임시 발급한 수료증을 취소했습니다.",
             RejectReason::BadCertificate => "임시 발급 수료증의 서명을 확인할 수 없어 취소했습니다.",
+            RejectReason::PaymentInProgress => {
+                "휴대전화 결제가 진행 중인 신청입니다. 결제가 끝난 뒤 다시 시도하시거나 직원에게 문의해 주세요."
+            }
         }
     }
 }

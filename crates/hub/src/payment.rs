@@ -9,6 +9,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use baeum_domain::Won;
+use baeum_domain::enrollment::EnrollmentOutcome;
 use baeum_domain::enrollment::PaymentMethod;
 use baeum_domain::intent::Outcome;
 use chrono::{DateTime, Utc};
@@ -42,9 +43,9 @@ pub trait PaymentProvider: Send + Sync + std::fmt::Debug {
     fn charge(&self, reference: &str, amount: Won) -> Result<String, PaymentError>;
 }
 
-/// How long the hub waits for the provider: well inside [`payment_attempts::OPEN_FOR`], so an
-/// attempt whose answer never came is still open (no second charge, no seat released) when the
-/// wait ends.
+/// How long the payment page waits for the charge before telling the person to come back. The
+/// charge itself goes on in its own task and is recorded when the provider answers; meanwhile
+/// the attempt is unfinished, so nobody is charged twice and the seat is not released.
 pub const CHARGE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// Accepts every payment and issues `TEST-…` receipts, one per reference (idempotent, as the
@@ -97,11 +98,13 @@ pub enum Claim {
 pub fn claim(conn: &mut Connection, op: &str, now: DateTime<Utc>) -> Result<Claim, StoreError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let Some(row) = enrollments::by_op(&tx, op)? else { return Ok(Claim::Unknown) };
-    if row.state != state::AWAITING_PAYMENT {
-        return Ok(Claim::NothingToPay);
-    }
+    // Money taken and not recorded comes first, whatever became of the seat: recording it (or
+    // the rejection that tells staff to refund it) is the only way forward.
     if let Some((amount, receipt)) = payment_attempts::charged_unrecorded(&tx, op)? {
         return Ok(Claim::Charged { owed: Won(amount), receipt });
+    }
+    if row.state != state::AWAITING_PAYMENT {
+        return Ok(Claim::NothingToPay);
     }
     let owed = Won(row.price.total().0.saturating_sub(row.paid.0));
     if !payment_attempts::claim(&tx, op, owed.0, now)? {
@@ -136,6 +139,10 @@ pub fn record(
 ) -> Result<Option<Outcome>, StoreError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let Some(row) = enrollments::by_op(&tx, op)? else { return Ok(None) };
+    // Two taps that both found the same held receipt: the first recorded it, the second says so.
+    if payment_attempts::finished_with(&tx, op, receipt)? {
+        return Ok(Some(EnrollmentOutcome::Paid { amount: owed }.into()));
+    }
     let payment = Payment {
         learner: &row.learner_id,
         course: &row.course_id,

@@ -1,6 +1,6 @@
-//! Staff mode: the PIN that opens it (with a lockout after repeated wrong tries), and what staff
-//! see and do there that citizens do not — the class list for attendance and the queue of intents
-//! still waiting for the hub.
+//! Staff mode: the PIN that opens it (with a lockout after repeated wrong tries), and the queue
+//! of intents still waiting for the hub. (Attendance and the class list are the attendance
+//! service's, in `attendance.rs`.)
 //!
 //! The PIN itself is never stored: only an Argon2id verifier, so a copied database does not give
 //! it away cheaply. Wrong tries are counted in the database, so restarting the kiosk does not lift

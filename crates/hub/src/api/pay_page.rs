@@ -109,36 +109,49 @@ pub async fn pay(
         // Logged with its reference number where it was made; the page shows the number.
         Err(e) => return unavailable(&e),
     };
-    let receipt = match held {
-        // Charged before, but not recorded: record it now, never charge twice.
-        Some(receipt) => receipt,
-        None => match charge(&state, &op, owed).await {
-            Ok(receipt) => receipt,
-            Err(page) => return page,
-        },
+    // Charge, hold the receipt and record it in a task of its own: a page that stops waiting
+    // (the timeout below, the phone going away) does not stop the payment being recorded when
+    // the provider answers.
+    let task = tokio::spawn(settle(state.clone(), op, owed, held));
+    let settled = match tokio::time::timeout(payment::CHARGE_TIMEOUT, task).await {
+        Ok(Ok(settled)) => settled,
+        Ok(Err(e)) => {
+            tracing::error!(code = baeum_domain::ErrorCode::Internal.as_str(), detail = %e, "payment task failed; attempt left open");
+            Settled::Unknown
+        }
+        Err(_) => {
+            tracing::warn!(
+                event = "payment_timeout",
+                "payment not settled in time; it is recorded when the provider answers"
+            );
+            Settled::Unknown
+        }
     };
-    let now = state.clock.now();
-    let record_receipt = receipt.clone();
-    let record_op = op.clone();
-    match state.with_db(move |conn| Ok(payment::record(conn, &record_op, owed, &record_receipt, now)?)).await {
-        Ok(Some(Outcome::Enrollment(EnrollmentOutcome::Paid { .. }))) => (
+    match settled {
+        Settled::Declined(message) => refused(&message),
+        Settled::Unknown => refused(
+            "결제 결과를 확인하지 못했습니다. 2분쯤 뒤에 이 화면을 새로 고쳐 다시 시도해 주세요. 두 번 결제되지는 않습니다.",
+        ),
+        Settled::Recorded { receipt, answer: Ok(Some(Outcome::Enrollment(EnrollmentOutcome::Paid { .. }))) } => (
             StatusCode::OK,
             page("결제가 완료되었습니다", &format!("<p>수강이 확정되었습니다.<br>승인번호 {}</p>", escape(&receipt))),
         ),
-        Err(e) => {
-            // Charged, and the receipt is held with the attempt (step 2½): the seat stays, and
-            // the next tap records it without charging again.
-            tracing::error!(code = baeum_domain::ErrorCode::Internal.as_str(), answer = %e.body.message, "a charge could not be recorded; its receipt is held");
+        Settled::Recorded { receipt, answer: Err(e) } => {
+            // Charged; the receipt is held with the attempt when that write worked (else the
+            // log line of `settle` has it): the seat stays, and the next tap records it.
+            tracing::error!(code = baeum_domain::ErrorCode::Internal.as_str(), answer = %e.body.message, "a charge could not be recorded");
             refused(&format!(
-                "결제는 되었지만 아직 신청에 반영하지 못했습니다. 잠시 후 이 화면을 새로 고쳐 다시 눌러 주세요 (다시 결제되지 않습니다). 승인번호 {receipt}"
+                "결제는 되었지만 아직 신청에 반영하지 못했습니다. 잠시 후 이 화면을 새로 고쳐 다시 눌러 주세요 (다시 결제되지 않습니다). 승인번호 {}",
+                escape(&receipt)
             ))
         }
-        other => {
-            // Charged, but the seat could not take the payment: the receipt is kept with the
-            // attempt for staff to settle (refund or seat), and the person is told what to bring.
-            tracing::error!(event = "payment_unmatched", receipt = %receipt, answer = ?other.as_ref().map(|o| o.as_ref().map(Outcome::rejection)), "a charge the seat could not take");
+        Settled::Recorded { receipt, answer } => {
+            // Charged, but the seat could not take the payment (cancelled, 폐강): the receipt
+            // stays with the attempt for staff to settle, and the person is told what to bring.
+            tracing::error!(event = "payment_unmatched", receipt = %receipt, answer = ?answer.as_ref().map(|o| o.as_ref().map(Outcome::rejection)), "a charge the seat could not take");
             refused(&format!(
-                "결제는 되었지만 신청에 반영하지 못했습니다. 승인번호 {receipt}를 가지고 기관에 문의해 주시면 환불해 드립니다."
+                "결제는 되었지만 신청에 반영하지 못했습니다. 승인번호 {}를 가지고 기관에 문의해 주시면 환불해 드립니다.",
+                escape(&receipt)
             ))
         }
     }
@@ -156,52 +169,63 @@ fn unavailable(failure: &super::Failure) -> (StatusCode, Html<String>) {
     )
 }
 
-/// Step 2: the provider, outside the database lock (kiosks keep uploading meanwhile), waited on
-/// for at most [`payment::CHARGE_TIMEOUT`]. Its receipt is held with the attempt at once. A
-/// refusal frees the application for another try; an answer that never came leaves the attempt
-/// open, so neither a second charge nor a release of the seat can happen until it expires, and
-/// the next try uses the same reference (the provider is idempotent on it).
-async fn charge(state: &HubState, op: &str, owed: Won) -> Result<String, (StatusCode, Html<String>)> {
-    let refused =
-        |message: &str| (StatusCode::CONFLICT, page("결제하지 못했습니다", &format!("<p>{}</p>", escape(message))));
-    let unknown = || {
-        refused(
-            "결제 결과를 확인하지 못했습니다. 2분쯤 뒤에 이 화면을 새로 고쳐 다시 시도해 주세요. 두 번 결제되지는 않습니다.",
-        )
+/// How a payment attempt ended, as far as the page can tell.
+enum Settled {
+    /// The provider refused; the application may be paid again at once.
+    Declined(String),
+    /// No answer from the provider (unreachable, or the task failed): the attempt stays open, so
+    /// neither a second charge nor a release of the seat can happen meanwhile.
+    Unknown,
+    /// Charged (now or before) and recorded, or the record's failure.
+    Recorded { receipt: String, answer: Result<Option<Outcome>, super::Failure> },
+}
+
+/// Steps 2 and 3: the provider, outside the database lock (kiosks keep uploading meanwhile);
+/// its receipt held with the attempt at once; then the payment recorded against the seat. A
+/// charge already made (`held`) is only recorded.
+async fn settle(state: HubState, op: String, owed: Won, held: Option<String>) -> Settled {
+    let receipt = match held {
+        Some(receipt) => receipt,
+        None => {
+            let provider = state.payments.clone();
+            let charge_op = op.clone();
+            let receipt = match tokio::task::spawn_blocking(move || provider.charge(&charge_op, owed)).await {
+                Ok(Ok(receipt)) => receipt,
+                Ok(Err(e @ crate::payment::PaymentError::Declined(_))) => {
+                    let abandon_op = op.clone();
+                    // A failure here is logged where it is made; the attempt then stays open
+                    // until the person taps again.
+                    let _ = state.with_db(move |conn| Ok(payment::abandon(conn, &abandon_op)?)).await;
+                    return Settled::Declined(e.to_string());
+                }
+                Ok(Err(crate::payment::PaymentError::Unavailable(detail))) => {
+                    tracing::warn!(
+                        event = "payment_unavailable",
+                        detail,
+                        "payment provider unreachable; attempt left open"
+                    );
+                    return Settled::Unknown;
+                }
+                Err(e) => {
+                    tracing::error!(code = baeum_domain::ErrorCode::Internal.as_str(), detail = %e, "payment charge failed; attempt left open");
+                    return Settled::Unknown;
+                }
+            };
+            let hold_op = op.clone();
+            let held = receipt.clone();
+            if state.with_db(move |conn| Ok(payment::hold_receipt(conn, &hold_op, &held)?)).await.is_err() {
+                // The record below still links it. Should that fail too, the receipt in this line
+                // finds the charge at the provider, which keeps its reference (the op id is not
+                // logged: it opens the payment page).
+                tracing::error!(event = "payment_receipt_unheld", receipt, "a receipt could not be held");
+            }
+            receipt
+        }
     };
-    let provider = state.payments.clone();
-    let charge_op = op.to_owned();
-    let task = tokio::task::spawn_blocking(move || provider.charge(&charge_op, owed));
-    let receipt = match tokio::time::timeout(payment::CHARGE_TIMEOUT, task).await {
-        Ok(Ok(Ok(receipt))) => receipt,
-        Ok(Ok(Err(e @ crate::payment::PaymentError::Declined(_)))) => {
-            let abandon_op = op.to_owned();
-            // A failure is logged where it is made; the attempt then simply expires.
-            let _ = state.with_db(move |conn| Ok(payment::abandon(conn, &abandon_op)?)).await;
-            return Err(refused(&e.to_string()));
-        }
-        Ok(Ok(Err(crate::payment::PaymentError::Unavailable(detail)))) => {
-            tracing::warn!(event = "payment_unavailable", detail, "payment provider unreachable; attempt left open");
-            return Err(unknown());
-        }
-        Ok(Err(e)) => {
-            tracing::error!(code = baeum_domain::ErrorCode::Internal.as_str(), detail = %e, "payment task failed; attempt left open");
-            return Err(unknown());
-        }
-        Err(_) => {
-            tracing::warn!(event = "payment_timeout", "payment provider did not answer in time; attempt left open");
-            return Err(unknown());
-        }
-    };
-    let hold_op = op.to_owned();
-    let held = receipt.clone();
-    if state.with_db(move |conn| Ok(payment::hold_receipt(conn, &hold_op, &held)?)).await.is_err() {
-        // Step 3 still records it below. Should both fail, the receipt in this line finds the
-        // charge at the provider, which keeps its reference (the op id is not logged: it opens
-        // the payment page).
-        tracing::error!(event = "payment_receipt_unheld", receipt, "a receipt could not be held");
-    }
-    Ok(receipt)
+    let now = state.clock.now();
+    let record_receipt = receipt.clone();
+    let answer = state.with_db(move |conn| Ok(payment::record(conn, &op, owed, &record_receipt, now)?)).await;
+    Settled::Recorded { receipt, answer }
 }
 
 #[cfg(test)]

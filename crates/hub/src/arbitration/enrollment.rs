@@ -21,8 +21,14 @@ pub(super) fn decide(d: &mut Decision<'_, '_>, body: &EnrollmentIntent) -> Resul
             apply(d.tx, d.courses, learner_id, course_id, claims, d.op, d.arrival, d.now)
         }
         EnrollmentIntent::Cancel { learner_id, course_id } => {
+            if phone_payment_unfinished(d.tx, learner_id, course_id)? {
+                return Ok(rejected(RejectReason::PaymentInProgress));
+            }
             d.courses.recount(course_id);
             cancel(d.tx, learner_id, course_id, d.now)
+        }
+        EnrollmentIntent::RecordPayment { .. } if phone_payment_unfinished(d.tx, body.seat().0, body.seat().1)? => {
+            Ok(rejected(RejectReason::PaymentInProgress))
         }
         EnrollmentIntent::RecordPayment { learner_id, course_id, method, receipt, amount } => record_payment(
             d.tx,
@@ -139,6 +145,15 @@ pub(crate) fn promote(tx: &Transaction<'_>, course: &Course, now: DateTime<Utc>)
         promoted += 1;
     }
     Ok(promoted)
+}
+
+/// A phone payment of this seat has started and its answer is not recorded: cancelling now
+/// would refund nothing of it, and a desk payment could charge the person twice.
+fn phone_payment_unfinished(tx: &Transaction<'_>, learner: &LearnerId, course: &CourseId) -> Result<bool, StoreError> {
+    match enrollments::get(tx, learner, course)? {
+        Some(row) => crate::store::payment_attempts::unfinished(tx, row.op_id.as_str()),
+        None => Ok(false),
+    }
 }
 
 fn cancel(

@@ -172,8 +172,34 @@ fn a_seat_whose_phone_payment_is_under_way_is_not_released_until_the_attempt_end
     let past_deadline = plus_hours(now, 48) + chrono::Duration::seconds(30);
     let during = crate::housekeeping::run(&mut conn, past_deadline, &mut seed).unwrap();
     assert_eq!(during.released, 0, "past the deadline, but the charge under way decides");
-    // The attempt was abandoned (the hub crashed mid-charge): the seat goes after all.
-    let later = tapped + crate::store::payment_attempts::OPEN_FOR + chrono::Duration::seconds(1);
+    // No answer ever came (the hub crashed mid-charge): the money may have been taken, so the
+    // seat stays until the attempt has an answer.
+    let later = tapped + chrono::Duration::hours(6);
+    assert_eq!(crate::housekeeping::run(&mut conn, later, &mut seed).unwrap().released, 0);
+    // Meanwhile the seat can be neither cancelled nor paid at the desk.
+    let refused = k.send(
+        &mut conn,
+        later,
+        vec![
+            IntentBody::Enrollment(EnrollmentIntent::Cancel { learner_id: lid(1), course_id: course.id.clone() }),
+            IntentBody::Enrollment(EnrollmentIntent::RecordPayment {
+                learner_id: lid(1),
+                course_id: course.id.clone(),
+                method: PaymentMethod::Cash,
+                receipt: "R-desk".into(),
+                amount: Won(20_000),
+            }),
+        ],
+    );
+    for r in &refused.results {
+        assert_eq!(r.outcome.rejection(), Some(RejectReason::PaymentInProgress), "{:?}", r.outcome);
+    }
+    // The person taps again and the provider declines: the attempt ends, and the seat goes.
+    assert!(matches!(
+        crate::payment::claim(&mut conn, op.as_str(), later).unwrap(),
+        crate::payment::Claim::Claimed { .. }
+    ));
+    crate::payment::abandon(&mut conn, op.as_str()).unwrap();
     let after = crate::housekeeping::run(&mut conn, later, &mut seed).unwrap();
     assert_eq!(after.released, 1);
     assert_eq!(status(&conn, 1, &course), EnrollmentStatus::Released);
@@ -200,6 +226,9 @@ fn a_seat_with_a_charge_not_yet_recorded_is_never_released_and_the_next_tap_reco
     let retry = crate::payment::claim(&mut conn, op.as_str(), much_later).unwrap();
     assert_eq!(retry, crate::payment::Claim::Charged { owed, receipt: "R-77".into() });
     let outcome = crate::payment::record(&mut conn, op.as_str(), owed, "R-77", much_later).unwrap();
+    // A second tap that found the same held receipt before the first recorded it.
+    let again = crate::payment::record(&mut conn, op.as_str(), owed, "R-77", much_later).unwrap();
+    assert_eq!(again, Some(EnrollmentOutcome::Paid { amount: owed }.into()), "recorded once, said twice");
     assert!(matches!(outcome, Some(Outcome::Enrollment(EnrollmentOutcome::Paid { .. }))), "{outcome:?}");
     assert_eq!(status(&conn, 1, &course), EnrollmentStatus::Confirmed);
 }

@@ -176,16 +176,15 @@ pub fn live(conn: &Connection, course: &CourseId) -> Result<Vec<EnrollmentRow>, 
     Ok(stmt.query_map([course.as_str()], read)?.collect::<Result<_, _>>()?)
 }
 
-/// Seats whose payment deadline has passed, except those with a phone payment under way (it
-/// began before the deadline; its result decides).
+/// Seats whose payment deadline has passed, except those with a phone payment that has no
+/// recorded answer (under way, never answered, or charged but not recorded): its result decides.
 pub fn overdue(conn: &Connection, now: DateTime<Utc>) -> Result<Vec<EnrollmentRow>, StoreError> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM enrollments WHERE state = 'awaiting_payment' AND due_at < ?1 AND {}
           ORDER BY due_at, arrival",
         super::payment_attempts::NONE_OPEN
     ))?;
-    let open_since = super::payment_attempts::open_since(now);
-    Ok(stmt.query_map(params![now.to_rfc3339(), open_since], read)?.collect::<Result<_, _>>()?)
+    Ok(stmt.query_map(params![now.to_rfc3339()], read)?.collect::<Result<_, _>>()?)
 }
 
 /// Courses with lottery entrants still waiting for the draw.

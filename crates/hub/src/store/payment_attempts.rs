@@ -6,19 +6,15 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use super::StoreError;
 
-/// How long an open attempt holds its application: longer than any provider answer takes. After
-/// it, the attempt is taken as abandoned (a crash mid-charge): it may be claimed again (the
-/// provider gets the same reference, so it does not charge twice) and the seat may be released.
+/// How long an open attempt keeps a second tap out. After it, the application may be claimed
+/// again (the provider gets the same reference, so it does not charge twice); the seat itself
+/// is never released while an attempt has no recorded answer, since the money may have been
+/// taken (staff settle an attempt nobody came back to).
 pub const OPEN_FOR: Duration = Duration::minutes(2);
 
 /// Times as stored here: one fixed width, so SQL compares them as text in time order.
 fn stamp(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
-}
-
-/// The `?2` of [`NONE_OPEN`] at `now`: attempts started after it are still open.
-pub(crate) fn open_since(now: DateTime<Utc>) -> String {
-    stamp(now - OPEN_FOR)
 }
 
 /// Claims the payment of application `op` for `amount`; false while another attempt is open.
@@ -79,10 +75,29 @@ pub fn abandon(conn: &Connection, op: &str) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// The SQL condition (on `enrollments`) that no payment attempt is open for the row at `?2`,
-/// and none holds a receipt not yet recorded (the money was taken: the seat is not released).
+/// The SQL condition (on `enrollments`) that no payment attempt of the row is unfinished: one
+/// that is under way, never answered or charged but not recorded keeps the seat.
 pub(crate) const NONE_OPEN: &str = "NOT EXISTS (SELECT 1 FROM payment_attempts a
-     WHERE a.op_id = enrollments.op_id AND a.finished_at IS NULL AND (a.started_at > ?2 OR a.receipt IS NOT NULL))";
+     WHERE a.op_id = enrollments.op_id AND a.finished_at IS NULL)";
+
+/// Whether application `op` has a payment attempt without a recorded answer (under way, never
+/// answered, or charged but not recorded).
+pub fn unfinished(tx: &Transaction<'_>, op: &str) -> Result<bool, StoreError> {
+    Ok(tx
+        .prepare_cached("SELECT 1 FROM payment_attempts WHERE op_id = ?1 AND finished_at IS NULL")?
+        .query_row([op], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
+/// Whether the attempt of `op` is already finished with `receipt` (a second tap recorded it).
+pub fn finished_with(tx: &Transaction<'_>, op: &str, receipt: &str) -> Result<bool, StoreError> {
+    Ok(tx
+        .prepare_cached("SELECT 1 FROM payment_attempts WHERE op_id = ?1 AND finished_at IS NOT NULL AND receipt = ?2")?
+        .query_row(params![op, receipt], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
 
 #[cfg(test)]
 mod tests {

@@ -221,13 +221,15 @@ pub fn all(conn: &Connection) -> Result<Vec<LocalEnrollment>, StoreError> {
 pub fn learners_to_refresh(conn: &Connection) -> Result<Vec<LearnerId>, StoreError> {
     let mut stmt = conn.prepare_cached("SELECT DISTINCT learner_id FROM enrollments ORDER BY learner_id")?;
     let ids: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
-    ids.iter()
-        .map(|i| {
-            LearnerId::parse(i).map_err(|e| StoreError::Corrupt {
-                what: "학습자 번호",
-                id: i.clone(),
-                problem: e.to_string(),
-            })
+    // One unreadable id must not stop every other learner's refresh: it is left out, and said.
+    Ok(ids
+        .iter()
+        .filter_map(|i| match LearnerId::parse(i) {
+            Ok(id) => Some(id),
+            Err(e) => {
+                tracing::warn!(code = baeum_domain::ErrorCode::StoreFailed.as_str(), problem = %e, "an enrollment row has an unreadable learner id; not refreshed");
+                None
+            }
         })
-        .collect()
+        .collect())
 }

@@ -209,9 +209,10 @@ mod tests {
         assert_eq!(super::outbox::unanswered(&conn, 0, 10).unwrap_or_else(|e| panic!("{e}")).len(), 1);
     }
 
-    /// A row that is not JSON (a torn write, a disk error) does not stop the upgrade, which would
-    /// keep the kiosk from starting with everything else in its outbox: it is left as it was and
-    /// reads back as Corrupt, while the rows around it are upgraded.
+    /// A row that is not JSON (a disk error) does not stop the upgrade, which would keep the
+    /// kiosk from starting at all: it is left as it was and reads back as Corrupt (never guessed
+    /// at), while the rows around it are upgraded. The upload then stops at that row with the
+    /// error on the staff screen, since the hub needs every sequence number in order.
     #[test]
     fn a_row_that_is_not_json_survives_the_upgrade_and_reads_as_corrupt() {
         let mut conn = rusqlite::Connection::open_in_memory().unwrap_or_else(|e| panic!("{e}"));

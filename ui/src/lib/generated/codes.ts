@@ -56,6 +56,7 @@ export const REJECT_REASONS = [
   'unknown_session',
   'not_completed',
   'bad_certificate',
+  'payment_in_progress',
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 

@@ -174,6 +174,11 @@ export const errors = {
   },
   'reject.not_enrolled': { context: 'Why a payment or cancellation was not accepted', ko: '신청 내역이 없습니다.', en: 'There is no application for this course.' },
   'reject.nothing_to_pay': { context: 'Why a payment was not accepted', ko: '결제할 금액이 없습니다.', en: 'There is nothing to pay.' },
+  'reject.payment_in_progress': {
+    context: 'Why a cancellation or desk payment was not accepted: a phone payment for it has started and its result is not recorded yet',
+    ko: '휴대전화 결제가 진행 중인 신청입니다. 결제가 끝난 뒤 다시 시도하시거나 직원에게 문의해 주세요.',
+    en: 'A phone payment for this application is under way. Please try again once it is done, or ask a staff member.',
+  },
   'reject.wrong_amount': {
     context: 'Why a payment was not accepted: the amount differs from what is owed',
     ko: '결제 금액이 맞지 않습니다. 직원에게 문의해 주세요.',
