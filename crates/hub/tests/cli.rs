@@ -1,7 +1,6 @@
 //! The `baeum-hub` binary as operators run it: a real process.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 const HUB: &str = env!("CARGO_BIN_EXE_baeum-hub");
 
@@ -13,28 +12,13 @@ fn serve_on_port_zero_prints_the_bound_address_and_answers_health() {
     assert!(seeded.status.success(), "{}", String::from_utf8_lossy(&seeded.stderr));
     assert!(String::from_utf8_lossy(&seeded.stdout).contains("기관 31곳"));
 
-    let mut child = Command::new(HUB)
-        .args(["serve", "--listen", "127.0.0.1:0", "--db"])
-        .arg(&db)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap_or_else(|e| panic!("{e}"));
-    let mut line = String::new();
-    if let Some(out) = child.stdout.take() {
-        BufReader::new(out).read_line(&mut line).unwrap_or_default();
-    }
-    let url = line
-        .trim()
-        .strip_prefix("listening on ")
-        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-        .to_owned();
+    let hub = baeum_test_support::HubProcess::start(&db);
+    let url = hub.url.clone();
     assert!(!url.ends_with(":0"), "the real port is printed: {url}");
     let runtime = tokio::runtime::Runtime::new().unwrap_or_else(|e| panic!("{e}"));
     let body =
         runtime.block_on(async { reqwest::get(format!("{url}/health")).await?.text().await }).unwrap_or_default();
-    let _ = child.kill();
-    let _ = child.wait();
+    drop(hub);
     let health: serde_json::Value = serde_json::from_str(&body).unwrap_or_else(|e| panic!("{e}: {body}"));
     assert_eq!(health["status"], "ok");
     assert!(health["courses"].as_u64().unwrap_or(0) >= 300);

@@ -155,19 +155,34 @@ fn an_unpaid_seat_is_released_at_the_deadline_and_offered_to_the_waitlist() {
     assert!(matches!(status(&conn, 2, &course), EnrollmentStatus::AwaitingPayment { .. }));
 }
 
+/// A seat awaiting a ₩20,000 payment, and its learner tapping 결제하기 on the phone a minute
+/// before the deadline (the claim made).
+struct Tapped {
+    conn: rusqlite::Connection,
+    course: baeum_domain::Course,
+    kiosk: TestKiosk,
+    op: OpId,
+    applied: chrono::DateTime<chrono::Utc>,
+    tapped: chrono::DateTime<chrono::Utc>,
+}
+
+fn tapped_before_the_deadline() -> Tapped {
+    let (mut conn, course) = hub(1, Selection::FirstCome, 20_000);
+    let mut kiosk = TestKiosk::new("k-a");
+    let applied = at("2026-11-26T14:00:00");
+    let answer = kiosk.send(&mut conn, applied, vec![register(1, "1980-01-01"), apply(1, &course)]);
+    let op = answer.results[1].op_id.clone();
+    let tapped = plus_hours(applied, 48) - chrono::Duration::minutes(1);
+    assert_eq!(
+        crate::payment::claim(&mut conn, op.as_str(), tapped).unwrap(),
+        crate::payment::Claim::Claimed { owed: Won(20_000) }
+    );
+    Tapped { conn, course, kiosk, op, applied, tapped }
+}
+
 #[test]
 fn a_seat_whose_phone_payment_is_under_way_is_not_released_until_the_attempt_ends() {
-    let (mut conn, course) = hub(1, Selection::FirstCome, 20_000);
-    let mut k = TestKiosk::new("k-a");
-    let now = at("2026-11-26T14:00:00");
-    let answer = k.send(&mut conn, now, vec![register(1, "1980-01-01"), apply(1, &course)]);
-    let op = answer.results[1].op_id.clone();
-    // The learner taps 결제하기 a minute before the deadline; the provider is slow.
-    let tapped = plus_hours(now, 48) - chrono::Duration::minutes(1);
-    assert!(matches!(
-        crate::payment::claim(&mut conn, op.as_str(), tapped).unwrap(),
-        crate::payment::Claim::Claimed { .. }
-    ));
+    let Tapped { mut conn, course, kiosk: mut k, op, applied: now, tapped } = tapped_before_the_deadline();
     let mut seed = || "unused".to_string();
     let past_deadline = plus_hours(now, 48) + chrono::Duration::seconds(30);
     let during = crate::housekeeping::run(&mut conn, past_deadline, &mut seed).unwrap();
@@ -209,16 +224,8 @@ fn a_seat_whose_phone_payment_is_under_way_is_not_released_until_the_attempt_end
 /// late it gets, and the next tap records the payment without a second charge.
 #[test]
 fn a_seat_with_a_charge_not_yet_recorded_is_never_released_and_the_next_tap_records_it() {
-    let (mut conn, course) = hub(1, Selection::FirstCome, 20_000);
-    let mut k = TestKiosk::new("k-a");
-    let now = at("2026-11-26T14:00:00");
-    let answer = k.send(&mut conn, now, vec![register(1, "1980-01-01"), apply(1, &course)]);
-    let op = answer.results[1].op_id.clone();
-    let tapped = plus_hours(now, 48) - chrono::Duration::minutes(1);
-    let owed = match crate::payment::claim(&mut conn, op.as_str(), tapped).unwrap() {
-        crate::payment::Claim::Claimed { owed } => owed,
-        other => panic!("{other:?}"),
-    };
+    let Tapped { mut conn, course, op, applied: now, .. } = tapped_before_the_deadline();
+    let owed = Won(20_000);
     crate::payment::hold_receipt(&mut conn, op.as_str(), "R-77").unwrap();
     let mut seed = || "unused".to_string();
     let much_later = plus_hours(now, 72);

@@ -133,13 +133,28 @@ mod tests {
         assert!(super::MIGRATIONS.validate().is_ok());
     }
 
+    /// A hub database as the protocol-2 release left it, with `outcomes` stored for kiosk `k-1`
+    /// (seq 1, 2, …, the same digest each), then migrated to today's schema.
+    fn upgraded_from_protocol_2(outcomes: &[&str]) -> rusqlite::Connection {
+        let mut conn = rusqlite::Connection::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
+        super::MIGRATIONS.to_version(&mut conn, 4).unwrap_or_else(|e| panic!("{e}"));
+        for (i, outcome) in outcomes.iter().enumerate() {
+            conn.execute(
+                "INSERT INTO kiosk_intents (kiosk_id, seq, op_id, body_sha256, outcome, arrival, received_at)
+                 VALUES ('k-1', ?1, ?2, 'digest', ?3, ?1, '2026-12-01T00:00:00Z')",
+                rusqlite::params![i as i64 + 1, format!("op-{i}"), outcome],
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+        }
+        super::MIGRATIONS.to_latest(&mut conn).unwrap_or_else(|e| panic!("the upgrade fails: {e}"));
+        conn
+    }
+
     /// Every outcome a protocol-2 hub stored is replayed after migration 0005 with its service;
     /// a rejection stays a rejection, and the stored digest is untouched.
     #[test]
     fn outcomes_stored_under_protocol_2_replay_with_their_service() {
         use baeum_domain::intent::Service;
-        let mut conn = rusqlite::Connection::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
-        super::MIGRATIONS.to_version(&mut conn, 4).unwrap_or_else(|e| panic!("{e}"));
         let stored = [
             (r#"{"outcome":"registered"}"#, Some(Service::Learner)),
             (
@@ -157,15 +172,8 @@ mod tests {
             (r#"{"outcome":"certificate_confirmed","serial":"GM-1"}"#, Some(Service::Certificate)),
             (r#"{"outcome":"rejected","reason":"not_enrolled"}"#, None),
         ];
-        for (i, (outcome, _)) in stored.iter().enumerate() {
-            conn.execute(
-                "INSERT INTO kiosk_intents (kiosk_id, seq, op_id, body_sha256, outcome, arrival, received_at)
-                 VALUES ('k-1', ?1, ?2, 'digest', ?3, ?1, '2026-12-01T00:00:00Z')",
-                rusqlite::params![i as i64 + 1, format!("op-{i}"), outcome],
-            )
-            .unwrap_or_else(|e| panic!("{e}"));
-        }
-        super::MIGRATIONS.to_latest(&mut conn).unwrap_or_else(|e| panic!("{e}"));
+        let outcomes: Vec<&str> = stored.iter().map(|(o, _)| *o).collect();
+        let conn = upgraded_from_protocol_2(&outcomes);
         let kiosk = baeum_domain::KioskId::parse("k-1").unwrap_or_else(|e| panic!("{e}"));
         let replayed = super::intents::after(&conn, &kiosk, 0, 100).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(replayed.len(), stored.len());
@@ -181,17 +189,7 @@ mod tests {
     /// it is left as it was and reads back as Corrupt; the outcome beside it is upgraded.
     #[test]
     fn an_outcome_that_is_not_json_survives_the_upgrade_and_reads_as_corrupt() {
-        let mut conn = rusqlite::Connection::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
-        super::MIGRATIONS.to_version(&mut conn, 4).unwrap_or_else(|e| panic!("{e}"));
-        for (i, outcome) in ["{\"outcome\":", r#"{"outcome":"paid","amount":1000}"#].iter().enumerate() {
-            conn.execute(
-                "INSERT INTO kiosk_intents (kiosk_id, seq, op_id, body_sha256, outcome, arrival, received_at)
-                 VALUES ('k-1', ?1, ?2, 'digest', ?3, ?1, '2026-12-01T00:00:00Z')",
-                rusqlite::params![i as i64 + 1, format!("op-{i}"), outcome],
-            )
-            .unwrap_or_else(|e| panic!("{e}"));
-        }
-        super::MIGRATIONS.to_latest(&mut conn).unwrap_or_else(|e| panic!("the upgrade fails: {e}"));
+        let conn = upgraded_from_protocol_2(&["{\"outcome\":", r#"{"outcome":"paid","amount":1000}"#]);
         let kiosk = baeum_domain::KioskId::parse("k-1").unwrap_or_else(|e| panic!("{e}"));
         assert!(matches!(super::intents::get(&conn, &kiosk, 1), Err(super::StoreError::Corrupt { .. })));
         let paid = super::intents::get(&conn, &kiosk, 2).unwrap_or_else(|e| panic!("{e}"));

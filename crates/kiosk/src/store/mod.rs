@@ -119,13 +119,27 @@ mod tests {
         assert!(super::MIGRATIONS.validate().is_ok());
     }
 
+    /// A kiosk database as the protocol-2 release left it, with these (body, outcome) rows in its
+    /// outbox (seq 1, 2, …), then migrated to today's schema.
+    fn upgraded_from_protocol_2(rows: &[(&str, Option<&str>)]) -> rusqlite::Connection {
+        let mut conn = rusqlite::Connection::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
+        super::MIGRATIONS.to_version(&mut conn, 8).unwrap_or_else(|e| panic!("{e}"));
+        for (i, (body, outcome)) in rows.iter().enumerate() {
+            conn.execute(
+                "INSERT INTO outbox (seq, op_id, body, created_at, outcome) VALUES (?1, ?2, ?3, '2026-12-01T00:00:00Z', ?4)",
+                rusqlite::params![i as i64 + 1, format!("op-{i}"), body, outcome],
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+        }
+        super::MIGRATIONS.to_latest(&mut conn).unwrap_or_else(|e| panic!("the upgrade fails: {e}"));
+        conn
+    }
+
     /// Every body type and outcome a protocol-2 kiosk could hold reads back after migration 0009,
     /// in the service it belongs to; a rejection stays a rejection.
     #[test]
     fn a_protocol_2_outbox_reads_back_by_service_after_the_upgrade() {
         use baeum_domain::intent::{IntentBody, Outcome, Service};
-        let mut conn = rusqlite::Connection::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
-        super::MIGRATIONS.to_version(&mut conn, 8).unwrap_or_else(|e| panic!("{e}"));
         let learner = r#"{"id":"l-1","name":"김배움","birth_date":"1941-02-11","mobile":"01030000001","resident":true,"guardian":null,"consents":[{"purpose":"course_administration","agreed":true,"notice_version":1},{"purpose":"course_news","agreed":false,"notice_version":1}],"identity":"self_declared","pin_hash":"ffe1a1767d994f5c$b1a814f8","registered_on":"2026-12-03"}"#;
         let seat = r#""learner_id":"l-1","course_id":"c-1""#;
         let rows = [
@@ -176,14 +190,8 @@ mod tests {
             ),
             (format!(r#"{{"type":"cancel",{seat}}}"#), None, Service::Enrollment),
         ];
-        for (i, (body, outcome, _)) in rows.iter().enumerate() {
-            conn.execute(
-                "INSERT INTO outbox (seq, op_id, body, created_at, outcome) VALUES (?1, ?2, ?3, '2026-12-01T00:00:00Z', ?4)",
-                rusqlite::params![i as i64 + 1, format!("op-{i}"), body, outcome],
-            )
-            .unwrap_or_else(|e| panic!("{e}"));
-        }
-        super::MIGRATIONS.to_latest(&mut conn).unwrap_or_else(|e| panic!("{e}"));
+        let stored: Vec<(&str, Option<&str>)> = rows.iter().map(|(b, o, _)| (b.as_str(), *o)).collect();
+        let conn = upgraded_from_protocol_2(&stored);
         for (i, (_, outcome, service)) in rows.iter().enumerate() {
             let (_, body) = super::outbox::body(&conn, i as u64 + 1)
                 .unwrap_or_else(|e| panic!("{e}"))
@@ -215,21 +223,12 @@ mod tests {
     /// error on the staff screen, since the hub needs every sequence number in order.
     #[test]
     fn a_row_that_is_not_json_survives_the_upgrade_and_reads_as_corrupt() {
-        let mut conn = rusqlite::Connection::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
-        super::MIGRATIONS.to_version(&mut conn, 8).unwrap_or_else(|e| panic!("{e}"));
         let rows = [
             (r#"{"type":"cancel","learner_id":"l-1","course_id":"c-1"}"#, Some("{\"outcome\":")),
             ("{\"type\":\"apply\",", None),
             (r#"{"type":"cancel","learner_id":"l-1","course_id":"c-1"}"#, None),
         ];
-        for (i, (body, outcome)) in rows.iter().enumerate() {
-            conn.execute(
-                "INSERT INTO outbox (seq, op_id, body, created_at, outcome) VALUES (?1, ?2, ?3, '2026-12-01T00:00:00Z', ?4)",
-                rusqlite::params![i as i64 + 1, format!("op-{i}"), body, outcome],
-            )
-            .unwrap_or_else(|e| panic!("{e}"));
-        }
-        super::MIGRATIONS.to_latest(&mut conn).unwrap_or_else(|e| panic!("the upgrade fails: {e}"));
+        let conn = upgraded_from_protocol_2(&rows);
         let op = |i: usize| baeum_domain::OpId::parse(&format!("op-{i}")).unwrap_or_else(|e| panic!("{e}"));
         assert!(matches!(super::outbox::outcome(&conn, &op(0)), Err(super::StoreError::Corrupt { .. })));
         assert!(matches!(super::outbox::body(&conn, 2), Err(super::StoreError::Corrupt { .. })));
