@@ -53,8 +53,13 @@ enum Command {
     /// Send applications, cancellations and payments recorded here to the hub now, then fetch
     /// the current status of this kiosk's enrollments.
     Upload,
-    /// Save settings for this kiosk (hub URL, fullscreen, printer) in its data folder.
+    /// Save settings for this kiosk (hub URL, fullscreen, printer) in its data folder, and with
+    /// --code register it with the hub (once, with the invite from `baeum-hub kiosk invite`).
     Provision {
+        /// The one-time invite code (XXXX-XXXX-XXXX): the hub then trusts this kiosk, and its
+        /// credential is kept in the OS keyring.
+        #[arg(long, value_name = "CODE")]
+        code: Option<String>,
         /// Start in kiosk mode (fullscreen) from now on.
         #[arg(long, value_name = "true|false")]
         kiosk_mode: Option<bool>,
@@ -401,7 +406,7 @@ fn admin(command: Command, cli: &Cli) -> Result<ExitCode, KioskError> {
             let jobs = open(&resolved)?.print_jobs()?;
             println!("{}", serde_json::to_string_pretty(&jobs).unwrap_or_default());
         }
-        Command::Provision { kiosk_mode, printer, device_key } => {
+        Command::Provision { code, kiosk_mode, printer, device_key } => {
             let mut config = resolved.config.clone();
             if let Some(on) = kiosk_mode {
                 config.fullscreen = on;
@@ -412,15 +417,25 @@ fn admin(command: Command, cli: &Cli) -> Result<ExitCode, KioskError> {
             }
             resolved.data_dir.save_config(&config)?;
             println!("설정을 저장했습니다: {} (허브 {})", resolved.data_dir.config_file().display(), config.hub_url);
+            if let Some(code) = code {
+                let kiosk = open(&resolved)?;
+                let done = runtime()?.block_on(kiosk.provision(&code))?;
+                println!("중앙 서버에 키오스크 {}({})로 등록했습니다.", done.kiosk_id, done.institution_id);
+                println!("기기 키 지문: {}", done.fingerprint);
+                println!(
+                    "오프라인 임시 발급을 쓰려면 허브에서 지문을 확인하고 보증해 주세요: baeum-hub kiosk endorse {} --fingerprint \"{}\" --by \"담당자\"",
+                    done.kiosk_id, done.fingerprint
+                );
+            }
             if device_key {
                 let kiosk = open(&resolved)?;
                 let key = runtime()?.block_on(kiosk.provision_device_key())?;
                 if key.endorsed {
                     println!("기기 키 {}: 중앙 서버의 승인을 받았습니다. 오프라인 임시 발급이 가능합니다.", key.key_id);
                 } else {
+                    let fingerprint = baeum_domain::device::fingerprint_text(&key.key_id);
                     println!(
-                        "기기 키 {}를 중앙 서버에 등록했습니다. 허브에서 승인해 주세요: baeum-hub kiosk endorse {} --by \"담당자\"",
-                        key.key_id,
+                        "기기 키 {fingerprint}를 중앙 서버에 등록했습니다. 허브에서 보증해 주세요: baeum-hub kiosk endorse {} --fingerprint \"{fingerprint}\" --by \"담당자\"",
                         kiosk.status()?.kiosk_id
                     );
                 }

@@ -47,6 +47,16 @@ pub enum ErrorCode {
     CourseNotFound,
     /// Too many requests from one address: `429` with `Retry-After` (seconds).
     RateLimited,
+    /// A kiosk request without a device credential the hub knows (`401`): the kiosk was never
+    /// provisioned here, or its credential was lost. The kiosk says the same when it has none.
+    DeviceUnregistered,
+    /// The kiosk's credential was revoked at the hub (`403`): it is refused everywhere.
+    KioskRevoked,
+    /// Provisioning with an invite code that is unknown, used or expired (`403`).
+    InviteInvalid,
+    /// Provisioning under a kiosk id another device holds, or one with history the invite did
+    /// not name (`409`).
+    KioskIdTaken,
 
     // ---- Said by the kiosk engine (`KioskError::code`).
     HubUrlInvalid,

@@ -19,7 +19,7 @@ use crate::certificate::{CertificateIntent, CertificateOutcome};
 use crate::enrollment::{EnrollmentIntent, EnrollmentOutcome};
 use crate::error_code::ErrorCode;
 use crate::hello::{HelloIntent, HelloOutcome};
-use crate::ids::{KioskId, OpId};
+use crate::ids::OpId;
 use crate::learner::{LearnerIntent, LearnerOutcome};
 use crate::rules::RejectReason;
 
@@ -286,11 +286,11 @@ impl utoipa::ToSchema for Outcome {
     }
 }
 
-/// `POST /v1/intents`: a kiosk's next intents, in sequence order.
+/// `POST /v1/intents`: a kiosk's next intents, in sequence order. Which kiosk sent them is
+/// the hub's to know from the credential, so the batch does not say.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IntentBatch {
-    pub kiosk_id: KioskId,
     pub intents: Vec<Intent>,
 }
 
@@ -324,7 +324,7 @@ pub struct IntentRefusal {
     pub message: String,
 }
 
-/// `GET /v1/intents/outcomes?kiosk_id=…&after=…`: stored outcomes, to recover after a crash.
+/// `GET /v1/intents/outcomes?after=…` (the kiosk is the one whose credential asks): stored outcomes, to recover after a crash.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IntentOutcomes {

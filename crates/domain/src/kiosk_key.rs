@@ -2,14 +2,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::ids::KioskId;
-
 /// `POST /v1/kiosks/keys`: a kiosk registers the device key it signs provisional certificates
-/// with. The hub publishes it only after staff endorsed it (`baeum-hub kiosk endorse`).
+/// with, under the kiosk its credential names. The hub publishes it only after staff endorsed
+/// that one key by its fingerprint (`baeum-hub kiosk endorse KIOSK --fingerprint …`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct KioskKeyRegistration {
-    pub kiosk_id: KioskId,
     /// Ed25519 public key, base64url.
     pub public_key: String,
 }

@@ -4,6 +4,7 @@
 pub mod attendance;
 pub mod certificate;
 pub mod course;
+pub mod device;
 pub mod enrollment;
 pub mod error_code;
 pub mod hello;

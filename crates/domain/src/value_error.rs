@@ -24,6 +24,12 @@ pub enum ValueError {
     Amount(String),
     #[error("생애주기를 하나 이상 적어야 합니다")]
     NoLifeStage,
+    #[error("초대 코드는 XXXX-XXXX-XXXX 모양의 12글자입니다")]
+    InviteCode,
+    #[error("기기 인증 정보의 형식이 맞지 않습니다")]
+    DeviceCredential,
+    #[error("지문은 16자리 16진수입니다 (예: 3f9a 07c2 1b44 d0e8)")]
+    Fingerprint,
     /// A code or label not in its vocabulary (`what`: 기관 유형, 생애주기, …).
     #[error("알 수 없는 {what}입니다: {value:?} (가능한 값: {known})")]
     Unknown { what: &'static str, value: String, known: String },

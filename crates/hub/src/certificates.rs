@@ -74,24 +74,19 @@ impl HubSigner {
         Ok(KeySet { keys, revoked: certificates::invalid_serials(conn)? })
     }
 
-    /// Endorses every registered key of `kiosk` not endorsed yet (staff checked it is theirs);
-    /// returns the key ids endorsed now.
-    pub fn endorse_kiosk(
+    /// Endorses one registered kiosk key (staff compared its fingerprint on site): the hub signs
+    /// it, so offline checks trust the certificates it signs. See [`crate::devices::endorse`].
+    pub fn endorse_key(
         &self,
         conn: &Connection,
-        kiosk: &str,
+        key: &kiosk_keys::KioskKey,
         by: &str,
         now: DateTime<Utc>,
-    ) -> Result<Vec<String>, StoreError> {
-        let mut endorsed = Vec::new();
-        for key in kiosk_keys::all(conn)?.into_iter().filter(|k| k.kiosk_id == kiosk && k.endorsement.is_none()) {
-            let mut published = key.published();
-            published.endorse(&self.key);
-            let signature = published.endorsement.unwrap_or_default();
-            kiosk_keys::set_endorsement(conn, &key.key_id, &signature, by, now)?;
-            endorsed.push(key.key_id);
-        }
-        Ok(endorsed)
+    ) -> Result<(), StoreError> {
+        let mut published = key.published();
+        published.endorse(&self.key);
+        let signature = published.endorsement.unwrap_or_default();
+        kiosk_keys::set_endorsement(conn, &key.key_id, &signature, by, now)
     }
 }
 
@@ -533,7 +528,8 @@ mod tests {
         assert_eq!(early.results[0].outcome, Outcome::Rejected { reason: RejectReason::BadCertificate });
         assert!(!signer.key_set(&conn).unwrap().keys.iter().any(|key| key.owner == "kiosk:k-desk"));
 
-        assert_eq!(signer.endorse_kiosk(&conn, "k-desk", "직원 김민지", now).unwrap().len(), 1);
+        let registered = kiosk_keys::get(&conn, &key_id(&device.verifying_key())).unwrap().unwrap();
+        signer.endorse_key(&conn, &registered, "직원 김민지", now).unwrap();
         let keys = signer.key_set(&conn).unwrap();
         let offline = provisional(&device, "GM-P2026-k-desk-0002", 1, &course, &conn);
         let IntentBody::Certificate(CertificateIntent::ProvisionalCertificate { qr_text, .. }) = &offline else {

@@ -126,6 +126,46 @@ impl AddressLimit {
     }
 }
 
+/// Requests per second per kiosk, sustained, and the burst above it: a kiosk behind a shared
+/// address is held to its own share, and a stolen credential cannot use a whole address's.
+pub const DEVICE_PER_SECOND: u32 = 10;
+pub const DEVICE_BURST: u32 = 60;
+
+/// One rate limit per kiosk (by the id its credential names), wherever it calls from.
+#[derive(Debug)]
+pub struct DeviceLimit {
+    limiter: DefaultKeyedRateLimiter<String>,
+}
+
+impl Default for DeviceLimit {
+    fn default() -> Self {
+        let quota = Quota::per_second(NonZeroU32::new(DEVICE_PER_SECOND).unwrap_or(NonZeroU32::MIN))
+            .allow_burst(NonZeroU32::new(DEVICE_BURST).unwrap_or(NonZeroU32::MIN));
+        Self { limiter: DefaultKeyedRateLimiter::keyed(quota) }
+    }
+}
+
+impl DeviceLimit {
+    /// Whether `kiosk` may make a request now, or how many seconds it should wait.
+    pub fn check(&self, kiosk: &str) -> Result<(), u64> {
+        self.limiter.check_key(&kiosk.to_owned()).map_err(|not_until| {
+            let wait = not_until.wait_time_from(DefaultClock::default().now());
+            wait.as_secs() + u64::from(wait.subsec_nanos() > 0)
+        })
+    }
+}
+
+/// `429 rate_limited` with `Retry-After`, in the hub's `{code, message}` form.
+pub fn too_many(wait: u64) -> Response {
+    let wait = wait.max(1);
+    tracing::info!(code = ErrorCode::RateLimited.as_str(), wait, "rate limited");
+    let mut response = crate::api::rate_limited(wait).into_response();
+    if let Ok(value) = HeaderValue::from_str(&wait.to_string()) {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    response
+}
+
 /// The middleware: a caller over its address's limit gets `429 rate_limited` with
 /// `Retry-After`, in the hub's `{code, message}` form.
 pub async fn by_address(State(limit): State<Arc<AddressLimit>>, request: Request, next: Next) -> Response {
@@ -136,21 +176,23 @@ pub async fn by_address(State(limit): State<Arc<AddressLimit>>, request: Request
     };
     match limit.check(peer.ip()) {
         Ok(()) => next.run(request).await,
-        Err(wait) => {
-            let wait = wait.max(1);
-            tracing::info!(code = ErrorCode::RateLimited.as_str(), wait, "rate limited");
-            let mut response = crate::api::rate_limited(wait).into_response();
-            if let Ok(value) = HeaderValue::from_str(&wait.to_string()) {
-                response.headers_mut().insert(header::RETRY_AFTER, value);
-            }
-            response
-        }
+        Err(wait) => too_many(wait),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_kiosk_over_its_burst_waits_and_other_kiosks_do_not() {
+        let limit = DeviceLimit::default();
+        for i in 0..DEVICE_BURST {
+            assert_eq!(limit.check("k-hall"), Ok(()), "request {i} is within the burst");
+        }
+        assert!(limit.check("k-hall").is_err());
+        assert_eq!(limit.check("k-desk"), Ok(()));
+    }
 
     #[test]
     fn an_address_over_its_burst_is_told_how_long_to_wait_and_loopback_is_not_limited() {

@@ -67,8 +67,8 @@ enum Command {
         #[command(subcommand)]
         action: CertificateAction,
     },
-    /// Kiosk device keys: list them, or endorse a kiosk's key so its offline (provisional)
-    /// certificates verify.
+    /// Kiosks: invite a new one, list, revoke, and endorse one device key (by the fingerprint on
+    /// the kiosk's staff screen) so its offline (provisional) certificates verify.
     Kiosk {
         #[arg(long, env = "BAEUM_HUB_DB")]
         db: PathBuf,
@@ -108,11 +108,45 @@ enum CertificateAction {
 
 #[derive(Debug, Subcommand)]
 enum KioskAction {
+    /// Issue a one-time invite code for a new kiosk of an institution; the kiosk's staff run
+    /// `baeum-kiosk provision --hub URL --code CODE` with it.
+    Invite {
+        /// The institution the kiosk belongs to (e.g. gm-llc).
+        #[arg(long)]
+        institution: String,
+        /// For a kiosk the hub already has records of (installed before provisioning existed,
+        /// or reinstalled after a revoke): the id it must keep.
+        #[arg(long)]
+        kiosk: Option<String>,
+        /// Hours the code stays usable.
+        #[arg(long, default_value_t = baeum_hub::devices::DEFAULT_INVITE_HOURS, value_parser = clap::value_parser!(i64).range(1..=24 * 14))]
+        valid_hours: i64,
+        /// Who issues it (recorded).
+        #[arg(long, default_value = "관리자")]
+        by: String,
+        /// Print `{"code":…,"expires_at":…}` for scripts.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Every provisioned kiosk: institution, device key, when, revoked by whom (JSON).
+    List,
+    /// Refuse a kiosk's credential everywhere from now on (lost, stolen or retired).
+    Revoke {
+        kiosk: String,
+        #[arg(long)]
+        by: String,
+        #[arg(long)]
+        reason: String,
+    },
     /// Every registered key: kiosk, key id, registered, endorsed by whom (JSON).
     Keys,
-    /// Endorse the registered key(s) of a kiosk, after checking on site that the kiosk is ours.
+    /// Endorse one device key of a kiosk, named by the fingerprint its staff screen shows,
+    /// after checking on site that the kiosk is ours.
     Endorse {
         kiosk: String,
+        /// The 16 hex digits shown on the kiosk (spaces optional), e.g. "3f9a 07c2 1b44 d0e8".
+        #[arg(long)]
+        fingerprint: String,
         /// Who endorses (recorded).
         #[arg(long)]
         by: String,
@@ -249,21 +283,55 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::Kiosk { db, action } => {
-            let conn = store::open(&db)?;
+            let mut conn = store::open(&db)?;
             match action {
                 KioskAction::Keys => {
                     println!("{}", serde_json::to_string_pretty(&store::kiosk_keys::all(&conn)?)?);
                 }
-                KioskAction::Endorse { kiosk, by } => {
+                KioskAction::Endorse { kiosk, fingerprint, by } => {
                     let signer =
                         baeum_hub::certificates::HubSigner::load_or_create(&db.with_extension("certificate-key"))?;
-                    let endorsed = signer.endorse_kiosk(&conn, &kiosk, &by, SystemClock.now())?;
-                    if endorsed.is_empty() {
-                        anyhow::bail!(
-                            "{kiosk}: 보증할 키가 없습니다. 키오스크에서 `baeum-kiosk provision --device-key`를 먼저 실행해 주세요"
-                        );
+                    let key =
+                        baeum_hub::devices::endorse(&conn, &signer, &kiosk, &fingerprint, &by, SystemClock.now())?;
+                    println!(
+                        "{kiosk}의 기기 키 {}을(를) 보증했습니다 ({by})",
+                        baeum_domain::device::fingerprint_text(&key)
+                    );
+                }
+                KioskAction::Invite { institution, kiosk, valid_hours, by, json } => {
+                    let institution = baeum_domain::InstitutionId::parse(&institution)?;
+                    let kiosk = kiosk.as_deref().map(baeum_domain::KioskId::parse).transpose()?;
+                    let mut random = [0u8; 12];
+                    getrandom::fill(&mut random).map_err(|e| anyhow::anyhow!("난수를 만들 수 없습니다: {e}"))?;
+                    let code = baeum_domain::device::InviteCode::from_random(random);
+                    let expires = baeum_hub::devices::invite(
+                        &conn,
+                        &code,
+                        &institution,
+                        kiosk.as_ref(),
+                        &by,
+                        SystemClock.now(),
+                        chrono::Duration::hours(valid_hours),
+                    )?;
+                    if json {
+                        println!("{}", serde_json::json!({ "code": code.to_string(), "expires_at": expires }));
+                    } else {
+                        let until = expires.with_timezone(&baeum_domain::kst()).format("%Y-%m-%d %H:%M");
+                        println!("초대 코드: {code}");
+                        println!("{institution}의 키오스크 한 대에 한 번 쓸 수 있고, {until}까지 유효합니다.");
+                        println!("키오스크에서: baeum-kiosk provision --hub <허브 주소> --code {code}");
                     }
-                    println!("{kiosk}의 키 {}을(를) 보증했습니다 ({by})", endorsed.join(", "));
+                }
+                KioskAction::List => {
+                    println!("{}", serde_json::to_string_pretty(&store::devices::all(&conn)?)?);
+                }
+                KioskAction::Revoke { kiosk, by, reason } => {
+                    if !baeum_hub::devices::revoke(&mut conn, &kiosk, &by, &reason, SystemClock.now())? {
+                        anyhow::bail!("{kiosk}: 등록된 키오스크가 아니거나 이미 사용이 중지되었습니다");
+                    }
+                    println!(
+                        "{kiosk}의 사용을 중지했습니다 ({by}, 사유: {reason}). 이 키오스크의 요청은 모두 거절됩니다."
+                    );
                 }
             }
         }

@@ -18,8 +18,8 @@ async fn start(db: &Path) -> Hub {
     Hub::start_on_loopback(db, demo_clock_at(14, 0)).await
 }
 
-async fn get(url: String) -> (u16, String) {
-    let response = reqwest::get(url).await.unwrap_or_else(|e| panic!("{e}"));
+async fn get(client: &reqwest::Client, url: String) -> (u16, String) {
+    let response = client.get(url).send().await.unwrap_or_else(|e| panic!("{e}"));
     (response.status().as_u16(), response.text().await.unwrap_or_default())
 }
 
@@ -53,22 +53,22 @@ async fn every_documented_path_is_served() {
     let db = dir.path().join("hub.db");
     seed_demo(&db);
     let hub = start(&db).await;
+    let client = hub.kiosk_client("k-test").await;
     let addr = hub.addr;
-    let (_, health) = get(format!("http://{addr}/health")).await;
+    let (_, health) = get(&client, format!("http://{addr}/health")).await;
     let health: Health = parse(&health);
     let doc = ApiDoc::openapi();
-    assert_eq!(doc.paths.paths.len(), 17);
-    let client = reqwest::Client::new();
+    assert_eq!(doc.paths.paths.len(), 18);
     for (path, item) in &doc.paths.paths {
         if item.get.is_some() {
-            let url = format!("http://{addr}{path}?epoch={}&after=0&kiosk_id=k-test", health.epoch);
-            let (status, body) = get(url).await;
+            let url = format!("http://{addr}{path}?epoch={}&after=0", health.epoch);
+            let (status, body) = get(&client, url).await;
             assert_eq!(status, 200, "{path}: {body}");
         }
         if item.post.is_some() {
             // Each POST with the smallest valid body; finding a learner who does not exist is a 404.
             let (body, expected) = match path.as_str() {
-                "/v1/intents" => (serde_json::json!({"kiosk_id": "k-test", "intents": []}), 200),
+                "/v1/intents" => (serde_json::json!({"intents": []}), 200),
                 "/v1/enrollments/lookup" => (serde_json::json!({"learner_ids": []}), 200),
                 "/v1/learners/find" => {
                     (serde_json::json!({"mobile": "010-1234-5678", "birth_date": "1950-01-01", "pin": "4821"}), 404)
@@ -78,10 +78,17 @@ async fn every_documented_path_is_served() {
                 "/v1/certificates/class" => (serde_json::json!({"course_id": "nothing"}), 404),
                 "/v1/courses/roster" => (serde_json::json!({"course_id": "nothing"}), 404),
                 "/v1/kiosks/keys" => (
-                    serde_json::json!({"kiosk_id": "k-test", "public_key": baeum_domain::certificate::public_key_b64(
+                    serde_json::json!({"public_key": baeum_domain::certificate::public_key_b64(
                         &ed25519_dalek::SigningKey::from_bytes(&[3; 32]).verifying_key()
                     )}),
                     200,
+                ),
+                // An invite nobody issued: refused, and the one code a stranger gets back.
+                "/v1/kiosks/provision" => (
+                    serde_json::json!({"code": "AAAA-BBBB-CCCC", "kiosk_id": "k-new", "public_key": baeum_domain::certificate::public_key_b64(
+                        &ed25519_dalek::SigningKey::from_bytes(&[4; 32]).verifying_key()
+                    )}),
+                    403,
                 ),
                 other => panic!("no probe for POST {other}"),
             };
@@ -100,7 +107,7 @@ async fn every_documented_path_is_served() {
             assert_korean(&refusal.message);
         }
     }
-    let (status, served) = get(format!("http://{addr}/openapi.json")).await;
+    let (status, served) = get(&client, format!("http://{addr}/openapi.json")).await;
     assert_eq!(status, 200);
     let served: serde_json::Value = parse(&served);
     assert_eq!(served["info"]["title"], "Baeum hub API");
@@ -112,8 +119,9 @@ async fn changes_come_in_pages_that_add_up_to_the_snapshot() {
     let db = dir.path().join("hub.db");
     let batch = seed_demo(&db);
     let hub = start(&db).await;
+    let client = hub.kiosk_client("k-test").await;
     let addr = hub.addr;
-    let (_, body) = get(format!("http://{addr}/v1/catalog/snapshot")).await;
+    let (_, body) = get(&client, format!("http://{addr}/v1/catalog/snapshot")).await;
     let snapshot: CatalogSnapshot = parse(&body);
     assert_eq!(snapshot.courses.len(), batch.courses.len());
     assert_eq!(snapshot.cursor as usize, batch.institutions.len() + batch.places.len() + batch.courses.len());
@@ -121,7 +129,8 @@ async fn changes_come_in_pages_that_add_up_to_the_snapshot() {
     let (mut cursor, mut seen, mut pages) = (0, 0, 0);
     loop {
         let (status, body) =
-            get(format!("http://{addr}/v1/catalog/changes?epoch={}&after={cursor}&limit=100", snapshot.epoch)).await;
+            get(&client, format!("http://{addr}/v1/catalog/changes?epoch={}&after={cursor}&limit=100", snapshot.epoch))
+                .await;
         assert_eq!(status, 200, "{body}");
         let page: CatalogChanges = parse(&body);
         assert!(page.changes.len() <= 100);
@@ -142,15 +151,16 @@ async fn a_cursor_from_another_history_or_ahead_of_the_hub_gets_resnapshot_requi
     let db = dir.path().join("hub.db");
     seed_demo(&db);
     let hub = start(&db).await;
+    let client = hub.kiosk_client("k-test").await;
     let addr = hub.addr;
-    let (_, body) = get(format!("http://{addr}/health")).await;
+    let (_, body) = get(&client, format!("http://{addr}/health")).await;
     let health: Health = parse(&body);
     for query in ["epoch=other&after=1".to_owned(), format!("epoch={}&after={}", health.epoch, health.cursor + 1)] {
-        let (status, body) = get(format!("http://{addr}/v1/catalog/changes?{query}")).await;
+        let (status, body) = get(&client, format!("http://{addr}/v1/catalog/changes?{query}")).await;
         let error: ApiError = parse(&body);
         assert_eq!((status, error.code.as_str()), (410, "resnapshot_required"), "{query}");
     }
-    let (status, body) = get(format!("http://{addr}/v1/catalog/changes?epoch=x&after=minus-one")).await;
+    let (status, body) = get(&client, format!("http://{addr}/v1/catalog/changes?epoch=x&after=minus-one")).await;
     let error: ApiError = parse(&body);
     assert_eq!((status, error.code.as_str()), (400, "bad_request"));
 }
@@ -189,6 +199,7 @@ async fn snapshot_chunks_cover_the_catalog_once_with_valid_checksums() {
     let db = dir.path().join("hub.db");
     let batch = seed_demo(&db);
     let hub = start(&db).await;
+    let client = hub.kiosk_client("k-test").await;
     let addr = hub.addr;
     let mut after: Option<String> = None;
     let mut digest = CatalogDigest::default();
@@ -198,7 +209,7 @@ async fn snapshot_chunks_cover_the_catalog_once_with_valid_checksums() {
             None => format!("http://{addr}/v1/catalog/snapshot/chunks?limit=50"),
             Some(key) => format!("http://{addr}/v1/catalog/snapshot/chunks?limit=50&after={key}"),
         };
-        let (status, body) = get(url).await;
+        let (status, body) = get(&client, url).await;
         assert_eq!(status, 200, "{body}");
         // Checksum and line framing checked by the kiosk's reader; every line is a whole change.
         let chunk = read_snapshot_chunk(&body).unwrap_or_else(|e| panic!("{e}"));
@@ -216,7 +227,7 @@ async fn snapshot_chunks_cover_the_catalog_once_with_valid_checksums() {
     let total = batch.institutions.len() + batch.places.len() + batch.courses.len();
     assert_eq!(digest.records as usize, total);
     assert_eq!(chunks, total.div_ceil(50) + usize::from(total.is_multiple_of(50)));
-    let (_, body) = get(format!("http://{addr}/v1/catalog/checksum")).await;
+    let (_, body) = get(&client, format!("http://{addr}/v1/catalog/checksum")).await;
     let whole: CatalogChecksum = parse(&body);
     assert_eq!((whole.records as usize, whole.sha256), (total, digest.finish()));
 }
@@ -227,6 +238,7 @@ async fn a_learner_pays_on_the_phone_page_once_and_the_seat_is_confirmed() {
     let db = dir.path().join("hub.db");
     let batch = seed_demo(&db);
     let hub = start(&db).await;
+    let client = hub.kiosk_client("k-test").await;
     let addr = hub.addr;
     let at = kst().with_ymd_and_hms(2026, 11, 26, 14, 0, 0).single().map(|t| t.to_utc()).unwrap_or_default();
     let course = batch
@@ -244,11 +256,10 @@ async fn a_learner_pays_on_the_phone_page_once_and_the_seat_is_confirmed() {
                      {"purpose": "course_news", "agreed": false, "notice_version": 1}],
         "identity": "self_declared", "pin_hash": "s$h", "registered_on": "2026-11-26"
     });
-    let batch_json = serde_json::json!({"kiosk_id": "k-phone", "intents": [
+    let batch_json = serde_json::json!({"intents": [
         {"seq": 1, "op_id": "op-phone-1", "body": {"service": "learner", "type": "register_learner", "learner": learner}},
         {"seq": 2, "op_id": "op-phone-2", "body": {"service": "enrollment", "type": "apply", "learner_id": "l-phone", "course_id": course.id}}
     ]});
-    let client = reqwest::Client::new();
     let answer: serde_json::Value = client
         .post(format!("http://{addr}/v1/intents"))
         .json(&batch_json)
@@ -260,7 +271,7 @@ async fn a_learner_pays_on_the_phone_page_once_and_the_seat_is_confirmed() {
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(answer["results"][1]["outcome"]["outcome"], "confirmed", "{answer}");
 
-    let (status, page) = get(format!("http://{addr}/pay/op-phone-2")).await;
+    let (status, page) = get(&client, format!("http://{addr}/pay/op-phone-2")).await;
     assert_eq!(status, 200);
     let owed = baeum_domain::Won(course.fee.0 + course.materials_fee.0);
     assert!(page.contains("테스트 결제") && page.contains(&owed.to_string()), "{page}");
@@ -271,7 +282,7 @@ async fn a_learner_pays_on_the_phone_page_once_and_the_seat_is_confirmed() {
     assert!(paid.text().await.unwrap_or_default().contains("결제가 완료되었습니다"));
     let again = pay(()).await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(again.status().as_u16(), 409, "a second tap never charges twice");
-    let (status, _) = get(format!("http://{addr}/pay/not-an-op")).await;
+    let (status, _) = get(&client, format!("http://{addr}/pay/not-an-op")).await;
     assert_eq!(status, 404);
 
     let list: serde_json::Value = client
@@ -296,8 +307,8 @@ async fn unreadable_requests_are_refused_in_korean_with_the_right_status() {
     let db = dir.path().join("hub.db");
     seed_demo(&db);
     let hub = start(&db).await;
+    let client = hub.kiosk_client("k-test").await;
     let addr = hub.addr;
-    let client = reqwest::Client::new();
     let refusal = |res: reqwest::Response| async move {
         let status = res.status().as_u16();
         let body: ApiError = parse(&res.text().await.unwrap_or_default());
@@ -315,12 +326,12 @@ async fn unreadable_requests_are_refused_in_korean_with_the_right_status() {
     assert_eq!(status, 400);
     assert!(body.message.contains("JSON 형식이 아닙니다"), "{}", body.message);
 
-    let (status, body) = get(format!("http://{addr}/v1/catalog/changes?epoch=x&after=minus-one")).await;
+    let (status, body) = get(&client, format!("http://{addr}/v1/catalog/changes?epoch=x&after=minus-one")).await;
     let body: ApiError = parse(&body);
     assert_eq!((status, body.code.as_str()), (400, "bad_request"));
     assert_korean(&body.message);
 
-    let huge = format!("{{\"kiosk_id\": \"k-test\", \"intents\": [], \"pad\": \"{}\"}}", "가".repeat(1_500_000));
+    let huge = format!("{{\"intents\": [], \"pad\": \"{}\"}}", "가".repeat(1_500_000));
     let too_big =
         client.post(format!("http://{addr}/v1/intents")).header("content-type", "application/json").body(huge).send();
     // The pages a phone opens carry the headers such pages need; the API answers do not need them.
@@ -336,14 +347,14 @@ async fn unreadable_requests_are_refused_in_korean_with_the_right_status() {
 
     // The pages a phone opens from a QR code answer a mangled address in Korean HTML.
     for path in ["/verify/%FF", "/verify?code=a&code=b", "/pay/%FF"] {
-        let (status, page) = get(format!("http://{addr}{path}")).await;
+        let (status, page) = get(&client, format!("http://{addr}{path}")).await;
         assert!(status == 400 || status == 404, "{path}: {status}");
         assert!(page.starts_with("<!doctype html>") && page.contains("lang=\"ko\""), "{path}: {page}");
         let body = page.rsplit("</style>").next().unwrap_or_default();
         let text: String = body.split('<').filter_map(|t| t.split_once('>').map(|(_, rest)| rest)).collect();
         assert_eq!(baeum_domain::error_code::foreign_words(&text), Vec::<&str>::new(), "{path}: {text}");
     }
-    let (status, body) = get(format!("http://{addr}/v1/certificates/verify/%FF")).await;
+    let (status, body) = get(&client, format!("http://{addr}/v1/certificates/verify/%FF")).await;
     let body: ApiError = parse(&body);
     assert_eq!((status, body.code.as_str()), (400, "bad_request"));
     assert_korean(&body.message);
@@ -369,7 +380,7 @@ async fn unreadable_requests_are_refused_in_korean_with_the_right_status() {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(res.status().as_u16(), 413);
-    let batch = format!("{{\"kiosk_id\": \"k-pad\", \"intents\": [], \"pad\": \"{}\"}}", "x".repeat(20_000));
+    let batch = format!("{{\"intents\": [], \"pad\": \"{}\"}}", "x".repeat(20_000));
     let res = client
         .post(format!("http://{addr}/v1/intents"))
         .header("content-type", "application/json")
@@ -378,4 +389,51 @@ async fn unreadable_requests_are_refused_in_korean_with_the_right_status() {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_ne!(res.status().as_u16(), 413);
+}
+
+/// Every operation the document says needs the device credential refuses a call without one,
+/// with one of the wrong shape and with a well-formed one the hub never issued: `401
+/// device_unregistered` in Korean with a Bearer challenge. The public ones answer anyone.
+#[tokio::test]
+async fn every_kiosk_operation_refuses_a_caller_without_a_credential_the_hub_issued() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let db = dir.path().join("hub.db");
+    seed_demo(&db);
+    let hub = start(&db).await;
+    let addr = hub.addr;
+    let stranger = reqwest::Client::new();
+    let forged = baeum_domain::device::DeviceCredential::from_random([7; 32]);
+    let doc = ApiDoc::openapi();
+    let mut guarded = 0;
+    for (path, item) in &doc.paths.paths {
+        for (method, operation) in [("GET", &item.get), ("POST", &item.post)] {
+            let Some(operation) = operation else { continue };
+            let url = format!("http://{addr}{}?epoch=x&after=0", path.replace("{code}", "GM-2026-000001"));
+            for credential in [None, Some("bk1_short"), Some(forged.expose())] {
+                let mut request =
+                    if method == "GET" { stranger.get(&url) } else { stranger.post(&url).json(&serde_json::json!({})) };
+                if let Some(c) = credential {
+                    request = request.bearer_auth(c);
+                }
+                let res = request.send().await.unwrap_or_else(|e| panic!("{e}"));
+                let status = res.status().as_u16();
+                if operation.security.is_none() {
+                    assert_ne!(status, 401, "{method} {path} is public");
+                    continue;
+                }
+                let challenge = res.headers().get("www-authenticate").and_then(|v| v.to_str().ok()).map(str::to_owned);
+                let body: ApiError = parse(&res.text().await.unwrap_or_default());
+                assert_eq!(
+                    (status, body.code.as_str()),
+                    (401, "device_unregistered"),
+                    "{method} {path} {credential:?}"
+                );
+                assert_eq!(challenge.as_deref(), Some("Bearer realm=\"baeum-hub\""), "{method} {path}");
+                assert_korean(&body.message.replace("baeum-kiosk provision --code", ""));
+                guarded += 1;
+            }
+        }
+    }
+    // 14 kiosk operations, three callers each; the four public ones answered anyone.
+    assert_eq!(guarded, 14 * 3);
 }

@@ -67,12 +67,13 @@ async fn hub_with(
                      {"purpose": "course_news", "agreed": false, "notice_version": 1}],
         "identity": "self_declared", "pin_hash": "s$h", "registered_on": "2026-11-26"
     });
-    let intents = serde_json::from_value(serde_json::json!({"kiosk_id": "k-phone", "intents": [
+    let intents = serde_json::from_value(serde_json::json!({"intents": [
         {"seq": 1, "op_id": "op-phone-1", "body": {"service": "learner", "type": "register_learner", "learner": learner}},
         {"seq": 2, "op_id": "op-phone-2", "body": {"service": "enrollment", "type": "apply", "learner_id": "l-phone", "course_id": course.id}}
     ]}))
     .unwrap_or_else(|e| panic!("{e}"));
-    arbitration::apply_batch(&mut conn, &intents, at).unwrap_or_else(|e| panic!("{e}"));
+    let kiosk = baeum_domain::KioskId::parse("k-phone").unwrap_or_else(|e| panic!("{e}"));
+    arbitration::apply_batch(&mut conn, &kiosk, &intents, at).unwrap_or_else(|e| panic!("{e}"));
 
     let state = HubState::with_payments(conn, clock.clone(), provider);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap_or_else(|e| panic!("{e}"));

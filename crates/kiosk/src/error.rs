@@ -35,6 +35,12 @@ pub enum KioskError {
     HubRefused { status: u16, code: String, message: String },
     #[error("중앙 서버에 요청이 몰려 {retry_after_secs}초 뒤에 다시 보냅니다")]
     HubBusy { retry_after_secs: u64 },
+    #[error(
+        "이 키오스크는 중앙 서버에 등록되지 않았습니다. 관리자에게 초대 코드를 받아 `baeum-kiosk provision --code`로 등록해 주세요"
+    )]
+    DeviceUnregistered,
+    #[error("이 키오스크는 중앙 서버에서 사용이 중지되었습니다. 관리자에게 문의해 주세요")]
+    KioskRevoked,
     #[error("입력하신 내용을 확인해 주세요: {0}")]
     InvalidInput(baeum_domain::ValidationErrors),
     #[error("강좌 정보를 찾을 수 없습니다: {0}")]
@@ -95,6 +101,8 @@ impl KioskError {
             KioskError::HubBadAnswer(_) => ErrorCode::HubBadAnswer,
             KioskError::HubRefused { .. } => ErrorCode::HubRefused,
             KioskError::HubBusy { .. } => ErrorCode::HubBusy,
+            KioskError::DeviceUnregistered => ErrorCode::DeviceUnregistered,
+            KioskError::KioskRevoked => ErrorCode::KioskRevoked,
             KioskError::InvalidInput(_) => ErrorCode::InputInvalid,
             KioskError::CourseNotFound(_) => ErrorCode::CourseNotFound,
             KioskError::LearnerNotFound => ErrorCode::LearnerNotFound,
@@ -275,6 +283,8 @@ mod tests {
                 message: "요청 본문의 JSON 문법이 맞지 않습니다".into(),
             }],
             ErrorCode::HubBusy => vec![KioskError::HubBusy { retry_after_secs: 3 }],
+            ErrorCode::DeviceUnregistered => vec![KioskError::DeviceUnregistered],
+            ErrorCode::KioskRevoked => vec![KioskError::KioskRevoked],
             ErrorCode::InputInvalid => {
                 vec![KioskError::invalid("mobile", "휴대전화 번호는 010-1234-5678처럼 적어 주세요")]
             }
@@ -326,6 +336,8 @@ mod tests {
             | ErrorCode::SequenceGap
             | ErrorCode::OpConflict
             | ErrorCode::RateLimited
+            | ErrorCode::InviteInvalid
+            | ErrorCode::KioskIdTaken
             | ErrorCode::Unexpected
             | ErrorCode::PrinterMissing
             | ErrorCode::ConsentNeeded => vec![],

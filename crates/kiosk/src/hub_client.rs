@@ -3,9 +3,11 @@
 
 use std::time::Duration;
 
+use baeum_domain::LearnerId;
 use baeum_domain::certificate::{
     CertificateRequest, ClassCertificates, ClassRequest, HistoryRequest, IssuedCertificate, LearningHistory,
 };
+use baeum_domain::device::{DeviceCredential, ProvisionAnswer, ProvisionRequest};
 use baeum_domain::enrollment::{EnrollmentList, EnrollmentLookup, Seats};
 use baeum_domain::intent::{IntentBatch, IntentBatchAnswer, IntentOutcomes};
 use baeum_domain::kiosk_key::{KioskKeyRegistration, KioskKeyStatus};
@@ -14,7 +16,6 @@ use baeum_domain::protocol::{
     ApiError, CatalogChange, CatalogChanges, CatalogChecksum, PROTOCOL_VERSION, RecordKind, read_snapshot_chunk,
     read_snapshot_header,
 };
-use baeum_domain::{KioskId, LearnerId};
 use reqwest::{StatusCode, Url};
 use serde::de::DeserializeOwned;
 
@@ -149,6 +150,8 @@ pub enum ChangesAnswer {
 pub struct HubClient {
     base: HubUrl,
     http: reqwest::Client,
+    /// This kiosk's device credential, once provisioned (shared by the client's clones).
+    credential: std::sync::Arc<std::sync::RwLock<Option<DeviceCredential>>>,
 }
 
 impl HubClient {
@@ -168,7 +171,32 @@ impl HubClient {
                 tracing::error!(code = %baeum_domain::ErrorCode::HubUnreachable, detail = %e, "HTTP client setup failed");
                 KioskError::HubUnreachable("통신 기능을 준비하지 못함".into())
             })?;
-        Ok(Self { base, http })
+        Ok(Self { base, http, credential: std::sync::Arc::default() })
+    }
+
+    /// Sends `credential` with every request from now on (this client and its clones).
+    pub fn set_credential(&self, credential: Option<DeviceCredential>) {
+        *self.credential.write().unwrap_or_else(|p| p.into_inner()) = credential;
+    }
+
+    pub fn has_credential(&self) -> bool {
+        self.credential.read().unwrap_or_else(|p| p.into_inner()).is_some()
+    }
+
+    /// A request to `url` carrying the device credential, if there is one. Without one the hub
+    /// answers `401 device_unregistered`, which says what to do better than refusing here.
+    fn request(&self, method: reqwest::Method, url: &str) -> reqwest::RequestBuilder {
+        let builder = self.http.request(method, url);
+        match self.credential.read().unwrap_or_else(|p| p.into_inner()).as_ref() {
+            Some(credential) => builder.bearer_auth(credential.expose()),
+            None => builder,
+        }
+    }
+
+    /// Presents a one-time invite code with this kiosk's id and device key; the answer carries
+    /// the credential (given out this once).
+    pub async fn provision(&self, request: &ProvisionRequest) -> Result<ProvisionAnswer, KioskError> {
+        self.post_json(&self.base.join("/v1/kiosks/provision"), request).await
     }
 
     pub fn base(&self) -> &HubUrl {
@@ -194,7 +222,7 @@ impl HubClient {
         if let Some(after) = after {
             url.query_pairs_mut().append_pair("after", after);
         }
-        let response = self.http.get(url.as_str()).send().await.map_err(transport_error)?;
+        let response = self.request(reqwest::Method::GET, url.as_str()).send().await.map_err(transport_error)?;
         let body = self.read_body(response).await?;
         let text = String::from_utf8(body.as_ref().to_vec())
             .map_err(|_| KioskError::HubBadAnswer("목록 조각이 UTF-8이 아닙니다".into()))?;
@@ -230,9 +258,9 @@ impl HubClient {
     }
 
     /// Outcomes the hub stored for this kiosk after `after` (recovery after a crash).
-    pub async fn intent_outcomes(&self, kiosk: &KioskId, after: u64) -> Result<IntentOutcomes, KioskError> {
+    pub async fn intent_outcomes(&self, after: u64) -> Result<IntentOutcomes, KioskError> {
         let mut url = Url::parse(&self.base.join("/v1/intents/outcomes")).map_err(unjoinable)?;
-        url.query_pairs_mut().append_pair("kiosk_id", kiosk.as_str()).append_pair("after", &after.to_string());
+        url.query_pairs_mut().append_pair("after", &after.to_string());
         self.get_json(url.as_str()).await
     }
 
@@ -277,12 +305,8 @@ impl HubClient {
     }
 
     /// Registers this kiosk's device key; the answer says whether staff endorsed it yet.
-    pub async fn register_kiosk_key(
-        &self,
-        kiosk: &baeum_domain::KioskId,
-        public_key: &str,
-    ) -> Result<KioskKeyStatus, KioskError> {
-        let body = KioskKeyRegistration { kiosk_id: kiosk.clone(), public_key: public_key.to_owned() };
+    pub async fn register_kiosk_key(&self, public_key: &str) -> Result<KioskKeyStatus, KioskError> {
+        let body = KioskKeyRegistration { public_key: public_key.to_owned() };
         self.post_json(&self.base.join("/v1/kiosks/keys"), &body).await
     }
 
@@ -296,12 +320,12 @@ impl HubClient {
     }
 
     async fn post_json<B: serde::Serialize, T: DeserializeOwned>(&self, url: &str, body: &B) -> Result<T, KioskError> {
-        let response = self.http.post(url).json(body).send().await.map_err(transport_error)?;
+        let response = self.request(reqwest::Method::POST, url).json(body).send().await.map_err(transport_error)?;
         self.read_answer(response).await
     }
 
     async fn get_json<T: DeserializeOwned>(&self, url: &str) -> Result<T, KioskError> {
-        let response = self.http.get(url).send().await.map_err(transport_error)?;
+        let response = self.request(reqwest::Method::GET, url).send().await.map_err(transport_error)?;
         self.read_answer(response).await
     }
 
@@ -329,7 +353,13 @@ impl HubClient {
                     (String::new(), format!("중앙 서버가 아닌 곳에서 온 듯한 응답입니다 (HTTP {})", status.as_u16()))
                 }
             };
-            return Err(KioskError::HubRefused { status: status.as_u16(), code, message });
+            return Err(match ErrorCode::parse(&code) {
+                Some(ErrorCode::DeviceUnregistered) if status == StatusCode::UNAUTHORIZED => {
+                    KioskError::DeviceUnregistered
+                }
+                Some(ErrorCode::KioskRevoked) if status == StatusCode::FORBIDDEN => KioskError::KioskRevoked,
+                _ => KioskError::HubRefused { status: status.as_u16(), code, message },
+            });
         }
         Ok(body)
     }

@@ -16,6 +16,7 @@ pub mod learners;
 pub mod offline_certificates;
 mod outcomes;
 pub mod printing;
+pub mod provisioning;
 pub mod receipt_pdf;
 pub mod schedule;
 pub mod search;
@@ -62,6 +63,8 @@ pub struct SyncStatus {
     /// Changes the hub had that this kiosk has not applied yet, as last heard from the hub.
     pub behind: Option<u64>,
     pub kiosk_id: String,
+    /// This kiosk holds a device credential from the hub (`baeum-kiosk provision --code`).
+    pub provisioned: bool,
     /// Applications, cancellations and payments recorded here and not yet answered by the hub.
     pub pending_intents: u64,
     /// The device key for offline (provisional) certificates, if this kiosk has one.
@@ -117,7 +120,7 @@ impl Kiosk {
         let index = browse::build_index(&conn)?;
         let kiosk_id = store::identity::get_or_create(&conn)?;
         let seats = RwLock::new(Arc::new(store::seats::all(&conn)?));
-        Ok(Self {
+        let kiosk = Self {
             seats,
             kiosk_id,
             uploading: tokio::sync::Mutex::new(()),
@@ -129,13 +132,16 @@ impl Kiosk {
             syncing: tokio::sync::Mutex::new(()),
             index: RwLock::new(Arc::new(index)),
             cards: Mutex::new(browse::CourseCache::default()),
-            secrets: secrets::default_store(),
-        })
+            secrets: secrets::default_store(data_dir),
+        };
+        kiosk.load_credential();
+        Ok(kiosk)
     }
 
     /// Keeps secrets in `store` instead of the OS keyring (tests, or a kiosk without one).
     pub fn with_secrets(mut self, store: Arc<dyn secrets::SecretStore>) -> Self {
         self.secrets = store;
+        self.load_credential();
         self
     }
 
@@ -221,6 +227,7 @@ impl Kiosk {
             cursor: state.cursor,
             behind: state.hub_head.map(|head| head.saturating_sub(state.cursor)),
             kiosk_id: self.kiosk_id.to_string(),
+            provisioned: self.hub.has_credential(),
             pending_intents: store::outbox::counts(&conn)?.pending,
             device_key: store::offline_certificates::device_key(&conn)?,
         })

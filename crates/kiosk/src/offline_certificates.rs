@@ -43,9 +43,9 @@ impl Kiosk {
         Ok(secret.and_then(|s| <[u8; 32]>::try_from(s.as_slice()).ok()).map(|seed| SigningKey::from_bytes(&seed)))
     }
 
-    /// Makes the device key (first time, or again when the keyring lost it) and registers it with
-    /// the hub. Staff then endorse it at the hub; the answer says whether that has happened.
-    pub async fn provision_device_key(&self) -> Result<DeviceKey, KioskError> {
+    /// The device key from the keyring, made there first if it is not (first time, or the
+    /// keyring lost it), and noted in the database by its id and public half.
+    pub(crate) fn ensure_device_key(&self) -> Result<SigningKey, KioskError> {
         let key = match self.device_signing_key()? {
             Some(key) => key,
             None => {
@@ -61,6 +61,14 @@ impl Kiosk {
         if known.as_ref().is_none_or(|k| k.key_id != id) {
             offline_certificates::set_device_key(&self.conn(), &id, &public, self.clock.now())?;
         }
+        Ok(key)
+    }
+
+    /// Makes the device key if needed (see [`Kiosk::ensure_device_key`]) and registers it with
+    /// the hub. Staff then endorse it at the hub by its fingerprint; the answer says whether that
+    /// has happened.
+    pub async fn provision_device_key(&self) -> Result<DeviceKey, KioskError> {
+        self.ensure_device_key()?;
         self.check_device_key().await?;
         offline_certificates::device_key(&self.conn())?.ok_or_else(|| unavailable("기기 키를 저장하지 못했습니다"))
     }
@@ -71,7 +79,7 @@ impl Kiosk {
         if key.endorsed {
             return Ok(());
         }
-        let status = self.hub.register_kiosk_key(&self.kiosk_id, &key.public_key).await?;
+        let status = self.hub.register_kiosk_key(&key.public_key).await?;
         if status.endorsed {
             offline_certificates::set_endorsed(&self.conn(), &key.key_id, true)?;
         }

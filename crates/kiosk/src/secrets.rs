@@ -1,7 +1,10 @@
-//! Secrets the kiosk keeps out of its database and logs: today the device key it signs
-//! provisional certificates with. They live in the operating system's keyring — on Linux the
-//! kernel's keyutils (always there, also on a headless kiosk; Secret Service needs a desktop
-//! session and an unlocked keyring). Behind a small trait so tests use a memory store.
+//! Secrets the kiosk keeps out of its database, settings and logs: its device credential (how
+//! the hub knows it) and the device key it signs provisional certificates with. They live in the
+//! operating system's keyring — on Linux the kernel's keyutils (always there, also on a headless
+//! kiosk; Secret Service needs a desktop session and an unlocked keyring). keyutils forgets
+//! everything at reboot, so [`KeptSecrets`] also keeps each secret in a file only the kiosk's
+//! user can read, outside the database, and puts it back in the keyring after a restart.
+//! Behind a small trait so tests use a memory store.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -90,31 +93,117 @@ impl SecretStore for MemorySecrets {
     }
 }
 
-/// The OS keyring when it can be opened, otherwise a store that refuses with the reason (so the
-/// kiosk still runs; only offline certificates are unavailable).
-pub fn default_store() -> Arc<dyn SecretStore> {
-    match OsKeyring::new() {
-        Ok(keyring) => Arc::new(keyring),
-        Err(e) => Arc::new(Unavailable(e)),
+/// The kiosk's secrets for the data folder `dir`: the OS keyring, kept across reboots by
+/// [`KeptSecrets`] in `dir/secrets/`.
+pub fn default_store(dir: &crate::DataDir) -> Arc<dyn SecretStore> {
+    let keyring = OsKeyring::new()
+        .map_err(|e| tracing::warn!(event = "keyring_unavailable", detail = %e.0, "OS keyring unavailable; secrets kept in files only"))
+        .ok();
+    Arc::new(KeptSecrets { keyring, dir: dir.path().join("secrets") })
+}
+
+/// The OS keyring backed by one file per secret (mode 0600 in a 0700 folder of the kiosk's
+/// user): read from the keyring when it has the secret, else from the file — which then goes
+/// back into the keyring. What survives a reboot is the file; its protection is the kiosk
+/// user's account (and full-disk encryption where the vendor provides it).
+#[derive(Debug)]
+pub struct KeptSecrets {
+    keyring: Option<OsKeyring>,
+    dir: std::path::PathBuf,
+}
+
+impl KeptSecrets {
+    /// `device-key/k-1` is kept as `device-key__k-1`: names are ours (ASCII, no dots).
+    fn file(&self, name: &str) -> std::path::PathBuf {
+        self.dir.join(name.replace('/', "__"))
+    }
+
+    fn from_file(&self, name: &str) -> Result<Option<Vec<u8>>, SecretError> {
+        match std::fs::read(self.file(name)) {
+            Ok(secret) => Ok(Some(secret)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(SecretError(format!("보관 파일을 읽을 수 없습니다 ({})", e.kind()))),
+        }
+    }
+
+    fn to_file(&self, name: &str, secret: &[u8]) -> Result<(), SecretError> {
+        let failed = |e: std::io::Error| SecretError(format!("보관 파일을 쓸 수 없습니다 ({})", e.kind()));
+        let mut folder = std::fs::DirBuilder::new();
+        folder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut folder, 0o700);
+        folder.create(&self.dir).map_err(failed)?;
+        // Written whole under another name, then renamed: a power cut leaves the old or the new.
+        let tmp = self.dir.join(format!(".{}.tmp", name.replace('/', "__")));
+        let _ = std::fs::remove_file(&tmp);
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut file = options.open(&tmp).map_err(failed)?;
+        std::io::Write::write_all(&mut file, secret).map_err(failed)?;
+        file.sync_all().map_err(failed)?;
+        std::fs::rename(&tmp, self.file(name)).map_err(failed)
     }
 }
 
-#[derive(Debug)]
-struct Unavailable(SecretError);
-
-impl SecretStore for Unavailable {
-    fn get(&self, _name: &str) -> Result<Option<Vec<u8>>, SecretError> {
-        Err(self.0.clone())
+impl SecretStore for KeptSecrets {
+    fn get(&self, name: &str) -> Result<Option<Vec<u8>>, SecretError> {
+        if let Some(keyring) = &self.keyring
+            && let Ok(Some(secret)) = keyring.get(name)
+        {
+            return Ok(Some(secret));
+        }
+        let kept = self.from_file(name)?;
+        if let (Some(keyring), Some(secret)) = (&self.keyring, &kept)
+            && let Err(e) = keyring.put(name, secret)
+        {
+            tracing::warn!(event = "keyring_refill_failed", detail = %e.0, "secret read from its file only");
+        }
+        Ok(kept)
     }
 
-    fn put(&self, _name: &str, _secret: &[u8]) -> Result<(), SecretError> {
-        Err(self.0.clone())
+    fn put(&self, name: &str, secret: &[u8]) -> Result<(), SecretError> {
+        self.to_file(name, secret)?;
+        if let Some(keyring) = &self.keyring
+            && let Err(e) = keyring.put(name, secret)
+        {
+            tracing::warn!(event = "keyring_put_failed", detail = %e.0, "secret kept in its file only");
+        }
+        Ok(())
     }
 }
 
 #[cfg(all(test, target_os = "linux"))]
 mod tests {
     use super::*;
+
+    /// A reboot empties keyutils: the secret comes back from its file, and goes back into the
+    /// keyring. The file and its folder are the kiosk user's only.
+    #[test]
+    fn a_kept_secret_survives_the_keyring_forgetting_it() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let data = crate::DataDir::new(dir.path());
+        let name = format!("test-{}/credential", uuid::Uuid::new_v4().simple());
+        let store = KeptSecrets { keyring: OsKeyring::new().ok(), dir: dir.path().join("secrets") };
+        store.put(&name, b"bk1_secret").unwrap_or_else(|e| panic!("{e}"));
+        let keyring = OsKeyring::new().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(keyring.get(&name).ok().flatten(), Some(b"bk1_secret".to_vec()));
+        // The reboot.
+        keyring
+            .entry(&name)
+            .and_then(|e| e.delete_credential().map_err(|e| SecretError(e.to_string())))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(keyring.get(&name).ok().flatten(), None);
+        let after = default_store(&data);
+        assert_eq!(after.get(&name).ok().flatten(), Some(b"bk1_secret".to_vec()));
+        assert_eq!(keyring.get(&name).ok().flatten(), Some(b"bk1_secret".to_vec()), "back in the keyring");
+        let mode = |p: &std::path::Path| std::fs::metadata(p).map(|m| m.permissions().mode() & 0o777).ok();
+        assert_eq!(mode(&dir.path().join("secrets")), Some(0o700));
+        assert_eq!(mode(&store.file(&name)), Some(0o600));
+        let _ = keyring.entry(&name).and_then(|e| e.delete_credential().map_err(|e| SecretError(e.to_string())));
+    }
 
     /// The real store, once: a secret put in the kernel keyring comes back.
     #[test]

@@ -87,10 +87,10 @@ impl Kiosk {
     /// Sends one batch on its own task.
     fn send(&self, intents: Vec<Intent>) -> tokio::task::JoinHandle<Result<Sent, KioskError>> {
         let hub = self.hub.clone();
-        let kiosk_id = self.kiosk_id.clone();
         tokio::spawn(async move {
             let bodies: HashMap<u64, IntentBody> = intents.iter().map(|i| (i.seq, i.body.clone())).collect();
-            let answer = hub.upload_intents(&IntentBatch { kiosk_id, intents }).await?;
+            // Which kiosk sent it is the hub's to know from the credential.
+            let answer = hub.upload_intents(&IntentBatch { intents }).await?;
             Ok((bodies, answer))
         })
     }
@@ -122,7 +122,7 @@ impl Kiosk {
     /// crashed or lost the answer), without sending anything.
     pub async fn recover_outcomes(&self) -> Result<usize, KioskError> {
         let after = outbox::counts(&self.conn())?.answered_through;
-        let stored = self.hub.intent_outcomes(&self.kiosk_id, after).await?;
+        let stored = self.hub.intent_outcomes(after).await?;
         self.record_answers(&stored.results, &HashMap::new())
     }
 

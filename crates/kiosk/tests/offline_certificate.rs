@@ -52,6 +52,7 @@ async fn an_endorsed_kiosk_issues_a_provisional_certificate_offline_and_the_hub_
     let hub = Hub::start(&db, "127.0.0.1:0".parse().unwrap(), clock.clone()).await;
     let addr = hub.addr;
     let online = kiosk(&data, hub.url(), clock.clone(), secrets.clone());
+    hub.provision(&online).await;
     online.sync_now().await.unwrap();
     let full = online.register_learner(&form(0)).unwrap();
     let once = online.register_learner(&form(1)).unwrap();
@@ -77,7 +78,10 @@ async fn an_endorsed_kiosk_issues_a_provisional_certificate_offline_and_the_hub_
     // Staff endorse it at the hub; the kiosk learns it at its next exchange.
     let signer = baeum_hub::certificates::HubSigner::load_or_create(&db.with_extension("certificate-key")).unwrap();
     let conn = baeum_hub::store::open(&db).unwrap();
-    assert_eq!(signer.endorse_kiosk(&conn, key_id_kiosk(&data).as_str(), "직원 김민지", clock.now()).unwrap().len(), 1);
+    let endorsed =
+        baeum_hub::devices::endorse(&conn, &signer, &key_id_kiosk(&data), &key.key_id, "직원 김민지", clock.now())
+            .unwrap();
+    assert_eq!(endorsed, key.key_id);
     let online = kiosk(&data, hub.url(), clock.clone(), secrets.clone());
     online.exchange().await.unwrap();
     assert!(online.device_key().unwrap().unwrap().endorsed);

@@ -18,6 +18,7 @@ use crate::demo_date;
 #[derive(Debug)]
 pub struct Hub {
     pub addr: SocketAddr,
+    db: std::path::PathBuf,
     stop: Option<oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<()>,
 }
@@ -34,7 +35,7 @@ impl Hub {
         let task = tokio::spawn(async move {
             let _ = serve.await;
         });
-        Hub { addr, stop: Some(stop), task }
+        Hub { addr, db: db.to_owned(), stop: Some(stop), task }
     }
 
     /// Serves `db` on a free loopback port.
@@ -44,6 +45,52 @@ impl Hub {
 
     pub fn url(&self) -> HubUrl {
         HubUrl::parse(&format!("http://{}", self.addr)).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// A one-time invite code for a new kiosk (written straight into the hub's database, as
+    /// `baeum-hub kiosk invite` does).
+    pub fn invite(&self) -> String {
+        let conn = hub_store::open(&self.db).unwrap_or_else(|e| panic!("{e}"));
+        let mut random = [0u8; 12];
+        getrandom::fill(&mut random).unwrap_or_else(|e| panic!("{e}"));
+        let code = baeum_domain::device::InviteCode::from_random(random);
+        let institution = baeum_domain::InstitutionId::parse(crate::TEST_INSTITUTION).unwrap_or_else(|e| panic!("{e}"));
+        // Valid for a long while: tests run at fixed clocks far from today.
+        let now = chrono::Utc::now() - chrono::Duration::days(3650);
+        baeum_hub::devices::invite(&conn, &code, &institution, None, "테스트", now, chrono::Duration::days(7300))
+            .unwrap_or_else(|e| panic!("{e}"));
+        code.to_string()
+    }
+
+    /// Registers `kiosk` with this hub through its invite, as staff do at a new kiosk.
+    pub async fn provision(&self, kiosk: &baeum_kiosk::Kiosk) {
+        kiosk.provision(&self.invite()).await.unwrap_or_else(|e| panic!("provision: {e}"));
+    }
+
+    /// An HTTP client that calls as a device of its own, provisioned now under `kiosk_id`
+    /// (for tests that speak the wire protocol themselves).
+    pub async fn kiosk_client(&self, kiosk_id: &str) -> reqwest::Client {
+        let key = ed25519_dalek::SigningKey::from_bytes(&[9; 32]);
+        let body = serde_json::json!({
+            "code": self.invite(),
+            "kiosk_id": kiosk_id,
+            "public_key": baeum_domain::certificate::public_key_b64(&key.verifying_key()),
+        });
+        let answer: serde_json::Value = reqwest::Client::new()
+            .post(format!("http://{}/v1/kiosks/provision", self.addr))
+            .json(&body)
+            .send()
+            .await
+            .and_then(reqwest::Response::error_for_status)
+            .unwrap_or_else(|e| panic!("provision: {e}"))
+            .json()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let credential = answer["credential"].as_str().unwrap_or_default();
+        let mut headers = reqwest::header::HeaderMap::new();
+        let value = format!("Bearer {credential}").parse().unwrap_or_else(|e| panic!("{e}"));
+        headers.insert(reqwest::header::AUTHORIZATION, value);
+        reqwest::Client::builder().default_headers(headers).build().unwrap_or_else(|e| panic!("{e}"))
     }
 
     pub async fn stop(mut self) {

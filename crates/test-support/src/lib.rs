@@ -19,7 +19,7 @@ use baeum_kiosk::{HubUrl, RegistrationForm};
 use chrono::{NaiveDate, TimeZone};
 use ed25519_dalek::SigningKey;
 
-pub use process::{HubProcess, IppPrinter, binary, kiosk, seed, stderr, stdout};
+pub use process::{HubProcess, IppPrinter, TEST_INSTITUTION, binary, credential_of, kiosk, seed, stderr, stdout};
 
 /// The day the demo catalog and the crate tests are dated for (courses open, closing and
 /// starting around it).

@@ -31,7 +31,13 @@ pub struct HubProcess {
     /// The database it serves.
     pub db: PathBuf,
     child: Child,
+    /// The credential [`HubProcess::get_json`] and [`HubProcess::post_json`] call with: a
+    /// device of the tests' own, provisioned on first use.
+    inspector: std::sync::OnceLock<String>,
 }
+
+/// The institution test kiosks are invited for.
+pub const TEST_INSTITUTION: &str = "gm-llc";
 
 /// Runs `baeum-hub seed ARGS --db DB` and checks it worked.
 pub fn seed(db: &Path, args: &[&str]) {
@@ -75,35 +81,104 @@ impl HubProcess {
             BufReader::new(out).read_line(&mut line).unwrap_or_default();
         }
         let url = line.trim().strip_prefix("listening on ").unwrap_or_else(|| panic!("hub said {line:?}")).to_owned();
-        HubProcess { url, db: db.to_owned(), child }
+        HubProcess { url, db: db.to_owned(), child, inspector: std::sync::OnceLock::new() }
     }
 
-    /// GET a path and parse the JSON body (plain HTTP/1.1 on loopback).
-    pub fn get_json(&self, path: &str) -> serde_json::Value {
-        let host = self.url.trim_start_matches("http://");
-        let mut stream = TcpStream::connect(host).unwrap_or_else(|e| panic!("{e}"));
-        write!(stream, "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").unwrap_or_default();
-        let mut response = String::new();
-        stream.read_to_string(&mut response).unwrap_or_default();
-        let body = response.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or_default();
-        serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body}"))
+    /// A one-time invite code for a new kiosk, from `baeum-hub kiosk invite` (`args` adds e.g.
+    /// `--kiosk ID`).
+    pub fn invite_with(&self, args: &[&str]) -> String {
+        let out = Command::new(binary("baeum-hub"))
+            .args(["kiosk", "--db"])
+            .arg(&self.db)
+            .args(["invite", "--institution", TEST_INSTITUTION, "--json"])
+            .args(args)
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let answer: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}"));
+        answer["code"].as_str().unwrap_or_else(|| panic!("no code in {answer}")).to_owned()
     }
 
-    /// POST a JSON body and parse the JSON answer.
-    pub fn post_json(&self, path: &str, body: &serde_json::Value) -> serde_json::Value {
+    pub fn invite(&self) -> String {
+        self.invite_with(&[])
+    }
+
+    /// Registers the kiosk in `data_dir` with this hub, as staff do: `baeum-kiosk provision
+    /// --hub URL --code CODE` (which also saves the hub's address in its settings).
+    pub fn provision(&self, data_dir: &Path) {
+        let code = self.invite();
+        let out = kiosk(&["--hub", &self.url, "provision", "--code", &code], data_dir);
+        assert!(out.status.success(), "provision: {}{}", stdout(&out), stderr(&out));
+    }
+
+    /// Provisions a device of the caller's own over HTTP under `kiosk_id` and returns its
+    /// credential (for tests that speak the wire protocol themselves).
+    pub fn device(&self, kiosk_id: &str) -> String {
+        let mut seed = [0u8; 32];
+        getrandom::fill(&mut seed).unwrap_or_else(|e| panic!("{e}"));
+        let key = ed25519_dalek::SigningKey::from_bytes(&seed);
+        let body = serde_json::json!({
+            "code": self.invite(),
+            "kiosk_id": kiosk_id,
+            "public_key": baeum_domain::certificate::public_key_b64(&key.verifying_key()),
+        });
+        let (status, answer) = self.call("POST", "/v1/kiosks/provision", Some(&body), None);
+        assert_eq!(status, 200, "{answer}");
+        answer["credential"].as_str().unwrap_or_else(|| panic!("no credential in {answer}")).to_owned()
+    }
+
+    fn inspector(&self) -> &str {
+        self.inspector.get_or_init(|| self.device(&format!("k-inspector-{}", std::process::id())))
+    }
+
+    /// One request over plain HTTP/1.1 on loopback, with `credential` as the bearer token:
+    /// the status and the JSON body (`null` when the body is not JSON).
+    pub fn call(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&serde_json::Value>,
+        credential: Option<&str>,
+    ) -> (u16, serde_json::Value) {
         let host = self.url.trim_start_matches("http://");
         let mut stream = TcpStream::connect(host).unwrap_or_else(|e| panic!("{e}"));
-        let body = body.to_string();
+        let body = body.map(ToString::to_string).unwrap_or_default();
+        let auth = credential.map(|c| format!("Authorization: Bearer {c}\r\n")).unwrap_or_default();
         write!(
             stream,
-            "POST {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            "{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n{auth}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
             body.len()
         )
         .unwrap_or_default();
         let mut response = String::new();
         stream.read_to_string(&mut response).unwrap_or_default();
+        let status = response.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
         let body = response.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or_default();
-        serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body}"))
+        (status, serde_json::from_str(body).unwrap_or(serde_json::Value::Null))
+    }
+
+    /// GET a path as `credential`'s kiosk and parse the JSON body.
+    pub fn get_json_as(&self, credential: &str, path: &str) -> serde_json::Value {
+        let (status, body) = self.call("GET", path, None, Some(credential));
+        assert_eq!(status, 200, "GET {path}: {body}");
+        body
+    }
+
+    /// POST a JSON body as `credential`'s kiosk and parse the JSON answer.
+    pub fn post_json_as(&self, credential: &str, path: &str, body: &serde_json::Value) -> serde_json::Value {
+        let (status, answer) = self.call("POST", path, Some(body), Some(credential));
+        assert_eq!(status, 200, "POST {path}: {answer}");
+        answer
+    }
+
+    /// GET a path as the tests' own device and parse the JSON body.
+    pub fn get_json(&self, path: &str) -> serde_json::Value {
+        self.get_json_as(self.inspector(), path)
+    }
+
+    /// POST a JSON body as the tests' own device and parse the JSON answer.
+    pub fn post_json(&self, path: &str, body: &serde_json::Value) -> serde_json::Value {
+        self.post_json_as(self.inspector(), path, body)
     }
 
     /// A 선착순 course open for application now with at least `min_capacity` seats, free or paid:
@@ -239,4 +314,11 @@ impl Drop for IppPrinter {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// The device credential the kiosk in `data_dir` keeps (its file under `secrets/`), for tests
+/// that read that kiosk's outcomes from the hub themselves.
+pub fn credential_of(data_dir: &Path, kiosk_id: &str) -> String {
+    let file = data_dir.join("secrets").join(format!("device-credential__{kiosk_id}"));
+    std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()))
 }

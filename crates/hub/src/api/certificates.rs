@@ -15,6 +15,7 @@ use baeum_domain::kiosk_key::{KioskKeyRegistration, KioskKeyStatus};
 use baeum_domain::protocol::ApiError;
 use serde::Deserialize;
 
+use super::devices::Device;
 use super::{Failure, HubState, bad_request, escape, unreadable};
 use crate::certificates::{self, IssueError, Verification};
 
@@ -27,6 +28,7 @@ use crate::certificates::{self, IssueError, Verification};
               (status = 500, body = ApiError))
 )]
 pub async fn issue(
+    _device: Device,
     State(state): State<HubState>,
     body: Result<Json<CertificateRequest>, JsonRejection>,
 ) -> Result<Json<IssuedCertificate>, Failure> {
@@ -62,6 +64,7 @@ fn issue_failure(e: IssueError) -> Failure {
               (status = 500, body = ApiError))
 )]
 pub async fn history(
+    _device: Device,
     State(state): State<HubState>,
     body: Result<Json<HistoryRequest>, JsonRejection>,
 ) -> Result<Json<LearningHistory>, Failure> {
@@ -82,6 +85,7 @@ pub async fn history(
               (status = 500, body = ApiError))
 )]
 pub async fn class(
+    _device: Device,
     State(state): State<HubState>,
     body: Result<Json<ClassRequest>, JsonRejection>,
 ) -> Result<Json<ClassCertificates>, Failure> {
@@ -101,6 +105,7 @@ pub async fn class(
               (status = 500, body = ApiError))
 )]
 pub async fn register_kiosk_key(
+    device: Device,
     State(state): State<HubState>,
     body: Result<Json<KioskKeyRegistration>, JsonRejection>,
 ) -> Result<Json<KioskKeyStatus>, Failure> {
@@ -112,10 +117,10 @@ pub async fn register_kiosk_key(
     let now = state.clock.now();
     let status = state
         .with_db(move |conn| {
-            crate::store::kiosk_keys::register(conn, &key_id, q.kiosk_id.as_str(), &q.public_key, now)?;
+            crate::store::kiosk_keys::register(conn, &key_id, device.kiosk.as_str(), &q.public_key, now)?;
             let stored = crate::store::kiosk_keys::get(conn, &key_id)?;
-            // A key id names one public key; a kiosk claiming another kiosk's key is not endorsed by it.
-            let endorsed = stored.is_some_and(|k| k.endorsement.is_some() && k.kiosk_id == q.kiosk_id.as_str());
+            // A key id names one public key; a kiosk presenting another kiosk's key is not endorsed by it.
+            let endorsed = stored.is_some_and(|k| k.endorsement.is_some() && k.kiosk_id == device.kiosk.as_str());
             Ok(KioskKeyStatus { key_id, endorsed })
         })
         .await?;

@@ -6,7 +6,6 @@ use axum::Json;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use baeum_domain::KioskId;
 use baeum_domain::enrollment::{EnrollmentList, EnrollmentLookup, Seats};
 use baeum_domain::intent::{IntentBatch, IntentBatchAnswer, IntentOutcomes};
 use baeum_domain::learner::{LearnerFind, LearnerFound};
@@ -15,6 +14,7 @@ use baeum_domain::protocol::ApiError;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::devices::Device;
 use super::{Failure, HubState, bad_request, unreadable};
 use crate::arbitration;
 use crate::store::{enrollments, intents, learners};
@@ -32,6 +32,7 @@ pub const PIN_LOCK_MINUTES: i64 = 30;
               (status = 500, body = ApiError))
 )]
 pub async fn upload(
+    device: Device,
     State(state): State<HubState>,
     batch: Result<Json<IntentBatch>, JsonRejection>,
 ) -> Result<Json<IntentBatchAnswer>, Failure> {
@@ -40,14 +41,13 @@ pub async fn upload(
         return Err(bad_request(format!("한 번에 {MAX_BATCH}건까지 보낼 수 있습니다")));
     }
     let now = state.clock.now();
-    Ok(Json(state.with_db(move |conn| Ok(arbitration::apply_batch(conn, &batch, now)?)).await?))
+    Ok(Json(state.with_db(move |conn| Ok(arbitration::apply_batch(conn, &device.kiosk, &batch, now)?)).await?))
 }
 
 /// Query of `GET /v1/intents/outcomes`.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct OutcomesQuery {
-    pub kiosk_id: String,
     /// Outcomes of intents with a sequence number above this.
     pub after: u64,
     pub limit: Option<usize>,
@@ -59,11 +59,12 @@ pub struct OutcomesQuery {
               (status = 400, body = ApiError), (status = 500, body = ApiError))
 )]
 pub async fn outcomes(
+    device: Device,
     State(state): State<HubState>,
     query: Result<Query<OutcomesQuery>, QueryRejection>,
 ) -> Result<Json<IntentOutcomes>, Failure> {
     let Query(q) = query.map_err(unreadable)?;
-    let kiosk = KioskId::parse(&q.kiosk_id).map_err(|e| bad_request(format!("kiosk_id: {e}")))?;
+    let kiosk = device.kiosk;
     let limit = q.limit.unwrap_or(MAX_BATCH).clamp(1, MAX_BATCH);
     let answer = state
         .with_db(move |conn| {
@@ -82,6 +83,7 @@ pub async fn outcomes(
               (status = 400, body = ApiError), (status = 500, body = ApiError))
 )]
 pub async fn lookup(
+    _device: Device,
     State(state): State<HubState>,
     body: Result<Json<EnrollmentLookup>, JsonRejection>,
 ) -> Result<Json<EnrollmentList>, Failure> {
@@ -112,6 +114,7 @@ fn list(
               (status = 500, body = ApiError))
 )]
 pub async fn find(
+    _device: Device,
     State(state): State<HubState>,
     body: Result<Json<LearnerFind>, JsonRejection>,
 ) -> Result<Json<LearnerFound>, Failure> {
@@ -182,7 +185,7 @@ pub struct SeatBoard {
     responses((status = 200, description = "Seats taken and waiting per course (courses nobody applied to are left out)", body = SeatBoard),
               (status = 500, body = ApiError))
 )]
-pub async fn seats(State(state): State<HubState>) -> Result<Json<SeatBoard>, Failure> {
+pub async fn seats(_device: Device, State(state): State<HubState>) -> Result<Json<SeatBoard>, Failure> {
     let now = state.clock.now();
     let seats = state.with_db(|conn| Ok(enrollments::seat_board(conn)?)).await?;
     Ok(Json(SeatBoard { as_of: now, seats }))

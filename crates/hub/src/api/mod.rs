@@ -22,8 +22,10 @@ use utoipa::OpenApi;
 
 use crate::payment::{PaymentProvider, TestProvider};
 use crate::store::{self, StoreError, catalog};
+use devices::Device;
 
 pub mod certificates;
+pub mod devices;
 pub mod enrollment;
 pub mod pay_page;
 pub mod roster;
@@ -40,6 +42,8 @@ pub struct HubState {
     signer: crate::certificates::HubSigner,
     /// The address people's phones open (certificate and payment QR codes link here).
     public: PublicUrl,
+    /// Requests per kiosk (see [`crate::limits::DeviceLimit`]).
+    device_limit: Arc<crate::limits::DeviceLimit>,
 }
 
 impl HubState {
@@ -55,6 +59,7 @@ impl HubState {
             payments,
             signer: crate::certificates::HubSigner::ephemeral(),
             public: PublicUrl::unconfigured("http://127.0.0.1"),
+            device_limit: Arc::default(),
         }
     }
 
@@ -84,7 +89,7 @@ impl HubState {
     }
 
     /// Runs `f` with the database on a blocking thread (SQLite calls block).
-    async fn with_db<T: Send + 'static>(
+    pub(crate) async fn with_db<T: Send + 'static>(
         &self,
         f: impl FnOnce(&mut Connection) -> Result<T, Failure> + Send + 'static,
     ) -> Result<T, Failure> {
@@ -181,13 +186,13 @@ impl From<QueryRejection> for Rejection {
 }
 
 impl Failure {
-    fn new(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> Self {
+    pub(crate) fn new(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> Self {
         Self { status, body: ApiError { code: code.as_str().to_owned(), message: message.into() } }
     }
 
     /// `500 internal`: the caller gets a short reference number in Korean, and the log gets the
     /// same number beside the detail (often a database's English text), so staff can find it.
-    fn internal(detail: impl std::fmt::Display) -> Self {
+    pub(crate) fn internal(detail: impl std::fmt::Display) -> Self {
         // Eight digits in two groups: easy to read out over the phone, never a word.
         let n = uuid::Uuid::new_v4().as_u128() % 100_000_000;
         let reference = format!("{:04}-{:04}", n / 10_000, n % 10_000);
@@ -248,7 +253,7 @@ pub async fn health(State(state): State<HubState>) -> Result<Json<Health>, Failu
     responses((status = 200, description = "The whole catalog and the cursor it corresponds to", body = CatalogSnapshot),
               (status = 500, body = ApiError))
 )]
-pub async fn snapshot(State(state): State<HubState>) -> Result<Json<CatalogSnapshot>, Failure> {
+pub async fn snapshot(_device: Device, State(state): State<HubState>) -> Result<Json<CatalogSnapshot>, Failure> {
     let now = state.clock.now();
     Ok(Json(state.with_db(move |conn| Ok(catalog::snapshot(conn, now)?)).await?))
 }
@@ -273,6 +278,7 @@ pub struct ChangesQuery {
               (status = 500, body = ApiError))
 )]
 pub async fn changes(
+    _device: Device,
     State(state): State<HubState>,
     query: Result<Query<ChangesQuery>, QueryRejection>,
 ) -> Result<Json<CatalogChanges>, Failure> {
@@ -309,6 +315,7 @@ pub struct ChunkQuery {
               (status = 500, body = ApiError))
 )]
 pub async fn snapshot_chunk(
+    _device: Device,
     State(state): State<HubState>,
     query: Result<Query<ChunkQuery>, QueryRejection>,
 ) -> Result<impl IntoResponse, Failure> {
@@ -324,7 +331,7 @@ pub async fn snapshot_chunk(
     responses((status = 200, description = "Digest of the whole catalog, to compare a kiosk's copy with", body = CatalogChecksum),
               (status = 500, body = ApiError))
 )]
-pub async fn checksum(State(state): State<HubState>) -> Result<Json<CatalogChecksum>, Failure> {
+pub async fn checksum(_device: Device, State(state): State<HubState>) -> Result<Json<CatalogChecksum>, Failure> {
     Ok(Json(state.with_db(|conn| Ok(catalog::checksum(conn)?)).await?))
 }
 
@@ -332,8 +339,64 @@ async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
     Json(ApiDoc::openapi())
 }
 
+/// Operations anyone may call; every other one needs a kiosk's device credential.
+const PUBLIC_OPERATIONS: &[&str] =
+    &["/health", "/v1/kiosks/provision", "/v1/certificates/keys", "/v1/certificates/verify/{code}"];
+
+/// States the device credential (`Authorization: Bearer bk1_…`) every kiosk operation needs,
+/// and the answers it brings when missing, unknown or revoked.
+struct DeviceSecurity;
+
+impl utoipa::Modify for DeviceSecurity {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
+        use utoipa::openapi::{Ref, ResponseBuilder};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "device",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("The kiosk's device credential from `POST /v1/kiosks/provision`"))
+                    .build(),
+            ),
+        );
+        let error = |description: &str| {
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/json",
+                    utoipa::openapi::ContentBuilder::new().schema(Some(Ref::from_schema_name("ApiError"))).build(),
+                )
+                .build()
+        };
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            if PUBLIC_OPERATIONS.contains(&path.as_str()) {
+                continue;
+            }
+            for operation in [&mut item.get, &mut item.post].into_iter().flatten() {
+                operation.security = Some(vec![SecurityRequirement::new("device", Vec::<String>::new())]);
+                let responses = &mut operation.responses.responses;
+                responses.insert(
+                    "401".into(),
+                    error("`device_unregistered`: no device credential, or one the hub does not know").into(),
+                );
+                responses.insert("403".into(), error("`kiosk_revoked`: this kiosk's credential was revoked").into());
+                responses.insert(
+                    "429".into(),
+                    error(
+                        "`rate_limited`: this kiosk or address is over its rate; `Retry-After` says when to try again",
+                    )
+                    .into(),
+                );
+            }
+        }
+    }
+}
+
 #[derive(Debug, OpenApi)]
 #[openapi(
+    modifiers(&DeviceSecurity),
     info(
         title = "Baeum hub API",
         description = "The hub kiosks sync with: catalog snapshot and changes, enrollment intents and their outcomes, certificates."
@@ -355,7 +418,8 @@ async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
         certificates::keys,
         certificates::register_kiosk_key,
         certificates::verify_json,
-        roster::roster
+        roster::roster,
+        devices::provision
     ),
     components(schemas(
         Health,
@@ -391,7 +455,9 @@ async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
         baeum_domain::certificate::CertificatePayload,
         baeum_domain::certificate::KeySet,
         baeum_domain::certificate::PublishedKey,
-        crate::certificates::Verification
+        crate::certificates::Verification,
+        baeum_domain::device::ProvisionRequest,
+        baeum_domain::device::ProvisionAnswer
     ))
 )]
 pub struct ApiDoc;
@@ -450,6 +516,7 @@ pub fn router(state: HubState) -> axum::Router {
         .route("/v1/certificates/class", post(certificates::class).layer(DefaultBodyLimit::max(SMALL_BODY)))
         .route("/v1/certificates/keys", get(certificates::keys))
         .route("/v1/kiosks/keys", post(certificates::register_kiosk_key).layer(DefaultBodyLimit::max(SMALL_BODY)))
+        .route("/v1/kiosks/provision", post(devices::provision).layer(DefaultBodyLimit::max(SMALL_BODY)))
         .route("/v1/courses/roster", post(roster::roster).layer(DefaultBodyLimit::max(SMALL_BODY)))
         .route("/v1/certificates/verify/{code}", get(certificates::verify_json))
         .route("/openapi.json", get(openapi_json))

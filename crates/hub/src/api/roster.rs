@@ -17,6 +17,7 @@ use super::{Failure, HubState, unreadable};
               (status = 500, body = ApiError))
 )]
 pub async fn roster(
+    _device: super::devices::Device,
     State(state): State<HubState>,
     body: Result<Json<RosterRequest>, JsonRejection>,
 ) -> Result<Json<Roster>, Failure> {

@@ -24,14 +24,15 @@ use crate::store::{StoreError, counters, courses, enrollments, intents, learners
 
 pub(crate) use enrollment::{promote, record_payment, refund_of, seat};
 
-/// Applies a kiosk's batch and answers with every outcome, in sequence order.
+/// Applies the batch of `kiosk` (the one its credential names) and answers with every outcome,
+/// in sequence order.
 pub fn apply_batch(
     conn: &mut Connection,
+    kiosk: &KioskId,
     batch: &IntentBatch,
     now: DateTime<Utc>,
 ) -> Result<IntentBatchAnswer, StoreError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let kiosk = &batch.kiosk_id;
     let mut applied = intents::applied_through(&tx, kiosk)?;
     let mut results = Vec::with_capacity(batch.intents.len());
     let mut refused = None;
@@ -259,7 +260,7 @@ pub(crate) mod fixtures {
             bodies: Vec<IntentBody>,
         ) -> IntentBatchAnswer {
             let intents = bodies.into_iter().map(|b| self.intent(b)).collect();
-            super::apply_batch(conn, &IntentBatch { kiosk_id: self.id.clone(), intents }, now).unwrap()
+            super::apply_batch(conn, &self.id, &IntentBatch { intents }, now).unwrap()
         }
     }
 

@@ -49,7 +49,6 @@ fn a_replayed_intent_gets_the_stored_outcome_and_changes_nothing() {
     let first = k.send(&mut conn, now, vec![register(1, "1960-01-01"), apply(1, &course)]);
     // The same two intents again (the answer was lost on the way back).
     let replay = IntentBatch {
-        kiosk_id: k.id.clone(),
         intents: first
             .results
             .iter()
@@ -57,7 +56,7 @@ fn a_replayed_intent_gets_the_stored_outcome_and_changes_nothing() {
             .map(|(r, body)| Intent { seq: r.seq, op_id: r.op_id.clone(), body })
             .collect(),
     };
-    let again = super::apply_batch(&mut conn, &replay, plus_hours(now, 1)).unwrap();
+    let again = super::apply_batch(&mut conn, &k.id, &replay, plus_hours(now, 1)).unwrap();
     assert_eq!(again.results, first.results);
     assert_eq!(again.refused, None);
     assert_eq!(enrollments::seats_taken(&conn, &course.id).unwrap(), 1);
@@ -66,15 +65,14 @@ fn a_replayed_intent_gets_the_stored_outcome_and_changes_nothing() {
     let mut conflicting = replay.clone();
     conflicting.intents.truncate(1);
     conflicting.intents[0].body = register(2, "1970-01-01");
-    let refused = super::apply_batch(&mut conn, &conflicting, now).unwrap();
+    let refused = super::apply_batch(&mut conn, &k.id, &conflicting, now).unwrap();
     assert_eq!(refused.refused.map(|r| r.code), Some(baeum_domain::ErrorCode::OpConflict));
 
     // A gap: seq 4 when 2 is the last applied.
     let gap = IntentBatch {
-        kiosk_id: k.id.clone(),
         intents: vec![Intent { seq: 4, op_id: OpId::parse("k-a-op-x").unwrap(), body: register(3, "1970-01-01") }],
     };
-    let refused = super::apply_batch(&mut conn, &gap, now).unwrap();
+    let refused = super::apply_batch(&mut conn, &k.id, &gap, now).unwrap();
     assert_eq!(refused.refused.map(|r| r.code), Some(baeum_domain::ErrorCode::SequenceGap));
     assert_eq!(refused.applied_through, 2);
 }

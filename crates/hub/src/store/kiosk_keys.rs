@@ -90,3 +90,12 @@ pub fn set_endorsement(
     )?;
     Ok(())
 }
+
+/// Withdraws every endorsement of `kiosk`'s keys (the kiosk was revoked: what it signs from now
+/// on must not check out against the published key set).
+pub fn withdraw_endorsements(conn: &Connection, kiosk_id: &str) -> Result<usize, StoreError> {
+    Ok(conn.execute(
+        "UPDATE kiosk_keys SET endorsement = NULL, endorsed_by = NULL, endorsed_at = NULL WHERE kiosk_id = ?1",
+        [kiosk_id],
+    )?)
+}

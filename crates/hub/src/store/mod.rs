@@ -8,10 +8,12 @@ pub mod catalog_log;
 pub mod certificates;
 pub mod counters;
 pub mod courses;
+pub mod devices;
 pub mod enrollments;
 pub mod enrolment_checks;
 pub mod institutions;
 pub mod intents;
+pub mod invites;
 pub mod kiosk_keys;
 pub mod learners;
 pub mod ledger;
@@ -36,6 +38,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("../../migrations/0005_intent_services.sql")),
         M::up(include_str!("../../migrations/0006_payment_attempts.sql")),
         M::up(include_str!("../../migrations/0007_counters.sql")),
+        M::up(include_str!("../../migrations/0008_devices.sql")),
     ])
 });
 
@@ -119,6 +122,15 @@ pub(crate) fn decode_rows<T: serde::de::DeserializeOwned>(
         decode(what, &id, &body)
     })
     .collect()
+}
+
+/// Reads a stored RFC 3339 time; one that does not read is Corrupt, never "no time".
+pub(crate) fn read_time(what: &'static str, id: &str, raw: &str) -> Result<chrono::DateTime<chrono::Utc>, StoreError> {
+    chrono::DateTime::parse_from_rfc3339(raw).map(|t| t.to_utc()).map_err(|e| StoreError::Corrupt {
+        what,
+        id: id.to_owned(),
+        problem: format!("{raw:?}: {e}"),
+    })
 }
 
 /// Serialises a record for storage; our own types always serialise.

@@ -117,6 +117,26 @@ export const errors = {
     ko: '요청이 너무 많아 잠시 기다려야 합니다. 잠시 후 다시 시도해 주세요.',
     en: 'Too many requests. Please try again shortly.',
   },
+  'error.device_unregistered': {
+    context: 'Sync status: this kiosk has no device credential the central server knows; staff must register it with an invite code',
+    ko: '이 키오스크는 중앙 서버에 등록되지 않았습니다. 직원에게 알려 주세요.',
+    en: 'This kiosk is not registered with the central server. Please tell a staff member.',
+  },
+  'error.kiosk_revoked': {
+    context: 'Sync status: the central server revoked this kiosk (lost, stolen or retired); nothing it sends is accepted',
+    ko: '이 키오스크는 중앙 서버에서 사용이 중지되었습니다. 직원에게 알려 주세요.',
+    en: 'This kiosk has been disabled by the central server. Please tell a staff member.',
+  },
+  'error.invite_invalid': {
+    context: 'Registering the kiosk: the invite code is unknown, already used or expired',
+    ko: '초대 코드가 맞지 않거나 이미 쓰였거나 기한이 지났습니다. 새 초대 코드를 받아 주세요.',
+    en: 'The invite code is wrong, already used or expired. Please get a new one.',
+  },
+  'error.kiosk_id_taken': {
+    context: 'Registering the kiosk: another device holds this kiosk number, or it needs an invite naming it',
+    ko: '이 키오스크 번호는 이미 등록되어 있습니다. 관리자에게 문의해 주세요.',
+    en: 'This kiosk number is already registered. Please contact the administrator.',
+  },
   'error.hub_busy': {
     context: 'Sync status: the central server asked this kiosk to wait; it retries by itself',
     ko: '중앙 서버에 요청이 몰려 잠시 뒤에 다시 보냅니다.',
