@@ -48,6 +48,7 @@ async fn an_offline_application_is_provisional_until_the_hub_answers() {
     // The line is down: the catalog was synced earlier, applications are taken anyway.
     {
         let online = kiosk(&data, hub.url(), clock.clone());
+        hub.provision(&online).await;
         online.sync_now().await.unwrap();
     }
     let offline = kiosk(&data, dead_hub(), clock.clone());
@@ -86,12 +87,14 @@ async fn a_returning_learner_is_found_at_another_kiosk_and_wrong_pins_lock_the_l
     let course = open_course(&batch.courses, &clock, true);
 
     let a = kiosk(&dir.path().join("a"), hub.url(), clock.clone());
+    hub.provision(&a).await;
     a.sync_now().await.unwrap();
     let learner = a.register_learner(&form("김영희", "1958-07-15", "01055556666", "7391")).unwrap();
     a.apply(&learner.id, &course, &[]).unwrap();
     a.exchange().await.unwrap();
 
     let b = kiosk(&dir.path().join("b"), hub.url(), clock.clone());
+    hub.provision(&b).await;
     b.sync_now().await.unwrap();
     let found = b.find_learner("010-5555-6666", "1958-07-15", "7391").await.unwrap();
     assert_eq!(found.id, learner.id);
@@ -133,6 +136,7 @@ async fn a_desk_payment_confirms_and_a_cancellation_before_the_start_refunds_eve
     let course = batch.courses.iter().find(|c| c.id == course_id).unwrap();
 
     let k = kiosk(&dir.path().join("k"), hub.url(), clock.clone());
+    hub.provision(&k).await;
     k.sync_now().await.unwrap();
     let learner = k.register_learner(&form("이철수", "1970-01-20", "01012341234", "2580")).unwrap();
     k.apply(&learner.id, &course_id, &[]).unwrap();
@@ -189,6 +193,7 @@ async fn attendance_marked_at_the_kiosk_earns_a_certificate_the_hub_signs() {
     let course = batch.courses.iter().find(|c| c.id == course_id).unwrap();
 
     let k = kiosk(&dir.path().join("k"), hub.url(), clock.clone());
+    hub.provision(&k).await;
     k.sync_now().await.unwrap();
     let learner = k.register_learner(&form("최영순", "1949-09-09", "01033334444", "9512")).unwrap();
     k.apply(&learner.id, &course_id, &[]).unwrap();

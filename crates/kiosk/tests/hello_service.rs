@@ -14,12 +14,14 @@ use baeum_test_support::in_process::Hub;
 async fn a_hello_is_uploaded_and_answered_through_its_own_service() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let clock = demo_day();
+    baeum_test_support::in_process::seed_demo(&dir.path().join("hub.db"));
     let hub =
         Hub::start(&dir.path().join("hub.db"), "127.0.0.1:0".parse().unwrap_or_else(|e| panic!("{e}")), clock.clone())
             .await;
     let client = HubClient::with_timeout(hub.url(), Duration::from_secs(5)).unwrap_or_else(|e| panic!("{e}"));
     let kiosk = Kiosk::open_with_client(&DataDir::new(dir.path().join("kiosk")), client, clock)
         .unwrap_or_else(|e| panic!("{e}"));
+    hub.provision(&kiosk).await;
 
     let first = kiosk.say_hello("1층 로비 키오스크").unwrap_or_else(|e| panic!("{e}"));
     let second = kiosk.say_hello("  2층 ").unwrap_or_else(|e| panic!("{e}"));

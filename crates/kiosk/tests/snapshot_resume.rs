@@ -79,8 +79,10 @@ fn chunk_requests(log: &Arc<Mutex<Vec<String>>>) -> usize {
     log.lock().unwrap_or_else(|p| p.into_inner()).iter().filter(|l| l.contains("/snapshot/chunks")).count()
 }
 
-async fn hub_checksum(hub: SocketAddr) -> CatalogChecksum {
-    let body = reqwest::get(format!("http://{hub}/v1/catalog/checksum"))
+async fn hub_checksum(client: &reqwest::Client, hub: SocketAddr) -> CatalogChecksum {
+    let body = client
+        .get(format!("http://{hub}/v1/catalog/checksum"))
+        .send()
         .await
         .unwrap_or_else(|e| panic!("{e}"))
         .text()
@@ -109,6 +111,7 @@ async fn a_snapshot_cut_at_random_points_resumes_and_ends_equal_to_the_hub() {
     let clock = demo_clock_at(14, 0);
     let server = Hub::start_on_loopback(&hub_db, clock.clone()).await;
     let hub = server.addr;
+    let inspector = server.kiosk_client("k-inspector").await;
 
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
     for round in 0..6 {
@@ -116,6 +119,9 @@ async fn a_snapshot_cut_at_random_points_resumes_and_ends_equal_to_the_hub() {
         let cut = Arc::new(Cut::default());
         cut.set(rng.random_range(0..total_chunks), rng.random_range(0..4_000));
         let (proxy, log) = cutting_proxy(hub, Arc::clone(&cut)).await;
+        // Provisioned straight at the hub (the proxy passes request heads only); the credential
+        // stays in the kiosk's data folder for every start after.
+        server.provision(&kiosk_through(hub, &kiosk_dir, clock.clone())).await;
         let kiosk = kiosk_through(proxy, &kiosk_dir, clock.clone());
         assert!(kiosk.sync_now().await.is_err(), "round {round}: the cut sync fails");
         assert_eq!(kiosk.status().unwrap_or_else(|e| panic!("{e}")).courses, 0, "nothing half-shown");
@@ -143,7 +149,7 @@ async fn a_snapshot_cut_at_random_points_resumes_and_ends_equal_to_the_hub() {
             first + second <= total_chunks + 1,
             "round {round}: resumed wasting at most one chunk ({first} + {second} requests for {total_chunks} chunks)"
         );
-        let hub_sum = hub_checksum(hub).await;
+        let hub_sum = hub_checksum(&inspector, hub).await;
         let (records, sha) = kiosk.catalog_checksum().unwrap_or_else(|e| panic!("{e}"));
         assert_eq!((records, sha), (hub_sum.records, hub_sum.sha256), "round {round}: the kiosk equals the hub");
     }

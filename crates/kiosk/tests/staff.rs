@@ -82,6 +82,7 @@ async fn staff_take_attendance_from_the_hubs_class_list_and_from_their_own_recor
     let data = dir.path().join("kiosk");
     let hub = Hub::start(&db, "127.0.0.1:0".parse().unwrap(), clock.clone()).await;
     let k = kiosk(&data, hub.url(), clock.clone());
+    hub.provision(&k).await;
     k.sync_now().await.unwrap();
     let learner = k
         .register_learner(&RegistrationForm {

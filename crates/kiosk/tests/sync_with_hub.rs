@@ -57,6 +57,7 @@ async fn demo_fixture() -> Fixture {
     let clock = demo_day();
     let hub = Hub::start(&hub_db, loopback(), clock.clone()).await;
     let kiosk = kiosk(&dir.path().join("kiosk"), hub.url(), clock.clone());
+    hub.provision(&kiosk).await;
     Fixture { dir, hub_db, batch, clock, hub, kiosk }
 }
 
@@ -129,6 +130,7 @@ async fn a_rebuilt_hub_at_the_same_address_makes_the_kiosk_resnapshot() {
     let hub = Hub::start(&first_db, loopback(), clock.clone()).await;
     let addr = hub.addr;
     let kiosk = kiosk(&dir.path().join("kiosk"), hub.url(), clock.clone());
+    hub.provision(&kiosk).await;
     kiosk.sync_now().await.unwrap_or_else(|e| panic!("{e}"));
     hub.stop().await;
 
@@ -139,6 +141,10 @@ async fn a_rebuilt_hub_at_the_same_address_makes_the_kiosk_resnapshot() {
     catalog::apply(&mut hub_store::open(&second_db).unwrap_or_else(|e| panic!("{e}")), &small)
         .unwrap_or_else(|e| panic!("{e}"));
     let hub = Hub::start(&second_db, addr, clock.clone()).await;
+    // The new database does not know this kiosk: it is refused until staff register it again.
+    let refused = kiosk.sync_now().await.err().map(|e| e.code());
+    assert_eq!(refused, Some(baeum_domain::ErrorCode::DeviceUnregistered));
+    hub.provision(&kiosk).await;
     let report = kiosk.sync_now().await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!((report.mode, report.courses), (SyncMode::Snapshot, 40));
     hub.stop().await;
@@ -215,7 +221,11 @@ async fn a_hub_that_is_down_failing_or_talking_nonsense_leaves_the_local_catalog
     let Fixture { dir, batch, clock, hub, kiosk: synced, .. } = demo_fixture().await;
     let kiosk_dir = dir.path().join("kiosk");
     synced.sync_now().await.unwrap_or_else(|e| panic!("{e}"));
-    let snapshot_json = reqwest::get(format!("http://{}/v1/catalog/snapshot/chunks?limit=5000", hub.addr))
+    let snapshot_json = hub
+        .kiosk_client("k-inspector")
+        .await
+        .get(format!("http://{}/v1/catalog/snapshot/chunks?limit=5000", hub.addr))
+        .send()
         .await
         .unwrap_or_else(|e| panic!("{e}"))
         .text()
