@@ -10,7 +10,7 @@ use baeum_domain::enrollment::EnrollmentStatus;
 use baeum_domain::{Clock, CourseId, LearnerId, SystemClock};
 use baeum_kiosk::{DataDir, HubClient, HubUrl, Kiosk};
 use baeum_system_tests::fault_proxy::{Fault, FaultProxy};
-use baeum_system_tests::{HubProcess, learner_form};
+use baeum_system_tests::{HubProcess, credential_of, learner_form};
 
 const KIOSKS: usize = 3;
 
@@ -24,13 +24,17 @@ async fn through_a_faulty_network_every_intent_applies_once_and_the_queues_drain
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
 
     let mut kiosks = Vec::new();
+    let mut dirs = Vec::new();
     for k in 0..KIOSKS {
         let data = dir.path().join(format!("kiosk-{k}"));
         // The catalog comes straight from the hub; the outbox goes through the faults.
         let direct = HubClient::with_timeout(HubUrl::parse(&hub.url).unwrap(), Duration::from_secs(5)).unwrap();
-        Kiosk::open_with_client(&DataDir::new(&data), direct, clock.clone()).unwrap().sync_now().await.unwrap();
+        let first = Kiosk::open_with_client(&DataDir::new(&data), direct, clock.clone()).unwrap();
+        first.provision(&hub.invite()).await.unwrap();
+        first.sync_now().await.unwrap();
         let faulty = HubClient::with_timeout(HubUrl::parse(&proxy.url).unwrap(), Duration::from_secs(1)).unwrap();
         kiosks.push(Arc::new(Kiosk::open_with_client(&DataDir::new(&data), faulty, clock.clone()).unwrap()));
+        dirs.push(data);
     }
 
     // People keep applying while uploads fail in every way.
@@ -73,10 +77,12 @@ async fn through_a_faulty_network_every_intent_applies_once_and_the_queues_drain
     }
 
     // The hub: every kiosk's sequence dense and applied once; one enrollment per applicant.
-    for kiosk in &kiosks {
+    for (kiosk, data) in kiosks.iter().zip(&dirs) {
         let status = kiosk.status().unwrap();
         let counts = kiosk.outbox_counts().unwrap();
-        let outcomes = hub.get_json(&format!("/v1/intents/outcomes?kiosk_id={}&after=0&limit=1000", status.kiosk_id));
+        // Read as that kiosk: outcomes are answered to their own kiosk only.
+        let credential = credential_of(data, &status.kiosk_id);
+        let outcomes = hub.get_json_as(&credential, "/v1/intents/outcomes?after=0&limit=1000");
         let seqs: Vec<u64> =
             outcomes["results"].as_array().unwrap().iter().map(|r| r["seq"].as_u64().unwrap()).collect();
         assert_eq!(seqs, (1..=counts.answered).collect::<Vec<_>>(), "dense and complete");

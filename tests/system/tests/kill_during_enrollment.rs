@@ -8,7 +8,7 @@ use std::io::Read;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use baeum_system_tests::{HubProcess, binary, kiosk, stderr, stdout};
+use baeum_system_tests::{HubProcess, binary, credential_of, kiosk, stderr, stdout};
 use rand::{Rng, SeedableRng};
 
 const LEARNERS: usize = 200;
@@ -37,6 +37,7 @@ fn kill_9_during_enrollment_writes_and_uploads_loses_and_duplicates_nothing() {
     let hub = HubProcess::start_demo(dir.path());
     let (course, _) = hub.open_first_come_course(5, true);
     let data = dir.path().join("kiosk");
+    hub.provision(&data);
     let out = kiosk(&["sync", "--hub", &hub.url], &data);
     assert!(out.status.success(), "{}", stderr(&out));
 
@@ -70,7 +71,7 @@ fn kill_9_during_enrollment_writes_and_uploads_loses_and_duplicates_nothing() {
     let kiosk_id = status["kiosk_id"].as_str().unwrap().to_owned();
 
     // The hub's record of this kiosk: dense sequence, one registration and one application each.
-    let outcomes = hub.get_json(&format!("/v1/intents/outcomes?kiosk_id={kiosk_id}&after=0&limit=1000"));
+    let outcomes = hub.get_json_as(&credential_of(&data, &kiosk_id), "/v1/intents/outcomes?after=0&limit=1000");
     let results = outcomes["results"].as_array().unwrap();
     let seqs: Vec<u64> = results.iter().map(|r| r["seq"].as_u64().unwrap()).collect();
     assert_eq!(seqs, (1..=results.len() as u64).collect::<Vec<_>>(), "dense, no gaps");

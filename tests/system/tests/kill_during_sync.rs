@@ -39,6 +39,7 @@ fn kill_9_during_snapshot_and_changes_never_corrupts_the_catalog() {
     seed(&db, &["--synthetic", "6000", "--date", "2026-11-26"]);
     let hub = HubProcess::start(&db);
     let data = dir.path().join("kiosk");
+    hub.provision(&data);
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(9);
     let total = hub.get_json("/health")["courses"].as_u64().unwrap_or_default();
 

@@ -20,7 +20,16 @@ fn sync_pulls_the_hub_catalog_and_status_reports_it() {
     let before = status(&data, &["--hub", &hub.url]);
     assert_eq!(before["courses"], 0);
     assert!(before["last_success_at"].is_null());
+    assert_eq!(before["provisioned"], false);
 
+    // Not provisioned yet: the hub refuses it, and staff read what to do in Korean.
+    let out = kiosk(&["sync", "--hub", &hub.url], &data);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("[device_unregistered]"), "{}", stderr(&out));
+    assert_korean_line(&stderr(&out));
+
+    hub.provision(&data);
+    assert_eq!(status(&data, &["--hub", &hub.url])["provisioned"], true);
     let out = kiosk(&["sync", "--hub", &hub.url], &data);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).contains("동기화 완료"), "{}", stdout(&out));
@@ -39,6 +48,7 @@ fn with_the_hub_down_sync_fails_in_korean_and_the_catalog_stays() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let mut hub = HubProcess::start_demo(dir.path());
     let data = dir.path().join("kiosk");
+    hub.provision(&data);
     let out = kiosk(&["sync", "--hub", &hub.url], &data);
     assert!(out.status.success(), "{}", stderr(&out));
     let courses = status(&data, &["--hub", &hub.url])["courses"].clone();
@@ -89,7 +99,8 @@ fn provision_saves_the_hub_for_later_runs() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let hub = HubProcess::start_demo(dir.path());
     let data = dir.path().join("kiosk");
-    let out = kiosk(&["provision", "--hub", &hub.url, "--kiosk-mode", "true"], &data);
+    let code = hub.invite();
+    let out = kiosk(&["provision", "--hub", &hub.url, "--kiosk-mode", "true", "--code", &code], &data);
     assert!(out.status.success(), "{}", stderr(&out));
     let saved = std::fs::read_to_string(data.join("kiosk.json")).unwrap_or_default();
     assert!(saved.contains("\"fullscreen\": true"), "{saved}");
@@ -152,13 +163,19 @@ fn a_device_key_is_registered_from_the_os_keyring_and_endorsed_at_the_hub() {
     let db = dir.path().join("hub.db");
     let data = dir.path().join("kiosk");
 
-    let first = kiosk(&["provision", "--hub", &hub.url, "--device-key"], &data);
+    let code = hub.invite();
+    let first = kiosk(&["provision", "--hub", &hub.url, "--code", &code], &data);
     assert!(first.status.success(), "{}", stderr(&first));
-    assert!(stdout(&first).contains("승인해 주세요"), "{}", stdout(&first));
     let before = status(&data, &[]);
     let kiosk_id = before["kiosk_id"].as_str().unwrap_or_default().to_owned();
     let key_id = before["device_key"]["key_id"].as_str().unwrap_or_default().to_owned();
     assert_eq!(before["device_key"]["endorsed"], false);
+    // The fingerprint staff compare on site: four groups of the key id.
+    let fingerprint = baeum_domain::device::fingerprint_text(&key_id);
+    assert!(stdout(&first).contains(&format!("기기 키 지문: {fingerprint}")), "{}", stdout(&first));
+    // The code was used once.
+    let again = kiosk(&["provision", "--hub", &hub.url, "--code", &code], &dir.path().join("other"));
+    assert!(!again.status.success() && stderr(&again).contains("초대 코드"), "{}", stderr(&again));
 
     let hub_cli = |args: &[&str]| {
         std::process::Command::new(baeum_system_tests::binary("baeum-hub"))
@@ -180,10 +197,14 @@ fn a_device_key_is_registered_from_the_os_keyring_and_endorsed_at_the_hub() {
             .is_some_and(|k| k.iter().any(|k| k["id"] == key_id.as_str()))
     );
 
-    let endorsed = hub_cli(&["endorse", &kiosk_id, "--by", "직원 김민지"]);
+    // A fingerprint that is not this kiosk's key endorses nothing, and says which keys it has.
+    let wrong = hub_cli(&["endorse", &kiosk_id, "--fingerprint", "0000 1111 2222 3333", "--by", "직원 김민지"]);
+    assert!(!wrong.status.success() && stderr(&wrong).contains(&fingerprint), "{}", stderr(&wrong));
+    let nobody = hub_cli(&["endorse", "k-nobody", "--fingerprint", &fingerprint, "--by", "직원 김민지"]);
+    assert!(!nobody.status.success() && stderr(&nobody).contains("등록된 키오스크가 아닙니다"), "{}", stderr(&nobody));
+    let endorsed =
+        hub_cli(&["endorse", &kiosk_id, "--fingerprint", &fingerprint.to_uppercase(), "--by", "직원 김민지"]);
     assert!(endorsed.status.success(), "{}", stderr(&endorsed));
-    let nothing = hub_cli(&["endorse", "k-nobody", "--by", "직원 김민지"]);
-    assert!(!nothing.status.success() && stderr(&nothing).contains("보증할 키가 없습니다"), "{}", stderr(&nothing));
     let published = hub.get_json("/v1/certificates/keys");
     assert!(published["keys"].as_array().is_some_and(|k| k.iter().any(|k| k["id"] == key_id.as_str())), "{published}");
 
@@ -203,6 +224,7 @@ fn attendance_for_someone_not_enrolled_is_refused_by_the_hub_in_korean() {
     let hub = HubProcess::start_demo(dir.path());
     let data = dir.path().join("kiosk");
     let (course, _) = hub.open_first_come_course(1, true);
+    hub.provision(&data);
     let out =
         kiosk(&["attendance", &course, "--learner", "l-nobody", "--date", "2026-12-01", "--hub", &hub.url], &data);
     assert!(!out.status.success(), "{}", stdout(&out));

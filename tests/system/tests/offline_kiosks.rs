@@ -32,7 +32,9 @@ async fn eight_offline_kiosks_never_oversell_and_converge_on_the_hubs_statuses()
     let mut learners_of: Vec<Vec<LearnerId>> = vec![Vec::new(); 8];
     for (k, learners) in learners_of.iter_mut().enumerate() {
         let data = dir.path().join(format!("kiosk-{k}"));
-        open(&data, &hub.url, clock.clone()).sync_now().await.unwrap();
+        let online = open(&data, &hub.url, clock.clone());
+        online.provision(&hub.invite()).await.unwrap();
+        online.sync_now().await.unwrap();
         let offline = open(&data, dead_hub().as_str(), clock.clone());
         for i in (k..applicants).step_by(8) {
             let learner = offline.register_learner(&learner_form(i)).unwrap();
@@ -104,6 +106,7 @@ async fn outcomes_with_skew(skew_hours: i64) -> BTreeMap<usize, (Option<Enrollme
     let course = CourseId::parse(&course).unwrap();
     let clock: Arc<dyn Clock> = Arc::new(FixedClock::new(chrono::Utc::now() + chrono::Duration::hours(skew_hours)));
     let kiosk = open(&dir.path().join("kiosk"), &hub.url, clock);
+    kiosk.provision(&hub.invite()).await.unwrap();
     kiosk.sync_now().await.unwrap();
     let mut ids = Vec::new();
     for i in 0..capacity as usize + 3 {

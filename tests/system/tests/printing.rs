@@ -101,6 +101,7 @@ async fn an_offline_application_prints_a_receipt_that_says_it_is_not_confirmed_y
     {
         let client = HubClient::with_timeout(HubUrl::parse(&hub.url).unwrap(), Duration::from_secs(5)).unwrap();
         let online = Kiosk::open_with_client(&DataDir::new(&data), client, Arc::new(SystemClock)).unwrap();
+        online.provision(&hub.invite()).await.unwrap();
         online.sync_now().await.unwrap();
     }
     let k = kiosk(&data); // the hub address answers nothing now
@@ -157,6 +158,7 @@ async fn staff_print_a_whole_class_and_a_printer_out_of_paper_says_so_then_print
 
     let client = HubClient::with_timeout(HubUrl::parse(&hub.url).unwrap(), Duration::from_secs(10)).unwrap();
     let k = Kiosk::open_with_client(&DataDir::new(dir.path().join("kiosk")), client, Arc::new(SystemClock)).unwrap();
+    k.provision(&hub.invite()).await.unwrap();
     k.sync_now().await.unwrap();
     let mut learners = Vec::new();
     for i in 0..4 {

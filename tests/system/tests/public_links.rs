@@ -57,6 +57,7 @@ async fn certificate_and_payment_qr_codes_open_pages_on_the_public_address() {
     assert_eq!(hub.get_json("/health")["public_url"], PUBLIC);
 
     let k = kiosk(&dir.path().join("kiosk"), &hub);
+    k.provision(&hub.invite()).await.unwrap();
     k.sync_now().await.unwrap();
     let learner = k.register_learner(&learner_form(3)).unwrap();
     k.exchange().await.unwrap();

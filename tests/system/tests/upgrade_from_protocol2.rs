@@ -38,9 +38,24 @@ async fn an_upgraded_kiosk_uploads_each_waiting_intent_once_and_the_upgraded_hub
         .query_row("SELECT kiosk_id FROM kiosk_identity", [], |r| r.get(0))
         .unwrap();
 
-    // The upgraded hub answers what it stored under protocol 2, now naming each service.
+    // The upgraded kiosk: seq 1–2 answered, 3–7 waiting (3 and 4 already applied by the hub).
     let hub = HubProcess::start(&dir.path().join("hub.db"));
-    let outcomes = |hub: &HubProcess| hub.get_json(&format!("/v1/intents/outcomes?kiosk_id={kiosk_id}&after=0"));
+    let clock: Arc<dyn Clock> = Arc::new(baeum_domain::SystemClock);
+    let client = HubClient::with_timeout(HubUrl::parse(&hub.url).unwrap(), Duration::from_secs(10)).unwrap();
+    let kiosk = Kiosk::open_with_client(&DataDir::new(&data), client, clock).unwrap();
+    // It was installed before kiosks were provisioned: the hub has history under its id, so
+    // only an invite naming that id lets it keep it (a stranger's invite could otherwise take
+    // over its outbox).
+    let refused = kiosk.provision(&hub.invite()).await.unwrap_err();
+    assert!(
+        matches!(&refused, baeum_kiosk::KioskError::HubRefused { code, .. } if code == "kiosk_id_taken"),
+        "{refused:?}"
+    );
+    kiosk.provision(&hub.invite_with(&["--kiosk", &kiosk_id])).await.unwrap();
+    let credential = baeum_system_tests::credential_of(&data, &kiosk_id);
+
+    // The upgraded hub answers what it stored under protocol 2, now naming each service.
+    let outcomes = |hub: &HubProcess| hub.get_json_as(&credential, "/v1/intents/outcomes?after=0");
     let stored = outcomes(&hub);
     assert_eq!(stored["applied_through"], 4, "{stored}");
     let stored_results = stored["results"].as_array().unwrap();
@@ -53,10 +68,6 @@ async fn an_upgraded_kiosk_uploads_each_waiting_intent_once_and_the_upgraded_hub
     assert_eq!(stored_results[0]["outcome"]["service"], "learner");
     assert_eq!(stored_results[1]["outcome"]["service"], "enrollment");
 
-    // The upgraded kiosk: seq 1–2 answered, 3–7 waiting (3 and 4 already applied by the hub).
-    let clock: Arc<dyn Clock> = Arc::new(baeum_domain::SystemClock);
-    let client = HubClient::with_timeout(HubUrl::parse(&hub.url).unwrap(), Duration::from_secs(10)).unwrap();
-    let kiosk = Kiosk::open_with_client(&DataDir::new(&data), client, clock).unwrap();
     let counts = kiosk.outbox_counts().unwrap();
     assert_eq!((counts.pending, counts.answered, counts.answered_through), (5, 2, 2));
 

@@ -19,6 +19,10 @@ catalog_as_of: string | null, last_error: ErrorView | null, courses: number, ins
  */
 behind: number | null, kiosk_id: string, 
 /**
+ * This kiosk holds a device credential from the hub (`baeum-kiosk provision --code`).
+ */
+provisioned: boolean, 
+/**
  * Applications, cancellations and payments recorded here and not yet answered by the hub.
  */
 pending_intents: number, 
