@@ -37,6 +37,15 @@ if [ -z "${DISPLAY:-}" ]; then
   echo "Take a look with: DISPLAY=$DISPLAY import -window root kiosk.png"
 fi
 
+# The kiosk is registered with the hub once, as staff do at a new kiosk: a one-time invite code
+# from the hub, then `baeum-kiosk provision --code` (its credential stays in .run/kiosk/secrets).
+# Named after the kiosk's own id, so a .run/ from before provisioning keeps its queue.
+KIOSK_ID=$("$BIN/baeum-kiosk" --data-dir "$RUN/kiosk" status --json | sed -n 's/.*"kiosk_id": *"\([^"]*\)".*/\1/p')
+if ! "$BIN/baeum-hub" kiosk --db "$RUN/hub.db" list | grep -q "\"kiosk_id\": \"$KIOSK_ID\""; then
+  CODE=$("$BIN/baeum-hub" kiosk --db "$RUN/hub.db" invite --institution gm-llc --kiosk "$KIOSK_ID" --json | sed -n 's/.*"code":"\([^"]*\)".*/\1/p')
+  "$BIN/baeum-kiosk" --hub "$HUB_URL" --data-dir "$RUN/kiosk" provision --code "$CODE"
+fi
+
 # Demo data only: staff mode opens with 246813 unless a PIN was already set here.
 DEMO_STAFF_PIN=246813
 if echo "$DEMO_STAFF_PIN" | "$BIN/baeum-kiosk" --data-dir "$RUN/kiosk" staff-pin --if-unset | grep -q '정했습니다'; then

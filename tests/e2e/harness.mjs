@@ -3,6 +3,7 @@
 // the real `baeum-kiosk` binary in its own data folder. One flow file per user journey uses
 // `startStack()` and always `stop()`s it.
 import { spawn, execFileSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -125,11 +126,37 @@ export async function startHub(dir) {
     });
     child.once('exit', (code) => fail(new Error(`hub exited with ${code}`)));
   });
+  const credentials = new Map();
+  const invite = () => {
+    const out = execFileSync(hub, ['kiosk', '--db', db, 'invite', '--institution', 'gm-llc', '--json'], { encoding: 'utf8' });
+    return JSON.parse(out).code;
+  };
+  /** The credential of a device of the test's own, provisioned under `kioskId` on first use. */
+  const credentialOf = async (kioskId) => {
+    if (!credentials.has(kioskId)) {
+      const { publicKey } = generateKeyPairSync('ed25519');
+      const res = await fetch(`${url}/v1/kiosks/provision`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ code: invite(), kiosk_id: kioskId, public_key: publicKey.export({ format: 'jwk' }).x }),
+      });
+      if (res.status !== 200) throw new Error(`provision ${kioskId}: ${res.status} ${await res.text()}`);
+      credentials.set(kioskId, (await res.json()).credential);
+    }
+    return credentials.get(kioskId);
+  };
+  /** `fetch` on the hub as the device `kioskId` (every kiosk endpoint needs a credential). */
+  const call = async (path, init = {}, kioskId = 'k-e2e-inspector') => {
+    const headers = { ...(init.headers ?? {}), authorization: `Bearer ${await credentialOf(kioskId)}` };
+    return fetch(`${url}${path}`, { ...init, headers });
+  };
   return {
     url,
     process: child,
+    invite,
+    call,
     async snapshot() {
-      return (await fetch(`${url}/v1/catalog/snapshot`)).json();
+      return (await call('/v1/catalog/snapshot')).json();
     },
     stop() {
       child.kill('SIGKILL');
@@ -249,10 +276,12 @@ export async function startStack({ size = [1080, 1920], extraArgs = [], printer:
     if (withPrinter) {
       printer = await startPrinter(dir);
       cleanups.push(() => printer.stop());
-      execFileSync(binary('baeum-kiosk'), ['provision', '--hub', hub.url, '--data-dir', dataDir, '--printer', printer.uri], {
-        stdio: 'ignore',
-      });
     }
+    // Registered with the hub as staff do at a new kiosk: an invite code, then provision (with
+    // the printer, when the flow has one).
+    const provision = ['provision', '--hub', hub.url, '--data-dir', dataDir, '--code', hub.invite()];
+    if (printer) provision.push('--printer', printer.uri);
+    execFileSync(binary('baeum-kiosk'), provision, { stdio: 'ignore' });
     if (staffPin) {
       execFileSync(binary('baeum-kiosk'), ['staff-pin', '--data-dir', dataDir], { input: `${staffPin}\n`, stdio: ['pipe', 'ignore', 'ignore'] });
     }

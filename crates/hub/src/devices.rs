@@ -328,7 +328,7 @@ mod tests {
         assert_eq!(endorsed, hall.key_id);
         let keys = kiosk_keys::all(&conn).unwrap_or_else(|e| panic!("{e}"));
         let endorsed: Vec<_> = keys.iter().filter(|k| k.endorsement.is_some()).map(|k| k.key_id.clone()).collect();
-        assert_eq!(endorsed, [hall.key_id.clone()], "the stray key stays unendorsed");
+        assert_eq!(endorsed, std::slice::from_ref(&hall.key_id), "the stray key stays unendorsed");
         // A fingerprint of another kiosk's key, or of none, is refused and lists what there is.
         let wrong = endorse(&conn, &signer, "k-hall", "0000 0000 0000 0000", "관리자", now());
         assert!(matches!(&wrong, Err(DeviceError::NoSuchKey { known, .. }) if known.contains(&shown.to_lowercase())));

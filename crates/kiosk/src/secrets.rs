@@ -118,7 +118,7 @@ impl KeptSecrets {
         self.dir.join(name.replace('/', "__"))
     }
 
-    fn from_file(&self, name: &str) -> Result<Option<Vec<u8>>, SecretError> {
+    fn read_file(&self, name: &str) -> Result<Option<Vec<u8>>, SecretError> {
         match std::fs::read(self.file(name)) {
             Ok(secret) => Ok(Some(secret)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
@@ -126,7 +126,7 @@ impl KeptSecrets {
         }
     }
 
-    fn to_file(&self, name: &str, secret: &[u8]) -> Result<(), SecretError> {
+    fn write_file(&self, name: &str, secret: &[u8]) -> Result<(), SecretError> {
         let failed = |e: std::io::Error| SecretError(format!("보관 파일을 쓸 수 없습니다 ({})", e.kind()));
         let mut folder = std::fs::DirBuilder::new();
         folder.recursive(true);
@@ -154,7 +154,7 @@ impl SecretStore for KeptSecrets {
         {
             return Ok(Some(secret));
         }
-        let kept = self.from_file(name)?;
+        let kept = self.read_file(name)?;
         if let (Some(keyring), Some(secret)) = (&self.keyring, &kept)
             && let Err(e) = keyring.put(name, secret)
         {
@@ -164,7 +164,7 @@ impl SecretStore for KeptSecrets {
     }
 
     fn put(&self, name: &str, secret: &[u8]) -> Result<(), SecretError> {
-        self.to_file(name, secret)?;
+        self.write_file(name, secret)?;
         if let Some(keyring) = &self.keyring
             && let Err(e) = keyring.put(name, secret)
         {

@@ -163,6 +163,7 @@ pub fn section(dir: &Path) -> Result<(), Error> {
     let run = |args: &[&str]| {
         Command::new(&kiosk_bin).args(args).arg("--data-dir").arg(&data).env("BAEUM_LOG", "warn").output()
     };
+    hub.provision(&data);
     let synced = run(&["sync", "--hub", &hub.url])?;
     if !synced.status.success() {
         return Err(String::from_utf8_lossy(&synced.stderr).into_owned().into());

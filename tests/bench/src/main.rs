@@ -21,14 +21,9 @@ mod upload;
 type Error = Box<dyn std::error::Error>;
 
 /// GET a path from the hub (plain HTTP/1.1 on loopback) and return the body.
-fn http_get(base: &str, path: &str) -> Result<String, Error> {
-    use std::io::Read;
-    let host = base.trim_start_matches("http://");
-    let mut stream = std::net::TcpStream::connect(host)?;
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n")?;
-    let mut response = String::new();
-    stream.read_to_string(&mut response)?;
-    Ok(response.split_once("\r\n\r\n").map(|(_, b)| b.to_owned()).unwrap_or_default())
+/// GET `path` on the hub as a device of the bench's own.
+fn http_get(hub: &Hub, path: &str) -> Result<String, Error> {
+    Ok(hub.get_json(path).to_string())
 }
 
 fn machine() -> String {
@@ -115,9 +110,14 @@ fn start_hub_with(dir: &Path, file: &str, seed: &[&str]) -> Result<Hub, Error> {
     Ok(Hub::start(&db))
 }
 
-fn kiosk(dir: &Path, hub: &str) -> Result<Kiosk, Error> {
-    let client = HubClient::with_timeout(HubUrl::parse(hub)?, Duration::from_secs(600))?;
-    Ok(Kiosk::open_with_client(&DataDir::new(dir), client, Arc::new(SystemClock))?)
+/// A kiosk in `dir`, registered with `hub` the first time (an invite code, as staff do).
+fn kiosk(dir: &Path, hub: &Hub, runtime: &tokio::runtime::Runtime) -> Result<Kiosk, Error> {
+    let client = HubClient::with_timeout(HubUrl::parse(&hub.url)?, Duration::from_secs(600))?;
+    let kiosk = Kiosk::open_with_client(&DataDir::new(dir), client, Arc::new(SystemClock))?;
+    if !kiosk.is_provisioned() {
+        runtime.block_on(kiosk.provision(&hub.invite()))?;
+    }
+    Ok(kiosk)
 }
 
 /// Writes the hub's courses as PouchDB documents (one JSON per line) and the `changed` ones.
@@ -282,7 +282,7 @@ fn sync_section(dir: &Path, runtime: &tokio::runtime::Runtime, courses: usize) -
     let mut cpu = Vec::new();
     for run in 0..3 {
         let kdir = dir.join(format!("cold-{run}"));
-        let k = kiosk(&kdir, &hub.url)?;
+        let k = kiosk(&kdir, &hub, runtime)?;
         reset_peak();
         let cpu_before = (cpu_ms("self"), cpu_ms(&hub_pid));
         let start = Instant::now();
@@ -303,7 +303,7 @@ fn sync_section(dir: &Path, runtime: &tokio::runtime::Runtime, courses: usize) -
     }
 
     // Incremental: 100 changed courses with everything else stored.
-    let k = kiosk(&dir.join("cold-0"), &hub.url)?;
+    let k = kiosk(&dir.join("cold-0"), &hub, runtime)?;
     let mut incremental = Vec::new();
     for round in 0..5 {
         apply_on_hub(&hub.db, changed_courses(&hub.db, round)?)?;
@@ -315,7 +315,7 @@ fn sync_section(dir: &Path, runtime: &tokio::runtime::Runtime, courses: usize) -
 
     // Ten aborted syncs, then a complete one: how much larger than a clean kiosk's database?
     let adir = dir.join("aborted");
-    let aborted = kiosk(&adir, &hub.url)?;
+    let aborted = kiosk(&adir, &hub, runtime)?;
     let cold_ms = median(cold.clone());
     for i in 0..10u32 {
         let cut = Duration::from_secs_f64(cold_ms / 1000.0 * (f64::from(i) + 0.5) / 10.0);
@@ -324,7 +324,7 @@ fn sync_section(dir: &Path, runtime: &tokio::runtime::Runtime, courses: usize) -
     runtime.block_on(aborted.sync_now())?;
     drop(aborted);
     let cdir = dir.join("clean");
-    let clean = kiosk(&cdir, &hub.url)?;
+    let clean = kiosk(&cdir, &hub, runtime)?;
     runtime.block_on(clean.sync_now())?;
     drop(clean);
     let aborted_bytes = file_size(&DataDir::new(&adir).database());

@@ -26,7 +26,7 @@ pub struct UploadFigures {
 
 /// First-come courses open for application now, from the hub's snapshot.
 fn open_courses(hub: &Hub) -> Result<Vec<CourseId>, Error> {
-    let snapshot: serde_json::Value = serde_json::from_str(&crate::http_get(&hub.url, "/v1/catalog/snapshot")?)?;
+    let snapshot: serde_json::Value = serde_json::from_str(&crate::http_get(hub, "/v1/catalog/snapshot")?)?;
     let now = chrono::Utc::now();
     let at = |v: &serde_json::Value| chrono::DateTime::parse_from_rfc3339(v.as_str().unwrap_or_default()).ok();
     Ok(snapshot["courses"]
@@ -48,7 +48,7 @@ pub fn run(dir: &Path, hub: &Hub, runtime: &tokio::runtime::Runtime, n: usize) -
     if courses.is_empty() {
         return Err("no course is open for application on the hub".into());
     }
-    let k = kiosk(&dir.join("upload-kiosk"), &hub.url)?;
+    let k = kiosk(&dir.join("upload-kiosk"), hub, runtime)?;
     runtime.block_on(k.sync_now())?;
     let mut learners = Vec::with_capacity(n);
     for i in 0..n {
@@ -83,7 +83,7 @@ pub fn run(dir: &Path, hub: &Hub, runtime: &tokio::runtime::Runtime, n: usize) -
     if report.pending != 0 || report.answered != n {
         return Err(format!("upload left {} pending, answered {}", report.pending, report.answered).into());
     }
-    let seats: serde_json::Value = serde_json::from_str(&crate::http_get(&hub.url, "/v1/seats")?)?;
+    let seats: serde_json::Value = serde_json::from_str(&crate::http_get(hub, "/v1/seats")?)?;
     let (mut seated, mut waiting) = (0, 0);
     for s in seats["seats"].as_array().into_iter().flatten() {
         seated += s["taken"].as_u64().unwrap_or(0);

@@ -37,11 +37,15 @@ async function attendedElsewhere(hub, course) {
     { service: 'enrollment', type: 'apply', learner_id: learner.id, course_id: course.id, claims: [] },
     ...course.sessions.map((s) => ({ service: 'attendance', type: 'mark_attendance', learner_id: learner.id, course_id: course.id, session: s.date, present: true })),
   ];
-  const res = await fetch(`${hub.url}/v1/intents`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ kiosk_id: 'k-e2e-other', intents: bodies.map((body, i) => ({ seq: i + 1, op_id: op(), body })) }),
-  });
+  const res = await hub.call(
+    '/v1/intents',
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ intents: bodies.map((body, i) => ({ seq: i + 1, op_id: op(), body })) }),
+    },
+    'k-e2e-other',
+  );
   assert.equal(res.status, 200, await res.clone().text());
   const answer = await res.json();
   const outcomes = answer.results.map((r) => r.outcome.outcome);
