@@ -12,7 +12,8 @@ mkdir -p "$RUN"
 "$BIN/baeum-hub" seed --demo --db "$RUN/hub.db"
 
 : > "$RUN/hub.out"
-"$BIN/baeum-hub" serve --db "$RUN/hub.db" --listen 127.0.0.1:0 > "$RUN/hub.out" 2> "$RUN/hub.log" &
+# HTTPS with a self-signed pair made once in .run/tls/; the kiosk pins that certificate.
+"$BIN/baeum-hub" serve --db "$RUN/hub.db" --listen 127.0.0.1:0 --tls-self-signed "$RUN/tls" > "$RUN/hub.out" 2> "$RUN/hub.log" &
 HUB_PID=$!
 cleanup() { kill "$HUB_PID" 2>/dev/null || true; [ -n "${XVFB_PID:-}" ] && kill "$XVFB_PID" 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
@@ -43,7 +44,7 @@ fi
 KIOSK_ID=$("$BIN/baeum-kiosk" --data-dir "$RUN/kiosk" status --json | sed -n 's/.*"kiosk_id": *"\([^"]*\)".*/\1/p')
 if ! "$BIN/baeum-hub" kiosk --db "$RUN/hub.db" list | grep -q "\"kiosk_id\": \"$KIOSK_ID\""; then
   CODE=$("$BIN/baeum-hub" kiosk --db "$RUN/hub.db" invite --institution gm-llc --kiosk "$KIOSK_ID" --json | sed -n 's/.*"code":"\([^"]*\)".*/\1/p')
-  "$BIN/baeum-kiosk" --hub "$HUB_URL" --data-dir "$RUN/kiosk" provision --code "$CODE"
+  "$BIN/baeum-kiosk" --hub "$HUB_URL" --hub-ca "$RUN/tls/hub.crt" --data-dir "$RUN/kiosk" provision --code "$CODE"
 fi
 
 # Demo data only: staff mode opens with 246813 unless a PIN was already set here.
@@ -53,4 +54,4 @@ if echo "$DEMO_STAFF_PIN" | "$BIN/baeum-kiosk" --data-dir "$RUN/kiosk" staff-pin
 fi
 
 # shellcheck disable=SC2086
-"$BIN/baeum-kiosk" --hub "$HUB_URL" --data-dir "$RUN/kiosk" ${KIOSK_ARGS:-}
+"$BIN/baeum-kiosk" --hub "$HUB_URL" --hub-ca "$RUN/tls/hub.crt" --data-dir "$RUN/kiosk" ${KIOSK_ARGS:-}

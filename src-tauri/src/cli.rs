@@ -18,6 +18,9 @@ struct Cli {
     /// Hub base URL (overrides the provisioned one for this run).
     #[arg(long, global = true, env = "BAEUM_HUB_URL")]
     hub: Option<String>,
+    /// The hub's certificate or CA (PEM) to pin for HTTPS; `provision` saves it.
+    #[arg(long, global = true, env = "BAEUM_HUB_CA", value_name = "PEM")]
+    hub_ca: Option<String>,
     /// Folder for the kiosk's database and settings.
     #[arg(long, global = true, env = "BAEUM_DATA_DIR")]
     data_dir: Option<PathBuf>,
@@ -216,6 +219,9 @@ fn resolve(cli: &Cli) -> Result<Resolved, KioskError> {
     if let Some(hub) = &cli.hub {
         config.hub_url = hub.clone();
     }
+    if let Some(ca) = &cli.hub_ca {
+        config.hub_ca = Some(ca.clone());
+    }
     if cli.fullscreen {
         config.fullscreen = true;
     }
@@ -237,7 +243,7 @@ fn resolved_dir(cli: &Cli) -> DataDir {
 }
 
 fn open(resolved: &Resolved) -> Result<Kiosk, KioskError> {
-    Kiosk::open(&resolved.data_dir, resolved.config.hub()?, Arc::new(SystemClock))
+    Kiosk::open_with_client(&resolved.data_dir, resolved.config.hub_client()?, Arc::new(SystemClock))
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, KioskError> {

@@ -13,3 +13,4 @@ pub mod payment;
 pub mod roster;
 pub mod server;
 pub mod store;
+pub mod tls;

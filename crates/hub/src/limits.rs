@@ -6,7 +6,8 @@
 //! `axum::serve` installs no timer, so hyper's header timeout never fires under it; hence the
 //! loop here, on hyper's HTTP/1.1 server with hyper-util's graceful shutdown. (Not hyper-util's
 //! auto builder: while it waits to tell HTTP/1.1 from HTTP/2 no timeout applies, so a socket
-//! that sends nothing stays open for good. HTTP/2 comes with TLS, where ALPN says which.)
+//! that sends nothing stays open for good. HTTP/2 comes with TLS, where ALPN says which, after a
+//! handshake held to the same deadline.)
 
 use std::future::Future;
 use std::net::{IpAddr, SocketAddr};
@@ -21,7 +22,7 @@ use axum::response::{IntoResponse, Response};
 use baeum_domain::ErrorCode;
 use governor::clock::{Clock as _, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota};
-use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
 
 /// A client must send a whole request head within this, from the moment it connects: a
@@ -38,17 +39,17 @@ pub const BODY_TIMEOUT: Duration = Duration::from_secs(30);
 pub const PER_SECOND: u32 = 20;
 pub const BURST: u32 = 100;
 
-/// Accepts connections on `listener` until `shutdown`, serving `app` on each; then lets the
+/// Accepts connections on `listener` until `shutdown`, serving `app` on each — over TLS when
+/// `tls` is given (HTTP/2 or HTTP/1.1 as ALPN agreed), else plain HTTP/1.1 — then lets the
 /// requests under way finish (for at most 10 s).
 pub async fn serve(
     listener: tokio::net::TcpListener,
     app: axum::Router,
+    tls: Option<tokio_rustls::TlsAcceptor>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let permits = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
-    let mut builder = hyper::server::conn::http1::Builder::new();
-    builder.timer(TokioTimer::new()).header_read_timeout(HEADER_TIMEOUT);
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
         let permit = tokio::select! {
@@ -81,10 +82,38 @@ pub async fn serve(
                 request.extensions_mut().insert(ConnectInfo(peer));
                 request
             });
-        let connection = builder.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
-        let connection = graceful.watch(connection);
+        let service = TowerToHyperService::new(service);
+        let watcher = graceful.watcher();
+        let tls = tls.clone();
         tokio::spawn(async move {
-            if let Err(e) = connection.await {
+            let served = match tls {
+                None => watcher.watch(http1().serve_connection(TokioIo::new(stream), service)).await,
+                Some(acceptor) => {
+                    // The handshake has the same deadline as a request head: a client that
+                    // opens a connection and stalls in TLS is closed like one that sends nothing.
+                    let stream = match tokio::time::timeout(HEADER_TIMEOUT, acceptor.accept(stream)).await {
+                        Ok(Ok(stream)) => stream,
+                        Ok(Err(e)) => {
+                            tracing::debug!(error = %e, "TLS handshake failed");
+                            return;
+                        }
+                        Err(_) => {
+                            tracing::debug!("TLS handshake timed out");
+                            return;
+                        }
+                    };
+                    let h2 = stream.get_ref().1.alpn_protocol() == Some(b"h2");
+                    if h2 {
+                        let mut builder = hyper::server::conn::http2::Builder::new(TokioExecutor::new());
+                        // Streams per connection: a kiosk needs a few, not hyper's 200.
+                        builder.timer(TokioTimer::new()).max_concurrent_streams(32);
+                        watcher.watch(builder.serve_connection(TokioIo::new(stream), service)).await
+                    } else {
+                        watcher.watch(http1().serve_connection(TokioIo::new(stream), service)).await
+                    }
+                }
+            };
+            if let Err(e) = served {
                 tracing::debug!(error = %e, "connection ended with an error");
             }
             drop(permit);
@@ -95,6 +124,13 @@ pub async fn serve(
         tracing::warn!("requests still under way at shutdown were cut off");
     }
     Ok(())
+}
+
+/// HTTP/1.1 whose request heads must arrive within [`HEADER_TIMEOUT`].
+fn http1() -> hyper::server::conn::http1::Builder {
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    builder.timer(TokioTimer::new()).header_read_timeout(HEADER_TIMEOUT);
+    builder
 }
 
 /// One rate limit per client address.

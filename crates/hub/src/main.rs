@@ -33,6 +33,17 @@ enum Command {
         /// from the address kiosks sync over. Certificate and payment QR codes link here.
         #[arg(long, env = "BAEUM_HUB_PUBLIC_URL", value_parser = parse_public_url)]
         public_url: Option<baeum_domain::PublicUrl>,
+        /// Serve HTTPS with this certificate chain (PEM, leaf first); needs --tls-key.
+        #[arg(long, env = "BAEUM_HUB_TLS_CERT", requires = "tls_key", conflicts_with = "tls_self_signed")]
+        tls_cert: Option<PathBuf>,
+        /// The certificate's private key (PEM).
+        #[arg(long, env = "BAEUM_HUB_TLS_KEY", requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
+        /// Serve HTTPS with a self-signed pair kept in this folder (made on first use, for
+        /// 127.0.0.1, localhost and the listening address): for one machine and tests, where
+        /// kiosks pin `DIR/hub.crt`.
+        #[arg(long, value_name = "DIR")]
+        tls_self_signed: Option<PathBuf>,
     },
     /// Import institution feeds — CSV (UTF-8 or CP949/EUC-KR) or JSON — in one transaction:
     /// every file applies or none does; importing the same files again changes nothing.
@@ -202,11 +213,25 @@ async fn shutdown_signal() {
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Command::Serve { db, listen, public_url } => {
+        Command::Serve { db, listen, public_url, tls_cert, tls_key, tls_self_signed } => {
             let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-            let (addr, server) = server::bind_public(&db, listen, public_url, clock, shutdown_signal()).await?;
+            let transport = match (tls_cert, tls_key, tls_self_signed) {
+                (Some(cert), Some(key), _) => server::Transport::Tls { cert, key },
+                (_, _, Some(dir)) => {
+                    let names = vec!["127.0.0.1".to_owned(), "localhost".to_owned(), listen.ip().to_string()];
+                    let (cert, key) = baeum_hub::tls::ensure_self_signed(&dir, &names)?;
+                    server::Transport::Tls { cert, key }
+                }
+                _ => server::Transport::Plain,
+            };
+            let scheme = match transport {
+                server::Transport::Plain => "http",
+                server::Transport::Tls { .. } => "https",
+            };
+            let (addr, server) =
+                server::bind_public(&db, listen, public_url, transport, clock, shutdown_signal()).await?;
             // Tests and `make run` read this line to learn the port.
-            println!("listening on http://{addr}");
+            println!("listening on {scheme}://{addr}");
             std::io::stdout().flush()?;
             tracing::info!(%addr, db = %db.display(), "hub serving");
             server.await?;

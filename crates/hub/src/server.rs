@@ -19,6 +19,20 @@ pub enum ServeError {
     Bind { addr: SocketAddr, source: std::io::Error },
     #[error("수료증 서명 키 {path}를 쓸 수 없습니다: {source}")]
     Key { path: String, source: std::io::Error },
+    #[error(transparent)]
+    Tls(#[from] crate::tls::TlsError),
+}
+
+/// How the hub serves: plain HTTP (tests, a hub behind a TLS-terminating proxy) or HTTPS with
+/// these PEM files.
+#[derive(Debug, Clone, Default)]
+pub enum Transport {
+    #[default]
+    Plain,
+    Tls {
+        cert: std::path::PathBuf,
+        key: std::path::PathBuf,
+    },
 }
 
 /// How often the hub releases overdue seats, holds draws and checks minimum enrolment.
@@ -44,7 +58,7 @@ pub async fn bind<S: Future<Output = ()> + Send + 'static>(
     clock: Arc<dyn Clock>,
     shutdown: S,
 ) -> Result<(SocketAddr, impl Future<Output = std::io::Result<()>> + use<S>), ServeError> {
-    bind_public(db, listen, None, clock, shutdown).await
+    bind_public(db, listen, None, Transport::Plain, clock, shutdown).await
 }
 
 /// Like [`bind`], with the public address people's phones reach the hub at (`None`: the
@@ -53,9 +67,15 @@ pub async fn bind_public<S: Future<Output = ()> + Send + 'static>(
     db: &Path,
     listen: SocketAddr,
     public: Option<PublicUrl>,
+    transport: Transport,
     clock: Arc<dyn Clock>,
     shutdown: S,
 ) -> Result<(SocketAddr, impl Future<Output = std::io::Result<()>> + use<S>), ServeError> {
+    let tls = match &transport {
+        Transport::Plain => None,
+        Transport::Tls { cert, key } => Some(tokio_rustls::TlsAcceptor::from(crate::tls::server_config(cert, key)?)),
+    };
+    let scheme = if tls.is_some() { "https" } else { "http" };
     let conn = store::open(db)?;
     let listener =
         tokio::net::TcpListener::bind(listen).await.map_err(|source| ServeError::Bind { addr: listen, source })?;
@@ -66,13 +86,13 @@ pub async fn bind_public<S: Future<Output = ()> + Send + 'static>(
         .map_err(|source| ServeError::Key { path: key_path.display().to_string(), source })?;
     let public = public.unwrap_or_else(|| {
         tracing::warn!(%addr, "no --public-url: QR codes link to the listening address, which phones cannot open");
-        PublicUrl::unconfigured(&format!("http://{addr}"))
+        PublicUrl::unconfigured(&format!("{scheme}://{addr}"))
     });
     let state = HubState::new(conn, clock).with_signer(signer).with_public_url(public);
     let app = router(state.clone());
     let server = async move {
         let housekeeping = tokio::spawn(housekeeping_loop(state));
-        let served = crate::limits::serve(listener, app, shutdown).await;
+        let served = crate::limits::serve(listener, app, tls, shutdown).await;
         housekeeping.abort();
         served
     };

@@ -25,6 +25,9 @@ pub struct KioskConfig {
     pub idle_grace_secs: u64,
     /// The front desk's printer, e.g. `ipp://192.168.0.20/ipp/print` (none: printing is off).
     pub printer_uri: Option<String>,
+    /// A PEM file with the hub's certificate or the CA that issued it: when set, HTTPS to the
+    /// hub trusts only that (pinned), not the system's certificate authorities.
+    pub hub_ca: Option<String>,
 }
 
 impl Default for KioskConfig {
@@ -38,6 +41,7 @@ impl Default for KioskConfig {
             idle_warning_secs: 120,
             idle_grace_secs: 30,
             printer_uri: None,
+            hub_ca: None,
         }
     }
 }
@@ -45,6 +49,14 @@ impl Default for KioskConfig {
 impl KioskConfig {
     pub fn hub(&self) -> Result<HubUrl, KioskError> {
         HubUrl::parse(&self.hub_url)
+    }
+
+    /// The client for this hub: pinned to `hub_ca` when one is set.
+    pub fn hub_client(&self) -> Result<crate::HubClient, KioskError> {
+        match &self.hub_ca {
+            Some(ca) => crate::HubClient::pinned(self.hub()?, std::path::Path::new(ca)),
+            None => crate::HubClient::new(self.hub()?),
+        }
     }
 }
 

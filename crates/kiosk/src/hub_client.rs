@@ -65,6 +65,10 @@ impl HubUrl {
         if url.host().is_none() || url.query().is_some() || url.cannot_be_a_base() {
             return Err(bad("호스트만 적어 주세요 (예: https://hub.example.kr)"));
         }
+        // A PIN and personal details travel to the hub: in clear only to this very machine.
+        if url.scheme() == "http" && !is_loopback(&url) {
+            return Err(bad("이 컴퓨터 밖의 중앙 서버는 https:// 주소로만 연결합니다"));
+        }
         Ok(Self(url))
     }
 
@@ -74,6 +78,16 @@ impl HubUrl {
 
     fn join(&self, path: &str) -> String {
         format!("{}{path}", self.as_str())
+    }
+}
+
+/// `localhost`, 127.0.0.0/8 or ::1: the only hosts a kiosk talks to over plain HTTP.
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
     }
 }
 
@@ -162,15 +176,34 @@ impl HubClient {
 
     /// A client whose whole-request timeout is `timeout` (tests use a short one).
     pub fn with_timeout(base: HubUrl, timeout: Duration) -> Result<Self, KioskError> {
-        let http = reqwest::Client::builder()
+        Self::with_options(base, timeout, None)
+    }
+
+    /// A client that trusts only `pinned` (PEM: the hub's own certificate, or the CA that
+    /// issued it) for HTTPS, instead of the system's certificate authorities.
+    pub fn pinned(base: HubUrl, pinned: &std::path::Path) -> Result<Self, KioskError> {
+        Self::with_options(base, Duration::from_secs(60), Some(pinned))
+    }
+
+    fn with_options(base: HubUrl, timeout: Duration, pinned: Option<&std::path::Path>) -> Result<Self, KioskError> {
+        let mut builder = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(5).min(timeout))
             .timeout(timeout)
-            .user_agent(concat!("baeum-kiosk/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| {
-                tracing::error!(code = %baeum_domain::ErrorCode::HubUnreachable, detail = %e, "HTTP client setup failed");
-                KioskError::HubUnreachable("통신 기능을 준비하지 못함".into())
-            })?;
+            .user_agent(concat!("baeum-kiosk/", env!("CARGO_PKG_VERSION")));
+        if let Some(path) = pinned {
+            let pem =
+                std::fs::read(path).map_err(|e| crate::config::config_error(path, crate::config::io_problem(&e), e))?;
+            let certificates = reqwest::Certificate::from_pem_bundle(&pem)
+                .map_err(|e| crate::config::config_error(path, "PEM 형식의 인증서가 아닙니다", e))?;
+            if certificates.is_empty() {
+                return Err(crate::config::config_error(path, "PEM 형식의 인증서가 아닙니다", "no certificate"));
+            }
+            builder = builder.tls_certs_only(certificates);
+        }
+        let http = builder.build().map_err(|e| {
+            tracing::error!(code = %baeum_domain::ErrorCode::HubUnreachable, detail = %e, "HTTP client setup failed");
+            KioskError::HubUnreachable("통신 기능을 준비하지 못함".into())
+        })?;
         Ok(Self { base, http, credential: std::sync::Arc::default() })
     }
 
@@ -444,6 +477,13 @@ mod tests {
         assert_eq!(HubUrl::parse("ftp://x").map_err(|e| e.code().as_str()).err(), Some("hub_url_invalid"));
         assert!(HubUrl::parse("허브").is_err());
         assert!(HubUrl::parse("http://h/?a=1").is_err());
+        // In clear only to this machine.
+        assert!(HubUrl::parse("http://hub.gm.go.kr").is_err());
+        assert!(HubUrl::parse("http://192.168.0.10:8787").is_err());
+        assert!(HubUrl::parse("http://localhost:8787").is_ok());
+        assert!(HubUrl::parse("http://127.0.0.2:8787").is_ok());
+        assert!(HubUrl::parse("http://[::1]:8787").is_ok());
+        assert!(HubUrl::parse("https://192.168.0.10:8787").is_ok());
     }
 
     #[test]
