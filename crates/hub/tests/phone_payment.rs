@@ -42,11 +42,11 @@ impl PaymentProvider for GatedProvider {
 
 /// A hub on a free loopback port with the demo catalog, at 14:00 on the demo day, taking phone
 /// payments through `provider`, and one learner's application (op `op-phone-2`) waiting for
-/// payment.
+/// payment; and the credential of a lobby kiosk.
 async fn hub_with(
     dir: &std::path::Path,
     provider: Arc<dyn PaymentProvider>,
-) -> (std::net::SocketAddr, Arc<FixedClock>) {
+) -> (std::net::SocketAddr, Arc<FixedClock>, String) {
     let db = dir.join("hub.db");
     let batch = seed_demo(&db);
     let mut conn = store::open(&db).unwrap_or_else(|e| panic!("{e}"));
@@ -75,11 +75,23 @@ async fn hub_with(
     let kiosk = baeum_domain::KioskId::parse("k-phone").unwrap_or_else(|e| panic!("{e}"));
     arbitration::apply_batch(&mut conn, &kiosk, &intents, at).unwrap_or_else(|e| panic!("{e}"));
 
+    // The lobby kiosk's credential, provisioned straight in the database.
+    let code = baeum_domain::device::InviteCode::from_random([3; 12]);
+    let institution = baeum_domain::InstitutionId::parse("gm-llc").unwrap_or_else(|e| panic!("{e}"));
+    baeum_hub::devices::invite(&conn, &code, &institution, None, "테스트", at, chrono::Duration::hours(1))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let key = ed25519_dalek::SigningKey::from_bytes(&[8; 32]);
+    let request = baeum_domain::device::ProvisionRequest {
+        code: code.to_string(),
+        kiosk_id: baeum_domain::KioskId::parse("k-lobby").unwrap_or_else(|e| panic!("{e}")),
+        public_key: baeum_domain::certificate::public_key_b64(&key.verifying_key()),
+    };
+    let lobby = baeum_hub::devices::provision(&mut conn, &request, [4; 32], at).unwrap_or_else(|e| panic!("{e}"));
     let state = HubState::with_payments(conn, clock.clone(), provider);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap_or_else(|e| panic!("{e}"));
     let addr = listener.local_addr().unwrap_or_else(|e| panic!("{e}"));
     tokio::spawn(async move { axum::serve(listener, router(state)).await });
-    (addr, clock)
+    (addr, clock, lobby.credential)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -92,7 +104,7 @@ async fn a_slow_provider_holds_up_no_kiosk_and_a_second_tap_never_charges_twice(
         release: Mutex::new(release_rx),
         charges: AtomicU32::new(0),
     });
-    let (addr, _) = hub_with(dir.path(), provider.clone()).await;
+    let (addr, _, lobby) = hub_with(dir.path(), provider.clone()).await;
     let client = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().unwrap_or_else(|e| panic!("{e}"));
 
     let pay = {
@@ -105,11 +117,12 @@ async fn a_slow_provider_holds_up_no_kiosk_and_a_second_tap_never_charges_twice(
         .unwrap_or_else(|e| panic!("the provider was never called: {e}"));
 
     // The provider is mid-charge: the hub still answers a kiosk's upload, which needs the database.
-    let hello = serde_json::json!({"kiosk_id": "k-lobby", "intents": [
+    let hello = serde_json::json!({"intents": [
         {"seq": 1, "op_id": "op-lobby-1", "body": {"service": "hello", "type": "hello", "from": "로비"}}
     ]});
     let answer: serde_json::Value = client
         .post(format!("http://{addr}/v1/intents"))
+        .bearer_auth(&lobby)
         .json(&hello)
         .send()
         .await
@@ -163,7 +176,7 @@ impl PaymentProvider for FlakyProvider {
 async fn a_lost_answer_from_the_provider_keeps_the_attempt_open_until_it_expires() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let provider = Arc::new(FlakyProvider::default());
-    let (addr, clock) = hub_with(dir.path(), provider.clone()).await;
+    let (addr, clock, _) = hub_with(dir.path(), provider.clone()).await;
     let client = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().unwrap_or_else(|e| panic!("{e}"));
     let tap = || async {
         let r = client.post(format!("http://{addr}/pay/op-phone-2")).send().await.unwrap_or_else(|e| panic!("{e}"));
