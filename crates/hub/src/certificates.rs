@@ -285,6 +285,93 @@ pub struct Verification {
     pub revoke_reason: Option<String>,
 }
 
+/// What anyone who holds the paper may learn from the hub (`/verify`, `/v1/certificates/verify`):
+/// whether it is genuine and what it says, the name masked as on the page (홍*동) — never the
+/// birth date, the full name, or who revoked it and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct PublicVerification {
+    /// `valid`, `revoked`, `superseded`, `unknown`, or `needs_code` (a serial alone: serials
+    /// follow each other, so the printed code or the QR is asked for).
+    pub status: &'static str,
+    pub serial: Option<String>,
+    /// The learner's name masked (`홍*동`).
+    pub learner: Option<String>,
+    pub course_title: Option<String>,
+    pub institution: Option<String>,
+    /// Teaching time in minutes.
+    pub minutes: Option<u32>,
+    #[schema(value_type = Option<String>, format = Date)]
+    pub first_date: Option<chrono::NaiveDate>,
+    #[schema(value_type = Option<String>, format = Date)]
+    pub last_date: Option<chrono::NaiveDate>,
+    #[schema(value_type = Option<String>, format = Date)]
+    pub issued_on: Option<chrono::NaiveDate>,
+    /// Issued by a kiosk offline and not (yet) confirmed by the hub.
+    pub provisional: Option<bool>,
+    pub superseded_by: Option<String>,
+    /// The day it was revoked (Asia/Seoul).
+    #[schema(value_type = Option<String>, format = Date)]
+    pub revoked_on: Option<chrono::NaiveDate>,
+}
+
+impl PublicVerification {
+    fn only(status: &'static str) -> Self {
+        Self {
+            status,
+            serial: None,
+            learner: None,
+            course_title: None,
+            institution: None,
+            minutes: None,
+            first_date: None,
+            last_date: None,
+            issued_on: None,
+            provisional: None,
+            superseded_by: None,
+            revoked_on: None,
+        }
+    }
+}
+
+/// The public check: by the printed code or the QR only (a serial alone gets `needs_code`), and
+/// only what a verifier needs.
+pub fn verify_public(conn: &Connection, input: &str) -> Result<PublicVerification, StoreError> {
+    let by_code_or_qr = match VerifyInput::read(input) {
+        VerifyInput::Signed(_) => true,
+        VerifyInput::SerialOrCode(key) => is_code(&key),
+    };
+    if !by_code_or_qr {
+        return Ok(PublicVerification::only("needs_code"));
+    }
+    let v = verify(conn, input)?;
+    let Some(p) = v.payload else { return Ok(PublicVerification::only(v.status)) };
+    let revoked_on = v
+        .revoked_at
+        .as_deref()
+        .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+        .map(|t| t.with_timezone(&kst()).date_naive());
+    Ok(PublicVerification {
+        status: v.status,
+        serial: v.serial,
+        learner: Some(baeum_domain::learner::mask_name(&p.learner_name)),
+        course_title: Some(p.course_title),
+        institution: Some(p.institution),
+        minutes: Some(p.minutes),
+        first_date: Some(p.first_date),
+        last_date: Some(p.last_date),
+        issued_on: Some(p.issued_on),
+        provisional: Some(p.provisional),
+        superseded_by: v.superseded_by,
+        revoked_on,
+    })
+}
+
+/// `ABCDE-FGHJK`, as [`VerifyInput::read`] normalises the printed code.
+fn is_code(key: &str) -> bool {
+    key.len() == 11
+        && key.char_indices().all(|(i, c)| if i == 5 { c == '-' } else { c.is_ascii_uppercase() || c.is_ascii_digit() })
+}
+
 /// What a person may hand the verification page: the printed code (any case, with or without the
 /// hyphen or spaces), the serial, or the QR code's link or text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -445,6 +532,35 @@ mod tests {
         let forged = SignedCertificate::sign(forged, &stranger).qr_text();
         assert_eq!(verify(&conn, &forged).unwrap().status, "unknown");
         assert_eq!(verify(&conn, "AAAAA-BBBBB").unwrap().status, "unknown");
+    }
+
+    /// The public check answers the printed code and the QR, never a serial alone, and says
+    /// only what a verifier needs: no full name, no birth date, no staff names.
+    #[test]
+    fn the_public_check_needs_the_code_or_the_qr_and_masks_the_name() {
+        let (mut conn, course) = hub(10, Selection::FirstCome, 0);
+        let signer = HubSigner::ephemeral();
+        let mut k = TestKiosk::new("k-a");
+        k.send(&mut conn, at("2026-11-26T14:00:00"), vec![register(1, "1950-01-01"), apply(1, &course)]);
+        attend(&mut k, &mut conn, &course, course.sessions.len());
+        let cert = issue(&mut conn, &signer, &lid(1), &course.id, at("2026-12-31T10:00:00")).unwrap();
+        for input in [cert.verification_code.as_str(), &cert.qr_text] {
+            let v = verify_public(&conn, input).unwrap();
+            assert_eq!((v.status, v.serial.as_deref()), ("valid", Some(cert.serial.as_str())), "{input}");
+            assert_eq!(v.learner, Some(baeum_domain::learner::mask_name(&cert.payload.learner_name)));
+            let text = serde_json::to_string(&v).unwrap();
+            assert!(!text.contains(&cert.payload.learner_name) && !text.contains("1950-01-01"), "{text}");
+        }
+        assert_eq!(verify_public(&conn, &cert.serial).unwrap(), PublicVerification::only("needs_code"));
+        assert_eq!(verify_public(&conn, "AAAAA-BBBBB").unwrap().status, "unknown");
+        assert!(
+            crate::store::certificates::revoke(&conn, &cert.serial, "직원 김민지", "출석 오기", at("2027-01-02T10:00:00"))
+                .unwrap()
+        );
+        let revoked = verify_public(&conn, &cert.verification_code).unwrap();
+        assert_eq!((revoked.status, revoked.revoked_on.map(|d| d.to_string())), ("revoked", Some("2027-01-02".into())));
+        let text = serde_json::to_string(&revoked).unwrap();
+        assert!(!text.contains("김민지") && !text.contains("출석 오기"), "{text}");
     }
 
     #[test]

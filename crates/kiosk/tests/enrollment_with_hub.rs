@@ -230,8 +230,24 @@ async fn attendance_marked_at_the_kiosk_earns_a_certificate_the_hub_signs() {
     let unknown = reqwest::get(format!("{base}/verify/AAAAA-BBBBB")).await.unwrap();
     assert_eq!(unknown.status().as_u16(), 404);
     assert!(unknown.text().await.unwrap().contains("해당하는 수료증이 없습니다"));
-    let json: serde_json::Value =
+    // The JSON answer says what a verifier needs: the name masked, no birth date.
+    let json: serde_json::Value = reqwest::get(format!("{base}/v1/certificates/verify/{}", issued.verification_code))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!((json["status"].as_str(), json["learner"].as_str()), (Some("valid"), Some("최*순")), "{json}");
+    let text = json.to_string();
+    assert!(!text.contains("최영순") && !text.contains(&issued.payload.birth_date.to_string()), "{text}");
+    // Serials follow each other: a serial alone is not enough to learn anything.
+    let by_serial: serde_json::Value =
         reqwest::get(format!("{base}/v1/certificates/verify/{}", issued.serial)).await.unwrap().json().await.unwrap();
-    assert_eq!(json["status"], "valid");
+    assert_eq!(
+        by_serial,
+        serde_json::json!({"status": "needs_code", "serial": null, "learner": null, "course_title": null,
+        "institution": null, "minutes": null, "first_date": null, "last_date": null, "issued_on": null,
+        "provisional": null, "superseded_by": null, "revoked_on": null})
+    );
     hub.stop().await;
 }

@@ -120,13 +120,18 @@ async fn an_endorsed_kiosk_issues_a_provisional_certificate_offline_and_the_hub_
         (provisional[0].state, provisional[0].confirmed_serial.as_deref()),
         ("confirmed", Some(issued.serial.as_str()))
     );
-    let verdict: serde_json::Value = reqwest::get(format!("http://{addr}/v1/certificates/verify/{}", issued.serial))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(verdict["status"], "valid");
+    let verdict: serde_json::Value =
+        reqwest::get(format!("http://{addr}/v1/certificates/verify/{}", issued.verification_code))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+    assert_eq!(
+        (verdict["status"].as_str(), verdict["provisional"].as_bool()),
+        (Some("valid"), Some(true)),
+        "{verdict}"
+    );
     // Printed again online, the paper says the hub has confirmed it.
     let (again, pdf) = online.certificate_pdf(&full.id, &course).await.unwrap();
     assert_eq!(again.serial, issued.serial);

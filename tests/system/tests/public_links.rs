@@ -111,11 +111,15 @@ async fn certificate_and_payment_qr_codes_open_pages_on_the_public_address() {
     assert!(page.contains("정상 발급") && page.contains("김*움") && !page.contains("김배움"), "{page}");
     assert!(page.contains(&course.title.to_string()), "{page}");
 
-    // The same page takes the printed code, the serial, and the QR text pasted into its form.
-    for input in [issued.verification_code.clone(), issued.serial.clone(), codes[0].clone()] {
-        let query: String = input.bytes().map(|b| format!("%{b:02X}")).collect();
-        let (status, page) = open(&hub, &format!("{PUBLIC}/verify?code={query}"));
+    // The same page takes the printed code and the QR text pasted into its form; a serial alone
+    // (they follow each other) gets asked for the code and shows nothing of the certificate.
+    let query = |input: &str| -> String { input.bytes().map(|b| format!("%{b:02X}")).collect() };
+    for input in [issued.verification_code.clone(), codes[0].clone()] {
+        let (status, page) = open(&hub, &format!("{PUBLIC}/verify?code={}", query(&input)));
         assert_eq!(status, 200, "{input}: {page}");
         assert!(page.contains("정상 발급"), "{input}: {page}");
     }
+    let (status, page) = open(&hub, &format!("{PUBLIC}/verify?code={}", query(&issued.serial)));
+    assert_eq!(status, 200);
+    assert!(page.contains("확인번호") && !page.contains("정상 발급") && !page.contains("김*움"), "{page}");
 }

@@ -17,7 +17,7 @@ use serde::Deserialize;
 
 use super::devices::Device;
 use super::{Failure, HubState, bad_request, escape, unreadable};
-use crate::certificates::{self, IssueError, Verification};
+use crate::certificates::{self, IssueError, PublicVerification};
 
 #[utoipa::path(
     post, path = "/v1/certificates", tag = "certificates", request_body = CertificateRequest,
@@ -139,16 +139,17 @@ pub async fn keys(State(state): State<HubState>) -> Result<Json<KeySet>, Failure
 
 #[utoipa::path(
     get, path = "/v1/certificates/verify/{code}", tag = "certificates",
-    params(("code" = String, Path, description = "Serial (GM-2026-000123), verification code (ABCDE-FGHJK) or the QR code's text (BAEUM1.…)")),
-    responses((status = 200, description = "`valid`, `revoked`, `superseded` or `unknown`, with what the certificate says", body = Verification),
+    params(("code" = String, Path, description = "The printed verification code (ABCDE-FGHJK) or the QR code's text (BAEUM1.…); a serial alone is answered `needs_code`")),
+    responses((status = 200, description = "`valid`, `revoked`, `superseded`, `unknown` or `needs_code`, with what a verifier needs (the name masked)", body = PublicVerification),
+              (status = 400, body = ApiError),
               (status = 500, body = ApiError))
 )]
 pub async fn verify_json(
     State(state): State<HubState>,
     code: Result<Path<String>, PathRejection>,
-) -> Result<Json<Verification>, Failure> {
+) -> Result<Json<PublicVerification>, Failure> {
     let Path(code) = code.map_err(unreadable)?;
-    Ok(Json(state.with_db(move |conn| Ok(certificates::verify(conn, &code)?)).await?))
+    Ok(Json(state.with_db(move |conn| Ok(certificates::verify_public(conn, &code)?)).await?))
 }
 
 #[derive(Debug, Deserialize)]
@@ -162,7 +163,7 @@ fn page(body: &str) -> Html<String> {
          <title>수료증 진위 확인</title><style>body{{font-family:sans-serif;font-size:20px;line-height:1.6;max-width:36em;margin:1em auto;padding:0 1em;color:#111}}\
          input,button{{font-size:22px;padding:.4em}} .ok{{color:#0a6b2d}} .bad{{color:#9b1c1c}} dt{{font-weight:700}}</style></head>\
          <body><h1>수료증 진위 확인</h1>{body}\
-         <form method=\"get\" action=\"/verify\"><label>확인번호, 증서 번호 또는 QR 코드 주소 <input name=\"code\" autocomplete=\"off\"></label> <button>확인</button></form></body></html>"
+         <form method=\"get\" action=\"/verify\"><label>확인번호 또는 QR 코드 주소 <input name=\"code\" autocomplete=\"off\"></label> <button>확인</button></form></body></html>"
     ))
 }
 
@@ -181,24 +182,33 @@ pub async fn verify_page(
         return (StatusCode::OK, page("<p>수료증 아래쪽의 확인번호를 입력하시거나 QR 코드를 찍어 주세요.</p>"));
     };
     let lookup = code.clone();
-    let Ok(v) = state.with_db(move |conn| Ok(certificates::verify(conn, &lookup)?)).await else {
+    let Ok(v) = state.with_db(move |conn| Ok(certificates::verify_public(conn, &lookup)?)).await else {
         return (StatusCode::INTERNAL_SERVER_ERROR, page("<p class=\"bad\">잠시 후 다시 시도해 주세요.</p>"));
     };
-    let details = v.payload.as_ref().map_or_else(String::new, |p| {
-        format!(
-            "<dl><dt>증서 번호</dt><dd>{}</dd><dt>성명</dt><dd>{}</dd><dt>과정명</dt><dd>{}</dd><dt>교육기관</dt><dd>{}</dd>\
-             <dt>교육기간</dt><dd>{} ~ {} (총 {})</dd><dt>발급일</dt><dd>{}</dd></dl>",
-            escape(&p.serial),
-            // A verifier needs to match the paper, not to learn the name: 홍*동.
-            escape(&baeum_domain::learner::mask_name(&p.learner_name)),
-            escape(&p.course_title),
-            escape(&p.institution),
-            p.first_date,
-            p.last_date,
-            p.hours_ko(),
-            p.issued_on
-        )
-    });
+    let details = match (&v.serial, &v.learner, &v.course_title, &v.institution) {
+        (Some(serial), Some(learner), Some(course), Some(institution)) => {
+            let minutes = v.minutes.unwrap_or_default();
+            let hours = if minutes % 60 == 0 {
+                format!("{}시간", minutes / 60)
+            } else {
+                format!("{}시간 {}분", minutes / 60, minutes % 60)
+            };
+            let day = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+            format!(
+                "<dl><dt>증서 번호</dt><dd>{}</dd><dt>성명</dt><dd>{}</dd><dt>과정명</dt><dd>{}</dd><dt>교육기관</dt><dd>{}</dd>\
+                 <dt>교육기간</dt><dd>{} ~ {} (총 {hours})</dd><dt>발급일</dt><dd>{}</dd></dl>",
+                escape(serial),
+                // A verifier needs to match the paper, not to learn the name: 홍*동.
+                escape(learner),
+                escape(course),
+                escape(institution),
+                day(v.first_date),
+                day(v.last_date),
+                day(v.issued_on)
+            )
+        }
+        _ => String::new(),
+    };
     let (status, verdict) = match v.status {
         "valid" => (StatusCode::OK, "<p class=\"ok\" data-status=\"valid\"><b>정상 발급</b> — 정상 발급된 수료증입니다.</p>".to_owned()),
         "superseded" => (
@@ -212,8 +222,13 @@ pub async fn verify_page(
             StatusCode::OK,
             format!(
                 "<p class=\"bad\" data-status=\"revoked\"><b>취소</b> — 취소된 수료증입니다. ({} 취소)</p>",
-                escape(v.revoked_at.as_deref().unwrap_or_default().get(..10).unwrap_or_default())
+                v.revoked_on.map(|d| d.to_string()).unwrap_or_default()
             ),
+        ),
+        "needs_code" => (
+            StatusCode::OK,
+            "<p data-status=\"needs_code\">증서 번호만으로는 확인할 수 없습니다. 수료증 아래쪽의 <b>확인번호</b>(예: ABCDE-FGHJK)를 입력하시거나 QR 코드를 찍어 주세요.</p>"
+                .to_owned(),
         ),
         _ if baeum_domain::links::certificate_text_in(&code).is_some() => (
             StatusCode::NOT_FOUND,

@@ -455,7 +455,7 @@ impl utoipa::Modify for DeviceSecurity {
         baeum_domain::certificate::CertificatePayload,
         baeum_domain::certificate::KeySet,
         baeum_domain::certificate::PublishedKey,
-        crate::certificates::Verification,
+        crate::certificates::PublicVerification,
         baeum_domain::device::ProvisionRequest,
         baeum_domain::device::ProvisionAnswer
     ))
