@@ -554,8 +554,14 @@ mod tests {
         assert_eq!(verify_public(&conn, &cert.serial).unwrap(), PublicVerification::only("needs_code"));
         assert_eq!(verify_public(&conn, "AAAAA-BBBBB").unwrap().status, "unknown");
         assert!(
-            crate::store::certificates::revoke(&conn, &cert.serial, "직원 김민지", "출석 오기", at("2027-01-02T10:00:00"))
-                .unwrap()
+            crate::store::certificates::revoke(
+                &conn,
+                &cert.serial,
+                "직원 김민지",
+                "출석 오기",
+                at("2027-01-02T10:00:00")
+            )
+            .unwrap()
         );
         let revoked = verify_public(&conn, &cert.verification_code).unwrap();
         assert_eq!((revoked.status, revoked.revoked_on.map(|d| d.to_string())), ("revoked", Some("2027-01-02".into())));

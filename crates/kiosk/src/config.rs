@@ -89,6 +89,15 @@ impl DataDir {
         self.0.join("kiosk.json")
     }
 
+    /// A connection to this kiosk's (encrypted) database, unlocked with the folder's key: for
+    /// tools and tests that look inside; the kiosk itself opens it through `Kiosk::open`.
+    pub fn open_database(&self) -> Result<rusqlite::Connection, KioskError> {
+        let secrets = crate::secrets::default_store(self);
+        let key = crate::store::encryption::key_for(&self.database(), secrets.as_ref())
+            .map_err(|e| config_error(&self.database(), "데이터베이스 열쇠를 쓸 수 없습니다", e))?;
+        Ok(crate::store::open_encrypted(&self.database(), &key)?)
+    }
+
     /// Creates the data folder, for the kiosk's user only (0700): the database, its WAL, print
     /// files and settings inside hold learners' names and phone numbers. An existing folder keeps
     /// the mode its owner gave it.

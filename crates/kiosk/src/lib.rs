@@ -116,7 +116,16 @@ impl Kiosk {
     /// Like [`Kiosk::open`] with a prepared hub client (e.g. other timeouts).
     pub fn open_with_client(data_dir: &DataDir, hub: HubClient, clock: Arc<dyn Clock>) -> Result<Self, KioskError> {
         data_dir.ensure()?;
-        let conn = store::open(&data_dir.database())?;
+        // The database key is the data folder's own secret, whatever store `with_secrets` puts
+        // the other secrets in later: it is needed before anything else can be read.
+        let secrets = secrets::default_store(data_dir);
+        let key =
+            store::encryption::key_for(&data_dir.database(), secrets.as_ref()).map_err(|e| KioskError::Config {
+                path: data_dir.database().display().to_string(),
+                problem: "데이터베이스 열쇠를 쓸 수 없습니다".into(),
+                detail: error::Detail::of(e),
+            })?;
+        let conn = store::open_encrypted(&data_dir.database(), &key)?;
         let index = browse::build_index(&conn)?;
         let kiosk_id = store::identity::get_or_create(&conn)?;
         let seats = RwLock::new(Arc::new(store::seats::all(&conn)?));
@@ -132,7 +141,7 @@ impl Kiosk {
             syncing: tokio::sync::Mutex::new(()),
             index: RwLock::new(Arc::new(index)),
             cards: Mutex::new(browse::CourseCache::default()),
-            secrets: secrets::default_store(data_dir),
+            secrets,
         };
         kiosk.load_credential();
         Ok(kiosk)

@@ -240,7 +240,7 @@ impl<'a> Checkpointer<'a> {
         conn.pragma_update(None, "wal_autocheckpoint", 0).ok()?;
         let (tick, ticks) = std::sync::mpsc::channel::<()>();
         std::thread::spawn(move || {
-            let Ok(own) = Connection::open(&path) else { return };
+            let Ok(own) = crate::store::encryption::reopen(std::path::Path::new(&path)) else { return };
             // As the chunks themselves: atomic, not waiting for the disk (see store_chunk).
             let _ = own.pragma_update(None, "synchronous", "NORMAL");
             while ticks.recv().is_ok() {

@@ -143,6 +143,6 @@ async fn an_endorsed_kiosk_issues_a_provisional_certificate_offline_and_the_hub_
 
 /// The kiosk's id, as the hub knows it.
 fn key_id_kiosk(data: &Path) -> String {
-    let conn = rusqlite::Connection::open(DataDir::new(data).database()).unwrap();
+    let conn = DataDir::new(data).open_database().unwrap();
     conn.query_row("SELECT kiosk_id FROM kiosk_identity", [], |r| r.get(0)).unwrap()
 }

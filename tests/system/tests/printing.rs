@@ -83,7 +83,7 @@ async fn a_job_waits_for_an_offline_printer_and_prints_once_across_restarts_and_
     drop(k);
 
     // A crash between sending and recording: the kiosk only knows it was sending.
-    let conn = rusqlite::Connection::open(DataDir::new(&data).database()).unwrap();
+    let conn = DataDir::new(&data).open_database().unwrap();
     conn.execute("UPDATE print_jobs SET state = 'sending', ipp_job_id = NULL", []).unwrap();
     drop(conn);
     let k = kiosk(&data);

@@ -43,6 +43,8 @@ async fn an_upgraded_kiosk_uploads_each_waiting_intent_once_and_the_upgraded_hub
     let clock: Arc<dyn Clock> = Arc::new(baeum_domain::SystemClock);
     let client = HubClient::with_timeout(HubUrl::parse(&hub.url).unwrap(), Duration::from_secs(10)).unwrap();
     let kiosk = Kiosk::open_with_client(&DataDir::new(&data), client, clock).unwrap();
+    // Opened by this release, the database from before encryption is encrypted in place.
+    assert!(!baeum_kiosk::store::encryption::is_plaintext(&data.join("kiosk.db")));
     // It was installed before kiosks were provisioned: the hub has history under its id, so
     // only an invite naming that id lets it keep it (a stranger's invite could otherwise take
     // over its outbox).

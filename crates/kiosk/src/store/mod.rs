@@ -3,6 +3,7 @@
 
 pub mod catalog;
 pub mod courses;
+pub mod encryption;
 pub mod enrollments;
 pub mod identity;
 pub mod institutions;
@@ -56,8 +57,22 @@ pub enum Target {
     Staged,
 }
 
+/// Opens (creating if needed) an unencrypted database: tests and tools. Kiosks use
+/// [`open_encrypted`].
 pub fn open(path: &Path) -> Result<Connection, StoreError> {
     let mut conn = Connection::open(path)?;
+    configure(&mut conn)?;
+    Ok(conn)
+}
+
+/// Opens (creating if needed) the kiosk database encrypted with `key`, first encrypting a
+/// database from before encryption in place.
+pub fn open_encrypted(path: &Path, key: &encryption::DatabaseKey) -> Result<Connection, StoreError> {
+    if path.exists() && encryption::is_plaintext(path) && std::fs::metadata(path).is_ok_and(|m| m.len() > 0) {
+        encryption::encrypt_in_place(path, key)?;
+    }
+    let mut conn = Connection::open(path)?;
+    encryption::unlock(&conn, key)?;
     configure(&mut conn)?;
     Ok(conn)
 }
