@@ -40,8 +40,9 @@ pub enum ErrorCode {
     SequenceGap,
     /// An op id already used with a different sequence number or body.
     OpConflict,
+    /// No learner with this number, birth date and PIN — or one locked after repeated wrong PINs:
+    /// one answer for both, so nobody learns who is registered (there is no `pin_locked`).
     LearnerNotFound,
-    PinLocked,
     NotCompleted,
     NotEnrolled,
     CourseNotFound,
@@ -189,8 +190,8 @@ mod tests {
         assert_eq!(ErrorCode::HubUnreachable.as_str(), "hub_unreachable");
         assert_eq!(ErrorCode::OfflineCertificateUnavailable.as_str(), "offline_certificate_unavailable");
         assert_eq!(ErrorCode::parse("made_up"), None);
-        let sent: String = "pin_locked".into();
-        assert!(sent == ErrorCode::PinLocked && ErrorCode::PinLocked == "pin_locked");
+        let sent: String = "learner_not_found".into();
+        assert!(sent == ErrorCode::LearnerNotFound && ErrorCode::LearnerNotFound == "learner_not_found");
     }
 
     #[test]

@@ -354,7 +354,12 @@ pub struct LearnerFind {
     pub pin: String,
 }
 
-/// The learner found: the record (for the kiosk's local copy) and their enrollments.
+/// What the hub puts in `pin_hash` of a learner it sends: it never sends a PIN verifier (the
+/// kiosk keeps its own, made from the PIN the person just typed).
+pub const PIN_WITHHELD: &str = "withheld";
+
+/// The learner found: the record (for the kiosk's local copy, `pin_hash` always
+/// [`PIN_WITHHELD`]) and their enrollments.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LearnerFound {

@@ -86,6 +86,13 @@ enum Command {
         #[command(subcommand)]
         action: KioskAction,
     },
+    /// Learners: lift a PIN lock for a learner staff identified (ID card checked).
+    Learner {
+        #[arg(long, env = "BAEUM_HUB_DB")]
+        db: PathBuf,
+        #[command(subcommand)]
+        action: LearnerAction,
+    },
     /// Load catalog data (all or nothing).
     Seed {
         #[arg(long, env = "BAEUM_HUB_DB")]
@@ -161,6 +168,19 @@ enum KioskAction {
         /// Who endorses (recorded).
         #[arg(long)]
         by: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum LearnerAction {
+    /// Lift the lock after repeated wrong PINs (the learner showed staff her ID card).
+    Unlock {
+        /// Mobile number, e.g. 010-1234-5678.
+        #[arg(long)]
+        mobile: String,
+        /// Birth date, YYYY-MM-DD.
+        #[arg(long, value_parser = parse_day)]
+        birth_date: chrono::NaiveDate,
     },
 }
 
@@ -359,6 +379,18 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     );
                 }
             }
+        }
+        Command::Learner { db, action: LearnerAction::Unlock { mobile, birth_date } } => {
+            let conn = store::open(&db)?;
+            let mobile = baeum_domain::learner::MobileNumber::parse(&mobile)?;
+            let found = store::learners::find(&conn, &mobile, birth_date)?;
+            if found.is_empty() {
+                anyhow::bail!("그 휴대전화 번호와 생년월일로 등록된 학습자가 없습니다");
+            }
+            for c in &found {
+                store::learners::reset_pin_failures(&conn, c.learner.id.as_str())?;
+            }
+            println!("학습자 {}명의 비밀번호 잠금을 풀었습니다", found.len());
         }
         Command::Seed { db, source, date } => {
             let batch = load_seed(&source, date)?;

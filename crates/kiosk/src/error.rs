@@ -51,8 +51,6 @@ pub enum KioskError {
     AlreadyApplied,
     #[error("신청 내역이 없거나 이미 끝난 신청입니다")]
     NotEnrolled,
-    #[error("{0}")]
-    PinLocked(String),
     #[error("지금은 중앙 서버에 연결할 수 없어 본인 확인을 할 수 없습니다. 직원에게 신분증을 보여 주세요")]
     NeedsStaff,
     #[error("중앙 서버가 이 키오스크의 요청 목록을 받지 않습니다: {message}")]
@@ -108,7 +106,6 @@ impl KioskError {
             KioskError::LearnerNotFound => ErrorCode::LearnerNotFound,
             KioskError::AlreadyApplied => ErrorCode::AlreadyApplied,
             KioskError::NotEnrolled => ErrorCode::NotEnrolled,
-            KioskError::PinLocked(_) => ErrorCode::PinLocked,
             KioskError::NeedsStaff => ErrorCode::NeedsStaff,
             KioskError::OutboxRefused { .. } => ErrorCode::OutboxRefused,
             KioskError::NotCompleted(_) => ErrorCode::NotCompleted,
@@ -292,7 +289,6 @@ mod tests {
             ErrorCode::LearnerNotFound => vec![KioskError::LearnerNotFound],
             ErrorCode::AlreadyApplied => vec![KioskError::AlreadyApplied],
             ErrorCode::NotEnrolled => vec![KioskError::NotEnrolled],
-            ErrorCode::PinLocked => vec![KioskError::PinLocked("비밀번호를 5번 틀려 30분 동안 쓸 수 없습니다".into())],
             ErrorCode::NeedsStaff => vec![KioskError::NeedsStaff],
             ErrorCode::OutboxRefused => vec![KioskError::OutboxRefused {
                 code: ErrorCode::SequenceGap,

@@ -13,6 +13,16 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::Kiosk;
+
+/// Wrong PINs this kiosk takes for a learner it checks by itself (offline), and how long it then
+/// refuses her PIN: the hub's numbers.
+pub const LOCAL_PIN_ATTEMPTS: u32 = 5;
+pub const LOCAL_PIN_LOCK_MINUTES: i64 = 30;
+
+/// A fresh salt for a PIN verifier.
+fn new_salt() -> String {
+    uuid::Uuid::new_v4().simple().to_string()[..16].to_owned()
+}
 use crate::error::KioskError;
 use crate::store::{self, outbox};
 
@@ -68,7 +78,7 @@ impl Kiosk {
     pub fn register_learner(&self, form: &RegistrationForm) -> Result<LearnerSummary, KioskError> {
         let pin = Pin::parse(&form.pin).map_err(|e| KioskError::invalid("pin", e))?;
         let today = self.clock.now_kst().date_naive();
-        let salt = uuid::Uuid::new_v4().simple().to_string()[..16].to_owned();
+        let salt = new_salt();
         let learner = Learner::try_from(LearnerDraft {
             id: format!("l-{}", uuid::Uuid::new_v4().simple()),
             name: form.name.clone(),
@@ -100,7 +110,9 @@ impl Kiosk {
     }
 
     /// A returning learner: mobile number, birth date and PIN. Asks the hub (which locks after
-    /// repeated wrong PINs) and keeps a local copy; offline, only learners known here are found.
+    /// repeated wrong PINs, and answers "not found" for that too) and keeps a local copy with
+    /// this kiosk's own verifier of the PIN just typed (the hub never sends its own); offline,
+    /// only learners known here are found, behind this kiosk's own failure count.
     pub async fn find_learner(&self, mobile: &str, birth_date: &str, pin: &str) -> Result<LearnerSummary, KioskError> {
         let mobile = MobileNumber::parse(mobile).map_err(|e| KioskError::invalid("mobile", e))?;
         let birth = parse_birth(birth_date)?;
@@ -113,21 +125,23 @@ impl Kiosk {
         };
         match self.hub.find_learner(&query).await {
             Ok(found) => {
+                let mut learner = found.learner;
+                learner.pin_hash = pin_hash(&pin, &new_salt());
                 let mut conn = self.conn();
                 let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-                store::learners::put(&tx, &found.learner)?;
+                store::learners::put(&tx, &learner)?;
+                store::learners::set_pin_lock(&tx, learner.id.as_str(), 0, None)?;
                 for e in &found.enrollments.enrollments {
                     store::enrollments::apply_hub_view(&tx, e, found.enrollments.as_of)?;
                 }
                 tx.commit()?;
-                Ok(LearnerSummary::of(&found.learner, today))
+                Ok(LearnerSummary::of(&learner, today))
             }
             Err(KioskError::HubRefused { code, .. }) if code == baeum_domain::ErrorCode::LearnerNotFound => {
-                // Registered here moments ago and not uploaded yet: the local copy knows them.
-                self.find_local(&mobile, birth, Some(&pin), today)?.ok_or(KioskError::LearnerNotFound)
-            }
-            Err(KioskError::HubRefused { code, message, .. }) if code == baeum_domain::ErrorCode::PinLocked => {
-                Err(KioskError::PinLocked(message))
+                // Registered here moments ago and not uploaded yet: only the local copy knows
+                // her. Anyone the hub knows is the hub's to answer (its lock stands).
+                let pending = |l: &Learner| store::outbox::registration_pending(&self.conn(), l.id.as_str());
+                self.find_local(&mobile, birth, &pin, today, &pending)?.ok_or(KioskError::LearnerNotFound)
             }
             Err(
                 e @ (KioskError::HubUnreachable(_)
@@ -135,7 +149,7 @@ impl Kiosk {
                 | KioskError::HubBusy { .. }
                 | KioskError::HubServerError { .. }
                 | KioskError::HubBadAnswer(_)),
-            ) => match self.find_local(&mobile, birth, Some(&pin), today)? {
+            ) => match self.find_local(&mobile, birth, &pin, today, &|_| Ok(true))? {
                 Some(found) => Ok(found),
                 None => {
                     tracing::info!(code = %e.code(), "learner lookup offline and not known here");
@@ -160,17 +174,44 @@ impl Kiosk {
         Ok(store::learners::find(&conn, &mobile, birth)?.iter().map(|l| LearnerSummary::of(l, today)).collect())
     }
 
+    /// A learner known here (among those `eligible`) whose PIN matches this kiosk's verifier,
+    /// behind this kiosk's own count: after [`LOCAL_PIN_ATTEMPTS`] wrong PINs it finds nobody by
+    /// that number and birth date for [`LOCAL_PIN_LOCK_MINUTES`] (staff still can, by ID card).
     fn find_local(
         &self,
         mobile: &MobileNumber,
         birth: NaiveDate,
-        pin: Option<&Pin>,
+        pin: &Pin,
         today: NaiveDate,
+        eligible: &dyn Fn(&Learner) -> Result<bool, store::StoreError>,
     ) -> Result<Option<LearnerSummary>, KioskError> {
+        let now = self.clock.now();
+        // Read first: the guard must be gone before `eligible` locks the database itself.
+        let known = store::learners::find(&self.conn(), mobile, birth)?;
+        let mut candidates = Vec::new();
+        for l in known {
+            if eligible(&l)? {
+                candidates.push(l);
+            }
+        }
         let conn = self.conn();
-        Ok(store::learners::find(&conn, mobile, birth)?
-            .iter()
-            .find(|l| pin.is_none_or(|p| pin_matches(&l.pin_hash, p)))
-            .map(|l| LearnerSummary::of(l, today)))
+        let mut locks = Vec::with_capacity(candidates.len());
+        for l in &candidates {
+            locks.push(store::learners::pin_lock(&conn, l.id.as_str())?);
+        }
+        if locks.iter().any(|(_, until)| until.is_some_and(|t| t > now)) {
+            return Ok(None);
+        }
+        if let Some(l) = candidates.iter().find(|l| pin_matches(&l.pin_hash, pin)) {
+            store::learners::set_pin_lock(&conn, l.id.as_str(), 0, None)?;
+            return Ok(Some(LearnerSummary::of(l, today)));
+        }
+        for (l, (failures, _)) in candidates.iter().zip(locks) {
+            let failures = failures + 1;
+            let until =
+                (failures >= LOCAL_PIN_ATTEMPTS).then(|| now + chrono::Duration::minutes(LOCAL_PIN_LOCK_MINUTES));
+            store::learners::set_pin_lock(&conn, l.id.as_str(), failures, until)?;
+        }
+        Ok(None)
     }
 }

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use baeum_domain::enrollment::{EnrollmentStatus, PaymentMethod};
 use baeum_domain::refund::RefundRule;
-use baeum_domain::{ApplicationPhase, Clock, Course, CourseId, FixedClock, Selection};
+use baeum_domain::{ApplicationPhase, Clock, Course, CourseId, ErrorCode, FixedClock, Selection};
 use baeum_kiosk::{DataDir, HubClient, HubUrl, Kiosk, KioskError};
 
 use baeum_test_support::demo_day;
@@ -111,11 +111,39 @@ async fn a_returning_learner_is_found_at_another_kiosk_and_wrong_pins_lock_the_l
         let e = b.find_learner("010-5555-6666", "1958-07-15", "7390").await.unwrap_err();
         assert_eq!(e.code(), "learner_not_found");
     }
-    let e = b.find_learner("010-5555-6666", "1958-07-15", "7390").await.unwrap_err();
-    assert_eq!(e.code(), "pin_locked", "the fifth wrong PIN locks");
+    let fifth = b.find_learner("010-5555-6666", "1958-07-15", "7390").await.unwrap_err();
+    // Locked now, and the right PIN is answered like a wrong one or a stranger's number: nobody
+    // learns who is registered or locked. Kiosk B's local copy does not open the lock either.
     let e = b.find_learner("010-5555-6666", "1958-07-15", "7391").await.unwrap_err();
-    assert_eq!(e.code(), "pin_locked", "even the right PIN waits out the lock");
-    assert!(e.to_string().contains("직원"), "the message says staff can help: {e}");
+    let stranger = b.find_learner("010-9999-0000", "1958-07-15", "7391").await.unwrap_err();
+    assert_eq!(
+        (fifth.code(), e.code(), stranger.code()),
+        (ErrorCode::LearnerNotFound, ErrorCode::LearnerNotFound, ErrorCode::LearnerNotFound)
+    );
+    assert_eq!(e.to_string(), stranger.to_string());
+    assert!(e.to_string().contains("찾을 수 없습니다"), "{e}");
+
+    // Staff lift the lock at the hub (she showed her ID card); her PIN works again.
+    let conn = baeum_hub::store::open(&db).unwrap();
+    let mobile = baeum_domain::learner::MobileNumber::parse("01055556666").unwrap();
+    let birth = "1958-07-15".parse().unwrap();
+    for c in baeum_hub::store::learners::find(&conn, &mobile, birth).unwrap() {
+        // The hub kept its own verifier; the one kiosk B holds is B's own.
+        assert_ne!(c.learner.pin_hash, baeum_domain::learner::PIN_WITHHELD);
+        baeum_hub::store::learners::reset_pin_failures(&conn, c.learner.id.as_str()).unwrap();
+    }
+    assert_eq!(b.find_learner("010-5555-6666", "1958-07-15", "7391").await.unwrap().id, learner.id);
+
+    // Offline, kiosk B checks her PIN with its own verifier, behind its own count.
+    drop(b);
+    let offline_b = kiosk(&dir.path().join("b"), dead_hub(), clock.clone());
+    assert_eq!(offline_b.find_learner("010-5555-6666", "1958-07-15", "7391").await.unwrap().id, learner.id);
+    for _ in 0..5 {
+        let e = offline_b.find_learner("010-5555-6666", "1958-07-15", "7390").await.unwrap_err();
+        assert_eq!(e.code(), ErrorCode::NeedsStaff);
+    }
+    let e = offline_b.find_learner("010-5555-6666", "1958-07-15", "7391").await.unwrap_err();
+    assert_eq!(e.code(), ErrorCode::NeedsStaff, "five wrong PINs here lock her out here too");
 
     // Staff looked at the ID card at kiosk A: found without a PIN, offline too.
     let offline_a = kiosk(&dir.path().join("a"), dead_hub(), clock.clone());

@@ -104,6 +104,20 @@ fn a_kiosk_is_known_by_its_credential_so_another_cannot_read_its_outcomes_or_jam
     let mine = hub.get_json_as(&hall, "/v1/intents/outcomes?after=0");
     assert_eq!(mine["applied_through"], 2);
 
+    // The PIN verifier never leaves the hub: a learner found is sent without it.
+    let pin = baeum_domain::learner::Pin::parse("4821").unwrap_or_else(|e| panic!("{e}"));
+    let mut with_pin = register(3, "l-pin");
+    with_pin["body"]["learner"]["pin_hash"] = json!(baeum_domain::learner::pin_hash(&pin, "0123456789abcdef"));
+    let registered = hub.post_json_as(&hall, "/v1/intents", &json!({"intents": [with_pin]}));
+    assert_eq!(registered["results"][0]["outcome"]["outcome"], "registered", "{registered}");
+    let found = hub.post_json_as(
+        &intruder,
+        "/v1/learners/find",
+        &json!({"mobile": "01012340003", "birth_date": "1950-01-01", "pin": "4821"}),
+    );
+    assert_eq!(found["learner"]["id"], "l-pin", "{found}");
+    assert_eq!(found["learner"]["pin_hash"], baeum_domain::learner::PIN_WITHHELD);
+
     // A key the intruder registers is recorded under the intruder, never the hall kiosk.
     let key = ed25519_dalek::SigningKey::from_bytes(&[66; 32]);
     let public = baeum_domain::certificate::public_key_b64(&key.verifying_key());

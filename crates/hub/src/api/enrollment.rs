@@ -1,6 +1,6 @@
 //! Enrollment endpoints: kiosks upload intents and recover outcomes; any kiosk can look up a
-//! learner's enrollments and seats. Business outcomes are 200 answers; only malformed requests,
-//! unknown learners and locked PINs are errors.
+//! learner's enrollments and seats. Business outcomes are 200 answers; only malformed requests
+//! and learners not found (or locked: the same answer) are errors.
 
 use axum::Json;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
@@ -109,8 +109,7 @@ fn list(
     post, path = "/v1/learners/find", tag = "enrollment", request_body = LearnerFind,
     responses((status = 200, description = "The learner and their enrollments", body = LearnerFound),
               (status = 400, body = ApiError),
-              (status = 404, description = "`learner_not_found`: no learner with this number, birth date and PIN", body = ApiError),
-              (status = 423, description = "`pin_locked`: too many wrong PINs; try later or ask staff", body = ApiError),
+              (status = 404, description = "`learner_not_found`: no learner with this number, birth date and PIN, or one locked after repeated wrong PINs (one answer for both, so nobody learns who is registered)", body = ApiError),
               (status = 500, body = ApiError))
 )]
 pub async fn find(
@@ -124,52 +123,44 @@ pub async fn find(
     let now = state.clock.now();
     let found = state
         .with_db(move |conn| {
+            // Unknown, wrong PIN and locked get one answer: a stranger learns nothing about who is
+            // registered or locked; the learner is pointed to staff, who check her ID card.
             let not_found = || {
                 Failure::new(
                     StatusCode::NOT_FOUND,
                     baeum_domain::ErrorCode::LearnerNotFound,
-                    "입력하신 정보와 맞는 학습자가 없습니다. 휴대전화 번호, 생년월일, 비밀번호를 확인해 주세요.",
+                    "입력하신 정보로 찾을 수 없습니다. 휴대전화 번호, 생년월일, 비밀번호를 확인해 주세요. 계속 안 되면 직원에게 신분증을 보여 주세요.",
                 )
             };
             let candidates = learners::find(conn, &mobile, q.birth_date)?;
-            if candidates.is_empty() {
+            if candidates.is_empty() || candidates.iter().any(|c| c.locked_until.is_some_and(|t| t > now)) {
                 return Err(not_found());
-            }
-            if let Some(until) = candidates.iter().filter_map(|c| c.locked_until).filter(|t| *t > now).max() {
-                return Err(locked(until));
             }
             match candidates.iter().find(|c| pin_matches(&c.learner.pin_hash, &pin)) {
                 Some(c) => {
                     learners::reset_pin_failures(conn, c.learner.id.as_str())?;
                     let enrollments = list(conn, std::slice::from_ref(&c.learner.id), now)?;
-                    Ok(Ok(LearnerFound { learner: c.learner.clone(), enrollments }))
+                    // The PIN verifier never leaves the hub.
+                    let mut learner = c.learner.clone();
+                    learner.pin_hash = baeum_domain::learner::PIN_WITHHELD.to_owned();
+                    Ok(Ok(LearnerFound { learner, enrollments }))
                 }
                 None => {
-                    let mut lock = None;
                     for c in &candidates {
                         let failures = c.pin_failures + 1;
                         let until = (failures >= PIN_ATTEMPTS).then(|| now + Duration::minutes(PIN_LOCK_MINUTES));
-                        lock = lock.max(until);
+                        if until.is_some() {
+                            tracing::info!(event = "learner_pin_locked", "a learner's PIN lookups were locked");
+                        }
                         learners::record_pin_failure(conn, c.learner.id.as_str(), failures, until)?;
                     }
                     // The failure count must be committed, so the error is returned outside.
-                    Ok(Err(lock.map(locked).unwrap_or_else(not_found)))
+                    Ok(Err(not_found()))
                 }
             }
         })
         .await??;
     Ok(Json(found))
-}
-
-fn locked(until: DateTime<Utc>) -> Failure {
-    let local = until.with_timezone(&baeum_domain::kst()).format("%H:%M");
-    Failure::new(
-        StatusCode::LOCKED,
-        baeum_domain::ErrorCode::PinLocked,
-        format!(
-            "비밀번호를 여러 번 잘못 입력하셔서 {local}까지 조회가 잠겼습니다. 직원에게 신분증을 보여 주시면 바로 도와드립니다."
-        ),
-    )
 }
 
 /// `GET /v1/seats`: seats of every course someone applied to, with the time they were true.

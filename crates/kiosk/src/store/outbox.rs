@@ -204,3 +204,14 @@ pub fn waiting(conn: &Connection, limit: usize) -> Result<Vec<WaitingIntent>, St
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
+
+/// Whether this kiosk registered `learner` and the hub has not answered yet (she cannot be found
+/// at the hub, only here).
+pub fn registration_pending(conn: &Connection, learner: &str) -> Result<bool, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM outbox WHERE outcome IS NULL
+               AND json_extract(body, '$.type') = 'register_learner' AND json_extract(body, '$.learner.id') = ?1)",
+        )?
+        .query_row([learner], |r| r.get(0))?)
+}

@@ -8,7 +8,6 @@ export const ERROR_CODES = [
   'sequence_gap',
   'op_conflict',
   'learner_not_found',
-  'pin_locked',
   'not_completed',
   'not_enrolled',
   'course_not_found',

@@ -37,14 +37,9 @@ export const errors = {
   'reject.unknown_learner': { context: 'Why not accepted', ko: '학습자 정보를 찾을 수 없습니다. 직원에게 문의해 주세요.', en: 'Learner not found; please ask staff.' },
   'error.input_invalid': { context: 'A form field is wrong', ko: '입력하신 내용을 다시 확인해 주세요.', en: 'Please check what you entered.' },
   'error.learner_not_found': {
-    context: 'Returning learner not found',
-    ko: '입력하신 정보와 맞는 학습자가 없습니다. 휴대전화 번호, 생년월일, 비밀번호를 확인해 주세요.',
-    en: 'No learner matches. Please check the number, birth date and PIN.',
-  },
-  'error.pin_locked': {
-    context: 'Too many wrong PINs',
-    ko: '비밀번호를 여러 번 잘못 입력하셔서 잠시 조회가 잠겼습니다. 직원에게 신분증을 보여 주시면 바로 도와드립니다.',
-    en: 'Too many wrong PINs; lookups are locked for a while. Staff can help if you show your ID card.',
+    context: 'Returning learner not found — also the answer after too many wrong PINs (one answer for both, so strangers learn nothing)',
+    ko: '입력하신 정보로 찾을 수 없습니다. 휴대전화 번호, 생년월일, 비밀번호를 확인해 주세요. 계속 안 되면 직원에게 신분증을 보여 주세요.',
+    en: 'We could not find you with these details. Please check the number, birth date and PIN. If it still fails, show a staff member your ID card.',
   },
   'error.needs_staff': {
     context: 'Offline and the learner is not known at this kiosk',
