@@ -243,7 +243,8 @@ fn resolved_dir(cli: &Cli) -> DataDir {
 }
 
 fn open(resolved: &Resolved) -> Result<Kiosk, KioskError> {
-    Kiosk::open_with_client(&resolved.data_dir, resolved.config.hub_client()?, Arc::new(SystemClock))
+    Ok(Kiosk::open_with_client(&resolved.data_dir, resolved.config.hub_client()?, Arc::new(SystemClock))?
+        .with_retention(resolved.config.keep_personal_days))
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, KioskError> {

@@ -28,7 +28,13 @@ pub struct KioskConfig {
     /// A PEM file with the hub's certificate or the CA that issued it: when set, HTTPS to the
     /// hub trusts only that (pinned), not the system's certificate authorities.
     pub hub_ca: Option<String>,
+    /// Days a learner's details, and the registration sent for her, stay on this kiosk after she
+    /// was last registered or found here and nothing about her waits for the hub.
+    pub keep_personal_days: u16,
 }
+
+/// How long personal data stays on a kiosk unless `keep_personal_days` says otherwise.
+pub const DEFAULT_KEEP_PERSONAL_DAYS: u16 = 30;
 
 impl Default for KioskConfig {
     fn default() -> Self {
@@ -42,6 +48,7 @@ impl Default for KioskConfig {
             idle_grace_secs: 30,
             printer_uri: None,
             hub_ca: None,
+            keep_personal_days: DEFAULT_KEEP_PERSONAL_DAYS,
         }
     }
 }

@@ -103,7 +103,7 @@ impl Kiosk {
         let now = self.clock.now();
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        store::learners::put(&tx, &learner)?;
+        store::learners::put(&tx, &learner, now)?;
         outbox::append(&tx, IntentBody::Learner(LearnerIntent::RegisterLearner { learner: learner.clone() }), now)?;
         tx.commit()?;
         Ok(LearnerSummary::of(&learner, today))
@@ -129,7 +129,7 @@ impl Kiosk {
                 learner.pin_hash = pin_hash(&pin, &new_salt());
                 let mut conn = self.conn();
                 let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-                store::learners::put(&tx, &learner)?;
+                store::learners::put(&tx, &learner, self.clock.now())?;
                 store::learners::set_pin_lock(&tx, learner.id.as_str(), 0, None)?;
                 for e in &found.enrollments.enrollments {
                     store::enrollments::apply_hub_view(&tx, e, found.enrollments.as_of)?;

@@ -18,6 +18,7 @@ mod outcomes;
 pub mod printing;
 pub mod provisioning;
 pub mod receipt_pdf;
+pub mod retention;
 pub mod schedule;
 pub mod search;
 pub mod secrets;
@@ -105,6 +106,8 @@ pub struct Kiosk {
     seats: RwLock<Arc<std::collections::HashMap<String, store::seats::SeatCount>>>,
     /// Where the device key lives (the OS keyring; a memory store in tests).
     secrets: Arc<dyn secrets::SecretStore>,
+    /// How long a learner's details stay after they were last needed (see `retention`).
+    keep_personal: chrono::Duration,
 }
 
 impl Kiosk {
@@ -142,6 +145,7 @@ impl Kiosk {
             index: RwLock::new(Arc::new(index)),
             cards: Mutex::new(browse::CourseCache::default()),
             secrets,
+            keep_personal: chrono::Duration::days(config::DEFAULT_KEEP_PERSONAL_DAYS.into()),
         };
         kiosk.load_credential();
         Ok(kiosk)
@@ -263,6 +267,9 @@ impl Kiosk {
                 }
             }
             report(outcome.as_ref());
+            if let Err(e) = self.purge_personal_data() {
+                tracing::warn!(code = %e.code(), detail = e.detail().as_deref(), "purging personal data failed");
+            }
             // Jobs for a printer that was off go out once it answers again.
             if self.has_open_print_jobs().unwrap_or(false)
                 && let Err(e) = self.drive_printer().await

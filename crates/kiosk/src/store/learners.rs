@@ -7,13 +7,34 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{StoreError, decode, decode_rows, encode};
 
-pub fn put(conn: &Connection, learner: &Learner) -> Result<(), StoreError> {
+/// Keeps `learner` (seen now: registered or found here).
+pub fn put(conn: &Connection, learner: &Learner, now: DateTime<Utc>) -> Result<(), StoreError> {
     conn.prepare_cached(
-        "INSERT INTO learners (id, mobile, birth_date, body) VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT (id) DO UPDATE SET mobile = excluded.mobile, birth_date = excluded.birth_date, body = excluded.body",
+        "INSERT INTO learners (id, mobile, birth_date, body, last_seen_at) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (id) DO UPDATE SET mobile = excluded.mobile, birth_date = excluded.birth_date, body = excluded.body,
+             last_seen_at = excluded.last_seen_at",
     )?
-    .execute(params![learner.id.as_str(), learner.mobile.as_str(), learner.birth_date.to_string(), encode(learner)])?;
+    .execute(params![
+        learner.id.as_str(),
+        learner.mobile.as_str(),
+        learner.birth_date.to_string(),
+        encode(learner),
+        now.to_rfc3339()
+    ])?;
     Ok(())
+}
+
+/// Deletes the details of learners last seen before `before` about whom nothing waits for the
+/// hub (no unanswered registration or enrollment intent); returns how many. Rows that never had
+/// a time get `now` first, so a kiosk upgraded today keeps them for the full period.
+pub fn purge(conn: &Connection, before: DateTime<Utc>, now: DateTime<Utc>) -> Result<usize, StoreError> {
+    conn.execute("UPDATE learners SET last_seen_at = ?1 WHERE last_seen_at IS NULL", [now.to_rfc3339()])?;
+    Ok(conn.execute(
+        "DELETE FROM learners WHERE last_seen_at < ?1
+           AND NOT EXISTS (SELECT 1 FROM enrollments e WHERE e.learner_id = learners.id AND e.pending_op IS NOT NULL)
+           AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.outcome IS NULL AND o.body LIKE '%' || learners.id || '%')",
+        [before.to_rfc3339()],
+    )?)
 }
 
 pub fn get(conn: &Connection, id: &str) -> Result<Option<Learner>, StoreError> {

@@ -215,3 +215,17 @@ pub fn registration_pending(conn: &Connection, learner: &str) -> Result<bool, St
         )?
         .query_row([learner], |r| r.get(0))?)
 }
+
+/// The body a purged registration keeps: it says what it was, and nothing of the person.
+pub const PURGED_REGISTRATION: &str = r#"{"service":"learner","type":"register_learner_purged"}"#;
+
+/// Empties the bodies of registrations the hub answered before `before` (they carry the
+/// learner's name, birth date, number and PIN verifier; the hub has them); returns how many.
+/// The rows stay, so sequence numbers stay dense.
+pub fn purge_registrations(conn: &Connection, before: DateTime<Utc>) -> Result<usize, StoreError> {
+    Ok(conn.execute(
+        "UPDATE outbox SET body = ?1
+          WHERE outcome IS NOT NULL AND answered_at < ?2 AND json_extract(body, '$.type') = 'register_learner'",
+        params![PURGED_REGISTRATION, before.to_rfc3339()],
+    )?)
+}

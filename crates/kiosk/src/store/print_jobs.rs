@@ -113,9 +113,12 @@ pub fn update(
     attempted: bool,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
+    // A printed document is not kept: a certificate carries the learner's full name.
     conn.execute(
         "UPDATE print_jobs SET state = ?2, ipp_job_id = COALESCE(?3, ipp_job_id), last_error = ?4,
-                attempts = attempts + ?5, updated_at = ?6 WHERE id = ?1",
+                attempts = attempts + ?5, updated_at = ?6,
+                document = CASE WHEN ?2 = 'printed' THEN x'' ELSE document END
+          WHERE id = ?1",
         params![id, state.as_str(), ipp_job_id, error, i64::from(attempted), now.to_rfc3339()],
     )?;
     Ok(())
@@ -142,4 +145,27 @@ pub fn retry(conn: &Connection, id: &str, now: DateTime<Utc>) -> Result<bool, St
           WHERE id = ?1 AND state = 'failed'",
         params![id, now.to_rfc3339()],
     )? == 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A printed document is not kept (a certificate carries the full name); one that failed is,
+    /// so staff can print it again.
+    #[test]
+    fn a_printed_document_is_dropped_and_a_failed_one_kept_for_a_retry() {
+        let conn = crate::store::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
+        let now = chrono::Utc::now();
+        for id in ["done", "broken"] {
+            enqueue(&conn, id, "수료증", "ipp://localhost:631/ipp/print", b"%PDF-1.7 \xEB\xB0\x95", now)
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+        update(&conn, "done", PrintJobState::Printed, Some(7), None, true, now).unwrap_or_else(|e| panic!("{e}"));
+        update(&conn, "broken", PrintJobState::Failed, None, Some("용지 걸림"), true, now)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(document(&conn, "done").ok().flatten(), Some(Vec::new()));
+        assert_eq!(document(&conn, "broken").ok().flatten().map(|d| d.len()), Some(12));
+        assert_eq!(get(&conn, "done").ok().flatten().map(|j| j.state), Some(PrintJobState::Printed));
+    }
 }

@@ -1,0 +1,42 @@
+//! Personal data leaves the kiosk when it is no longer needed (PIPA): a learner's details some
+//! days after she was last registered or found here and nothing about her waits for the hub,
+//! the bodies of registrations the hub answered as long ago, and a printed document at once
+//! (`store::print_jobs`). The hub keeps the record; a returning learner is found there again.
+
+use serde::Serialize;
+
+use crate::Kiosk;
+use crate::error::KioskError;
+use crate::store;
+
+/// What one purge pass removed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Purged {
+    pub learners: usize,
+    pub registrations: usize,
+}
+
+impl Kiosk {
+    /// Keeps learners' details for `days` after they were last needed (`keep_personal_days`).
+    pub fn with_retention(mut self, days: u16) -> Self {
+        self.keep_personal = chrono::Duration::days(days.into());
+        self
+    }
+
+    /// Removes what the retention period has passed for (run after every sync).
+    pub fn purge_personal_data(&self) -> Result<Purged, KioskError> {
+        let now = self.clock.now();
+        let before = now - self.keep_personal;
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let purged = Purged {
+            learners: store::learners::purge(&tx, before, now)?,
+            registrations: store::outbox::purge_registrations(&tx, before)?,
+        };
+        tx.commit()?;
+        if purged != Purged::default() {
+            tracing::info!(learners = purged.learners, registrations = purged.registrations, "personal data purged");
+        }
+        Ok(purged)
+    }
+}
