@@ -31,6 +31,9 @@ pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 /// Open connections at most. Below the usual limit of 1,024 open files, with room for the
 /// database, its WAL and the log; further callers wait in the kernel's queue until one closes.
 pub const MAX_CONNECTIONS: usize = 768;
+/// Requests handled at once; more wait their turn (bounded by [`MAX_CONNECTIONS`] and the
+/// timeouts). HTTP/2 carries several per connection, so connections alone do not bound them.
+pub const MAX_REQUESTS: usize = 256;
 /// A request body must arrive within this (the largest, an outbox batch, is far smaller).
 pub const BODY_TIMEOUT: Duration = Duration::from_secs(30);
 /// Requests per second per client address, sustained, and the burst allowed above it. A

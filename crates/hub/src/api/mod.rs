@@ -530,6 +530,7 @@ pub fn router(state: HubState) -> axum::Router {
                 .quality(tower_http::compression::CompressionLevel::Fastest),
         )
         .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(crate::limits::BODY_TIMEOUT))
+        .layer(tower::limit::GlobalConcurrencyLimitLayer::new(crate::limits::MAX_REQUESTS))
         // Outermost: a caller over its limit costs no more than this check.
         .layer(axum::middleware::from_fn_with_state(
             Arc::new(crate::limits::AddressLimit::default()),
