@@ -4,7 +4,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 CARGO ?= cargo
 
-.PHONY: deps ui build run test lint test-rust test-ui test-e2e bench soak fmt openapi clean
+.PHONY: deps ui build run test lint test-rust test-ui test-e2e bench soak fuzz fmt openapi clean
 
 ## Install system packages, npm packages and tauri-driver if missing (idempotent).
 deps:
@@ -59,6 +59,11 @@ bench:
 ## Long soak: kill -9 the kiosk engine 5,000 times during enrollment writes and uploads.
 soak: build
 	BAEUM_SOAK_ITERATIONS=5000 $(CARGO) test -p baeum-system-tests --test kill_during_enrollment -- --nocapture
+
+## Longer fuzz runs (5 minutes of random inputs each) of the snapshot chunk reader, the
+## certificate QR parser and the feed importer; `make test` gives them a second each.
+fuzz:
+	BOLERO_RANDOM_TEST_TIME_MS=$${FUZZ_MS:-300000} $(CARGO) test -p baeum-domain -p baeum-hub --test fuzz -- --nocapture
 
 fmt:
 	$(CARGO) fmt --all
