@@ -31,6 +31,11 @@ pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 /// Open connections at most. Below the usual limit of 1,024 open files, with room for the
 /// database, its WAL and the log; further callers wait in the kernel's queue until one closes.
 pub const MAX_CONNECTIONS: usize = 768;
+/// The longest an HTTP/2 connection stays open (hyper's HTTP/2 server has no idle timeout; its
+/// pings only find peers that are gone, not ones that stay and say nothing). A kiosk simply opens
+/// a new one; what was under way when the time is up is cut, and kiosks retry.
+pub const H2_MAX_AGE: Duration = Duration::from_secs(600);
+
 /// Requests handled at once; more wait their turn (bounded by [`MAX_CONNECTIONS`] and the
 /// timeouts). HTTP/2 carries several per connection, so connections alone do not bound them.
 pub const MAX_REQUESTS: usize = 256;
@@ -85,6 +90,13 @@ pub async fn serve(
                 request.extensions_mut().insert(ConnectInfo(peer));
                 request
             });
+        // Told when the connection's first request arrives: an HTTP/2 client must send one within
+        // the header timeout, as an HTTP/1.1 client must send its head.
+        let (first_request, mut first) = tokio::sync::watch::channel(false);
+        let service = tower::ServiceExt::map_request(service, move |request: Request<hyper::body::Incoming>| {
+            first_request.send_replace(true);
+            request
+        });
         let service = TowerToHyperService::new(service);
         let watcher = graceful.watcher();
         let tls = tls.clone();
@@ -108,9 +120,30 @@ pub async fn serve(
                     let h2 = stream.get_ref().1.alpn_protocol() == Some(b"h2");
                     if h2 {
                         let mut builder = hyper::server::conn::http2::Builder::new(TokioExecutor::new());
-                        // Streams per connection: a kiosk needs a few, not hyper's 200.
-                        builder.timer(TokioTimer::new()).max_concurrent_streams(32);
-                        watcher.watch(builder.serve_connection(TokioIo::new(stream), service)).await
+                        // Streams per connection: a kiosk needs a few, not hyper's 200. Pings find
+                        // a peer that vanished.
+                        builder
+                            .timer(TokioTimer::new())
+                            .max_concurrent_streams(32)
+                            .keep_alive_interval(Some(Duration::from_secs(30)))
+                            .keep_alive_timeout(Duration::from_secs(10));
+                        let connection = watcher.watch(builder.serve_connection(TokioIo::new(stream), service));
+                        let silent = async move {
+                            let spoke = tokio::time::timeout(HEADER_TIMEOUT, async move {
+                                first.wait_for(|seen| *seen).await.map(|_| ())
+                            })
+                            .await;
+                            if spoke.is_ok() {
+                                tokio::time::sleep(H2_MAX_AGE.saturating_sub(HEADER_TIMEOUT)).await;
+                            }
+                        };
+                        tokio::select! {
+                            served = connection => served,
+                            () = silent => {
+                                tracing::debug!("HTTP/2 connection closed: silent or too old");
+                                Ok(())
+                            }
+                        }
                     } else {
                         watcher.watch(http1().serve_connection(TokioIo::new(stream), service)).await
                     }

@@ -99,17 +99,26 @@ pub fn default_store(dir: &crate::DataDir) -> Arc<dyn SecretStore> {
     let keyring = OsKeyring::new()
         .map_err(|e| tracing::warn!(event = "keyring_unavailable", detail = %e.0, "OS keyring unavailable; secrets kept in files only"))
         .ok();
-    Arc::new(KeptSecrets { keyring, dir: dir.path().join("secrets") })
+    // Keyring entries are the OS user's, shared by every data folder it has: each folder's are
+    // named after it, so two kiosks' (or a reset one's) secrets never meet.
+    let path = std::fs::canonicalize(dir.path()).unwrap_or_else(|_| dir.path().to_owned());
+    let digest =
+        sha2::Digest::finalize(sha2::Digest::chain_update(sha2::Sha256::default(), path.to_string_lossy().as_bytes()));
+    let folder = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+    Arc::new(KeptSecrets { keyring, dir: dir.path().join("secrets"), folder })
 }
 
 /// The OS keyring backed by one file per secret (mode 0600 in a 0700 folder of the kiosk's
-/// user): read from the keyring when it has the secret, else from the file — which then goes
-/// back into the keyring. What survives a reboot is the file; its protection is the kiosk
-/// user's account (and full-disk encryption where the vendor provides it).
+/// user). The file is the authority — it is what survives a reboot — and the keyring holds a
+/// copy under the data folder's own name; a secret found only in the keyring (kept there by an
+/// earlier release) is written back to its file. The file's protection is the kiosk user's
+/// account (and full-disk encryption where the vendor provides it).
 #[derive(Debug)]
 pub struct KeptSecrets {
     keyring: Option<OsKeyring>,
     dir: std::path::PathBuf,
+    /// The data folder's tag in keyring entry names.
+    folder: String,
 }
 
 impl KeptSecrets {
@@ -126,6 +135,10 @@ impl KeptSecrets {
         }
     }
 
+    fn keyring_name(&self, name: &str) -> String {
+        format!("{}/{name}", self.folder)
+    }
+
     fn write_file(&self, name: &str, secret: &[u8]) -> Result<(), SecretError> {
         let failed = |e: std::io::Error| SecretError(format!("보관 파일을 쓸 수 없습니다 ({})", e.kind()));
         let mut folder = std::fs::DirBuilder::new();
@@ -133,6 +146,7 @@ impl KeptSecrets {
         #[cfg(unix)]
         std::os::unix::fs::DirBuilderExt::mode(&mut folder, 0o700);
         folder.create(&self.dir).map_err(failed)?;
+        sync_dir(self.dir.parent());
         // Written whole under another name, then renamed: a power cut leaves the old or the new.
         let tmp = self.dir.join(format!(".{}.tmp", name.replace('/', "__")));
         let _ = std::fs::remove_file(&tmp);
@@ -143,30 +157,43 @@ impl KeptSecrets {
         let mut file = options.open(&tmp).map_err(failed)?;
         std::io::Write::write_all(&mut file, secret).map_err(failed)?;
         file.sync_all().map_err(failed)?;
-        std::fs::rename(&tmp, self.file(name)).map_err(failed)
+        std::fs::rename(&tmp, self.file(name)).map_err(failed)?;
+        // The rename itself must reach the disk before anything is encrypted with the secret.
+        sync_dir(Some(&self.dir));
+        Ok(())
+    }
+}
+
+/// Flushes a folder's entries (a new file's name, a rename) to the disk.
+fn sync_dir(dir: Option<&std::path::Path>) {
+    if let Some(dir) = dir
+        && let Err(e) = std::fs::File::open(dir).and_then(|d| d.sync_all())
+    {
+        tracing::warn!(event = "folder_sync_failed", detail = %e, "a secrets folder was not flushed");
     }
 }
 
 impl SecretStore for KeptSecrets {
     fn get(&self, name: &str) -> Result<Option<Vec<u8>>, SecretError> {
-        if let Some(keyring) = &self.keyring
-            && let Ok(Some(secret)) = keyring.get(name)
-        {
-            return Ok(Some(secret));
+        if let Some(kept) = self.read_file(name)? {
+            return Ok(Some(kept));
         }
-        let kept = self.read_file(name)?;
-        if let (Some(keyring), Some(secret)) = (&self.keyring, &kept)
-            && let Err(e) = keyring.put(name, secret)
-        {
-            tracing::warn!(event = "keyring_refill_failed", detail = %e.0, "secret read from its file only");
+        // Only in the keyring: under this folder's name, or (an earlier release's device key)
+        // under the bare name. It goes into its file now, so it survives the next reboot.
+        let Some(keyring) = &self.keyring else { return Ok(None) };
+        for entry in [self.keyring_name(name), name.to_owned()] {
+            if let Ok(Some(secret)) = keyring.get(&entry) {
+                self.write_file(name, &secret)?;
+                return Ok(Some(secret));
+            }
         }
-        Ok(kept)
+        Ok(None)
     }
 
     fn put(&self, name: &str, secret: &[u8]) -> Result<(), SecretError> {
         self.write_file(name, secret)?;
         if let Some(keyring) = &self.keyring
-            && let Err(e) = keyring.put(name, secret)
+            && let Err(e) = keyring.put(&self.keyring_name(name), secret)
         {
             tracing::warn!(event = "keyring_put_failed", detail = %e.0, "secret kept in its file only");
         }
@@ -186,15 +213,25 @@ mod tests {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let data = crate::DataDir::new(dir.path());
         let name = format!("test-{}/credential", uuid::Uuid::new_v4().simple());
-        let store = KeptSecrets { keyring: OsKeyring::new().ok(), dir: dir.path().join("secrets") };
+        let store =
+            KeptSecrets { keyring: OsKeyring::new().ok(), dir: dir.path().join("secrets"), folder: "test".into() };
         store.put(&name, b"bk1_secret").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(store.get(&name).ok().flatten(), Some(b"bk1_secret".to_vec()));
         // The reboot: the kernel's keyrings are empty again.
         let keyring = OsKeyring::new().unwrap_or_else(|e| panic!("{e}"));
         let _ = keyring.entry(&name).and_then(|e| e.delete_credential().map_err(|e| SecretError(e.to_string())));
         assert_eq!(keyring.get(&name).ok().flatten(), None);
+        // Meanwhile another data folder's secret of the same name sits in the keyring under the
+        // bare name (as an earlier release kept device keys): this folder's file still wins.
+        keyring.put(&name, b"another kiosk's").unwrap_or_else(|e| panic!("{e}"));
         let after = default_store(&data);
         assert_eq!(after.get(&name).ok().flatten(), Some(b"bk1_secret".to_vec()));
+        // A secret an earlier release kept only in the keyring is written to its file when read.
+        let elsewhere = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let upgraded = default_store(&crate::DataDir::new(elsewhere.path()));
+        assert_eq!(upgraded.get(&name).ok().flatten(), Some(b"another kiosk's".to_vec()));
+        let file = elsewhere.path().join("secrets").join(name.replace('/', "__"));
+        assert_eq!(std::fs::read(&file).ok(), Some(b"another kiosk's".to_vec()));
         // A secret nobody kept is not there, in the keyring or in a file.
         assert_eq!(after.get("test-never/kept").ok().flatten(), None);
         let mode = |p: &std::path::Path| std::fs::metadata(p).map(|m| m.permissions().mode() & 0o777).ok();

@@ -64,6 +64,33 @@ fn a_kiosk_pinned_to_the_hubs_certificate_syncs_over_https_and_one_that_does_not
     assert!(matches!(read, Ok(0) | Err(_)), "closed: {read:?}");
     let waited = started.elapsed();
     assert!(waited < Duration::from_secs(25), "closed after the header timeout, not the client's ({waited:?})");
+
+    // One that agrees HTTP/2 and then says nothing is closed too (Python's TLS client, ALPN h2).
+    let script = r#"
+import socket, ssl, sys, time
+host, port, ca = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+context = ssl.create_default_context(cafile=ca)
+context.set_alpn_protocols(["h2"])
+with socket.create_connection((host, port)) as raw:
+    with context.wrap_socket(raw, server_hostname=host) as tls:
+        assert tls.selected_alpn_protocol() == "h2", tls.selected_alpn_protocol()
+        tls.settimeout(40)
+        started = time.monotonic()
+        try:
+            while tls.recv(4096):
+                pass
+        except (ConnectionResetError, ssl.SSLError):
+            pass
+        print(round(time.monotonic() - started))
+"#;
+    let (host, port) = addr.split_once(':').unwrap_or_default();
+    let out = std::process::Command::new("python3")
+        .args(["-c", script, host, port, cert])
+        .output()
+        .unwrap_or_else(|e| panic!("python3: {e}"));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let closed_after: u64 = stdout(&out).trim().parse().unwrap_or(u64::MAX);
+    assert!(closed_after <= 15, "a silent HTTP/2 connection is closed in about 10 s, not {closed_after} s");
 }
 
 /// The kiosk refuses to send anything over plain HTTP beyond this machine.
