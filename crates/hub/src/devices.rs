@@ -22,7 +22,7 @@ pub enum DeviceError {
     KioskIdTaken(String),
     #[error("등록되지 않은 기관입니다: {0}")]
     UnknownInstitution(String),
-    #[error("공개키가 Ed25519 공개키가 아닙니다")]
+    #[error("공개키가 Ed25519 공개키가 아니거나 다른 키오스크의 키입니다")]
     BadPublicKey,
     #[error("등록된 키오스크가 아닙니다: {0}")]
     UnknownKiosk(String),
@@ -84,7 +84,9 @@ pub fn provision(
     // jam: only an invite that names the id may claim it.
     match devices::get(&tx, kiosk)? {
         Some(d) if !d.revoked() => {
-            return Err(DeviceError::KioskIdTaken(format!("{kiosk}는 이미 등록된 키오스크입니다")));
+            return Err(DeviceError::KioskIdTaken(format!(
+                "{kiosk}는 이미 등록된 키오스크입니다. 다시 등록하려면 먼저 `baeum-hub kiosk revoke {kiosk}`로 사용을 중지한 뒤 `baeum-hub kiosk invite --kiosk {kiosk}`로 초대해 주세요"
+            )));
         }
         Some(_) if !named => {
             return Err(DeviceError::KioskIdTaken(format!(
@@ -97,6 +99,10 @@ pub fn provision(
             )));
         }
         _ => {}
+    }
+    // A device key names one kiosk: one already registered to another is not this kiosk's.
+    if kiosk_keys::get(&tx, &key_id)?.is_some_and(|k| k.kiosk_id != kiosk) {
+        return Err(DeviceError::BadPublicKey);
     }
     if !invites::mark_used(&tx, &code.digest(), kiosk, now)? {
         return Err(DeviceError::InviteInvalid);

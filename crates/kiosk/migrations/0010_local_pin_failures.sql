@@ -6,3 +6,5 @@ ALTER TABLE learners ADD COLUMN locked_until TEXT;
 -- (`keep_personal_days`), once nothing about her waits for the hub. Rows from before count from
 -- the first purge pass that sees them.
 ALTER TABLE learners ADD COLUMN last_seen_at TEXT;
+-- Documents printed before this release are not kept either (a certificate has the full name).
+UPDATE print_jobs SET document = x'' WHERE state = 'printed';

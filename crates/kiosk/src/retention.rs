@@ -13,7 +13,12 @@ use crate::store;
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Purged {
     pub learners: usize,
+    /// Answered registrations and provisional certificates whose bodies were emptied.
     pub registrations: usize,
+    /// Documents that never printed and outlived the period.
+    pub documents: usize,
+    /// Provisional certificates the hub answered.
+    pub certificates: usize,
 }
 
 impl Kiosk {
@@ -32,10 +37,18 @@ impl Kiosk {
         let purged = Purged {
             learners: store::learners::purge(&tx, before, now)?,
             registrations: store::outbox::purge_registrations(&tx, before)?,
+            documents: store::print_jobs::purge_stale(&tx, before, now)?,
+            certificates: store::offline_certificates::purge(&tx, before)?,
         };
         tx.commit()?;
         if purged != Purged::default() {
-            tracing::info!(learners = purged.learners, registrations = purged.registrations, "personal data purged");
+            tracing::info!(
+                learners = purged.learners,
+                registrations = purged.registrations,
+                documents = purged.documents,
+                certificates = purged.certificates,
+                "personal data purged"
+            );
         }
         Ok(purged)
     }

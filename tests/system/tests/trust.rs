@@ -147,12 +147,32 @@ fn a_revoked_kiosk_is_told_so_in_korean_and_keeps_what_it_holds() {
     assert!(synced.status.success(), "{}", stderr(&synced));
     let status: Value = serde_json::from_str(&stdout(&kiosk(&["status", "--json"], &data))).unwrap_or_default();
     let kiosk_id = status["kiosk_id"].as_str().unwrap_or_default().to_owned();
-    // The credential sits in the kiosk's secrets, not in its database or settings.
+    // The credential sits in the kiosk's secrets, not in its settings, nor in any row of its
+    // database read decrypted (WAL included).
     let credential = credential_of(&data, &kiosk_id);
-    for file in ["kiosk.db", "kiosk.json"] {
-        let bytes = std::fs::read(data.join(file)).unwrap_or_default();
-        assert!(!bytes.windows(credential.len()).any(|w| w == credential.as_bytes()), "{file} holds the credential");
+    let settings = std::fs::read_to_string(data.join("kiosk.json")).unwrap_or_default();
+    assert!(!settings.contains(&credential));
+    let conn = baeum_kiosk::DataDir::new(&data).open_database().unwrap_or_else(|e| panic!("{e}"));
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(tables.iter().any(|t| t == "outbox"), "{tables:?}");
+    for table in &tables {
+        let mut stmt = conn.prepare(&format!("SELECT * FROM \"{table}\"")).unwrap_or_else(|e| panic!("{e}"));
+        let columns = stmt.column_count();
+        let mut rows = stmt.query([]).unwrap_or_else(|e| panic!("{e}"));
+        while let Some(row) = rows.next().unwrap_or_else(|e| panic!("{e}")) {
+            for i in 0..columns {
+                let bytes = match row.get_ref(i).unwrap_or_else(|e| panic!("{e}")) {
+                    rusqlite::types::ValueRef::Text(b) | rusqlite::types::ValueRef::Blob(b) => b.to_vec(),
+                    _ => continue,
+                };
+                assert!(!bytes.windows(credential.len()).any(|w| w == credential.as_bytes()), "{table} holds it");
+            }
+        }
     }
+    drop(rows_done(conn));
 
     let revoke = std::process::Command::new(baeum_system_tests::binary("baeum-hub"))
         .args(["kiosk", "--db"])
@@ -170,6 +190,11 @@ fn a_revoked_kiosk_is_told_so_in_korean_and_keeps_what_it_holds() {
     let after: Value = serde_json::from_str(&stdout(&kiosk(&["status", "--json"], &data))).unwrap_or_default();
     assert_eq!(after["last_error"]["code"], "kiosk_revoked", "{after}");
     assert_eq!(after["courses"], status["courses"], "the catalog it holds stays");
-    // Its credential is refused everywhere, its old key no longer published.
+    // Its credential is refused everywhere.
     assert_eq!(hub.call("GET", "/v1/seats", None, Some(&credential)).0, 403);
+}
+
+/// Closes a connection once its statements are done (they borrow it).
+fn rows_done(conn: rusqlite::Connection) -> Result<(), rusqlite::Error> {
+    conn.close().map_err(|(_, e)| e)
 }

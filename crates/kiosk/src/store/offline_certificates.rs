@@ -123,3 +123,13 @@ pub fn insert(
     )?;
     Ok(())
 }
+
+/// Forgets provisional certificates issued before `before` that the hub has answered (their QR
+/// carries the full name; the hub keeps the record); returns how many.
+pub fn purge(conn: &Connection, before: DateTime<Utc>) -> Result<usize, StoreError> {
+    Ok(conn.execute(
+        "DELETE FROM provisional_certificates WHERE issued_at < ?1
+           AND op_id IN (SELECT op_id FROM outbox WHERE outcome IS NOT NULL)",
+        [before.to_rfc3339()],
+    )?)
+}

@@ -219,13 +219,21 @@ pub fn registration_pending(conn: &Connection, learner: &str) -> Result<bool, St
 /// The body a purged registration keeps: it says what it was, and nothing of the person.
 pub const PURGED_REGISTRATION: &str = r#"{"service":"learner","type":"register_learner_purged"}"#;
 
-/// Empties the bodies of registrations the hub answered before `before` (they carry the
-/// learner's name, birth date, number and PIN verifier; the hub has them); returns how many.
-/// The rows stay, so sequence numbers stay dense.
+/// The body a purged provisional certificate keeps.
+pub const PURGED_CERTIFICATE: &str = r#"{"service":"certificate","type":"provisional_certificate_purged"}"#;
+
+/// Empties the bodies the hub answered before `before` that carry a person's details —
+/// registrations (name, birth date, number, PIN verifier) and provisional certificates (the
+/// signed payload with the full name); the hub has them. Returns how many. The rows stay, so
+/// sequence numbers stay dense.
 pub fn purge_registrations(conn: &Connection, before: DateTime<Utc>) -> Result<usize, StoreError> {
-    Ok(conn.execute(
-        "UPDATE outbox SET body = ?1
-          WHERE outcome IS NOT NULL AND answered_at < ?2 AND json_extract(body, '$.type') = 'register_learner'",
-        params![PURGED_REGISTRATION, before.to_rfc3339()],
-    )?)
+    let mut purged = 0;
+    for (kind, stub) in [("register_learner", PURGED_REGISTRATION), ("provisional_certificate", PURGED_CERTIFICATE)] {
+        purged += conn.execute(
+            "UPDATE outbox SET body = ?1
+              WHERE outcome IS NOT NULL AND answered_at < ?2 AND json_extract(body, '$.type') = ?3",
+            params![stub, before.to_rfc3339(), kind],
+        )?;
+    }
+    Ok(purged)
 }

@@ -147,6 +147,17 @@ pub fn retry(conn: &Connection, id: &str, now: DateTime<Utc>) -> Result<bool, St
     )? == 1)
 }
 
+/// Drops the documents of jobs that never printed and were last touched before `before` (the
+/// retention period): they are marked failed with the reason, so staff see what happened.
+pub fn purge_stale(conn: &Connection, before: DateTime<Utc>, now: DateTime<Utc>) -> Result<usize, StoreError> {
+    Ok(conn.execute(
+        "UPDATE print_jobs SET document = x'', state = 'failed', updated_at = ?2,
+                last_error = '보관 기간이 지나 인쇄하지 않은 문서를 지웠습니다'
+          WHERE state != 'printed' AND length(document) > 0 AND updated_at < ?1",
+        params![before.to_rfc3339(), now.to_rfc3339()],
+    )?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -167,5 +178,13 @@ mod tests {
         assert_eq!(document(&conn, "done").ok().flatten(), Some(Vec::new()));
         assert_eq!(document(&conn, "broken").ok().flatten().map(|d| d.len()), Some(12));
         assert_eq!(get(&conn, "done").ok().flatten().map(|j| j.state), Some(PrintJobState::Printed));
+        // Past the retention period the failed one goes too, and says why.
+        assert_eq!(purge_stale(&conn, now, now).ok(), Some(0), "not before its time");
+        let later = now + chrono::Duration::days(31);
+        assert_eq!(purge_stale(&conn, later - chrono::Duration::days(30), later).ok(), Some(1));
+        assert_eq!(document(&conn, "broken").ok().flatten(), Some(Vec::new()));
+        assert!(
+            get(&conn, "broken").ok().flatten().and_then(|j| j.last_error).is_some_and(|e| e.contains("보관 기간"))
+        );
     }
 }
