@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::ids::{InstitutionId, KioskId};
+use crate::protocol::hex;
 use crate::value_error::ValueError;
 
 /// Letters of an invite code: Crockford's base32 without the ones people misread (0/O, 1/I/L,
@@ -107,10 +108,6 @@ pub fn parse_fingerprint(raw: &str) -> Result<String, ValueError> {
         return Err(ValueError::Fingerprint);
     }
     Ok(id)
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// `POST /v1/kiosks/provision`: a new kiosk presents its invite code, the id it chose for itself

@@ -461,6 +461,16 @@ pub fn pin_hash(pin: &Pin, salt: &str) -> String {
     format!("{salt}${hex}")
 }
 
+/// Wrong PINs before a learner's lookups are locked, and for how long — at the hub, and at a
+/// kiosk that checks a PIN by itself while the hub cannot answer.
+pub const PIN_ATTEMPTS: u32 = 5;
+pub const PIN_LOCK_MINUTES: i64 = 30;
+
+/// Until when lookups are locked after the `failures`-th wrong PIN at `now` (none below the limit).
+pub fn pin_lock_after(failures: u32, now: chrono::DateTime<chrono::Utc>) -> Option<chrono::DateTime<chrono::Utc>> {
+    (failures >= PIN_ATTEMPTS).then(|| now + chrono::Duration::minutes(PIN_LOCK_MINUTES))
+}
+
 /// Whether `pin` matches a stored [`pin_hash`].
 pub fn pin_matches(stored: &str, pin: &Pin) -> bool {
     match stored.split_once('$') {

@@ -218,7 +218,8 @@ pub struct CatalogChecksum {
     pub sha256: String,
 }
 
-fn hex(bytes: &[u8]) -> String {
+/// Lower-case hex of some bytes (digests, ids).
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 

@@ -295,9 +295,7 @@ pub struct Draw {
     pub waitlist: Vec<LearnerId>,
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
+use crate::protocol::hex;
 
 #[cfg(test)]
 mod tests {

@@ -14,11 +14,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::Kiosk;
 
-/// Wrong PINs this kiosk takes for a learner it checks by itself (offline), and how long it then
-/// refuses her PIN: the hub's numbers.
-pub const LOCAL_PIN_ATTEMPTS: u32 = 5;
-pub const LOCAL_PIN_LOCK_MINUTES: i64 = 30;
-
 /// A fresh salt for a PIN verifier.
 fn new_salt() -> String {
     uuid::Uuid::new_v4().simple().to_string()[..16].to_owned()
@@ -175,8 +170,8 @@ impl Kiosk {
     }
 
     /// A learner known here (among those `eligible`) whose PIN matches this kiosk's verifier,
-    /// behind this kiosk's own count: after [`LOCAL_PIN_ATTEMPTS`] wrong PINs it finds nobody by
-    /// that number and birth date for [`LOCAL_PIN_LOCK_MINUTES`] (staff still can, by ID card).
+    /// behind this kiosk's own count, with the hub's numbers ([`baeum_domain::learner::PIN_ATTEMPTS`]
+    /// wrong PINs lock that number and birth date here; staff still find her by ID card).
     fn find_local(
         &self,
         mobile: &MobileNumber,
@@ -208,8 +203,7 @@ impl Kiosk {
         }
         for (l, (failures, _)) in candidates.iter().zip(locks) {
             let failures = failures + 1;
-            let until =
-                (failures >= LOCAL_PIN_ATTEMPTS).then(|| now + chrono::Duration::minutes(LOCAL_PIN_LOCK_MINUTES));
+            let until = baeum_domain::learner::pin_lock_after(failures, now);
             store::learners::set_pin_lock(&conn, l.id.as_str(), failures, until)?;
         }
         Ok(None)

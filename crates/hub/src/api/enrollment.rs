@@ -11,7 +11,7 @@ use baeum_domain::intent::{IntentBatch, IntentBatchAnswer, IntentOutcomes};
 use baeum_domain::learner::{LearnerFind, LearnerFound};
 use baeum_domain::learner::{MobileNumber, Pin, pin_matches};
 use baeum_domain::protocol::ApiError;
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::devices::Device;
@@ -21,9 +21,6 @@ use crate::store::{enrollments, intents, learners};
 
 /// Most intents accepted in one batch.
 pub const MAX_BATCH: usize = 1_000;
-/// PIN failures before a learner's lookups are locked, and for how long.
-pub const PIN_ATTEMPTS: u32 = 5;
-pub const PIN_LOCK_MINUTES: i64 = 30;
 
 #[utoipa::path(
     post, path = "/v1/intents", tag = "enrollment", request_body = IntentBatch,
@@ -148,7 +145,7 @@ pub async fn find(
                 None => {
                     for c in &candidates {
                         let failures = c.pin_failures + 1;
-                        let until = (failures >= PIN_ATTEMPTS).then(|| now + Duration::minutes(PIN_LOCK_MINUTES));
+                        let until = baeum_domain::learner::pin_lock_after(failures, now);
                         if until.is_some() {
                             tracing::info!(event = "learner_pin_locked", "a learner's PIN lookups were locked");
                         }
