@@ -169,17 +169,35 @@ fn http1() -> hyper::server::conn::http1::Builder {
     builder
 }
 
+/// A rate limit per key (GCRA): `per_second` sustained, `burst` above it.
+#[derive(Debug)]
+struct Keyed<K: std::hash::Hash + Eq + Clone> {
+    limiter: DefaultKeyedRateLimiter<K>,
+}
+
+impl<K: std::hash::Hash + Eq + Clone> Keyed<K> {
+    fn new(per_second: u32, burst: u32) -> Self {
+        let quota = Quota::per_second(NonZeroU32::new(per_second).unwrap_or(NonZeroU32::MIN))
+            .allow_burst(NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN));
+        Self { limiter: DefaultKeyedRateLimiter::keyed(quota) }
+    }
+
+    /// Whether `key` may make a request now, or how many seconds it should wait.
+    fn check(&self, key: &K) -> Result<(), u64> {
+        self.limiter.check_key(key).map_err(|not_until| {
+            let wait = not_until.wait_time_from(DefaultClock::default().now());
+            wait.as_secs() + u64::from(wait.subsec_nanos() > 0)
+        })
+    }
+}
+
 /// One rate limit per client address.
 #[derive(Debug)]
-pub struct AddressLimit {
-    limiter: DefaultKeyedRateLimiter<IpAddr>,
-}
+pub struct AddressLimit(Keyed<IpAddr>);
 
 impl Default for AddressLimit {
     fn default() -> Self {
-        let quota = Quota::per_second(NonZeroU32::new(PER_SECOND).unwrap_or(NonZeroU32::MIN))
-            .allow_burst(NonZeroU32::new(BURST).unwrap_or(NonZeroU32::MIN));
-        Self { limiter: DefaultKeyedRateLimiter::keyed(quota) }
+        Self(Keyed::new(PER_SECOND, BURST))
     }
 }
 
@@ -191,10 +209,7 @@ impl AddressLimit {
             // tests. (Only these two addresses: the rest of 127/8 is limited like anyone.)
             return Ok(());
         }
-        self.limiter.check_key(&ip).map_err(|not_until| {
-            let wait = not_until.wait_time_from(DefaultClock::default().now());
-            wait.as_secs() + u64::from(wait.subsec_nanos() > 0)
-        })
+        self.0.check(&ip)
     }
 }
 
@@ -205,25 +220,18 @@ pub const DEVICE_BURST: u32 = 60;
 
 /// One rate limit per kiosk (by the id its credential names), wherever it calls from.
 #[derive(Debug)]
-pub struct DeviceLimit {
-    limiter: DefaultKeyedRateLimiter<String>,
-}
+pub struct DeviceLimit(Keyed<String>);
 
 impl Default for DeviceLimit {
     fn default() -> Self {
-        let quota = Quota::per_second(NonZeroU32::new(DEVICE_PER_SECOND).unwrap_or(NonZeroU32::MIN))
-            .allow_burst(NonZeroU32::new(DEVICE_BURST).unwrap_or(NonZeroU32::MIN));
-        Self { limiter: DefaultKeyedRateLimiter::keyed(quota) }
+        Self(Keyed::new(DEVICE_PER_SECOND, DEVICE_BURST))
     }
 }
 
 impl DeviceLimit {
     /// Whether `kiosk` may make a request now, or how many seconds it should wait.
     pub fn check(&self, kiosk: &str) -> Result<(), u64> {
-        self.limiter.check_key(&kiosk.to_owned()).map_err(|not_until| {
-            let wait = not_until.wait_time_from(DefaultClock::default().now());
-            wait.as_secs() + u64::from(wait.subsec_nanos() > 0)
-        })
+        self.0.check(&kiosk.to_owned())
     }
 }
 

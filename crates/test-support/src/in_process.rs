@@ -70,14 +70,7 @@ impl Hub {
     /// An HTTP client that calls as a device of its own, provisioned now under `kiosk_id`
     /// (for tests that speak the wire protocol themselves).
     pub async fn kiosk_client(&self, kiosk_id: &str) -> reqwest::Client {
-        let mut seed = [0u8; 32];
-        getrandom::fill(&mut seed).unwrap_or_else(|e| panic!("{e}"));
-        let key = ed25519_dalek::SigningKey::from_bytes(&seed);
-        let body = serde_json::json!({
-            "code": self.invite(),
-            "kiosk_id": kiosk_id,
-            "public_key": baeum_domain::certificate::public_key_b64(&key.verifying_key()),
-        });
+        let body = crate::provision_body(&self.invite(), kiosk_id);
         let answer: serde_json::Value = reqwest::Client::new()
             .post(format!("http://{}/v1/kiosks/provision", self.addr))
             .json(&body)

@@ -77,6 +77,19 @@ pub fn specimen(key: &SigningKey) -> CertificatePayload {
     CertificatePayload::specimen(key_id(&key.verifying_key()))
 }
 
+/// The body of `POST /v1/kiosks/provision` for a device of a test's own under `kiosk_id`, with
+/// a fresh device key.
+pub fn provision_body(code: &str, kiosk_id: &str) -> serde_json::Value {
+    let mut seed = [0u8; 32];
+    getrandom::fill(&mut seed).unwrap_or_else(|e| panic!("{e}"));
+    let key = SigningKey::from_bytes(&seed);
+    serde_json::json!({
+        "code": code,
+        "kiosk_id": kiosk_id,
+        "public_key": baeum_domain::certificate::public_key_b64(&key.verifying_key()),
+    })
+}
+
 /// A loopback port nothing listens on right now.
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap_or(0)

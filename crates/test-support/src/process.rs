@@ -114,14 +114,7 @@ impl HubProcess {
     /// Provisions a device of the caller's own over HTTP under `kiosk_id` and returns its
     /// credential (for tests that speak the wire protocol themselves).
     pub fn device(&self, kiosk_id: &str) -> String {
-        let mut seed = [0u8; 32];
-        getrandom::fill(&mut seed).unwrap_or_else(|e| panic!("{e}"));
-        let key = ed25519_dalek::SigningKey::from_bytes(&seed);
-        let body = serde_json::json!({
-            "code": self.invite(),
-            "kiosk_id": kiosk_id,
-            "public_key": baeum_domain::certificate::public_key_b64(&key.verifying_key()),
-        });
+        let body = crate::provision_body(&self.invite(), kiosk_id);
         let (status, answer) = self.call("POST", "/v1/kiosks/provision", Some(&body), None);
         assert_eq!(status, 200, "{answer}");
         answer["credential"].as_str().unwrap_or_else(|| panic!("no credential in {answer}")).to_owned()
