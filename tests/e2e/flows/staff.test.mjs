@@ -186,6 +186,9 @@ test('staff register a learner, apply for her, take attendance and batch-print c
   assert.ok(['idle', 'processing'].includes(await state.getAttribute('data-state')));
   await browser.waitUntil(async () => (await browser.$$('[data-testid="staff-job"]')).length >= 1, { timeout: 10000 });
   assert.equal(await browser.$('[data-testid="staff-pending"]').getAttribute('data-count'), '0', 'everything reached the hub');
+  // Registered with the hub, and the device key's fingerprint for staff to compare when endorsing.
+  assert.equal(await browser.$('[data-testid="staff-kiosk"]').getAttribute('data-provisioned'), 'true');
+  assert.match(await browser.$('[data-testid="staff-fingerprint"]').getText(), /기기 키 지문 [0-9a-f]{4} [0-9a-f]{4} [0-9a-f]{4} [0-9a-f]{4} · 보증 전/);
   stack.screenshot('staff-status');
 
   // Settings: a nonsense value is refused in words; a sensible one is saved to kiosk.json.
