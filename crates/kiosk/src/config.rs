@@ -96,8 +96,9 @@ impl DataDir {
         self.0.join("kiosk.json")
     }
 
-    /// A connection to this kiosk's (encrypted) database, unlocked with the folder's key: for
-    /// tools and tests that look inside; the kiosk itself opens it through `Kiosk::open`.
+    /// A connection to this kiosk's (encrypted) database, unlocked with the folder's key (made
+    /// first for a new or still unencrypted database): how `Kiosk::open` opens it, and tools and
+    /// tests that look inside.
     pub fn open_database(&self) -> Result<rusqlite::Connection, KioskError> {
         let secrets = crate::secrets::default_store(self);
         let key = crate::store::encryption::key_for(&self.database(), secrets.as_ref())

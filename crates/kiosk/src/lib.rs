@@ -121,14 +121,8 @@ impl Kiosk {
         data_dir.ensure()?;
         // The database key is the data folder's own secret, whatever store `with_secrets` puts
         // the other secrets in later: it is needed before anything else can be read.
+        let conn = data_dir.open_database()?;
         let secrets = secrets::default_store(data_dir);
-        let key =
-            store::encryption::key_for(&data_dir.database(), secrets.as_ref()).map_err(|e| KioskError::Config {
-                path: data_dir.database().display().to_string(),
-                problem: "데이터베이스 열쇠를 쓸 수 없습니다".into(),
-                detail: error::Detail::of(e),
-            })?;
-        let conn = store::open_encrypted(&data_dir.database(), &key)?;
         let index = browse::build_index(&conn)?;
         let kiosk_id = store::identity::get_or_create(&conn)?;
         let seats = RwLock::new(Arc::new(store::seats::all(&conn)?));

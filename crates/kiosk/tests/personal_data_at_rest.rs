@@ -7,7 +7,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use baeum_domain::{ApplicationPhase, Clock, Selection};
+use baeum_domain::Clock;
 use baeum_kiosk::{DataDir, HubClient, Kiosk};
 use baeum_test_support::demo_day;
 use baeum_test_support::in_process::{Hub, seed_demo};
@@ -52,17 +52,7 @@ async fn nothing_a_learner_gave_is_readable_in_the_kiosks_files_or_the_log() {
     let batch = seed_demo(&db);
     let clock = demo_day();
     let hub = Hub::start_on_loopback(&db, clock.clone()).await;
-    let course = batch
-        .courses
-        .iter()
-        .find(|c| {
-            c.phase_at(clock.now()) == ApplicationPhase::Open
-                && c.selection == Selection::FirstCome
-                && !c.fee.is_free()
-                && c.capacity >= 5
-        })
-        .map(|c| c.id.clone())
-        .unwrap_or_else(|| panic!("an open paid course"));
+    let course = baeum_test_support::open_first_come_course(&batch.courses, clock.now(), Some(true));
     let open = |name: &str| {
         let client = HubClient::with_timeout(hub.url(), Duration::from_secs(5)).unwrap_or_else(|e| panic!("{e}"));
         Kiosk::open_with_client(&DataDir::new(dir.path().join(name)), client, clock.clone())

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use baeum_domain::{ApplicationPhase, Clock, Selection};
+use baeum_domain::Clock;
 use baeum_kiosk::{DataDir, HubClient, Kiosk};
 use baeum_test_support::in_process::{Hub, seed_demo};
 use baeum_test_support::{demo_day, learner_form_of};
@@ -16,12 +16,7 @@ async fn learners_the_hub_answered_are_purged_after_the_retention_period_and_wai
     let batch = seed_demo(&db);
     let clock = demo_day();
     let hub = Hub::start_on_loopback(&db, clock.clone()).await;
-    let course = batch
-        .courses
-        .iter()
-        .find(|c| c.phase_at(clock.now()) == ApplicationPhase::Open && c.selection == Selection::FirstCome)
-        .map(|c| c.id.clone())
-        .unwrap_or_else(|| panic!("an open course"));
+    let course = baeum_test_support::open_first_come_course(&batch.courses, clock.now(), None);
     let data = dir.path().join("kiosk");
     let client = HubClient::with_timeout(hub.url(), Duration::from_secs(5)).unwrap_or_else(|e| panic!("{e}"));
     let kiosk = Kiosk::open_with_client(&DataDir::new(&data), client, clock.clone())

@@ -90,6 +90,25 @@ pub fn provision_body(code: &str, kiosk_id: &str) -> serde_json::Value {
     })
 }
 
+/// A 선착순 course of `courses` open for application at `now` with at least 5 seats, paid or
+/// free as `paid` says (either when `None`).
+pub fn open_first_come_course(
+    courses: &[baeum_domain::Course],
+    now: chrono::DateTime<chrono::Utc>,
+    paid: Option<bool>,
+) -> baeum_domain::CourseId {
+    courses
+        .iter()
+        .find(|c| {
+            c.phase_at(now) == baeum_domain::ApplicationPhase::Open
+                && c.selection == baeum_domain::Selection::FirstCome
+                && c.capacity >= 5
+                && paid.is_none_or(|paid| c.fee.is_free() != paid)
+        })
+        .map(|c| c.id.clone())
+        .unwrap_or_else(|| panic!("the demo has an open first-come course (paid: {paid:?})"))
+}
+
 /// A loopback port nothing listens on right now.
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap_or(0)
