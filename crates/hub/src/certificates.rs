@@ -28,38 +28,16 @@ impl std::fmt::Debug for HubSigner {
     }
 }
 
-fn random_key() -> std::io::Result<SigningKey> {
-    let mut seed = [0u8; 32];
-    getrandom::fill(&mut seed).map_err(|e| std::io::Error::other(e.to_string()))?;
-    Ok(SigningKey::from_bytes(&seed))
-}
-
 impl HubSigner {
     /// Reads the key at `path`, or makes one there (mode 0600) on first start.
     pub fn load_or_create(path: &Path) -> std::io::Result<Self> {
-        match std::fs::read(path) {
-            Ok(bytes) => {
-                let seed: [u8; 32] = bytes
-                    .try_into()
-                    .map_err(|_| std::io::Error::other(format!("{}: 서명 키 파일이 손상되었습니다", path.display())))?;
-                Ok(Self { key: SigningKey::from_bytes(&seed) })
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                let key = random_key()?;
-                let mut options = std::fs::OpenOptions::new();
-                options.write(true).create_new(true);
-                #[cfg(unix)]
-                std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-                std::io::Write::write_all(&mut options.open(path)?, key.as_bytes())?;
-                Ok(Self { key })
-            }
-            Err(e) => Err(e),
-        }
+        let seed = crate::secret_file::load_or_create(path, "서명 키")?;
+        Ok(Self { key: SigningKey::from_bytes(&seed) })
     }
 
     /// A key for this process only (tests).
     pub fn ephemeral() -> Self {
-        Self { key: random_key().unwrap_or_else(|_| SigningKey::from_bytes(&[42; 32])) }
+        Self { key: SigningKey::from_bytes(&crate::secret_file::random().unwrap_or([42; 32])) }
     }
 
     pub fn key_id(&self) -> String {

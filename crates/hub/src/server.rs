@@ -17,7 +17,7 @@ pub enum ServeError {
     Store(#[from] StoreError),
     #[error("{addr}에서 연결을 받을 수 없습니다: {source}")]
     Bind { addr: SocketAddr, source: std::io::Error },
-    #[error("수료증 서명 키 {path}를 쓸 수 없습니다: {source}")]
+    #[error("비밀 키 파일 {path}를 쓸 수 없습니다: {source}")]
     Key { path: String, source: std::io::Error },
     #[error(transparent)]
     Tls(#[from] crate::tls::TlsError),
@@ -84,13 +84,29 @@ pub async fn bind_public<S: Future<Output = ()> + Send + 'static>(
     let key_path = db.with_extension("certificate-key");
     let signer = crate::certificates::HubSigner::load_or_create(&key_path)
         .map_err(|source| ServeError::Key { path: key_path.display().to_string(), source })?;
+    // So is the PIN pepper: a copied database gives no PIN away without it.
+    let pepper_path = db.with_extension("pin-pepper");
+    let pepper = crate::pins::PinPepper::load_or_create(&pepper_path)
+        .map_err(|source| ServeError::Key { path: pepper_path.display().to_string(), source })?;
     let public = public.unwrap_or_else(|| {
         tracing::warn!(%addr, "no --public-url: QR codes link to the listening address, which phones cannot open");
         PublicUrl::unconfigured(&format!("{scheme}://{addr}"))
     });
-    let state = HubState::new(conn, clock).with_signer(signer).with_public_url(public);
+    let state = HubState::new(conn, clock).with_signer(signer).with_pepper(pepper).with_public_url(public);
     let app = router(state.clone());
+    let rewrap = state.clone();
     let server = async move {
+        // Verifiers an older hub stored bare are wrapped in the background; both forms check
+        // meanwhile.
+        tokio::spawn(async move {
+            match rewrap.rewrap_stored_pins().await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(learners = n, "stored PIN verifiers wrapped in Argon2id"),
+                Err(e) => {
+                    tracing::warn!(error = %e, "stored PIN verifiers could not all be wrapped; will try at the next start")
+                }
+            }
+        });
         let housekeeping = tokio::spawn(housekeeping_loop(state));
         let served = crate::limits::serve(listener, app, tls, shutdown).await;
         housekeeping.abort();

@@ -11,6 +11,7 @@ use baeum_domain::{FixedClock, Won};
 use baeum_hub::api::{HubState, router};
 use baeum_hub::arbitration;
 use baeum_hub::payment::{PaymentError, PaymentProvider};
+use baeum_hub::pins::{PinPepper, PreparedWraps};
 use baeum_hub::store;
 use baeum_test_support::demo_clock_at;
 use baeum_test_support::in_process::seed_demo;
@@ -73,7 +74,8 @@ async fn hub_with(
     ]}))
     .unwrap_or_else(|e| panic!("{e}"));
     let kiosk = baeum_domain::KioskId::parse("k-phone").unwrap_or_else(|e| panic!("{e}"));
-    arbitration::apply_batch(&mut conn, &kiosk, &intents, at).unwrap_or_else(|e| panic!("{e}"));
+    arbitration::apply_batch(&mut conn, &kiosk, &intents, &PreparedWraps::none(&PinPepper::ephemeral()), at)
+        .unwrap_or_else(|e| panic!("{e}"));
 
     // The lobby kiosk's credential, provisioned straight in the database.
     let code = baeum_domain::device::InviteCode::from_random([3; 12]);

@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use baeum_domain::enrollment::{EnrollmentList, EnrollmentLookup, Seats};
 use baeum_domain::intent::{IntentBatch, IntentBatchAnswer, IntentOutcomes};
 use baeum_domain::learner::{LearnerFind, LearnerFound};
-use baeum_domain::learner::{MobileNumber, Pin, pin_matches};
+use baeum_domain::learner::{MobileNumber, Pin};
 use baeum_domain::protocol::ApiError;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use super::devices::Device;
 use super::{Failure, HubState, bad_request, unreadable};
 use crate::arbitration;
+use crate::pins::PreparedWraps;
 use crate::store::{enrollments, intents, learners};
 
 /// Most intents accepted in one batch.
@@ -37,8 +38,11 @@ pub async fn upload(
     if batch.intents.len() > MAX_BATCH {
         return Err(bad_request(format!("한 번에 {MAX_BATCH}건까지 보낼 수 있습니다")));
     }
+    let batch = std::sync::Arc::new(batch);
+    let for_wraps = std::sync::Arc::clone(&batch);
+    let pins = state.hashing(move |pepper| PreparedWraps::for_batch(pepper, &for_wraps)).await?;
     let now = state.clock.now();
-    Ok(Json(state.with_db(move |conn| Ok(arbitration::apply_batch(conn, &device.kiosk, &batch, now)?)).await?))
+    Ok(Json(state.with_db(move |conn| Ok(arbitration::apply_batch(conn, &device.kiosk, &batch, &pins, now)?)).await?))
 }
 
 /// Query of `GET /v1/intents/outcomes`.
@@ -118,31 +122,40 @@ pub async fn find(
     let mobile = MobileNumber::parse(&q.mobile).map_err(bad_request)?;
     let pin = Pin::parse(&q.pin).map_err(bad_request)?;
     let now = state.clock.now();
+    // Unknown, wrong PIN and locked get one answer: a stranger learns nothing about who is
+    // registered or locked; the learner is pointed to staff, who check her ID card.
+    let not_found = || {
+        Failure::new(
+            StatusCode::NOT_FOUND,
+            baeum_domain::ErrorCode::LearnerNotFound,
+            "입력하신 정보로 찾을 수 없습니다. 휴대전화 번호, 생년월일, 비밀번호를 확인해 주세요. 계속 안 되면 직원에게 신분증을 보여 주세요.",
+        )
+    };
+    let candidates = state.with_db(move |conn| Ok(learners::find(conn, &mobile, q.birth_date)?)).await?;
+    // Argon2id runs outside the database lock, and as long for unknown and locked numbers as
+    // for a wrong PIN (a dummy check), so timing does not tell them apart either.
+    let locked = candidates.iter().any(|c| c.locked_until.is_some_and(|t| t > now));
+    let stored: Vec<String> = match locked || candidates.is_empty() {
+        true => vec![crate::pins::DUMMY.to_owned()],
+        false => candidates.iter().map(|c| c.learner.pin_hash.clone()).collect(),
+    };
+    let matched = state
+        .hashing(move |pepper| stored.iter().position(|s| pepper.verify(s, &pin)))
+        .await?
+        .filter(|_| !locked && !candidates.is_empty());
     let found = state
-        .with_db(move |conn| {
-            // Unknown, wrong PIN and locked get one answer: a stranger learns nothing about who is
-            // registered or locked; the learner is pointed to staff, who check her ID card.
-            let not_found = || {
-                Failure::new(
-                    StatusCode::NOT_FOUND,
-                    baeum_domain::ErrorCode::LearnerNotFound,
-                    "입력하신 정보로 찾을 수 없습니다. 휴대전화 번호, 생년월일, 비밀번호를 확인해 주세요. 계속 안 되면 직원에게 신분증을 보여 주세요.",
-                )
-            };
-            let candidates = learners::find(conn, &mobile, q.birth_date)?;
-            if candidates.is_empty() || candidates.iter().any(|c| c.locked_until.is_some_and(|t| t > now)) {
-                return Err(not_found());
+        .with_db(move |conn| match matched {
+            Some(i) => {
+                let c = &candidates[i];
+                learners::reset_pin_failures(conn, c.learner.id.as_str())?;
+                let enrollments = list(conn, std::slice::from_ref(&c.learner.id), now)?;
+                // The PIN verifier never leaves the hub.
+                let mut learner = c.learner.clone();
+                learner.pin_hash = baeum_domain::learner::PIN_WITHHELD.to_owned();
+                Ok(Ok(LearnerFound { learner, enrollments }))
             }
-            match candidates.iter().find(|c| pin_matches(&c.learner.pin_hash, &pin)) {
-                Some(c) => {
-                    learners::reset_pin_failures(conn, c.learner.id.as_str())?;
-                    let enrollments = list(conn, std::slice::from_ref(&c.learner.id), now)?;
-                    // The PIN verifier never leaves the hub.
-                    let mut learner = c.learner.clone();
-                    learner.pin_hash = baeum_domain::learner::PIN_WITHHELD.to_owned();
-                    Ok(Ok(LearnerFound { learner, enrollments }))
-                }
-                None => {
+            None => {
+                if !locked {
                     for c in &candidates {
                         let failures = c.pin_failures + 1;
                         let until = baeum_domain::learner::pin_lock_after(failures, now);
@@ -151,9 +164,9 @@ pub async fn find(
                         }
                         learners::record_pin_failure(conn, c.learner.id.as_str(), failures, until)?;
                     }
-                    // The failure count must be committed, so the error is returned outside.
-                    Ok(Err(not_found()))
                 }
+                // The failure count must be committed, so the error is returned outside.
+                Ok(Err(not_found()))
             }
         })
         .await??;

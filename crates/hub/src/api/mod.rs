@@ -44,6 +44,8 @@ pub struct HubState {
     public: PublicUrl,
     /// Requests per kiosk (see [`crate::limits::DeviceLimit`]).
     device_limit: Arc<crate::limits::DeviceLimit>,
+    /// Mixed into every learner PIN hash (see [`crate::pins`]).
+    pepper: crate::pins::PinPepper,
 }
 
 impl HubState {
@@ -60,6 +62,7 @@ impl HubState {
             signer: crate::certificates::HubSigner::ephemeral(),
             public: PublicUrl::unconfigured("http://127.0.0.1"),
             device_limit: Arc::default(),
+            pepper: crate::pins::PinPepper::ephemeral(),
         }
     }
 
@@ -67,6 +70,31 @@ impl HubState {
     pub fn with_public_url(mut self, public: PublicUrl) -> Self {
         self.public = public;
         self
+    }
+
+    /// Hashes learner PINs with `pepper` (the server loads the hub's pepper file).
+    pub fn with_pepper(mut self, pepper: crate::pins::PinPepper) -> Self {
+        self.pepper = pepper;
+        self
+    }
+
+    /// Wraps the PIN verifiers an older hub stored bare (see [`crate::pins::rewrap_stored`]).
+    pub async fn rewrap_stored_pins(&self) -> Result<usize, StoreError> {
+        let (db, pepper) = (Arc::clone(&self.db), self.pepper.clone());
+        tokio::task::spawn_blocking(move || crate::pins::rewrap_stored(&db, &pepper))
+            .await
+            .unwrap_or_else(|e| Err(StoreError::WorkerStopped(format!("PIN rewrap: {e}"))))
+    }
+
+    /// Runs Argon2id work on a blocking thread, outside the database lock.
+    pub(crate) async fn hashing<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&crate::pins::PinPepper) -> T + Send + 'static,
+    ) -> Result<T, Failure> {
+        let pepper = self.pepper.clone();
+        tokio::task::spawn_blocking(move || f(&pepper))
+            .await
+            .map_err(|e| Failure::internal(format!("PIN hashing thread: {e}")))
     }
 
     /// Signs certificates with `signer` (the server loads the hub's key file).

@@ -9,7 +9,10 @@ use crate::store::{StoreError, learners};
 pub(super) fn decide(d: &mut Decision<'_, '_>, body: &LearnerIntent) -> Result<Outcome, StoreError> {
     match body {
         LearnerIntent::RegisterLearner { learner } => {
-            learners::insert(d.tx, learner)?;
+            // The kiosk's fast verifier is never stored: only its Argon2id wrap.
+            let mut learner = learner.clone();
+            learner.pin_hash = d.pins.wrap(&learner.pin_hash);
+            learners::insert(d.tx, &learner)?;
             Ok(LearnerOutcome::Registered.into())
         }
     }

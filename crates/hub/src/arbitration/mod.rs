@@ -13,23 +13,24 @@ mod learner;
 
 use baeum_domain::Course;
 use baeum_domain::intent::{IntentBatch, IntentBatchAnswer, IntentBody, IntentRefusal, IntentResult, Outcome};
-use baeum_domain::learner::Learner;
 use baeum_domain::protocol::bytes_checksum;
 use baeum_domain::rules::{ProgrammeRules, RejectReason};
 use baeum_domain::{CourseId, ErrorCode, KioskId, OpId};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
-use crate::store::{StoreError, counters, courses, enrollments, intents, learners, rules};
+use crate::pins::PreparedWraps;
+use crate::store::{StoreError, counters, courses, enrollments, intents, rules};
 
 pub(crate) use enrollment::{promote, record_payment, refund_of, seat};
 
 /// Applies the batch of `kiosk` (the one its credential names) and answers with every outcome,
-/// in sequence order.
+/// in sequence order. `pins` wraps registrations' PIN verifiers (computed ahead, outside the lock).
 pub fn apply_batch(
     conn: &mut Connection,
     kiosk: &KioskId,
     batch: &IntentBatch,
+    pins: &PreparedWraps,
     now: DateTime<Utc>,
 ) -> Result<IntentBatchAnswer, StoreError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -72,7 +73,7 @@ pub fn apply_batch(
             break;
         }
         let arrival = counters::next(&tx, counters::ARRIVAL)?;
-        let mut decision = Decision { tx: &tx, courses: &mut courses, kiosk, op: &intent.op_id, arrival, now };
+        let mut decision = Decision { tx: &tx, courses: &mut courses, kiosk, op: &intent.op_id, arrival, pins, now };
         let outcome = decide(&mut decision, &intent.body)?;
         intents::insert(&tx, kiosk, intent.seq, &intent.op_id, &body_sha256, &outcome, arrival, now)?;
         results.push(IntentResult { seq: intent.seq, op_id: intent.op_id.clone(), outcome });
@@ -91,13 +92,14 @@ fn rejected(reason: RejectReason) -> Outcome {
 }
 
 /// What deciding one intent may use: the batch's transaction and course cache, the kiosk that
-/// sent it, the intent's op id, its arrival number and the hub's clock.
+/// sent it, the intent's op id, its arrival number, PIN wraps and the hub's clock.
 struct Decision<'a, 't> {
     tx: &'a Transaction<'t>,
     courses: &'a mut CourseCache,
     kiosk: &'a KioskId,
     op: &'a OpId,
     arrival: u64,
+    pins: &'a PreparedWraps,
     now: DateTime<Utc>,
 }
 
@@ -157,14 +159,6 @@ impl CourseState {
         }
         Ok(self.seats.unwrap_or_default())
     }
-}
-
-/// Registers a learner directly (demo data, staff tools); kiosks go through intents.
-pub fn register(conn: &mut Connection, learner: &Learner) -> Result<(), StoreError> {
-    let tx = conn.transaction()?;
-    learners::insert(&tx, learner)?;
-    tx.commit()?;
-    Ok(())
 }
 
 #[cfg(test)]
@@ -260,7 +254,14 @@ pub(crate) mod fixtures {
             bodies: Vec<IntentBody>,
         ) -> IntentBatchAnswer {
             let intents = bodies.into_iter().map(|b| self.intent(b)).collect();
-            super::apply_batch(conn, &self.id, &IntentBatch { intents }, now).unwrap()
+            super::apply_batch(
+                conn,
+                &self.id,
+                &IntentBatch { intents },
+                &crate::pins::PreparedWraps::none(&crate::pins::PinPepper::ephemeral()),
+                now,
+            )
+            .unwrap()
         }
     }
 

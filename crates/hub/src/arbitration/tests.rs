@@ -56,7 +56,7 @@ fn a_replayed_intent_gets_the_stored_outcome_and_changes_nothing() {
             .map(|(r, body)| Intent { seq: r.seq, op_id: r.op_id.clone(), body })
             .collect(),
     };
-    let again = super::apply_batch(&mut conn, &k.id, &replay, plus_hours(now, 1)).unwrap();
+    let again = super::apply_batch(&mut conn, &k.id, &replay, &no_wraps(), plus_hours(now, 1)).unwrap();
     assert_eq!(again.results, first.results);
     assert_eq!(again.refused, None);
     assert_eq!(enrollments::seats_taken(&conn, &course.id).unwrap(), 1);
@@ -65,14 +65,14 @@ fn a_replayed_intent_gets_the_stored_outcome_and_changes_nothing() {
     let mut conflicting = replay.clone();
     conflicting.intents.truncate(1);
     conflicting.intents[0].body = register(2, "1970-01-01");
-    let refused = super::apply_batch(&mut conn, &k.id, &conflicting, now).unwrap();
+    let refused = super::apply_batch(&mut conn, &k.id, &conflicting, &no_wraps(), now).unwrap();
     assert_eq!(refused.refused.map(|r| r.code), Some(baeum_domain::ErrorCode::OpConflict));
 
     // A gap: seq 4 when 2 is the last applied.
     let gap = IntentBatch {
         intents: vec![Intent { seq: 4, op_id: OpId::parse("k-a-op-x").unwrap(), body: register(3, "1970-01-01") }],
     };
-    let refused = super::apply_batch(&mut conn, &k.id, &gap, now).unwrap();
+    let refused = super::apply_batch(&mut conn, &k.id, &gap, &no_wraps(), now).unwrap();
     assert_eq!(refused.refused.map(|r| r.code), Some(baeum_domain::ErrorCode::SequenceGap));
     assert_eq!(refused.applied_through, 2);
 }
@@ -367,4 +367,8 @@ fn below_minimum_enrolment_the_course_is_cancelled_and_everyone_refunded() {
     // Decided once: a later round changes nothing.
     let again = crate::housekeeping::run(&mut conn, at("2026-12-05T18:30:00"), &mut seed).unwrap();
     assert_eq!(again.cancelled_courses, 0);
+}
+
+fn no_wraps() -> crate::pins::PreparedWraps {
+    crate::pins::PreparedWraps::none(&crate::pins::PinPepper::ephemeral())
 }

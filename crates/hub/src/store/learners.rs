@@ -83,6 +83,28 @@ pub fn reset_pin_failures(conn: &Connection, id: &str) -> Result<(), StoreError>
     Ok(())
 }
 
+/// Up to `limit` learners after id `after` whose stored PIN verifier is still the bare kiosk
+/// form (an older hub stored it so), in id order.
+pub fn bare_pin_verifiers(conn: &Connection, after: &str, limit: usize) -> Result<Vec<(String, String)>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, json_extract(body, '$.pin_hash') FROM learners
+         WHERE id > ?1 AND json_extract(body, '$.pin_hash') NOT LIKE 'argon2id$%' ORDER BY id LIMIT ?2",
+    )?;
+    let rows = stmt.query_map(params![after, i64::try_from(limit).unwrap_or(i64::MAX)], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?.unwrap_or_default()))
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Replaces a learner's bare verifier with its wrap, unless it changed meanwhile (1 if replaced).
+pub fn replace_pin_verifier(conn: &Connection, id: &str, bare: &str, wrapped: &str) -> Result<usize, StoreError> {
+    Ok(conn.execute(
+        "UPDATE learners SET body = json_set(body, '$.pin_hash', ?3)
+         WHERE id = ?1 AND json_extract(body, '$.pin_hash') = ?2",
+        params![id, bare, wrapped],
+    )?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
