@@ -15,6 +15,8 @@ fn main() {
         "print_receipt",
         "print_certificate",
         "print_learning_history",
+        "end_visit",
+        "staff_choose_learner",
         "staff_unlock",
         "staff_lock",
         "staff_overview",

@@ -70,6 +70,7 @@ pub fn run(kiosk: Kiosk, data_dir: DataDir, config: KioskConfig, size: (u32, u32
             data_dir,
             config: std::sync::Mutex::new(config),
             staff: crate::staff::StaffSession::default(),
+            visit: crate::visit::Visit::default(),
             voice: Arc::new(baeum_kiosk::voice::VoiceGuide::default()),
             ui_ready: Arc::clone(&ui_ready),
         })
@@ -87,6 +88,8 @@ pub fn run(kiosk: Kiosk, data_dir: DataDir, config: KioskConfig, size: (u32, u32
             commands::print_receipt,
             commands::print_certificate,
             commands::print_learning_history,
+            crate::visit::end_visit,
+            crate::visit::staff_choose_learner,
             staff::staff_unlock,
             staff::staff_lock,
             staff::staff_overview,

@@ -337,7 +337,7 @@ fn admin(command: Command, cli: &Cli) -> Result<ExitCode, KioskError> {
             };
             let kiosk = open(&resolved)?;
             let runtime = runtime()?;
-            let job = runtime.block_on(kiosk.print_certificate(&learner, &course, &printer))?;
+            let job = runtime.block_on(kiosk.print_certificate(None, &learner, &course, &printer))?;
             return wait_for_print(&kiosk, &[job.id], &runtime);
         }
         Command::PrintHistory { learner, printer } => {
@@ -347,7 +347,7 @@ fn admin(command: Command, cli: &Cli) -> Result<ExitCode, KioskError> {
             };
             let kiosk = open(&resolved)?;
             let runtime = runtime()?;
-            let job = runtime.block_on(kiosk.print_learning_history(&learner, &printer))?;
+            let job = runtime.block_on(kiosk.print_learning_history(None, &learner, &printer))?;
             return wait_for_print(&kiosk, &[job.id], &runtime);
         }
         Command::Attendance { course, learner, date, absent } => {

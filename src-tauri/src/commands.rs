@@ -21,6 +21,8 @@ pub struct Shell {
     /// This run's settings (the saved ones with this run's command-line overrides).
     pub config: Mutex<KioskConfig>,
     pub staff: crate::staff::StaffSession,
+    /// The learner at the kiosk and her hub session.
+    pub visit: crate::visit::Visit,
     pub voice: Arc<baeum_kiosk::voice::VoiceGuide>,
     /// Told when the window drew its first screen (the first background sync waits for it).
     pub ui_ready: Arc<tokio::sync::Notify>,
@@ -119,7 +121,23 @@ pub async fn register_learner(shell: State<'_, Shell>, form: serde_json::Value) 
     if form.identity == baeum_domain::learner::IdentityCheck::StaffChecked {
         shell.staff.require()?;
     }
-    shell.kiosk.register_learner(&form).map_err(|e| e.view())
+    let registered = shell.kiosk.register_learner(&form).map_err(|e| e.view())?;
+    // Once the hub has her registration, her PIN opens a session there like any returning
+    // learner's; offline, she goes on with what this kiosk knows.
+    shell.kiosk.exchange_briefly(ANSWER_WAIT).await;
+    let signed_in = match shell.kiosk.find_learner(&form.mobile, &form.birth_date, &form.pin).await {
+        Ok(found) if found.learner.id == registered.id => found,
+        _ => baeum_kiosk::SignedIn { learner: registered.clone(), session: None },
+    };
+    begin_visit(&shell, signed_in).await;
+    Ok(registered)
+}
+
+/// She is the person at the kiosk now; the previous person's hub session ends.
+async fn begin_visit(shell: &Shell, signed_in: baeum_kiosk::SignedIn) {
+    if let Some(previous) = shell.visit.begin(signed_in) {
+        shell.kiosk.end_session(&previous).await;
+    }
 }
 
 /// A returning learner: mobile number, birth date and PIN.
@@ -130,7 +148,10 @@ pub async fn find_learner(
     birth_date: String,
     pin: String,
 ) -> Result<LearnerSummary, ErrorView> {
-    shell.kiosk.find_learner(&mobile, &birth_date, &pin).await.map_err(|e| e.view())
+    let signed_in = shell.kiosk.find_learner(&mobile, &birth_date, &pin).await.map_err(|e| e.view())?;
+    let learner = signed_in.learner.clone();
+    begin_visit(&shell, signed_in).await;
+    Ok(learner)
 }
 
 /// 수강신청, then a short wait for the hub's answer.
@@ -142,6 +163,7 @@ pub async fn apply(
     claims: serde_json::Value,
 ) -> Result<EnrollmentCard, ErrorView> {
     let (learner, course) = (self::learner_id(&learner_id)?, self::course_id(&course_id)?);
+    shell.visit.require(&learner)?;
     let claims: Vec<ReductionKind> = parse("claims", claims)?;
     shell.kiosk.apply(&learner, &course, &claims).map_err(|e| e.view())?;
     shell.kiosk.exchange_briefly(ANSWER_WAIT).await;
@@ -152,6 +174,7 @@ pub async fn apply(
 #[tauri::command]
 pub async fn my_enrollments(shell: State<'_, Shell>, learner_id: String) -> Result<Vec<EnrollmentCard>, ErrorView> {
     let learner = self::learner_id(&learner_id)?;
+    shell.visit.require(&learner)?;
     shell.kiosk.exchange_briefly(ANSWER_WAIT).await;
     shell.kiosk.enrollment_cards(&learner).map_err(|e| e.view())
 }
@@ -164,6 +187,7 @@ pub async fn cancellation_quote(
     course_id: String,
 ) -> Result<Refund, ErrorView> {
     let (learner, course) = (self::learner_id(&learner_id)?, self::course_id(&course_id)?);
+    shell.visit.require(&learner)?;
     shell.kiosk.cancellation_quote(&learner, &course).map_err(|e| e.view())
 }
 
@@ -175,6 +199,7 @@ pub async fn cancel_enrollment(
     course_id: String,
 ) -> Result<EnrollmentCard, ErrorView> {
     let (learner, course) = (self::learner_id(&learner_id)?, self::course_id(&course_id)?);
+    shell.visit.require(&learner)?;
     shell.kiosk.cancel(&learner, &course).map_err(|e| e.view())?;
     shell.kiosk.exchange_briefly(ANSWER_WAIT).await;
     card(&shell.kiosk, &learner, &course)
@@ -198,6 +223,7 @@ pub async fn print_receipt(
     course_id: String,
 ) -> Result<baeum_kiosk::store::print_jobs::PrintJob, ErrorView> {
     let (learner, course) = (self::learner_id(&learner_id)?, self::course_id(&course_id)?);
+    shell.visit.require(&learner)?;
     let printer = printer(&shell)?;
     shell.kiosk.print_receipt(&learner, &course, &printer).await.map_err(|e| e.view())
 }
@@ -214,8 +240,9 @@ pub async fn print_certificate(
     course_id: String,
 ) -> Result<baeum_kiosk::store::print_jobs::PrintJob, ErrorView> {
     let (learner, course) = (self::learner_id(&learner_id)?, self::course_id(&course_id)?);
+    let session = shell.visit.require(&learner)?;
     let printer = printer(&shell)?;
-    shell.kiosk.print_certificate(&learner, &course, &printer).await.map_err(|e| e.view())
+    shell.kiosk.print_certificate(session.as_ref(), &learner, &course, &printer).await.map_err(|e| e.view())
 }
 
 /// Prints the learner's learning-history statement (학습이력 확인서).
@@ -225,8 +252,9 @@ pub async fn print_learning_history(
     learner_id: String,
 ) -> Result<baeum_kiosk::store::print_jobs::PrintJob, ErrorView> {
     let learner = self::learner_id(&learner_id)?;
+    let session = shell.visit.require(&learner)?;
     let printer = printer(&shell)?;
-    shell.kiosk.print_learning_history(&learner, &printer).await.map_err(|e| e.view())
+    shell.kiosk.print_learning_history(session.as_ref(), &learner, &printer).await.map_err(|e| e.view())
 }
 
 /// Voice guidance: says one sentence through the OS speech service, cutting off the last one.

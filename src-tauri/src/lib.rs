@@ -7,3 +7,4 @@ pub mod cli;
 mod commands;
 mod sample;
 mod staff;
+mod visit;

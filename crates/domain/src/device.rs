@@ -65,17 +65,11 @@ pub struct DeviceCredential(String);
 impl DeviceCredential {
     /// A credential from 32 random bytes (256 bits: a fast digest is enough to store it).
     pub fn from_random(bytes: [u8; 32]) -> Self {
-        use base64::Engine;
-        Self(format!("{CREDENTIAL_PREFIX}{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)))
+        Self(bearer_from_random(CREDENTIAL_PREFIX, bytes))
     }
 
     pub fn parse(raw: &str) -> Result<Self, ValueError> {
-        let raw = raw.trim();
-        let body = raw.strip_prefix(CREDENTIAL_PREFIX).unwrap_or_default();
-        if body.len() != 43 || !body.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_')) {
-            return Err(ValueError::DeviceCredential);
-        }
-        Ok(Self(raw.to_owned()))
+        bearer(raw, CREDENTIAL_PREFIX).map(Self).ok_or(ValueError::DeviceCredential)
     }
 
     /// The token itself (for the `Authorization` header and the keyring; never logged).
@@ -87,6 +81,20 @@ impl DeviceCredential {
     pub fn digest(&self) -> String {
         hex(&Sha256::digest(self.0.as_bytes()))
     }
+}
+
+/// 32 random bytes as a bearer token: `prefix` and 43 base64url letters.
+pub(crate) fn bearer_from_random(prefix: &str, bytes: [u8; 32]) -> String {
+    use base64::Engine;
+    format!("{prefix}{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
+}
+
+/// `raw` (trimmed) if it is a bearer token with this prefix.
+pub(crate) fn bearer(raw: &str, prefix: &str) -> Option<String> {
+    let raw = raw.trim();
+    let body = raw.strip_prefix(prefix)?;
+    (body.len() == 43 && body.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_')))
+        .then(|| raw.to_owned())
 }
 
 impl std::fmt::Debug for DeviceCredential {

@@ -58,6 +58,11 @@ pub enum ErrorCode {
     /// Provisioning under a kiosk id another device holds, or one with history the invite did
     /// not name (`409`).
     KioskIdTaken,
+    /// A learner's records asked for without a session the hub opened for her at this kiosk, or
+    /// after it ended (`401`): she confirms her PIN again.
+    SessionRequired,
+    /// A session asking for someone else's records (`403`).
+    SessionForbidden,
 
     // ---- Said by the kiosk engine (`KioskError::code`).
     HubUrlInvalid,

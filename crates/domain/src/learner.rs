@@ -359,12 +359,13 @@ pub struct LearnerFind {
 pub const PIN_WITHHELD: &str = "withheld";
 
 /// The learner found: the record (for the kiosk's local copy, `pin_hash` always
-/// [`PIN_WITHHELD`]) and their enrollments.
+/// [`PIN_WITHHELD`]), their enrollments, and the session the hub opened for her at this kiosk.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LearnerFound {
     pub learner: Learner,
     pub enrollments: crate::enrollment::EnrollmentList,
+    pub session: crate::session::SessionGrant,
 }
 
 #[cfg(test)]

@@ -19,6 +19,7 @@ pub mod protocol;
 pub mod refund;
 pub mod rules;
 pub mod schedule;
+pub mod session;
 pub mod text;
 pub mod time;
 pub mod validation;

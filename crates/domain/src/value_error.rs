@@ -28,6 +28,8 @@ pub enum ValueError {
     InviteCode,
     #[error("기기 인증 정보의 형식이 맞지 않습니다")]
     DeviceCredential,
+    #[error("본인 확인 세션의 형식이 맞지 않습니다")]
+    SessionToken,
     #[error("지문은 16자리 16진수입니다 (예: 3f9a 07c2 1b44 d0e8)")]
     Fingerprint,
     /// A code or label not in its vocabulary (`what`: 기관 유형, 생애주기, …).

@@ -46,6 +46,8 @@ pub fn run(
     for course in courses_closed_between(&tx, since, now)? {
         check_minimum_enrolment(&tx, &course, now, &mut round)?;
     }
+    // Ended sessions are only digests, but nothing needs them.
+    crate::store::sessions::purge_ended(&tx, now)?;
     tx.commit()?;
     Ok(round)
 }

@@ -58,7 +58,7 @@ async fn every_documented_path_is_served() {
     let (_, health) = get(&client, format!("http://{addr}/health")).await;
     let health: Health = parse(&health);
     let doc = ApiDoc::openapi();
-    assert_eq!(doc.paths.paths.len(), 18);
+    assert_eq!(doc.paths.paths.len(), 19);
     for (path, item) in &doc.paths.paths {
         if item.get.is_some() {
             let url = format!("http://{addr}{path}?epoch={}&after=0", health.epoch);
@@ -73,8 +73,9 @@ async fn every_documented_path_is_served() {
                 "/v1/learners/find" => {
                     (serde_json::json!({"mobile": "010-1234-5678", "birth_date": "1950-01-01", "pin": "4821"}), 404)
                 }
-                "/v1/certificates" => (serde_json::json!({"learner_id": "l-nobody", "course_id": "nothing"}), 404),
-                "/v1/certificates/history" => (serde_json::json!({"learner_id": "l-nobody"}), 404),
+                // A learner's records need her session: without one, 401 before the body is read.
+                "/v1/certificates" => (serde_json::json!({"learner_id": "l-nobody", "course_id": "nothing"}), 401),
+                "/v1/certificates/history" => (serde_json::json!({"learner_id": "l-nobody"}), 401),
                 "/v1/certificates/class" => (serde_json::json!({"course_id": "nothing"}), 404),
                 "/v1/courses/roster" => (serde_json::json!({"course_id": "nothing"}), 404),
                 "/v1/kiosks/keys" => (
@@ -94,6 +95,12 @@ async fn every_documented_path_is_served() {
             };
             let res = client.post(format!("http://{addr}{path}")).json(&body).send().await.unwrap();
             assert_eq!(res.status().as_u16(), expected, "{path}");
+            if expected == 401 {
+                let refusal: ApiError = parse(&res.text().await.unwrap_or_default());
+                assert_eq!(refusal.code, "session_required", "{path}");
+                assert_korean(&refusal.message);
+                continue;
+            }
             let garbage = client
                 .post(format!("http://{addr}{path}"))
                 .header("content-type", "application/json")
@@ -107,6 +114,9 @@ async fn every_documented_path_is_served() {
             assert_korean(&refusal.message);
         }
     }
+    // Ending a session that does not exist is not an error (the kiosk ends them when it wipes).
+    let ended = client.delete(format!("http://{addr}/v1/sessions")).send().await.unwrap();
+    assert_eq!(ended.status().as_u16(), 204);
     let (status, served) = get(&client, format!("http://{addr}/openapi.json")).await;
     assert_eq!(status, 200);
     let served: serde_json::Value = parse(&served);

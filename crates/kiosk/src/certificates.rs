@@ -10,6 +10,8 @@ use serde::Serialize;
 use crate::Kiosk;
 use crate::certificate_pdf::{CertificateArt, CertificateError};
 use crate::error::KioskError;
+use crate::hub_client::HubSession;
+use crate::store;
 use crate::store::print_jobs::PrintJob;
 use baeum_domain::ErrorCode;
 
@@ -49,14 +51,20 @@ impl Kiosk {
             .map_err(KioskError::from)
     }
 
-    /// The certificate of a completed course as a PDF, signed by the hub; when the hub cannot
-    /// be reached, a provisional one signed by this kiosk's endorsed device key.
+    /// The certificate of a completed course as a PDF, signed by the hub inside `session` (the
+    /// learner's, or staff's); when the hub cannot be reached — or the learner was found offline,
+    /// so the hub opened no session — a provisional one signed by this kiosk's endorsed device key.
     pub async fn certificate_pdf(
         &self,
+        session: Option<&HubSession>,
         learner: &LearnerId,
         course: &CourseId,
     ) -> Result<(IssuedCertificate, Vec<u8>), KioskError> {
-        let (issued, from_hub) = match self.hub.issue_certificate(learner, course).await {
+        let answer = match session {
+            Some(session) => self.hub.issue_certificate(session, learner, course).await,
+            None => Err(KioskError::HubUnreachable("본인 확인을 키오스크에서 했습니다".into())),
+        };
+        let (issued, from_hub) = match answer {
             Ok(issued) => (issued, true),
             Err(KioskError::HubUnreachable(_) | KioskError::HubTimeout | KioskError::HubBusy { .. }) => {
                 (self.issue_provisional(learner, course)?, false)
@@ -68,8 +76,21 @@ impl Kiosk {
     }
 
     /// The learning-history statement: every completed course, as many pages as it takes.
-    pub async fn learning_history_pdf(&self, learner: &LearnerId) -> Result<(LearningHistory, Vec<u8>), KioskError> {
-        let history = self.hub.learning_history(learner).await.map_err(certificate_refusal)?;
+    /// Only the hub knows every course she completed, so it needs her session (or staff's).
+    pub async fn learning_history_pdf(
+        &self,
+        session: Option<&HubSession>,
+        learner: &LearnerId,
+    ) -> Result<(LearningHistory, Vec<u8>), KioskError> {
+        let session = match session {
+            Some(s) => s,
+            // Registered here and not yet known to the hub: nothing completed, certainly.
+            None if store::outbox::registration_pending(&self.conn(), learner.as_str())? => {
+                return Err(KioskError::NoCompletedCourses);
+            }
+            None => return Err(KioskError::SessionRequired),
+        };
+        let history = self.hub.learning_history(session, learner).await.map_err(certificate_refusal)?;
         let today = self.clock.now().with_timezone(&baeum_domain::kst()).date_naive();
         let pdf = crate::history_pdf::render(&history, &self.public_url()?.verify_page(), today, &art()?)
             .map_err(KioskError::from)?;
@@ -79,21 +100,27 @@ impl Kiosk {
     /// Prints one learner's certificate on `printer_uri` (queued; sent now if the printer answers).
     pub async fn print_certificate(
         &self,
+        session: Option<&HubSession>,
         learner: &LearnerId,
         course: &CourseId,
         printer_uri: &str,
     ) -> Result<PrintJob, KioskError> {
         crate::printing::printer_uri(printer_uri)?;
-        let (issued, pdf) = self.certificate_pdf(learner, course).await?;
+        let (issued, pdf) = self.certificate_pdf(session, learner, course).await?;
         let id = self.queue_print(&format!("수료증 {}", issued.serial), printer_uri, &pdf)?;
         self.print_now(&id).await
     }
 
     /// Prints the learning-history statement on `printer_uri` (refused while nothing is completed:
     /// a sheet saying "nothing" is paper nobody needs).
-    pub async fn print_learning_history(&self, learner: &LearnerId, printer_uri: &str) -> Result<PrintJob, KioskError> {
+    pub async fn print_learning_history(
+        &self,
+        session: Option<&HubSession>,
+        learner: &LearnerId,
+        printer_uri: &str,
+    ) -> Result<PrintJob, KioskError> {
         crate::printing::printer_uri(printer_uri)?;
-        let (history, pdf) = self.learning_history_pdf(learner).await?;
+        let (history, pdf) = self.learning_history_pdf(session, learner).await?;
         if history.completed.is_empty() {
             return Err(KioskError::NoCompletedCourses);
         }

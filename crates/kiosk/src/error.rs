@@ -41,6 +41,8 @@ pub enum KioskError {
     DeviceUnregistered,
     #[error("이 키오스크는 중앙 서버에서 사용이 중지되었습니다. 관리자에게 문의해 주세요")]
     KioskRevoked,
+    #[error("본인 확인이 필요합니다. 휴대전화 번호와 비밀번호로 다시 확인해 주세요")]
+    SessionRequired,
     #[error("입력하신 내용을 확인해 주세요: {0}")]
     InvalidInput(baeum_domain::ValidationErrors),
     #[error("강좌 정보를 찾을 수 없습니다: {0}")]
@@ -101,6 +103,7 @@ impl KioskError {
             KioskError::HubBusy { .. } => ErrorCode::HubBusy,
             KioskError::DeviceUnregistered => ErrorCode::DeviceUnregistered,
             KioskError::KioskRevoked => ErrorCode::KioskRevoked,
+            KioskError::SessionRequired => ErrorCode::SessionRequired,
             KioskError::InvalidInput(_) => ErrorCode::InputInvalid,
             KioskError::CourseNotFound(_) => ErrorCode::CourseNotFound,
             KioskError::LearnerNotFound => ErrorCode::LearnerNotFound,
@@ -282,6 +285,7 @@ mod tests {
             ErrorCode::HubBusy => vec![KioskError::HubBusy { retry_after_secs: 3 }],
             ErrorCode::DeviceUnregistered => vec![KioskError::DeviceUnregistered],
             ErrorCode::KioskRevoked => vec![KioskError::KioskRevoked],
+            ErrorCode::SessionRequired => vec![KioskError::SessionRequired],
             ErrorCode::InputInvalid => {
                 vec![KioskError::invalid("mobile", "휴대전화 번호는 010-1234-5678처럼 적어 주세요")]
             }
@@ -334,6 +338,7 @@ mod tests {
             | ErrorCode::RateLimited
             | ErrorCode::InviteInvalid
             | ErrorCode::KioskIdTaken
+            | ErrorCode::SessionForbidden
             | ErrorCode::Unexpected
             | ErrorCode::PrinterMissing
             | ErrorCode::ConsentNeeded => vec![],

@@ -306,20 +306,35 @@ impl HubClient {
         self.post_json(&self.base.join("/v1/learners/find"), query).await
     }
 
-    /// The certificate of a completed course (issued once; asking again returns the same).
+    /// The certificate of a completed course (issued once; asking again returns the same),
+    /// inside the learner's session.
     pub async fn issue_certificate(
         &self,
+        session: &HubSession,
         learner: &LearnerId,
         course: &baeum_domain::CourseId,
     ) -> Result<IssuedCertificate, KioskError> {
         let body = CertificateRequest { learner_id: learner.clone(), course_id: course.clone() };
-        self.post_json(&self.base.join("/v1/certificates"), &body).await
+        let request = self.request(reqwest::Method::POST, &self.base.join("/v1/certificates"));
+        self.send_json(session.attach(request).json(&body)).await
     }
 
-    /// Every course `learner` completed, each with its certificate (학습이력).
-    pub async fn learning_history(&self, learner: &LearnerId) -> Result<LearningHistory, KioskError> {
+    /// Every course `learner` completed, each with its certificate (학습이력), inside her session.
+    pub async fn learning_history(
+        &self,
+        session: &HubSession,
+        learner: &LearnerId,
+    ) -> Result<LearningHistory, KioskError> {
         let body = HistoryRequest { learner_id: learner.clone() };
-        self.post_json(&self.base.join("/v1/certificates/history"), &body).await
+        let request = self.request(reqwest::Method::POST, &self.base.join("/v1/certificates/history"));
+        self.send_json(session.attach(request).json(&body)).await
+    }
+
+    /// Ends a session at the hub (the person finished, or the screen was wiped).
+    pub async fn end_session(&self, session: &HubSession) -> Result<(), KioskError> {
+        let request = self.request(reqwest::Method::DELETE, &self.base.join("/v1/sessions"));
+        let response = session.attach(request).send().await.map_err(transport_error)?;
+        self.read_body(response).await.map(|_| ())
     }
 
     /// Certificates for every learner of `course` who completed, and who did not.
@@ -357,6 +372,11 @@ impl HubClient {
         self.read_answer(response).await
     }
 
+    async fn send_json<T: DeserializeOwned>(&self, request: reqwest::RequestBuilder) -> Result<T, KioskError> {
+        let response = request.send().await.map_err(transport_error)?;
+        self.read_answer(response).await
+    }
+
     async fn get_json<T: DeserializeOwned>(&self, url: &str) -> Result<T, KioskError> {
         let response = self.request(reqwest::Method::GET, url).send().await.map_err(transport_error)?;
         self.read_answer(response).await
@@ -391,10 +411,33 @@ impl HubClient {
                     KioskError::DeviceUnregistered
                 }
                 Some(ErrorCode::KioskRevoked) if status == StatusCode::FORBIDDEN => KioskError::KioskRevoked,
+                // The person's session ended (or was never opened here): she confirms her PIN again.
+                Some(ErrorCode::SessionRequired) if status == StatusCode::UNAUTHORIZED => KioskError::SessionRequired,
                 _ => KioskError::HubRefused { status: status.as_u16(), code, message },
             });
         }
         Ok(body)
+    }
+}
+
+/// A session the hub opened for a person at this kiosk. The token stays in the engine and the
+/// shell; it is never shown to the window, written to disk or logged.
+#[derive(Clone)]
+pub struct HubSession(baeum_domain::session::SessionToken);
+
+impl HubSession {
+    pub fn new(token: baeum_domain::session::SessionToken) -> Self {
+        Self(token)
+    }
+
+    fn attach(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        request.header(baeum_domain::session::SESSION_HEADER, self.0.expose())
+    }
+}
+
+impl std::fmt::Debug for HubSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("HubSession(…)")
     }
 }
 

@@ -19,6 +19,7 @@ fn new_salt() -> String {
     uuid::Uuid::new_v4().simple().to_string()[..16].to_owned()
 }
 use crate::error::KioskError;
+use crate::hub_client::HubSession;
 use crate::store::{self, outbox};
 
 /// The registration form as typed (parsed here, at the edge).
@@ -59,6 +60,20 @@ impl LearnerSummary {
             age: learner.age_on(today),
             resident: learner.resident,
         }
+    }
+}
+
+/// A learner who just confirmed who she is at this kiosk, and the session the hub opened for her
+/// (none when the kiosk checked her PIN itself, offline).
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub learner: LearnerSummary,
+    pub session: Option<HubSession>,
+}
+
+impl SignedIn {
+    fn offline(learner: LearnerSummary) -> Self {
+        Self { learner, session: None }
     }
 }
 
@@ -104,11 +119,14 @@ impl Kiosk {
         Ok(LearnerSummary::of(&learner, today))
     }
 
-    /// A returning learner: mobile number, birth date and PIN. Asks the hub (which locks after
+    /// A returning learner: mobile number, birth date and PIN.
+    ///
+    /// Found by the hub, she comes with the session the hub opened for her here, which her own
+    /// records (history, certificates) need. Asks the hub (which locks after
     /// repeated wrong PINs, and answers "not found" for that too) and keeps a local copy with
     /// this kiosk's own verifier of the PIN just typed (the hub never sends its own); offline,
     /// only learners known here are found, behind this kiosk's own failure count.
-    pub async fn find_learner(&self, mobile: &str, birth_date: &str, pin: &str) -> Result<LearnerSummary, KioskError> {
+    pub async fn find_learner(&self, mobile: &str, birth_date: &str, pin: &str) -> Result<SignedIn, KioskError> {
         let mobile = MobileNumber::parse(mobile).map_err(|e| KioskError::invalid("mobile", e))?;
         let birth = parse_birth(birth_date)?;
         let pin = Pin::parse(pin).map_err(|e| KioskError::invalid("pin", e))?;
@@ -130,13 +148,16 @@ impl Kiosk {
                     store::enrollments::apply_hub_view(&tx, e, found.enrollments.as_of)?;
                 }
                 tx.commit()?;
-                Ok(LearnerSummary::of(&learner, today))
+                let session = baeum_domain::session::SessionToken::parse(&found.session.token)
+                    .map_err(|e| KioskError::HubBadAnswer(e.to_string()))?;
+                Ok(SignedIn { learner: LearnerSummary::of(&learner, today), session: Some(HubSession::new(session)) })
             }
             Err(KioskError::HubRefused { code, .. }) if code == baeum_domain::ErrorCode::LearnerNotFound => {
                 // Registered here moments ago and not uploaded yet: only the local copy knows
                 // her. Anyone the hub knows is the hub's to answer (its lock stands).
                 let pending = |l: &Learner| store::outbox::registration_pending(&self.conn(), l.id.as_str());
-                self.find_local(&mobile, birth, &pin, today, &pending)?.ok_or(KioskError::LearnerNotFound)
+                let found = self.find_local(&mobile, birth, &pin, today, &pending)?;
+                found.map(SignedIn::offline).ok_or(KioskError::LearnerNotFound)
             }
             Err(
                 e @ (KioskError::HubUnreachable(_)
@@ -145,13 +166,21 @@ impl Kiosk {
                 | KioskError::HubServerError { .. }
                 | KioskError::HubBadAnswer(_)),
             ) => match self.find_local(&mobile, birth, &pin, today, &|_| Ok(true))? {
-                Some(found) => Ok(found),
+                Some(found) => Ok(SignedIn::offline(found)),
                 None => {
                     tracing::info!(code = %e.code(), "learner lookup offline and not known here");
                     Err(KioskError::NeedsStaff)
                 }
             },
             Err(e) => Err(e),
+        }
+    }
+
+    /// Ends a person's session at the hub (마치기, or the idle wipe). Best effort: a session the
+    /// hub cannot be told about ends by itself within minutes.
+    pub async fn end_session(&self, session: &HubSession) {
+        if let Err(e) = self.hub.end_session(session).await {
+            tracing::info!(code = %e.code(), "could not end a session at the hub; it ends by itself");
         }
     }
 

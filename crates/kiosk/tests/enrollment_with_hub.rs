@@ -97,8 +97,9 @@ async fn a_returning_learner_is_found_at_another_kiosk_and_wrong_pins_lock_the_l
     hub.provision(&b).await;
     b.sync_now().await.unwrap();
     let found = b.find_learner("010-5555-6666", "1958-07-15", "7391").await.unwrap();
-    assert_eq!(found.id, learner.id);
-    assert_eq!(found.mobile_masked, "010-****-6666");
+    assert_eq!(found.learner.id, learner.id);
+    assert_eq!(found.learner.mobile_masked, "010-****-6666");
+    assert!(found.session.is_some(), "the hub opened her a session at kiosk B");
     let history = b.enrollments_of(&learner.id).unwrap();
     assert!(
         matches!(history[0].status, Some(EnrollmentStatus::AwaitingPayment { .. })),
@@ -132,12 +133,12 @@ async fn a_returning_learner_is_found_at_another_kiosk_and_wrong_pins_lock_the_l
         assert_ne!(c.learner.pin_hash, baeum_domain::learner::PIN_WITHHELD);
         baeum_hub::store::learners::reset_pin_failures(&conn, c.learner.id.as_str()).unwrap();
     }
-    assert_eq!(b.find_learner("010-5555-6666", "1958-07-15", "7391").await.unwrap().id, learner.id);
+    assert_eq!(b.find_learner("010-5555-6666", "1958-07-15", "7391").await.unwrap().learner.id, learner.id);
 
     // Offline, kiosk B checks her PIN with its own verifier, behind its own count.
     drop(b);
     let offline_b = kiosk(&dir.path().join("b"), dead_hub(), clock.clone());
-    assert_eq!(offline_b.find_learner("010-5555-6666", "1958-07-15", "7391").await.unwrap().id, learner.id);
+    assert_eq!(offline_b.find_learner("010-5555-6666", "1958-07-15", "7391").await.unwrap().learner.id, learner.id);
     for _ in 0..5 {
         let e = offline_b.find_learner("010-5555-6666", "1958-07-15", "7390").await.unwrap_err();
         assert_eq!(e.code(), ErrorCode::NeedsStaff);
@@ -223,9 +224,11 @@ async fn attendance_marked_at_the_kiosk_earns_a_certificate_the_hub_signs() {
     let k = kiosk(&dir.path().join("k"), hub.url(), clock.clone());
     hub.provision(&k).await;
     k.sync_now().await.unwrap();
-    let learner = k.register_learner(&form("최영순", "1949-09-09", "01033334444", "9512")).unwrap();
+    let her = form("최영순", "1949-09-09", "01033334444", "9512");
+    let learner = k.register_learner(&her).unwrap();
     k.apply(&learner.id, &course_id, &[]).unwrap();
     k.exchange().await.unwrap();
+    let session = baeum_test_support::session_of(&k, &her).await;
 
     // Staff mark the first half of the sessions: not enough yet.
     let half = course.sessions.len() / 2;
@@ -233,17 +236,17 @@ async fn attendance_marked_at_the_kiosk_earns_a_certificate_the_hub_signs() {
         k.mark_attendance(&learner.id, &course_id, s.date, true).unwrap();
     }
     k.exchange().await.unwrap();
-    let early = k.certificate_pdf(&learner.id, &course_id).await.unwrap_err();
+    let early = k.certificate_pdf(Some(&session), &learner.id, &course_id).await.unwrap_err();
     assert_eq!(early.code(), "not_completed", "{early}");
 
     for s in &course.sessions[half..] {
         k.mark_attendance(&learner.id, &course_id, s.date, true).unwrap();
     }
     k.exchange().await.unwrap();
-    let (issued, pdf) = k.certificate_pdf(&learner.id, &course_id).await.unwrap();
+    let (issued, pdf) = k.certificate_pdf(Some(&session), &learner.id, &course_id).await.unwrap();
     assert!(pdf.starts_with(b"%PDF"));
     assert_eq!(issued.payload.learner_name, "최영순");
-    let (again, _) = k.certificate_pdf(&learner.id, &course_id).await.unwrap();
+    let (again, _) = k.certificate_pdf(Some(&session), &learner.id, &course_id).await.unwrap();
     assert_eq!(again.serial, issued.serial, "asking twice gives the same certificate");
 
     let keys = HubClient::new(hub.url()).unwrap().certificate_keys().await.unwrap();

@@ -71,7 +71,7 @@ async fn an_endorsed_kiosk_issues_a_provisional_certificate_offline_and_the_hub_
     assert!(!key.endorsed);
     drop(online);
     let offline = kiosk(&data, dead_hub(), clock.clone(), secrets.clone());
-    let refused = offline.certificate_pdf(&full.id, &course).await.unwrap_err();
+    let refused = offline.certificate_pdf(None, &full.id, &course).await.unwrap_err();
     assert!(matches!(refused, KioskError::OfflineCertificateUnavailable { .. }), "{refused:?}");
     drop(offline);
 
@@ -96,7 +96,7 @@ async fn an_endorsed_kiosk_issues_a_provisional_certificate_offline_and_the_hub_
 
     // The line is down: a provisional certificate, and the paper says so.
     let offline = kiosk(&data, dead_hub(), clock.clone(), secrets.clone());
-    let (issued, pdf) = offline.certificate_pdf(&full.id, &course).await.unwrap();
+    let (issued, pdf) = offline.certificate_pdf(None, &full.id, &course).await.unwrap();
     assert!(issued.payload.provisional && issued.serial.starts_with("GM-P2026-"));
     assert_eq!(keys.verify(&issued.qr_text), Ok(issued.payload.clone()), "checks offline with the key set");
     let file = dir.path().join("provisional.pdf");
@@ -105,9 +105,9 @@ async fn an_endorsed_kiosk_issues_a_provisional_certificate_offline_and_the_hub_
     let text = String::from_utf8_lossy(&text.stdout);
     assert!(text.contains("임시 발급 (중앙 서버 확인 전)") && text.contains("박순자"), "{text}");
     // Asking again gives the same certificate, not a second serial.
-    assert_eq!(offline.certificate_pdf(&full.id, &course).await.unwrap().0, issued);
+    assert_eq!(offline.certificate_pdf(None, &full.id, &course).await.unwrap().0, issued);
     // One session of attendance is not a completion, even offline.
-    assert!(matches!(offline.certificate_pdf(&once.id, &course).await, Err(KioskError::NotCompleted(_))));
+    assert!(matches!(offline.certificate_pdf(None, &once.id, &course).await, Err(KioskError::NotCompleted(_))));
     assert_eq!(offline.provisional_certificates().unwrap()[0].state, "pending");
     drop(offline);
 
@@ -133,7 +133,8 @@ async fn an_endorsed_kiosk_issues_a_provisional_certificate_offline_and_the_hub_
         "{verdict}"
     );
     // Printed again online, the paper says the hub has confirmed it.
-    let (again, pdf) = online.certificate_pdf(&full.id, &course).await.unwrap();
+    let session = baeum_test_support::session_of(&online, &form(0)).await;
+    let (again, pdf) = online.certificate_pdf(Some(&session), &full.id, &course).await.unwrap();
     assert_eq!(again.serial, issued.serial);
     std::fs::write(&file, &pdf).unwrap();
     let text = Command::new("pdftotext").arg(&file).arg("-").output().unwrap();

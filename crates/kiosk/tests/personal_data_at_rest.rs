@@ -78,7 +78,7 @@ async fn nothing_a_learner_gave_is_readable_in_the_kiosks_files_or_the_log() {
     hub.provision(&second).await;
     second.sync_now().await.unwrap_or_else(|e| panic!("{e}"));
     let found = second.find_learner(mobile, birth, pin).await.unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(found.id, learner.id);
+    assert_eq!(found.learner.id, learner.id);
     drop((first, second));
     hub.stop().await;
 

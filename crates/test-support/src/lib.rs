@@ -118,3 +118,13 @@ pub fn free_port() -> u16 {
 pub fn dead_hub() -> HubUrl {
     HubUrl::parse(&format!("http://127.0.0.1:{}", free_port())).unwrap_or_else(|e| panic!("{e}"))
 }
+
+/// The hub session of a learner registered with `form`, as her PIN opens it at kiosk `k` (her
+/// own records — history, certificates — are answered only inside one).
+pub async fn session_of(k: &baeum_kiosk::Kiosk, form: &RegistrationForm) -> baeum_kiosk::HubSession {
+    let signed_in = k
+        .find_learner(&form.mobile, &form.birth_date, &form.pin)
+        .await
+        .unwrap_or_else(|e| panic!("her PIN opens a session: {e}"));
+    signed_in.session.unwrap_or_else(|| panic!("the hub answered, so it opened a session"))
+}

@@ -90,14 +90,21 @@ async fn through_a_faulty_network_every_intent_applies_once_and_the_queues_drain
             outcomes["results"].as_array().unwrap().iter().map(|r| r["op_id"].as_str().unwrap()).collect();
         assert_eq!(ops.len() as u64, counts.answered, "no duplicates");
     }
-    let list = hub.post_json("/v1/enrollments/lookup", &serde_json::json!({ "learner_ids": learners }));
-    let hub_status: HashMap<String, EnrollmentStatus> = list["enrollments"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| (e["learner_id"].as_str().unwrap().to_owned(), serde_json::from_value(e["status"].clone()).unwrap()))
-        .collect();
-    assert_eq!(list["enrollments"].as_array().unwrap().len(), learners.len(), "one enrollment per applicant");
+    // Each kiosk is answered for the learners it registered only; together they are everyone.
+    let mut hub_status: HashMap<String, EnrollmentStatus> = HashMap::new();
+    let mut listed = 0;
+    for (kiosk, data) in kiosks.iter().zip(&dirs) {
+        let credential = credential_of(data, &kiosk.status().unwrap().kiosk_id);
+        let list =
+            hub.post_json_as(&credential, "/v1/enrollments/lookup", &serde_json::json!({ "learner_ids": learners }));
+        let enrollments = list["enrollments"].as_array().unwrap();
+        assert_eq!(enrollments.len(), learners.len() / kiosks.len(), "a kiosk sees its own learners only");
+        listed += enrollments.len();
+        hub_status.extend(enrollments.iter().map(|e| {
+            (e["learner_id"].as_str().unwrap().to_owned(), serde_json::from_value(e["status"].clone()).unwrap())
+        }));
+    }
+    assert_eq!((listed, hub_status.len()), (learners.len(), learners.len()), "one enrollment per applicant");
     let seated = hub_status.values().filter(|s| s.holds_seat()).count();
     assert_eq!(seated as u64, capacity.min(learners.len() as u64));
     let mut waiting: Vec<u32> = hub_status

@@ -66,14 +66,24 @@ async fn eight_offline_kiosks_never_oversell_and_converge_on_the_hubs_statuses()
     }
 
     // The hub's view of every applicant.
+    // Each kiosk is answered for the learners it registered: asked for everyone, kiosk k gets
+    // its own, and together they are every applicant.
     let all: Vec<&LearnerId> = learners_of.iter().flatten().collect();
-    let list = hub.post_json("/v1/enrollments/lookup", &serde_json::json!({ "learner_ids": all }));
-    let hub_status: HashMap<String, EnrollmentStatus> = list["enrollments"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| (e["learner_id"].as_str().unwrap().to_owned(), serde_json::from_value(e["status"].clone()).unwrap()))
-        .collect();
+    let mut hub_status: HashMap<String, EnrollmentStatus> = HashMap::new();
+    for (k, kiosk) in kiosks.iter().enumerate() {
+        let data = dir.path().join(format!("kiosk-{k}"));
+        let credential = baeum_system_tests::credential_of(&data, &kiosk.status().unwrap().kiosk_id);
+        let list = hub.post_json_as(&credential, "/v1/enrollments/lookup", &serde_json::json!({ "learner_ids": all }));
+        let rows = list["enrollments"].as_array().unwrap();
+        assert_eq!(rows.len(), learners_of[k].len(), "kiosk {k} sees its own applicants only");
+        for e in rows {
+            assert!(learners_of[k].iter().any(|l| l.as_str() == e["learner_id"]), "kiosk {k}: {e}");
+            hub_status.insert(
+                e["learner_id"].as_str().unwrap().to_owned(),
+                serde_json::from_value(e["status"].clone()).unwrap(),
+            );
+        }
+    }
     assert_eq!(hub_status.len(), applicants);
     // A paid course: a seat is "awaiting payment" until the desk or the phone records payment.
     let confirmed = hub_status.values().filter(|s| s.holds_seat()).count();

@@ -229,10 +229,15 @@ async fn staff_print_a_whole_class_and_a_printer_out_of_paper_says_so_then_print
     assert_eq!(again, expected);
 
     // The learning history of one who completed lists the course; the one who did not, nothing.
-    let (history, pdf) = k.learning_history_pdf(&learners[0].id).await.unwrap();
+    // Her own history needs her session (her PIN at this kiosk); another's is refused inside it.
+    let first = baeum_test_support::session_of(&k, &baeum_system_tests::learner_form(40)).await;
+    let other = k.learning_history_pdf(Some(&first), &learners[3].id).await.unwrap_err();
+    assert!(matches!(other, baeum_kiosk::KioskError::HubRefused { status: 403, .. }), "{other:?}");
+    let (history, pdf) = k.learning_history_pdf(Some(&first), &learners[0].id).await.unwrap();
     assert_eq!(history.completed.len(), 1);
     assert!(serials.contains(&history.completed[0].serial));
     assert!(pdf.starts_with(b"%PDF"));
-    let (none, _) = k.learning_history_pdf(&learners[3].id).await.unwrap();
+    let fourth = baeum_test_support::session_of(&k, &baeum_system_tests::learner_form(43)).await;
+    let (none, _) = k.learning_history_pdf(Some(&fourth), &learners[3].id).await.unwrap();
     assert!(none.completed.is_empty());
 }

@@ -100,7 +100,8 @@ async fn certificate_and_payment_qr_codes_open_pages_on_the_public_address() {
         k.mark_attendance(&learner.id, &free, s.date, true).unwrap();
     }
     k.exchange().await.unwrap();
-    let (issued, pdf) = k.certificate_pdf(&learner.id, &free).await.unwrap();
+    let session = baeum_test_support::session_of(&k, &learner_form(3)).await;
+    let (issued, pdf) = k.certificate_pdf(Some(&session), &learner.id, &free).await.unwrap();
     let codes = qr_codes_in(&pdf, dir.path(), "certificate");
     assert_eq!(codes, vec![format!("{PUBLIC}/verify/{}", issued.qr_text)]);
     let keys: baeum_domain::certificate::KeySet =

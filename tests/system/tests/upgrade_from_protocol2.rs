@@ -103,7 +103,11 @@ async fn an_upgraded_kiosk_uploads_each_waiting_intent_once_and_the_upgraded_hub
         .find(|e| e.apply_op.as_str() == results[3]["op_id"])
         .expect("learner 2's application is on the kiosk");
     assert!(learner_2.status.is_some(), "the hub's answer reached the row: {learner_2:?}");
-    let on_hub = hub.post_json("/v1/enrollments/lookup", &serde_json::json!({ "learner_ids": [learner_2.learner_id] }));
+    let on_hub = hub.post_json_as(
+        &credential,
+        "/v1/enrollments/lookup",
+        &serde_json::json!({ "learner_ids": [learner_2.learner_id] }),
+    );
     let rows = on_hub["enrollments"].as_array().unwrap();
     assert_eq!(rows.len(), 1, "one application, not two: {on_hub}");
     assert_eq!(rows[0]["op_id"], results[3]["op_id"]);

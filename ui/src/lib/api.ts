@@ -180,6 +180,16 @@ export async function staffFindLearner(mobile: string, birthDate: string): Promi
   return invoke<LearnerSummary[]>('staff_find_learner', { mobile, birthDate });
 }
 
+/** Staff checked this learner's ID card and act for her (the shell then answers for her only). */
+export async function staffChooseLearner(mobile: string, birthDate: string, learnerId: string): Promise<LearnerSummary> {
+  return invoke<LearnerSummary>('staff_choose_learner', { mobile, birthDate, learnerId });
+}
+
+/** The person finished: the shell forgets her and ends her session at the hub. */
+export async function endVisit(): Promise<void> {
+  return invoke<void>('end_visit');
+}
+
 export async function staffRecordPayment(
   learnerId: string,
   courseId: string,

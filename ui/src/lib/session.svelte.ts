@@ -2,7 +2,7 @@
 // turned on, and whether staff mode is open. All of it lives only in memory and is dropped by
 // `finish()` (마치기, or the idle wipe).
 import type { View } from '../routes';
-import { staffLock, type LearnerSummary, type UiSettings } from './api';
+import { endVisit, staffLock, type LearnerSummary, type UiSettings } from './api';
 import { catalog } from './catalog.svelte';
 import { voice } from './voice.svelte';
 
@@ -28,6 +28,7 @@ class Session {
 
   /** Ends the person's session: nothing about them stays on screen, not even their search. */
   finish(): void {
+    if (this.learner !== null) void endVisit().catch(() => undefined);
     this.learner = null;
     this.large = false;
     this.low = false;

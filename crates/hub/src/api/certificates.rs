@@ -16,6 +16,7 @@ use baeum_domain::protocol::ApiError;
 use serde::Deserialize;
 
 use super::devices::Device;
+use super::sessions::PersonSession;
 use super::{Failure, HubState, bad_request, escape, unreadable};
 use crate::certificates::{self, IssueError, PublicVerification};
 
@@ -28,11 +29,12 @@ use crate::certificates::{self, IssueError, PublicVerification};
               (status = 500, body = ApiError))
 )]
 pub async fn issue(
-    _device: Device,
+    person: PersonSession,
     State(state): State<HubState>,
     body: Result<Json<CertificateRequest>, JsonRejection>,
 ) -> Result<Json<IssuedCertificate>, Failure> {
     let Json(q) = body.map_err(unreadable)?;
+    person.require_learner(&q.learner_id)?;
     let now = state.clock.now();
     let signer = state.signer.clone();
     let cert = state
@@ -64,11 +66,12 @@ fn issue_failure(e: IssueError) -> Failure {
               (status = 500, body = ApiError))
 )]
 pub async fn history(
-    _device: Device,
+    person: PersonSession,
     State(state): State<HubState>,
     body: Result<Json<HistoryRequest>, JsonRejection>,
 ) -> Result<Json<LearningHistory>, Failure> {
     let Json(q) = body.map_err(unreadable)?;
+    person.require_learner(&q.learner_id)?;
     let now = state.clock.now();
     let signer = state.signer.clone();
     let history = state

@@ -18,7 +18,7 @@ use super::devices::Device;
 use super::{Failure, HubState, bad_request, unreadable};
 use crate::arbitration;
 use crate::pins::PreparedWraps;
-use crate::store::{enrollments, intents, learners};
+use crate::store::{enrollments, intents, learners, sessions};
 
 /// Most intents accepted in one batch.
 pub const MAX_BATCH: usize = 1_000;
@@ -80,11 +80,11 @@ pub async fn outcomes(
 
 #[utoipa::path(
     post, path = "/v1/enrollments/lookup", tag = "enrollment", request_body = EnrollmentLookup,
-    responses((status = 200, description = "Current enrollments of these learners", body = EnrollmentList),
+    responses((status = 200, description = "Current enrollments of those of these learners this kiosk knows (registered here or confirmed their PIN here)", body = EnrollmentList),
               (status = 400, body = ApiError), (status = 500, body = ApiError))
 )]
 pub async fn lookup(
-    _device: Device,
+    device: Device,
     State(state): State<HubState>,
     body: Result<Json<EnrollmentLookup>, JsonRejection>,
 ) -> Result<Json<EnrollmentList>, Failure> {
@@ -93,7 +93,16 @@ pub async fn lookup(
         return Err(bad_request(format!("한 번에 {MAX_BATCH}명까지 조회할 수 있습니다")));
     }
     let now = state.clock.now();
-    Ok(Json(state.with_db(move |conn| list(conn, &q.learner_ids, now)).await?))
+    // Only learners this kiosk knows (registered here, or confirmed their PIN here); others are
+    // left out as if they had no enrollments, so a kiosk learns nothing about anyone else.
+    Ok(Json(
+        state
+            .with_db(move |conn| {
+                let known = sessions::known_of(conn, &device.kiosk, &q.learner_ids)?;
+                list(conn, &known, now)
+            })
+            .await?,
+    ))
 }
 
 fn list(
@@ -114,7 +123,7 @@ fn list(
               (status = 500, body = ApiError))
 )]
 pub async fn find(
-    _device: Device,
+    device: Device,
     State(state): State<HubState>,
     body: Result<Json<LearnerFind>, JsonRejection>,
 ) -> Result<Json<LearnerFound>, Failure> {
@@ -148,11 +157,18 @@ pub async fn find(
             Some(i) => {
                 let c = &candidates[i];
                 learners::reset_pin_failures(conn, c.learner.id.as_str())?;
+                sessions::link(conn, &c.learner.id, &device.kiosk, now)?;
+                let session = super::sessions::open(
+                    conn,
+                    &sessions::Subject::Learner(c.learner.id.as_str().to_owned()),
+                    &device.kiosk,
+                    now,
+                )?;
                 let enrollments = list(conn, std::slice::from_ref(&c.learner.id), now)?;
                 // The PIN verifier never leaves the hub.
                 let mut learner = c.learner.clone();
                 learner.pin_hash = baeum_domain::learner::PIN_WITHHELD.to_owned();
-                Ok(Ok(LearnerFound { learner, enrollments }))
+                Ok(Ok(LearnerFound { learner, enrollments, session }))
             }
             None => {
                 if !locked {

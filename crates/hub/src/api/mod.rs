@@ -29,6 +29,7 @@ pub mod devices;
 pub mod enrollment;
 pub mod pay_page;
 pub mod roster;
+pub mod sessions;
 
 /// Largest page of changes a kiosk may ask for.
 pub const MAX_CHANGES_PAGE: usize = 5_000;
@@ -371,6 +372,10 @@ async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
 const PUBLIC_OPERATIONS: &[&str] =
     &["/health", "/v1/kiosks/provision", "/v1/certificates/keys", "/v1/certificates/verify/{code}"];
 
+/// Operations that answer one learner's records: they need her session too (`baeum-session`,
+/// opened by `POST /v1/learners/find` at the same kiosk).
+const SESSION_OPERATIONS: &[&str] = &["/v1/certificates", "/v1/certificates/history"];
+
 /// States the device credential (`Authorization: Bearer bk1_…`) every kiosk operation needs,
 /// and the answers it brings when missing, unknown or revoked.
 struct DeviceSecurity;
@@ -389,6 +394,15 @@ impl utoipa::Modify for DeviceSecurity {
                     .build(),
             ),
         );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(utoipa::openapi::security::ApiKey::Header(
+                utoipa::openapi::security::ApiKeyValue::with_description(
+                    baeum_domain::session::SESSION_HEADER,
+                    "A learner's session from `POST /v1/learners/find` at this kiosk",
+                ),
+            )),
+        );
         let error = |description: &str| {
             ResponseBuilder::new()
                 .description(description)
@@ -402,14 +416,26 @@ impl utoipa::Modify for DeviceSecurity {
             if PUBLIC_OPERATIONS.contains(&path.as_str()) {
                 continue;
             }
-            for operation in [&mut item.get, &mut item.post].into_iter().flatten() {
-                operation.security = Some(vec![SecurityRequirement::new("device", Vec::<String>::new())]);
+            let with_session = SESSION_OPERATIONS.contains(&path.as_str());
+            for operation in [&mut item.get, &mut item.post, &mut item.delete].into_iter().flatten() {
+                let mut required = SecurityRequirement::new("device", Vec::<String>::new());
+                if with_session {
+                    required = required.add("session", Vec::<String>::new());
+                }
+                operation.security = Some(vec![required]);
                 let responses = &mut operation.responses.responses;
-                responses.insert(
-                    "401".into(),
-                    error("`device_unregistered`: no device credential, or one the hub does not know").into(),
-                );
-                responses.insert("403".into(), error("`kiosk_revoked`: this kiosk's credential was revoked").into());
+                let (unauthorized, forbidden) = match with_session {
+                    false => (
+                        "`device_unregistered`: no device credential, or one the hub does not know",
+                        "`kiosk_revoked`: this kiosk's credential was revoked",
+                    ),
+                    true => (
+                        "`device_unregistered`: no device credential, or one the hub does not know; `session_required`: no session of this kiosk, or it ended",
+                        "`kiosk_revoked`: this kiosk's credential was revoked; `session_forbidden`: the session is someone else's",
+                    ),
+                };
+                responses.insert("401".into(), error(unauthorized).into());
+                responses.insert("403".into(), error(forbidden).into());
                 responses.insert(
                     "429".into(),
                     error(
@@ -447,7 +473,8 @@ impl utoipa::Modify for DeviceSecurity {
         certificates::register_kiosk_key,
         certificates::verify_json,
         roster::roster,
-        devices::provision
+        devices::provision,
+        sessions::close
     ),
     components(schemas(
         Health,
@@ -538,6 +565,7 @@ pub fn router(state: HubState) -> axum::Router {
         .route("/v1/intents/outcomes", get(enrollment::outcomes))
         .route("/v1/enrollments/lookup", post(enrollment::lookup).layer(DefaultBodyLimit::max(LIST_BODY)))
         .route("/v1/learners/find", post(enrollment::find).layer(DefaultBodyLimit::max(SMALL_BODY)))
+        .route("/v1/sessions", axum::routing::delete(sessions::close))
         .route("/v1/seats", get(enrollment::seats))
         .route("/v1/certificates", post(certificates::issue).layer(DefaultBodyLimit::max(SMALL_BODY)))
         .route("/v1/certificates/history", post(certificates::history).layer(DefaultBodyLimit::max(SMALL_BODY)))

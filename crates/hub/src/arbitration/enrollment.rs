@@ -13,9 +13,15 @@ use rusqlite::Transaction;
 use super::{CourseCache, Decision, rejected};
 use crate::store::enrollments::{self, EnrollmentRow, state};
 use crate::store::ledger::{self, Payment};
-use crate::store::{StoreError, courses, learners, rules};
+use crate::store::{StoreError, courses, learners, rules, sessions};
 
 pub(super) fn decide(d: &mut Decision<'_, '_>, body: &EnrollmentIntent) -> Result<Outcome, StoreError> {
+    // A kiosk acts only for learners it knows: one that registered her, or where she confirmed
+    // her PIN. Any other id gets the same answer as an unknown learner, so a kiosk cannot act
+    // for (or learn about) a learner by naming her id.
+    if !sessions::knows(d.tx, d.kiosk, body.seat().0)? {
+        return Ok(rejected(RejectReason::UnknownLearner));
+    }
     match body {
         EnrollmentIntent::Apply { learner_id, course_id, claims } => {
             apply(d.tx, d.courses, learner_id, course_id, claims, d.op, d.arrival, d.now)

@@ -4,7 +4,7 @@ use baeum_domain::intent::Outcome;
 use baeum_domain::learner::{LearnerIntent, LearnerOutcome};
 
 use super::Decision;
-use crate::store::{StoreError, learners};
+use crate::store::{StoreError, learners, sessions};
 
 pub(super) fn decide(d: &mut Decision<'_, '_>, body: &LearnerIntent) -> Result<Outcome, StoreError> {
     match body {
@@ -13,6 +13,7 @@ pub(super) fn decide(d: &mut Decision<'_, '_>, body: &LearnerIntent) -> Result<O
             let mut learner = learner.clone();
             learner.pin_hash = d.pins.wrap(&learner.pin_hash);
             learners::insert(d.tx, &learner)?;
+            sessions::link(d.tx, &learner.id, d.kiosk, d.now)?;
             Ok(LearnerOutcome::Registered.into())
         }
     }

@@ -22,6 +22,7 @@ pub mod meta;
 pub mod payment_attempts;
 pub mod places;
 pub mod rules;
+pub mod sessions;
 
 use std::path::Path;
 use std::sync::LazyLock;
@@ -39,6 +40,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("../../migrations/0006_payment_attempts.sql")),
         M::up(include_str!("../../migrations/0007_counters.sql")),
         M::up(include_str!("../../migrations/0008_devices.sql")),
+        M::up(include_str!("../../migrations/0009_sessions.sql")),
     ])
 });
 

@@ -16,6 +16,8 @@ export const ERROR_CODES = [
   'kiosk_revoked',
   'invite_invalid',
   'kiosk_id_taken',
+  'session_required',
+  'session_forbidden',
   'hub_url_invalid',
   'config_invalid',
   'hub_unreachable',

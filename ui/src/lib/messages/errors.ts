@@ -122,6 +122,16 @@ export const errors = {
     ko: '이 키오스크는 중앙 서버에서 사용이 중지되었습니다. 직원에게 알려 주세요.',
     en: 'This kiosk has been disabled by the central server. Please tell a staff member.',
   },
+  'error.session_required': {
+    context: 'The person’s identity check (PIN) at this kiosk ended or was never made; they confirm it again',
+    ko: '본인 확인 시간이 지났습니다. 처음 화면에서 휴대전화 번호와 비밀번호로 다시 확인해 주세요.',
+    en: 'Your check-in has expired. Please confirm your phone number and PIN again from the start.',
+  },
+  'error.session_forbidden': {
+    context: 'A screen asked for records of someone other than the person who checked in (a bug, or tampering)',
+    ko: '다른 분의 기록은 볼 수 없습니다. 처음 화면에서 다시 시작해 주세요.',
+    en: 'Other people’s records cannot be shown. Please start again.',
+  },
   'error.invite_invalid': {
     context: 'Registering the kiosk: the invite code is unknown, already used or expired',
     ko: '초대 코드가 맞지 않거나 이미 쓰였거나 기한이 지났습니다. 새 초대 코드를 받아 주세요.',
