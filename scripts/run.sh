@@ -47,11 +47,14 @@ if ! "$BIN/baeum-hub" kiosk --db "$RUN/hub.db" list | grep -q "\"kiosk_id\": \"$
   "$BIN/baeum-kiosk" --hub "$HUB_URL" --hub-ca "$RUN/tls/hub.crt" --data-dir "$RUN/kiosk" provision --code "$CODE"
 fi
 
-# Demo data only: staff mode opens with 246813 unless a PIN was already set here.
+# Demo data only: a desk clerk's account at the hub (직원 번호 1001, PIN 246813), and the same PIN
+# as this kiosk's own staff PIN, which opens the offline staff mode when the hub is unreachable.
 DEMO_STAFF_PIN=246813
-if echo "$DEMO_STAFF_PIN" | "$BIN/baeum-kiosk" --data-dir "$RUN/kiosk" staff-pin --if-unset | grep -q '정했습니다'; then
-  echo "Staff mode (직원 button) PIN for this demo: $DEMO_STAFF_PIN"
+if ! "$BIN/baeum-hub" staff --db "$RUN/hub.db" list | grep -q '"staff_number": "1001"'; then
+  echo "$DEMO_STAFF_PIN" | "$BIN/baeum-hub" staff --db "$RUN/hub.db" add --number 1001 --name 데모직원 --role desk --institution gm-llc
 fi
+echo "$DEMO_STAFF_PIN" | "$BIN/baeum-kiosk" --data-dir "$RUN/kiosk" staff-pin --if-unset >/dev/null
+echo "Staff sign-in (직원 button) for this demo: 직원 번호 1001, 비밀번호 $DEMO_STAFF_PIN"
 
 # shellcheck disable=SC2086
 "$BIN/baeum-kiosk" --hub "$HUB_URL" --hub-ca "$RUN/tls/hub.crt" --data-dir "$RUN/kiosk" ${KIOSK_ARGS:-}

@@ -27,7 +27,7 @@ mod tests {
 
     use crate::app::SyncEvent;
     use crate::commands::UiSettings;
-    use crate::staff::{StaffOverview, StaffSettings};
+    use crate::staff::{OnDutyView, StaffOverview, StaffSettings};
 
     /// Every type a command takes or gives (and, through them, every type they contain).
     fn export_all(dir: &Path) -> Result<(), ts_rs::ExportError> {
@@ -50,6 +50,7 @@ mod tests {
         UiSettings::export_all(dir)?;
         PrintJob::export_all(dir)?;
         StaffOverview::export_all(dir)?;
+        OnDutyView::export_all(dir)?;
         baeum_domain::attendance::Roster::export_all(dir)?;
         AttendanceMark::export_all(dir)?;
         ClassPrint::export_all(dir)?;

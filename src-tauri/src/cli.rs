@@ -94,6 +94,9 @@ enum Command {
         course: CourseId,
         #[arg(long, value_name = "URI")]
         printer: Option<String>,
+        /// Your 직원 번호; your 6-digit PIN is read from standard input and checked at the hub.
+        #[arg(long)]
+        staff: String,
     },
     /// Print a learner's learning-history statement (학습이력 확인서).
     PrintHistory {
@@ -101,6 +104,9 @@ enum Command {
         learner: LearnerId,
         #[arg(long, value_name = "URI")]
         printer: Option<String>,
+        /// Your 직원 번호; your 6-digit PIN is read from standard input and checked at the hub.
+        #[arg(long)]
+        staff: String,
     },
     /// Mark a learner present (or --absent) at one session of a course; works offline, the hub
     /// records it when it hears of it.
@@ -114,6 +120,9 @@ enum Command {
         date: chrono::NaiveDate,
         #[arg(long)]
         absent: bool,
+        /// Your 직원 번호; your 6-digit PIN is read from standard input and checked at the hub.
+        #[arg(long)]
+        staff: String,
     },
     /// Set the staff PIN (6–12 digits) that opens staff mode on the screen; read from standard
     /// input, e.g. `echo 482913 | baeum-kiosk staff-pin`. Only a verifier of it is stored.
@@ -142,7 +151,24 @@ enum Command {
         course: CourseId,
         #[arg(long, value_name = "URI")]
         printer: Option<String>,
+        /// Your 직원 번호; your 6-digit PIN is read from standard input and checked at the hub.
+        #[arg(long)]
+        staff: String,
     },
+}
+
+/// Signs the staff member in at the hub, their PIN read from the first line of standard input
+/// (never an argument, which other users of the machine can see).
+fn sign_in(
+    kiosk: &Kiosk,
+    runtime: &tokio::runtime::Runtime,
+    number: &str,
+) -> Result<baeum_kiosk::on_duty::OnDuty, KioskError> {
+    let mut pin = String::new();
+    std::io::stdin()
+        .read_line(&mut pin)
+        .map_err(|_| KioskError::invalid("pin", "표준 입력에서 직원 비밀번호를 읽을 수 없습니다"))?;
+    runtime.block_on(kiosk.staff_sign_in(number, pin.trim()))
 }
 
 /// The printer from --printer or the kiosk's settings, or a message saying how to set one.
@@ -330,31 +356,36 @@ fn admin(command: Command, cli: &Cli) -> Result<ExitCode, KioskError> {
                 return Ok(ExitCode::FAILURE);
             }
         }
-        Command::PrintCertificate { learner, course, printer } => {
+        Command::PrintCertificate { learner, course, printer, staff } => {
             let printer = match printer_of(printer, &resolved) {
                 Ok(p) => p,
                 Err(code) => return Ok(code),
             };
             let kiosk = open(&resolved)?;
             let runtime = runtime()?;
-            let job = runtime.block_on(kiosk.print_certificate(None, &learner, &course, &printer))?;
+            let on_duty = sign_in(&kiosk, &runtime, &staff)?;
+            let job =
+                runtime.block_on(kiosk.print_certificate(Some(on_duty.session()), &learner, &course, &printer))?;
             return wait_for_print(&kiosk, &[job.id], &runtime);
         }
-        Command::PrintHistory { learner, printer } => {
+        Command::PrintHistory { learner, printer, staff } => {
             let printer = match printer_of(printer, &resolved) {
                 Ok(p) => p,
                 Err(code) => return Ok(code),
             };
             let kiosk = open(&resolved)?;
             let runtime = runtime()?;
-            let job = runtime.block_on(kiosk.print_learning_history(None, &learner, &printer))?;
+            let on_duty = sign_in(&kiosk, &runtime, &staff)?;
+            let job = runtime.block_on(kiosk.print_learning_history(Some(on_duty.session()), &learner, &printer))?;
             return wait_for_print(&kiosk, &[job.id], &runtime);
         }
-        Command::Attendance { course, learner, date, absent } => {
+        Command::Attendance { course, learner, date, absent, staff } => {
             use baeum_kiosk::attendance::AttendanceMark;
             let kiosk = open(&resolved)?;
+            let runtime = runtime()?;
+            let on_duty = sign_in(&kiosk, &runtime, &staff)?;
             let what = if absent { "결석" } else { "출석" };
-            match runtime()?.block_on(kiosk.take_attendance(&learner, &course, date, !absent))? {
+            match runtime.block_on(kiosk.take_attendance(&learner, &course, date, !absent, &on_duty))? {
                 AttendanceMark::Recorded { attended, sessions, completed } => println!(
                     "{date} {what}을(를) 기록했습니다. 출석 {attended}/{sessions}회 — 수료 기준 {}",
                     if completed { "충족" } else { "미달" }
@@ -368,14 +399,15 @@ fn admin(command: Command, cli: &Cli) -> Result<ExitCode, KioskError> {
                 }
             }
         }
-        Command::PrintClass { course, printer } => {
+        Command::PrintClass { course, printer, staff } => {
             let printer = match printer_of(printer, &resolved) {
                 Ok(p) => p,
                 Err(code) => return Ok(code),
             };
             let kiosk = open(&resolved)?;
             let runtime = runtime()?;
-            let class = runtime.block_on(kiosk.print_class(&course, &printer))?;
+            let on_duty = sign_in(&kiosk, &runtime, &staff)?;
+            let class = runtime.block_on(kiosk.print_class(&course, &printer, &on_duty))?;
             println!("수료증 {}장을 인쇄합니다.", class.jobs.len());
             for learner in &class.not_completed {
                 println!("미수료: {} (출석 {}/{}회)", learner.learner_masked, learner.attended, learner.sessions);

@@ -118,10 +118,14 @@ pub(crate) fn course_id(raw: &str) -> Result<CourseId, ErrorView> {
 #[tauri::command]
 pub async fn register_learner(shell: State<'_, Shell>, form: serde_json::Value) -> Result<LearnerSummary, ErrorView> {
     let form: RegistrationForm = parse("form", form)?;
-    if form.identity == baeum_domain::learner::IdentityCheck::StaffChecked {
-        shell.staff.require()?;
+    let registered = match form.identity {
+        baeum_domain::learner::IdentityCheck::StaffChecked => {
+            let on_duty = shell.staff.on_duty()?;
+            shell.kiosk.register_learner_by_staff(&form, &on_duty)
+        }
+        _ => shell.kiosk.register_learner(&form),
     }
-    let registered = shell.kiosk.register_learner(&form).map_err(|e| e.view())?;
+    .map_err(|e| e.view())?;
     // Once the hub has her registration, her PIN opens a session there like any returning
     // learner's; offline, she goes on with what this kiosk knows.
     shell.kiosk.exchange_briefly(ANSWER_WAIT).await;
@@ -240,7 +244,7 @@ pub async fn print_certificate(
     course_id: String,
 ) -> Result<baeum_kiosk::store::print_jobs::PrintJob, ErrorView> {
     let (learner, course) = (self::learner_id(&learner_id)?, self::course_id(&course_id)?);
-    let session = shell.visit.require(&learner)?;
+    let session = shell.visit.require(&learner)?.or_else(|| shell.staff.hub_session());
     let printer = printer(&shell)?;
     shell.kiosk.print_certificate(session.as_ref(), &learner, &course, &printer).await.map_err(|e| e.view())
 }
@@ -252,7 +256,7 @@ pub async fn print_learning_history(
     learner_id: String,
 ) -> Result<baeum_kiosk::store::print_jobs::PrintJob, ErrorView> {
     let learner = self::learner_id(&learner_id)?;
-    let session = shell.visit.require(&learner)?;
+    let session = shell.visit.require(&learner)?.or_else(|| shell.staff.hub_session());
     let printer = printer(&shell)?;
     shell.kiosk.print_learning_history(session.as_ref(), &learner, &printer).await.map_err(|e| e.view())
 }

@@ -10,6 +10,7 @@ use baeum_domain::enrollment::PaymentMethod;
 use baeum_domain::money::Won;
 use baeum_kiosk::attendance::AttendanceMark;
 use baeum_kiosk::certificates::ClassPrint;
+use baeum_kiosk::on_duty::OnDuty;
 use baeum_kiosk::printing::PrinterStatus;
 use baeum_kiosk::staff::PendingIntents;
 use baeum_kiosk::store::print_jobs::PrintJob;
@@ -22,47 +23,115 @@ use crate::commands::{Shell, UiSettings, card, course_id, learner_id, parse, pri
 /// Staff mode closes by itself after this long without a staff action.
 const STAFF_IDLE: Duration = Duration::from_secs(10 * 60);
 
-/// Whether staff mode is open, until when.
+/// Whether staff mode is open, until when, and who is on duty (signed in at the hub). Staff mode
+/// opened with the kiosk's own PIN while the hub was unreachable has nobody on duty: it shows
+/// the status, the print queue and the settings, and refuses what the hub must accept from a
+/// staff member (payments, attendance, class lists, ID-checked registrations).
 #[derive(Debug, Default)]
-pub struct StaffSession(Mutex<Option<Instant>>);
+pub struct StaffSession(Mutex<Option<(Instant, Option<OnDuty>)>>);
 
 impl StaffSession {
-    fn open(&self) {
-        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = Some(Instant::now() + STAFF_IDLE);
+    fn slot(&self) -> std::sync::MutexGuard<'_, Option<(Instant, Option<OnDuty>)>> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    pub fn close(&self) {
-        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    fn open(&self, on_duty: Option<OnDuty>) {
+        *self.slot() = Some((Instant::now() + STAFF_IDLE, on_duty));
+    }
+
+    /// Closes staff mode; the hub session to end, if one was open.
+    pub fn close(&self) -> Option<OnDuty> {
+        self.slot().take().and_then(|(_, on_duty)| on_duty)
     }
 
     /// Refuses unless staff mode is open; each staff action keeps it open longer.
     pub fn require(&self) -> Result<(), ErrorView> {
-        let mut until = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        match *until {
-            Some(t) if t > Instant::now() => {
-                *until = Some(Instant::now() + STAFF_IDLE);
-                Ok(())
+        self.held().map(|_| ())
+    }
+
+    /// Refuses unless someone is on duty (signed in at the hub); their stamp and session.
+    pub fn on_duty(&self) -> Result<OnDuty, ErrorView> {
+        self.held()?.ok_or_else(|| KioskError::StaffSignInNeeded.view())
+    }
+
+    /// The staff session, if staff mode is open with someone on duty (for a learner's records
+    /// staff look up on her behalf).
+    pub fn hub_session(&self) -> Option<baeum_kiosk::HubSession> {
+        self.held().ok().flatten().map(|d| d.session().clone())
+    }
+
+    fn held(&self) -> Result<Option<OnDuty>, ErrorView> {
+        let mut slot = self.slot();
+        match slot.as_mut() {
+            Some((until, on_duty)) if *until > Instant::now() => {
+                *until = Instant::now() + STAFF_IDLE;
+                Ok(on_duty.clone())
             }
             _ => {
-                *until = None;
+                *slot = None;
                 Err(KioskError::StaffRequired.view())
             }
         }
     }
 }
 
+/// Who is on duty, as the staff screen shows it.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct OnDutyView {
+    pub staff_number: String,
+    pub name: String,
+    /// 시스템 관리자 / 기관 담당자 / 데스크 직원
+    pub role: String,
+}
+
+impl OnDutyView {
+    fn of(on_duty: &OnDuty) -> Self {
+        Self {
+            staff_number: on_duty.profile.staff_number.to_string(),
+            name: on_duty.profile.name.clone(),
+            role: on_duty.profile.role.label_ko().to_owned(),
+        }
+    }
+}
+
+/// Opens staff mode. With a staff number, the hub checks the number and PIN and signs them in;
+/// when the hub cannot be reached (or without a number), the kiosk's own staff PIN opens the
+/// limited offline staff mode. The engine counts wrong local PINs and locks.
 #[tauri::command]
-pub async fn staff_unlock(shell: State<'_, Shell>, pin: String) -> Result<(), ErrorView> {
+pub async fn staff_unlock(
+    shell: State<'_, Shell>,
+    staff_number: String,
+    pin: String,
+) -> Result<Option<OnDutyView>, ErrorView> {
+    if !staff_number.trim().is_empty() {
+        match shell.kiosk.staff_sign_in(&staff_number, &pin).await {
+            Ok(on_duty) => {
+                let view = OnDutyView::of(&on_duty);
+                if let Some(previous) = shell.staff.close() {
+                    shell.kiosk.end_session(previous.session()).await;
+                }
+                shell.staff.open(Some(on_duty));
+                return Ok(Some(view));
+            }
+            Err(e) if !e.is_offline() => return Err(e.view()),
+            Err(e) => {
+                tracing::info!(code = %e.code(), "staff sign-in: the hub cannot be reached; the kiosk's PIN decides")
+            }
+        }
+    }
     let kiosk = shell.kiosk.clone();
     // Argon2 takes tens of milliseconds: off the async threads.
     crate::commands::blocking(move || kiosk.check_staff_pin(&pin)).await?;
-    shell.staff.open();
-    Ok(())
+    shell.staff.open(None);
+    Ok(None)
 }
 
 #[tauri::command]
 pub async fn staff_lock(shell: State<'_, Shell>) -> Result<(), ErrorView> {
-    shell.staff.close();
+    if let Some(on_duty) = shell.staff.close() {
+        shell.kiosk.end_session(on_duty.session()).await;
+    }
     Ok(())
 }
 
@@ -88,11 +157,14 @@ pub struct StaffOverview {
     /// The latest 30 print jobs, newest first.
     pub jobs: Vec<PrintJob>,
     pub settings: StaffSettings,
+    /// Who is signed in at the hub; none in the offline staff mode the kiosk's PIN opened.
+    pub on_duty: Option<OnDutyView>,
 }
 
 #[tauri::command]
 pub async fn staff_overview(shell: State<'_, Shell>) -> Result<StaffOverview, ErrorView> {
     shell.staff.require()?;
+    let on_duty = shell.staff.on_duty().ok().map(|d| OnDutyView::of(&d));
     let config = shell.config();
     let printer = match &config.printer_uri {
         Some(uri) => Some(baeum_kiosk::printing::printer_status(uri).await.map_err(|e| e.view())?),
@@ -111,6 +183,7 @@ pub async fn staff_overview(shell: State<'_, Shell>) -> Result<StaffOverview, Er
             idle_grace_secs: config.idle_grace_secs,
             printer_uri: config.printer_uri.unwrap_or_default(),
         },
+        on_duty,
     })
 }
 
@@ -135,20 +208,20 @@ pub async fn staff_record_payment(
     receipt: String,
     amount: u32,
 ) -> Result<EnrollmentCard, ErrorView> {
-    shell.staff.require()?;
+    let on_duty = shell.staff.on_duty()?;
     let (learner, course) = (self::learner_id(&learner_id)?, self::course_id(&course_id)?);
     let method: PaymentMethod = parse("method", method)?;
     let amount = Won(amount);
-    shell.kiosk.record_desk_payment(&learner, &course, method, &receipt, amount).map_err(|e| e.view())?;
+    shell.kiosk.record_desk_payment(&learner, &course, method, &receipt, amount, &on_duty).map_err(|e| e.view())?;
     shell.kiosk.exchange_briefly(Duration::from_secs(4)).await;
     card(&shell.kiosk, &learner, &course)
 }
 
 #[tauri::command]
 pub async fn staff_roster(shell: State<'_, Shell>, course_id: String) -> Result<Roster, ErrorView> {
-    shell.staff.require()?;
+    let on_duty = shell.staff.on_duty()?;
     let course = self::course_id(&course_id)?;
-    shell.kiosk.roster(&course).await.map_err(|e| e.view())
+    shell.kiosk.roster(&course, &on_duty).await.map_err(|e| e.view())
 }
 
 #[tauri::command]
@@ -159,19 +232,19 @@ pub async fn staff_mark_attendance(
     date: String,
     present: bool,
 ) -> Result<AttendanceMark, ErrorView> {
-    shell.staff.require()?;
+    let on_duty = shell.staff.on_duty()?;
     let (learner, course) = (self::learner_id(&learner_id)?, self::course_id(&course_id)?);
     let date: chrono::NaiveDate = date.parse().map_err(|e| crate::commands::bad_request("date", e))?;
-    shell.kiosk.take_attendance(&learner, &course, date, present).await.map_err(|e| e.view())
+    shell.kiosk.take_attendance(&learner, &course, date, present, &on_duty).await.map_err(|e| e.view())
 }
 
 /// Certificates of every learner of the course who completed, one print job each.
 #[tauri::command]
 pub async fn staff_print_class(shell: State<'_, Shell>, course_id: String) -> Result<ClassPrint, ErrorView> {
-    shell.staff.require()?;
+    let on_duty = shell.staff.on_duty()?;
     let course = self::course_id(&course_id)?;
     let printer = printer(&shell)?;
-    let class = shell.kiosk.print_class(&course, &printer).await.map_err(|e| e.view())?;
+    let class = shell.kiosk.print_class(&course, &printer, &on_duty).await.map_err(|e| e.view())?;
     // Send now rather than at the next background pass, so staff see them come out.
     for id in &class.jobs {
         if let Err(e) = shell.kiosk.print_now(id).await {

@@ -3,7 +3,7 @@
 // the real `baeum-kiosk` binary in its own data folder. One flow file per user journey uses
 // `startStack()` and always `stop()`s it.
 import { spawn, execFileSync } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -150,13 +150,43 @@ export async function startHub(dir) {
     const headers = { ...(init.headers ?? {}), authorization: `Bearer ${await credentialOf(kioskId)}` };
     return fetch(`${url}${path}`, { ...init, headers });
   };
+  /** A desk staff account, added as staff do: `baeum-hub staff add`, the PIN on standard input. */
+  const addStaff = (number, pin) => {
+    execFileSync(hub, ['staff', '--db', db, 'add', '--number', number, '--name', '김직원', '--role', 'desk', '--institution', 'gm-llc'], {
+      input: `${pin}\n`,
+      stdio: ['pipe', 'ignore', 'ignore'],
+    });
+  };
+  /** Signs `number` in at the device `kioskId` and returns the stamp its staff actions carry:
+   * the staff number and the SHA-256 of the session token (never the token). */
+  const staffStamp = async (kioskId, number, pin) => {
+    const res = await call(
+      '/v1/staff/sessions',
+      { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ staff_number: number, pin }) },
+      kioskId,
+    );
+    if (res.status !== 200) throw new Error(`staff sign-in: ${res.status} ${await res.text()}`);
+    const { session } = await res.json();
+    return { staff_number: number, session: createHash('sha256').update(session.token).digest('hex') };
+  };
   return {
     url,
     process: child,
     invite,
     call,
+    addStaff,
+    staffStamp,
     async snapshot() {
       return (await call('/v1/catalog/snapshot')).json();
+    },
+    /** The demo's course under way that still takes applications (수시 접수), and the dates of
+     * its classes that have started (attendance is only taken for those). */
+    async underWay() {
+      const course = (await this.snapshot()).courses.find((c) => c.title.endsWith('(수시 접수)'));
+      if (!course) throw new Error('the demo has no course under way');
+      const now = new Date();
+      const started = course.sessions.filter((s) => new Date(`${s.date}T${s.starts_at}+09:00`) <= now).map((s) => s.date);
+      return { course, started };
     },
     stop() {
       child.kill('SIGKILL');
@@ -226,11 +256,12 @@ async function startSpeech(dir, env) {
 /**
  * Everything a flow needs. `size` is the screen, e.g. [1080, 1920] (portrait kiosk); `extraArgs`
  * go to `baeum-kiosk` (e.g. short idle times); `printer: true` provisions the kiosk with a real
- * IPP printer; `staffPin` sets the staff PIN with `baeum-kiosk staff-pin` first; `env` is added
+ * IPP printer; `staffPin` sets the kiosk's own staff PIN with `baeum-kiosk staff-pin` first;
+ * `staffAccount` ({ number, pin }) adds a desk staff account at the hub; `env` is added
  * to the kiosk's environment; `voice: true` gives this stack its own Speech Dispatcher.
  * Returns { browser, hub, printer, screenshot(name), stop() }.
  */
-export async function startStack({ size = [1080, 1920], extraArgs = [], printer: withPrinter = false, staffPin = null, voice = false, env: extraEnv = {} } = {}) {
+export async function startStack({ size = [1080, 1920], extraArgs = [], printer: withPrinter = false, staffPin = null, staffAccount = null, voice = false, env: extraEnv = {} } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'baeum-e2e-'));
   const cleanups = [];
   const stop = async () => {
@@ -250,6 +281,7 @@ export async function startStack({ size = [1080, 1920], extraArgs = [], printer:
 
     const hub = await startHub(dir);
     cleanups.push(() => hub.stop());
+    if (staffAccount) hub.addStaff(staffAccount.number, staffAccount.pin);
     if (voice) {
       const speech = await startSpeech(dir, env);
       cleanups.push(() => speech.stop());

@@ -63,6 +63,9 @@ pub enum ErrorCode {
     SessionRequired,
     /// A session asking for someone else's records (`403`).
     SessionForbidden,
+    /// A staff sign-in the hub refuses: unknown number, wrong PIN, locked or disabled — one
+    /// answer for all (`401`).
+    StaffSignInFailed,
 
     // ---- Said by the kiosk engine (`KioskError::code`).
     HubUrlInvalid,
@@ -86,6 +89,9 @@ pub enum ErrorCode {
     StaffPinWrong,
     StaffLocked,
     StaffRequired,
+    /// A staff action that needs a clerk signed in at the hub, in the offline staff mode the
+    /// kiosk's own PIN opened.
+    StaffSignInNeeded,
     VoiceUnavailable,
     StoreFailed,
 

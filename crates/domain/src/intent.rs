@@ -139,6 +139,11 @@ pub struct Intent {
     pub seq: u64,
     pub op_id: OpId,
     pub body: IntentBody,
+    /// The staff member who did it, for what only staff may do (a desk payment, attendance, a
+    /// registration with the ID card checked). Outside the body: the replay digest covers what
+    /// was done, and the hub checks the stamp when it first applies the intent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub staff: Option<crate::staff::StaffStamp>,
 }
 
 /// The hub's answer to one intent: the rules said no (any service), or the service's own answer.

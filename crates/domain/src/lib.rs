@@ -20,6 +20,7 @@ pub mod refund;
 pub mod rules;
 pub mod schedule;
 pub mod session;
+pub mod staff;
 pub mod text;
 pub mod time;
 pub mod validation;

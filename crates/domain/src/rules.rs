@@ -144,6 +144,11 @@ pub enum RejectReason {
     /// A phone payment for this application was started and has no recorded answer yet: a
     /// cancellation or desk payment now could refund nothing or charge twice.
     PaymentInProgress,
+    /// Only staff may do this (a desk payment, attendance, a registration with the ID card
+    /// checked), and no staff session the hub opened at this kiosk stands behind it.
+    StaffRequired,
+    /// Attendance for a class that has not started yet.
+    SessionNotStarted,
 }
 
 impl RejectReason {
@@ -171,6 +176,8 @@ impl RejectReason {
             RejectReason::PaymentInProgress => {
                 "휴대전화 결제가 진행 중인 신청입니다. 결제가 끝난 뒤 다시 시도하시거나 직원에게 문의해 주세요."
             }
+            RejectReason::StaffRequired => "직원 확인이 필요한 요청입니다. 직원 번호로 로그인한 뒤 다시 해 주세요.",
+            RejectReason::SessionNotStarted => "아직 시작하지 않은 수업의 출석은 기록할 수 없습니다.",
         }
     }
 }

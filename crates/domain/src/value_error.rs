@@ -30,6 +30,10 @@ pub enum ValueError {
     DeviceCredential,
     #[error("본인 확인 세션의 형식이 맞지 않습니다")]
     SessionToken,
+    #[error("직원 번호는 숫자 4~8자리입니다")]
+    StaffNumber,
+    #[error("직원 비밀번호는 숫자 6자리입니다")]
+    StaffPin,
     #[error("지문은 16자리 16진수입니다 (예: 3f9a 07c2 1b44 d0e8)")]
     Fingerprint,
     /// A code or label not in its vocabulary (`what`: 기관 유형, 생애주기, …).

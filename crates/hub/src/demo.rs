@@ -258,6 +258,54 @@ impl Builder<'_> {
         out
     }
 
+    /// A free course of the lifelong-learning centre that is nine weeks into ten weekly
+    /// sessions (the last is tomorrow) and still takes applications (수시 접수): the demo's
+    /// course where attendance can be taken and certificates earned today, since attendance is
+    /// only ever taken for classes that have started.
+    fn under_way(&mut self, templates: &[Template]) -> Result<Course, String> {
+        let template = templates
+            .iter()
+            .find(|t| t.selection == Selection::FirstCome)
+            .ok_or_else(|| "선착순 강좌 틀이 없습니다".to_owned())?;
+        let host = self
+            .institutions
+            .iter()
+            .find(|i| i.id.as_str() == "gm-llc")
+            .or_else(|| self.institutions.first())
+            .ok_or_else(|| "기관이 없습니다".to_owned())?;
+        let tomorrow = self.today + Duration::days(1);
+        let starts = NaiveTime::from_hms_opt(10, 0, 0).unwrap_or_default();
+        let ends = starts + Duration::minutes(i64::from(template.minutes.max(60)));
+        let sessions = (0..10)
+            .rev()
+            .map(|w| Session { date: tomorrow - Duration::weeks(w), starts_at: starts, ends_at: ends })
+            .collect();
+        let place = self.places.iter().find(|p| p.institution_id == host.id);
+        self.next_id += 1;
+        let draft = CourseDraft {
+            id: format!("{}-{:05}", host.id, self.next_id),
+            institution_id: host.id.to_string(),
+            place_id: place.map(|p| p.id.to_string()),
+            title: format!("{} {UNDER_WAY}", template.title),
+            summary: template.summary.clone(),
+            field: template.field,
+            life_stages: template.life_stages.clone(),
+            target: template.target.clone(),
+            instructor: Some("한지원".into()),
+            fee: Won(0),
+            materials_fee: Won(0),
+            capacity: i64::from(place.map_or(template.capacity, |p| p.seats.min(template.capacity)).max(10)),
+            selection: Selection::FirstCome,
+            status: CourseStatus::Scheduled,
+            application: ApplicationWindow {
+                opens_at: self.at(tomorrow - Duration::weeks(10), 10),
+                closes_at: self.at(self.today + Duration::days(6), 18),
+            },
+            sessions,
+        };
+        Course::try_from(draft).map_err(|e| e.to_string())
+    }
+
     fn at(&self, date: NaiveDate, h: u32) -> chrono::DateTime<chrono::FixedOffset> {
         date.and_hms_opt(h, 0, 0).and_then(|n| n.and_local_timezone(kst()).single()).unwrap_or_default()
     }
@@ -380,8 +428,12 @@ pub fn demo_catalog(today: NaiveDate) -> Result<CatalogBatch, FeedErrors> {
             }
         }
     }
+    courses.push(b.under_way(&templates).map_err(template_error)?);
     Ok(CatalogBatch { institutions, places, courses, deleted_courses: Vec::new() })
 }
+
+/// The title mark of the demo's course under way that still takes applications (수시 접수).
+pub const UNDER_WAY: &str = "(수시 접수)";
 
 /// `n` synthetic courses spread over the real institutions, for benchmarks and load tests.
 pub fn synthetic_catalog(n: usize, today: NaiveDate) -> Result<CatalogBatch, FeedErrors> {

@@ -14,5 +14,6 @@ pub mod pins;
 pub mod roster;
 pub mod secret_file;
 pub mod server;
+pub mod staff;
 pub mod store;
 pub mod tls;

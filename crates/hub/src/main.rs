@@ -93,6 +93,14 @@ enum Command {
         #[command(subcommand)]
         action: LearnerAction,
     },
+    /// Staff accounts: add one (the first 시스템 관리자 too), reset a PIN, disable, list, and
+    /// read the access log.
+    Staff {
+        #[arg(long, env = "BAEUM_HUB_DB")]
+        db: PathBuf,
+        #[command(subcommand)]
+        action: StaffAction,
+    },
     /// Load catalog data (all or nothing).
     Seed {
         #[arg(long, env = "BAEUM_HUB_DB")]
@@ -168,6 +176,42 @@ enum KioskAction {
         /// Who endorses (recorded).
         #[arg(long)]
         by: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum StaffAction {
+    /// Add an account. Its 6-digit kiosk PIN is read from the first line of standard input
+    /// (never from the command line, which other users of the machine can see).
+    Add {
+        /// 직원 번호: 4–8 digits, typed at the kiosk.
+        #[arg(long)]
+        number: String,
+        #[arg(long)]
+        name: String,
+        /// system_admin, institution_officer or desk.
+        #[arg(long)]
+        role: String,
+        /// The institution (required for institution_officer and desk).
+        #[arg(long)]
+        institution: Option<String>,
+    },
+    /// A new PIN from standard input, and the lockout lifted.
+    Reset {
+        #[arg(long)]
+        number: String,
+    },
+    /// Disable an account: it signs in nowhere, and its open sessions stop at once.
+    Disable {
+        #[arg(long)]
+        number: String,
+    },
+    /// Every account (JSON; no PIN verifiers).
+    List,
+    /// The access log: every staff action on learners' data (JSON).
+    Audit {
+        #[arg(long)]
+        number: Option<String>,
     },
 }
 
@@ -392,10 +436,76 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             println!("학습자 {}명의 비밀번호 잠금을 풀었습니다", found.len());
         }
+        Command::Staff { db, action } => staff_command(&db, action)?,
         Command::Seed { db, source, date } => {
             let batch = load_seed(&source, date)?;
             let mut conn = store::open(&db)?;
             report(&batch, catalog::apply(&mut conn, &batch)?);
+        }
+    }
+    Ok(())
+}
+
+fn staff_command(db: &std::path::Path, action: StaffAction) -> anyhow::Result<()> {
+    use baeum_domain::staff::{StaffNumber, StaffProfile, StaffRole};
+    let conn = store::open(db)?;
+    let pepper = || baeum_hub::pins::PinPepper::load_or_create(&db.with_extension("pin-pepper"));
+    let pin_from_stdin = || -> anyhow::Result<String> {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line)?;
+        Ok(line.trim().to_owned())
+    };
+    match action {
+        StaffAction::Add { number, name, role, institution } => {
+            let number = StaffNumber::parse(&number)?;
+            let role: StaffRole = role.parse().map_err(|_| {
+                anyhow::anyhow!("역할은 system_admin, institution_officer, desk 가운데 하나입니다: {role}")
+            })?;
+            let institution_id = institution.as_deref().map(baeum_domain::InstitutionId::parse).transpose()?;
+            if role != StaffRole::SystemAdmin && institution_id.is_none() {
+                anyhow::bail!("{}은(는) 소속 기관(--institution)이 있어야 합니다", role.label_ko());
+            }
+            if let Some(i) = &institution_id
+                && store::institutions::get(&conn, i.as_str())?.is_none()
+            {
+                anyhow::bail!("없는 기관입니다: {i}");
+            }
+            let name = name.trim().to_owned();
+            if name.is_empty() {
+                anyhow::bail!("이름을 적어 주세요");
+            }
+            let profile = StaffProfile { staff_number: number.clone(), name, role, institution_id };
+            baeum_hub::staff::add(&conn, &pepper()?, &profile, &pin_from_stdin()?, SystemClock.now())?;
+            println!("직원 {number} ({}, {})을(를) 추가했습니다", profile.name, role.label_ko());
+        }
+        StaffAction::Reset { number } => {
+            let number = StaffNumber::parse(&number)?;
+            baeum_hub::staff::reset(&conn, &pepper()?, &number, &pin_from_stdin()?)?;
+            println!("직원 {number}의 비밀번호를 바꾸고 잠금을 풀었습니다");
+        }
+        StaffAction::Disable { number } => {
+            let number = StaffNumber::parse(&number)?;
+            if !store::staff::disable(&conn, &number, SystemClock.now())? {
+                anyhow::bail!("{number}: 없는 직원 번호이거나 이미 사용이 중지되었습니다");
+            }
+            println!("직원 {number}의 계정을 중지했습니다. 열려 있던 직원 세션도 바로 끝납니다");
+        }
+        StaffAction::List => {
+            let accounts: Vec<serde_json::Value> = store::staff::all(&conn)?
+                .into_iter()
+                .map(|a| {
+                    serde_json::json!({
+                        "staff": a.profile,
+                        "locked_until": a.locked_until,
+                        "disabled_at": a.disabled_at,
+                    })
+                })
+                .collect();
+            println!("{}", serde_json::to_string_pretty(&accounts)?);
+        }
+        StaffAction::Audit { number } => {
+            let number = number.as_deref().map(StaffNumber::parse).transpose()?;
+            println!("{}", serde_json::to_string_pretty(&store::staff::audit_log(&conn, number.as_ref())?)?);
         }
     }
     Ok(())

@@ -34,6 +34,12 @@ impl std::fmt::Debug for PinPepper {
 #[error("PIN 확인값을 만들 수 없습니다: {0}")]
 pub struct PinHashError(String);
 
+impl PinHashError {
+    pub(crate) fn from_text(text: String) -> Self {
+        Self(text)
+    }
+}
+
 impl PinPepper {
     /// Reads the pepper at `path`, or makes one there (mode 0600) on first start.
     pub fn load_or_create(path: &Path) -> std::io::Result<Self> {

@@ -58,7 +58,7 @@ async fn every_documented_path_is_served() {
     let (_, health) = get(&client, format!("http://{addr}/health")).await;
     let health: Health = parse(&health);
     let doc = ApiDoc::openapi();
-    assert_eq!(doc.paths.paths.len(), 19);
+    assert_eq!(doc.paths.paths.len(), 20);
     for (path, item) in &doc.paths.paths {
         if item.get.is_some() {
             let url = format!("http://{addr}{path}?epoch={}&after=0", health.epoch);
@@ -76,8 +76,11 @@ async fn every_documented_path_is_served() {
                 // A learner's records need her session: without one, 401 before the body is read.
                 "/v1/certificates" => (serde_json::json!({"learner_id": "l-nobody", "course_id": "nothing"}), 401),
                 "/v1/certificates/history" => (serde_json::json!({"learner_id": "l-nobody"}), 401),
-                "/v1/certificates/class" => (serde_json::json!({"course_id": "nothing"}), 404),
-                "/v1/courses/roster" => (serde_json::json!({"course_id": "nothing"}), 404),
+                // Staff lists need a staff session: without one, 401 too.
+                "/v1/certificates/class" => (serde_json::json!({"course_id": "nothing"}), 401),
+                "/v1/courses/roster" => (serde_json::json!({"course_id": "nothing"}), 401),
+                // A staff number nobody has: the one refusal every failed sign-in gets.
+                "/v1/staff/sessions" => (serde_json::json!({"staff_number": "4321", "pin": "135792"}), 401),
                 "/v1/kiosks/keys" => (
                     serde_json::json!({"public_key": baeum_domain::certificate::public_key_b64(
                         &ed25519_dalek::SigningKey::from_bytes(&[3; 32]).verifying_key()
@@ -97,7 +100,8 @@ async fn every_documented_path_is_served() {
             assert_eq!(res.status().as_u16(), expected, "{path}");
             if expected == 401 {
                 let refusal: ApiError = parse(&res.text().await.unwrap_or_default());
-                assert_eq!(refusal.code, "session_required", "{path}");
+                let code = if path == "/v1/staff/sessions" { "staff_sign_in_failed" } else { "session_required" };
+                assert_eq!(refusal.code, code, "{path}");
                 assert_korean(&refusal.message);
                 continue;
             }
@@ -444,6 +448,6 @@ async fn every_kiosk_operation_refuses_a_caller_without_a_credential_the_hub_iss
             }
         }
     }
-    // 14 kiosk operations, three callers each; the four public ones answered anyone.
-    assert_eq!(guarded, 14 * 3);
+    // 15 kiosk operations (GET and POST), three callers each; the four public ones answered anyone.
+    assert_eq!(guarded, 15 * 3);
 }

@@ -11,16 +11,19 @@ use serde::Serialize;
 
 use crate::Kiosk;
 use crate::error::KioskError;
+use crate::on_duty::OnDuty;
 use crate::store::{self, outbox};
 
 impl Kiosk {
-    /// Staff marked attendance for one session (works offline; the hub records it on arrival).
+    /// Staff marked attendance for one session (works offline once they signed in; the hub
+    /// records it on arrival, under their stamp).
     pub fn mark_attendance(
         &self,
         learner: &LearnerId,
         course: &CourseId,
         session: NaiveDate,
         present: bool,
+        staff: &OnDuty,
     ) -> Result<baeum_domain::OpId, KioskError> {
         let now = self.clock.now();
         let mut conn = self.conn();
@@ -31,15 +34,15 @@ impl Kiosk {
             session,
             present,
         });
-        let intent = outbox::append(&tx, body, now)?;
+        let intent = outbox::append_by(&tx, body, Some(staff.stamp()), now)?;
         tx.commit()?;
         Ok(intent.op_id)
     }
 
     /// The class list of `course` from the hub; offline, the learners this kiosk enrolled
     /// (confirmed) with the marks it recorded, so attendance can still be taken.
-    pub async fn roster(&self, course: &CourseId) -> Result<Roster, KioskError> {
-        match self.hub.roster(course).await {
+    pub async fn roster(&self, course: &CourseId, staff: &OnDuty) -> Result<Roster, KioskError> {
+        match self.hub.roster(staff.session(), course).await {
             Ok(roster) => Ok(roster),
             Err(KioskError::HubRefused { code, .. }) if code == baeum_domain::ErrorCode::CourseNotFound => {
                 Err(KioskError::CourseNotFound(course.to_string()))
@@ -95,8 +98,9 @@ impl Kiosk {
         course: &CourseId,
         session: chrono::NaiveDate,
         present: bool,
+        staff: &OnDuty,
     ) -> Result<AttendanceMark, KioskError> {
-        let op = self.mark_attendance(learner, course, session, present)?;
+        let op = self.mark_attendance(learner, course, session, present, staff)?;
         self.exchange_briefly(std::time::Duration::from_secs(4)).await;
         use baeum_domain::intent::Outcome;
         Ok(match self.outcome_of(&op)? {

@@ -130,9 +130,14 @@ impl Kiosk {
 
     /// Staff's batch print: the certificate of every learner of `course` who completed, one job
     /// each (so a jam costs one sheet, not the class), all queued before the first is sent.
-    pub async fn print_class(&self, course: &CourseId, printer_uri: &str) -> Result<ClassPrint, KioskError> {
+    pub async fn print_class(
+        &self,
+        course: &CourseId,
+        printer_uri: &str,
+        staff: &crate::on_duty::OnDuty,
+    ) -> Result<ClassPrint, KioskError> {
         crate::printing::printer_uri(printer_uri)?;
-        let class = self.hub.class_certificates(course).await.map_err(certificate_refusal)?;
+        let class = self.hub.class_certificates(staff.session(), course).await.map_err(certificate_refusal)?;
         let mut jobs = Vec::with_capacity(class.issued.len());
         for issued in &class.issued {
             let pdf = self.render_certificate(issued, true)?;

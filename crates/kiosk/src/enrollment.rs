@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use crate::Kiosk;
 use crate::error::KioskError;
+use crate::on_duty::OnDuty;
 use crate::store::enrollments::LocalEnrollment;
 use crate::store::{self, outbox};
 
@@ -168,6 +169,7 @@ impl Kiosk {
             learner,
             course,
             IntentBody::Enrollment(EnrollmentIntent::Cancel { learner_id: learner.clone(), course_id: course.clone() }),
+            None,
         )
     }
 
@@ -179,6 +181,7 @@ impl Kiosk {
         method: PaymentMethod,
         receipt: &str,
         amount: Won,
+        staff: &OnDuty,
     ) -> Result<LocalEnrollment, KioskError> {
         let receipt = baeum_domain::text::clean(receipt, 40, true, false)
             .map_err(|e| KioskError::invalid("receipt", e.to_string()))?;
@@ -195,6 +198,7 @@ impl Kiosk {
                 receipt,
                 amount,
             }),
+            Some(staff),
         )
     }
 
@@ -203,6 +207,7 @@ impl Kiosk {
         learner: &LearnerId,
         course: &CourseId,
         body: IntentBody,
+        staff: Option<&OnDuty>,
     ) -> Result<LocalEnrollment, KioskError> {
         let now = self.clock.now();
         let mut conn = self.conn();
@@ -214,7 +219,7 @@ impl Kiosk {
         if finished {
             return Err(KioskError::NotEnrolled);
         }
-        let intent = outbox::append(&tx, body, now)?;
+        let intent = outbox::append_by(&tx, body, staff.map(OnDuty::stamp), now)?;
         store::enrollments::set_pending(&tx, learner, course, &intent.op_id)?;
         tx.commit()?;
         store::enrollments::get(&conn, learner, course)?.ok_or(KioskError::NotEnrolled)

@@ -83,6 +83,10 @@ pub enum KioskError {
     StaffLocked { until: chrono::DateTime<chrono::Utc> },
     #[error("직원 메뉴입니다. 직원 PIN을 먼저 입력해 주세요")]
     StaffRequired,
+    #[error("중앙 서버에 직원 번호로 로그인해야 할 수 있는 일입니다. 연결된 뒤 직원 번호와 비밀번호로 로그인해 주세요")]
+    StaffSignInNeeded,
+    #[error("{0}")]
+    StaffSignInFailed(String),
     #[error(transparent)]
     Voice(#[from] crate::voice::VoiceError),
     #[error(transparent)]
@@ -120,9 +124,23 @@ impl KioskError {
             KioskError::StaffPinWrong { .. } => ErrorCode::StaffPinWrong,
             KioskError::StaffLocked { .. } => ErrorCode::StaffLocked,
             KioskError::StaffRequired => ErrorCode::StaffRequired,
+            KioskError::StaffSignInNeeded => ErrorCode::StaffSignInNeeded,
+            KioskError::StaffSignInFailed(_) => ErrorCode::StaffSignInFailed,
             KioskError::Voice(_) => ErrorCode::VoiceUnavailable,
             KioskError::Store(_) => ErrorCode::StoreFailed,
         }
+    }
+
+    /// The hub could not be reached or did not answer usefully just now (what the kiosk works
+    /// on without it), as opposed to a refusal.
+    pub fn is_offline(&self) -> bool {
+        matches!(
+            self,
+            KioskError::HubUnreachable(_)
+                | KioskError::HubTimeout
+                | KioskError::HubBusy { .. }
+                | KioskError::HubServerError { .. }
+        )
     }
 
     /// A certificate, receipt or statement that could not be made: `what` in Korean, `detail`
@@ -320,6 +338,10 @@ mod tests {
             ErrorCode::StaffPinWrong => vec![KioskError::StaffPinWrong { remaining: 2 }],
             ErrorCode::StaffLocked => vec![KioskError::StaffLocked { until: chrono::DateTime::UNIX_EPOCH }],
             ErrorCode::StaffRequired => vec![KioskError::StaffRequired],
+            ErrorCode::StaffSignInNeeded => vec![KioskError::StaffSignInNeeded],
+            ErrorCode::StaffSignInFailed => vec![KioskError::StaffSignInFailed(
+                "직원 번호나 비밀번호가 맞지 않습니다. 여러 번 틀리면 잠시 로그인할 수 없습니다".into(),
+            )],
             ErrorCode::VoiceUnavailable => vec![KioskError::Voice(crate::voice::VoiceError {
                 why: "음성 서비스를 시작할 수 없습니다".into(),
                 detail: Detail::of("No such file or directory (os error 2)"),

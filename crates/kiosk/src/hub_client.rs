@@ -330,6 +330,14 @@ impl HubClient {
         self.send_json(session.attach(request).json(&body)).await
     }
 
+    /// Signs a staff member in; the answer carries their staff session.
+    pub async fn staff_sign_in(
+        &self,
+        request: &baeum_domain::staff::StaffSignIn,
+    ) -> Result<baeum_domain::staff::StaffSignedIn, KioskError> {
+        self.post_json(&self.base.join("/v1/staff/sessions"), request).await
+    }
+
     /// Ends a session at the hub (the person finished, or the screen was wiped).
     pub async fn end_session(&self, session: &HubSession) -> Result<(), KioskError> {
         let request = self.request(reqwest::Method::DELETE, &self.base.join("/v1/sessions"));
@@ -337,19 +345,26 @@ impl HubClient {
         self.read_body(response).await.map(|_| ())
     }
 
-    /// Certificates for every learner of `course` who completed, and who did not.
-    pub async fn class_certificates(&self, course: &baeum_domain::CourseId) -> Result<ClassCertificates, KioskError> {
+    /// Certificates for every learner of `course` who completed, and who did not (staff only).
+    pub async fn class_certificates(
+        &self,
+        staff: &HubSession,
+        course: &baeum_domain::CourseId,
+    ) -> Result<ClassCertificates, KioskError> {
         let body = ClassRequest { course_id: course.clone() };
-        self.post_json(&self.base.join("/v1/certificates/class"), &body).await
+        let request = self.request(reqwest::Method::POST, &self.base.join("/v1/certificates/class"));
+        self.send_json(staff.attach(request).json(&body)).await
     }
 
-    /// The class list of `course` (confirmed learners and their attendance).
+    /// The class list of `course` (confirmed learners and their attendance; staff only).
     pub async fn roster(
         &self,
+        staff: &HubSession,
         course: &baeum_domain::CourseId,
     ) -> Result<baeum_domain::attendance::Roster, KioskError> {
         let body = baeum_domain::attendance::RosterRequest { course_id: course.clone() };
-        self.post_json(&self.base.join("/v1/courses/roster"), &body).await
+        let request = self.request(reqwest::Method::POST, &self.base.join("/v1/courses/roster"));
+        self.send_json(staff.attach(request).json(&body)).await
     }
 
     /// Registers this kiosk's device key; the answer says whether staff endorsed it yet.
@@ -428,6 +443,11 @@ pub struct HubSession(baeum_domain::session::SessionToken);
 impl HubSession {
     pub fn new(token: baeum_domain::session::SessionToken) -> Self {
         Self(token)
+    }
+
+    /// What a staff stamp names the session by (never the token itself).
+    pub fn digest(&self) -> String {
+        self.0.digest()
     }
 
     fn attach(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {

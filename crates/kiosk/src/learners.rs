@@ -20,6 +20,7 @@ fn new_salt() -> String {
 }
 use crate::error::KioskError;
 use crate::hub_client::HubSession;
+use crate::on_duty::OnDuty;
 use crate::store::{self, outbox};
 
 /// The registration form as typed (parsed here, at the edge).
@@ -85,7 +86,25 @@ fn parse_birth(raw: &str) -> Result<NaiveDate, KioskError> {
 
 impl Kiosk {
     /// Registers a learner here (offline too). The PIN leaves this function only as a salted hash.
+    /// A registration "with the ID card checked" is staff's: see [`Kiosk::register_learner_by_staff`].
     pub fn register_learner(&self, form: &RegistrationForm) -> Result<LearnerSummary, KioskError> {
+        if form.identity == IdentityCheck::StaffChecked {
+            return Err(KioskError::StaffSignInNeeded);
+        }
+        self.register(form, None)
+    }
+
+    /// Staff registered a learner after checking her ID card; the hub accepts the check under
+    /// their stamp.
+    pub fn register_learner_by_staff(
+        &self,
+        form: &RegistrationForm,
+        staff: &OnDuty,
+    ) -> Result<LearnerSummary, KioskError> {
+        self.register(form, Some(staff))
+    }
+
+    fn register(&self, form: &RegistrationForm, staff: Option<&OnDuty>) -> Result<LearnerSummary, KioskError> {
         let pin = Pin::parse(&form.pin).map_err(|e| KioskError::invalid("pin", e))?;
         let today = self.clock.now_kst().date_naive();
         let salt = new_salt();
@@ -114,7 +133,8 @@ impl Kiosk {
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         store::learners::put(&tx, &learner, now)?;
-        outbox::append(&tx, IntentBody::Learner(LearnerIntent::RegisterLearner { learner: learner.clone() }), now)?;
+        let body = IntentBody::Learner(LearnerIntent::RegisterLearner { learner: learner.clone() });
+        outbox::append_by(&tx, body, staff.map(OnDuty::stamp), now)?;
         tx.commit()?;
         Ok(LearnerSummary::of(&learner, today))
     }

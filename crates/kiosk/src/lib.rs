@@ -14,6 +14,7 @@ pub mod history_pdf;
 pub mod hub_client;
 pub mod learners;
 pub mod offline_certificates;
+pub mod on_duty;
 mod outcomes;
 pub mod printing;
 pub mod provisioning;

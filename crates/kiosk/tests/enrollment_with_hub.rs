@@ -170,9 +170,10 @@ async fn a_desk_payment_confirms_and_a_cancellation_before_the_start_refunds_eve
     let learner = k.register_learner(&form("이철수", "1970-01-20", "01012341234", "2580")).unwrap();
     k.apply(&learner.id, &course_id, &[]).unwrap();
     k.exchange().await.unwrap();
-    let wrong = k.record_desk_payment(&learner.id, &course_id, PaymentMethod::Online, "R-1", course.fee);
+    let staff = baeum_test_support::staff_on_duty(&db, &k).await;
+    let wrong = k.record_desk_payment(&learner.id, &course_id, PaymentMethod::Online, "R-1", course.fee, &staff);
     assert!(matches!(wrong, Err(KioskError::InvalidInput(_))));
-    k.record_desk_payment(&learner.id, &course_id, PaymentMethod::Card, "카드-0042", course.fee).unwrap();
+    k.record_desk_payment(&learner.id, &course_id, PaymentMethod::Card, "카드-0042", course.fee, &staff).unwrap();
     k.exchange().await.unwrap();
     let e = &k.enrollments_of(&learner.id).unwrap()[0];
     assert_eq!((e.status, e.paid), (Some(EnrollmentStatus::Confirmed), course.fee));
@@ -228,19 +229,23 @@ async fn attendance_marked_at_the_kiosk_earns_a_certificate_the_hub_signs() {
     let learner = k.register_learner(&her).unwrap();
     k.apply(&learner.id, &course_id, &[]).unwrap();
     k.exchange().await.unwrap();
+
+    // The course runs its course; staff mark attendance afterwards (never for a class to come).
+    baeum_test_support::after_last_class(&clock, course);
+    let staff = baeum_test_support::staff_on_duty(&db, &k).await;
     let session = baeum_test_support::session_of(&k, &her).await;
 
     // Staff mark the first half of the sessions: not enough yet.
     let half = course.sessions.len() / 2;
     for s in &course.sessions[..half] {
-        k.mark_attendance(&learner.id, &course_id, s.date, true).unwrap();
+        k.mark_attendance(&learner.id, &course_id, s.date, true, &staff).unwrap();
     }
     k.exchange().await.unwrap();
     let early = k.certificate_pdf(Some(&session), &learner.id, &course_id).await.unwrap_err();
     assert_eq!(early.code(), "not_completed", "{early}");
 
     for s in &course.sessions[half..] {
-        k.mark_attendance(&learner.id, &course_id, s.date, true).unwrap();
+        k.mark_attendance(&learner.id, &course_id, s.date, true, &staff).unwrap();
     }
     k.exchange().await.unwrap();
     let (issued, pdf) = k.certificate_pdf(Some(&session), &learner.id, &course_id).await.unwrap();

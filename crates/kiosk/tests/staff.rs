@@ -84,30 +84,39 @@ async fn staff_take_attendance_from_the_hubs_class_list_and_from_their_own_recor
     let k = kiosk(&data, hub.url(), clock.clone());
     hub.provision(&k).await;
     k.sync_now().await.unwrap();
-    let learner = k
-        .register_learner(&RegistrationForm {
-            identity: IdentityCheck::StaffChecked,
-            ..learner_form_of("오복순", "1949-03-15", "010-3456-7812", "4821")
-        })
-        .unwrap();
+    // Staff checked her ID card; without anyone signed in at the hub that is refused.
+    let form = RegistrationForm {
+        identity: IdentityCheck::StaffChecked,
+        ..learner_form_of("오복순", "1949-03-15", "010-3456-7812", "4821")
+    };
+    assert!(matches!(k.register_learner(&form), Err(KioskError::StaffSignInNeeded)));
+    let desk = baeum_test_support::staff_on_duty(&db, &k).await;
+    let wrong = k.staff_sign_in(baeum_test_support::TEST_STAFF, "975318").await.unwrap_err();
+    assert_eq!(wrong.code(), baeum_domain::ErrorCode::StaffSignInFailed);
+    let learner = k.register_learner_by_staff(&form, &desk).unwrap();
     k.apply(&learner.id, &course_id, &[]).unwrap();
     k.exchange().await.unwrap();
 
-    let roster = k.roster(&course_id).await.unwrap();
+    // The second class has started: staff sign in for the class list.
+    let second = &course.sessions[1];
+    let started = second.date.and_time(second.starts_at).and_local_timezone(baeum_domain::kst()).unwrap();
+    clock.set(started.to_utc() + chrono::Duration::minutes(10));
+    let staff = baeum_test_support::staff_on_duty(&db, &k).await;
+    let roster = k.roster(&course_id, &staff).await.unwrap();
     assert_eq!(roster.sessions.len(), course.sessions.len());
     let line = roster.learners.iter().find(|l| l.learner_id == learner.id).expect("on the class list");
     assert_eq!((line.name_masked.as_str(), line.mobile_last4.as_str()), ("오*순", "7812"));
     assert!(line.present.is_empty());
 
     let first = course.sessions[0].date;
-    match k.take_attendance(&learner.id, &course_id, first, true).await.unwrap() {
+    match k.take_attendance(&learner.id, &course_id, first, true, &staff).await.unwrap() {
         AttendanceMark::Recorded { attended, sessions, completed } => {
             assert_eq!((attended, sessions as usize, completed), (1, course.sessions.len(), false));
         }
         other => panic!("{other:?}"),
     }
     let not_a_session = course.sessions.last().unwrap().date + chrono::Duration::days(30);
-    match k.take_attendance(&learner.id, &course_id, not_a_session, true).await.unwrap() {
+    match k.take_attendance(&learner.id, &course_id, not_a_session, true, &staff).await.unwrap() {
         AttendanceMark::Refused { code, message } => {
             assert_eq!(code, baeum_domain::rules::RejectReason::UnknownSession);
             assert!(!message.is_empty());
@@ -115,15 +124,27 @@ async fn staff_take_attendance_from_the_hubs_class_list_and_from_their_own_recor
         other => panic!("{other:?}"),
     }
     let unknown = CourseId::parse("no-such-course").unwrap();
-    assert!(matches!(k.roster(&unknown).await, Err(KioskError::CourseNotFound(_))));
+    assert!(matches!(k.roster(&unknown, &staff).await, Err(KioskError::CourseNotFound(_))));
+    // The last class is weeks away: the hub refuses its attendance.
+    let last = course.sessions.last().unwrap().date;
+    match k.take_attendance(&learner.id, &course_id, last, true, &staff).await.unwrap() {
+        AttendanceMark::Refused { code, .. } => {
+            assert_eq!(code, baeum_domain::rules::RejectReason::SessionNotStarted);
+        }
+        other => panic!("{other:?}"),
+    }
     drop(k);
     hub.stop().await;
 
     // Hub down: the class list from this kiosk's records, and a mark waits in the outbox.
     let k = kiosk(&data, dead_hub(), clock.clone());
     let second = course.sessions[1].date;
-    assert_eq!(k.take_attendance(&learner.id, &course_id, second, true).await.unwrap(), AttendanceMark::Waiting);
-    let roster = k.roster(&course_id).await.unwrap();
+    // The staff member signed in before the line went down goes on working.
+    assert_eq!(
+        k.take_attendance(&learner.id, &course_id, second, true, &staff).await.unwrap(),
+        AttendanceMark::Waiting
+    );
+    let roster = k.roster(&course_id, &staff).await.unwrap();
     let line = roster.learners.iter().find(|l| l.learner_id == learner.id).expect("known here");
     assert_eq!(line.present, vec![first, second]);
     let pending = k.pending_intents().unwrap();

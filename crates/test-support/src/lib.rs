@@ -19,7 +19,9 @@ use baeum_kiosk::{HubUrl, RegistrationForm};
 use chrono::{NaiveDate, TimeZone};
 use ed25519_dalek::SigningKey;
 
-pub use process::{HubProcess, IppPrinter, TEST_INSTITUTION, binary, credential_of, kiosk, seed, stderr, stdout};
+pub use process::{
+    HubProcess, IppPrinter, TEST_INSTITUTION, binary, credential_of, kiosk, kiosk_with_input, seed, stderr, stdout,
+};
 
 /// The day the demo catalog and the crate tests are dated for (courses open, closing and
 /// starting around it).
@@ -127,4 +129,41 @@ pub async fn session_of(k: &baeum_kiosk::Kiosk, form: &RegistrationForm) -> baeu
         .await
         .unwrap_or_else(|e| panic!("her PIN opens a session: {e}"));
     signed_in.session.unwrap_or_else(|| panic!("the hub answered, so it opened a session"))
+}
+
+/// The desk staff account tests sign in with (see [`staff_on_duty`]).
+pub const TEST_STAFF: &str = "1001";
+pub const TEST_STAFF_PIN: &str = "246813";
+
+/// Adds [`TEST_STAFF`] (a desk clerk of [`TEST_INSTITUTION`]) to the hub database `db` if it is
+/// not there yet, with the pepper file the hub serving `db` uses, and signs them in at kiosk `k`
+/// as staff do on the staff screen.
+pub async fn staff_on_duty(db: &std::path::Path, k: &baeum_kiosk::Kiosk) -> baeum_kiosk::on_duty::OnDuty {
+    use baeum_domain::staff::{StaffNumber, StaffProfile, StaffRole};
+    let number = StaffNumber::parse(TEST_STAFF).unwrap_or_else(|e| panic!("{e}"));
+    let conn = baeum_hub::store::open(db).unwrap_or_else(|e| panic!("{e}"));
+    if baeum_hub::store::staff::get(&conn, &number).unwrap_or_else(|e| panic!("{e}")).is_none() {
+        let pepper = baeum_hub::pins::PinPepper::load_or_create(&db.with_extension("pin-pepper"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let profile = StaffProfile {
+            staff_number: number,
+            name: "김직원".into(),
+            role: StaffRole::Desk,
+            institution_id: Some(
+                baeum_domain::InstitutionId::parse(TEST_INSTITUTION).unwrap_or_else(|e| panic!("{e}")),
+            ),
+        };
+        baeum_hub::staff::add(&conn, &pepper, &profile, TEST_STAFF_PIN, chrono::Utc::now())
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    drop(conn);
+    k.staff_sign_in(TEST_STAFF, TEST_STAFF_PIN).await.unwrap_or_else(|e| panic!("staff sign-in: {e}"))
+}
+
+/// Moves `clock` to an hour after `course`'s last class ends: attendance is only ever taken for
+/// classes that have started, so a test that marks every class lives past them first.
+pub fn after_last_class(clock: &FixedClock, course: &baeum_domain::Course) {
+    let last = course.sessions.last().unwrap_or_else(|| panic!("{} has classes", course.id));
+    let ends = last.date.and_time(last.ends_at).and_local_timezone(baeum_domain::kst()).earliest();
+    clock.set(ends.unwrap_or_else(|| panic!("a KST time")).to_utc() + chrono::Duration::hours(1));
 }

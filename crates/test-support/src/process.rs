@@ -34,10 +34,30 @@ pub struct HubProcess {
     /// The credential [`HubProcess::get_json`] and [`HubProcess::post_json`] call with: a
     /// device of the tests' own, provisioned on first use.
     inspector: std::sync::OnceLock<String>,
+    /// A staff session of the inspector device, for staff-only calls.
+    inspector_staff: std::sync::OnceLock<String>,
 }
 
 /// The institution test kiosks are invited for.
 pub const TEST_INSTITUTION: &str = "gm-llc";
+
+/// `baeum-hub staff add --db DB`: a desk account of [`TEST_INSTITUTION`], the PIN on standard input.
+pub fn add_staff(db: &Path, number: &str, pin: &str) {
+    let mut child = Command::new(binary("baeum-hub"))
+        .args(["staff", "--db"])
+        .arg(db)
+        .args(["add", "--number", number, "--name", "김직원", "--role", "desk", "--institution", TEST_INSTITUTION])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    if let Some(mut stdin) = child.stdin.take() {
+        writeln!(stdin, "{pin}").unwrap_or_else(|e| panic!("{e}"));
+    }
+    let out = child.wait_with_output().unwrap_or_else(|e| panic!("{e}"));
+    assert!(out.status.success(), "staff add: {}", String::from_utf8_lossy(&out.stderr));
+}
 
 /// Runs `baeum-hub seed ARGS --db DB` and checks it worked.
 pub fn seed(db: &Path, args: &[&str]) {
@@ -81,7 +101,13 @@ impl HubProcess {
             BufReader::new(out).read_line(&mut line).unwrap_or_default();
         }
         let url = line.trim().strip_prefix("listening on ").unwrap_or_else(|| panic!("hub said {line:?}")).to_owned();
-        HubProcess { url, db: db.to_owned(), child, inspector: std::sync::OnceLock::new() }
+        HubProcess {
+            url,
+            db: db.to_owned(),
+            child,
+            inspector: std::sync::OnceLock::new(),
+            inspector_staff: std::sync::OnceLock::new(),
+        }
     }
 
     /// A one-time invite code for a new kiosk, from `baeum-hub kiosk invite` (`args` adds e.g.
@@ -133,10 +159,25 @@ impl HubProcess {
         body: Option<&serde_json::Value>,
         credential: Option<&str>,
     ) -> (u16, serde_json::Value) {
+        self.call_in_session(method, path, body, credential, None)
+    }
+
+    /// Like [`HubProcess::call`], inside a person's session (`baeum-session`).
+    pub fn call_in_session(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&serde_json::Value>,
+        credential: Option<&str>,
+        session: Option<&str>,
+    ) -> (u16, serde_json::Value) {
         let host = self.url.trim_start_matches("http://");
         let mut stream = TcpStream::connect(host).unwrap_or_else(|e| panic!("{e}"));
         let body = body.map(ToString::to_string).unwrap_or_default();
-        let auth = credential.map(|c| format!("Authorization: Bearer {c}\r\n")).unwrap_or_default();
+        let mut auth = credential.map(|c| format!("Authorization: Bearer {c}\r\n")).unwrap_or_default();
+        if let Some(session) = session {
+            auth.push_str(&format!("baeum-session: {session}\r\n"));
+        }
         write!(
             stream,
             "{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n{auth}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
@@ -160,6 +201,31 @@ impl HubProcess {
     /// POST a JSON body as `credential`'s kiosk and parse the JSON answer.
     pub fn post_json_as(&self, credential: &str, path: &str, body: &serde_json::Value) -> serde_json::Value {
         let (status, answer) = self.call("POST", path, Some(body), Some(credential));
+        assert_eq!(status, 200, "POST {path}: {answer}");
+        answer
+    }
+
+    /// Adds a desk staff account of [`crate::TEST_INSTITUTION`] as staff do: `baeum-hub staff add`,
+    /// the PIN on standard input.
+    pub fn add_staff(&self, number: &str, pin: &str) {
+        add_staff(&self.db, number, pin);
+    }
+
+    /// POST a JSON body as the tests' own device, inside a staff session (its own desk account).
+    pub fn post_json_as_staff(&self, path: &str, body: &serde_json::Value) -> serde_json::Value {
+        let session = self.inspector_staff.get_or_init(|| {
+            let number = format!("{}", 9000 + std::process::id() % 1000);
+            self.add_staff(&number, "135792");
+            let (status, answer) = self.call(
+                "POST",
+                "/v1/staff/sessions",
+                Some(&serde_json::json!({ "staff_number": number, "pin": "135792" })),
+                Some(self.inspector()),
+            );
+            assert_eq!(status, 200, "staff sign-in: {answer}");
+            answer["session"]["token"].as_str().unwrap_or_default().to_owned()
+        });
+        let (status, answer) = self.call_in_session("POST", path, Some(body), Some(self.inspector()), Some(session));
         assert_eq!(status, 200, "POST {path}: {answer}");
         answer
     }
@@ -198,6 +264,35 @@ impl HubProcess {
             .unwrap_or_else(|| panic!("the demo has an open first-come course (free: {free})"))
     }
 
+    /// The demo's course under way that still takes applications (수시 접수): its id and the
+    /// dates of its classes that have started (attendance is only taken for those; they are 90 %
+    /// of its classes, enough to complete it).
+    pub fn course_under_way(&self) -> (String, Vec<chrono::NaiveDate>) {
+        let snapshot = self.get_json("/v1/catalog/snapshot");
+        let course = snapshot["courses"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|c| c["title"].as_str().is_some_and(|t| t.ends_with(baeum_hub::demo::UNDER_WAY)))
+            .unwrap_or_else(|| panic!("the demo has a course under way"));
+        let course: baeum_domain::Course =
+            serde_json::from_value(course.clone()).unwrap_or_else(|e| panic!("the course reads back: {e}"));
+        let now = chrono::Utc::now();
+        let started = course
+            .sessions
+            .iter()
+            .filter(|s| {
+                s.date
+                    .and_time(s.starts_at)
+                    .and_local_timezone(baeum_domain::kst())
+                    .earliest()
+                    .is_some_and(|t| t <= now)
+            })
+            .map(|s| s.date)
+            .collect();
+        (course.id.to_string(), started)
+    }
+
     /// The hub's process id (to measure its memory, for instance).
     pub fn pid(&self) -> u32 {
         self.child.id()
@@ -224,6 +319,24 @@ pub fn kiosk(args: &[&str], data_dir: &Path) -> Output {
         .env_remove("BAEUM_HUB_URL")
         .output()
         .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Runs `baeum-kiosk` with `args`, `input` on its standard input (a PIN), and returns its output.
+pub fn kiosk_with_input(args: &[&str], data_dir: &Path, input: &str) -> Output {
+    let mut child = Command::new(binary("baeum-kiosk"))
+        .args(args)
+        .arg("--data-dir")
+        .arg(data_dir)
+        .env_remove("BAEUM_HUB_URL")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    if let Some(mut stdin) = child.stdin.take() {
+        writeln!(stdin, "{input}").unwrap_or_else(|e| panic!("{e}"));
+    }
+    child.wait_with_output().unwrap_or_else(|e| panic!("{e}"))
 }
 
 pub fn stdout(out: &Output) -> String {

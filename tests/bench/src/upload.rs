@@ -53,7 +53,7 @@ pub fn run(dir: &Path, hub: &Hub, runtime: &tokio::runtime::Runtime, n: usize) -
     let mut learners = Vec::with_capacity(n);
     for i in 0..n {
         let form = RegistrationForm {
-            identity: IdentityCheck::StaffChecked,
+            identity: IdentityCheck::SelfDeclared,
             ..learner_form_of(
                 "한배움",
                 &format!("19{:02}-0{}-1{}", 40 + i % 50, 1 + i % 9, i % 10),
@@ -75,6 +75,7 @@ pub fn run(dir: &Path, hub: &Hub, runtime: &tokio::runtime::Runtime, n: usize) -
             course_id: courses[0].clone(),
             claims: vec![],
         }),
+        staff: None,
     })?
     .len();
     let start = Instant::now();

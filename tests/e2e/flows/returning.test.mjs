@@ -14,8 +14,9 @@ import { startStack } from '../harness.mjs';
 const op = () => randomUUID().replaceAll('-', '');
 
 /** What another kiosk would have sent (protocol 3: each body names its service): her
- * registration, her application, her attendance. */
-async function attendedElsewhere(hub, course) {
+ * registration, her application, and — marked by a desk clerk signed in there — her attendance
+ * at every class so far of a course under way. */
+async function attendedElsewhere(hub, course, started) {
   const salt = 'e2esalt1';
   const learner = {
     id: 'l-e2e-returning',
@@ -35,14 +36,18 @@ async function attendedElsewhere(hub, course) {
   const bodies = [
     { service: 'learner', type: 'register_learner', learner },
     { service: 'enrollment', type: 'apply', learner_id: learner.id, course_id: course.id, claims: [] },
-    ...course.sessions.map((s) => ({ service: 'attendance', type: 'mark_attendance', learner_id: learner.id, course_id: course.id, session: s.date, present: true })),
+    ...started.map((date) => ({ service: 'attendance', type: 'mark_attendance', learner_id: learner.id, course_id: course.id, session: date, present: true })),
   ];
+  hub.addStaff('1002', '864213');
+  const staff = await hub.staffStamp('k-e2e-other', '1002', '864213');
   const res = await hub.call(
     '/v1/intents',
     {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ intents: bodies.map((body, i) => ({ seq: i + 1, op_id: op(), body })) }),
+      body: JSON.stringify({
+        intents: bodies.map((body, i) => ({ seq: i + 1, op_id: op(), body, ...(body.service === 'attendance' ? { staff } : {}) })),
+      }),
     },
     'k-e2e-other',
   );
@@ -66,11 +71,8 @@ test('a returning learner finds herself and prints her certificate and learning 
   const stack = await startStack({ size: [1080, 1920], printer: true });
   t.after(() => stack.stop());
   const { browser, hub, printer } = stack;
-  const now = new Date();
-  const course = (await hub.snapshot()).courses
-    .filter((c) => c.fee === 0 && c.selection === 'first_come' && c.life_stages.includes('senior') && new Date(c.application.opens_at) <= now && now < new Date(c.application.closes_at))
-    .sort((a, b) => a.sessions.length - b.sessions.length)[0];
-  const learner = await attendedElsewhere(hub, course);
+  const { course, started } = await hub.underWay();
+  const learner = await attendedElsewhere(hub, course, started);
 
   await browser.$('[data-testid="course-card"]').waitForExist({ timeout: 60000 });
   await browser.$('[data-testid="open-mine"]').click();

@@ -1,16 +1,20 @@
-// Flow: front-desk staff open staff mode with the PIN (a wrong PIN is counted, five lock it),
-// register an elderly learner whose ID card they checked, apply for a free and a paid course on
-// her behalf, record her card payment at the desk,
-// mark her attendance at every session, batch-print the class's certificates on a real IPP
-// printer, look at the printer, queue and sync, change a setting, and close staff mode — after
-// which the staff commands refuse to run.
+// Flow: a front-desk clerk signs in with their staff number and PIN, checked at the hub (a wrong
+// one is refused in one answer), registers an elderly learner whose ID card they checked, applies
+// for a course under way and a paid course on her behalf, records her card payment at the desk,
+// marks her attendance at every class so far, batch-prints the class's certificates on a real IPP
+// printer, looks at the printer, queue and sync, changes a setting, and closes staff mode — after
+// which the staff commands refuse to run. The kiosk's own PIN opens only the offline staff mode
+// (no class lists), and five wrong ones lock it.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { startStack } from '../harness.mjs';
 
+/** The kiosk's own staff PIN: the offline staff mode. */
 const PIN = '246813';
+/** A desk clerk's account at the hub. */
+const STAFF = { number: '1001', pin: '975312' };
 
 /** A free first-come course for seniors, open for application now, with the fewest sessions. */
 function seniorCourse(snapshot, free) {
@@ -36,9 +40,10 @@ async function closeKeyboard(browser) {
   await keyboard.waitForExist({ reverse: true, timeout: 5000 });
 }
 
-async function unlock(browser, pin) {
+async function unlock(browser, pin, number = '') {
   const field = await browser.$('[data-testid="staff-pin"]');
   await field.waitForExist({ timeout: 10000 });
+  await browser.$('[data-testid="staff-number"]').setValue(number);
   await field.setValue(pin);
   await closeKeyboard(browser);
   await browser.$('[data-testid="staff-unlock"]').click();
@@ -47,24 +52,25 @@ async function unlock(browser, pin) {
 }
 
 test('staff register a learner, apply for her, take attendance and batch-print certificates', { timeout: 420000 }, async (t) => {
-  const stack = await startStack({ size: [1080, 1920], printer: true, staffPin: PIN });
+  const stack = await startStack({ size: [1080, 1920], printer: true, staffPin: PIN, staffAccount: STAFF });
   t.after(() => stack.stop());
   const { browser, hub, printer, dataDir } = stack;
   const snapshot = await hub.snapshot();
-  const course = seniorCourse(snapshot, true);
+  // A course under way (수시 접수): attendance can be taken for its classes so far.
+  const { course, started } = await hub.underWay();
   const paid = seniorCourse(snapshot, false);
-  assert.ok(course && paid, 'the demo has a free and a paid course for seniors open now');
+  assert.ok(course && paid && started.length >= 8, 'the demo has a course under way and a paid course for seniors open now');
   await browser.$('[data-testid="course-card"]').waitForExist({ timeout: 60000 });
 
-  // A wrong PIN is refused with the tries left; the right one opens the desk.
+  // A wrong PIN is refused by the hub in one answer; the right one signs the clerk in.
   await browser.$('[data-testid="open-staff"]').click();
-  await unlock(browser, '135799');
+  await unlock(browser, '135799', STAFF.number);
   const wrong = await browser.$('[data-testid="error"]');
   await wrong.waitForExist({ timeout: 10000 });
-  assert.equal(await wrong.getAttribute('data-code'), 'staff_pin_wrong');
-  assert.match(await wrong.getText(), /남은 기회 4번/);
+  assert.equal(await wrong.getAttribute('data-code'), 'staff_sign_in_failed');
+  assert.match(await wrong.getText(), /직원 번호나 비밀번호/);
   stack.screenshot('staff-pin-wrong');
-  await unlock(browser, PIN);
+  await unlock(browser, STAFF.pin, STAFF.number);
   await browser.$('[data-testid="staff-desk"]').waitForExist({ timeout: 10000 });
   stack.screenshot('staff-desk');
 
@@ -139,7 +145,7 @@ test('staff register a learner, apply for her, take attendance and batch-print c
   await payment.waitForExist({ timeout: 15000 });
   assert.equal(await payment.$('[data-testid="enrollment-status"]').getAttribute('data-state'), 'confirmed', 'the hub confirmed the seat');
 
-  // Attendance: the class list from the hub; present at every session reaches completion.
+  // Attendance: the class list from the hub; present at every class so far reaches completion.
   await browser.$('[data-testid="staff-tab-attendance"]').click();
   await browser.$('[data-testid="staff-course-search"]').setValue(course.title);
   await closeKeyboard(browser);
@@ -153,13 +159,13 @@ test('staff register a learner, apply for her, take attendance and batch-print c
   await line.waitForExist({ timeout: 15000 });
   assert.match(await line.getText(), /한\*숙 \(7812\)/);
   const session = await browser.$('[data-testid="staff-session"]');
-  for (const [i, s] of course.sessions.entries()) {
-    await session.selectByAttribute('value', s.date);
+  for (const [i, date] of started.entries()) {
+    await session.selectByAttribute('value', date);
     await line.$('[data-testid="staff-present"]').click();
     const result = await line.$('[data-testid="staff-mark-result"]');
     await browser.waitUntil(async () => (await result.isExisting()) && /출석 \d+\/\d+회/.test(await result.getText()), {
       timeout: 15000,
-      timeoutMsg: `session ${s.date} was not counted by the hub`,
+      timeoutMsg: `session ${date} was not counted by the hub`,
     });
     assert.match(await result.getText(), new RegExp(`출석 ${i + 1}/${course.sessions.length}회`));
   }
@@ -188,6 +194,7 @@ test('staff register a learner, apply for her, take attendance and batch-print c
   assert.equal(await browser.$('[data-testid="staff-pending"]').getAttribute('data-count'), '0', 'everything reached the hub');
   // Registered with the hub, and the device key's fingerprint for staff to compare when endorsing.
   assert.equal(await browser.$('[data-testid="staff-kiosk"]').getAttribute('data-provisioned'), 'true');
+  assert.equal(await browser.$('[data-testid="staff-on-duty"]').getAttribute('data-staff'), STAFF.number, 'signed in at the hub');
   assert.match(await browser.$('[data-testid="staff-fingerprint"]').getText(), /기기 키 지문 [0-9a-f]{4} [0-9a-f]{4} [0-9a-f]{4} [0-9a-f]{4} · 보증 전/);
   stack.screenshot('staff-status');
 
@@ -220,6 +227,23 @@ test('staff register a learner, apply for her, take attendance and batch-print c
     );
   });
   assert.equal(direct, 'staff_required', 'staff commands refuse without the PIN');
+
+  // The kiosk's own PIN opens the offline staff mode only: it says so, and class lists need a
+  // clerk signed in at the hub.
+  await browser.$('[data-testid="open-staff"]').click();
+  await unlock(browser, PIN);
+  await browser.$('[data-testid="staff-desk"]').waitForExist({ timeout: 10000 });
+  await browser.$('[data-testid="staff-tab-status"]').click();
+  await browser.$('[data-testid="staff-offline-mode"]').waitForExist({ timeout: 15000 });
+  const roster = await browser.executeAsync((id, done) => {
+    window.__TAURI_INTERNALS__.invoke('staff_roster', { courseId: id }).then(
+      () => done('allowed'),
+      (e) => done(e.code),
+    );
+  }, course.id);
+  assert.equal(roster, 'staff_sign_in_needed', 'no class list without a clerk signed in at the hub');
+  await browser.$('[data-testid="staff-close"]').click();
+  await browser.$('[data-testid="course-card"]').waitForExist({ timeout: 10000 });
 
   // Five wrong PINs lock staff mode; the message says until when.
   await browser.$('[data-testid="open-staff"]').click();

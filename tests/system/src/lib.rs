@@ -6,6 +6,6 @@
 pub mod fault_proxy;
 
 pub use baeum_test_support::{
-    HubProcess, IppPrinter, binary, credential_of, dead_hub, free_port, kiosk, learner_form, learner_form_of, seed,
-    specimen, stderr, stdout,
+    HubProcess, IppPrinter, binary, credential_of, dead_hub, free_port, kiosk, kiosk_with_input, learner_form,
+    learner_form_of, seed, specimen, stderr, stdout,
 };

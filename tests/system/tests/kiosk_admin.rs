@@ -217,19 +217,26 @@ fn a_device_key_is_registered_from_the_os_keyring_and_endorsed_at_the_hub() {
     );
 }
 
-/// Attendance from the command line reaches the hub, and the hub's refusal is said in Korean.
+/// Attendance from the command line needs a clerk signed in at the hub (number, PIN on standard
+/// input), reaches the hub, and the hub's refusal is said in Korean.
 #[test]
 fn attendance_for_someone_not_enrolled_is_refused_by_the_hub_in_korean() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let hub = HubProcess::start_demo(dir.path());
     let data = dir.path().join("kiosk");
-    let (course, _) = hub.open_first_come_course(1, true);
+    let (course, started) = hub.course_under_way();
+    let day = started[0].to_string();
     hub.provision(&data);
-    let out =
-        kiosk(&["attendance", &course, "--learner", "l-nobody", "--date", "2026-12-01", "--hub", &hub.url], &data);
+    hub.add_staff("1001", "975312");
+    let args = ["attendance", &course, "--learner", "l-nobody", "--date", &day, "--staff", "1001", "--hub", &hub.url];
+    let wrong = baeum_system_tests::kiosk_with_input(&args, &data, "975313");
+    assert!(!wrong.status.success(), "{}", stdout(&wrong));
+    assert!(stderr(&wrong).contains("직원 번호나 비밀번호가 맞지 않습니다"), "{}", stderr(&wrong));
+    let out = baeum_system_tests::kiosk_with_input(&args, &data, "975312");
     assert!(!out.status.success(), "{}", stdout(&out));
     assert!(stderr(&out).contains("신청 내역이 없습니다"), "{}", stderr(&out));
-    let bad_date = kiosk(&["attendance", &course, "--learner", "l-nobody", "--date", "12/01"], &data);
+    let bad_date =
+        kiosk(&["attendance", &course, "--learner", "l-nobody", "--date", "12/01", "--staff", "1001"], &data);
     assert!(!bad_date.status.success() && stderr(&bad_date).contains("2026-12-01처럼"), "{}", stderr(&bad_date));
 }
 

@@ -149,25 +149,23 @@ fn paper_tray_driver(dir: &Path) -> std::path::PathBuf {
 async fn staff_print_a_whole_class_and_a_printer_out_of_paper_says_so_then_prints_each_once() {
     let dir = tempfile::tempdir().unwrap();
     let hub = baeum_system_tests::HubProcess::start_demo(dir.path());
-    let (course_id, _) = hub.open_first_come_course(5, true);
-    let snapshot = hub.get_json("/v1/catalog/snapshot");
-    let course = snapshot["courses"].as_array().unwrap().iter().find(|c| c["id"] == course_id.as_str()).unwrap();
-    let sessions: Vec<chrono::NaiveDate> =
-        course["sessions"].as_array().unwrap().iter().map(|s| s["date"].as_str().unwrap().parse().unwrap()).collect();
+    // A course under way (수시 접수): its classes so far can be marked.
+    let (course_id, sessions) = hub.course_under_way();
     let course = baeum_domain::CourseId::parse(&course_id).unwrap();
 
     let client = HubClient::with_timeout(HubUrl::parse(&hub.url).unwrap(), Duration::from_secs(10)).unwrap();
     let k = Kiosk::open_with_client(&DataDir::new(dir.path().join("kiosk")), client, Arc::new(SystemClock)).unwrap();
     k.provision(&hub.invite()).await.unwrap();
     k.sync_now().await.unwrap();
+    let staff = baeum_test_support::staff_on_duty(&hub.db, &k).await;
     let mut learners = Vec::new();
     for i in 0..4 {
         let learner = k.register_learner(&baeum_system_tests::learner_form(40 + i)).unwrap();
         k.apply(&learner.id, &course, &[]).unwrap();
-        // Three attend every session; the fourth came once.
+        // Three attend every class so far; the fourth came once.
         let attended = if i < 3 { sessions.len() } else { 1 };
         for day in &sessions[..attended] {
-            k.mark_attendance(&learner.id, &course, *day, true).unwrap();
+            k.mark_attendance(&learner.id, &course, *day, true, &staff).unwrap();
         }
         learners.push(learner);
     }
@@ -178,7 +176,7 @@ async fn staff_print_a_whole_class_and_a_printer_out_of_paper_says_so_then_print
     std::fs::write(dir.path().join("paper-out"), b"").unwrap();
     let printer = Printer::start_with_command(port, &dir.path().join("spool"), &paper_tray_driver(dir.path()));
     let uri = Printer::uri(port);
-    let class = k.print_class(&course, &uri).await.unwrap();
+    let class = k.print_class(&course, &uri, &staff).await.unwrap();
     assert_eq!(class.jobs.len(), 3, "one certificate per learner who completed");
     assert_eq!(class.not_completed.len(), 1);
     assert_eq!(class.not_completed[0].attended, 1);
@@ -220,7 +218,7 @@ async fn staff_print_a_whole_class_and_a_printer_out_of_paper_says_so_then_print
     assert!(k.print_jobs().unwrap().iter().all(|j| j.state == PrintJobState::Printed && j.last_error.is_none()));
 
     // The same class again issues no new certificates: the same serials come back.
-    let answer = hub.post_json("/v1/certificates/class", &serde_json::json!({ "course_id": course_id }));
+    let answer = hub.post_json_as_staff("/v1/certificates/class", &serde_json::json!({ "course_id": course_id }));
     let mut again: Vec<String> =
         answer["issued"].as_array().unwrap().iter().map(|c| c["serial"].as_str().unwrap().to_owned()).collect();
     again.sort();

@@ -89,15 +89,16 @@ async fn certificate_and_payment_qr_codes_open_pages_on_the_public_address() {
 
     // A completed free course: the certificate's QR opens its verification page, and the same
     // link still verifies offline against the published key set.
-    let (free, _) = hub.open_first_come_course(5, true);
+    let (free, started) = hub.course_under_way();
     let free = CourseId::parse(&free).unwrap();
     k.apply(&learner.id, &free, &[]).unwrap();
     k.exchange().await.unwrap();
     let snapshot = hub.get_json("/v1/catalog/snapshot");
     let course = snapshot["courses"].as_array().unwrap().iter().find(|c| c["id"] == free.as_str()).unwrap().clone();
     let course: baeum_domain::Course = serde_json::from_value(course).unwrap();
-    for s in &course.sessions {
-        k.mark_attendance(&learner.id, &free, s.date, true).unwrap();
+    let staff = baeum_test_support::staff_on_duty(&hub.db, &k).await;
+    for day in &started {
+        k.mark_attendance(&learner.id, &free, *day, true, &staff).unwrap();
     }
     k.exchange().await.unwrap();
     let session = baeum_test_support::session_of(&k, &learner_form(3)).await;

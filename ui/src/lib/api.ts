@@ -31,6 +31,7 @@ import type { RosterLine } from './generated/bindings/RosterLine';
 import type { SearchQuery } from './generated/bindings/SearchQuery';
 import type { SeatsView } from './generated/bindings/SeatsView';
 import type { Selection } from './generated/bindings/Selection';
+import type { OnDutyView } from './generated/bindings/OnDutyView';
 import type { StaffOverview } from './generated/bindings/StaffOverview';
 import type { StaffSettings } from './generated/bindings/StaffSettings';
 import type { StageCount } from './generated/bindings/StageCount';
@@ -42,7 +43,7 @@ import type { WaitingIntent } from './generated/bindings/WaitingIntent';
 
 export type { ErrorCode, RejectReason };
 export type {
-  ApplicationPhase, AttendanceMark, CatalogPage, ClassPrint, ConsentPurpose, CourseCard, EnrollmentCard, EnrollmentState, ErrorView, FieldProblem, InstitutionChoice, LearnerSummary, PaymentMethod, PrintJob, PrintJobState, PrinterStatus, Refund, RegistrationForm, Roster, RosterLine, SearchQuery, SeatsView, Selection, StaffOverview, StaffSettings, StageCount, SyncEvent, SyncStatus, UiSettings, Utterance, WaitingIntent,
+  ApplicationPhase, AttendanceMark, CatalogPage, ClassPrint, ConsentPurpose, CourseCard, EnrollmentCard, EnrollmentState, ErrorView, FieldProblem, InstitutionChoice, LearnerSummary, PaymentMethod, PrintJob, PrintJobState, PrinterStatus, Refund, RegistrationForm, Roster, RosterLine, SearchQuery, SeatsView, Selection, OnDutyView, StaffOverview, StaffSettings, StageCount, SyncEvent, SyncStatus, UiSettings, Utterance, WaitingIntent,
 };
 
 /** What a search may leave out (the engine fills in the defaults). */
@@ -164,8 +165,9 @@ export async function kioskSettings(): Promise<UiSettings> {
 
 
 
-export async function staffUnlock(pin: string): Promise<void> {
-  return invoke<void>('staff_unlock', { pin });
+/** Signs staff in at the hub (number + PIN); without a number, or offline, the kiosk's own PIN opens the offline staff mode (answer: null). */
+export async function staffUnlock(staffNumber: string, pin: string): Promise<OnDutyView | null> {
+  return invoke<OnDutyView | null>('staff_unlock', { staffNumber, pin });
 }
 
 export async function staffLock(): Promise<void> {

@@ -34,11 +34,16 @@ pub async fn issue(
     body: Result<Json<CertificateRequest>, JsonRejection>,
 ) -> Result<Json<IssuedCertificate>, Failure> {
     let Json(q) = body.map_err(unreadable)?;
-    person.require_learner(&q.learner_id)?;
+    let staff = person.require_learner(&q.learner_id)?.cloned();
     let now = state.clock.now();
     let signer = state.signer.clone();
+    let kiosk = person.device.kiosk;
     let cert = state
         .with_db(move |conn| {
+            if let Some(staff) = &staff {
+                let subject = format!("{} {}", q.learner_id, q.course_id);
+                crate::store::staff::audit(conn, now, &staff.staff_number, &kiosk, "certificate", &subject)?;
+            }
             certificates::issue(conn, &signer, &q.learner_id, &q.course_id, now).map_err(issue_failure)
         })
         .await?;
@@ -71,11 +76,24 @@ pub async fn history(
     body: Result<Json<HistoryRequest>, JsonRejection>,
 ) -> Result<Json<LearningHistory>, Failure> {
     let Json(q) = body.map_err(unreadable)?;
-    person.require_learner(&q.learner_id)?;
+    let staff = person.require_learner(&q.learner_id)?.cloned();
     let now = state.clock.now();
     let signer = state.signer.clone();
+    let kiosk = person.device.kiosk;
     let history = state
-        .with_db(move |conn| certificates::learning_history(conn, &signer, &q.learner_id, now).map_err(issue_failure))
+        .with_db(move |conn| {
+            if let Some(staff) = &staff {
+                crate::store::staff::audit(
+                    conn,
+                    now,
+                    &staff.staff_number,
+                    &kiosk,
+                    "learning_history",
+                    q.learner_id.as_str(),
+                )?;
+            }
+            certificates::learning_history(conn, &signer, &q.learner_id, now).map_err(issue_failure)
+        })
         .await?;
     Ok(Json(history))
 }
@@ -88,15 +106,28 @@ pub async fn history(
               (status = 500, body = ApiError))
 )]
 pub async fn class(
-    _device: Device,
+    person: PersonSession,
     State(state): State<HubState>,
     body: Result<Json<ClassRequest>, JsonRejection>,
 ) -> Result<Json<ClassCertificates>, Failure> {
+    let staff = person.require_staff()?.clone();
     let Json(q) = body.map_err(unreadable)?;
     let now = state.clock.now();
     let signer = state.signer.clone();
+    let kiosk = person.device.kiosk;
     let class = state
-        .with_db(move |conn| certificates::class_certificates(conn, &signer, &q.course_id, now).map_err(issue_failure))
+        .with_db(move |conn| {
+            super::sessions::check_course_scope(conn, &staff, &q.course_id)?;
+            crate::store::staff::audit(
+                conn,
+                now,
+                &staff.staff_number,
+                &kiosk,
+                "class_certificates",
+                q.course_id.as_str(),
+            )?;
+            certificates::class_certificates(conn, &signer, &q.course_id, now).map_err(issue_failure)
+        })
         .await?;
     Ok(Json(class))
 }

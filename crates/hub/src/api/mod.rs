@@ -372,9 +372,11 @@ async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
 const PUBLIC_OPERATIONS: &[&str] =
     &["/health", "/v1/kiosks/provision", "/v1/certificates/keys", "/v1/certificates/verify/{code}"];
 
-/// Operations that answer one learner's records: they need her session too (`baeum-session`,
-/// opened by `POST /v1/learners/find` at the same kiosk).
-const SESSION_OPERATIONS: &[&str] = &["/v1/certificates", "/v1/certificates/history"];
+/// Operations that need a person's session too (`baeum-session`, opened at the same kiosk): a
+/// learner's records (her session, from `POST /v1/learners/find`, or staff's) and staff's lists
+/// (a staff session, from `POST /v1/staff/sessions`).
+const SESSION_OPERATIONS: &[&str] =
+    &["/v1/certificates", "/v1/certificates/history", "/v1/certificates/class", "/v1/courses/roster"];
 
 /// States the device credential (`Authorization: Bearer bk1_…`) every kiosk operation needs,
 /// and the answers it brings when missing, unknown or revoked.
@@ -399,7 +401,7 @@ impl utoipa::Modify for DeviceSecurity {
             SecurityScheme::ApiKey(utoipa::openapi::security::ApiKey::Header(
                 utoipa::openapi::security::ApiKeyValue::with_description(
                     baeum_domain::session::SESSION_HEADER,
-                    "A learner's session from `POST /v1/learners/find` at this kiosk",
+                    "A learner's session (`POST /v1/learners/find`) or a staff member's (`POST /v1/staff/sessions`) at this kiosk",
                 ),
             )),
         );
@@ -431,7 +433,7 @@ impl utoipa::Modify for DeviceSecurity {
                     ),
                     true => (
                         "`device_unregistered`: no device credential, or one the hub does not know; `session_required`: no session of this kiosk, or it ended",
-                        "`kiosk_revoked`: this kiosk's credential was revoked; `session_forbidden`: the session is someone else's",
+                        "`kiosk_revoked`: this kiosk's credential was revoked; `session_forbidden`: the session is someone else's or another institution's; `staff_required`: a staff session is needed",
                     ),
                 };
                 responses.insert("401".into(), error(unauthorized).into());
@@ -474,7 +476,8 @@ impl utoipa::Modify for DeviceSecurity {
         certificates::verify_json,
         roster::roster,
         devices::provision,
-        sessions::close
+        sessions::close,
+        sessions::staff_sign_in
     ),
     components(schemas(
         Health,
@@ -566,6 +569,7 @@ pub fn router(state: HubState) -> axum::Router {
         .route("/v1/enrollments/lookup", post(enrollment::lookup).layer(DefaultBodyLimit::max(LIST_BODY)))
         .route("/v1/learners/find", post(enrollment::find).layer(DefaultBodyLimit::max(SMALL_BODY)))
         .route("/v1/sessions", axum::routing::delete(sessions::close))
+        .route("/v1/staff/sessions", post(sessions::staff_sign_in).layer(DefaultBodyLimit::max(SMALL_BODY)))
         .route("/v1/seats", get(enrollment::seats))
         .route("/v1/certificates", post(certificates::issue).layer(DefaultBodyLimit::max(SMALL_BODY)))
         .route("/v1/certificates/history", post(certificates::history).layer(DefaultBodyLimit::max(SMALL_BODY)))

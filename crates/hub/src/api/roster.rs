@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use baeum_domain::attendance::{Roster, RosterRequest};
 use baeum_domain::protocol::ApiError;
 
+use super::sessions::PersonSession;
 use super::{Failure, HubState, unreadable};
 
 #[utoipa::path(
@@ -14,16 +15,25 @@ use super::{Failure, HubState, unreadable};
     responses((status = 200, description = "Confirmed learners (names masked) and the sessions they attended", body = Roster),
               (status = 400, body = ApiError),
               (status = 404, description = "`course_not_found`", body = ApiError),
+              (status = 403, description = "`staff_required`: not a staff session; `session_forbidden`: another institution's course", body = ApiError),
               (status = 500, body = ApiError))
 )]
 pub async fn roster(
-    _device: super::devices::Device,
+    person: PersonSession,
     State(state): State<HubState>,
     body: Result<Json<RosterRequest>, JsonRejection>,
 ) -> Result<Json<Roster>, Failure> {
+    let staff = person.require_staff()?.clone();
     let Json(q) = body.map_err(unreadable)?;
     let now = state.clock.now();
-    let found = state.with_db(move |conn| Ok(crate::roster::roster(conn, &q.course_id, now)?)).await?;
+    let kiosk = person.device.kiosk;
+    let found = state
+        .with_db(move |conn| {
+            super::sessions::check_course_scope(conn, &staff, &q.course_id)?;
+            crate::store::staff::audit(conn, now, &staff.staff_number, &kiosk, "class_list", q.course_id.as_str())?;
+            Ok(crate::roster::roster(conn, &q.course_id, now)?)
+        })
+        .await?;
     found.map(Json).ok_or_else(|| {
         Failure::new(StatusCode::NOT_FOUND, baeum_domain::ErrorCode::CourseNotFound, "강좌 정보를 찾을 수 없습니다")
     })

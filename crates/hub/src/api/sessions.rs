@@ -15,24 +15,67 @@ use rusqlite::Connection;
 use super::devices::{Device, challenge};
 use super::{Failure, HubState};
 use crate::store::sessions::{self, Subject};
+use crate::store::staff;
+use baeum_domain::staff::{StaffNumber, StaffProfile, StaffSignIn, StaffSignedIn};
+
+/// Who a session is for.
+#[derive(Debug, Clone)]
+pub enum Person {
+    Learner(LearnerId),
+    /// An active staff account (a disabled one's sessions stop at once).
+    Staff(StaffProfile),
+}
 
 /// A person's session presented beside the device credential: opened at this same kiosk, not
 /// ended. Each use slides its end.
 #[derive(Debug, Clone)]
 pub struct PersonSession {
     pub device: Device,
-    pub subject: Subject,
+    pub person: Person,
 }
 
 impl PersonSession {
-    /// Refuses unless the session is `learner`'s own.
-    pub fn require_learner(&self, learner: &LearnerId) -> Result<(), Failure> {
-        match &self.subject {
-            Subject::Learner(id) if id == learner.as_str() => Ok(()),
-            Subject::Learner(_) => {
+    /// Refuses unless the session is `learner`'s own, or staff's (who act for anyone at the
+    /// desk; what they look at goes into the access log).
+    pub fn require_learner(&self, learner: &LearnerId) -> Result<Option<&StaffProfile>, Failure> {
+        match &self.person {
+            Person::Learner(id) if id == learner => Ok(None),
+            Person::Learner(_) => {
                 Err(Failure::new(StatusCode::FORBIDDEN, ErrorCode::SessionForbidden, "본인의 기록만 볼 수 있습니다"))
             }
+            Person::Staff(profile) => Ok(Some(profile)),
         }
+    }
+
+    /// Refuses unless a staff member's session.
+    pub fn require_staff(&self) -> Result<&StaffProfile, Failure> {
+        match &self.person {
+            Person::Staff(profile) => Ok(profile),
+            Person::Learner(_) => Err(Failure::new(
+                StatusCode::FORBIDDEN,
+                ErrorCode::StaffRequired,
+                "직원만 할 수 있는 일입니다. 직원 번호로 로그인해 주세요",
+            )),
+        }
+    }
+}
+
+/// Refuses a 기관 담당자 another institution's course (a 시스템 관리자 sees every course, and the
+/// front desk serves every walk-in, whichever institution runs the course).
+pub(crate) fn check_course_scope(
+    conn: &Connection,
+    staff: &StaffProfile,
+    course: &baeum_domain::CourseId,
+) -> Result<(), Failure> {
+    if staff.role != baeum_domain::staff::StaffRole::InstitutionOfficer {
+        return Ok(());
+    }
+    let course = crate::store::courses::get(conn, course.as_str())?;
+    match course {
+        Some(c) if Some(&c.institution_id) == staff.institution_id.as_ref() => Ok(()),
+        // An unknown course is the handler's 404 to give.
+        None => Ok(()),
+        Some(_) => Err(Failure::new(StatusCode::FORBIDDEN, ErrorCode::SessionForbidden, "다른 기관의 강좌입니다")),
     }
 }
 
@@ -73,21 +116,34 @@ impl FromRequestParts<HubState> for PersonSession {
         let token = presented(parts).ok_or_else(|| refuse(session_required()))?;
         let now = state.clock.now();
         let kiosk = device.kiosk.clone();
-        let subject = state
+        let person = state
             .with_db(move |conn| {
                 let digest = token.digest();
-                match sessions::get(conn, &digest)? {
-                    Some(s) if s.kiosk_id == kiosk.as_str() && s.expires_at > now => {
-                        sessions::extend(conn, &digest, session_end(s.opened_at, now))?;
-                        Ok(Some(s.subject))
-                    }
-                    _ => Ok(None),
+                let Some(s) = sessions::get(conn, &digest)? else { return Ok(None) };
+                if s.kiosk_id != kiosk.as_str() || s.expires_at <= now {
+                    return Ok(None);
                 }
+                let person = match s.subject {
+                    Subject::Learner(id) => match LearnerId::parse(&id) {
+                        Ok(id) => Person::Learner(id),
+                        Err(e) => return Err(Failure::internal(format!("stored learner id {id:?}: {e}"))),
+                    },
+                    Subject::Staff(number) => {
+                        let account =
+                            StaffNumber::parse(&number).ok().map(|n| staff::get(conn, &n)).transpose()?.flatten();
+                        match account {
+                            Some(a) if a.disabled_at.is_none() => Person::Staff(a.profile),
+                            _ => return Ok(None),
+                        }
+                    }
+                };
+                sessions::extend(conn, &digest, session_end(s.opened_at, now))?;
+                Ok(Some(person))
             })
             .await
             .map_err(refuse)?
             .ok_or_else(|| refuse(session_required()))?;
-        Ok(PersonSession { device, subject })
+        Ok(PersonSession { device, person })
     }
 }
 
@@ -108,4 +164,61 @@ pub async fn close(
         state.with_db(move |conn| Ok(sessions::close(conn, &token.digest(), &device.kiosk)?)).await?;
     }
     Ok(StatusCode::NO_CONTENT)
+}
+
+fn staff_sign_in_failed() -> Failure {
+    Failure::new(
+        StatusCode::UNAUTHORIZED,
+        ErrorCode::StaffSignInFailed,
+        "직원 번호나 비밀번호가 맞지 않습니다. 여러 번 틀리면 잠시 로그인할 수 없습니다",
+    )
+}
+
+#[utoipa::path(
+    post, path = "/v1/staff/sessions", tag = "sessions", request_body = StaffSignIn,
+    responses((status = 200, description = "Signed in: who, and a staff session at this kiosk", body = StaffSignedIn),
+              (status = 400, body = ApiError),
+              (status = 500, body = ApiError))
+)]
+/// A staff member signs in at this kiosk with their number and PIN. Unknown, wrong, locked and
+/// disabled get one answer (`401 staff_sign_in_failed`), in the same time.
+pub async fn staff_sign_in(
+    device: Device,
+    State(state): State<HubState>,
+    body: Result<axum::Json<StaffSignIn>, axum::extract::rejection::JsonRejection>,
+) -> Result<axum::Json<StaffSignedIn>, Failure> {
+    let axum::Json(q) = body.map_err(super::unreadable)?;
+    let pin = baeum_domain::staff::staff_pin(&q.pin).map_err(super::bad_request)?;
+    let now = state.clock.now();
+    let number = q.staff_number.clone();
+    let account = state.with_db(move |conn| Ok(staff::get(conn, &number)?)).await?;
+    let barred = account.as_ref().is_none_or(|a| a.barred(now));
+    let stored = match (&account, barred) {
+        (Some(a), false) => a.pin_hash.clone(),
+        _ => crate::pins::DUMMY.to_owned(),
+    };
+    let matched = state.hashing(move |pepper| pepper.verify(&stored, &pin)).await? && !barred;
+    let kiosk = device.kiosk;
+    let answer = state
+        .with_db(move |conn| {
+            let Some(account) = account else { return Ok(Err(staff_sign_in_failed())) };
+            let number = &account.profile.staff_number;
+            if !matched {
+                if !barred {
+                    let failures = account.pin_failures + 1;
+                    let until = baeum_domain::learner::pin_lock_after(failures, now);
+                    staff::record_pin_failure(conn, number, failures, until)?;
+                    if until.is_some() {
+                        tracing::info!(event = "staff_pin_locked", staff = %number, "a staff account was locked after wrong PINs");
+                    }
+                }
+                return Ok(Err(staff_sign_in_failed()));
+            }
+            staff::reset_pin_failures(conn, number)?;
+            let session = open(conn, &Subject::Staff(number.to_string()), &kiosk, now)?;
+            staff::audit(conn, now, number, &kiosk, "sign_in", "")?;
+            Ok(Ok(StaffSignedIn { staff: account.profile, session }))
+        })
+        .await??;
+    Ok(axum::Json(answer))
 }

@@ -4,7 +4,7 @@
 use baeum_domain::attendance::{AttendanceIntent, AttendanceOutcome};
 use baeum_domain::intent::Outcome;
 use baeum_domain::rules::RejectReason;
-use baeum_domain::{CourseId, LearnerId};
+use baeum_domain::{CourseId, LearnerId, kst};
 use chrono::{DateTime, Utc};
 use rusqlite::Transaction;
 
@@ -34,8 +34,13 @@ fn mark_attendance(
     if !enrollments::is_confirmed(tx, learner_id, course_id)? {
         return Ok(rejected(RejectReason::NotEnrolled));
     }
-    if !state.course.sessions.iter().any(|s| s.date == session) {
+    let Some(class) = state.course.sessions.iter().find(|s| s.date == session) else {
         return Ok(rejected(RejectReason::UnknownSession));
+    };
+    // Attendance is taken in class, or after it (uploaded later): never for one to come.
+    let starts = session.and_time(class.starts_at).and_local_timezone(kst()).earliest();
+    if starts.is_none_or(|t| t > now) {
+        return Ok(rejected(RejectReason::SessionNotStarted));
     }
     attendance::mark(tx, learner_id, course_id, session, present, now)?;
     let attended = attendance::attended(tx, learner_id, course_id)?;

@@ -16,10 +16,11 @@ use crate::store::ledger::{self, Payment};
 use crate::store::{StoreError, courses, learners, rules, sessions};
 
 pub(super) fn decide(d: &mut Decision<'_, '_>, body: &EnrollmentIntent) -> Result<Outcome, StoreError> {
-    // A kiosk acts only for learners it knows: one that registered her, or where she confirmed
-    // her PIN. Any other id gets the same answer as an unknown learner, so a kiosk cannot act
+    // A kiosk acts only for learners it knows: the one that registered her, or one where she
+    // confirmed her PIN. Any other id gets the same answer as an unknown learner, so a kiosk cannot act
     // for (or learn about) a learner by naming her id.
-    if !sessions::knows(d.tx, d.kiosk, body.seat().0)? {
+    // Staff (their stamp checked) act for anyone the desk helps.
+    if d.staff.is_none() && !sessions::knows(d.tx, d.kiosk, body.seat().0)? {
         return Ok(rejected(RejectReason::UnknownLearner));
     }
     match body {

@@ -20,7 +20,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 use crate::pins::PreparedWraps;
-use crate::store::{StoreError, counters, courses, enrollments, intents, rules};
+use crate::store::{StoreError, counters, courses, enrollments, intents, rules, staff as staff_store};
 
 pub(crate) use enrollment::{promote, record_payment, refund_of, seat};
 
@@ -73,8 +73,31 @@ pub fn apply_batch(
             break;
         }
         let arrival = counters::next(&tx, counters::ARRIVAL)?;
-        let mut decision = Decision { tx: &tx, courses: &mut courses, kiosk, op: &intent.op_id, arrival, pins, now };
-        let outcome = decide(&mut decision, &intent.body)?;
+        // Staff actions count only inside a staff session the hub opened at this kiosk.
+        let staff = match &intent.staff {
+            Some(stamp) => crate::staff::verified(&tx, kiosk, stamp)?,
+            None => None,
+        };
+        let outcome = if crate::staff::staff_only(&intent.body) && staff.is_none() {
+            rejected(RejectReason::StaffRequired)
+        } else {
+            let mut decision = Decision {
+                tx: &tx,
+                courses: &mut courses,
+                kiosk,
+                op: &intent.op_id,
+                arrival,
+                pins,
+                staff: staff.as_ref(),
+                now,
+            };
+            decide(&mut decision, &intent.body)?
+        };
+        if let Some(who) = &staff
+            && let Some((action, subject)) = crate::staff::audit_action(&intent.body)
+        {
+            staff_store::audit(&tx, now, &who.staff_number, kiosk, action, &subject)?;
+        }
         intents::insert(&tx, kiosk, intent.seq, &intent.op_id, &body_sha256, &outcome, arrival, now)?;
         results.push(IntentResult { seq: intent.seq, op_id: intent.op_id.clone(), outcome });
         applied = intent.seq;
@@ -100,6 +123,8 @@ struct Decision<'a, 't> {
     op: &'a OpId,
     arrival: u64,
     pins: &'a PreparedWraps,
+    /// The staff member behind the intent, when its stamp checked out.
+    staff: Option<&'a baeum_domain::staff::StaffProfile>,
     now: DateTime<Utc>,
 }
 
@@ -235,16 +260,31 @@ pub(crate) mod fixtures {
     pub struct TestKiosk {
         pub id: KioskId,
         pub seq: u64,
+        /// The stamp every intent carries: a desk clerk signed in at this kiosk (made on the
+        /// first send), or none for a kiosk without staff on duty.
+        pub staff: Option<baeum_domain::staff::StaffStamp>,
+        with_staff: bool,
     }
 
     impl TestKiosk {
+        /// A kiosk with a desk clerk on duty (staff actions are accepted).
         pub fn new(name: &str) -> Self {
-            Self { id: KioskId::parse(name).unwrap(), seq: 0 }
+            Self { id: KioskId::parse(name).unwrap(), seq: 0, staff: None, with_staff: true }
+        }
+
+        /// A kiosk with nobody on duty: its intents carry no staff stamp.
+        pub fn unstaffed(name: &str) -> Self {
+            Self { with_staff: false, ..Self::new(name) }
         }
 
         pub fn intent(&mut self, body: IntentBody) -> Intent {
             self.seq += 1;
-            Intent { seq: self.seq, op_id: OpId::parse(&format!("{}-op-{}", self.id, self.seq)).unwrap(), body }
+            Intent {
+                seq: self.seq,
+                op_id: OpId::parse(&format!("{}-op-{}", self.id, self.seq)).unwrap(),
+                body,
+                staff: self.staff.clone(),
+            }
         }
 
         pub fn send(
@@ -253,6 +293,9 @@ pub(crate) mod fixtures {
             now: DateTime<Utc>,
             bodies: Vec<IntentBody>,
         ) -> IntentBatchAnswer {
+            if self.with_staff && self.staff.is_none() {
+                self.staff = Some(on_duty(conn, &self.id, &format!("{}", 1000 + self.id.as_str().len()), now));
+            }
             let intents = bodies.into_iter().map(|b| self.intent(b)).collect();
             super::apply_batch(
                 conn,
@@ -263,6 +306,32 @@ pub(crate) mod fixtures {
             )
             .unwrap()
         }
+    }
+
+    /// A desk clerk `number` (made if new) signed in at `kiosk`: the stamp their actions carry.
+    pub fn on_duty(
+        conn: &Connection,
+        kiosk: &KioskId,
+        number: &str,
+        now: DateTime<Utc>,
+    ) -> baeum_domain::staff::StaffStamp {
+        use baeum_domain::staff::{StaffNumber, StaffProfile, StaffRole};
+        let number = StaffNumber::parse(number).unwrap();
+        let profile = StaffProfile {
+            staff_number: number.clone(),
+            name: "김직원".into(),
+            role: StaffRole::Desk,
+            institution_id: Some(baeum_domain::InstitutionId::parse("gm-llc").unwrap()),
+        };
+        crate::store::staff::insert(conn, &profile, crate::pins::DUMMY, now).unwrap();
+        let mut seed = [0u8; 32];
+        for (i, b) in format!("{kiosk}/{number}").bytes().take(32).enumerate() {
+            seed[i] = b;
+        }
+        let digest = baeum_domain::session::SessionToken::from_random(seed).digest();
+        let subject = crate::store::sessions::Subject::Staff(number.to_string());
+        crate::store::sessions::open(conn, &digest, &subject, kiosk, now, now + Duration::minutes(10)).unwrap();
+        baeum_domain::staff::StaffStamp { staff_number: number, session: digest }
     }
 
     pub fn register(i: usize, birth: &str) -> IntentBody {

@@ -53,7 +53,7 @@ fn a_replayed_intent_gets_the_stored_outcome_and_changes_nothing() {
             .results
             .iter()
             .zip([register(1, "1960-01-01"), apply(1, &course)])
-            .map(|(r, body)| Intent { seq: r.seq, op_id: r.op_id.clone(), body })
+            .map(|(r, body)| Intent { seq: r.seq, op_id: r.op_id.clone(), body, staff: k.staff.clone() })
             .collect(),
     };
     let again = super::apply_batch(&mut conn, &k.id, &replay, &no_wraps(), plus_hours(now, 1)).unwrap();
@@ -70,7 +70,12 @@ fn a_replayed_intent_gets_the_stored_outcome_and_changes_nothing() {
 
     // A gap: seq 4 when 2 is the last applied.
     let gap = IntentBatch {
-        intents: vec![Intent { seq: 4, op_id: OpId::parse("k-a-op-x").unwrap(), body: register(3, "1970-01-01") }],
+        intents: vec![Intent {
+            seq: 4,
+            op_id: OpId::parse("k-a-op-x").unwrap(),
+            body: register(3, "1970-01-01"),
+            staff: None,
+        }],
     };
     let refused = super::apply_batch(&mut conn, &k.id, &gap, &no_wraps(), now).unwrap();
     assert_eq!(refused.refused.map(|r| r.code), Some(baeum_domain::ErrorCode::SequenceGap));
@@ -371,4 +376,80 @@ fn below_minimum_enrolment_the_course_is_cancelled_and_everyone_refunded() {
 
 fn no_wraps() -> crate::pins::PreparedWraps {
     crate::pins::PreparedWraps::none(&crate::pins::PinPepper::ephemeral())
+}
+
+/// What only staff may do is accepted only under a stamp naming a staff session the hub opened at
+/// the same kiosk, for an active account; each accepted one goes into the access log. A kiosk
+/// with nobody on duty acts only for learners it knows.
+#[test]
+fn staff_actions_need_a_staff_session_of_this_kiosk_and_are_logged() {
+    let (mut conn, course) = hub(10, Selection::FirstCome, 30_000);
+    let now = at("2026-11-26T14:00:00");
+    let mut lobby = TestKiosk::unstaffed("k-lobby");
+    lobby.send(&mut conn, now, vec![register(1, "1950-01-01"), apply(1, &course)]);
+    let pay = |amount| {
+        IntentBody::Enrollment(EnrollmentIntent::RecordPayment {
+            learner_id: lid(1),
+            course_id: course.id.clone(),
+            method: PaymentMethod::Cash,
+            receipt: "현금-1".into(),
+            amount: Won(amount),
+        })
+    };
+    let refused = lobby.send(&mut conn, now, vec![pay(30_000)]);
+    assert_eq!(refused.results[0].outcome, Outcome::Rejected { reason: RejectReason::StaffRequired });
+
+    // Another kiosk's staff session, named by a kiosk that never opened it: refused.
+    let desk_stamp = on_duty(&conn, &baeum_domain::KioskId::parse("k-desk").unwrap(), "2001", now);
+    lobby.staff = Some(desk_stamp.clone());
+    let borrowed = lobby.send(&mut conn, now, vec![pay(30_000)]);
+    assert_eq!(borrowed.results[0].outcome, Outcome::Rejected { reason: RejectReason::StaffRequired });
+
+    // The desk kiosk's own stamp: accepted (for a learner the desk kiosk never saw), and logged.
+    let mut desk = TestKiosk::unstaffed("k-desk");
+    desk.staff = Some(desk_stamp.clone());
+    let paid = desk.send(&mut conn, now, vec![pay(30_000)]);
+    assert_eq!(paid.results[0].outcome, Outcome::Enrollment(EnrollmentOutcome::Paid { amount: Won(30_000) }));
+    let log = crate::store::staff::audit_log(&conn, None).unwrap();
+    assert_eq!(
+        (log.len(), log[0].staff_number.as_str(), log[0].kiosk_id.as_str(), log[0].action.as_str()),
+        (1, "2001", "k-desk", "desk_payment")
+    );
+    assert!(log[0].subject.contains(lid(1).as_str()));
+
+    // Disabled: the same stamp no longer counts, even for a session opened before.
+    crate::store::staff::disable(&conn, &desk_stamp.staff_number, now).unwrap();
+    let cancel_then_pay = desk.send(&mut conn, now, vec![pay(30_000)]);
+    assert_eq!(cancel_then_pay.results[0].outcome, Outcome::Rejected { reason: RejectReason::StaffRequired });
+
+    // Nobody on duty and a learner this kiosk never registered or saw sign in: unknown to it.
+    let mut other = TestKiosk::unstaffed("k-other");
+    let stranger = other.send(
+        &mut conn,
+        now,
+        vec![IntentBody::Enrollment(EnrollmentIntent::Cancel { learner_id: lid(1), course_id: course.id.clone() })],
+    );
+    assert_eq!(stranger.results[0].outcome, Outcome::Rejected { reason: RejectReason::UnknownLearner });
+    assert_eq!(status(&conn, 1, &course), EnrollmentStatus::Confirmed, "the stranger's cancel changed nothing");
+}
+
+#[test]
+fn attendance_is_taken_only_for_classes_that_have_started() {
+    let (mut conn, course) = hub(10, Selection::FirstCome, 0);
+    let mut k = TestKiosk::new("k-a");
+    k.send(&mut conn, at("2026-11-26T14:00:00"), vec![register(1, "1950-01-01"), apply(1, &course)]);
+    let first = &course.sessions[0];
+    let mark = || {
+        IntentBody::Attendance(baeum_domain::attendance::AttendanceIntent::MarkAttendance {
+            learner_id: lid(1),
+            course_id: course.id.clone(),
+            session: first.date,
+            present: true,
+        })
+    };
+    let starts = first.date.and_time(first.starts_at).and_local_timezone(baeum_domain::kst()).unwrap().to_utc();
+    let early = k.send(&mut conn, starts - chrono::Duration::minutes(1), vec![mark()]);
+    assert_eq!(early.results[0].outcome, Outcome::Rejected { reason: RejectReason::SessionNotStarted });
+    let in_class = k.send(&mut conn, starts + chrono::Duration::minutes(5), vec![mark()]);
+    assert!(matches!(in_class.results[0].outcome, Outcome::Attendance(_)), "{in_class:?}");
 }

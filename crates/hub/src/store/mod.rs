@@ -23,6 +23,7 @@ pub mod payment_attempts;
 pub mod places;
 pub mod rules;
 pub mod sessions;
+pub mod staff;
 
 use std::path::Path;
 use std::sync::LazyLock;
@@ -41,6 +42,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("../../migrations/0007_counters.sql")),
         M::up(include_str!("../../migrations/0008_devices.sql")),
         M::up(include_str!("../../migrations/0009_sessions.sql")),
+        M::up(include_str!("../../migrations/0010_staff.sql")),
     ])
 });
 

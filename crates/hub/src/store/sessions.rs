@@ -10,16 +10,24 @@ use super::StoreError;
 /// Whose session it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Subject {
+    /// A learner's id.
     Learner(String),
+    /// A staff member's number.
+    Staff(String),
 }
 
 impl Subject {
     fn parts(&self) -> (&'static str, &str) {
         match self {
             Subject::Learner(id) => ("learner", id),
+            Subject::Staff(number) => ("staff", number),
         }
     }
 }
+
+/// How long an ended staff session is kept: a staff action recorded inside it offline can reach
+/// the hub this late and still be accepted.
+pub const STAFF_STAMPS_KEPT_DAYS: i64 = 7;
 
 /// A session as stored.
 #[derive(Debug, Clone)]
@@ -69,6 +77,7 @@ pub fn get(conn: &Connection, digest: &str) -> Result<Option<Stored>, StoreError
     };
     let subject = match kind.as_str() {
         "learner" => Subject::Learner(subject),
+        "staff" => Subject::Staff(subject),
         other => return Err(StoreError::Corrupt { what: "세션 종류", id: kiosk_id, problem: other.to_owned() }),
     };
     Ok(Some(Stored { subject, opened_at: time(&opened)?, expires_at: time(&expires)?, kiosk_id }))
@@ -88,9 +97,14 @@ pub fn close(conn: &Connection, digest: &str, kiosk: &KioskId) -> Result<bool, S
         > 0)
 }
 
-/// Forgets sessions that ended before `now` (housekeeping). Returns how many.
+/// Forgets learners' sessions that ended before `now`, and staff sessions that ended more than
+/// [`STAFF_STAMPS_KEPT_DAYS`] ago (housekeeping). Returns how many.
 pub fn purge_ended(conn: &Connection, now: DateTime<Utc>) -> Result<usize, StoreError> {
-    Ok(conn.execute("DELETE FROM sessions WHERE expires_at <= ?1", [now.to_rfc3339()])?)
+    let staff_before = now - chrono::Duration::days(STAFF_STAMPS_KEPT_DAYS);
+    Ok(conn.execute(
+        "DELETE FROM sessions WHERE (kind = 'learner' AND expires_at <= ?1) OR (kind = 'staff' AND expires_at <= ?2)",
+        params![now.to_rfc3339(), staff_before.to_rfc3339()],
+    )?)
 }
 
 /// Records that `kiosk` knows `learner` (it registered her, or she confirmed her PIN there).

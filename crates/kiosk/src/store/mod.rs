@@ -35,6 +35,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("../../migrations/0008_public_url.sql")),
         M::up(include_str!("../../migrations/0009_intent_services.sql")),
         M::up(include_str!("../../migrations/0010_local_pin_failures.sql")),
+        M::up(include_str!("../../migrations/0011_outbox_staff.sql")),
     ])
 });
 

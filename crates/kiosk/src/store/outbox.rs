@@ -5,6 +5,7 @@ use baeum_domain::OpId;
 use baeum_domain::attendance::AttendanceIntent;
 use baeum_domain::attendance::AttendanceOutcome;
 use baeum_domain::intent::{Intent, IntentBody, Outcome};
+use baeum_domain::staff::StaffStamp;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
@@ -12,34 +13,45 @@ use super::{StoreError, decode, encode};
 
 /// Appends an intent and returns it with its sequence number and a fresh op id.
 pub fn append(tx: &Transaction<'_>, body: IntentBody, now: DateTime<Utc>) -> Result<Intent, StoreError> {
+    append_by(tx, body, None, now)
+}
+
+/// Appends an intent a staff member did, with their stamp (see [`StaffStamp`]).
+pub fn append_by(
+    tx: &Transaction<'_>,
+    body: IntentBody,
+    staff: Option<&StaffStamp>,
+    now: DateTime<Utc>,
+) -> Result<Intent, StoreError> {
     let seq: i64 = tx.prepare_cached("SELECT COALESCE(MAX(seq), 0) + 1 FROM outbox")?.query_row([], |r| r.get(0))?;
     let op_id = OpId::parse(&uuid::Uuid::new_v4().simple().to_string()).map_err(|e| StoreError::Corrupt {
         what: "요청 번호",
         id: String::new(),
         problem: e.to_string(),
     })?;
-    tx.prepare_cached("INSERT INTO outbox (seq, op_id, body, created_at) VALUES (?1, ?2, ?3, ?4)")?
-        .execute(params![seq, op_id.as_str(), encode(&body), now.to_rfc3339()])?;
-    Ok(Intent { seq: seq as u64, op_id, body })
+    tx.prepare_cached("INSERT INTO outbox (seq, op_id, body, created_at, staff) VALUES (?1, ?2, ?3, ?4, ?5)")?
+        .execute(params![seq, op_id.as_str(), encode(&body), now.to_rfc3339(), staff.map(encode)])?;
+    Ok(Intent { seq: seq as u64, op_id, body, staff: staff.cloned() })
 }
 
 /// The oldest unanswered intents after sequence number `after`, in sequence order.
 pub fn unanswered(conn: &Connection, after: u64, limit: usize) -> Result<Vec<Intent>, StoreError> {
     let mut stmt = conn.prepare_cached(
-        "SELECT seq, op_id, body FROM outbox WHERE outcome IS NULL AND seq > ?1 ORDER BY seq LIMIT ?2",
+        "SELECT seq, op_id, body, staff FROM outbox WHERE outcome IS NULL AND seq > ?1 ORDER BY seq LIMIT ?2",
     )?;
     let rows = stmt.query_map([after as i64, limit as i64], |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, Option<String>>(3)?))
     })?;
     let mut out = Vec::new();
     for row in rows {
-        let (seq, op, body) = row?;
+        let (seq, op, body, staff) = row?;
+        let staff = staff.map(|s| decode("직원 확인", &op, &s)).transpose()?;
         let op_id = OpId::parse(&op).map_err(|e| StoreError::Corrupt {
             what: "요청",
             id: op.clone(),
             problem: e.to_string(),
         })?;
-        out.push(Intent { seq: seq as u64, op_id, body: decode("요청", &op, &body)? });
+        out.push(Intent { seq: seq as u64, op_id, body: decode("요청", &op, &body)?, staff });
     }
     Ok(out)
 }

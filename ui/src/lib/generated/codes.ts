@@ -18,6 +18,7 @@ export const ERROR_CODES = [
   'kiosk_id_taken',
   'session_required',
   'session_forbidden',
+  'staff_sign_in_failed',
   'hub_url_invalid',
   'config_invalid',
   'hub_unreachable',
@@ -38,6 +39,7 @@ export const ERROR_CODES = [
   'staff_pin_wrong',
   'staff_locked',
   'staff_required',
+  'staff_sign_in_needed',
   'voice_unavailable',
   'store_failed',
   'unexpected',
@@ -62,6 +64,8 @@ export const REJECT_REASONS = [
   'not_completed',
   'bad_certificate',
   'payment_in_progress',
+  'staff_required',
+  'session_not_started',
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 

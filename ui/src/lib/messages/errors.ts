@@ -84,6 +84,16 @@ export const errors = {
     ko: '직원 PIN이 아직 정해지지 않았습니다. 관리자에게 설정을 요청해 주세요.',
     en: 'No staff PIN is set on this kiosk. Ask the administrator to set one.',
   },
+  'error.staff_sign_in_needed': {
+    context: 'Offline staff mode (opened with the kiosk PIN): payments, attendance, class lists need a clerk signed in at the central server',
+    ko: '직원 번호로 로그인해야 할 수 있는 일입니다. 중앙 서버에 연결된 뒤 직원 번호와 비밀번호로 로그인해 주세요.',
+    en: 'This needs a staff sign-in with your staff number. Sign in once the central server is reachable.',
+  },
+  'error.staff_sign_in_failed': {
+    context: 'Staff sign-in refused by the central server: unknown number, wrong PIN, locked or disabled (one answer for all)',
+    ko: '직원 번호나 비밀번호가 맞지 않습니다. 여러 번 틀리면 잠시 로그인할 수 없습니다.',
+    en: 'The staff number or PIN is wrong. After several wrong tries, sign-in is locked for a while.',
+  },
   'error.staff_required': {
     context: 'A staff action after staff mode closed by itself',
     ko: '직원 메뉴가 닫혔습니다. 직원 PIN을 다시 입력해 주세요.',
@@ -199,6 +209,16 @@ export const errors = {
   },
   'reject.not_enrolled': { context: 'Why a payment or cancellation was not accepted', ko: '신청 내역이 없습니다.', en: 'There is no application for this course.' },
   'reject.nothing_to_pay': { context: 'Why a payment was not accepted', ko: '결제할 금액이 없습니다.', en: 'There is nothing to pay.' },
+  'reject.staff_required': {
+    context: 'The central server refused a staff action (desk payment, attendance, ID-checked registration) recorded without a staff sign-in',
+    ko: '직원 확인이 필요한 요청입니다. 직원 번호로 로그인한 뒤 다시 해 주세요.',
+    en: 'This needs a staff sign-in. Please sign in with your staff number and try again.',
+  },
+  'reject.session_not_started': {
+    context: 'Attendance refused: that class has not started yet',
+    ko: '아직 시작하지 않은 수업의 출석은 기록할 수 없습니다.',
+    en: 'Attendance cannot be recorded for a class that has not started.',
+  },
   'reject.payment_in_progress': {
     context: 'Why a cancellation or desk payment was not accepted: a phone payment for it has started and its result is not recorded yet',
     ko: '휴대전화 결제가 진행 중인 신청입니다. 결제가 끝난 뒤 다시 시도하시거나 직원에게 문의해 주세요.',

@@ -4,7 +4,19 @@ import type { Message } from './message';
 export const staff = {
   'staff.open': { context: 'Header button that opens staff mode (asks the staff PIN)', ko: '직원', en: 'Staff' },
   'staff.pinHeading': { context: 'Staff PIN screen title', ko: '직원 메뉴', en: 'Staff menu' },
-  'staff.pinLabel': { context: 'Staff PIN field label', ko: '직원 PIN (숫자 6~12자리)', en: 'Staff PIN (6–12 digits)' },
+  'staff.numberLabel': { context: 'Staff sign-in: the staff member’s number (직원 번호), checked at the central server', ko: '직원 번호', en: 'Staff number' },
+  'staff.pinLabel': { context: 'Staff PIN field label', ko: '비밀번호 (숫자 6자리 이상)', en: 'PIN (6 digits or more)' },
+  'staff.offlineHint': {
+    context: 'Staff sign-in: what works when the central server cannot be reached',
+    ko: '중앙 서버에 연결되지 않으면 이 키오스크의 직원 PIN으로 상태·인쇄 대기열·설정만 볼 수 있습니다. 결제·출석·명단은 연결된 뒤 직원 번호로 로그인해 주세요.',
+    en: 'Without the central server, the kiosk’s staff PIN opens status, the print queue and settings only. Sign in with your staff number for payments, attendance and class lists.',
+  },
+  'staff.onDuty': { context: 'Staff screen: who is signed in (name, role)', ko: '{name} ({role}) 로그인 중', en: 'Signed in: {name} ({role})' },
+  'staff.offlineMode': {
+    context: 'Staff screen: opened with the kiosk PIN while the central server was unreachable',
+    ko: '오프라인 직원 모드: 결제·출석·명단은 중앙 서버에 직원 번호로 로그인해야 합니다.',
+    en: 'Offline staff mode: payments, attendance and class lists need a sign-in with your staff number.',
+  },
   'staff.unlock': { context: 'Button: open staff mode with the typed PIN', ko: '열기', en: 'Open' },
   'staff.close': { context: 'Button: leave staff mode (locks it again)', ko: '직원 메뉴 닫기', en: 'Close staff menu' },
   'staff.banner': {

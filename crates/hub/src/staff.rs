@@ -1,0 +1,107 @@
+//! Staff accounts at the hub: added, reset and disabled by `baeum-hub staff` (the console later),
+//! signed in at a kiosk with their number and a 6-digit PIN checked here only (Argon2id with the
+//! hub's pepper, locked after repeated wrong PINs), and the stamp check that lets the hub accept
+//! a staff action a kiosk recorded inside a staff session.
+
+use baeum_domain::intent::IntentBody;
+use baeum_domain::learner::{IdentityCheck, LearnerIntent};
+use baeum_domain::staff::{StaffNumber, StaffProfile, StaffStamp, staff_pin};
+use baeum_domain::{KioskId, enrollment::EnrollmentIntent};
+use chrono::{DateTime, Utc};
+use rusqlite::Connection;
+
+use crate::pins::PinPepper;
+use crate::store::sessions::{self, Subject};
+use crate::store::{StoreError, staff};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StaffError {
+    #[error("{0}")]
+    Invalid(#[from] baeum_domain::ValueError),
+    #[error("이미 있는 직원 번호입니다: {0}")]
+    Exists(StaffNumber),
+    #[error("없는 직원 번호입니다: {0}")]
+    Unknown(StaffNumber),
+    #[error(transparent)]
+    Hash(#[from] crate::pins::PinHashError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// The stored form of a staff PIN (the same Argon2id wrap as learners' PINs).
+pub fn hash_pin(pepper: &PinPepper, raw: &str) -> Result<String, StaffError> {
+    let pin = staff_pin(raw)?;
+    let mut salt = [0u8; 8];
+    getrandom::fill(&mut salt).map_err(|e| crate::pins::PinHashError::from_text(e.to_string()))?;
+    let salt: String = salt.iter().map(|b| format!("{b:02x}")).collect();
+    Ok(pepper.wrap(&baeum_domain::learner::pin_hash(&pin, &salt))?)
+}
+
+/// Adds an account (`baeum-hub staff add`). Blocking: one Argon2id run.
+pub fn add(
+    conn: &Connection,
+    pepper: &PinPepper,
+    profile: &StaffProfile,
+    pin: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StaffError> {
+    let hash = hash_pin(pepper, pin)?;
+    if !staff::insert(conn, profile, &hash, now)? {
+        return Err(StaffError::Exists(profile.staff_number.clone()));
+    }
+    Ok(())
+}
+
+/// A new PIN, and the lockout lifted (`baeum-hub staff reset`).
+pub fn reset(conn: &Connection, pepper: &PinPepper, number: &StaffNumber, pin: &str) -> Result<(), StaffError> {
+    let hash = hash_pin(pepper, pin)?;
+    match staff::set_pin(conn, number, &hash)? {
+        true => Ok(()),
+        false => Err(StaffError::Unknown(number.clone())),
+    }
+}
+
+/// Whether an intent is one only staff may send.
+pub fn staff_only(body: &IntentBody) -> bool {
+    match body {
+        IntentBody::Enrollment(EnrollmentIntent::RecordPayment { .. }) | IntentBody::Attendance(_) => true,
+        IntentBody::Learner(LearnerIntent::RegisterLearner { learner }) => {
+            learner.identity == IdentityCheck::StaffChecked
+        }
+        _ => false,
+    }
+}
+
+/// The staff member a stamp names, if it names a session the hub opened for them at `kiosk` and
+/// their account is still active. The session may have ended since: an action recorded while it
+/// was open can reach the hub later (ended sessions are kept a week for this; see
+/// [`sessions::purge_ended`]).
+pub fn verified(conn: &Connection, kiosk: &KioskId, stamp: &StaffStamp) -> Result<Option<StaffProfile>, StoreError> {
+    let Some(session) = sessions::get(conn, &stamp.session)? else { return Ok(None) };
+    let theirs = session.kiosk_id == kiosk.as_str()
+        && matches!(&session.subject, Subject::Staff(n) if n == stamp.staff_number.as_str());
+    if !theirs {
+        return Ok(None);
+    }
+    Ok(staff::get(conn, &stamp.staff_number)?.filter(|a| a.disabled_at.is_none()).map(|a| a.profile))
+}
+
+/// What an applied staff intent goes into the access log as.
+pub fn audit_action(body: &IntentBody) -> Option<(&'static str, String)> {
+    match body {
+        IntentBody::Enrollment(EnrollmentIntent::RecordPayment { learner_id, course_id, .. }) => {
+            Some(("desk_payment", format!("{learner_id} {course_id}")))
+        }
+        IntentBody::Attendance(baeum_domain::attendance::AttendanceIntent::MarkAttendance {
+            learner_id,
+            course_id,
+            session,
+            ..
+        }) => Some(("attendance", format!("{learner_id} {course_id} {session}"))),
+        IntentBody::Learner(LearnerIntent::RegisterLearner { learner }) => {
+            Some(("register_learner_id_checked", learner.id.to_string()))
+        }
+        IntentBody::Enrollment(e) => Some(("on_behalf", format!("{} {}", e.seat().0, e.seat().1))),
+        _ => None,
+    }
+}
