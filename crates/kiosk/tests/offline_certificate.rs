@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use baeum_domain::enrollment::EnrollmentStatus;
-use baeum_domain::{ApplicationPhase, Clock, CourseId, FixedClock, Selection};
+use baeum_domain::{ApplicationPhase, Clock, CourseId, FixedClock};
 use baeum_kiosk::secrets::MemorySecrets;
 use baeum_kiosk::{DataDir, HubClient, HubUrl, Kiosk, KioskError, RegistrationForm};
 
