@@ -43,7 +43,9 @@ async function closeKeyboard(browser) {
 async function unlock(browser, pin, number = '') {
   const field = await browser.$('[data-testid="staff-pin"]');
   await field.waitForExist({ timeout: 10000 });
-  await browser.$('[data-testid="staff-number"]').setValue(number);
+  const numberField = await browser.$('[data-testid="staff-number"]');
+  if (number) await numberField.setValue(number);
+  else await numberField.clearValue();
   await field.setValue(pin);
   await closeKeyboard(browser);
   await browser.$('[data-testid="staff-unlock"]').click();
