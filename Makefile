@@ -61,9 +61,11 @@ soak: build
 	BAEUM_SOAK_ITERATIONS=5000 $(CARGO) test -p baeum-system-tests --test kill_during_enrollment -- --nocapture
 
 ## Longer fuzz runs (5 minutes of random inputs each) of the snapshot chunk reader, the
-## certificate QR parser and the feed importer; `make test` gives them a second each.
-fuzz:
+## certificate QR parser and the feed importer; `make test` gives them a second each. Then
+## schemathesis against the hub with a random seed and more examples than `make test` uses.
+fuzz: build
 	BOLERO_RANDOM_TEST_TIME_MS=$${FUZZ_MS:-300000} $(CARGO) test -p baeum-domain -p baeum-hub --test fuzz -- --nocapture
+	BAEUM_SCHEMATHESIS_SEED=random BAEUM_SCHEMATHESIS_EXAMPLES=$${API_EXAMPLES:-100} $(CARGO) test -p baeum-system-tests --test openapi_properties
 
 fmt:
 	$(CARGO) fmt --all

@@ -20,6 +20,8 @@ APT_PACKAGES=(
   cups-ipp-utils avahi-daemon fonts-nanum poppler-utils
   # voice guidance: the OS speech service and a synthesiser with a Korean voice
   speech-dispatcher speech-dispatcher-espeak-ng espeak-ng
+  # schemathesis (property-based checks of the hub against its OpenAPI document) in a venv
+  python3 python3-venv
 )
 
 # `--bench`: also the peers `make bench` measures against (Debian's Chromium; npm packages below).
@@ -58,6 +60,16 @@ fi
 if ! command -v tauri-driver >/dev/null 2>&1 || ! cargo install --list | grep -q '^tauri-driver v2\.1\.0:'; then
   say "Installing tauri-driver 2.1.0"
   cargo install tauri-driver --version 2.1.0 --locked
+fi
+
+# schemathesis, pinned (tests/api/requirements.txt), in a venv of its own outside the checkout:
+# the hub's OpenAPI property test runs it (tests/system/tests/openapi_properties.rs).
+ST_VENV="${BAEUM_SCHEMATHESIS_VENV:-$HOME/.cache/baeum/schemathesis-4.32.5}"
+if [ ! -x "$ST_VENV/bin/schemathesis" ]; then
+  say "Installing schemathesis in $ST_VENV"
+  rm -rf "$ST_VENV"
+  python3 -m venv "$ST_VENV"
+  "$ST_VENV/bin/pip" install --quiet --disable-pip-version-check -r tests/api/requirements.txt
 fi
 
 # npm packages, exactly as locked; reinstalled only when the lock file changed. No install

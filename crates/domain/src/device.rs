@@ -127,8 +127,8 @@ pub struct ProvisionRequest {
     #[cfg_attr(feature = "openapi", schema(pattern = r"^[2-9A-Za-z\- ]{12,20}$", example = "K7QD-M3XH-29VA"))]
     pub code: String,
     pub kiosk_id: KioskId,
-    /// Ed25519 public key, base64url.
-    #[cfg_attr(feature = "openapi", schema(min_length = 43, max_length = 44))]
+    /// Ed25519 public key, base64url (32 bytes that must be a point on the curve).
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^[A-Za-z0-9_-]{43}$"))]
     pub public_key: String,
 }
 

@@ -33,7 +33,11 @@ macro_rules! catalog_id {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String))]
+        #[cfg_attr(
+            feature = "openapi",
+            derive(utoipa::ToSchema),
+            schema(value_type = String, pattern = r"^[a-z0-9._-]{1,64}$")
+        )]
         #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(type = "string"))]
         #[serde(try_from = "String", into = "String")]
         pub struct $name(String);
@@ -48,9 +52,14 @@ macro_rules! catalog_id {
             }
         }
 
+        /// On the wire an id is exactly its shape: no spaces around it (`parse` trims what a
+        /// person or a feed typed).
         impl TryFrom<String> for $name {
             type Error = IdError;
             fn try_from(value: String) -> Result<Self, Self::Error> {
+                if value.trim() != value {
+                    return Err(IdError::BadCharacter(value));
+                }
                 Self::parse(&value)
             }
         }

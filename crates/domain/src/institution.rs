@@ -12,7 +12,7 @@ macro_rules! kind_vocabulary {
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         pub enum InstitutionKind {
-            $(#[serde(rename = $code)] $variant,)+
+            $(#[serde(rename = $code)] #[cfg_attr(feature = "openapi", schema(rename = $code))] $variant,)+
         }
 
         impl InstitutionKind {

@@ -136,6 +136,7 @@ pub fn intent_kinds() -> Vec<&'static str> {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Intent {
     /// Dense per kiosk: 1, 2, 3, …
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 9_223_372_036_854_775_807_i64))]
     pub seq: u64,
     pub op_id: OpId,
     pub body: IntentBody,

@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct KioskKeyRegistration {
-    /// Ed25519 public key, base64url.
+    /// Ed25519 public key, base64url (32 bytes that must be a point on the curve).
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^[A-Za-z0-9_-]{43}$"))]
     pub public_key: String,
 }
 

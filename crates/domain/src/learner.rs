@@ -333,7 +333,59 @@ impl Learner {
 #[serde(tag = "type", rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
 pub enum LearnerIntent {
-    RegisterLearner { learner: Learner },
+    RegisterLearner {
+        #[cfg_attr(feature = "openapi", schema(value_type = Learner))]
+        learner: LearnerOnWire,
+    },
+}
+
+/// A registration's learner as it came over the wire: checked, or refused with the JSON kept as
+/// sent. A learner the hub's rules refuse (a rule a newer hub checks and an older kiosk did not)
+/// is then one intent's `rejected` outcome, not a `400` that would refuse the kiosk's whole batch
+/// and hold its queue up for good; kept as sent, its replay digest is the same.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LearnerOnWire {
+    Valid(Learner),
+    Refused(serde_json::Value),
+}
+
+impl LearnerOnWire {
+    pub fn valid(&self) -> Option<&Learner> {
+        match self {
+            LearnerOnWire::Valid(l) => Some(l),
+            LearnerOnWire::Refused(_) => None,
+        }
+    }
+}
+
+impl From<Learner> for LearnerOnWire {
+    fn from(l: Learner) -> Self {
+        LearnerOnWire::Valid(l)
+    }
+}
+
+impl Serialize for LearnerOnWire {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            LearnerOnWire::Valid(l) => l.serialize(s),
+            LearnerOnWire::Refused(sent) => sent.serialize(s),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for LearnerOnWire {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let sent = serde_json::Value::deserialize(d)?;
+        // The shape the API document states (fields and their types, the learner's id) is the
+        // batch's to get right; the rules on the values are the hub's to decide, per intent.
+        let draft = LearnerDraft::deserialize(&sent).map_err(D::Error::custom)?;
+        LearnerId::try_from(draft.id.clone()).map_err(D::Error::custom)?;
+        Ok(match Learner::try_from(draft) {
+            Ok(l) => LearnerOnWire::Valid(l),
+            Err(_) => LearnerOnWire::Refused(sent),
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, strum::VariantNames)]
@@ -348,9 +400,13 @@ pub enum LearnerOutcome {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LearnerFind {
+    /// 010-1234-5678, 01012345678 or with spaces or dots.
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^01[016789](?:[-. ]?[0-9]){7,8}$", example = "010-1234-5678"))]
     pub mobile: String,
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub birth_date: chrono::NaiveDate,
+    /// 4 to 6 digits, not one digit repeated.
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^(?!(\d)\1*$)\d{4,6}$", example = "4821"))]
     pub pin: String,
 }
 

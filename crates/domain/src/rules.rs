@@ -149,6 +149,8 @@ pub enum RejectReason {
     StaffRequired,
     /// Attendance for a class that has not started yet.
     SessionNotStarted,
+    /// A registration the hub's rules refuse (a name, number or consent they do not accept).
+    InvalidLearner,
 }
 
 impl RejectReason {
@@ -178,6 +180,7 @@ impl RejectReason {
             }
             RejectReason::StaffRequired => "직원 확인이 필요한 요청입니다. 직원 번호로 로그인한 뒤 다시 해 주세요.",
             RejectReason::SessionNotStarted => "아직 시작하지 않은 수업의 출석은 기록할 수 없습니다.",
+            RejectReason::InvalidLearner => "등록 정보를 중앙 서버가 받아들이지 않았습니다. 직원에게 문의해 주세요.",
         }
     }
 }

@@ -43,6 +43,11 @@ impl SessionToken {
     pub fn digest(&self) -> String {
         hex(&Sha256::digest(self.0.as_bytes()))
     }
+
+    /// The digest as a staff stamp names it.
+    pub fn stamp_digest(&self) -> crate::staff::SessionDigest {
+        crate::staff::SessionDigest::parse(&self.digest()).unwrap_or_else(|_| unreachable!("a SHA-256 in hex"))
+    }
 }
 
 impl std::fmt::Debug for SessionToken {

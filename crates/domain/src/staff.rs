@@ -93,8 +93,8 @@ impl StaffRole {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StaffSignIn {
     pub staff_number: StaffNumber,
-    /// 6 digits.
-    #[cfg_attr(feature = "openapi", schema(pattern = r"^[0-9]{6}$"))]
+    /// 6 digits, not one digit repeated.
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^(?!(\d)\1*$)\d{6}$", example = "975312"))]
     pub pin: String,
 }
 
@@ -126,8 +126,41 @@ pub struct StaffSignedIn {
 pub struct StaffStamp {
     pub staff_number: StaffNumber,
     /// SHA-256 of the session token, hex.
-    #[cfg_attr(feature = "openapi", schema(pattern = r"^[0-9a-f]{64}$"))]
-    pub session: String,
+    pub session: SessionDigest,
+}
+
+/// The SHA-256 of a session token, 64 lowercase hex digits: how a staff stamp names a session
+/// (see [`crate::session::SessionToken::digest`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^[0-9a-f]{64}$"))]
+pub struct SessionDigest(String);
+
+impl SessionDigest {
+    pub fn parse(raw: &str) -> Result<Self, ValueError> {
+        if raw.len() != 64 || !raw.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+            return Err(ValueError::SessionToken);
+        }
+        Ok(Self(raw.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for SessionDigest {
+    type Error = ValueError;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        Self::parse(&s)
+    }
+}
+
+impl From<SessionDigest> for String {
+    fn from(d: SessionDigest) -> Self {
+        d.0
+    }
 }
 
 /// The digits of a staff PIN (exactly 6), as a [`crate::learner::Pin`] for hashing.

@@ -65,13 +65,14 @@ pub fn provision(
     now: DateTime<Utc>,
 ) -> Result<ProvisionAnswer, DeviceError> {
     let code = InviteCode::parse(&request.code).map_err(|_| DeviceError::InviteInvalid)?;
-    let key = baeum_domain::certificate::public_key(&request.public_key).ok_or(DeviceError::BadPublicKey)?;
-    let key_id = baeum_domain::certificate::key_id(&key);
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    // The invite first: a caller without one learns nothing, not even whether its key would do.
     let invite = invites::get(&tx, &code.digest())?.ok_or(DeviceError::InviteInvalid)?;
     if invite.used || invite.expires_at <= now {
         return Err(DeviceError::InviteInvalid);
     }
+    let key = baeum_domain::certificate::public_key(&request.public_key).ok_or(DeviceError::BadPublicKey)?;
+    let key_id = baeum_domain::certificate::key_id(&key);
     let kiosk = request.kiosk_id.as_str();
     let named = invite.kiosk_id.as_deref() == Some(kiosk);
     if invite.kiosk_id.is_some() && !named {

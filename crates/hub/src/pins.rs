@@ -117,6 +117,7 @@ impl PreparedWraps {
         let mut prepared = Self::none(pepper);
         for intent in &batch.intents {
             if let IntentBody::Learner(LearnerIntent::RegisterLearner { learner }) = &intent.body
+                && let Some(learner) = learner.valid()
                 && let Ok(w) = pepper.wrap(&learner.pin_hash)
             {
                 prepared.ready.insert(learner.pin_hash.clone(), w);

@@ -66,7 +66,7 @@ pub fn staff_only(body: &IntentBody) -> bool {
     match body {
         IntentBody::Enrollment(EnrollmentIntent::RecordPayment { .. }) | IntentBody::Attendance(_) => true,
         IntentBody::Learner(LearnerIntent::RegisterLearner { learner }) => {
-            learner.identity == IdentityCheck::StaffChecked
+            learner.valid().is_some_and(|l| l.identity == IdentityCheck::StaffChecked)
         }
         _ => false,
     }
@@ -77,7 +77,7 @@ pub fn staff_only(body: &IntentBody) -> bool {
 /// was open can reach the hub later (ended sessions are kept a week for this; see
 /// [`sessions::purge_ended`]).
 pub fn verified(conn: &Connection, kiosk: &KioskId, stamp: &StaffStamp) -> Result<Option<StaffProfile>, StoreError> {
-    let Some(session) = sessions::get(conn, &stamp.session)? else { return Ok(None) };
+    let Some(session) = sessions::get(conn, stamp.session.as_str())? else { return Ok(None) };
     let theirs = session.kiosk_id == kiosk.as_str()
         && matches!(&session.subject, Subject::Staff(n) if n == stamp.staff_number.as_str());
     if !theirs {
@@ -99,7 +99,7 @@ pub fn audit_action(body: &IntentBody) -> Option<(&'static str, String)> {
             ..
         }) => Some(("attendance", format!("{learner_id} {course_id} {session}"))),
         IntentBody::Learner(LearnerIntent::RegisterLearner { learner }) => {
-            Some(("register_learner_id_checked", learner.id.to_string()))
+            learner.valid().map(|l| ("register_learner_id_checked", l.id.to_string()))
         }
         IntentBody::Enrollment(e) => Some(("on_behalf", format!("{} {}", e.seat().0, e.seat().1))),
         _ => None,

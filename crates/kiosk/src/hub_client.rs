@@ -446,8 +446,8 @@ impl HubSession {
     }
 
     /// What a staff stamp names the session by (never the token itself).
-    pub fn digest(&self) -> String {
-        self.0.digest()
+    pub fn digest(&self) -> baeum_domain::staff::SessionDigest {
+        self.0.stamp_digest()
     }
 
     fn attach(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {

@@ -133,7 +133,7 @@ impl Kiosk {
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         store::learners::put(&tx, &learner, now)?;
-        let body = IntentBody::Learner(LearnerIntent::RegisterLearner { learner: learner.clone() });
+        let body = IntentBody::Learner(LearnerIntent::RegisterLearner { learner: learner.clone().into() });
         outbox::append_by(&tx, body, staff.map(OnDuty::stamp), now)?;
         tx.commit()?;
         Ok(LearnerSummary::of(&learner, today))

@@ -32,11 +32,22 @@ pub const MAX_BATCH: usize = 1_000;
 pub async fn upload(
     device: Device,
     State(state): State<HubState>,
-    batch: Result<Json<IntentBatch>, JsonRejection>,
+    batch: Result<Json<serde_json::Value>, JsonRejection>,
 ) -> Result<Json<IntentBatchAnswer>, Failure> {
-    let Json(batch) = batch.map_err(unreadable)?;
+    let Json(mut batch) = batch.map_err(unreadable)?;
+    // JSON has one kind of number: 3.0 is the integer 3 (as JSON Schema reads it), which serde
+    // would refuse for a sequence number or an amount.
+    integral_floats_as_integers(&mut batch);
+    let batch: IntentBatch = serde_json::from_value(batch).map_err(|e| {
+        tracing::info!(code = %baeum_domain::ErrorCode::BadRequest, detail = %e, "unreadable intent batch");
+        bad_request("요청 본문에 빠진 항목이 있거나 항목의 형식이 맞지 않습니다")
+    })?;
     if batch.intents.len() > MAX_BATCH {
         return Err(bad_request(format!("한 번에 {MAX_BATCH}건까지 보낼 수 있습니다")));
+    }
+    // Sequence numbers start at 1 and are SQLite integers.
+    if batch.intents.iter().any(|i| i.seq == 0 || i64::try_from(i.seq).is_err()) {
+        return Err(bad_request("seq: 순번은 1부터 시작하는 정수입니다"));
     }
     let batch = std::sync::Arc::new(batch);
     let for_wraps = std::sync::Arc::clone(&batch);
@@ -45,12 +56,32 @@ pub async fn upload(
     Ok(Json(state.with_db(move |conn| Ok(arbitration::apply_batch(conn, &device.kiosk, &batch, &pins, now)?)).await?))
 }
 
+fn integral_floats_as_integers(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Number(n) if n.is_f64() => {
+            if let Some(f) = n.as_f64()
+                && f.fract() == 0.0
+                && f.abs() < 9.0e15
+            {
+                // Within 2^53, exactly representable: the integer it is.
+                *n = serde_json::Number::from(f as i64);
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(integral_floats_as_integers),
+        serde_json::Value::Object(fields) => fields.values_mut().for_each(integral_floats_as_integers),
+        _ => {}
+    }
+}
+
 /// Query of `GET /v1/intents/outcomes`.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct OutcomesQuery {
     /// Outcomes of intents with a sequence number above this.
+    #[param(maximum = 9_223_372_036_854_775_807_i64)]
     pub after: u64,
+    /// At most this many (1–1000; default 1000).
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<usize>,
 }
 
@@ -65,8 +96,12 @@ pub async fn outcomes(
     query: Result<Query<OutcomesQuery>, QueryRejection>,
 ) -> Result<Json<IntentOutcomes>, Failure> {
     let Query(q) = query.map_err(unreadable)?;
+    // Sequence numbers are SQLite integers: anything above cannot be a kiosk's.
+    if i64::try_from(q.after).is_err() {
+        return Err(bad_request("after: 순번이 너무 큽니다"));
+    }
     let kiosk = device.kiosk;
-    let limit = q.limit.unwrap_or(MAX_BATCH).clamp(1, MAX_BATCH);
+    let limit = super::page_limit(q.limit, MAX_BATCH, MAX_BATCH)?;
     let answer = state
         .with_db(move |conn| {
             Ok(IntentOutcomes {

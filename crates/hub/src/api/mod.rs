@@ -154,6 +154,16 @@ pub(crate) fn rate_limited(wait_secs: u64) -> Failure {
     )
 }
 
+/// A page size from a query: the default when none is given, refused outside `1..=max` (the range
+/// the OpenAPI document states) rather than quietly changed.
+pub(crate) fn page_limit(limit: Option<usize>, default: usize, max: usize) -> Result<usize, Failure> {
+    match limit {
+        None => Ok(default),
+        Some(n) if (1..=max).contains(&n) => Ok(n),
+        Some(_) => Err(bad_request(format!("limit: 1에서 {max} 사이로 주세요"))),
+    }
+}
+
 /// A request with a value the hub refuses (`400 bad_request`); `message` is Korean and names it.
 pub(crate) fn bad_request(message: impl std::fmt::Display) -> Failure {
     Failure::new(StatusCode::BAD_REQUEST, ErrorCode::BadRequest, message.to_string())
@@ -294,8 +304,10 @@ pub struct ChangesQuery {
     /// The epoch from the kiosk's snapshot.
     pub epoch: String,
     /// The kiosk's cursor: changes strictly after it are returned.
+    #[param(maximum = 9_223_372_036_854_775_807_i64)]
     pub after: u64,
     /// Page size (default 1000, at most 5000).
+    #[param(minimum = 1, maximum = 5000)]
     pub limit: Option<usize>,
 }
 
@@ -312,7 +324,10 @@ pub async fn changes(
     query: Result<Query<ChangesQuery>, QueryRejection>,
 ) -> Result<Json<CatalogChanges>, Failure> {
     let Query(q) = query.map_err(unreadable)?;
-    let limit = q.limit.unwrap_or(DEFAULT_CHANGES_PAGE).clamp(1, MAX_CHANGES_PAGE);
+    let limit = page_limit(q.limit, DEFAULT_CHANGES_PAGE, MAX_CHANGES_PAGE)?;
+    if i64::try_from(q.after).is_err() {
+        return Err(bad_request("after: 커서가 너무 큽니다"));
+    }
     let page = state
         .with_db(move |conn| {
             catalog::changes(conn, &q.epoch, q.after, limit).map_err(|e| match e {
@@ -333,6 +348,7 @@ pub struct ChunkQuery {
     /// `next` from the previous chunk; omit for the first.
     pub after: Option<String>,
     /// Records per chunk (default 1000, at most 5000).
+    #[param(minimum = 1, maximum = 5000)]
     pub limit: Option<usize>,
 }
 
@@ -349,7 +365,7 @@ pub async fn snapshot_chunk(
     query: Result<Query<ChunkQuery>, QueryRejection>,
 ) -> Result<impl IntoResponse, Failure> {
     let Query(q) = query.map_err(unreadable)?;
-    let limit = q.limit.unwrap_or(DEFAULT_CHANGES_PAGE).clamp(1, MAX_CHANGES_PAGE);
+    let limit = page_limit(q.limit, DEFAULT_CHANGES_PAGE, MAX_CHANGES_PAGE)?;
     let now = state.clock.now();
     let chunk = state.with_db(move |conn| Ok(catalog::snapshot_chunk(conn, q.after.as_deref(), limit, now)?)).await?;
     Ok(([(axum::http::header::CONTENT_TYPE, SNAPSHOT_CHUNK_MEDIA_TYPE)], chunk))

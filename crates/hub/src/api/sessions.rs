@@ -149,7 +149,7 @@ impl FromRequestParts<HubState> for PersonSession {
 
 #[utoipa::path(
     delete, path = "/v1/sessions", tag = "sessions",
-    params(("baeum-session" = String, Header, description = "The session to end")),
+    params(("baeum-session" = Option<String>, Header, description = "The session to end (none: nothing to end)")),
     responses((status = 204, description = "Ended (or already gone)"),
               (status = 500, body = ApiError))
 )]

@@ -328,14 +328,14 @@ pub(crate) mod fixtures {
         for (i, b) in format!("{kiosk}/{number}").bytes().take(32).enumerate() {
             seed[i] = b;
         }
-        let digest = baeum_domain::session::SessionToken::from_random(seed).digest();
+        let digest = baeum_domain::session::SessionToken::from_random(seed).stamp_digest();
         let subject = crate::store::sessions::Subject::Staff(number.to_string());
-        crate::store::sessions::open(conn, &digest, &subject, kiosk, now, now + Duration::minutes(10)).unwrap();
+        crate::store::sessions::open(conn, digest.as_str(), &subject, kiosk, now, now + Duration::minutes(10)).unwrap();
         baeum_domain::staff::StaffStamp { staff_number: number, session: digest }
     }
 
     pub fn register(i: usize, birth: &str) -> IntentBody {
-        IntentBody::Learner(LearnerIntent::RegisterLearner { learner: learner(i, birth) })
+        IntentBody::Learner(LearnerIntent::RegisterLearner { learner: learner(i, birth).into() })
     }
 
     pub fn apply(i: usize, course: &Course) -> IntentBody {

@@ -453,3 +453,27 @@ fn attendance_is_taken_only_for_classes_that_have_started() {
     let in_class = k.send(&mut conn, starts + chrono::Duration::minutes(5), vec![mark()]);
     assert!(matches!(in_class.results[0].outcome, Outcome::Attendance(_)), "{in_class:?}");
 }
+
+/// A registration the hub's rules refuse is that one intent's rejection: the batch is read, the
+/// intents after it are applied, and the same upload again replays the same answers.
+#[test]
+fn a_registration_the_rules_refuse_is_rejected_alone_and_replays_the_same() {
+    let (mut conn, course) = hub(10, Selection::FirstCome, 0);
+    let now = at("2026-11-26T14:00:00");
+    let mut bad = serde_json::to_value(learner(1, "1950-01-01")).unwrap();
+    bad["consents"] = serde_json::json!([]);
+    let batch: IntentBatch = serde_json::from_value(serde_json::json!({ "intents": [
+        { "seq": 1, "op_id": "op-bad", "body": { "service": "learner", "type": "register_learner", "learner": bad } },
+        { "seq": 2, "op_id": "op-good", "body": serde_json::to_value(register(2, "1960-01-01")).unwrap() },
+    ]}))
+    .unwrap();
+    let k = baeum_domain::KioskId::parse("k-a").unwrap();
+    let answer = super::apply_batch(&mut conn, &k, &batch, &no_wraps(), now).unwrap();
+    assert_eq!(answer.results[0].outcome, Outcome::Rejected { reason: RejectReason::InvalidLearner });
+    assert!(matches!(answer.results[1].outcome, Outcome::Learner(_)), "{answer:?}");
+    assert_eq!(answer.refused, None);
+    assert!(crate::store::learners::get(&conn, lid(1).as_str()).unwrap().is_none());
+    let again = super::apply_batch(&mut conn, &k, &batch, &no_wraps(), now).unwrap();
+    assert_eq!(again.results, answer.results, "replayed, not refused as a conflict");
+    let _ = course;
+}

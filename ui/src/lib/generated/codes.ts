@@ -66,6 +66,7 @@ export const REJECT_REASONS = [
   'payment_in_progress',
   'staff_required',
   'session_not_started',
+  'invalid_learner',
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 

@@ -219,6 +219,11 @@ export const errors = {
     ko: '아직 시작하지 않은 수업의 출석은 기록할 수 없습니다.',
     en: 'Attendance cannot be recorded for a class that has not started.',
   },
+  'reject.invalid_learner': {
+    context: 'The central server refused a registration its rules do not accept (name, number, consents)',
+    ko: '등록 정보를 중앙 서버가 받아들이지 않았습니다. 직원에게 문의해 주세요.',
+    en: 'The central server did not accept the registration details. Please ask a staff member.',
+  },
   'reject.payment_in_progress': {
     context: 'Why a cancellation or desk payment was not accepted: a phone payment for it has started and its result is not recorded yet',
     ko: '휴대전화 결제가 진행 중인 신청입니다. 결제가 끝난 뒤 다시 시도하시거나 직원에게 문의해 주세요.',
