@@ -129,9 +129,21 @@ pub async fn register_learner(shell: State<'_, Shell>, form: serde_json::Value) 
     // Once the hub has her registration, her PIN opens a session there like any returning
     // learner's; offline, she goes on with what this kiosk knows.
     shell.kiosk.exchange_briefly(ANSWER_WAIT).await;
-    let signed_in = match shell.kiosk.find_learner(&form.mobile, &form.birth_date, &form.pin).await {
-        Ok(found) if found.learner.id == registered.id => found,
-        _ => baeum_kiosk::SignedIn { learner: registered.clone(), session: None },
+    let offline = baeum_kiosk::SignedIn { learner: registered.clone(), session: None };
+    // Only once the hub has her: asked before, the hub would count a wrong PIN against someone
+    // else with her number and birth date.
+    let signed_in = match shell.kiosk.registration_pending(&registered.id) {
+        Ok(false) => match shell.kiosk.find_learner(&form.mobile, &form.birth_date, &form.pin).await {
+            Ok(found) if found.learner.id == registered.id => found,
+            Ok(other) => {
+                if let Some(session) = &other.session {
+                    shell.kiosk.end_session(session).await;
+                }
+                offline
+            }
+            Err(_) => offline,
+        },
+        _ => offline,
     };
     begin_visit(&shell, signed_in).await;
     Ok(registered)

@@ -75,6 +75,15 @@ impl StaffSession {
     }
 }
 
+/// An engine error as the screen gets it; when the hub says the staff session ended, staff mode
+/// closes here too, so the screen asks for the sign-in again.
+fn closing_if_ended(shell: &Shell, e: KioskError) -> ErrorView {
+    if matches!(e, KioskError::StaffRequired) {
+        shell.staff.close();
+    }
+    e.view()
+}
+
 /// Who is on duty, as the staff screen shows it.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
@@ -221,7 +230,7 @@ pub async fn staff_record_payment(
 pub async fn staff_roster(shell: State<'_, Shell>, course_id: String) -> Result<Roster, ErrorView> {
     let on_duty = shell.staff.on_duty()?;
     let course = self::course_id(&course_id)?;
-    shell.kiosk.roster(&course, &on_duty).await.map_err(|e| e.view())
+    shell.kiosk.roster(&course, &on_duty).await.map_err(|e| closing_if_ended(&shell, e))
 }
 
 #[tauri::command]
@@ -244,7 +253,7 @@ pub async fn staff_print_class(shell: State<'_, Shell>, course_id: String) -> Re
     let on_duty = shell.staff.on_duty()?;
     let course = self::course_id(&course_id)?;
     let printer = printer(&shell)?;
-    let class = shell.kiosk.print_class(&course, &printer, &on_duty).await.map_err(|e| e.view())?;
+    let class = shell.kiosk.print_class(&course, &printer, &on_duty).await.map_err(|e| closing_if_ended(&shell, e))?;
     // Send now rather than at the next background pass, so staff see them come out.
     for id in &class.jobs {
         if let Err(e) = shell.kiosk.print_now(id).await {

@@ -44,6 +44,8 @@ impl Kiosk {
     pub async fn roster(&self, course: &CourseId, staff: &OnDuty) -> Result<Roster, KioskError> {
         match self.hub.roster(staff.session(), course).await {
             Ok(roster) => Ok(roster),
+            // The staff session ended at the hub (an hour at most): staff sign in again.
+            Err(KioskError::SessionRequired) => Err(KioskError::StaffRequired),
             Err(KioskError::HubRefused { code, .. }) if code == baeum_domain::ErrorCode::CourseNotFound => {
                 Err(KioskError::CourseNotFound(course.to_string()))
             }

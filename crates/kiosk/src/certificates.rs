@@ -137,7 +137,11 @@ impl Kiosk {
         staff: &crate::on_duty::OnDuty,
     ) -> Result<ClassPrint, KioskError> {
         crate::printing::printer_uri(printer_uri)?;
-        let class = self.hub.class_certificates(staff.session(), course).await.map_err(certificate_refusal)?;
+        let class = match self.hub.class_certificates(staff.session(), course).await {
+            // The staff session ended at the hub (an hour at most): staff sign in again.
+            Err(KioskError::SessionRequired) => return Err(KioskError::StaffRequired),
+            other => other.map_err(certificate_refusal)?,
+        };
         let mut jobs = Vec::with_capacity(class.issued.len());
         for issued in &class.issued {
             let pdf = self.render_certificate(issued, true)?;

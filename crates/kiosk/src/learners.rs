@@ -196,6 +196,11 @@ impl Kiosk {
         }
     }
 
+    /// Whether this kiosk registered `learner` and the hub has not answered the registration yet.
+    pub fn registration_pending(&self, learner: &LearnerId) -> Result<bool, KioskError> {
+        Ok(store::outbox::registration_pending(&self.conn(), learner.as_str())?)
+    }
+
     /// Ends a person's session at the hub (마치기, or the idle wipe). Best effort: a session the
     /// hub cannot be told about ends by itself within minutes.
     pub async fn end_session(&self, session: &HubSession) {

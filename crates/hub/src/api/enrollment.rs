@@ -191,7 +191,9 @@ pub async fn find(
         .with_db(move |conn| match matched {
             Some(i) => {
                 let c = &candidates[i];
-                learners::reset_pin_failures(conn, c.learner.id.as_str())?;
+                if !learners::clear_pin_failures_unless_locked(conn, c.learner.id.as_str(), now)? {
+                    return Ok(Err(not_found()));
+                }
                 sessions::link(conn, &c.learner.id, &device.kiosk, now)?;
                 let session = super::sessions::open(
                     conn,
@@ -208,12 +210,9 @@ pub async fn find(
             None => {
                 if !locked {
                     for c in &candidates {
-                        let failures = c.pin_failures + 1;
-                        let until = baeum_domain::learner::pin_lock_after(failures, now);
-                        if until.is_some() {
+                        if learners::count_pin_failure(conn, c.learner.id.as_str(), now)?.is_some() {
                             tracing::info!(event = "learner_pin_locked", "a learner's PIN lookups were locked");
                         }
-                        learners::record_pin_failure(conn, c.learner.id.as_str(), failures, until)?;
                     }
                 }
                 // The failure count must be committed, so the error is returned outside.

@@ -47,6 +47,9 @@ pub struct HubState {
     device_limit: Arc<crate::limits::DeviceLimit>,
     /// Mixed into every learner PIN hash (see [`crate::pins`]).
     pepper: crate::pins::PinPepper,
+    /// Argon2id runs at once: one per core, so a burst of PIN checks (19 MiB each) queues
+    /// instead of taking all the memory and every core.
+    hashers: Arc<tokio::sync::Semaphore>,
 }
 
 impl HubState {
@@ -64,6 +67,9 @@ impl HubState {
             public: PublicUrl::unconfigured("http://127.0.0.1"),
             device_limit: Arc::default(),
             pepper: crate::pins::PinPepper::ephemeral(),
+            hashers: Arc::new(tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get),
+            )),
         }
     }
 
@@ -93,9 +99,17 @@ impl HubState {
         f: impl FnOnce(&crate::pins::PinPepper) -> T + Send + 'static,
     ) -> Result<T, Failure> {
         let pepper = self.pepper.clone();
-        tokio::task::spawn_blocking(move || f(&pepper))
+        let permit = Arc::clone(&self.hashers)
+            .acquire_owned()
             .await
-            .map_err(|e| Failure::internal(format!("PIN hashing thread: {e}")))
+            .map_err(|e| Failure::internal(format!("PIN hashing queue: {e}")))?;
+        tokio::task::spawn_blocking(move || {
+            let answer = f(&pepper);
+            drop(permit);
+            answer
+        })
+        .await
+        .map_err(|e| Failure::internal(format!("PIN hashing thread: {e}")))
     }
 
     /// Signs certificates with `signer` (the server loads the hub's key file).

@@ -161,7 +161,8 @@ pub async fn close(
 ) -> Result<StatusCode, Failure> {
     let token = parts.get(SESSION_HEADER).and_then(|v| v.to_str().ok()).and_then(|v| SessionToken::parse(v).ok());
     if let Some(token) = token {
-        state.with_db(move |conn| Ok(sessions::close(conn, &token.digest(), &device.kiosk)?)).await?;
+        let now = state.clock.now();
+        state.with_db(move |conn| Ok(sessions::close(conn, &token.digest(), &device.kiosk, now)?)).await?;
     }
     Ok(StatusCode::NO_CONTENT)
 }
@@ -204,17 +205,14 @@ pub async fn staff_sign_in(
             let Some(account) = account else { return Ok(Err(staff_sign_in_failed())) };
             let number = &account.profile.staff_number;
             if !matched {
-                if !barred {
-                    let failures = account.pin_failures + 1;
-                    let until = baeum_domain::learner::pin_lock_after(failures, now);
-                    staff::record_pin_failure(conn, number, failures, until)?;
-                    if until.is_some() {
-                        tracing::info!(event = "staff_pin_locked", staff = %number, "a staff account was locked after wrong PINs");
-                    }
+                if !barred && staff::count_pin_failure(conn, number, now)?.is_some() {
+                    tracing::info!(event = "staff_pin_locked", staff = %number, "a staff account was locked after wrong PINs");
                 }
                 return Ok(Err(staff_sign_in_failed()));
             }
-            staff::reset_pin_failures(conn, number)?;
+            if !staff::clear_pin_failures_unless_locked(conn, number, now)? {
+                return Ok(Err(staff_sign_in_failed()));
+            }
             let session = open(conn, &Subject::Staff(number.to_string()), &kiosk, now)?;
             staff::audit(conn, now, number, &kiosk, "sign_in", "")?;
             Ok(Ok(StaffSignedIn { staff: account.profile, session }))

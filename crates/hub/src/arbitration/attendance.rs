@@ -11,6 +11,9 @@ use rusqlite::Transaction;
 use super::{CourseCache, Decision, rejected};
 use crate::store::{StoreError, attendance, enrollments};
 
+/// How long before a class starts staff may mark its attendance.
+pub const ATTENDANCE_OPENS_MINUTES: i64 = 30;
+
 pub(super) fn decide(d: &mut Decision<'_, '_>, body: &AttendanceIntent) -> Result<Outcome, StoreError> {
     match body {
         AttendanceIntent::MarkAttendance { learner_id, course_id, session, present } => {
@@ -37,9 +40,10 @@ fn mark_attendance(
     let Some(class) = state.course.sessions.iter().find(|s| s.date == session) else {
         return Ok(rejected(RejectReason::UnknownSession));
     };
-    // Attendance is taken in class, or after it (uploaded later): never for one to come.
+    // Attendance is taken in class (from half an hour before, as people arrive), or after it
+    // (uploaded later): never for one to come.
     let starts = session.and_time(class.starts_at).and_local_timezone(kst()).earliest();
-    if starts.is_none_or(|t| t > now) {
+    if starts.is_none_or(|t| t - chrono::Duration::minutes(ATTENDANCE_OPENS_MINUTES) > now) {
         return Ok(rejected(RejectReason::SessionNotStarted));
     }
     attendance::mark(tx, learner_id, course_id, session, present, now)?;

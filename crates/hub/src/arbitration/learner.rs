@@ -17,7 +17,11 @@ pub(super) fn decide(d: &mut Decision<'_, '_>, body: &LearnerIntent) -> Result<O
             // The kiosk's fast verifier is never stored: only its Argon2id wrap.
             let mut learner = learner.clone();
             learner.pin_hash = d.pins.wrap(&learner.pin_hash);
-            learners::insert(d.tx, &learner)?;
+            // An id already registered is not this kiosk's to claim: it would "know" her then.
+            // (A replay of the same registration never gets here: it gets its stored outcome.)
+            if !learners::insert(d.tx, &learner)? {
+                return Ok(super::rejected(baeum_domain::rules::RejectReason::InvalidLearner));
+            }
             sessions::link(d.tx, &learner.id, d.kiosk, d.now)?;
             Ok(LearnerOutcome::Registered.into())
         }

@@ -448,9 +448,9 @@ fn attendance_is_taken_only_for_classes_that_have_started() {
         })
     };
     let starts = first.date.and_time(first.starts_at).and_local_timezone(baeum_domain::kst()).unwrap().to_utc();
-    let early = k.send(&mut conn, starts - chrono::Duration::minutes(1), vec![mark()]);
+    let early = k.send(&mut conn, starts - chrono::Duration::minutes(31), vec![mark()]);
     assert_eq!(early.results[0].outcome, Outcome::Rejected { reason: RejectReason::SessionNotStarted });
-    let in_class = k.send(&mut conn, starts + chrono::Duration::minutes(5), vec![mark()]);
+    let in_class = k.send(&mut conn, starts - chrono::Duration::minutes(25), vec![mark()]);
     assert!(matches!(in_class.results[0].outcome, Outcome::Attendance(_)), "{in_class:?}");
 }
 
@@ -476,4 +476,33 @@ fn a_registration_the_rules_refuse_is_rejected_alone_and_replays_the_same() {
     let again = super::apply_batch(&mut conn, &k, &batch, &no_wraps(), now).unwrap();
     assert_eq!(again.results, answer.results, "replayed, not refused as a conflict");
     let _ = course;
+}
+
+/// A staff session that ends (signed out, the screen wiped) still stands behind what was done in
+/// it and reaches the hub later; a learner's is forgotten at once. Registering an id the hub
+/// already has does not make a kiosk know her.
+#[test]
+fn an_ended_staff_session_still_vouches_and_a_known_id_cannot_be_claimed() {
+    let (mut conn, course) = hub(10, Selection::FirstCome, 30_000);
+    let now = at("2026-11-26T14:00:00");
+    let mut desk = TestKiosk::new("k-desk");
+    desk.send(&mut conn, now, vec![register(1, "1950-01-01"), apply(1, &course)]);
+    let stamp = desk.staff.clone().unwrap();
+    let kiosk = baeum_domain::KioskId::parse("k-desk").unwrap();
+    assert!(crate::store::sessions::close(&conn, stamp.session.as_str(), &kiosk, now).unwrap());
+    let pay = IntentBody::Enrollment(EnrollmentIntent::RecordPayment {
+        learner_id: lid(1),
+        course_id: course.id.clone(),
+        method: PaymentMethod::Cash,
+        receipt: "현금-2".into(),
+        amount: Won(30_000),
+    });
+    let later = desk.send(&mut conn, plus_hours(now, 3), vec![pay]);
+    assert_eq!(later.results[0].outcome, Outcome::Enrollment(EnrollmentOutcome::Paid { amount: Won(30_000) }));
+
+    let mut other = TestKiosk::unstaffed("k-other");
+    let claim = other.send(&mut conn, now, vec![register(1, "1950-01-01")]);
+    assert_eq!(claim.results[0].outcome, Outcome::Rejected { reason: RejectReason::InvalidLearner });
+    let other_id = baeum_domain::KioskId::parse("k-other").unwrap();
+    assert!(!crate::store::sessions::knows(&conn, &other_id, &lid(1)).unwrap());
 }

@@ -12,18 +12,19 @@ pub fn get(conn: &Connection, id: &str) -> Result<Option<Learner>, StoreError> {
     body.map(|b| decode("학습자", id, &b)).transpose()
 }
 
-/// Inserts a learner; a replay of the same registration leaves the row as it was.
-pub fn insert(tx: &Transaction<'_>, learner: &Learner) -> Result<(), StoreError> {
-    tx.prepare_cached(
-        "INSERT INTO learners (id, mobile, birth_date, body) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (id) DO NOTHING",
-    )?
-    .execute(params![
-        learner.id.as_str(),
-        learner.mobile.as_str(),
-        learner.birth_date.to_string(),
-        encode(learner)
-    ])?;
-    Ok(())
+/// Inserts a learner; a learner with this id already there is left as it was. True if inserted.
+pub fn insert(tx: &Transaction<'_>, learner: &Learner) -> Result<bool, StoreError> {
+    let inserted = tx
+        .prepare_cached(
+            "INSERT INTO learners (id, mobile, birth_date, body) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (id) DO NOTHING",
+        )?
+        .execute(params![
+            learner.id.as_str(),
+            learner.mobile.as_str(),
+            learner.birth_date.to_string(),
+            encode(learner)
+        ])?;
+    Ok(inserted > 0)
 }
 
 /// A learner found by mobile number and birth date, with their PIN lockout state.
@@ -78,6 +79,31 @@ pub fn record_pin_failure(
     Ok(())
 }
 
+/// Counts one wrong PIN in the database itself (so checks running side by side each count) and
+/// locks at [`baeum_domain::learner::PIN_ATTEMPTS`]; the lock's end when it is locked now.
+pub fn count_pin_failure(conn: &Connection, id: &str, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, StoreError> {
+    let until = baeum_domain::learner::pin_lock_after(baeum_domain::learner::PIN_ATTEMPTS, now).unwrap_or(now);
+    let locked: Option<Option<String>> = conn
+        .prepare_cached(
+            "UPDATE learners SET pin_failures = pin_failures + 1,
+                 locked_until = CASE WHEN pin_failures + 1 >= ?2 THEN ?3 ELSE locked_until END
+             WHERE id = ?1 RETURNING locked_until",
+        )?
+        .query_row(params![id, i64::from(baeum_domain::learner::PIN_ATTEMPTS), until.to_rfc3339()], |r| r.get(0))
+        .optional()?;
+    Ok(locked.flatten().and_then(|t| t.parse::<DateTime<Utc>>().ok()).filter(|t| *t > now))
+}
+
+/// Clears the count after a right PIN, unless a check beside this one locked it meanwhile (then
+/// false: the right PIN does not open a lock).
+pub fn clear_pin_failures_unless_locked(conn: &Connection, id: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
+    Ok(conn.execute(
+        "UPDATE learners SET pin_failures = 0, locked_until = NULL
+         WHERE id = ?1 AND (locked_until IS NULL OR locked_until <= ?2)",
+        params![id, now.to_rfc3339()],
+    )? > 0)
+}
+
 pub fn reset_pin_failures(conn: &Connection, id: &str) -> Result<(), StoreError> {
     conn.execute("UPDATE learners SET pin_failures = 0, locked_until = NULL WHERE id = ?1", [id])?;
     Ok(())
@@ -127,5 +153,31 @@ mod tests {
             Err(StoreError::Corrupt { what, .. }) => assert_eq!(what, "학습자 PIN 잠금 시각"),
             other => panic!("a damaged lockout must not read as unlocked: {other:?}"),
         }
+    }
+}
+
+#[cfg(test)]
+mod pin_count_tests {
+    use super::*;
+    use crate::arbitration::fixtures;
+
+    #[test]
+    fn wrong_pins_count_in_the_database_and_a_lock_is_not_cleared_by_a_right_one() {
+        let (mut conn, _) = fixtures::hub(10, baeum_domain::Selection::FirstCome, 0);
+        let learner = fixtures::learner(1, "1950-03-02");
+        let tx = conn.transaction().unwrap();
+        assert!(insert(&tx, &learner).unwrap());
+        assert!(!insert(&tx, &learner).unwrap(), "the same id again is not inserted");
+        tx.commit().unwrap();
+        let now = fixtures::at("2026-12-03T15:00:00");
+        let id = learner.id.as_str();
+        for _ in 1..baeum_domain::learner::PIN_ATTEMPTS {
+            assert_eq!(count_pin_failure(&conn, id, now).unwrap(), None);
+        }
+        let until = count_pin_failure(&conn, id, now).unwrap().expect("locked at the fifth");
+        assert!(until > now);
+        assert!(!clear_pin_failures_unless_locked(&conn, id, now).unwrap(), "a right PIN does not open the lock");
+        assert!(clear_pin_failures_unless_locked(&conn, id, until).unwrap(), "after the lock it clears");
+        assert_eq!(find(&conn, &learner.mobile, learner.birth_date).unwrap()[0].pin_failures, 0);
     }
 }

@@ -91,10 +91,18 @@ pub fn extend(conn: &Connection, digest: &str, expires_at: DateTime<Utc>) -> Res
 }
 
 /// Ends a session (the person finished, or the kiosk's screen was wiped). True if it existed.
-pub fn close(conn: &Connection, digest: &str, kiosk: &KioskId) -> Result<bool, StoreError> {
-    Ok(conn
-        .execute("DELETE FROM sessions WHERE token_sha256 = ?1 AND kiosk_id = ?2", params![digest, kiosk.as_str()])?
-        > 0)
+/// A learner's is forgotten at once; a staff member's only ends: the stamps of what they did in
+/// it may still be on their way from the kiosk (see [`purge_ended`]).
+pub fn close(conn: &Connection, digest: &str, kiosk: &KioskId, now: DateTime<Utc>) -> Result<bool, StoreError> {
+    let ended = conn.execute(
+        "UPDATE sessions SET expires_at = MIN(expires_at, ?3) WHERE token_sha256 = ?1 AND kiosk_id = ?2 AND kind = 'staff'",
+        params![digest, kiosk.as_str(), now.to_rfc3339()],
+    )?;
+    let forgotten = conn.execute(
+        "DELETE FROM sessions WHERE token_sha256 = ?1 AND kiosk_id = ?2 AND kind = 'learner'",
+        params![digest, kiosk.as_str()],
+    )?;
+    Ok(ended + forgotten > 0)
 }
 
 /// Forgets learners' sessions that ended before `now`, and staff sessions that ended more than
