@@ -86,6 +86,24 @@ pub fn verified(conn: &Connection, kiosk: &KioskId, stamp: &StaffStamp) -> Resul
     Ok(staff::get(conn, &stamp.staff_number)?.filter(|a| a.disabled_at.is_none()).map(|a| a.profile))
 }
 
+/// Whether `staff` may act on the course `body` is about: a 기관 담당자 only on their own
+/// institution's courses (a 시스템 관리자 and the front desk on any).
+pub fn in_scope(conn: &Connection, staff: &StaffProfile, body: &IntentBody) -> Result<bool, StoreError> {
+    if staff.role != baeum_domain::staff::StaffRole::InstitutionOfficer {
+        return Ok(true);
+    }
+    let course = match body {
+        IntentBody::Enrollment(e) => e.seat().1,
+        IntentBody::Attendance(baeum_domain::attendance::AttendanceIntent::MarkAttendance { course_id, .. }) => {
+            course_id
+        }
+        // Registering someone is about no course.
+        _ => return Ok(true),
+    };
+    Ok(crate::store::courses::get(conn, course.as_str())?
+        .is_some_and(|c| Some(&c.institution_id) == staff.institution_id.as_ref()))
+}
+
 /// What an applied staff intent goes into the access log as.
 pub fn audit_action(body: &IntentBody) -> Option<(&'static str, String)> {
     match body {

@@ -41,6 +41,7 @@ pub async fn issue(
     let cert = state
         .with_db(move |conn| {
             if let Some(staff) = &staff {
+                super::sessions::check_course_scope(conn, staff, &q.course_id)?;
                 let subject = format!("{} {}", q.learner_id, q.course_id);
                 crate::store::staff::audit(conn, now, &staff.staff_number, &kiosk, "certificate", &subject)?;
             }
@@ -83,6 +84,14 @@ pub async fn history(
     let history = state
         .with_db(move |conn| {
             if let Some(staff) = &staff {
+                // A learner's whole history spans institutions: not a 기관 담당자's to read.
+                if staff.role == baeum_domain::staff::StaffRole::InstitutionOfficer {
+                    return Err(Failure::new(
+                        StatusCode::FORBIDDEN,
+                        baeum_domain::ErrorCode::SessionForbidden,
+                        "기관 담당자는 학습자의 전체 학습이력을 볼 수 없습니다",
+                    ));
+                }
                 crate::store::staff::audit(
                     conn,
                     now,

@@ -78,6 +78,11 @@ pub fn apply_batch(
             Some(stamp) => crate::staff::verified(&tx, kiosk, stamp)?,
             None => None,
         };
+        // A 기관 담당자 acts for their own institution's courses only.
+        let staff = match staff {
+            Some(s) if !crate::staff::in_scope(&tx, &s, &intent.body)? => None,
+            other => other,
+        };
         let outcome = if crate::staff::staff_only(&intent.body) && staff.is_none() {
             rejected(RejectReason::StaffRequired)
         } else {

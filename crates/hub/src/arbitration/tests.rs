@@ -506,3 +506,44 @@ fn an_ended_staff_session_still_vouches_and_a_known_id_cannot_be_claimed() {
     let other_id = baeum_domain::KioskId::parse("k-other").unwrap();
     assert!(!crate::store::sessions::knows(&conn, &other_id, &lid(1)).unwrap());
 }
+
+/// A 기관 담당자's stamp counts for their own institution's courses only.
+#[test]
+fn an_institution_officer_acts_for_their_own_institutions_courses_only() {
+    use baeum_domain::staff::{StaffNumber, StaffProfile, StaffRole, StaffStamp};
+    let (mut conn, course) = hub(10, Selection::FirstCome, 30_000);
+    let now = at("2026-11-26T14:00:00");
+    let mut desk = TestKiosk::new("k-desk");
+    desk.send(&mut conn, now, vec![register(1, "1950-01-01"), apply(1, &course)]);
+    let kiosk = baeum_domain::KioskId::parse("k-desk").unwrap();
+    let officer = |number: &str, institution: &baeum_domain::InstitutionId| {
+        let profile = StaffProfile {
+            staff_number: StaffNumber::parse(number).unwrap(),
+            name: "박담당".into(),
+            role: StaffRole::InstitutionOfficer,
+            institution_id: Some(institution.clone()),
+        };
+        crate::store::staff::insert(&conn, &profile, crate::pins::DUMMY, now).unwrap();
+        let digest = baeum_domain::session::SessionToken::from_random([number.len() as u8 + 40; 32]).stamp_digest();
+        let subject = crate::store::sessions::Subject::Staff(number.to_owned());
+        crate::store::sessions::open(&conn, digest.as_str(), &subject, &kiosk, now, plus_hours(now, 1)).unwrap();
+        StaffStamp { staff_number: profile.staff_number, session: digest }
+    };
+    let elsewhere = officer("30001", &baeum_domain::InstitutionId::parse("somewhere-else").unwrap());
+    let own = officer("300002", &course.institution_id);
+    let pay = || {
+        IntentBody::Enrollment(EnrollmentIntent::RecordPayment {
+            learner_id: lid(1),
+            course_id: course.id.clone(),
+            method: PaymentMethod::Card,
+            receipt: "C-1".into(),
+            amount: Won(30_000),
+        })
+    };
+    desk.staff = Some(elsewhere);
+    let refused = desk.send(&mut conn, now, vec![pay()]);
+    assert_eq!(refused.results[0].outcome, Outcome::Rejected { reason: RejectReason::StaffRequired });
+    desk.staff = Some(own);
+    let paid = desk.send(&mut conn, now, vec![pay()]);
+    assert_eq!(paid.results[0].outcome, Outcome::Enrollment(EnrollmentOutcome::Paid { amount: Won(30_000) }));
+}
