@@ -420,12 +420,15 @@ async fn every_kiosk_operation_refuses_a_caller_without_a_credential_the_hub_iss
     let doc = ApiDoc::openapi();
     let mut guarded = 0;
     for (path, item) in &doc.paths.paths {
-        for (method, operation) in [("GET", &item.get), ("POST", &item.post)] {
+        for (method, operation) in [("GET", &item.get), ("POST", &item.post), ("DELETE", &item.delete)] {
             let Some(operation) = operation else { continue };
             let url = format!("http://{addr}{}?epoch=x&after=0", path.replace("{code}", "GM-2026-000001"));
             for credential in [None, Some("bk1_short"), Some(forged.expose())] {
-                let mut request =
-                    if method == "GET" { stranger.get(&url) } else { stranger.post(&url).json(&serde_json::json!({})) };
+                let mut request = match method {
+                    "GET" => stranger.get(&url),
+                    "DELETE" => stranger.delete(&url),
+                    _ => stranger.post(&url).json(&serde_json::json!({})),
+                };
                 if let Some(c) = credential {
                     request = request.bearer_auth(c);
                 }
@@ -448,6 +451,79 @@ async fn every_kiosk_operation_refuses_a_caller_without_a_credential_the_hub_iss
             }
         }
     }
-    // 15 kiosk operations (GET and POST), three callers each; the four public ones answered anyone.
-    assert_eq!(guarded, 15 * 3);
+    // 16 kiosk operations (GET, POST and DELETE), three callers each; the four public ones answered anyone.
+    assert_eq!(guarded, 16 * 3);
+}
+
+/// A learner's session answers for her, at the kiosk it was opened at, until it ends: another
+/// kiosk presenting it, the same kiosk asking for someone else, and the same token after 마치기
+/// are all refused; staff lists need a staff session, not hers.
+#[tokio::test]
+async fn a_learner_session_is_hers_at_her_kiosk_only() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let db = dir.path().join("hub.db");
+    seed_demo(&db);
+    let hub = start(&db).await;
+    let addr = hub.addr;
+    let (here, elsewhere) = (hub.kiosk_client("k-here").await, hub.kiosk_client("k-elsewhere").await);
+    let pin = baeum_domain::learner::Pin::parse("4821").unwrap_or_else(|e| panic!("{e}"));
+    let learner = serde_json::json!({
+        "id": "l-session", "name": "홍배움", "birth_date": "1950-05-05", "mobile": "01012120000", "resident": true,
+        "consents": [{"purpose": "course_administration", "agreed": true, "notice_version": 1},
+                     {"purpose": "course_news", "agreed": false, "notice_version": 1}],
+        "identity": "self_declared", "pin_hash": baeum_domain::learner::pin_hash(&pin, "0a1b2c3d"),
+        "registered_on": "2026-11-26"
+    });
+    let batch = serde_json::json!({"intents": [
+        {"seq": 1, "op_id": "op-session-1", "body": {"service": "learner", "type": "register_learner", "learner": learner}}
+    ]});
+    let res =
+        here.post(format!("http://{addr}/v1/intents")).json(&batch).send().await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(res.status().as_u16(), 200);
+    let find = serde_json::json!({"mobile": "010-1212-0000", "birth_date": "1950-05-05", "pin": "4821"});
+    let found: serde_json::Value = here
+        .post(format!("http://{addr}/v1/learners/find"))
+        .json(&find)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .json()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let token = found["session"]["token"].as_str().unwrap_or_else(|| panic!("a session: {found}")).to_owned();
+    let history = |client: &reqwest::Client, learner: &str, token: &str| {
+        client
+            .post(format!("http://{addr}/v1/certificates/history"))
+            .header("baeum-session", token)
+            .json(&serde_json::json!({ "learner_id": learner }))
+            .send()
+    };
+    let code = |res: reqwest::Response| async move {
+        let status = res.status().as_u16();
+        let body: ApiError = parse(&res.text().await.unwrap_or_default());
+        (status, body.code)
+    };
+    let ok = history(&here, "l-session", &token).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(ok.status().as_u16(), 200);
+    let other_kiosk = history(&elsewhere, "l-session", &token).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(code(other_kiosk).await, (401, "session_required".to_owned()));
+    let someone_else = history(&here, "l-someone-else", &token).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(code(someone_else).await, (403, "session_forbidden".to_owned()));
+    let roster = here
+        .post(format!("http://{addr}/v1/courses/roster"))
+        .header("baeum-session", &token)
+        .json(&serde_json::json!({ "course_id": "anything" }))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(code(roster).await, (403, "staff_required".to_owned()));
+    // Another kiosk cannot end it either; her own kiosk can.
+    let ended_elsewhere =
+        elsewhere.delete(format!("http://{addr}/v1/sessions")).header("baeum-session", &token).send().await;
+    assert_eq!(ended_elsewhere.map(|r| r.status().as_u16()).unwrap_or_default(), 204);
+    assert_eq!(history(&here, "l-session", &token).await.map(|r| r.status().as_u16()).unwrap_or_default(), 200);
+    let ended = here.delete(format!("http://{addr}/v1/sessions")).header("baeum-session", &token).send().await;
+    assert_eq!(ended.map(|r| r.status().as_u16()).unwrap_or_default(), 204);
+    let after = history(&here, "l-session", &token).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(code(after).await, (401, "session_required".to_owned()));
 }
