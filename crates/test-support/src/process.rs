@@ -43,19 +43,20 @@ pub const TEST_INSTITUTION: &str = "gm-llc";
 
 /// `baeum-hub staff add --db DB`: a desk account of [`TEST_INSTITUTION`], the PIN on standard input.
 pub fn add_staff(db: &Path, number: &str, pin: &str) {
-    let mut child = Command::new(binary("baeum-hub"))
-        .args(["staff", "--db"])
-        .arg(db)
-        .args(["add", "--number", number, "--name", "김직원", "--role", "desk", "--institution", TEST_INSTITUTION])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("{e}"));
-    if let Some(mut stdin) = child.stdin.take() {
-        writeln!(stdin, "{pin}").unwrap_or_else(|e| panic!("{e}"));
-    }
-    let out = child.wait_with_output().unwrap_or_else(|e| panic!("{e}"));
+    let out = with_input(
+        Command::new(binary("baeum-hub")).args(["staff", "--db"]).arg(db).args([
+            "add",
+            "--number",
+            number,
+            "--name",
+            "김직원",
+            "--role",
+            "desk",
+            "--institution",
+            TEST_INSTITUTION,
+        ]),
+        pin,
+    );
     assert!(out.status.success(), "staff add: {}", String::from_utf8_lossy(&out.stderr));
 }
 
@@ -323,11 +324,16 @@ pub fn kiosk(args: &[&str], data_dir: &Path) -> Output {
 
 /// Runs `baeum-kiosk` with `args`, `input` on its standard input (a PIN), and returns its output.
 pub fn kiosk_with_input(args: &[&str], data_dir: &Path, input: &str) -> Output {
-    let mut child = Command::new(binary("baeum-kiosk"))
-        .args(args)
-        .arg("--data-dir")
-        .arg(data_dir)
-        .env_remove("BAEUM_HUB_URL")
+    with_input(
+        Command::new(binary("baeum-kiosk")).args(args).arg("--data-dir").arg(data_dir).env_remove("BAEUM_HUB_URL"),
+        input,
+    )
+}
+
+/// Runs `command` with `input` as the first line of its standard input (a PIN: never an
+/// argument) and returns its output.
+fn with_input(command: &mut Command, input: &str) -> Output {
+    let mut child = command
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

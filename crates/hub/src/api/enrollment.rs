@@ -18,6 +18,7 @@ use super::devices::Device;
 use super::{Failure, HubState, bad_request, unreadable};
 use crate::arbitration;
 use crate::pins::PreparedWraps;
+use crate::store::pin_lock::{self, PinHolder};
 use crate::store::{enrollments, intents, learners, sessions};
 
 /// Most intents accepted in one batch.
@@ -191,7 +192,7 @@ pub async fn find(
         .with_db(move |conn| match matched {
             Some(i) => {
                 let c = &candidates[i];
-                if !learners::clear_pin_failures_unless_locked(conn, c.learner.id.as_str(), now)? {
+                if !pin_lock::clear_unless_locked(conn, PinHolder::Learner, c.learner.id.as_str(), now)? {
                     return Ok(Err(not_found()));
                 }
                 sessions::link(conn, &c.learner.id, &device.kiosk, now)?;
@@ -210,7 +211,7 @@ pub async fn find(
             None => {
                 if !locked {
                     for c in &candidates {
-                        if learners::count_pin_failure(conn, c.learner.id.as_str(), now)?.is_some() {
+                        if pin_lock::count_failure(conn, PinHolder::Learner, c.learner.id.as_str(), now)?.is_some() {
                             tracing::info!(event = "learner_pin_locked", "a learner's PIN lookups were locked");
                         }
                     }

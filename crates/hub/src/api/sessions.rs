@@ -14,6 +14,7 @@ use rusqlite::Connection;
 
 use super::devices::{Device, challenge};
 use super::{Failure, HubState};
+use crate::store::pin_lock::{self, PinHolder};
 use crate::store::sessions::{self, Subject};
 use crate::store::staff;
 use baeum_domain::staff::{StaffNumber, StaffProfile, StaffSignIn, StaffSignedIn};
@@ -205,12 +206,12 @@ pub async fn staff_sign_in(
             let Some(account) = account else { return Ok(Err(staff_sign_in_failed())) };
             let number = &account.profile.staff_number;
             if !matched {
-                if !barred && staff::count_pin_failure(conn, number, now)?.is_some() {
+                if !barred && pin_lock::count_failure(conn, PinHolder::Staff, number.as_str(), now)?.is_some() {
                     tracing::info!(event = "staff_pin_locked", staff = %number, "a staff account was locked after wrong PINs");
                 }
                 return Ok(Err(staff_sign_in_failed()));
             }
-            if !staff::clear_pin_failures_unless_locked(conn, number, now)? {
+            if !pin_lock::clear_unless_locked(conn, PinHolder::Staff, number.as_str(), now)? {
                 return Ok(Err(staff_sign_in_failed()));
             }
             let session = open(conn, &Subject::Staff(number.to_string()), &kiosk, now)?;

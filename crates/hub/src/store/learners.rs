@@ -79,31 +79,6 @@ pub fn record_pin_failure(
     Ok(())
 }
 
-/// Counts one wrong PIN in the database itself (so checks running side by side each count) and
-/// locks at [`baeum_domain::learner::PIN_ATTEMPTS`]; the lock's end when it is locked now.
-pub fn count_pin_failure(conn: &Connection, id: &str, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, StoreError> {
-    let until = baeum_domain::learner::pin_lock_after(baeum_domain::learner::PIN_ATTEMPTS, now).unwrap_or(now);
-    let locked: Option<Option<String>> = conn
-        .prepare_cached(
-            "UPDATE learners SET pin_failures = pin_failures + 1,
-                 locked_until = CASE WHEN pin_failures + 1 >= ?2 THEN ?3 ELSE locked_until END
-             WHERE id = ?1 RETURNING locked_until",
-        )?
-        .query_row(params![id, i64::from(baeum_domain::learner::PIN_ATTEMPTS), until.to_rfc3339()], |r| r.get(0))
-        .optional()?;
-    Ok(locked.flatten().and_then(|t| t.parse::<DateTime<Utc>>().ok()).filter(|t| *t > now))
-}
-
-/// Clears the count after a right PIN, unless a check beside this one locked it meanwhile (then
-/// false: the right PIN does not open a lock).
-pub fn clear_pin_failures_unless_locked(conn: &Connection, id: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
-    Ok(conn.execute(
-        "UPDATE learners SET pin_failures = 0, locked_until = NULL
-         WHERE id = ?1 AND (locked_until IS NULL OR locked_until <= ?2)",
-        params![id, now.to_rfc3339()],
-    )? > 0)
-}
-
 pub fn reset_pin_failures(conn: &Connection, id: &str) -> Result<(), StoreError> {
     conn.execute("UPDATE learners SET pin_failures = 0, locked_until = NULL WHERE id = ?1", [id])?;
     Ok(())
@@ -171,13 +146,17 @@ mod pin_count_tests {
         tx.commit().unwrap();
         let now = fixtures::at("2026-12-03T15:00:00");
         let id = learner.id.as_str();
+        use crate::store::pin_lock::{PinHolder, clear_unless_locked, count_failure};
         for _ in 1..baeum_domain::learner::PIN_ATTEMPTS {
-            assert_eq!(count_pin_failure(&conn, id, now).unwrap(), None);
+            assert_eq!(count_failure(&conn, PinHolder::Learner, id, now).unwrap(), None);
         }
-        let until = count_pin_failure(&conn, id, now).unwrap().expect("locked at the fifth");
+        let until = count_failure(&conn, PinHolder::Learner, id, now).unwrap().expect("locked at the fifth");
         assert!(until > now);
-        assert!(!clear_pin_failures_unless_locked(&conn, id, now).unwrap(), "a right PIN does not open the lock");
-        assert!(clear_pin_failures_unless_locked(&conn, id, until).unwrap(), "after the lock it clears");
+        assert!(
+            !clear_unless_locked(&conn, PinHolder::Learner, id, now).unwrap(),
+            "a right PIN does not open the lock"
+        );
+        assert!(clear_unless_locked(&conn, PinHolder::Learner, id, until).unwrap(), "after the lock it clears");
         assert_eq!(find(&conn, &learner.mobile, learner.birth_date).unwrap()[0].pin_failures, 0);
     }
 }

@@ -20,6 +20,7 @@ pub mod ledger;
 pub mod lottery;
 pub mod meta;
 pub mod payment_attempts;
+pub mod pin_lock;
 pub mod places;
 pub mod rules;
 pub mod sessions;

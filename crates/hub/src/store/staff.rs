@@ -106,41 +106,6 @@ pub fn all(conn: &Connection) -> Result<Vec<Account>, StoreError> {
     Ok(out)
 }
 
-/// Counts one wrong PIN in the database itself (so checks running side by side each count) and
-/// locks at [`baeum_domain::learner::PIN_ATTEMPTS`]; the lock's end when it is locked now.
-pub fn count_pin_failure(
-    conn: &Connection,
-    number: &StaffNumber,
-    now: DateTime<Utc>,
-) -> Result<Option<DateTime<Utc>>, StoreError> {
-    let until = baeum_domain::learner::pin_lock_after(baeum_domain::learner::PIN_ATTEMPTS, now).unwrap_or(now);
-    let locked: Option<Option<String>> = conn
-        .prepare_cached(
-            "UPDATE staff SET pin_failures = pin_failures + 1,
-                 locked_until = CASE WHEN pin_failures + 1 >= ?2 THEN ?3 ELSE locked_until END
-             WHERE staff_number = ?1 RETURNING locked_until",
-        )?
-        .query_row(params![number.as_str(), i64::from(baeum_domain::learner::PIN_ATTEMPTS), until.to_rfc3339()], |r| {
-            r.get(0)
-        })
-        .optional()?;
-    Ok(locked.flatten().and_then(|t| t.parse::<DateTime<Utc>>().ok()).filter(|t| *t > now))
-}
-
-/// Clears the count after a right PIN, unless a check beside this one locked it meanwhile (then
-/// false: the right PIN does not open a lock).
-pub fn clear_pin_failures_unless_locked(
-    conn: &Connection,
-    number: &StaffNumber,
-    now: DateTime<Utc>,
-) -> Result<bool, StoreError> {
-    Ok(conn.execute(
-        "UPDATE staff SET pin_failures = 0, locked_until = NULL
-         WHERE staff_number = ?1 AND (locked_until IS NULL OR locked_until <= ?2)",
-        params![number.as_str(), now.to_rfc3339()],
-    )? > 0)
-}
-
 pub fn reset_pin_failures(conn: &Connection, number: &StaffNumber) -> Result<(), StoreError> {
     conn.execute("UPDATE staff SET pin_failures = 0, locked_until = NULL WHERE staff_number = ?1", [number.as_str()])?;
     Ok(())
