@@ -46,6 +46,10 @@ mod tests {
         SyncEvent::export_all(dir)?;
         LearnerSummary::export_all(dir)?;
         EnrollmentCard::export_all(dir)?;
+        baeum_kiosk::subsidy::SubsidyOffer::export_all(dir)?;
+        baeum_kiosk::subsidy::SubsidyCard::export_all(dir)?;
+        baeum_domain::subsidy::ResidenceDeclaration::export_all(dir)?;
+        baeum_domain::subsidy::Ineligibility::export_all(dir)?;
         Refund::export_all(dir)?;
         UiSettings::export_all(dir)?;
         PrintJob::export_all(dir)?;

@@ -99,7 +99,7 @@ pub async fn sync_now(app: AppHandle, shell: State<'_, Shell>) -> Result<SyncSta
 }
 
 /// How long an action waits for the hub's answer before showing "접수 대기 (확정 전)".
-const ANSWER_WAIT: std::time::Duration = std::time::Duration::from_secs(4);
+pub(crate) const ANSWER_WAIT: std::time::Duration = std::time::Duration::from_secs(4);
 
 pub(crate) fn parse<T: serde::de::DeserializeOwned>(what: &str, value: serde_json::Value) -> Result<T, ErrorView> {
     serde_json::from_value(value).map_err(|e| bad_request(what, e))

@@ -7,4 +7,5 @@ pub mod cli;
 mod commands;
 mod sample;
 mod staff;
+mod subsidy;
 mod visit;

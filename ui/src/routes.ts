@@ -10,9 +10,10 @@ import Apply from './screens/Apply.svelte';
 import Home from './screens/Home.svelte';
 import Mine from './screens/Mine.svelte';
 import Staff from './screens/Staff.svelte';
+import Subsidy from './screens/Subsidy.svelte';
 
 /** Where the person is. */
-export type View = { kind: 'home' } | { kind: 'apply'; course: CourseCard } | { kind: 'mine' } | { kind: 'staff' };
+export type View = { kind: 'home' } | { kind: 'apply'; course: CourseCard } | { kind: 'mine' } | { kind: 'subsidy' } | { kind: 'staff' };
 
 export interface Route<V extends View> {
   /** The screen; it reads the session itself, so it takes no props. */
@@ -30,6 +31,11 @@ export const routes: Routes = {
   home: { screen: Home, voice: () => t('voice.home') },
   apply: { screen: Apply, voice: (view) => t('voice.apply', { title: view.course.title }) },
   mine: { screen: Mine, voice: () => t('voice.mine'), header: { view: { kind: 'mine' }, label: 'nav.mine', testid: 'open-mine' } },
+  subsidy: {
+    screen: Subsidy,
+    voice: () => t('voice.subsidy'),
+    header: { view: { kind: 'subsidy' }, label: 'nav.subsidy', testid: 'open-subsidy' },
+  },
   staff: {
     screen: Staff,
     voice: () => t('voice.staff'),

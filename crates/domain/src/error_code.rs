@@ -66,6 +66,8 @@ pub enum ErrorCode {
     /// A staff sign-in the hub refuses: unknown number, wrong PIN, locked or disabled — one
     /// answer for all (`401`).
     StaffSignInFailed,
+    /// No recorded subsidy selection for this programme (yet) (`404`).
+    SelectionNotFound,
 
     // ---- Said by the kiosk engine (`KioskError::code`).
     HubUrlInvalid,
@@ -94,6 +96,9 @@ pub enum ErrorCode {
     StaffSignInNeeded,
     VoiceUnavailable,
     StoreFailed,
+    /// The subsidy cannot be applied for (born outside the years, selected before, outside the
+    /// window, residence, or applied already); the message says which in plain words.
+    SubsidyNotEligible,
 
     // ---- Said by the app shell or the screens themselves.
     /// A command's work thread died; detail in the log.

@@ -104,6 +104,10 @@ catalog_id!(
     /// A kiosk, chosen once when its database is created (`k-` + random hex).
     KioskId
 );
+catalog_id!(
+    /// A yearly subsidy programme (`gm-2026`), named by the city in its configuration file.
+    ProgrammeId
+);
 
 #[cfg(test)]
 mod tests {

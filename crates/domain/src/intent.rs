@@ -22,6 +22,7 @@ use crate::hello::{HelloIntent, HelloOutcome};
 use crate::ids::OpId;
 use crate::learner::{LearnerIntent, LearnerOutcome};
 use crate::rules::RejectReason;
+use crate::subsidy::{SubsidyIntent, SubsidyOutcome};
 
 /// The services whose intents go through the outbox.
 #[derive(
@@ -39,6 +40,8 @@ pub enum Service {
     Attendance,
     /// 수료증 (임시 발급 확인)
     Certificate,
+    /// 광명시민 평생학습지원금
+    Subsidy,
     /// 점검용 인사: the worked example of a service (see [`crate::hello`]).
     Hello,
 }
@@ -59,6 +62,7 @@ pub enum IntentBody {
     Enrollment(EnrollmentIntent),
     Attendance(AttendanceIntent),
     Certificate(CertificateIntent),
+    Subsidy(SubsidyIntent),
     Hello(HelloIntent),
 }
 
@@ -69,6 +73,7 @@ impl IntentBody {
             IntentBody::Enrollment(_) => Service::Enrollment,
             IntentBody::Attendance(_) => Service::Attendance,
             IntentBody::Certificate(_) => Service::Certificate,
+            IntentBody::Subsidy(_) => Service::Subsidy,
             IntentBody::Hello(_) => Service::Hello,
         }
     }
@@ -83,6 +88,7 @@ impl IntentBody {
             IntentBody::Enrollment(b) => serde_json::to_string(b),
             IntentBody::Attendance(b) => serde_json::to_string(b),
             IntentBody::Certificate(b) => serde_json::to_string(b),
+            IntentBody::Subsidy(b) => serde_json::to_string(b),
             IntentBody::Hello(b) => serde_json::to_string(b),
         };
         // Serialising plain data to a string cannot fail; an empty digest form would only make a
@@ -111,6 +117,11 @@ impl From<CertificateIntent> for IntentBody {
         IntentBody::Certificate(b)
     }
 }
+impl From<SubsidyIntent> for IntentBody {
+    fn from(b: SubsidyIntent) -> Self {
+        IntentBody::Subsidy(b)
+    }
+}
 impl From<HelloIntent> for IntentBody {
     fn from(b: HelloIntent) -> Self {
         IntentBody::Hello(b)
@@ -126,6 +137,7 @@ pub fn intent_kinds() -> Vec<&'static str> {
         EnrollmentIntent::VARIANTS,
         AttendanceIntent::VARIANTS,
         CertificateIntent::VARIANTS,
+        SubsidyIntent::VARIANTS,
         HelloIntent::VARIANTS,
     ]
     .concat()
@@ -156,6 +168,7 @@ pub enum Outcome {
     Enrollment(EnrollmentOutcome),
     Attendance(AttendanceOutcome),
     Certificate(CertificateOutcome),
+    Subsidy(SubsidyOutcome),
     Hello(HelloOutcome),
 }
 
@@ -180,6 +193,7 @@ impl Outcome {
             Outcome::Enrollment(_) => Some(Service::Enrollment),
             Outcome::Attendance(_) => Some(Service::Attendance),
             Outcome::Certificate(_) => Some(Service::Certificate),
+            Outcome::Subsidy(_) => Some(Service::Subsidy),
             Outcome::Hello(_) => Some(Service::Hello),
         }
     }
@@ -203,6 +217,11 @@ impl From<AttendanceOutcome> for Outcome {
 impl From<CertificateOutcome> for Outcome {
     fn from(o: CertificateOutcome) -> Self {
         Outcome::Certificate(o)
+    }
+}
+impl From<SubsidyOutcome> for Outcome {
+    fn from(o: SubsidyOutcome) -> Self {
+        Outcome::Subsidy(o)
     }
 }
 impl From<HelloOutcome> for Outcome {
@@ -229,6 +248,7 @@ enum ServiceOutcome {
     Enrollment(EnrollmentOutcome),
     Attendance(AttendanceOutcome),
     Certificate(CertificateOutcome),
+    Subsidy(SubsidyOutcome),
     Hello(HelloOutcome),
 }
 
@@ -256,6 +276,7 @@ impl From<Outcome> for OutcomeWire {
             Outcome::Enrollment(o) => OutcomeWire::Answered(ServiceOutcome::Enrollment(o)),
             Outcome::Attendance(o) => OutcomeWire::Answered(ServiceOutcome::Attendance(o)),
             Outcome::Certificate(o) => OutcomeWire::Answered(ServiceOutcome::Certificate(o)),
+            Outcome::Subsidy(o) => OutcomeWire::Answered(ServiceOutcome::Subsidy(o)),
             Outcome::Hello(o) => OutcomeWire::Answered(ServiceOutcome::Hello(o)),
         }
     }
@@ -269,6 +290,7 @@ impl From<OutcomeWire> for Outcome {
             OutcomeWire::Answered(ServiceOutcome::Enrollment(o)) => Outcome::Enrollment(o),
             OutcomeWire::Answered(ServiceOutcome::Attendance(o)) => Outcome::Attendance(o),
             OutcomeWire::Answered(ServiceOutcome::Certificate(o)) => Outcome::Certificate(o),
+            OutcomeWire::Answered(ServiceOutcome::Subsidy(o)) => Outcome::Subsidy(o),
             OutcomeWire::Answered(ServiceOutcome::Hello(o)) => Outcome::Hello(o),
         }
     }
@@ -419,6 +441,7 @@ mod tests {
             EnrollmentOutcome::VARIANTS,
             AttendanceOutcome::VARIANTS,
             CertificateOutcome::VARIANTS,
+            SubsidyOutcome::VARIANTS,
             HelloOutcome::VARIANTS,
             &["rejected"],
         ]

@@ -21,6 +21,7 @@ pub mod rules;
 pub mod schedule;
 pub mod session;
 pub mod staff;
+pub mod subsidy;
 pub mod text;
 pub mod time;
 pub mod validation;
@@ -30,7 +31,7 @@ pub mod wire_time;
 
 pub use course::{ApplicationPhase, ApplicationWindow, Course, CourseDraft, CourseStatus};
 pub use error_code::ErrorCode;
-pub use ids::{CourseId, InstitutionId, KioskId, LearnerId, OpId, PlaceId};
+pub use ids::{CourseId, InstitutionId, KioskId, LearnerId, OpId, PlaceId, ProgrammeId};
 pub use institution::{Institution, InstitutionDraft, InstitutionKind, Place, PlaceDraft};
 pub use links::PublicUrl;
 pub use money::Won;

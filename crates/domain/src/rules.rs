@@ -151,6 +151,10 @@ pub enum RejectReason {
     SessionNotStarted,
     /// A registration the hub's rules refuse (a name, number or consent they do not accept).
     InvalidLearner,
+    /// No subsidy programme of that id is configured at the hub.
+    UnknownProgramme,
+    /// A subsidy application withdrawn after the selection was run.
+    SelectionDone,
 }
 
 impl RejectReason {
@@ -181,6 +185,8 @@ impl RejectReason {
             RejectReason::StaffRequired => "직원 확인이 필요한 요청입니다. 직원 번호로 로그인한 뒤 다시 해 주세요.",
             RejectReason::SessionNotStarted => "아직 시작하지 않은 수업의 출석은 기록할 수 없습니다.",
             RejectReason::InvalidLearner => "등록 정보를 중앙 서버가 받아들이지 않았습니다. 직원에게 문의해 주세요.",
+            RejectReason::UnknownProgramme => "지원금 사업 정보를 찾을 수 없습니다. 직원에게 문의해 주세요.",
+            RejectReason::SelectionDone => "선정 결과가 이미 나와 신청을 취소할 수 없습니다.",
         }
     }
 }

@@ -520,3 +520,28 @@ mod tests {
         assert_eq!(ids.len(), 1_000);
     }
 }
+
+/// The demo's subsidy programme: the 2026 rules (1967–1976년생, 1 year continuous or 5 in all,
+/// ₩300,000, 1967년생 first) with an application window around `today`, so the kiosk shows it
+/// open. The real 2026 file is `assets/demo/subsidy-2026.json`.
+pub fn subsidy_programme(
+    today: NaiveDate,
+) -> Result<baeum_domain::subsidy::SubsidyProgramme, baeum_domain::ids::IdError> {
+    use baeum_domain::subsidy::{BirthYears, ResidenceRule, SubsidyProgramme};
+    let year = chrono::Datelike::year(&today);
+    let closes_on = today + chrono::Duration::days(7);
+    let results_on = closes_on + chrono::Duration::days(14);
+    Ok(SubsidyProgramme {
+        id: baeum_domain::ProgrammeId::parse(&format!("gm-{year}-extra"))?,
+        name: format!("{year}년 광명시민 평생학습지원금 (추가 모집)"),
+        birth_years: BirthYears { from: 1967, to: 1976 },
+        residence: ResidenceRule { continuous_years: 1, total_years: 5 },
+        amount: baeum_domain::Won(300_000),
+        places: 300,
+        opens_on: today - chrono::Duration::days(2),
+        closes_on,
+        results_on,
+        points_expire_on: results_on + chrono::Duration::days(205),
+        first_taken_birth_year: Some(1967),
+    })
+}

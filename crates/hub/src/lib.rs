@@ -16,4 +16,5 @@ pub mod secret_file;
 pub mod server;
 pub mod staff;
 pub mod store;
+pub mod subsidy;
 pub mod tls;

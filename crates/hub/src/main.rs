@@ -101,6 +101,15 @@ enum Command {
         #[command(subcommand)]
         action: StaffAction,
     },
+    /// 광명시민 평생학습지원금: load a year's programme (JSON), run the selection after the
+    /// application window, and re-run a recorded selection (from the database or a published file).
+    Subsidy {
+        /// The hub database (not needed to check a published file).
+        #[arg(long, env = "BAEUM_HUB_DB")]
+        db: Option<PathBuf>,
+        #[command(subcommand)]
+        action: SubsidyAction,
+    },
     /// Load catalog data (all or nothing).
     Seed {
         #[arg(long, env = "BAEUM_HUB_DB")]
@@ -110,6 +119,37 @@ enum Command {
         /// Date the catalog around this day instead of today (YYYY-MM-DD), for reproducible runs.
         #[arg(long, value_name = "DATE", value_parser = parse_day)]
         date: Option<chrono::NaiveDate>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum SubsidyAction {
+    /// Load or replace a programme from its JSON file (refused once its selection was run).
+    Programme { file: PathBuf },
+    /// Run the selection (after the window): first-taken birth year, then the draw. Prints the
+    /// record (seed, algorithm, entrant digest, selected 접수번호s) and writes it to --publish.
+    Select {
+        programme: String,
+        /// Write the published record (JSON) here too.
+        #[arg(long)]
+        publish: Option<PathBuf>,
+    },
+    /// Re-run a recorded selection and check every application's result against it; or, with
+    /// --published, re-run a published record on its own (no database needed).
+    Verify {
+        #[arg(required_unless_present = "published")]
+        programme: Option<String>,
+        #[arg(long, conflicts_with = "programme")]
+        published: Option<PathBuf>,
+    },
+    /// Record people selected in an earlier year from the city's records (once in a lifetime).
+    Grant {
+        #[arg(long)]
+        programme: String,
+        #[arg(long)]
+        year: i32,
+        #[arg(required = true)]
+        learners: Vec<String>,
     },
 }
 
@@ -437,10 +477,21 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("학습자 {}명의 비밀번호 잠금을 풀었습니다", found.len());
         }
         Command::Staff { db, action } => staff_command(&db, action)?,
+        Command::Subsidy { db, action } => subsidy_command(db.as_deref(), action)?,
         Command::Seed { db, source, date } => {
             let batch = load_seed(&source, date)?;
             let mut conn = store::open(&db)?;
             report(&batch, catalog::apply(&mut conn, &batch)?);
+            if source.demo {
+                let today = date.unwrap_or_else(|| SystemClock.now_kst().date_naive());
+                let programme = demo::subsidy_programme(today)?;
+                match baeum_hub::subsidy::load_programme(&conn, &serde_json::to_string(&programme)?, SystemClock.now()) {
+                    Ok(p) => println!("지원금 사업 {} (신청 {}~{})", p.name, p.opens_on, p.closes_on),
+                    // Selected already (a demo folder kept for weeks): its rules stay as they were.
+                    Err(baeum_hub::subsidy::SubsidyError::Frozen(id)) => println!("지원금 사업 {id}: 선정을 마쳐 그대로 둡니다"),
+                    Err(e) => return Err(e.into()),
+                }
+            }
         }
     }
     Ok(())
@@ -506,6 +557,69 @@ fn staff_command(db: &std::path::Path, action: StaffAction) -> anyhow::Result<()
         StaffAction::Audit { number } => {
             let number = number.as_deref().map(StaffNumber::parse).transpose()?;
             println!("{}", serde_json::to_string_pretty(&store::staff::audit_log(&conn, number.as_ref())?)?);
+        }
+    }
+    Ok(())
+}
+
+fn subsidy_command(db: Option<&Path>, action: SubsidyAction) -> anyhow::Result<()> {
+    use baeum_domain::ProgrammeId;
+    use baeum_domain::subsidy::DrawRecord;
+    use baeum_hub::subsidy;
+    let open = || -> anyhow::Result<rusqlite::Connection> {
+        let db = db.context("--db (또는 BAEUM_HUB_DB)를 적어 주세요")?;
+        Ok(store::open(db)?)
+    };
+    let summary = |r: &DrawRecord| {
+        format!(
+            "{}: 신청 {}명 가운데 {}명 선정 · 방식 {} · 시드 {} · 신청자 목록 SHA-256 {}",
+            r.programme_id,
+            r.entrants.len(),
+            r.selected.len(),
+            r.algorithm,
+            r.seed,
+            r.entrants_sha256
+        )
+    };
+    match action {
+        SubsidyAction::Programme { file } => {
+            let json = std::fs::read_to_string(&file).with_context(|| format!("{}", file.display()))?;
+            let p = subsidy::load_programme(&open()?, &json, SystemClock.now())?;
+            println!(
+                "{} ({})을(를) 저장했습니다: {}~{}년생, {}명, {}, 신청 {}~{}",
+                p.name, p.id, p.birth_years.from, p.birth_years.to, p.places, p.amount, p.opens_on, p.closes_on
+            );
+        }
+        SubsidyAction::Select { programme, publish } => {
+            let id = ProgrammeId::parse(&programme)?;
+            let record = subsidy::select(&mut open()?, &id, subsidy::fresh_seed()?, SystemClock.now())?;
+            let json = serde_json::to_string_pretty(&record)?;
+            if let Some(path) = publish {
+                std::fs::write(&path, format!("{json}\n")).with_context(|| format!("{}", path.display()))?;
+            }
+            eprintln!("{}", summary(&record));
+            println!("{json}");
+        }
+        SubsidyAction::Verify { programme: Some(programme), published: None } => {
+            let record = subsidy::verify(&open()?, &ProgrammeId::parse(&programme)?)?;
+            println!("다시 추첨한 결과가 기록과 같습니다. {}", summary(&record));
+        }
+        SubsidyAction::Verify { published: Some(file), .. } => {
+            let json = std::fs::read_to_string(&file).with_context(|| format!("{}", file.display()))?;
+            let record: DrawRecord = serde_json::from_str(&json).context("공개된 추첨 기록을 읽을 수 없습니다")?;
+            record.verify()?;
+            println!("공개된 기록으로 다시 추첨한 결과가 같습니다. {}", summary(&record));
+        }
+        SubsidyAction::Verify { programme: None, published: None } => {
+            anyhow::bail!("사업 id나 --published 파일을 적어 주세요")
+        }
+        SubsidyAction::Grant { programme, year, learners } => {
+            let programme = ProgrammeId::parse(&programme)?;
+            let conn = open()?;
+            for raw in &learners {
+                store::subsidy::grant(&conn, &baeum_domain::LearnerId::parse(raw)?, &programme, year)?;
+            }
+            println!("{year}년 지원금 수혜자 {}명을 기록했습니다", learners.len());
         }
     }
     Ok(())

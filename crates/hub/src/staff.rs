@@ -120,6 +120,7 @@ pub fn audit_action(body: &IntentBody) -> Option<(&'static str, String)> {
             learner.valid().map(|l| ("register_learner_id_checked", l.id.to_string()))
         }
         IntentBody::Enrollment(e) => Some(("on_behalf", format!("{} {}", e.seat().0, e.seat().1))),
+        IntentBody::Subsidy(s) => Some(("subsidy_on_behalf", s.learner().to_string())),
         _ => None,
     }
 }

@@ -87,6 +87,8 @@ pub enum KioskError {
     StaffSignInNeeded,
     #[error("{0}")]
     StaffSignInFailed(String),
+    #[error("{0}")]
+    SubsidyNotEligible(String),
     #[error(transparent)]
     Voice(#[from] crate::voice::VoiceError),
     #[error(transparent)]
@@ -126,6 +128,7 @@ impl KioskError {
             KioskError::StaffRequired => ErrorCode::StaffRequired,
             KioskError::StaffSignInNeeded => ErrorCode::StaffSignInNeeded,
             KioskError::StaffSignInFailed(_) => ErrorCode::StaffSignInFailed,
+            KioskError::SubsidyNotEligible(_) => ErrorCode::SubsidyNotEligible,
             KioskError::Voice(_) => ErrorCode::VoiceUnavailable,
             KioskError::Store(_) => ErrorCode::StoreFailed,
         }
@@ -342,6 +345,9 @@ mod tests {
             ErrorCode::StaffSignInFailed => vec![KioskError::StaffSignInFailed(
                 "직원 번호나 비밀번호가 맞지 않습니다. 여러 번 틀리면 잠시 로그인할 수 없습니다".into(),
             )],
+            ErrorCode::SubsidyNotEligible => {
+                vec![KioskError::SubsidyNotEligible("1966년생은 올해 대상이 아닙니다 (대상: 1967~1976년생)".into())]
+            }
             ErrorCode::VoiceUnavailable => vec![KioskError::Voice(crate::voice::VoiceError {
                 why: "음성 서비스를 시작할 수 없습니다".into(),
                 detail: Detail::of("No such file or directory (os error 2)"),
@@ -361,6 +367,7 @@ mod tests {
             | ErrorCode::InviteInvalid
             | ErrorCode::KioskIdTaken
             | ErrorCode::SessionForbidden
+            | ErrorCode::SelectionNotFound
             | ErrorCode::Unexpected
             | ErrorCode::PrinterMissing
             | ErrorCode::ConsentNeeded => vec![],

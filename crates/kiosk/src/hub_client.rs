@@ -302,6 +302,20 @@ impl HubClient {
             .await
     }
 
+    /// The subsidy programmes the hub offers.
+    pub async fn subsidy_programmes(&self) -> Result<baeum_domain::subsidy::SubsidyProgrammes, KioskError> {
+        self.get_json(&self.base.join("/v1/subsidy/programmes")).await
+    }
+
+    /// Subsidy applications and earlier grants of these learners (those this kiosk knows).
+    pub async fn lookup_subsidy(
+        &self,
+        learners: &[LearnerId],
+    ) -> Result<baeum_domain::subsidy::SubsidyStatuses, KioskError> {
+        let body = baeum_domain::subsidy::SubsidyLookup { learner_ids: learners.to_vec() };
+        self.post_json(&self.base.join("/v1/subsidy/lookup"), &body).await
+    }
+
     pub async fn find_learner(&self, query: &LearnerFind) -> Result<LearnerFound, KioskError> {
         self.post_json(&self.base.join("/v1/learners/find"), query).await
     }

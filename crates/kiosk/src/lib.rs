@@ -25,6 +25,8 @@ pub mod search;
 pub mod secrets;
 pub mod staff;
 pub mod store;
+pub mod subsidy;
+pub mod subsidy_pdf;
 pub mod sync;
 pub mod upload;
 pub mod voice;

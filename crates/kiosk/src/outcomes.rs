@@ -18,6 +18,7 @@ pub(crate) fn apply(
 ) -> Result<(), StoreError> {
     match body {
         IntentBody::Enrollment(intent) => store::enrollments::apply_outcome(tx, op, intent, outcome, now),
+        IntentBody::Subsidy(intent) => store::subsidy::apply_outcome(tx, op, intent, outcome, now),
         // The learner's record is written when the kiosk registers them; the hub's answer adds
         // nothing to it.
         IntentBody::Learner(_) => Ok(()),

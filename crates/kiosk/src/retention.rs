@@ -19,6 +19,8 @@ pub struct Purged {
     pub documents: usize,
     /// Provisional certificates the hub answered.
     pub certificates: usize,
+    /// Subsidy applications and grants of learners whose details went.
+    pub subsidy: usize,
 }
 
 impl Kiosk {
@@ -39,7 +41,10 @@ impl Kiosk {
             registrations: store::outbox::purge_registrations(&tx, before)?,
             documents: store::print_jobs::purge_stale(&tx, before, now)?,
             certificates: store::offline_certificates::purge(&tx, before)?,
+            subsidy: 0,
         };
+        // After the learners: their subsidy rows go with them.
+        let purged = Purged { subsidy: store::subsidy::purge_orphans(&tx)?, ..purged };
         tx.commit()?;
         if purged != Purged::default() {
             tracing::info!(
@@ -47,6 +52,7 @@ impl Kiosk {
                 registrations = purged.registrations,
                 documents = purged.documents,
                 certificates = purged.certificates,
+                subsidy = purged.subsidy,
                 "personal data purged"
             );
         }

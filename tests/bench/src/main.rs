@@ -16,6 +16,7 @@ use baeum_kiosk::{DataDir, HubClient, HubUrl, Kiosk, SearchQuery};
 
 mod app;
 mod certificates;
+mod subsidy;
 mod upload;
 
 type Error = Box<dyn std::error::Error>;
@@ -261,12 +262,14 @@ fn main() -> Result<(), Error> {
         Ok("upload") => return upload_section(dir.path(), &runtime, intents),
         Ok("certificates") => return certificates::section(dir.path()),
         Ok("app") => return app::section(dir.path()),
+        Ok("subsidy") => return subsidy::section(dir.path()),
         Ok("sync" | "cold") => return sync_section(dir.path(), &runtime, courses),
         _ => {}
     }
     sync_section(dir.path(), &runtime, courses)?;
     upload_section(dir.path(), &runtime, intents)?;
     certificates::section(dir.path())?;
+    subsidy::section(dir.path())?;
     app::section(dir.path())
 }
 

@@ -40,10 +40,16 @@ import type { SyncStatus } from './generated/bindings/SyncStatus';
 import type { UiSettings } from './generated/bindings/UiSettings';
 import type { Utterance } from './generated/bindings/Utterance';
 import type { WaitingIntent } from './generated/bindings/WaitingIntent';
+import type { Ineligibility } from './generated/bindings/Ineligibility';
+import type { ResidenceDeclaration } from './generated/bindings/ResidenceDeclaration';
+import type { SubsidyCard } from './generated/bindings/SubsidyCard';
+import type { SubsidyOffer } from './generated/bindings/SubsidyOffer';
+import type { SubsidyState } from './generated/bindings/SubsidyState';
 
 export type { ErrorCode, RejectReason };
 export type {
   ApplicationPhase, AttendanceMark, CatalogPage, ClassPrint, ConsentPurpose, CourseCard, EnrollmentCard, EnrollmentState, ErrorView, FieldProblem, InstitutionChoice, LearnerSummary, PaymentMethod, PrintJob, PrintJobState, PrinterStatus, Refund, RegistrationForm, Roster, RosterLine, SearchQuery, SeatsView, Selection, OnDutyView, StaffOverview, StaffSettings, StageCount, SyncEvent, SyncStatus, UiSettings, Utterance, WaitingIntent,
+  Ineligibility, ResidenceDeclaration, SubsidyCard, SubsidyOffer, SubsidyState,
 };
 
 /** What a search may leave out (the engine fills in the defaults). */
@@ -147,6 +153,26 @@ export async function printLearningHistory(learnerId: string): Promise<PrintJob>
 
 export async function printReceipt(learnerId: string, courseId: string): Promise<PrintJob> {
   return invoke<PrintJob>('print_receipt', { learnerId, courseId });
+}
+
+export async function subsidyOffer(learnerId: string): Promise<SubsidyOffer | null> {
+  return invoke<SubsidyOffer | null>('subsidy_offer', { learnerId });
+}
+
+export async function applySubsidy(learnerId: string, programmeId: string, residence: ResidenceDeclaration): Promise<SubsidyCard> {
+  return invoke<SubsidyCard>('apply_subsidy', { learnerId, programmeId, residence });
+}
+
+export async function withdrawSubsidy(learnerId: string, programmeId: string): Promise<SubsidyCard> {
+  return invoke<SubsidyCard>('withdraw_subsidy', { learnerId, programmeId });
+}
+
+export async function mySubsidy(learnerId: string): Promise<SubsidyCard[]> {
+  return invoke<SubsidyCard[]>('my_subsidy', { learnerId });
+}
+
+export async function printSubsidyNotice(learnerId: string, programmeId: string): Promise<PrintJob> {
+  return invoke<PrintJob>('print_subsidy_notice', { learnerId, programmeId });
 }
 
 export async function kioskSettings(): Promise<UiSettings> {

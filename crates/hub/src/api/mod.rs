@@ -30,6 +30,7 @@ pub mod enrollment;
 pub mod pay_page;
 pub mod roster;
 pub mod sessions;
+pub mod subsidy;
 
 /// Largest page of changes a kiosk may ask for.
 pub const MAX_CHANGES_PAGE: usize = 5_000;
@@ -400,7 +401,7 @@ async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
 
 /// Operations anyone may call; every other one needs a kiosk's device credential.
 const PUBLIC_OPERATIONS: &[&str] =
-    &["/health", "/v1/kiosks/provision", "/v1/certificates/keys", "/v1/certificates/verify/{code}"];
+    &["/health", "/v1/kiosks/provision", "/v1/certificates/keys", "/v1/certificates/verify/{code}", "/v1/subsidy/selections/{programme}"];
 
 /// Operations that need a person's session too (`baeum-session`, opened at the same kiosk): a
 /// learner's records (her session, from `POST /v1/learners/find`, or staff's) and staff's lists
@@ -507,7 +508,10 @@ impl utoipa::Modify for DeviceSecurity {
         roster::roster,
         devices::provision,
         sessions::close,
-        sessions::staff_sign_in
+        sessions::staff_sign_in,
+        subsidy::programmes,
+        subsidy::lookup,
+        subsidy::selection
     ),
     components(schemas(
         Health,
@@ -545,7 +549,11 @@ impl utoipa::Modify for DeviceSecurity {
         baeum_domain::certificate::PublishedKey,
         crate::certificates::PublicVerification,
         baeum_domain::device::ProvisionRequest,
-        baeum_domain::device::ProvisionAnswer
+        baeum_domain::device::ProvisionAnswer,
+        baeum_domain::subsidy::SubsidyProgrammes,
+        baeum_domain::subsidy::SubsidyLookup,
+        baeum_domain::subsidy::SubsidyStatuses,
+        baeum_domain::subsidy::DrawRecord
     ))
 )]
 pub struct ApiDoc;
@@ -609,6 +617,9 @@ pub fn router(state: HubState) -> axum::Router {
         .route("/v1/kiosks/provision", post(devices::provision).layer(DefaultBodyLimit::max(SMALL_BODY)))
         .route("/v1/courses/roster", post(roster::roster).layer(DefaultBodyLimit::max(SMALL_BODY)))
         .route("/v1/certificates/verify/{code}", get(certificates::verify_json))
+        .route("/v1/subsidy/programmes", get(subsidy::programmes))
+        .route("/v1/subsidy/lookup", post(subsidy::lookup).layer(DefaultBodyLimit::max(LIST_BODY)))
+        .route("/v1/subsidy/selections/{programme}", get(subsidy::selection))
         .route("/openapi.json", get(openapi_json))
         .merge(pages())
         // Compressed answers (5–8× smaller catalogs for slow community-centre lines): zstd for

@@ -10,6 +10,7 @@ mod certificate;
 mod enrollment;
 mod hello;
 mod learner;
+mod subsidy;
 
 use baeum_domain::Course;
 use baeum_domain::intent::{IntentBatch, IntentBatchAnswer, IntentBody, IntentRefusal, IntentResult, Outcome};
@@ -140,6 +141,7 @@ fn decide(d: &mut Decision<'_, '_>, body: &IntentBody) -> Result<Outcome, StoreE
         IntentBody::Enrollment(b) => enrollment::decide(d, b),
         IntentBody::Attendance(b) => attendance::decide(d, b),
         IntentBody::Certificate(b) => certificate::decide(d, b),
+        IntentBody::Subsidy(b) => subsidy::decide(d, b),
         IntentBody::Hello(b) => hello::decide(d, b),
     }
 }
@@ -362,3 +364,6 @@ pub(crate) mod fixtures {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod subsidy_tests;

@@ -25,6 +25,7 @@ pub mod places;
 pub mod rules;
 pub mod sessions;
 pub mod staff;
+pub mod subsidy;
 
 use std::path::Path;
 use std::sync::LazyLock;
@@ -44,6 +45,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("../../migrations/0008_devices.sql")),
         M::up(include_str!("../../migrations/0009_sessions.sql")),
         M::up(include_str!("../../migrations/0010_staff.sql")),
+        M::up(include_str!("../../migrations/0011_subsidy.sql")),
     ])
 });
 

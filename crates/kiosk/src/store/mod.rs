@@ -15,6 +15,7 @@ pub mod print_jobs;
 pub mod seats;
 pub mod snapshot_staging;
 pub mod staff_pin;
+pub mod subsidy;
 pub mod sync_state;
 
 use std::path::Path;
@@ -36,6 +37,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("../../migrations/0009_intent_services.sql")),
         M::up(include_str!("../../migrations/0010_local_pin_failures.sql")),
         M::up(include_str!("../../migrations/0011_outbox_staff.sql")),
+        M::up(include_str!("../../migrations/0012_subsidy.sql")),
     ])
 });
 
@@ -130,6 +132,15 @@ pub(crate) fn decode_rows<T: serde::de::DeserializeOwned>(
 
 pub(crate) fn encode<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_default()
+}
+
+/// Reads a stored RFC 3339 time; one that does not read is Corrupt, never "no time".
+pub(crate) fn read_time(what: &'static str, id: &str, raw: &str) -> Result<chrono::DateTime<chrono::Utc>, StoreError> {
+    chrono::DateTime::parse_from_rfc3339(raw).map(|t| t.to_utc()).map_err(|e| StoreError::Corrupt {
+        what,
+        id: id.to_owned(),
+        problem: format!("{raw:?}: {e}"),
+    })
 }
 
 #[cfg(test)]

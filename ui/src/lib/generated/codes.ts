@@ -19,6 +19,7 @@ export const ERROR_CODES = [
   'session_required',
   'session_forbidden',
   'staff_sign_in_failed',
+  'selection_not_found',
   'hub_url_invalid',
   'config_invalid',
   'hub_unreachable',
@@ -42,6 +43,7 @@ export const ERROR_CODES = [
   'staff_sign_in_needed',
   'voice_unavailable',
   'store_failed',
+  'subsidy_not_eligible',
   'unexpected',
   'printer_missing',
   'consent_needed',
@@ -67,6 +69,8 @@ export const REJECT_REASONS = [
   'staff_required',
   'session_not_started',
   'invalid_learner',
+  'unknown_programme',
+  'selection_done',
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 
@@ -77,6 +81,8 @@ export const INTENT_KINDS = [
   'record_payment',
   'mark_attendance',
   'provisional_certificate',
+  'apply_subsidy',
+  'withdraw_subsidy',
   'hello',
 ] as const;
 export type IntentKind = (typeof INTENT_KINDS)[number];

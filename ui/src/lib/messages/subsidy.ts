@@ -1,0 +1,110 @@
+// 지원금 신청 (광명시민 평생학습지원금): the programme, the pre-check in plain words, the two
+// residence questions, the result and the 선정 notice.
+import type { Message } from './message';
+
+export const subsidy = {
+  'nav.subsidy': { context: 'Header button: apply for the city’s lifelong-learning subsidy', ko: '지원금 신청', en: 'Learning subsidy' },
+  'voice.subsidy': {
+    context: 'Said when the subsidy screen opens',
+    ko: '평생학습지원금 신청 화면입니다. 먼저 본인 확인을 해 주세요.',
+    en: 'Lifelong-learning subsidy. Please confirm who you are first.',
+  },
+  'subsidy.heading': { context: 'Subsidy screen title', ko: '평생학습지원금 신청', en: 'Lifelong-learning subsidy' },
+  'subsidy.none': {
+    context: 'No subsidy programme is configured at the moment',
+    ko: '지금은 신청할 수 있는 지원금 사업이 없습니다.',
+    en: 'There is no subsidy programme to apply for right now.',
+  },
+  'subsidy.who': { context: 'Programme fact: who may apply; {years} like 1967~1976년생', ko: '대상: {years}', en: 'Who: born {years}' },
+  'subsidy.residence': { context: 'Programme fact: residence requirement (text from the programme)', ko: '거주 요건: {text}', en: 'Residence: {text}' },
+  'subsidy.amount': { context: 'Programme fact: points granted; {amount} like 300,000원', ko: '지원 금액: {amount} (포인트, 평생 1회)', en: 'Amount: {amount} in points (once in a lifetime)' },
+  'subsidy.places': { context: 'Programme fact: number of people selected', ko: '선정 인원: {places}명', en: 'Places: {places}' },
+  'subsidy.window': { context: 'Programme fact: application period', ko: '신청 기간: {window}', en: 'Apply: {window}' },
+  'subsidy.results': { context: 'Programme fact: when results are announced', ko: '결과 발표: {date}', en: 'Results: {date}' },
+  'subsidy.expires': { context: 'Programme fact: points expire after this day', ko: '사용 기한: {date}까지', en: 'Use by: {date}' },
+  'subsidy.noId': {
+    context: 'Reassurance: the kiosk never asks for a resident registration number or certificate',
+    ko: '주민등록번호나 주민등록초본은 받지 않습니다. 거주 기간은 아래 질문에 답해 주시면 됩니다.',
+    en: 'We never ask for your resident registration number or papers. Just answer the questions below.',
+  },
+  'subsidy.cannot': { context: 'Heading over the reason a person cannot apply', ko: '이번 지원금은 신청하실 수 없습니다', en: 'You cannot apply this time' },
+  'subsidy.no.birth_year': {
+    context: 'Not eligible: birth year; {born}, {from}, {to} are years',
+    ko: '{born}년생은 올해 대상이 아닙니다 (대상: {from}~{to}년생)',
+    en: 'People born in {born} are not eligible this year (eligible: born {from}–{to})',
+  },
+  'subsidy.no.already_granted': {
+    context: 'Not eligible: received the subsidy before (once in a lifetime); {year}',
+    ko: '이미 지원금을 받으셨습니다 ({year}년). 지원금은 평생 한 번만 받을 수 있습니다',
+    en: 'You already received the subsidy ({year}). It is given once in a lifetime',
+  },
+  'subsidy.no.outside_window': {
+    context: 'Not eligible today: outside the application period; {window} like 3월 3일~13일',
+    ko: '신청 기간이 아닙니다 ({window})',
+    en: 'It is not the application period ({window})',
+  },
+  'subsidy.no.residence': {
+    context: 'Not eligible: neither residence answer was yes',
+    ko: '광명시에 {continuous}년 이상 계속 살았거나, 모두 합해 {total}년 이상 산 분이 대상입니다',
+    en: 'The subsidy is for people who have lived in Gwangmyeong for {continuous} year(s) in a row, or {total} years in all',
+  },
+  'subsidy.askStaff': {
+    context: 'Advice under a "no": where to ask',
+    ko: '궁금한 점은 창구 직원에게 물어보세요.',
+    en: 'Please ask at the front desk if you have questions.',
+  },
+  'subsidy.already': {
+    context: 'The person applied to this programme already',
+    ko: '이미 신청하셨습니다. 아래에서 신청 내역을 확인해 주세요.',
+    en: 'You have already applied. Your application is below.',
+  },
+  'subsidy.questions': { context: 'Heading over the residence questions', ko: '거주 기간 확인', en: 'How long have you lived here?' },
+  'subsidy.yes': { context: 'Answer button', ko: '예', en: 'Yes' },
+  'subsidy.no': { context: 'Answer button', ko: '아니요', en: 'No' },
+  'subsidy.declared': {
+    context: 'Note: the answers are recorded as given and checked later',
+    ko: '답하신 내용 그대로 기록되며, 담당 부서에서 나중에 확인합니다.',
+    en: 'Your answers are recorded as given and checked later by the city.',
+  },
+  'subsidy.apply': { context: 'Button: file the application', ko: '지원금 신청하기', en: 'Apply for the subsidy' },
+  'subsidy.answerBoth': { context: 'Both questions must be answered first', ko: '두 질문에 모두 답해 주세요.', en: 'Please answer both questions.' },
+  'subsidy.receipt': { context: 'Application number given by the central server', ko: '접수번호 {receipt}', en: 'Application no. {receipt}' },
+  'subsidy.withdraw': { context: 'Button: withdraw the application before the draw', ko: '신청 취소', en: 'Withdraw' },
+  'subsidy.withdrawAsk': {
+    context: 'Confirm withdrawing the subsidy application',
+    ko: '지원금 신청을 취소할까요? 신청 기간 안에는 다시 신청할 수 있습니다.',
+    en: 'Withdraw your subsidy application? You can apply again within the application period.',
+  },
+  'subsidy.keep': { context: 'Button: keep the application', ko: '그대로 두기', en: 'Keep it' },
+  'subsidy.printNotice': { context: 'Button: print the 선정 notice slip', ko: '선정 안내문 출력', en: 'Print the notice' },
+  'subsidy.mine': { context: 'Section title in my page: subsidy applications', ko: '지원금 신청 내역', en: 'Subsidy applications' },
+  'subsidy.state.pending': { context: 'Subsidy status: filed here, not yet received by the central server', ko: '접수 대기', en: 'Waiting to be sent' },
+  'subsidy.state.applied': { context: 'Subsidy status: application received', ko: '신청완료', en: 'Applied' },
+  'subsidy.state.selected': { context: 'Subsidy status: selected', ko: '선정', en: 'Selected' },
+  'subsidy.state.not_selected': { context: 'Subsidy status: not selected in the draw', ko: '미선정', en: 'Not selected' },
+  'subsidy.state.not_eligible': { context: 'Subsidy status: not eligible', ko: '대상 아님', en: 'Not eligible' },
+  'subsidy.state.withdrawn': { context: 'Subsidy status: withdrawn by the person', ko: '신청 취소', en: 'Withdrawn' },
+  'subsidy.state.rejected': { context: 'Subsidy status: the central server refused the request', ko: '신청 불가', en: 'Not accepted' },
+  'staff.kind.apply_subsidy': { context: 'Pending request kind', ko: '지원금 신청', en: 'Subsidy application' },
+  'staff.kind.withdraw_subsidy': { context: 'Pending request kind', ko: '지원금 신청 취소', en: 'Subsidy withdrawal' },
+  'reject.unknown_programme': {
+    context: 'The central server does not know the subsidy programme',
+    ko: '지원금 사업 정보를 찾을 수 없습니다. 직원에게 문의해 주세요.',
+    en: 'The subsidy programme could not be found. Please ask a staff member.',
+  },
+  'reject.selection_done': {
+    context: 'A subsidy withdrawal after the selection was made',
+    ko: '선정 결과가 이미 나와 신청을 취소할 수 없습니다.',
+    en: 'The selection has been made, so the application can no longer be withdrawn.',
+  },
+  'error.subsidy_not_eligible': {
+    context: 'Applying for the subsidy was refused at the kiosk; the engine’s message says why',
+    ko: '이번 지원금은 신청하실 수 없습니다.',
+    en: 'You cannot apply for the subsidy this time.',
+  },
+  'error.selection_not_found': {
+    context: 'No recorded subsidy selection for this programme yet',
+    ko: '이 사업의 선정 기록이 아직 없습니다.',
+    en: 'There is no recorded selection for this programme yet.',
+  },
+} satisfies Record<string, Message>;
