@@ -50,6 +50,11 @@ mod tests {
         baeum_kiosk::subsidy::SubsidyCard::export_all(dir)?;
         baeum_domain::subsidy::ResidenceDeclaration::export_all(dir)?;
         baeum_domain::subsidy::Ineligibility::export_all(dir)?;
+        baeum_kiosk::rental::RoomCard::export_all(dir)?;
+        baeum_kiosk::rental::RoomCalendar::export_all(dir)?;
+        baeum_kiosk::rental::RoomQuote::export_all(dir)?;
+        baeum_kiosk::rental::RoomForm::export_all(dir)?;
+        baeum_kiosk::rental::RentalCard::export_all(dir)?;
         Refund::export_all(dir)?;
         UiSettings::export_all(dir)?;
         PrintJob::export_all(dir)?;

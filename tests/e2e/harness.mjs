@@ -3,7 +3,7 @@
 // the real `baeum-kiosk` binary in its own data folder. One flow file per user journey uses
 // `startStack()` and always `stop()`s it.
 import { spawn, execFileSync } from 'node:child_process';
-import { createHash, generateKeyPairSync } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -375,4 +375,67 @@ export async function audit(browser) {
   return violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+const op = () => randomUUID().replaceAll('-', '');
+
+/** Registrations another kiosk sent to the hub (each body names its service). */
+export async function registeredElsewhere(hub, kioskId, people) {
+  const salt = 'e2esalt2';
+  const bodies = people.map((p) => ({
+    service: 'learner',
+    type: 'register_learner',
+    learner: {
+      id: p.id,
+      name: p.name,
+      birth_date: p.birth,
+      mobile: p.mobile,
+      resident: true,
+      guardian: null,
+      consents: [
+        { purpose: 'course_administration', agreed: true, notice_version: 1 },
+        { purpose: 'course_news', agreed: false, notice_version: 1 },
+      ],
+      identity: 'self_declared',
+      pin_hash: `${salt}$${createHash('sha256').update(`${salt}${p.pin}`).digest('hex')}`,
+      registered_on: '2026-11-20',
+    },
+  }));
+  const res = await hub.call(
+    '/v1/intents',
+    { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ intents: bodies.map((body, i) => ({ seq: i + 1, op_id: op(), body })) }) },
+    kioskId,
+  );
+  if (res.status !== 200) throw new Error(`registrations: ${res.status} ${await res.text()}`);
+  const answer = await res.json();
+  const outcomes = answer.results.map((r) => r.outcome.outcome);
+  if (outcomes.some((o) => o !== 'registered')) throw new Error(`registrations refused: ${JSON.stringify(answer.results)}`);
+}
+
+/** Clicks through the DOM (WebKitWebDriver ignores CSS zoom when it computes clicks). */
+export const press = (browser, testid) => browser.execute((sel) => document.querySelector(sel).click(), `[data-testid="${testid}"]`);
+
+/** Types into a field through the DOM (as `press`, for the zoomed 큰글씨 page). */
+export const typeInto = (browser, testid, value) =>
+  browser.execute(
+    (sel, v) => {
+      const input = document.querySelector(sel);
+      input.value = v;
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    },
+    `[data-testid="${testid}"]`,
+    value,
+  );
+
+/** Opens a screen about one person from the header (`open`) and finds `person` there with her
+ * mobile number, birth date and PIN, through the DOM. */
+export async function findHerself(browser, open, person) {
+  await press(browser, open);
+  await browser.$('[data-testid="learner-returning"]').waitForExist({ timeout: 10000 });
+  await press(browser, 'learner-returning');
+  await browser.$('[data-testid="find-mobile"]').waitForExist({ timeout: 10000 });
+  await typeInto(browser, 'find-mobile', person.mobileTyped);
+  await typeInto(browser, 'find-birth', person.birth.replaceAll('-', ''));
+  await typeInto(browser, 'find-pin', person.pin);
+  await press(browser, 'find-submit');
 }

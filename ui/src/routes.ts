@@ -10,10 +10,11 @@ import Apply from './screens/Apply.svelte';
 import Home from './screens/Home.svelte';
 import Mine from './screens/Mine.svelte';
 import Staff from './screens/Staff.svelte';
+import Rooms from './screens/Rooms.svelte';
 import Subsidy from './screens/Subsidy.svelte';
 
 /** Where the person is. */
-export type View = { kind: 'home' } | { kind: 'apply'; course: CourseCard } | { kind: 'mine' } | { kind: 'subsidy' } | { kind: 'staff' };
+export type View = { kind: 'home' } | { kind: 'apply'; course: CourseCard } | { kind: 'mine' } | { kind: 'subsidy' } | { kind: 'rooms' } | { kind: 'staff' };
 
 export interface Route<V extends View> {
   /** The screen; it reads the session itself, so it takes no props. */
@@ -35,6 +36,11 @@ export const routes: Routes = {
     screen: Subsidy,
     voice: () => t('voice.subsidy'),
     header: { view: { kind: 'subsidy' }, label: 'nav.subsidy', testid: 'open-subsidy' },
+  },
+  rooms: {
+    screen: Rooms,
+    voice: () => t('voice.rooms'),
+    header: { view: { kind: 'rooms' }, label: 'nav.rooms', testid: 'open-rooms' },
   },
   staff: {
     screen: Staff,

@@ -99,6 +99,8 @@ pub enum ErrorCode {
     /// The subsidy cannot be applied for (born outside the years, selected before, outside the
     /// window, residence, or applied already); the message says which in plain words.
     SubsidyNotEligible,
+    /// A room cannot be booked so (capacity, hours, a time past); the message says why.
+    RoomUnavailable,
 
     // ---- Said by the app shell or the screens themselves.
     /// A command's work thread died; detail in the log.

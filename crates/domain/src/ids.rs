@@ -108,6 +108,15 @@ catalog_id!(
     /// A yearly subsidy programme (`gm-2026`), named by the city in its configuration file.
     ProgrammeId
 );
+catalog_id!(
+    /// A room an institution rents out (`gm-llc.room-301`).
+    RoomId
+);
+catalog_id!(
+    /// One room booking, named by the kiosk that took it (`b-` + random hex), so it has a
+    /// stable id before the hub has heard of it.
+    BookingId
+);
 
 #[cfg(test)]
 mod tests {

@@ -21,6 +21,7 @@ use crate::error_code::ErrorCode;
 use crate::hello::{HelloIntent, HelloOutcome};
 use crate::ids::OpId;
 use crate::learner::{LearnerIntent, LearnerOutcome};
+use crate::rental::{RentalIntent, RentalOutcome};
 use crate::rules::RejectReason;
 use crate::subsidy::{SubsidyIntent, SubsidyOutcome};
 
@@ -42,6 +43,8 @@ pub enum Service {
     Certificate,
     /// 광명시민 평생학습지원금
     Subsidy,
+    /// 시설 대관
+    Rental,
     /// 점검용 인사: the worked example of a service (see [`crate::hello`]).
     Hello,
 }
@@ -63,6 +66,7 @@ pub enum IntentBody {
     Attendance(AttendanceIntent),
     Certificate(CertificateIntent),
     Subsidy(SubsidyIntent),
+    Rental(RentalIntent),
     Hello(HelloIntent),
 }
 
@@ -74,6 +78,7 @@ impl IntentBody {
             IntentBody::Attendance(_) => Service::Attendance,
             IntentBody::Certificate(_) => Service::Certificate,
             IntentBody::Subsidy(_) => Service::Subsidy,
+            IntentBody::Rental(_) => Service::Rental,
             IntentBody::Hello(_) => Service::Hello,
         }
     }
@@ -89,6 +94,7 @@ impl IntentBody {
             IntentBody::Attendance(b) => serde_json::to_string(b),
             IntentBody::Certificate(b) => serde_json::to_string(b),
             IntentBody::Subsidy(b) => serde_json::to_string(b),
+            IntentBody::Rental(b) => serde_json::to_string(b),
             IntentBody::Hello(b) => serde_json::to_string(b),
         };
         // Serialising plain data to a string cannot fail; an empty digest form would only make a
@@ -122,6 +128,11 @@ impl From<SubsidyIntent> for IntentBody {
         IntentBody::Subsidy(b)
     }
 }
+impl From<RentalIntent> for IntentBody {
+    fn from(b: RentalIntent) -> Self {
+        IntentBody::Rental(b)
+    }
+}
 impl From<HelloIntent> for IntentBody {
     fn from(b: HelloIntent) -> Self {
         IntentBody::Hello(b)
@@ -138,6 +149,7 @@ pub fn intent_kinds() -> Vec<&'static str> {
         AttendanceIntent::VARIANTS,
         CertificateIntent::VARIANTS,
         SubsidyIntent::VARIANTS,
+        RentalIntent::VARIANTS,
         HelloIntent::VARIANTS,
     ]
     .concat()
@@ -169,6 +181,7 @@ pub enum Outcome {
     Attendance(AttendanceOutcome),
     Certificate(CertificateOutcome),
     Subsidy(SubsidyOutcome),
+    Rental(RentalOutcome),
     Hello(HelloOutcome),
 }
 
@@ -194,6 +207,7 @@ impl Outcome {
             Outcome::Attendance(_) => Some(Service::Attendance),
             Outcome::Certificate(_) => Some(Service::Certificate),
             Outcome::Subsidy(_) => Some(Service::Subsidy),
+            Outcome::Rental(_) => Some(Service::Rental),
             Outcome::Hello(_) => Some(Service::Hello),
         }
     }
@@ -224,6 +238,11 @@ impl From<SubsidyOutcome> for Outcome {
         Outcome::Subsidy(o)
     }
 }
+impl From<RentalOutcome> for Outcome {
+    fn from(o: RentalOutcome) -> Self {
+        Outcome::Rental(o)
+    }
+}
 impl From<HelloOutcome> for Outcome {
     fn from(o: HelloOutcome) -> Self {
         Outcome::Hello(o)
@@ -249,6 +268,7 @@ enum ServiceOutcome {
     Attendance(AttendanceOutcome),
     Certificate(CertificateOutcome),
     Subsidy(SubsidyOutcome),
+    Rental(RentalOutcome),
     Hello(HelloOutcome),
 }
 
@@ -277,6 +297,7 @@ impl From<Outcome> for OutcomeWire {
             Outcome::Attendance(o) => OutcomeWire::Answered(ServiceOutcome::Attendance(o)),
             Outcome::Certificate(o) => OutcomeWire::Answered(ServiceOutcome::Certificate(o)),
             Outcome::Subsidy(o) => OutcomeWire::Answered(ServiceOutcome::Subsidy(o)),
+            Outcome::Rental(o) => OutcomeWire::Answered(ServiceOutcome::Rental(o)),
             Outcome::Hello(o) => OutcomeWire::Answered(ServiceOutcome::Hello(o)),
         }
     }
@@ -291,6 +312,7 @@ impl From<OutcomeWire> for Outcome {
             OutcomeWire::Answered(ServiceOutcome::Attendance(o)) => Outcome::Attendance(o),
             OutcomeWire::Answered(ServiceOutcome::Certificate(o)) => Outcome::Certificate(o),
             OutcomeWire::Answered(ServiceOutcome::Subsidy(o)) => Outcome::Subsidy(o),
+            OutcomeWire::Answered(ServiceOutcome::Rental(o)) => Outcome::Rental(o),
             OutcomeWire::Answered(ServiceOutcome::Hello(o)) => Outcome::Hello(o),
         }
     }
@@ -442,6 +464,7 @@ mod tests {
             AttendanceOutcome::VARIANTS,
             CertificateOutcome::VARIANTS,
             SubsidyOutcome::VARIANTS,
+            RentalOutcome::VARIANTS,
             HelloOutcome::VARIANTS,
             &["rejected"],
         ]

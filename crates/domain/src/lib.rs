@@ -17,6 +17,7 @@ pub mod links;
 pub mod money;
 pub mod protocol;
 pub mod refund;
+pub mod rental;
 pub mod rules;
 pub mod schedule;
 pub mod session;
@@ -31,7 +32,7 @@ pub mod wire_time;
 
 pub use course::{ApplicationPhase, ApplicationWindow, Course, CourseDraft, CourseStatus};
 pub use error_code::ErrorCode;
-pub use ids::{CourseId, InstitutionId, KioskId, LearnerId, OpId, PlaceId, ProgrammeId};
+pub use ids::{BookingId, CourseId, InstitutionId, KioskId, LearnerId, OpId, PlaceId, ProgrammeId, RoomId};
 pub use institution::{Institution, InstitutionDraft, InstitutionKind, Place, PlaceDraft};
 pub use links::PublicUrl;
 pub use money::Won;

@@ -155,6 +155,8 @@ pub enum RejectReason {
     UnknownProgramme,
     /// A subsidy application withdrawn after the selection was run.
     SelectionDone,
+    /// No room of that id is rented out at the hub.
+    UnknownRoom,
 }
 
 impl RejectReason {
@@ -187,6 +189,7 @@ impl RejectReason {
             RejectReason::InvalidLearner => "등록 정보를 중앙 서버가 받아들이지 않았습니다. 직원에게 문의해 주세요.",
             RejectReason::UnknownProgramme => "지원금 사업 정보를 찾을 수 없습니다. 직원에게 문의해 주세요.",
             RejectReason::SelectionDone => "선정 결과가 이미 나와 신청을 취소할 수 없습니다.",
+            RejectReason::UnknownRoom => "대관 시설 정보를 찾을 수 없습니다. 직원에게 문의해 주세요.",
         }
     }
 }

@@ -456,6 +456,36 @@ pub fn synthetic_catalog(n: usize, today: NaiveDate) -> Result<CatalogBatch, Fee
     Ok(CatalogBatch { institutions, places, courses, deleted_courses: Vec::new() })
 }
 
+/// The demo's rooms: what 광명시평생학습원 rents (lecture rooms 301 and 302 and the hall made of
+/// both, a media room, an exhibition room, a shared kitchen, a free video-interview room) and two
+/// libraries' seminar rooms, with 2026–27 public holidays and 3 no-shows in 90 days barring for 30.
+pub const ROOMS_JSON: &str = include_str!("../../../assets/demo/rooms.json");
+
+/// The demo's subsidy programme: the 2026 rules (1967–1976년생, 1 year continuous or 5 in all,
+/// ₩300,000, 1967년생 first) with an application window around `today`, so the kiosk shows it
+/// open. The real 2026 file is `assets/demo/subsidy-2026.json`.
+pub fn subsidy_programme(
+    today: NaiveDate,
+) -> Result<baeum_domain::subsidy::SubsidyProgramme, baeum_domain::ids::IdError> {
+    use baeum_domain::subsidy::{BirthYears, ResidenceRule, SubsidyProgramme};
+    let year = chrono::Datelike::year(&today);
+    let closes_on = today + chrono::Duration::days(7);
+    let results_on = closes_on + chrono::Duration::days(14);
+    Ok(SubsidyProgramme {
+        id: baeum_domain::ProgrammeId::parse(&format!("gm-{year}-extra"))?,
+        name: format!("{year}년 광명시민 평생학습지원금 (추가 모집)"),
+        birth_years: BirthYears { from: 1967, to: 1976 },
+        residence: ResidenceRule { continuous_years: 1, total_years: 5 },
+        amount: baeum_domain::Won(300_000),
+        places: 300,
+        opens_on: today - chrono::Duration::days(2),
+        closes_on,
+        results_on,
+        points_expire_on: results_on + chrono::Duration::days(205),
+        first_taken_birth_year: Some(1967),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::HashSet;
@@ -521,27 +551,3 @@ mod tests {
     }
 }
 
-/// The demo's subsidy programme: the 2026 rules (1967–1976년생, 1 year continuous or 5 in all,
-/// ₩300,000, 1967년생 first) with an application window around `today`, so the kiosk shows it
-/// open. The real 2026 file is `assets/demo/subsidy-2026.json`.
-pub fn subsidy_programme(
-    today: NaiveDate,
-) -> Result<baeum_domain::subsidy::SubsidyProgramme, baeum_domain::ids::IdError> {
-    use baeum_domain::subsidy::{BirthYears, ResidenceRule, SubsidyProgramme};
-    let year = chrono::Datelike::year(&today);
-    let closes_on = today + chrono::Duration::days(7);
-    let results_on = closes_on + chrono::Duration::days(14);
-    Ok(SubsidyProgramme {
-        id: baeum_domain::ProgrammeId::parse(&format!("gm-{year}-extra"))?,
-        name: format!("{year}년 광명시민 평생학습지원금 (추가 모집)"),
-        birth_years: BirthYears { from: 1967, to: 1976 },
-        residence: ResidenceRule { continuous_years: 1, total_years: 5 },
-        amount: baeum_domain::Won(300_000),
-        places: 300,
-        opens_on: today - chrono::Duration::days(2),
-        closes_on,
-        results_on,
-        points_expire_on: results_on + chrono::Duration::days(205),
-        first_taken_birth_year: Some(1967),
-    })
-}

@@ -22,6 +22,8 @@ pub struct Round {
     pub promoted: u32,
     pub draws: u32,
     pub cancelled_courses: u32,
+    /// Approved room bookings left unpaid past their deadline.
+    pub rooms_released: u32,
 }
 
 /// Runs one round at `now`. `new_seed` gives a fresh unpredictable seed for each draw (recorded
@@ -35,6 +37,7 @@ pub fn run(
     let since = meta::housekeeping_since(&tx, now)?;
     let mut round = Round::default();
     release_overdue(&tx, now, &mut round)?;
+    round.rooms_released = crate::rentals::release_overdue(&tx, now)?;
     for course_id in enrollments::courses_with_entrants(&tx)? {
         if let Some(course) = courses::get(&tx, course_id.as_str())?
             && course.selection == Selection::Lottery

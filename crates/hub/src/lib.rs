@@ -10,6 +10,7 @@ pub mod feed;
 pub mod housekeeping;
 pub mod limits;
 pub mod payment;
+pub mod rentals;
 pub mod pins;
 pub mod roster;
 pub mod secret_file;

@@ -110,6 +110,14 @@ enum Command {
         #[command(subcommand)]
         action: SubsidyAction,
     },
+    /// 시설 대관: load the rooms file (JSON), list bookings, and decide one: approve, reject with
+    /// a reason, record its payment, mark a no-show. Who decided is recorded.
+    Rental {
+        #[arg(long, env = "BAEUM_HUB_DB")]
+        db: PathBuf,
+        #[command(subcommand)]
+        action: RentalAction,
+    },
     /// Load catalog data (all or nothing).
     Seed {
         #[arg(long, env = "BAEUM_HUB_DB")]
@@ -150,6 +158,45 @@ enum SubsidyAction {
         year: i32,
         #[arg(required = true)]
         learners: Vec<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum RentalAction {
+    /// Load rooms, holidays and the no-show rule from a JSON file.
+    Rooms { file: PathBuf },
+    /// Bookings as JSON (those waiting for approval with --waiting).
+    List {
+        #[arg(long)]
+        waiting: bool,
+    },
+    /// 승인: a free booking is confirmed, a paid one waits for payment.
+    Approve {
+        booking: String,
+        #[arg(long)]
+        by: String,
+    },
+    /// 반려, with the reason the person reads.
+    Reject {
+        booking: String,
+        #[arg(long)]
+        by: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// The fee was paid at the desk (영수증 번호).
+    Paid {
+        booking: String,
+        #[arg(long)]
+        by: String,
+        #[arg(long)]
+        receipt: String,
+    },
+    /// 노쇼: a strike for the person and the organisation.
+    NoShow {
+        booking: String,
+        #[arg(long)]
+        by: String,
     },
 }
 
@@ -478,6 +525,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Staff { db, action } => staff_command(&db, action)?,
         Command::Subsidy { db, action } => subsidy_command(db.as_deref(), action)?,
+        Command::Rental { db, action } => rental_command(&db, action)?,
         Command::Seed { db, source, date } => {
             let batch = load_seed(&source, date)?;
             let mut conn = store::open(&db)?;
@@ -491,6 +539,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     Err(baeum_hub::subsidy::SubsidyError::Frozen(id)) => println!("지원금 사업 {id}: 선정을 마쳐 그대로 둡니다"),
                     Err(e) => return Err(e.into()),
                 }
+                let rooms = baeum_hub::rentals::load_rooms(&conn, demo::ROOMS_JSON)?;
+                println!("대관 시설 {}곳", rooms.rooms.len());
             }
         }
     }
@@ -620,6 +670,47 @@ fn subsidy_command(db: Option<&Path>, action: SubsidyAction) -> anyhow::Result<(
                 store::subsidy::grant(&conn, &baeum_domain::LearnerId::parse(raw)?, &programme, year)?;
             }
             println!("{year}년 지원금 수혜자 {}명을 기록했습니다", learners.len());
+        }
+    }
+    Ok(())
+}
+
+fn rental_command(db: &Path, action: RentalAction) -> anyhow::Result<()> {
+    use baeum_domain::BookingId;
+    use baeum_hub::rentals;
+    let mut conn = store::open(db)?;
+    let now = SystemClock.now();
+    let by_name = |by: &str| -> anyhow::Result<String> {
+        let by = by.trim();
+        if by.is_empty() {
+            anyhow::bail!("--by에 처리한 사람의 이름을 적어 주세요");
+        }
+        Ok(by.to_owned())
+    };
+    match action {
+        RentalAction::Rooms { file } => {
+            let json = std::fs::read_to_string(&file).with_context(|| format!("{}", file.display()))?;
+            let config = rentals::load_rooms(&conn, &json)?;
+            println!("대관 시설 {}곳, 공휴일 {}일을 저장했습니다", config.rooms.len(), config.holidays.len());
+        }
+        RentalAction::List { waiting } => {
+            println!("{}", serde_json::to_string_pretty(&store::rentals::listed(&conn, waiting)?)?);
+        }
+        RentalAction::Approve { booking, by } => {
+            let status = rentals::approve(&mut conn, &BookingId::parse(&booking)?, &by_name(&by)?, now)?;
+            println!("{booking}: {}", status.label_ko());
+        }
+        RentalAction::Reject { booking, by, reason } => {
+            rentals::reject(&mut conn, &BookingId::parse(&booking)?, &by_name(&by)?, &reason, now)?;
+            println!("{booking}: 반려했습니다");
+        }
+        RentalAction::Paid { booking, by, receipt } => {
+            rentals::paid(&mut conn, &BookingId::parse(&booking)?, &by_name(&by)?, &receipt, now)?;
+            println!("{booking}: 결제를 기록했습니다 (예약 확정)");
+        }
+        RentalAction::NoShow { booking, by } => {
+            rentals::no_show(&mut conn, &BookingId::parse(&booking)?, &by_name(&by)?, now)?;
+            println!("{booking}: 노쇼로 기록했습니다");
         }
     }
     Ok(())

@@ -121,6 +121,7 @@ pub fn audit_action(body: &IntentBody) -> Option<(&'static str, String)> {
         }
         IntentBody::Enrollment(e) => Some(("on_behalf", format!("{} {}", e.seat().0, e.seat().1))),
         IntentBody::Subsidy(s) => Some(("subsidy_on_behalf", s.learner().to_string())),
+        IntentBody::Rental(r) => Some(("rental_on_behalf", format!("{} {}", r.learner(), r.booking()))),
         _ => None,
     }
 }

@@ -89,6 +89,8 @@ pub enum KioskError {
     StaffSignInFailed(String),
     #[error("{0}")]
     SubsidyNotEligible(String),
+    #[error("{0}")]
+    RoomUnavailable(String),
     #[error(transparent)]
     Voice(#[from] crate::voice::VoiceError),
     #[error(transparent)]
@@ -129,6 +131,7 @@ impl KioskError {
             KioskError::StaffSignInNeeded => ErrorCode::StaffSignInNeeded,
             KioskError::StaffSignInFailed(_) => ErrorCode::StaffSignInFailed,
             KioskError::SubsidyNotEligible(_) => ErrorCode::SubsidyNotEligible,
+            KioskError::RoomUnavailable(_) => ErrorCode::RoomUnavailable,
             KioskError::Voice(_) => ErrorCode::VoiceUnavailable,
             KioskError::Store(_) => ErrorCode::StoreFailed,
         }
@@ -348,6 +351,7 @@ mod tests {
             ErrorCode::SubsidyNotEligible => {
                 vec![KioskError::SubsidyNotEligible("1966년생은 올해 대상이 아닙니다 (대상: 1967~1976년생)".into())]
             }
+            ErrorCode::RoomUnavailable => vec![KioskError::RoomUnavailable("인원이 정원(12명)을 넘습니다".into())],
             ErrorCode::VoiceUnavailable => vec![KioskError::Voice(crate::voice::VoiceError {
                 why: "음성 서비스를 시작할 수 없습니다".into(),
                 detail: Detail::of("No such file or directory (os error 2)"),

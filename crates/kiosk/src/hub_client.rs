@@ -316,6 +316,17 @@ impl HubClient {
         self.post_json(&self.base.join("/v1/subsidy/lookup"), &body).await
     }
 
+    /// Rooms, holidays and every live booking's time from today on.
+    pub async fn room_board(&self) -> Result<baeum_domain::rental::RoomBoard, KioskError> {
+        self.get_json(&self.base.join("/v1/rooms")).await
+    }
+
+    /// Room bookings of these learners (those this kiosk knows).
+    pub async fn lookup_bookings(&self, learners: &[LearnerId]) -> Result<baeum_domain::rental::Bookings, KioskError> {
+        let body = baeum_domain::rental::BookingLookup { learner_ids: learners.to_vec() };
+        self.post_json(&self.base.join("/v1/rooms/bookings/lookup"), &body).await
+    }
+
     pub async fn find_learner(&self, query: &LearnerFind) -> Result<LearnerFound, KioskError> {
         self.post_json(&self.base.join("/v1/learners/find"), query).await
     }

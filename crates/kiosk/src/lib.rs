@@ -19,6 +19,8 @@ mod outcomes;
 pub mod printing;
 pub mod provisioning;
 pub mod receipt_pdf;
+pub mod rental;
+pub mod rental_pdf;
 pub mod retention;
 pub mod schedule;
 pub mod search;

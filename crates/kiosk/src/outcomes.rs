@@ -19,6 +19,7 @@ pub(crate) fn apply(
     match body {
         IntentBody::Enrollment(intent) => store::enrollments::apply_outcome(tx, op, intent, outcome, now),
         IntentBody::Subsidy(intent) => store::subsidy::apply_outcome(tx, op, intent, outcome, now),
+        IntentBody::Rental(intent) => store::rentals::apply_outcome(tx, op, intent, outcome, now),
         // The learner's record is written when the kiosk registers them; the hub's answer adds
         // nothing to it.
         IntentBody::Learner(_) => Ok(()),

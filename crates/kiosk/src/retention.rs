@@ -19,7 +19,7 @@ pub struct Purged {
     pub documents: usize,
     /// Provisional certificates the hub answered.
     pub certificates: usize,
-    /// Subsidy applications and grants of learners whose details went.
+    /// Subsidy applications, grants and room bookings of learners whose details went.
     pub subsidy: usize,
 }
 
@@ -44,7 +44,10 @@ impl Kiosk {
             subsidy: 0,
         };
         // After the learners: their subsidy rows go with them.
-        let purged = Purged { subsidy: store::subsidy::purge_orphans(&tx)?, ..purged };
+        let purged = Purged {
+            subsidy: store::subsidy::purge_orphans(&tx)? + store::rentals::purge_orphans(&tx)?,
+            ..purged
+        };
         tx.commit()?;
         if purged != Purged::default() {
             tracing::info!(

@@ -4,68 +4,11 @@
 // 주민등록번호, no 초본) and applies, and the hub holds her one application. Portrait and
 // landscape, normal and 큰글씨, each screen audited with axe and photographed.
 import assert from 'node:assert/strict';
-import { createHash, randomUUID } from 'node:crypto';
 import { test } from 'node:test';
-import { audit, startStack } from '../harness.mjs';
+import { audit, findHerself, press, registeredElsewhere, startStack } from '../harness.mjs';
 
-const op = () => randomUUID().replaceAll('-', '');
-
-/** Registrations another kiosk sent to the hub (each body names its service). */
-async function registeredElsewhere(hub, kioskId, people) {
-  const salt = 'e2esalt2';
-  const bodies = people.map((p) => ({
-    service: 'learner',
-    type: 'register_learner',
-    learner: {
-      id: p.id,
-      name: p.name,
-      birth_date: p.birth,
-      mobile: p.mobile,
-      resident: true,
-      guardian: null,
-      consents: [
-        { purpose: 'course_administration', agreed: true, notice_version: 1 },
-        { purpose: 'course_news', agreed: false, notice_version: 1 },
-      ],
-      identity: 'self_declared',
-      pin_hash: `${salt}$${createHash('sha256').update(`${salt}${p.pin}`).digest('hex')}`,
-      registered_on: '2026-11-20',
-    },
-  }));
-  const res = await hub.call(
-    '/v1/intents',
-    { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ intents: bodies.map((body, i) => ({ seq: i + 1, op_id: op(), body })) }) },
-    kioskId,
-  );
-  assert.equal(res.status, 200, await res.clone().text());
-  const answer = await res.json();
-  assert.deepEqual(answer.results.map((r) => r.outcome.outcome), people.map(() => 'registered'));
-}
-
-/** Clicks through the DOM (WebKitWebDriver ignores CSS zoom when it computes clicks). */
-const press = (browser, testid) => browser.execute((sel) => document.querySelector(sel).click(), `[data-testid="${testid}"]`);
-
-/** Types into a field through the DOM (as `press`, for the zoomed 큰글씨 page). */
-const type = (browser, testid, value) =>
-  browser.execute(
-    (sel, v) => {
-      const input = document.querySelector(sel);
-      input.value = v;
-      input.dispatchEvent(new Event('input', { bubbles: true }));
-    },
-    `[data-testid="${testid}"]`,
-    value,
-  );
-
-async function findHerself(browser, person) {
-  await press(browser, 'open-subsidy');
-  await browser.$('[data-testid="learner-returning"]').waitForExist({ timeout: 10000 });
-  await press(browser, 'learner-returning');
-  await browser.$('[data-testid="find-mobile"]').waitForExist({ timeout: 10000 });
-  await type(browser, 'find-mobile', person.mobileTyped);
-  await type(browser, 'find-birth', person.birth.replaceAll('-', ''));
-  await type(browser, 'find-pin', person.pin);
-  await press(browser, 'find-submit');
+async function openSubsidy(browser, person) {
+  await findHerself(browser, 'open-subsidy', person);
   await browser.$('[data-testid="subsidy-programme"]').waitForExist({ timeout: 20000 });
 }
 
@@ -86,7 +29,7 @@ test('a 1966-born person is told no in plain words; a 1970-born person applies (
   await browser.$('[data-testid="course-card"]').waitForExist({ timeout: 60000 });
   assert.equal(await browser.$('[data-testid="open-subsidy"]').getText(), '지원금 신청');
 
-  await findHerself(browser, BORN_1966);
+  await openSubsidy(browser, BORN_1966);
   const why = await browser.$('[data-testid="subsidy-why"]');
   await why.waitForExist({ timeout: 10000 });
   assert.equal(await why.getText(), '1966년생은 올해 대상이 아닙니다 (대상: 1967~1976년생)');
@@ -95,7 +38,7 @@ test('a 1966-born person is told no in plain words; a 1970-born person applies (
   await assertAccessible(browser, 'subsidy no, portrait');
   await press(browser, 'subsidy-done');
 
-  await findHerself(browser, BORN_1970);
+  await openSubsidy(browser, BORN_1970);
   const programme = await browser.$('[data-testid="subsidy-programme"]').getText();
   assert.match(programme, /1967~1976년생/);
   assert.match(programme, /300,000원/);
@@ -145,14 +88,14 @@ test('applying in 큰글씨 on a landscape screen', { timeout: 300000 }, async (
     timeoutMsg: '큰글씨 is not drawn',
   });
 
-  await findHerself(browser, BORN_1966);
+  await openSubsidy(browser, BORN_1966);
   await browser.$('[data-testid="subsidy-why"]').waitForExist({ timeout: 10000 });
   stack.screenshot('subsidy-no-1966-landscape-large');
   await assertAccessible(browser, 'subsidy no, landscape large');
   await press(browser, 'subsidy-done');
 
   await press(browser, 'welcome-large');
-  await findHerself(browser, BORN_1972);
+  await openSubsidy(browser, BORN_1972);
   await press(browser, 'answer-continuous-no');
   await press(browser, 'answer-in-total-yes');
   stack.screenshot('subsidy-questions-landscape-large');

@@ -45,11 +45,22 @@ import type { ResidenceDeclaration } from './generated/bindings/ResidenceDeclara
 import type { SubsidyCard } from './generated/bindings/SubsidyCard';
 import type { SubsidyOffer } from './generated/bindings/SubsidyOffer';
 import type { SubsidyState } from './generated/bindings/SubsidyState';
+import type { CalendarDay } from './generated/bindings/CalendarDay';
+import type { FreeSlotView } from './generated/bindings/FreeSlotView';
+import type { RentalCard } from './generated/bindings/RentalCard';
+import type { RentalState } from './generated/bindings/RentalState';
+import type { RoomCalendar } from './generated/bindings/RoomCalendar';
+import type { RoomCard } from './generated/bindings/RoomCard';
+import type { RoomForm } from './generated/bindings/RoomForm';
+import type { RoomQuote } from './generated/bindings/RoomQuote';
+import type { SlotState } from './generated/bindings/SlotState';
+import type { SlotView } from './generated/bindings/SlotView';
 
 export type { ErrorCode, RejectReason };
 export type {
   ApplicationPhase, AttendanceMark, CatalogPage, ClassPrint, ConsentPurpose, CourseCard, EnrollmentCard, EnrollmentState, ErrorView, FieldProblem, InstitutionChoice, LearnerSummary, PaymentMethod, PrintJob, PrintJobState, PrinterStatus, Refund, RegistrationForm, Roster, RosterLine, SearchQuery, SeatsView, Selection, OnDutyView, StaffOverview, StaffSettings, StageCount, SyncEvent, SyncStatus, UiSettings, Utterance, WaitingIntent,
   Ineligibility, ResidenceDeclaration, SubsidyCard, SubsidyOffer, SubsidyState,
+  CalendarDay, FreeSlotView, RentalCard, RentalState, RoomCalendar, RoomCard, RoomForm, RoomQuote, SlotState, SlotView,
 };
 
 /** What a search may leave out (the engine fills in the defaults). */
@@ -173,6 +184,38 @@ export async function mySubsidy(learnerId: string): Promise<SubsidyCard[]> {
 
 export async function printSubsidyNotice(learnerId: string, programmeId: string): Promise<PrintJob> {
   return invoke<PrintJob>('print_subsidy_notice', { learnerId, programmeId });
+}
+
+export async function roomsList(): Promise<RoomCard[]> {
+  return invoke<RoomCard[]>('rooms_list');
+}
+
+export async function roomCalendar(roomId: string, from: string, days: number): Promise<RoomCalendar> {
+  return invoke<RoomCalendar>('room_calendar', { roomId, from, days });
+}
+
+export async function roomQuote(form: RoomForm): Promise<RoomQuote> {
+  return invoke<RoomQuote>('room_quote', { form });
+}
+
+export async function requestRoom(learnerId: string, form: RoomForm): Promise<RentalCard> {
+  return invoke<RentalCard>('request_room', { learnerId, form });
+}
+
+export async function roomRefundQuote(learnerId: string, bookingId: string): Promise<number> {
+  return invoke<number>('room_refund_quote', { learnerId, bookingId });
+}
+
+export async function cancelRoom(learnerId: string, bookingId: string): Promise<RentalCard> {
+  return invoke<RentalCard>('cancel_room', { learnerId, bookingId });
+}
+
+export async function myRentals(learnerId: string): Promise<RentalCard[]> {
+  return invoke<RentalCard[]>('my_rentals', { learnerId });
+}
+
+export async function printRentalSlip(learnerId: string, bookingId: string): Promise<PrintJob> {
+  return invoke<PrintJob>('print_rental_slip', { learnerId, bookingId });
 }
 
 export async function kioskSettings(): Promise<UiSettings> {

@@ -28,6 +28,7 @@ pub mod certificates;
 pub mod devices;
 pub mod enrollment;
 pub mod pay_page;
+pub mod rentals;
 pub mod roster;
 pub mod sessions;
 pub mod subsidy;
@@ -511,7 +512,9 @@ impl utoipa::Modify for DeviceSecurity {
         sessions::staff_sign_in,
         subsidy::programmes,
         subsidy::lookup,
-        subsidy::selection
+        subsidy::selection,
+        rentals::board,
+        rentals::lookup
     ),
     components(schemas(
         Health,
@@ -553,7 +556,10 @@ impl utoipa::Modify for DeviceSecurity {
         baeum_domain::subsidy::SubsidyProgrammes,
         baeum_domain::subsidy::SubsidyLookup,
         baeum_domain::subsidy::SubsidyStatuses,
-        baeum_domain::subsidy::DrawRecord
+        baeum_domain::subsidy::DrawRecord,
+        baeum_domain::rental::RoomBoard,
+        baeum_domain::rental::BookingLookup,
+        baeum_domain::rental::Bookings
     ))
 )]
 pub struct ApiDoc;
@@ -620,6 +626,8 @@ pub fn router(state: HubState) -> axum::Router {
         .route("/v1/subsidy/programmes", get(subsidy::programmes))
         .route("/v1/subsidy/lookup", post(subsidy::lookup).layer(DefaultBodyLimit::max(LIST_BODY)))
         .route("/v1/subsidy/selections/{programme}", get(subsidy::selection))
+        .route("/v1/rooms", get(rentals::board))
+        .route("/v1/rooms/bookings/lookup", post(rentals::lookup).layer(DefaultBodyLimit::max(LIST_BODY)))
         .route("/openapi.json", get(openapi_json))
         .merge(pages())
         // Compressed answers (5–8× smaller catalogs for slow community-centre lines): zstd for

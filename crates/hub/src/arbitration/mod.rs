@@ -10,6 +10,7 @@ mod certificate;
 mod enrollment;
 mod hello;
 mod learner;
+pub mod rental;
 mod subsidy;
 
 use baeum_domain::Course;
@@ -142,6 +143,7 @@ fn decide(d: &mut Decision<'_, '_>, body: &IntentBody) -> Result<Outcome, StoreE
         IntentBody::Attendance(b) => attendance::decide(d, b),
         IntentBody::Certificate(b) => certificate::decide(d, b),
         IntentBody::Subsidy(b) => subsidy::decide(d, b),
+        IntentBody::Rental(b) => rental::decide(d, b),
         IntentBody::Hello(b) => hello::decide(d, b),
     }
 }
@@ -367,3 +369,6 @@ mod tests;
 
 #[cfg(test)]
 mod subsidy_tests;
+
+#[cfg(test)]
+mod rental_tests;

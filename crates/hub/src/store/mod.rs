@@ -22,6 +22,7 @@ pub mod meta;
 pub mod payment_attempts;
 pub mod pin_lock;
 pub mod places;
+pub mod rentals;
 pub mod rules;
 pub mod sessions;
 pub mod staff;
@@ -46,6 +47,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("../../migrations/0009_sessions.sql")),
         M::up(include_str!("../../migrations/0010_staff.sql")),
         M::up(include_str!("../../migrations/0011_subsidy.sql")),
+        M::up(include_str!("../../migrations/0012_rentals.sql")),
     ])
 });
 

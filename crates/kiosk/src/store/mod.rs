@@ -12,6 +12,7 @@ pub mod offline_certificates;
 pub mod outbox;
 pub mod places;
 pub mod print_jobs;
+pub mod rentals;
 pub mod seats;
 pub mod snapshot_staging;
 pub mod staff_pin;
@@ -38,6 +39,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("../../migrations/0010_local_pin_failures.sql")),
         M::up(include_str!("../../migrations/0011_outbox_staff.sql")),
         M::up(include_str!("../../migrations/0012_subsidy.sql")),
+        M::up(include_str!("../../migrations/0013_rentals.sql")),
     ])
 });
 

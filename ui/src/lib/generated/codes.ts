@@ -44,6 +44,7 @@ export const ERROR_CODES = [
   'voice_unavailable',
   'store_failed',
   'subsidy_not_eligible',
+  'room_unavailable',
   'unexpected',
   'printer_missing',
   'consent_needed',
@@ -71,6 +72,7 @@ export const REJECT_REASONS = [
   'invalid_learner',
   'unknown_programme',
   'selection_done',
+  'unknown_room',
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 
@@ -83,6 +85,8 @@ export const INTENT_KINDS = [
   'provisional_certificate',
   'apply_subsidy',
   'withdraw_subsidy',
+  'request_room',
+  'cancel_room',
   'hello',
 ] as const;
 export type IntentKind = (typeof INTENT_KINDS)[number];

@@ -5,13 +5,14 @@ import { catalog } from './catalog';
 import { enroll } from './enroll';
 import { errors } from './errors';
 import { staff } from './staff';
+import { rental } from './rental';
 import { subsidy } from './subsidy';
 
 export { LOCALES, type Locale, type Message } from './message';
 
 /** Each feature's table, so the i18n test can check that no key is defined twice. */
-export const features = { app, catalog, enroll, staff, subsidy, errors } as const;
+export const features = { app, catalog, enroll, staff, subsidy, rental, errors } as const;
 
-export const messages = { ...app, ...catalog, ...enroll, ...staff, ...subsidy, ...errors };
+export const messages = { ...app, ...catalog, ...enroll, ...staff, ...subsidy, ...rental, ...errors };
 
 export type MessageKey = keyof typeof messages;

@@ -1,0 +1,52 @@
+//! The reservation slip (대관 확인서) as an A6 slip for the front desk's printer: the room, when,
+//! who (masked), the purpose and headcount, where the booking stands and the fee.
+
+use chrono::{DateTime, Utc};
+use printpdf::{Mm, Op, PdfDocument, PdfPage, PdfSaveOptions};
+
+use crate::certificate_pdf::{CertificateArt, CertificateError, Page, color, wrap};
+use crate::rental::RentalCard;
+
+/// Renders the slip of `card` for `holder` (already masked) at `now`.
+pub fn render(card: &RentalCard, holder: &str, now: DateTime<Utc>, art: &CertificateArt) -> Result<Vec<u8>, CertificateError> {
+    let mut doc = PdfDocument::new("대관 확인서");
+    let font = doc.add_font(&art.font);
+    let mut page = Page { ops: Vec::new(), font, width: 105.0, height: 148.0 };
+    page.frame(5.0, 1.2);
+    page.ops.push(Op::SetFillColor { col: color((0.07, 0.07, 0.07)) });
+    page.centred("대관 확인서", 132.0, 16.0);
+    let mut y = 118.0;
+    for line in wrap(&card.room_name, 18) {
+        page.text(&line, 12.0, y, 12.0);
+        y -= 6.0;
+    }
+    page.text(&card.institution, 12.0, y, 9.0);
+    y -= 9.0;
+    page.text(&format!("일시  {}", card.when), 12.0, y, 10.0);
+    y -= 6.0;
+    page.text(&format!("신청자  {holder}"), 12.0, y, 10.0);
+    y -= 6.0;
+    if let Some(org) = &card.organisation {
+        page.text(&format!("단체  {org}"), 12.0, y, 10.0);
+        y -= 6.0;
+    }
+    for line in wrap(&format!("사용 목적  {} ({}명)", card.purpose, card.headcount), 26) {
+        page.text(&line, 12.0, y, 10.0);
+        y -= 6.0;
+    }
+    page.text(&format!("예약 번호  {}", card.booking_id), 12.0, y, 8.0);
+    y -= 10.0;
+    page.text(&format!("상태  {}", card.label), 12.0, y, 13.0);
+    y -= 7.0;
+    if let Some(fee) = card.fee {
+        page.text(&format!("이용료  {}", baeum_domain::Won(fee)), 12.0, y, 11.0);
+        y -= 7.0;
+    }
+    for line in wrap(&card.reason, 26) {
+        page.text(&line, 12.0, y, 8.5);
+        y -= 5.0;
+    }
+    page.text(&format!("출력 {}", now.with_timezone(&baeum_domain::kst()).format("%Y-%m-%d %H:%M")), 12.0, 9.0, 7.0);
+    let options = PdfSaveOptions { subset_fonts: true, ..Default::default() };
+    Ok(doc.with_pages(vec![PdfPage::new(Mm(105.0), Mm(148.0), page.ops)]).save(&options, &mut Vec::new()))
+}
