@@ -68,14 +68,22 @@ pub async fn request_room(
 
 /// What cancelling now would refund (won), shown before the person confirms.
 #[tauri::command]
-pub async fn room_refund_quote(shell: State<'_, Shell>, learner_id: String, booking_id: String) -> Result<u32, ErrorView> {
+pub async fn room_refund_quote(
+    shell: State<'_, Shell>,
+    learner_id: String,
+    booking_id: String,
+) -> Result<u32, ErrorView> {
     let learner = self::learner_id(&learner_id)?;
     shell.visit.require(&learner)?;
     shell.kiosk.room_refund_quote(&learner, &self::booking_id(&booking_id)?).map_err(|e| e.view())
 }
 
 #[tauri::command]
-pub async fn cancel_room(shell: State<'_, Shell>, learner_id: String, booking_id: String) -> Result<RentalCard, ErrorView> {
+pub async fn cancel_room(
+    shell: State<'_, Shell>,
+    learner_id: String,
+    booking_id: String,
+) -> Result<RentalCard, ErrorView> {
     let (learner, booking) = (self::learner_id(&learner_id)?, self::booking_id(&booking_id)?);
     shell.visit.require(&learner)?;
     shell.kiosk.cancel_room(&learner, &booking).map_err(|e| e.view())?;

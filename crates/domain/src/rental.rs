@@ -317,8 +317,12 @@ pub struct FreeSlot {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum RoomRefusal {
     /// 이미 예약된 시간입니다, with the nearest free times of the same length.
-    Taken { nearest: Vec<FreeSlot> },
-    OverCapacity { capacity: u32 },
+    Taken {
+        nearest: Vec<FreeSlot>,
+    },
+    OverCapacity {
+        capacity: u32,
+    },
     /// Outside the room's days or hours, or not on its slot grid.
     Closed,
     /// The time has passed.

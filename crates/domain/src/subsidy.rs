@@ -663,7 +663,8 @@ mod tests {
         let json = serde_json::to_string(&record).unwrap();
         assert!(serde_json::from_str::<DrawRecord>(&json).unwrap().verify().is_ok(), "the published JSON");
         let mut swapped = record.clone();
-        swapped.selected[2000] = swapped.entrants.iter().find(|e| !record.selected.contains(&e.receipt)).unwrap().receipt.clone();
+        swapped.selected[2000] =
+            swapped.entrants.iter().find(|e| !record.selected.contains(&e.receipt)).unwrap().receipt.clone();
         assert_eq!(swapped.verify(), Err(DrawMismatch::Selected { differ: 2 }));
         let mut added = record.clone();
         added.entrants.push(Entrant { receipt: "S2026-999999".into(), first_taken: false });

@@ -550,4 +550,3 @@ mod tests {
         assert_eq!(ids.len(), 1_000);
     }
 }
-

@@ -533,10 +533,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             if source.demo {
                 let today = date.unwrap_or_else(|| SystemClock.now_kst().date_naive());
                 let programme = demo::subsidy_programme(today)?;
-                match baeum_hub::subsidy::load_programme(&conn, &serde_json::to_string(&programme)?, SystemClock.now()) {
+                match baeum_hub::subsidy::load_programme(&conn, &serde_json::to_string(&programme)?, SystemClock.now())
+                {
                     Ok(p) => println!("지원금 사업 {} (신청 {}~{})", p.name, p.opens_on, p.closes_on),
                     // Selected already (a demo folder kept for weeks): its rules stay as they were.
-                    Err(baeum_hub::subsidy::SubsidyError::Frozen(id)) => println!("지원금 사업 {id}: 선정을 마쳐 그대로 둡니다"),
+                    Err(baeum_hub::subsidy::SubsidyError::Frozen(id)) => {
+                        println!("지원금 사업 {id}: 선정을 마쳐 그대로 둡니다")
+                    }
                     Err(e) => return Err(e.into()),
                 }
                 let rooms = baeum_hub::rentals::load_rooms(&conn, demo::ROOMS_JSON)?;

@@ -67,7 +67,12 @@ fn in_state(
 }
 
 /// 승인: a free booking is confirmed, a paid one waits for payment until the room's deadline.
-pub fn approve(conn: &mut Connection, id: &BookingId, by: &str, now: DateTime<Utc>) -> Result<BookingStatus, RentalError> {
+pub fn approve(
+    conn: &mut Connection,
+    id: &BookingId,
+    by: &str,
+    now: DateTime<Utc>,
+) -> Result<BookingStatus, RentalError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let stored = in_state(&tx, id, |s| matches!(s, BookingStatus::AwaitingApproval))?;
     let room = store::room(&tx, &stored.booking.request.room_id)?
@@ -80,8 +85,15 @@ pub fn approve(conn: &mut Connection, id: &BookingId, by: &str, now: DateTime<Ut
 }
 
 /// 반려, with the reason the person will read.
-pub fn reject(conn: &mut Connection, id: &BookingId, by: &str, reason: &str, now: DateTime<Utc>) -> Result<(), RentalError> {
-    let reason = baeum_domain::text::clean(reason, 200, true, false).map_err(|_| RentalError::ReasonNeeded(id.clone()))?;
+pub fn reject(
+    conn: &mut Connection,
+    id: &BookingId,
+    by: &str,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<(), RentalError> {
+    let reason =
+        baeum_domain::text::clean(reason, 200, true, false).map_err(|_| RentalError::ReasonNeeded(id.clone()))?;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let stored = in_state(&tx, id, |s| matches!(s, BookingStatus::AwaitingApproval | BookingStatus::Approved { .. }))?;
     store::set_status(&tx, id, &BookingStatus::Rejected { reason: reason.clone() }, stored.booking.paid, now)?;
@@ -91,7 +103,13 @@ pub fn reject(conn: &mut Connection, id: &BookingId, by: &str, reason: &str, now
 }
 
 /// The fee was paid (at the desk, receipt number `receipt`): 예약 확정.
-pub fn paid(conn: &mut Connection, id: &BookingId, by: &str, receipt: &str, now: DateTime<Utc>) -> Result<(), RentalError> {
+pub fn paid(
+    conn: &mut Connection,
+    id: &BookingId,
+    by: &str,
+    receipt: &str,
+    now: DateTime<Utc>,
+) -> Result<(), RentalError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let stored = in_state(&tx, id, |s| matches!(s, BookingStatus::Approved { .. }))?;
     store::set_status(&tx, id, &BookingStatus::Confirmed, stored.booking.fee, now)?;

@@ -56,7 +56,12 @@ pub fn fresh_seed() -> Result<String, SubsidyError> {
 /// Runs the selection of `programme` after its window: records the seed, algorithm, entrant
 /// digest and result, and gives each application its result (선정 or 미선정) and each person
 /// selected their grant, all in one transaction.
-pub fn select(conn: &mut Connection, id: &ProgrammeId, seed: String, now: DateTime<Utc>) -> Result<DrawRecord, SubsidyError> {
+pub fn select(
+    conn: &mut Connection,
+    id: &ProgrammeId,
+    seed: String,
+    now: DateTime<Utc>,
+) -> Result<DrawRecord, SubsidyError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(StoreError::from)?;
     let programme = store::programme(&tx, id)?.ok_or_else(|| SubsidyError::UnknownProgramme(id.clone()))?;
     if let Some(done) = store::draw(&tx, id)? {

@@ -265,10 +265,13 @@ fn rental_card(b: &LocalBooking, rooms: &[Room], institution_of: &dyn Fn(&str) -
         (_, Some(refusal), _, false) => (RentalState::Refused, refusal.message_ko()),
         (_, None, Some(rejected), false) => (RentalState::Refused, rejected.message_ko().to_owned()),
         (Some(status), None, None, false) => match status {
-            BookingStatus::AwaitingApproval => (RentalState::AwaitingApproval, "담당자가 확인한 뒤 승인 여부를 알려 드립니다".into()),
-            BookingStatus::Approved { pay_by } => {
-                (RentalState::Approved, format!("{}까지 창구에서 결제해 주세요. 결제하지 않으면 자동 취소됩니다", kst_text(*pay_by)))
+            BookingStatus::AwaitingApproval => {
+                (RentalState::AwaitingApproval, "담당자가 확인한 뒤 승인 여부를 알려 드립니다".into())
             }
+            BookingStatus::Approved { pay_by } => (
+                RentalState::Approved,
+                format!("{}까지 창구에서 결제해 주세요. 결제하지 않으면 자동 취소됩니다", kst_text(*pay_by)),
+            ),
             BookingStatus::Confirmed => (RentalState::Confirmed, "예약이 확정되었습니다".into()),
             BookingStatus::Rejected { reason } => (RentalState::Rejected, reason.clone()),
             BookingStatus::Cancelled { refund } => (RentalState::Cancelled, format!("환불 {refund}")),
@@ -307,7 +310,11 @@ fn rental_card(b: &LocalBooking, rooms: &[Room], institution_of: &dyn Fn(&str) -
 }
 
 fn free_view(s: &FreeSlot) -> FreeSlotView {
-    FreeSlotView { date: s.date.to_string(), start: hhmm(s.start), label: format!("{} {}", day_label(s.date), hhmm(s.start)) }
+    FreeSlotView {
+        date: s.date.to_string(),
+        start: hhmm(s.start),
+        label: format!("{} {}", day_label(s.date), hhmm(s.start)),
+    }
 }
 
 impl Kiosk {
@@ -348,12 +355,17 @@ impl Kiosk {
     pub fn room_calendar(&self, room: &RoomId, from: NaiveDate, days: u32) -> Result<RoomCalendar, KioskError> {
         let conn = self.conn();
         let rooms = store::rentals::rooms(&conn)?;
-        let r = rooms.iter().find(|x| &x.id == room).ok_or_else(|| KioskError::RoomUnavailable("대관 시설을 찾을 수 없습니다".into()))?;
+        let r = rooms
+            .iter()
+            .find(|x| &x.id == room)
+            .ok_or_else(|| KioskError::RoomUnavailable("대관 시설을 찾을 수 없습니다".into()))?;
         let conflicts = conflicting(&rooms, room);
         let names: Vec<&str> = conflicts.iter().map(RoomId::as_str).collect();
         let to = from + Duration::days(i64::from(days.max(1)) - 1);
-        let mut busy: Vec<(NaiveDate, u32, u32)> =
-            store::rentals::busy_between(&conn, &names, from, to)?.into_iter().map(|b| (b.date, b.start_minute, b.end_minute)).collect();
+        let mut busy: Vec<(NaiveDate, u32, u32)> = store::rentals::busy_between(&conn, &names, from, to)?
+            .into_iter()
+            .map(|b| (b.date, b.start_minute, b.end_minute))
+            .collect();
         for p in store::rentals::pending(&conn)? {
             if conflicts.contains(&p.request.room_id)
                 && let Some(pr) = rooms.iter().find(|x| x.id == p.request.room_id)
@@ -362,7 +374,8 @@ impl Kiosk {
                 busy.push((p.request.date, s, s + p.request.slots * pr.slot_minutes));
             }
         }
-        let as_of = store::rentals::board_meta(&conn)?.map(|(t, _)| format!("{} 기준", t.with_timezone(&kst()).format("%H:%M")));
+        let as_of = store::rentals::board_meta(&conn)?
+            .map(|(t, _)| format!("{} 기준", t.with_timezone(&kst()).format("%H:%M")));
         drop(conn);
         let now = self.clock.now();
         let days = (0..days.max(1))
@@ -417,7 +430,11 @@ impl Kiosk {
             parts.push(format!("{who} {}% 감면", red.percent_off));
         }
         let problem = r.fits(request).err().map(|e| e.message_ko());
-        Ok(RoomQuote { fee, breakdown: if r.fee_per_slot.is_free() { "무료".into() } else { parts.join(" · ") }, problem })
+        Ok(RoomQuote {
+            fee,
+            breakdown: if r.fee_per_slot.is_free() { "무료".into() } else { parts.join(" · ") },
+            problem,
+        })
     }
 
     /// 대관 신청: checked against the room here, then filed as an intent; the hub decides.
@@ -458,7 +475,8 @@ impl Kiosk {
     /// What cancelling now would refund, by this kiosk's clock (the hub decides on arrival).
     pub fn room_refund_quote(&self, learner: &LearnerId, booking: &BookingId) -> Result<u32, KioskError> {
         let conn = self.conn();
-        let b = store::rentals::get(&conn, booking)?.filter(|b| &b.learner_id == learner).ok_or(KioskError::NotEnrolled)?;
+        let b =
+            store::rentals::get(&conn, booking)?.filter(|b| &b.learner_id == learner).ok_or(KioskError::NotEnrolled)?;
         let rooms = store::rentals::rooms(&conn)?;
         let r = rooms.iter().find(|x| x.id == b.request.room_id).ok_or(KioskError::NotEnrolled)?;
         Ok(r.refund(b.paid, b.request.date, self.clock.now_kst().date_naive()).0.0)
@@ -469,11 +487,13 @@ impl Kiosk {
         let now = self.clock.now();
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let b = store::rentals::get(&tx, booking)?.filter(|b| &b.learner_id == learner).ok_or(KioskError::NotEnrolled)?;
+        let b =
+            store::rentals::get(&tx, booking)?.filter(|b| &b.learner_id == learner).ok_or(KioskError::NotEnrolled)?;
         if b.pending || !b.status.as_ref().is_some_and(BookingStatus::is_live) {
             return Err(KioskError::NotEnrolled);
         }
-        let body = IntentBody::Rental(RentalIntent::CancelRoom { booking_id: booking.clone(), learner_id: learner.clone() });
+        let body =
+            IntentBody::Rental(RentalIntent::CancelRoom { booking_id: booking.clone(), learner_id: learner.clone() });
         let intent = outbox::append(&tx, body, now)?;
         store::rentals::set_pending(&tx, booking, &intent.op_id)?;
         tx.commit()?;
@@ -492,7 +512,10 @@ impl Kiosk {
     }
 
     pub fn rental_card(&self, learner: &LearnerId, booking: &BookingId) -> Result<RentalCard, KioskError> {
-        self.rental_cards(learner)?.into_iter().find(|c| c.booking_id == booking.as_str()).ok_or(KioskError::NotEnrolled)
+        self.rental_cards(learner)?
+            .into_iter()
+            .find(|c| c.booking_id == booking.as_str())
+            .ok_or(KioskError::NotEnrolled)
     }
 
     /// Queues the 대관 확인서 for `printer_uri` and tries the printer once.

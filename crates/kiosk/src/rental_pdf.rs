@@ -8,7 +8,12 @@ use crate::certificate_pdf::{CertificateArt, CertificateError, Page, color, wrap
 use crate::rental::RentalCard;
 
 /// Renders the slip of `card` for `holder` (already masked) at `now`.
-pub fn render(card: &RentalCard, holder: &str, now: DateTime<Utc>, art: &CertificateArt) -> Result<Vec<u8>, CertificateError> {
+pub fn render(
+    card: &RentalCard,
+    holder: &str,
+    now: DateTime<Utc>,
+    art: &CertificateArt,
+) -> Result<Vec<u8>, CertificateError> {
     let mut doc = PdfDocument::new("대관 확인서");
     let font = doc.add_font(&art.font);
     let mut page = Page { ops: Vec::new(), font, width: 105.0, height: 148.0 };

@@ -44,10 +44,8 @@ impl Kiosk {
             subsidy: 0,
         };
         // After the learners: their subsidy rows go with them.
-        let purged = Purged {
-            subsidy: store::subsidy::purge_orphans(&tx)? + store::rentals::purge_orphans(&tx)?,
-            ..purged
-        };
+        let purged =
+            Purged { subsidy: store::subsidy::purge_orphans(&tx)? + store::rentals::purge_orphans(&tx)?, ..purged };
         tx.commit()?;
         if purged != Purged::default() {
             tracing::info!(

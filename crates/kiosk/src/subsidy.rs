@@ -94,12 +94,12 @@ pub struct SubsidyOffer {
 fn card(a: &LocalApplication, programme: Option<&SubsidyProgramme>) -> SubsidyCard {
     let name = programme.map_or_else(|| a.programme_id.to_string(), |p| p.name.clone());
     let (state, label, reason) = match (&a.status, a.rejected, a.pending) {
-        (_, _, true) => (
-            SubsidyState::Pending,
-            "접수 대기".to_owned(),
-            "중앙 서버와 연결되면 자동으로 접수됩니다".to_owned(),
-        ),
-        (_, Some(rejected), false) => (SubsidyState::Rejected, "신청 불가".to_owned(), rejected.message_ko().to_owned()),
+        (_, _, true) => {
+            (SubsidyState::Pending, "접수 대기".to_owned(), "중앙 서버와 연결되면 자동으로 접수됩니다".to_owned())
+        }
+        (_, Some(rejected), false) => {
+            (SubsidyState::Rejected, "신청 불가".to_owned(), rejected.message_ko().to_owned())
+        }
         (Some(status), None, false) => {
             let state = match status {
                 SubsidyStatus::Applied => SubsidyState::Applied,
@@ -113,7 +113,9 @@ fn card(a: &LocalApplication, programme: Option<&SubsidyProgramme>) -> SubsidyCa
         (None, None, false) => (SubsidyState::Pending, "접수 대기".to_owned(), String::new()),
     };
     let (amount, expires_on) = match &a.status {
-        Some(SubsidyStatus::Selected { amount, expires_on }) if !a.pending => (Some(*amount), Some(date_ko(*expires_on))),
+        Some(SubsidyStatus::Selected { amount, expires_on }) if !a.pending => {
+            (Some(*amount), Some(date_ko(*expires_on)))
+        }
         _ => (None, None),
     };
     SubsidyCard {
@@ -174,7 +176,11 @@ impl Kiosk {
         let application = store::subsidy::get(&conn, learner, &p.id)?;
         let granted = store::subsidy::granted_years(&conn, learner, &p.id)?;
         let applied_already = application.as_ref().is_some_and(|a| {
-            a.pending || matches!(a.status, Some(SubsidyStatus::Applied | SubsidyStatus::Selected { .. } | SubsidyStatus::NotSelected))
+            a.pending
+                || matches!(
+                    a.status,
+                    Some(SubsidyStatus::Applied | SubsidyStatus::Selected { .. } | SubsidyStatus::NotSelected)
+                )
         });
         let ineligible = p.check(person.birth_date, &granted, None, today).err();
         let r = p.residence;
@@ -211,17 +217,19 @@ impl Kiosk {
         let now = self.clock.now();
         let mut conn = self.conn();
         let person = store::learners::get(&conn, learner.as_str())?.ok_or(KioskError::LearnerNotFound)?;
-        let p = store::subsidy::programmes(&conn)?
-            .into_iter()
-            .find(|p| &p.id == programme)
-            .ok_or_else(|| KioskError::SubsidyNotEligible("지원금 사업 정보를 찾을 수 없습니다. 직원에게 문의해 주세요".into()))?;
+        let p = store::subsidy::programmes(&conn)?.into_iter().find(|p| &p.id == programme).ok_or_else(|| {
+            KioskError::SubsidyNotEligible("지원금 사업 정보를 찾을 수 없습니다. 직원에게 문의해 주세요".into())
+        })?;
         let granted = store::subsidy::granted_years(&conn, learner, programme)?;
         p.check(person.birth_date, &granted, Some(residence), self.clock.now_kst().date_naive())
             .map_err(|r| KioskError::SubsidyNotEligible(r.message_ko()))?;
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         if let Some(existing) = store::subsidy::get(&tx, learner, programme)?
             && (existing.pending
-                || matches!(existing.status, Some(SubsidyStatus::Applied | SubsidyStatus::Selected { .. } | SubsidyStatus::NotSelected)))
+                || matches!(
+                    existing.status,
+                    Some(SubsidyStatus::Applied | SubsidyStatus::Selected { .. } | SubsidyStatus::NotSelected)
+                ))
         {
             return Err(KioskError::SubsidyNotEligible("이미 신청하셨습니다. 나의 신청 내역에서 확인해 주세요".into()));
         }

@@ -85,7 +85,8 @@ mod tests {
             .output()
             .unwrap_or_else(|e| panic!("pdftotext is missing ({e}): `make deps` installs poppler-utils"));
         let text = String::from_utf8_lossy(&out.stdout);
-        for expected in ["지원금 선정 안내", "300,000원", "2026년 10월 31일까지", "S2026-000123", "김*움"] {
+        for expected in ["지원금 선정 안내", "300,000원", "2026년 10월 31일까지", "S2026-000123", "김*움"]
+        {
             assert!(text.contains(expected), "{expected} missing from {text}");
         }
     }

@@ -16,6 +16,7 @@ use baeum_kiosk::{DataDir, HubClient, HubUrl, Kiosk, SearchQuery};
 
 mod app;
 mod certificates;
+mod rentals;
 mod subsidy;
 mod upload;
 
@@ -263,6 +264,7 @@ fn main() -> Result<(), Error> {
         Ok("certificates") => return certificates::section(dir.path()),
         Ok("app") => return app::section(dir.path()),
         Ok("subsidy") => return subsidy::section(dir.path()),
+        Ok("rooms") => return rentals::section(dir.path(), &runtime),
         Ok("sync" | "cold") => return sync_section(dir.path(), &runtime, courses),
         _ => {}
     }
@@ -270,6 +272,7 @@ fn main() -> Result<(), Error> {
     upload_section(dir.path(), &runtime, intents)?;
     certificates::section(dir.path())?;
     subsidy::section(dir.path())?;
+    rentals::section(dir.path(), &runtime)?;
     app::section(dir.path())
 }
 

@@ -50,7 +50,8 @@ pub fn section(dir: &Path) -> Result<(), Error> {
     // The hub's selection over a real database: read the entrants, draw, write 8,057 results.
     let db = dir.join("subsidy-bench.db");
     let mut conn = baeum_hub::store::open(&db)?;
-    let opens = chrono::NaiveDate::from_ymd_opt(2026, 3, 5).ok_or("date")?.and_hms_opt(1, 0, 0).ok_or("time")?.and_utc();
+    let opens =
+        chrono::NaiveDate::from_ymd_opt(2026, 3, 5).ok_or("date")?.and_hms_opt(1, 0, 0).ok_or("time")?.and_utc();
     store::put_programme(&conn, &p, opens)?;
     {
         let tx = conn.transaction()?;
@@ -73,7 +74,8 @@ pub fn section(dir: &Path) -> Result<(), Error> {
         }
         tx.commit()?;
     }
-    let after = chrono::NaiveDate::from_ymd_opt(2026, 3, 16).ok_or("date")?.and_hms_opt(1, 0, 0).ok_or("time")?.and_utc();
+    let after =
+        chrono::NaiveDate::from_ymd_opt(2026, 3, 16).ok_or("date")?.and_hms_opt(1, 0, 0).ok_or("time")?.and_utc();
     let t = Instant::now();
     let hub_record = baeum_hub::subsidy::select(&mut conn, &p.id, seed, after)?;
     let select_ms = ms(t.elapsed());

@@ -49,7 +49,10 @@ fn request(room: &str, date: NaiveDate, hour: u32, slots: u32, booker: Booker) -
 /// The first weekday (Tue–Fri) at least two days from today, KST.
 fn next_weekday() -> NaiveDate {
     let mut d = SystemClock.now_kst().date_naive() + chrono::Duration::days(2);
-    while !matches!(d.weekday(), chrono::Weekday::Tue | chrono::Weekday::Wed | chrono::Weekday::Thu | chrono::Weekday::Fri) {
+    while !matches!(
+        d.weekday(),
+        chrono::Weekday::Tue | chrono::Weekday::Wed | chrono::Weekday::Thu | chrono::Weekday::Fri
+    ) {
         d += chrono::Duration::days(1);
     }
     d
@@ -103,7 +106,8 @@ async fn eight_offline_kiosks_never_double_book_nested_rooms_and_staff_decide() 
         (start, start + b["request"]["slots"].as_u64().unwrap() as u32)
     };
     let conflict = |a: &str, b: &str| a == b || a == "gm-llc.hall-300" || b == "gm-llc.hall-300";
-    let live: Vec<&serde_json::Value> = bookings.iter().filter(|b| b["status"]["status"] == "awaiting_approval").collect();
+    let live: Vec<&serde_json::Value> =
+        bookings.iter().filter(|b| b["status"]["status"] == "awaiting_approval").collect();
     assert!(!live.is_empty());
     for (i, a) in live.iter().enumerate() {
         for b in &live[i + 1..] {
@@ -143,7 +147,8 @@ async fn eight_offline_kiosks_never_double_book_nested_rooms_and_staff_decide() 
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(!rental(&hub.db, &["reject", approved, "--by", " "]).status.success(), "no reason, no rejection");
     if let Some((rejected_k, rejected)) = waiting.get(1) {
-        let out = rental(&hub.db, &["reject", rejected, "--by", "김담당", "--reason", "시설 점검으로 사용할 수 없습니다"]);
+        let out =
+            rental(&hub.db, &["reject", rejected, "--by", "김담당", "--reason", "시설 점검으로 사용할 수 없습니다"]);
         assert!(out.status.success(), "{}", stderr(&out));
         kiosks[*rejected_k].exchange().await.unwrap();
         let card = kiosks[*rejected_k].rental_cards(&learners[*rejected_k]).unwrap().remove(0);
@@ -182,7 +187,11 @@ async fn fees_refunds_release_and_strikes() {
     let club = request("gm-llc.media", day("2026-11-21"), 19, 2, Booker::RegisteredClub);
     let quote = k.room_quote(&club).unwrap();
     assert_eq!(quote.fee, Won(27_300));
-    assert!(quote.breakdown.contains("30% 가산") && quote.breakdown.contains("등록 동아리 30% 감면"), "{}", quote.breakdown);
+    assert!(
+        quote.breakdown.contains("30% 가산") && quote.breakdown.contains("등록 동아리 30% 감면"),
+        "{}",
+        quote.breakdown
+    );
     let booked = k.request_room(&l.id, &club, None).unwrap();
     k.exchange().await.unwrap();
     let card = k.rental_card(&l.id, &baeum_domain::BookingId::parse(&booked.booking_id).unwrap()).unwrap();
@@ -206,7 +215,8 @@ async fn fees_refunds_release_and_strikes() {
     assert_eq!((cancelled.state, cancelled.reason.as_str()), (RentalState::Cancelled, "환불 24,570원"));
 
     // Approved and left unpaid: the hub's housekeeping releases it once the deadline passed.
-    let unpaid = k.request_room(&l.id, &request("gm-llc.room-301", day("2026-11-18"), 10, 1, Booker::General), None).unwrap();
+    let unpaid =
+        k.request_room(&l.id, &request("gm-llc.room-301", day("2026-11-18"), 10, 1, Booker::General), None).unwrap();
     k.exchange().await.unwrap();
     assert!(rental(&db, &["approve", &unpaid.booking_id, "--by", "김담당"]).status.success());
     hub.stop().await;
@@ -225,10 +235,16 @@ async fn fees_refunds_release_and_strikes() {
         let out = rental(&db, &["no-show", &b.booking_id, "--by", "김담당"]);
         assert!(out.status.success(), "{}", stderr(&out));
     }
-    let barred = k.request_room(&l.id, &request("gm-llc.interview", day("2026-11-24"), 10, 1, Booker::General), None).unwrap();
+    let barred =
+        k.request_room(&l.id, &request("gm-llc.interview", day("2026-11-24"), 10, 1, Booker::General), None).unwrap();
     k.exchange().await.unwrap();
     let card = k.rental_card(&l.id, &baeum_domain::BookingId::parse(&barred.booking_id).unwrap()).unwrap();
     assert_eq!(card.state, RentalState::Refused);
-    assert!(card.reason.starts_with("노쇼(예약 후 미사용)가 누적되어") && card.reason.contains("까지 대관을 신청할 수 없습니다"), "{}", card.reason);
+    assert!(
+        card.reason.starts_with("노쇼(예약 후 미사용)가 누적되어")
+            && card.reason.contains("까지 대관을 신청할 수 없습니다"),
+        "{}",
+        card.reason
+    );
     hub.stop().await;
 }

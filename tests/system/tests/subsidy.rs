@@ -118,11 +118,7 @@ async fn apply_explain_withdraw_select_and_verify_the_2026_subsidy() {
     assert_eq!(record.entrants.len(), 3, "the withdrawn one is not drawn, the double one counted once");
     assert_eq!(record.selected.len(), 3, "fewer applicants than places: everyone is selected");
     assert_eq!(record.entrants.iter().filter(|e| e.first_taken).count(), 1, "1967년생");
-    assert_eq!(
-        hub_cli(&db, &["select", "gm-2026"]).status.code(),
-        Some(1),
-        "a selection is run once"
-    );
+    assert_eq!(hub_cli(&db, &["select", "gm-2026"]).status.code(), Some(1), "a selection is run once");
 
     // Re-run from the database and from the published file alone.
     let verified = hub_cli(&db, &["verify", "gm-2026"]);

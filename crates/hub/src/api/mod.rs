@@ -401,8 +401,13 @@ async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
 }
 
 /// Operations anyone may call; every other one needs a kiosk's device credential.
-const PUBLIC_OPERATIONS: &[&str] =
-    &["/health", "/v1/kiosks/provision", "/v1/certificates/keys", "/v1/certificates/verify/{code}", "/v1/subsidy/selections/{programme}"];
+const PUBLIC_OPERATIONS: &[&str] = &[
+    "/health",
+    "/v1/kiosks/provision",
+    "/v1/certificates/keys",
+    "/v1/certificates/verify/{code}",
+    "/v1/subsidy/selections/{programme}",
+];
 
 /// Operations that need a person's session too (`baeum-session`, opened at the same kiosk): a
 /// learner's records (her session, from `POST /v1/learners/find`, or staff's) and staff's lists

@@ -69,6 +69,10 @@ pub async fn selection(
     let id = ProgrammeId::parse(&programme).map_err(|e| bad_request(format!("programme: {e}")))?;
     match state.with_db(move |conn| Ok(subsidy::draw(conn, &id)?)).await? {
         Some(record) => Ok(Json(record)),
-        None => Err(Failure::new(StatusCode::NOT_FOUND, ErrorCode::SelectionNotFound, "이 사업의 선정 기록이 아직 없습니다")),
+        None => Err(Failure::new(
+            StatusCode::NOT_FOUND,
+            ErrorCode::SelectionNotFound,
+            "이 사업의 선정 기록이 아직 없습니다",
+        )),
     }
 }

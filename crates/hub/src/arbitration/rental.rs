@@ -24,7 +24,9 @@ pub(super) fn decide(d: &mut Decision<'_, '_>, body: &RentalIntent) -> Result<Ou
         return Ok(rejected(RejectReason::UnknownLearner));
     }
     match body {
-        RentalIntent::RequestRoom { booking_id, learner_id, request } => request_room(d, booking_id, learner_id, request),
+        RentalIntent::RequestRoom { booking_id, learner_id, request } => {
+            request_room(d, booking_id, learner_id, request)
+        }
         RentalIntent::CancelRoom { booking_id, learner_id } => cancel(d, booking_id, learner_id),
     }
 }
@@ -64,7 +66,8 @@ fn request_room(
     }
     let (holidays, rule) = store::settings(d.tx)?;
     let (person, organisation) = store::strikes(d.tx, learner_id, r.organisation.as_deref())?;
-    let barred = [rule.barred_until(&person, d.now), rule.barred_until(&organisation, d.now)].into_iter().flatten().max();
+    let barred =
+        [rule.barred_until(&person, d.now), rule.barred_until(&organisation, d.now)].into_iter().flatten().max();
     if let Some(until) = barred {
         return refused(RoomRefusal::Barred { until });
     }

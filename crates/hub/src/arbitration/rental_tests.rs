@@ -52,19 +52,24 @@ fn the_first_request_for_a_time_gets_it_and_the_next_is_offered_the_nearest_free
     let mut b = TestKiosk::unstaffed("k-b");
     a.send(&mut conn, now, vec![register(1, "1960-01-01")]);
     b.send(&mut conn, now, vec![register(2, "1961-01-01")]);
-    let first = a.send(&mut conn, now, vec![book(1, "b-1", request("gm-llc.room-301", TUESDAY, 10, 2, Booker::General))]);
+    let first =
+        a.send(&mut conn, now, vec![book(1, "b-1", request("gm-llc.room-301", TUESDAY, 10, 2, Booker::General))]);
     assert_eq!(
         outcome(&first.results[0].outcome),
         RentalOutcome::RoomBooked { status: BookingStatus::AwaitingApproval, fee: Won(40_000) }
     );
     // 11:00–12:00 overlaps 10:00–12:00.
-    let second = b.send(&mut conn, now, vec![book(2, "b-2", request("gm-llc.room-301", TUESDAY, 11, 1, Booker::General))]);
-    let RentalOutcome::RoomRefused { reason: RoomRefusal::Taken { nearest } } = outcome(&second.results[0].outcome) else {
+    let second =
+        b.send(&mut conn, now, vec![book(2, "b-2", request("gm-llc.room-301", TUESDAY, 11, 1, Booker::General))]);
+    let RentalOutcome::RoomRefused { reason: RoomRefusal::Taken { nearest } } = outcome(&second.results[0].outcome)
+    else {
         panic!("{:?}", second.results[0].outcome)
     };
     assert_eq!(nearest.len(), 3);
     assert_eq!(nearest[0].start, NaiveTime::from_hms_opt(12, 0, 0).unwrap(), "the closest free hour that day");
-    assert!(nearest.iter().all(|s| s.start.format("%H").to_string() != "10" && s.start.format("%H").to_string() != "11"));
+    assert!(
+        nearest.iter().all(|s| s.start.format("%H").to_string() != "10" && s.start.format("%H").to_string() != "11")
+    );
     assert_eq!(RoomRefusal::Taken { nearest }.message_ko(), "이미 예약된 시간입니다");
 }
 
@@ -116,12 +121,17 @@ fn fees_capacity_hours_and_the_past_are_checked() {
         ],
     );
     let o = |i: usize| outcome(&answers.results[i].outcome);
-    let RentalOutcome::RoomBooked { status: BookingStatus::Approved { pay_by }, fee } = o(0) else { panic!("{:?}", o(0)) };
+    let RentalOutcome::RoomBooked { status: BookingStatus::Approved { pay_by }, fee } = o(0) else {
+        panic!("{:?}", o(0))
+    };
     assert_eq!(fee, Won(27_300 / 10 * 10));
     assert_eq!(pay_by, now + Duration::hours(24), "instant approval, 24 h to pay");
     // Booked for tomorrow morning: payment is due before it starts, not 24 h from now.
-    let soon = k.send(&mut conn, now, vec![book(1, "b-soon", request("gm-llc.media", "2026-11-27", 9, 1, Booker::General))]);
-    let RentalOutcome::RoomBooked { status: BookingStatus::Approved { pay_by }, .. } = outcome(&soon.results[0].outcome) else {
+    let soon =
+        k.send(&mut conn, now, vec![book(1, "b-soon", request("gm-llc.media", "2026-11-27", 9, 1, Booker::General))]);
+    let RentalOutcome::RoomBooked { status: BookingStatus::Approved { pay_by }, .. } =
+        outcome(&soon.results[0].outcome)
+    else {
         panic!("{:?}", soon.results[0].outcome)
     };
     assert_eq!(pay_by, at("2026-11-27T09:00:00"));
@@ -129,7 +139,11 @@ fn fees_capacity_hours_and_the_past_are_checked() {
     assert_eq!(o(2), RentalOutcome::RoomRefused { reason: RoomRefusal::Closed }, "past closing");
     assert_eq!(o(3), RentalOutcome::RoomRefused { reason: RoomRefusal::Closed }, "closed on Sunday");
     assert_eq!(o(4), RentalOutcome::RoomRefused { reason: RoomRefusal::Past });
-    assert_eq!(o(5), RentalOutcome::RoomBooked { status: BookingStatus::Confirmed, fee: Won(0) }, "free: confirmed at once");
+    assert_eq!(
+        o(5),
+        RentalOutcome::RoomBooked { status: BookingStatus::Confirmed, fee: Won(0) },
+        "free: confirmed at once"
+    );
 }
 
 #[test]
@@ -154,8 +168,15 @@ fn approval_payment_deadline_release_refund_and_no_show_strikes() {
     let round = crate::housekeeping::run(&mut conn, plus_hours(now, 25), &mut || "seed".into()).unwrap();
     assert_eq!(round.rooms_released, 1);
     assert_eq!(store::get(&conn, &id("b-unpaid")).unwrap().unwrap().booking.status, BookingStatus::Released);
-    let again = k.send(&mut conn, plus_hours(now, 26), vec![book(1, "b-again", request("gm-llc.room-301", TUESDAY, 10, 1, Booker::General))]);
-    assert!(matches!(outcome(&again.results[0].outcome), RentalOutcome::RoomBooked { .. }), "the released time is free");
+    let again = k.send(
+        &mut conn,
+        plus_hours(now, 26),
+        vec![book(1, "b-again", request("gm-llc.room-301", TUESDAY, 10, 1, Booker::General))],
+    );
+    assert!(
+        matches!(outcome(&again.results[0].outcome), RentalOutcome::RoomBooked { .. }),
+        "the released time is free"
+    );
     // Cancelled 5 days ahead of 12-01 (on 11-26): 90 % of 40,000 back.
     let cancel = RentalIntent::CancelRoom { booking_id: id("b-paid"), learner_id: lid(1) };
     let cancelled = k.send(&mut conn, plus_hours(now, 27), vec![cancel.into()]);
@@ -172,16 +193,28 @@ fn approval_payment_deadline_release_refund_and_no_show_strikes() {
     for n in 0..3 {
         crate::rentals::no_show(&mut conn, &id(&format!("b-no-{n}")), "김직원", after).unwrap();
     }
-    let barred = k.send(&mut conn, after, vec![book(1, "b-barred", request("gm-llc.interview", "2026-12-09", 10, 1, Booker::General))]);
-    let RentalOutcome::RoomRefused { reason: RoomRefusal::Barred { until } } = outcome(&barred.results[0].outcome) else {
+    let barred = k.send(
+        &mut conn,
+        after,
+        vec![book(1, "b-barred", request("gm-llc.interview", "2026-12-09", 10, 1, Booker::General))],
+    );
+    let RentalOutcome::RoomRefused { reason: RoomRefusal::Barred { until } } = outcome(&barred.results[0].outcome)
+    else {
         panic!("{:?}", barred.results[0].outcome)
     };
     assert_eq!(until, after + Duration::days(30));
     assert!(RoomRefusal::Barred { until }.message_ko().contains("2026년 12월 31일까지"));
     // Someone else booking for the same club is barred too.
     k.send(&mut conn, after, vec![register(2, "1970-01-01")]);
-    let club = k.send(&mut conn, after, vec![book(2, "b-club-mate", request("gm-llc.interview", "2026-12-09", 11, 1, Booker::General))]);
-    assert!(matches!(outcome(&club.results[0].outcome), RentalOutcome::RoomRefused { reason: RoomRefusal::Barred { .. } }));
+    let club = k.send(
+        &mut conn,
+        after,
+        vec![book(2, "b-club-mate", request("gm-llc.interview", "2026-12-09", 11, 1, Booker::General))],
+    );
+    assert!(matches!(
+        outcome(&club.results[0].outcome),
+        RentalOutcome::RoomRefused { reason: RoomRefusal::Barred { .. } }
+    ));
 }
 
 /// For any sequence of requests (rooms and times from a small set, so they collide often),
@@ -202,7 +235,13 @@ fn no_two_live_bookings_of_nested_rooms_ever_overlap() {
             let target = BookingId::parse(&format!("b-{}", usize::from(a) % made.max(1))).unwrap();
             match kind % 7 {
                 0 | 1 => {
-                    let r = request(rooms[usize::from(a) % rooms.len()], days[usize::from(b) % 2], 9 + u32::from(b % 6), 1 + u32::from(a % 3), Booker::General);
+                    let r = request(
+                        rooms[usize::from(a) % rooms.len()],
+                        days[usize::from(b) % 2],
+                        9 + u32::from(b % 6),
+                        1 + u32::from(a % 3),
+                        Booker::General,
+                    );
                     k.send(&mut conn, now, vec![book(1 + usize::from(b % 2), &format!("b-{made}"), r)]);
                     made += 1;
                 }
@@ -210,8 +249,13 @@ fn no_two_live_bookings_of_nested_rooms_ever_overlap() {
                 3 => drop(crate::rentals::reject(&mut conn, &target, "p", "사유", now)),
                 4 => drop(crate::rentals::paid(&mut conn, &target, "p", "R", now)),
                 5 => {
-                    let learner = store::get(&conn, &target).unwrap().map(|s| s.booking.learner_id).unwrap_or_else(|| lid(1));
-                    k.send(&mut conn, now, vec![RentalIntent::CancelRoom { booking_id: target, learner_id: learner }.into()]);
+                    let learner =
+                        store::get(&conn, &target).unwrap().map(|s| s.booking.learner_id).unwrap_or_else(|| lid(1));
+                    k.send(
+                        &mut conn,
+                        now,
+                        vec![RentalIntent::CancelRoom { booking_id: target, learner_id: learner }.into()],
+                    );
                 }
                 _ => {
                     now += Duration::hours(i64::from(b % 30));
@@ -248,6 +292,7 @@ fn the_database_refuses_an_overlapping_live_booking_on_its_own() {
     assert!(refused.to_string().contains("room_overlap"), "{refused}");
     // A cancelled one may sit there, but cannot come back to life over the hall.
     store::insert(&conn, &store::NewBooking { status: &BookingStatus::Cancelled { refund: Won(0) }, ..sneak }).unwrap();
-    let revived = store::set_status(&conn, &BookingId::parse("b-sneak").unwrap(), &BookingStatus::Confirmed, Won(0), now);
+    let revived =
+        store::set_status(&conn, &BookingId::parse("b-sneak").unwrap(), &BookingStatus::Confirmed, Won(0), now);
     assert!(revived.is_err());
 }

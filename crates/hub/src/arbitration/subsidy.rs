@@ -3,9 +3,7 @@
 
 use baeum_domain::intent::Outcome;
 use baeum_domain::rules::RejectReason;
-use baeum_domain::subsidy::{
-    ResidenceDeclaration, SubsidyIntent, SubsidyOutcome, SubsidyStatus, receipt_number,
-};
+use baeum_domain::subsidy::{ResidenceDeclaration, SubsidyIntent, SubsidyOutcome, SubsidyStatus, receipt_number};
 use baeum_domain::{LearnerId, ProgrammeId, kst};
 
 use super::{Decision, rejected};

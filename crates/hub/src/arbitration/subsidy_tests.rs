@@ -96,11 +96,18 @@ fn a_withdrawal_before_the_selection_is_honoured_and_after_it_refused() {
     let mut conn = hub_with_programme();
     let now = at("2026-11-26T14:00:00");
     let mut k = TestKiosk::unstaffed("k-a");
-    let withdraw = |i| IntentBody::from(SubsidyIntent::WithdrawSubsidy { learner_id: lid(i), programme_id: programme() });
+    let withdraw =
+        |i| IntentBody::from(SubsidyIntent::WithdrawSubsidy { learner_id: lid(i), programme_id: programme() });
     let answer = k.send(
         &mut conn,
         now,
-        vec![register(1, "1970-05-05"), register(2, "1967-01-01"), apply_subsidy(1, YES), apply_subsidy(2, YES), withdraw(1)],
+        vec![
+            register(1, "1970-05-05"),
+            register(2, "1967-01-01"),
+            apply_subsidy(1, YES),
+            apply_subsidy(2, YES),
+            withdraw(1),
+        ],
     );
     assert_eq!(outcome(&answer.results[4].outcome), SubsidyOutcome::SubsidyWithdrawn);
     let record = crate::subsidy::select(&mut conn, &programme(), "seed".into(), at("2026-12-05T10:00:00")).unwrap();
@@ -110,17 +117,23 @@ fn a_withdrawal_before_the_selection_is_honoured_and_after_it_refused() {
     let mine = store::applications_of(&conn, &[lid(2)]).unwrap();
     assert!(matches!(mine[0].status, SubsidyStatus::Selected { .. }));
     // Selected once: the next programme tells her so.
-    let next = PROGRAMME.replace("gm-2026", "gm-2027").replace("2026-11-20", "2026-12-05").replace("2026-12-04", "2026-12-20").replace("2026-12-18", "2026-12-28");
+    let next = PROGRAMME
+        .replace("gm-2026", "gm-2027")
+        .replace("2026-11-20", "2026-12-05")
+        .replace("2026-12-04", "2026-12-20")
+        .replace("2026-12-18", "2026-12-28");
     crate::subsidy::load_programme(&conn, &next, at("2026-12-05T00:00:00")).unwrap();
     let again = k.send(
         &mut conn,
         at("2026-12-07T10:00:00"),
-        vec![SubsidyIntent::ApplySubsidy {
-            learner_id: lid(2),
-            programme_id: ProgrammeId::parse("gm-2027").unwrap(),
-            residence: YES,
-        }
-        .into()],
+        vec![
+            SubsidyIntent::ApplySubsidy {
+                learner_id: lid(2),
+                programme_id: ProgrammeId::parse("gm-2027").unwrap(),
+                residence: YES,
+            }
+            .into(),
+        ],
     );
     assert_eq!(
         outcome(&again.results[0].outcome),

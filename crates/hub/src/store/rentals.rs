@@ -74,7 +74,9 @@ pub fn busy_on(conn: &Connection, rooms: &[String], date: NaiveDate) -> Result<V
     )?;
     let mut out = Vec::new();
     for room in rooms {
-        for row in stmt.query_map(params![room, date.to_string()], |r| Ok((r.get::<_, u32>(0)?, r.get::<_, u32>(1)?)))? {
+        for row in
+            stmt.query_map(params![room, date.to_string()], |r| Ok((r.get::<_, u32>(0)?, r.get::<_, u32>(1)?)))?
+        {
             out.push(row?);
         }
     }
@@ -249,7 +251,11 @@ pub fn overdue(conn: &Connection, now: DateTime<Utc>) -> Result<Vec<BookingId>, 
     let ids: Vec<String> = stmt.query_map([now.to_rfc3339()], |r| r.get(0))?.collect::<Result<_, _>>()?;
     ids.iter()
         .map(|i| {
-            BookingId::parse(i).map_err(|e| StoreError::Corrupt { what: "대관 예약", id: i.clone(), problem: e.to_string() })
+            BookingId::parse(i).map_err(|e| StoreError::Corrupt {
+                what: "대관 예약",
+                id: i.clone(),
+                problem: e.to_string(),
+            })
         })
         .collect()
 }
@@ -269,12 +275,15 @@ pub fn add_strike(
     Ok(())
 }
 
+/// Times of no-show strikes.
+pub type Strikes = Vec<DateTime<Utc>>;
+
 /// Strikes against the person, and against the organisation when one is named.
 pub fn strikes(
     conn: &Connection,
     learner: &LearnerId,
     organisation: Option<&str>,
-) -> Result<(Vec<DateTime<Utc>>, Vec<DateTime<Utc>>), StoreError> {
+) -> Result<(Strikes, Strikes), StoreError> {
     let read_all = |sql: &str, key: &str| -> Result<Vec<DateTime<Utc>>, StoreError> {
         let mut stmt = conn.prepare_cached(sql)?;
         let raw: Vec<String> = stmt.query_map([key], |r| r.get(0))?.collect::<Result<_, _>>()?;

@@ -216,8 +216,8 @@ pub fn draw(conn: &Connection, programme: &ProgrammeId) -> Result<Option<DrawRec
 
 /// Every application's receipt and status in a programme: what `verify` compares with the record.
 pub fn statuses(conn: &Connection, programme: &ProgrammeId) -> Result<Vec<(String, SubsidyStatus)>, StoreError> {
-    let mut stmt =
-        conn.prepare_cached("SELECT receipt, status FROM subsidy_applications WHERE programme_id = ?1 ORDER BY receipt")?;
+    let mut stmt = conn
+        .prepare_cached("SELECT receipt, status FROM subsidy_applications WHERE programme_id = ?1 ORDER BY receipt")?;
     let rows = stmt.query_map([programme.as_str()], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
     rows.map(|row| {
         let (receipt, status) = row?;

@@ -37,8 +37,11 @@ pub fn rooms(conn: &Connection) -> Result<Vec<Room>, StoreError> {
     decode_rows(conn, "대관 시설", "SELECT id, body FROM rooms ORDER BY id", [])
 }
 
+/// When the board was true, and the holidays.
+pub type BoardMeta = (DateTime<Utc>, Vec<NaiveDate>);
+
 /// When the board was true, and the holidays (None before the first sync).
-pub fn board_meta(conn: &Connection) -> Result<Option<(DateTime<Utc>, Vec<NaiveDate>)>, StoreError> {
+pub fn board_meta(conn: &Connection) -> Result<Option<BoardMeta>, StoreError> {
     let row: Option<(String, String)> = conn
         .prepare_cached("SELECT as_of, holidays FROM room_board WHERE id = 1")?
         .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -48,7 +51,12 @@ pub fn board_meta(conn: &Connection) -> Result<Option<(DateTime<Utc>, Vec<NaiveD
 
 /// Taken stretches of these rooms between `from` and `to` (inclusive): the hub's, and this
 /// kiosk's own requests still on their way.
-pub fn busy_between(conn: &Connection, rooms: &[&str], from: NaiveDate, to: NaiveDate) -> Result<Vec<Busy>, StoreError> {
+pub fn busy_between(
+    conn: &Connection,
+    rooms: &[&str],
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<Busy>, StoreError> {
     let mut stmt = conn.prepare_cached(
         "SELECT date, start_minute, end_minute FROM room_busy WHERE room_id = ?1 AND date >= ?2 AND date <= ?3",
     )?;
@@ -59,7 +67,8 @@ pub fn busy_between(conn: &Connection, rooms: &[&str], from: NaiveDate, to: Naiv
         })?;
         for row in rows {
             let (date, start_minute, end_minute) = row?;
-            let corrupt = |problem: String| StoreError::Corrupt { what: "대관 현황", id: (*room).to_owned(), problem };
+            let corrupt =
+                |problem: String| StoreError::Corrupt { what: "대관 현황", id: (*room).to_owned(), problem };
             out.push(Busy {
                 room_id: baeum_domain::RoomId::parse(room).map_err(|e| corrupt(e.to_string()))?,
                 date: date.parse().map_err(|e: chrono::ParseError| corrupt(e.to_string()))?,
@@ -88,8 +97,18 @@ pub struct LocalBooking {
 
 const COLUMNS: &str = "booking_id, learner_id, request, status, fee, paid, refused, rejected, pending_op, hub_as_of";
 
-type Row =
-    (String, String, String, Option<String>, Option<u32>, u32, Option<String>, Option<String>, Option<String>, Option<String>);
+type Row = (
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<u32>,
+    u32,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
 
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
     Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?, r.get(9)?))
@@ -168,16 +187,20 @@ pub fn apply_outcome(
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     let id = intent.booking();
-    let (status, fee, refused, rejected): (Option<BookingStatus>, Option<Won>, Option<RoomRefusal>, Option<RejectReason>) =
-        match outcome {
-            Outcome::Rental(RentalOutcome::RoomBooked { status, fee }) => (Some(status.clone()), Some(*fee), None, None),
-            Outcome::Rental(RentalOutcome::RoomRefused { reason }) => (None, None, Some(reason.clone()), None),
-            Outcome::Rental(RentalOutcome::RoomCancelled { refund }) => {
-                (Some(BookingStatus::Cancelled { refund: *refund }), None, None, None)
-            }
-            Outcome::Rejected { reason } => (None, None, None, Some(*reason)),
-            _ => return Ok(()),
-        };
+    let (status, fee, refused, rejected): (
+        Option<BookingStatus>,
+        Option<Won>,
+        Option<RoomRefusal>,
+        Option<RejectReason>,
+    ) = match outcome {
+        Outcome::Rental(RentalOutcome::RoomBooked { status, fee }) => (Some(status.clone()), Some(*fee), None, None),
+        Outcome::Rental(RentalOutcome::RoomRefused { reason }) => (None, None, Some(reason.clone()), None),
+        Outcome::Rental(RentalOutcome::RoomCancelled { refund }) => {
+            (Some(BookingStatus::Cancelled { refund: *refund }), None, None, None)
+        }
+        Outcome::Rejected { reason } => (None, None, None, Some(*reason)),
+        _ => return Ok(()),
+    };
     tx.prepare_cached(
         "UPDATE room_bookings SET status = COALESCE(?3, status), fee = COALESCE(?4, fee), refused = ?5, rejected = ?6,
              pending_op = NULL, hub_as_of = ?7

@@ -3,7 +3,9 @@
 
 use baeum_domain::intent::Outcome;
 use baeum_domain::rules::RejectReason;
-use baeum_domain::subsidy::{SubsidyApplication, SubsidyGrant, SubsidyIntent, SubsidyOutcome, SubsidyProgramme, SubsidyStatus};
+use baeum_domain::subsidy::{
+    SubsidyApplication, SubsidyGrant, SubsidyIntent, SubsidyOutcome, SubsidyProgramme, SubsidyStatus,
+};
 use baeum_domain::{LearnerId, OpId, ProgrammeId};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
@@ -68,9 +70,15 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
     Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?))
 }
 
-pub fn get(conn: &Connection, learner: &LearnerId, programme: &ProgrammeId) -> Result<Option<LocalApplication>, StoreError> {
+pub fn get(
+    conn: &Connection,
+    learner: &LearnerId,
+    programme: &ProgrammeId,
+) -> Result<Option<LocalApplication>, StoreError> {
     let found = conn
-        .prepare_cached(&format!("SELECT {COLUMNS} FROM subsidy_applications WHERE learner_id = ?1 AND programme_id = ?2"))?
+        .prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM subsidy_applications WHERE learner_id = ?1 AND programme_id = ?2"
+        ))?
         .query_row([learner.as_str(), programme.as_str()], row)
         .optional()?;
     found.map(read).transpose()
@@ -103,7 +111,12 @@ pub fn insert_applied(
     Ok(())
 }
 
-pub fn set_pending(tx: &Transaction<'_>, learner: &LearnerId, programme: &ProgrammeId, op: &OpId) -> Result<(), StoreError> {
+pub fn set_pending(
+    tx: &Transaction<'_>,
+    learner: &LearnerId,
+    programme: &ProgrammeId,
+    op: &OpId,
+) -> Result<(), StoreError> {
     tx.prepare_cached("UPDATE subsidy_applications SET pending_op = ?3 WHERE learner_id = ?1 AND programme_id = ?2")?
         .execute(params![learner.as_str(), programme.as_str(), op.as_str()])?;
     Ok(())
@@ -122,7 +135,9 @@ pub fn apply_outcome(
         | SubsidyIntent::WithdrawSubsidy { learner_id, programme_id } => (learner_id, programme_id),
     };
     let (status, receipt, rejected): (Option<SubsidyStatus>, Option<&str>, Option<RejectReason>) = match outcome {
-        Outcome::Subsidy(SubsidyOutcome::SubsidyApplied { receipt, .. }) => (Some(SubsidyStatus::Applied), Some(receipt), None),
+        Outcome::Subsidy(SubsidyOutcome::SubsidyApplied { receipt, .. }) => {
+            (Some(SubsidyStatus::Applied), Some(receipt), None)
+        }
         // Her first application (made elsewhere) stands; the next lookup brings its status.
         Outcome::Subsidy(SubsidyOutcome::SubsidyAlreadyApplied { receipt }) => {
             (Some(SubsidyStatus::Applied), Some(receipt), None)
@@ -190,8 +205,8 @@ pub fn replace_grants(tx: &Transaction<'_>, learners: &[LearnerId], grants: &[Su
 
 /// Years `learner` was selected in, for programmes other than `except`.
 pub fn granted_years(conn: &Connection, learner: &LearnerId, except: &ProgrammeId) -> Result<Vec<i32>, StoreError> {
-    let mut stmt =
-        conn.prepare_cached("SELECT year FROM subsidy_grants WHERE learner_id = ?1 AND programme_id <> ?2 ORDER BY year")?;
+    let mut stmt = conn
+        .prepare_cached("SELECT year FROM subsidy_grants WHERE learner_id = ?1 AND programme_id <> ?2 ORDER BY year")?;
     let years = stmt.query_map([learner.as_str(), except.as_str()], |r| r.get(0))?.collect::<Result<_, _>>()?;
     Ok(years)
 }
