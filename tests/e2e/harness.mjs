@@ -169,11 +169,14 @@ export async function startHub(dir) {
     const { session } = await res.json();
     return { staff_number: number, session: createHash('sha256').update(session.token).digest('hex') };
   };
+  /** A staff command on this hub's database, as staff run it: `baeum-hub NAME --db DB ARGS…`. */
+  const command = (name, args) => execFileSync(hub, [name, '--db', db, ...args], { encoding: 'utf8' });
   return {
     url,
     process: child,
     invite,
     call,
+    command,
     addStaff,
     staffStamp,
     async snapshot() {

@@ -142,6 +142,10 @@ impl Room {
     pub fn fits(&self, r: &BookingRequest) -> Result<(), RoomRefusal> {
         let purpose_ok = crate::text::clean(&r.purpose, 100, true, false).is_ok();
         let organisation_ok = r.organisation.as_deref().is_none_or(|o| crate::text::clean(o, 60, true, false).is_ok());
+        // A public body or a club is named, so staff can check the reduction.
+        if r.organisation.is_none() && r.booker != Booker::General {
+            return Err(RoomRefusal::OrganisationNeeded);
+        }
         let starts = self.slot_starts();
         if !purpose_ok || !organisation_ok || r.slots == 0 || r.headcount == 0 || r.slots as usize > starts.len() {
             return Err(RoomRefusal::BadRequest);
@@ -335,6 +339,8 @@ pub enum RoomRefusal {
     },
     /// The purpose or organisation is empty or too long, or no slots.
     BadRequest,
+    /// A reduction for a public body or a club, with no organisation named.
+    OrganisationNeeded,
 }
 
 impl RoomRefusal {
@@ -349,6 +355,9 @@ impl RoomRefusal {
                 until.with_timezone(&crate::kst()).format("%Y년 %-m월 %-d일")
             ),
             RoomRefusal::BadRequest => "사용 목적과 시간을 확인해 주세요".into(),
+            RoomRefusal::OrganisationNeeded => {
+                "공공기관이나 등록 동아리로 신청하려면 단체 이름을 적어 주세요".into()
+            }
         }
     }
 }

@@ -413,8 +413,10 @@ pub struct Entrant {
 }
 
 /// SHA-256 of the entrant list: one line `receipt,1` (first-taken) or `receipt,0` per entrant,
-/// in 접수번호 order. Published before anyone can be told a result, so the list cannot change
-/// after the seed is known without the digest showing it.
+/// in 접수번호 order. Published with the record, and before the selection when the operator runs
+/// `baeum-hub subsidy entrants` first, so the list cannot change after the seed is known without
+/// the digest showing it. (A seed the operator draws can still be drawn again on a copy of the
+/// database; a seed from a public source announced in advance cannot.)
 pub fn entrants_sha256(entrants: &[Entrant]) -> String {
     let mut sorted: Vec<&Entrant> = entrants.iter().collect();
     sorted.sort();

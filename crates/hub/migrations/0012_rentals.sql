@@ -42,21 +42,26 @@ CREATE TABLE room_bookings (
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX room_bookings_live ON room_bookings (room_id, date) WHERE live = 1;
 CREATE INDEX room_bookings_by_learner ON room_bookings (learner_id);
+CREATE INDEX room_bookings_due ON room_bookings (pay_by) WHERE live = 1 AND pay_by IS NOT NULL;
 
 -- The last line of defence: whatever the code above does, the database refuses a live booking
 -- overlapping another live one in the same or a conflicting room.
 CREATE TRIGGER room_bookings_no_overlap_insert BEFORE INSERT ON room_bookings
 WHEN NEW.live = 1 AND EXISTS (
-    SELECT 1 FROM room_bookings b JOIN room_conflicts c ON c.other_id = b.room_id
-    WHERE c.room_id = NEW.room_id AND b.live = 1 AND b.date = NEW.date
+    SELECT 1 FROM room_bookings b
+    WHERE (b.room_id = NEW.room_id
+           OR b.room_id IN (SELECT other_id FROM room_conflicts WHERE room_id = NEW.room_id))
+      AND b.live = 1 AND b.date = NEW.date
       AND b.start_minute < NEW.end_minute AND b.end_minute > NEW.start_minute)
 BEGIN
     SELECT RAISE(ABORT, 'room_overlap');
 END;
 CREATE TRIGGER room_bookings_no_overlap_update BEFORE UPDATE OF live ON room_bookings
 WHEN NEW.live = 1 AND OLD.live = 0 AND EXISTS (
-    SELECT 1 FROM room_bookings b JOIN room_conflicts c ON c.other_id = b.room_id
-    WHERE c.room_id = NEW.room_id AND b.live = 1 AND b.date = NEW.date AND b.booking_id <> NEW.booking_id
+    SELECT 1 FROM room_bookings b
+    WHERE (b.room_id = NEW.room_id
+           OR b.room_id IN (SELECT other_id FROM room_conflicts WHERE room_id = NEW.room_id))
+      AND b.live = 1 AND b.date = NEW.date AND b.booking_id <> NEW.booking_id
       AND b.start_minute < NEW.end_minute AND b.end_minute > NEW.start_minute)
 BEGIN
     SELECT RAISE(ABORT, 'room_overlap');

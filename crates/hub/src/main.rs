@@ -141,7 +141,13 @@ enum SubsidyAction {
         /// Write the published record (JSON) here too.
         #[arg(long)]
         publish: Option<PathBuf>,
+        /// The seed, taken from a public source announced before the draw (e.g. a lottery's
+        /// winning numbers); without it, 32 random bytes from the operating system.
+        #[arg(long)]
+        seed: Option<String>,
     },
+    /// The entrants as they stand and their SHA-256: publish it before the selection.
+    Entrants { programme: String },
     /// Re-run a recorded selection and check every application's result against it; or, with
     /// --published, re-run a published record on its own (no database needed).
     Verify {
@@ -542,7 +548,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     }
                     Err(e) => return Err(e.into()),
                 }
-                let rooms = baeum_hub::rentals::load_rooms(&conn, demo::ROOMS_JSON)?;
+                let rooms = baeum_hub::rentals::load_rooms(&mut conn, demo::ROOMS_JSON)?;
                 println!("대관 시설 {}곳", rooms.rooms.len());
             }
         }
@@ -643,9 +649,18 @@ fn subsidy_command(db: Option<&Path>, action: SubsidyAction) -> anyhow::Result<(
                 p.name, p.id, p.birth_years.from, p.birth_years.to, p.places, p.amount, p.opens_on, p.closes_on
             );
         }
-        SubsidyAction::Select { programme, publish } => {
+        SubsidyAction::Entrants { programme } => {
+            let (count, digest) = subsidy::entrants(&open()?, &ProgrammeId::parse(&programme)?)?;
+            println!("{programme}: 신청 {count}명 · 신청자 목록 SHA-256 {digest}");
+        }
+        SubsidyAction::Select { programme, publish, seed } => {
             let id = ProgrammeId::parse(&programme)?;
-            let record = subsidy::select(&mut open()?, &id, subsidy::fresh_seed()?, SystemClock.now())?;
+            let seed = match seed.map(|s| s.trim().to_owned()) {
+                Some(s) if s.is_empty() => anyhow::bail!("--seed가 비어 있습니다"),
+                Some(s) => s,
+                None => subsidy::fresh_seed()?,
+            };
+            let record = subsidy::select(&mut open()?, &id, seed, SystemClock.now())?;
             let json = serde_json::to_string_pretty(&record)?;
             if let Some(path) = publish {
                 std::fs::write(&path, format!("{json}\n")).with_context(|| format!("{}", path.display()))?;
@@ -693,7 +708,7 @@ fn rental_command(db: &Path, action: RentalAction) -> anyhow::Result<()> {
     match action {
         RentalAction::Rooms { file } => {
             let json = std::fs::read_to_string(&file).with_context(|| format!("{}", file.display()))?;
-            let config = rentals::load_rooms(&conn, &json)?;
+            let config = rentals::load_rooms(&mut conn, &json)?;
             println!("대관 시설 {}곳, 공휴일 {}일을 저장했습니다", config.rooms.len(), config.holidays.len());
         }
         RentalAction::List { waiting } => {

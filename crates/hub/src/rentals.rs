@@ -23,7 +23,7 @@ pub enum RentalError {
     WrongState { id: BookingId, status: &'static str },
     #[error("{0}: 반려 사유를 적어 주세요")]
     ReasonNeeded(BookingId),
-    #[error("{0}: 사용일이 지나지 않아 노쇼로 기록할 수 없습니다")]
+    #[error("{0}: 예약 시간이 끝나지 않아 노쇼로 기록할 수 없습니다")]
     NotYet(BookingId),
     #[error("{0}: 그 시간에 이미 다른 예약이 있습니다")]
     Overlap(BookingId),
@@ -35,9 +35,21 @@ impl From<rusqlite::Error> for RentalError {
     }
 }
 
-/// Reads and loads the rooms file. Every room must name its parts among the rooms the hub
-/// knows after loading, so a hall cannot be made of a room nobody can see.
-pub fn load_rooms(conn: &Connection, json: &str) -> Result<RoomsConfig, RentalError> {
+/// Reads and loads the rooms file, all or nothing. Every room must name its parts among the
+/// rooms the hub knows after loading, so a hall cannot be made of a room nobody can see; and a
+/// file that would make live bookings overlap (a new hall over rooms already booked) is refused.
+pub fn load_rooms(conn: &mut Connection, json: &str) -> Result<RoomsConfig, RentalError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let config = load_rooms_in(&tx, json)?;
+    let overlaps = store::overlaps(&tx)?;
+    if let Some((a, b)) = overlaps.first() {
+        return Err(RentalError::Config(format!("이 설정이면 이미 있는 예약 {a}와(과) {b}의 시간이 겹칩니다")));
+    }
+    tx.commit()?;
+    Ok(config)
+}
+
+fn load_rooms_in(conn: &Connection, json: &str) -> Result<RoomsConfig, RentalError> {
     let config: RoomsConfig = serde_json::from_str(json).map_err(|e| RentalError::Config(e.to_string()))?;
     for room in &config.rooms {
         if room.slot_minutes < 10 || room.opens_at >= room.closes_at || room.name.trim().is_empty() {
@@ -124,7 +136,13 @@ pub fn no_show(conn: &mut Connection, id: &BookingId, by: &str, now: DateTime<Ut
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let stored = in_state(&tx, id, |s| matches!(s, BookingStatus::Confirmed))?;
     let b = &stored.booking;
-    if now.with_timezone(&kst()).date_naive() < b.request.date {
+    // Only once the booked time is over: before its end, the person may still come.
+    let room = store::room(&tx, &b.request.room_id)?;
+    let ends = room.and_then(|r| {
+        let end = baeum_domain::rental::minute_of(b.request.start) + b.request.slots * r.slot_minutes;
+        b.request.date.and_hms_opt(end / 60, end % 60, 0)?.and_local_timezone(kst()).single()
+    });
+    if ends.is_none_or(|t| now < t.to_utc()) {
         return Err(RentalError::NotYet(id.clone()));
     }
     store::set_status(&tx, id, &BookingStatus::NoShow, b.paid, now)?;

@@ -45,8 +45,16 @@ pub fn load_programme(conn: &Connection, json: &str, now: DateTime<Utc>) -> Resu
     Ok(programme)
 }
 
-/// A fresh seed: 32 bytes from the operating system, in hex. Nobody can choose it, and it is
-/// published with the record.
+/// The entrants as they stand (who would be drawn now), and their digest: published before the
+/// selection (`baeum-hub subsidy entrants`), so the list cannot change afterwards unseen.
+pub fn entrants(conn: &Connection, id: &ProgrammeId) -> Result<(usize, String), SubsidyError> {
+    let entrants: Vec<_> = store::entrants(conn, id)?.into_iter().map(|(e, _)| e).collect();
+    Ok((entrants.len(), baeum_domain::subsidy::entrants_sha256(&entrants)))
+}
+
+/// A fresh seed: 32 bytes from the operating system, in hex, published with the record. An
+/// operator who wants nobody (themselves included) to be able to choose it announces a public
+/// source in advance and passes its value to `select --seed` instead.
 pub fn fresh_seed() -> Result<String, SubsidyError> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).map_err(|e| SubsidyError::Random(e.to_string()))?;
@@ -70,7 +78,19 @@ pub fn select(
     if now.with_timezone(&kst()).date_naive() <= programme.closes_on {
         return Err(SubsidyError::WindowOpen(id.clone(), programme.closes_on));
     }
-    let entrants = store::entrants(&tx, id)?;
+    // Once in a lifetime: someone selected in another programme since applying here (two
+    // programmes open at once, or a grant recorded from the city's records) is not drawn.
+    let mut entrants = Vec::new();
+    for (entrant, learner) in store::entrants(&tx, id)? {
+        let earlier = store::grants_of(&tx, std::slice::from_ref(&learner), Some(id))?;
+        match earlier.iter().map(|g| g.year).min() {
+            Some(year) => {
+                let reason = baeum_domain::subsidy::Ineligibility::AlreadyGranted { year };
+                store::set_status(&tx, id, &learner, &SubsidyStatus::NotEligible { reason }, now)?;
+            }
+            None => entrants.push((entrant, learner)),
+        }
+    }
     let record = DrawRecord::run(&programme, seed, entrants.iter().map(|(e, _)| e.clone()).collect(), now);
     let selected: std::collections::HashSet<&str> = record.selected.iter().map(String::as_str).collect();
     let won = SubsidyStatus::Selected { amount: programme.amount, expires_on: programme.points_expire_on };
@@ -163,6 +183,36 @@ mod tests {
         let grants = store::grants_of(&conn, &[LearnerId::parse("l-2").unwrap()], None).unwrap();
         assert_eq!(grants.len(), 1, "a person selected has her once-in-a-lifetime grant");
         assert!(matches!(load_programme(&conn, PROGRAMME, at("2026-03-18T00:00:00")), Err(SubsidyError::Frozen(_))));
+    }
+
+    #[test]
+    fn someone_selected_in_another_programme_is_not_drawn_again() {
+        let (mut conn, id) = hub_with(&[(1, false), (2, false)]);
+        let extra = load_programme(&conn, &PROGRAMME.replace("gm-2026", "gm-2026-extra"), at("2026-02-01T09:00:00")).unwrap();
+        let learner = LearnerId::parse("l-1").unwrap();
+        store::insert_application(
+            &conn,
+            &NewApplication {
+                programme: &extra.id,
+                learner: &learner,
+                receipt: "S2026-000100",
+                first_taken: false,
+                residence: ResidenceDeclaration { continuous: true, in_total: false },
+                op: &OpId::parse("op-extra").unwrap(),
+                arrival: 100,
+                at: at("2026-03-05T10:00:00"),
+            },
+        )
+        .unwrap();
+        select(&mut conn, &id, "s".into(), at("2026-03-16T10:00:00")).unwrap();
+        let second = select(&mut conn, &extra.id, "s".into(), at("2026-03-16T11:00:00")).unwrap();
+        assert!(second.entrants.is_empty(), "once in a lifetime: {second:?}");
+        let mine = store::application(&conn, &extra.id, &learner).unwrap().unwrap();
+        assert_eq!(
+            mine.status,
+            SubsidyStatus::NotEligible { reason: baeum_domain::subsidy::Ineligibility::AlreadyGranted { year: 2026 } }
+        );
+        assert!(verify(&conn, &extra.id).is_ok());
     }
 
     #[test]

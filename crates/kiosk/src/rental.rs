@@ -36,6 +36,8 @@ pub struct RoomCard {
     /// Per slot, in won (0: free).
     pub fee_per_slot: u32,
     pub surcharge_percent: u8,
+    /// Evening slots start at this time (`18:00`).
+    pub evening_from: String,
     /// Booked at once (true) or after staff approve.
     pub instant: bool,
     pub payment_hours: u32,
@@ -241,6 +243,7 @@ fn card_of(room: &Room, rooms: &[Room], institution: &str) -> RoomCard {
         slot_minutes: room.slot_minutes,
         fee_per_slot: room.fee_per_slot.0,
         surcharge_percent: room.surcharge_percent,
+        evening_from: hhmm(room.evening_from),
         instant: room.approval == ApprovalMode::Instant,
         payment_hours: room.payment_hours,
         cancellation: cancellation_text(room),
@@ -257,7 +260,12 @@ fn kst_text(t: DateTime<Utc>) -> String {
     t.with_timezone(&kst()).format("%-m월 %-d일 %H:%M").to_string()
 }
 
-fn rental_card(b: &LocalBooking, rooms: &[Room], institution_of: &dyn Fn(&str) -> String) -> RentalCard {
+fn rental_card(
+    b: &LocalBooking,
+    rooms: &[Room],
+    institution_of: &dyn Fn(&str) -> String,
+    now: DateTime<Utc>,
+) -> RentalCard {
     let room = rooms.iter().find(|r| r.id == b.request.room_id);
     let slot_minutes = room.map_or(60, |r| r.slot_minutes);
     let (state, reason) = match (&b.status, &b.refused, b.rejected, b.pending) {
@@ -290,6 +298,14 @@ fn rental_card(b: &LocalBooking, rooms: &[Room], institution_of: &dyn Fn(&str) -
         _ => Vec::new(),
     };
     let live = b.status.as_ref().is_some_and(BookingStatus::is_live);
+    // Once the booked time has begun it can no longer be cancelled (the hub refuses it too).
+    let started = b
+        .request
+        .date
+        .and_time(b.request.start)
+        .and_local_timezone(kst())
+        .single()
+        .is_none_or(|t| t.to_utc() <= now);
     RentalCard {
         booking_id: b.booking_id.to_string(),
         room_id: b.request.room_id.to_string(),
@@ -299,8 +315,8 @@ fn rental_card(b: &LocalBooking, rooms: &[Room], institution_of: &dyn Fn(&str) -
         purpose: b.request.purpose.clone(),
         headcount: b.request.headcount,
         organisation: b.request.organisation.clone(),
-        can_cancel: live && !b.pending,
-        can_print: !b.pending && b.status.is_some() && b.refused.is_none() && b.rejected.is_none(),
+        can_cancel: live && !b.pending && !started,
+        can_print: !b.pending && live && b.refused.is_none() && b.rejected.is_none(),
         state,
         label: label.to_owned(),
         reason,
@@ -418,8 +434,12 @@ impl Kiosk {
             .ok_or_else(|| KioskError::RoomUnavailable("대관 시설을 찾을 수 없습니다".into()))?;
         let fee = r.fee(request.date, request.start, request.slots, request.booker, &holidays);
         let mut parts = vec![format!("{} × {}", r.fee_per_slot, request.slots)];
-        if r.surcharge_percent > 0 && r.fee_per_slot.0 > 0 {
-            parts.push(format!("저녁·주말·공휴일 {}% 가산", r.surcharge_percent));
+        // Named only when a slot of this request is surcharged.
+        if r.surcharge_percent > 0 && fee != Won::ZERO {
+            let plain = Room { surcharge_percent: 0, ..r.clone() };
+            if plain.fee(request.date, request.start, request.slots, request.booker, &holidays) != fee {
+                parts.push(format!("저녁·주말·공휴일 {}% 가산", r.surcharge_percent));
+            }
         }
         if let Some(red) = r.reductions.iter().find(|x| x.booker == request.booker) {
             let who = match red.booker {
@@ -508,7 +528,8 @@ impl Kiosk {
         let rows = store::rentals::of_learner(&conn, learner)?;
         drop(conn);
         let names = |id: &str| self.institution_name(id);
-        Ok(rows.iter().map(|b| rental_card(b, &rooms, &names)).collect())
+        let now = self.clock.now();
+        Ok(rows.iter().map(|b| rental_card(b, &rooms, &names, now)).collect())
     }
 
     pub fn rental_card(&self, learner: &LearnerId, booking: &BookingId) -> Result<RentalCard, KioskError> {

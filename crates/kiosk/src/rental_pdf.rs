@@ -14,12 +14,17 @@ pub fn render(
     now: DateTime<Utc>,
     art: &CertificateArt,
 ) -> Result<Vec<u8>, CertificateError> {
-    let mut doc = PdfDocument::new("대관 확인서");
+    // Before staff approve it, the slip is a receipt of the request, not a confirmation.
+    let title = match card.state {
+        crate::rental::RentalState::AwaitingApproval => "대관 신청 접수증",
+        _ => "대관 확인서",
+    };
+    let mut doc = PdfDocument::new(title);
     let font = doc.add_font(&art.font);
     let mut page = Page { ops: Vec::new(), font, width: 105.0, height: 148.0 };
     page.frame(5.0, 1.2);
     page.ops.push(Op::SetFillColor { col: color((0.07, 0.07, 0.07)) });
-    page.centred("대관 확인서", 132.0, 16.0);
+    page.centred(title, 132.0, 16.0);
     let mut y = 118.0;
     for line in wrap(&card.room_name, 18) {
         page.text(&line, 12.0, y, 12.0);

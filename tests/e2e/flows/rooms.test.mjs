@@ -85,18 +85,33 @@ test('a club leader books the media room and prints the booking slip (portrait)'
 
   await press(browser, 'room-submit');
   const card = await browser.$('[data-testid="rental-card"]');
-  await browser.waitUntil(async () => (await card.isExisting()) && (await card.getAttribute('data-state')) === 'approved', {
+  // The club's reduction is claimed, not proven: staff check it before the booking stands.
+  await browser.waitUntil(async () => (await card.isExisting()) && (await card.getAttribute('data-state')) === 'awaiting_approval', {
     timeout: 30000,
-    timeoutMsg: 'the hub never answered 승인',
+    timeoutMsg: 'the hub never answered 승인 대기',
   });
-  assert.equal(await browser.$('[data-testid="rental-status"]').getText(), '승인');
-  assert.match(await browser.$('[data-testid="rental-reason"]').getText(), /까지 창구에서 결제해 주세요/);
+  assert.equal(await browser.$('[data-testid="rental-status"]').getText(), '승인 대기');
   assert.equal(await browser.$('[data-testid="rental-fee"]').getText(), shownFee, 'the hub charged what was shown');
-  stack.screenshot('rooms-approved-portrait');
-
+  stack.screenshot('rooms-requested-portrait');
   await press(browser, 'room-print');
-  await browser.waitUntil(async () => printer.received().length === 1, { timeout: 30000, timeoutMsg: 'the slip never reached the printer' });
-  const slip = pdfText(printer.received()[0]);
+  await browser.waitUntil(async () => printer.received().length === 1, { timeout: 30000, timeoutMsg: 'the receipt never reached the printer' });
+  assert.match(pdfText(printer.received()[0]), /대관 신청 접수증/);
+
+  // Staff approve it at the hub; her page shows 승인 with the pay-by time, and the slip prints.
+  const bookingId = await card.getAttribute('data-booking-id');
+  hub.command('rental', ['approve', bookingId, '--by', '김담당']);
+  await press(browser, 'open-mine');
+  const mine = await browser.$(`[data-testid="my-page"] [data-testid="rental-card"][data-booking-id="${bookingId}"]`);
+  await browser.waitUntil(async () => (await mine.isExisting()) && (await mine.getAttribute('data-state')) === 'approved', {
+    timeout: 30000,
+    timeoutMsg: 'her page never showed 승인',
+  });
+  assert.match(await mine.$('[data-testid="rental-reason"]').getText(), /까지 창구에서 결제해 주세요/);
+  stack.screenshot('rooms-approved-portrait');
+  await assertAccessible(browser, 'my page with a booking, portrait');
+  await browser.execute((id) => document.querySelector(`[data-booking-id="${id}"] [data-testid="room-print"]`).click(), bookingId);
+  await browser.waitUntil(async () => printer.received().length === 2, { timeout: 30000, timeoutMsg: 'the slip never reached the printer' });
+  const slip = pdfText(printer.received()[1]);
   for (const expected of ['대관 확인서', '미디어실', '철산 사진 동아리', '승인', '정*진']) {
     assert.ok(slip.includes(expected), `${expected} on the slip: ${slip}`);
   }

@@ -195,7 +195,12 @@ async fn fees_refunds_release_and_strikes() {
     let booked = k.request_room(&l.id, &club, None).unwrap();
     k.exchange().await.unwrap();
     let card = k.rental_card(&l.id, &baeum_domain::BookingId::parse(&booked.booking_id).unwrap()).unwrap();
-    assert_eq!((card.state, card.fee), (RentalState::Approved, Some(27_300)));
+    assert_eq!((card.state, card.fee), (RentalState::AwaitingApproval, Some(27_300)), "a claimed reduction waits for staff");
+    let out = rental(&db, &["approve", &booked.booking_id, "--by", "김담당"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    // A weekday morning with no reduction claimed: no surcharge named.
+    let plain = k.room_quote(&request("gm-llc.media", day("2026-11-24"), 10, 1, Booker::General)).unwrap();
+    assert_eq!((plain.fee, plain.breakdown.as_str()), (Won(15_000), "15,000원 × 1"));
     // Over capacity, or closed: refused here before anything is filed.
     let mut crowd = request("gm-llc.media", day("2026-11-24"), 10, 1, Booker::General);
     crowd.headcount = 13;

@@ -12,8 +12,8 @@ use super::fixtures::*;
 use crate::store::rentals as store;
 
 fn hub_with_rooms() -> rusqlite::Connection {
-    let (conn, _) = hub(10, Selection::FirstCome, 0);
-    crate::rentals::load_rooms(&conn, crate::demo::ROOMS_JSON).unwrap();
+    let (mut conn, _) = hub(10, Selection::FirstCome, 0);
+    crate::rentals::load_rooms(&mut conn, crate::demo::ROOMS_JSON).unwrap();
     conn
 }
 
@@ -107,6 +107,13 @@ fn fees_capacity_hours_and_the_past_are_checked() {
     k.send(&mut conn, now, vec![register(1, "1960-01-01")]);
     let mut crowd = request("gm-llc.media", TUESDAY, 10, 1, Booker::General);
     crowd.headcount = 13;
+    let mut unnamed = request("gm-llc.media", TUESDAY, 12, 1, Booker::PublicBody);
+    unnamed.organisation = None;
+    assert_eq!(
+        store::room(&conn, &unnamed.room_id).unwrap().unwrap().fits(&unnamed),
+        Err(RoomRefusal::OrganisationNeeded),
+        "a reduction names who it is for"
+    );
     let answers = k.send(
         &mut conn,
         now,
@@ -118,13 +125,16 @@ fn fees_capacity_hours_and_the_past_are_checked() {
             book(1, "b-sunday", request("gm-llc.media", "2026-12-13", 10, 1, Booker::General)),
             book(1, "b-past", request("gm-llc.media", "2026-11-26", 10, 1, Booker::General)),
             book(1, "b-free", request("gm-llc.interview", TUESDAY, 10, 1, Booker::General)),
+            book(1, "b-general", request("gm-llc.media", "2026-12-12", 10, 1, Booker::General)),
         ],
     );
     let o = |i: usize| outcome(&answers.results[i].outcome);
-    let RentalOutcome::RoomBooked { status: BookingStatus::Approved { pay_by }, fee } = o(0) else {
-        panic!("{:?}", o(0))
+    // A claimed reduction waits for staff even in a room booked at once.
+    assert_eq!(o(0), RentalOutcome::RoomBooked { status: BookingStatus::AwaitingApproval, fee: Won(27_300) });
+    let RentalOutcome::RoomBooked { status: BookingStatus::Approved { pay_by }, fee } = o(6) else {
+        panic!("{:?}", o(6))
     };
-    assert_eq!(fee, Won(27_300 / 10 * 10));
+    assert_eq!(fee, Won(19_500), "Saturday: +30 %");
     assert_eq!(pay_by, now + Duration::hours(24), "instant approval, 24 h to pay");
     // Booked for tomorrow morning: payment is due before it starts, not 24 h from now.
     let soon =
@@ -189,7 +199,11 @@ fn approval_payment_deadline_release_refund_and_no_show_strikes() {
         k.send(&mut conn, now, vec![book(1, &b, request("gm-llc.interview", date, 10, 1, Booker::General))]);
     }
     assert!(crate::rentals::no_show(&mut conn, &id("b-no-0"), "김직원", now).is_err(), "not before the day");
-    let after = at("2026-12-01T09:00:00");
+    assert!(
+        crate::rentals::no_show(&mut conn, &id("b-no-2"), "김직원", at("2026-12-01T10:30:00")).is_err(),
+        "not before the booked hour is over"
+    );
+    let after = at("2026-12-01T12:00:00");
     for n in 0..3 {
         crate::rentals::no_show(&mut conn, &id(&format!("b-no-{n}")), "김직원", after).unwrap();
     }

@@ -51,7 +51,7 @@ fn apply(
     }
     let receipt = match existing {
         Some(withdrawn) => {
-            store::set_status(d.tx, programme_id, learner_id, &SubsidyStatus::Applied, d.now)?;
+            store::reapply(d.tx, programme_id, learner_id, residence, d.now)?;
             withdrawn.receipt
         }
         None => {

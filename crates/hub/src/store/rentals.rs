@@ -220,7 +220,10 @@ pub fn of_learners(conn: &Connection, learners: &[LearnerId]) -> Result<Vec<Book
 /// Bookings waiting for staff (승인 대기), oldest first, or every booking from `from` on.
 pub fn listed(conn: &Connection, waiting_only: bool) -> Result<Vec<Booking>, StoreError> {
     let sql = if waiting_only {
-        format!("SELECT {COLUMNS} FROM room_bookings WHERE status LIKE '%awaiting_approval%' ORDER BY arrival")
+        format!(
+            "SELECT {COLUMNS} FROM room_bookings WHERE live = 1 AND json_extract(status, '$.status') = 'awaiting_approval'
+             ORDER BY arrival"
+        )
     } else {
         format!("SELECT {COLUMNS} FROM room_bookings ORDER BY date, start_minute")
     };
@@ -316,11 +319,12 @@ pub fn record_action(
 /// always).
 pub fn overlaps(conn: &Connection) -> Result<Vec<(String, String)>, StoreError> {
     let mut stmt = conn.prepare(
-        "SELECT a.booking_id, b.booking_id FROM room_bookings a
-         JOIN room_conflicts c ON c.room_id = a.room_id
-         JOIN room_bookings b ON b.room_id = c.other_id
-         WHERE a.live = 1 AND b.live = 1 AND a.booking_id < b.booking_id AND a.date = b.date
-           AND a.start_minute < b.end_minute AND b.start_minute < a.end_minute",
+        "SELECT a.booking_id, b.booking_id FROM room_bookings a JOIN room_bookings b
+           ON a.booking_id < b.booking_id AND a.date = b.date
+          AND a.start_minute < b.end_minute AND b.start_minute < a.end_minute
+         WHERE a.live = 1 AND b.live = 1
+           AND (a.room_id = b.room_id
+                OR EXISTS (SELECT 1 FROM room_conflicts c WHERE c.room_id = a.room_id AND c.other_id = b.room_id))",
     )?;
     let pairs = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
     Ok(pairs)

@@ -126,6 +126,28 @@ pub fn applications_of(conn: &Connection, learners: &[LearnerId]) -> Result<Vec<
     Ok(out)
 }
 
+/// A withdrawn application filed again: in the running once more, with her new answers.
+pub fn reapply(
+    conn: &Connection,
+    programme: &ProgrammeId,
+    learner: &LearnerId,
+    residence: ResidenceDeclaration,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "UPDATE subsidy_applications SET status = ?3, residence = ?4, residence_confirmed = NULL, updated_at = ?5
+         WHERE programme_id = ?1 AND learner_id = ?2",
+    )?
+    .execute(params![
+        programme.as_str(),
+        learner.as_str(),
+        encode(&SubsidyStatus::Applied),
+        encode(&residence),
+        now.to_rfc3339()
+    ])?;
+    Ok(())
+}
+
 pub fn set_status(
     conn: &Connection,
     programme: &ProgrammeId,

@@ -193,6 +193,13 @@ pub fn apply_outcome(
         Option<RoomRefusal>,
         Option<RejectReason>,
     ) = match outcome {
+        // A cancellation the hub refused leaves the booking as it was (the next lookup says how
+        // it stands); only a refused request marks the booking itself.
+        Outcome::Rejected { .. } | Outcome::Rental(RentalOutcome::RoomRefused { .. })
+            if matches!(intent, RentalIntent::CancelRoom { .. }) =>
+        {
+            (None, None, None, None)
+        }
         Outcome::Rental(RentalOutcome::RoomBooked { status, fee }) => (Some(status.clone()), Some(*fee), None, None),
         Outcome::Rental(RentalOutcome::RoomRefused { reason }) => (None, None, Some(reason.clone()), None),
         Outcome::Rental(RentalOutcome::RoomCancelled { refund }) => {
@@ -202,8 +209,8 @@ pub fn apply_outcome(
         _ => return Ok(()),
     };
     tx.prepare_cached(
-        "UPDATE room_bookings SET status = COALESCE(?3, status), fee = COALESCE(?4, fee), refused = ?5, rejected = ?6,
-             pending_op = NULL, hub_as_of = ?7
+        "UPDATE room_bookings SET status = COALESCE(?3, status), fee = COALESCE(?4, fee), refused = COALESCE(?5, refused),
+             rejected = COALESCE(?6, rejected), pending_op = NULL, hub_as_of = ?7
          WHERE booking_id = ?1 AND pending_op = ?2",
     )?
     .execute(params![

@@ -146,13 +146,16 @@ pub fn apply_outcome(
             (Some(SubsidyStatus::NotEligible { reason: reason.clone() }), None, None)
         }
         Outcome::Subsidy(SubsidyOutcome::SubsidyWithdrawn) => (Some(SubsidyStatus::Withdrawn), None, None),
+        // A withdrawal the hub refused (the selection was made) leaves the application as it
+        // was; the next lookup brings its result.
+        Outcome::Rejected { .. } if matches!(intent, SubsidyIntent::WithdrawSubsidy { .. }) => (None, None, None),
         Outcome::Rejected { reason } => (None, None, Some(*reason)),
         // Another service's answer cannot be about this row.
         _ => return Ok(()),
     };
     tx.prepare_cached(
-        "UPDATE subsidy_applications SET status = COALESCE(?4, status), receipt = COALESCE(?5, receipt), rejected = ?6,
-             pending_op = NULL, hub_as_of = ?7
+        "UPDATE subsidy_applications SET status = COALESCE(?4, status), receipt = COALESCE(?5, receipt),
+             rejected = COALESCE(?6, rejected), pending_op = NULL, hub_as_of = ?7
          WHERE learner_id = ?1 AND programme_id = ?2 AND pending_op = ?3",
     )?
     .execute(params![

@@ -13,6 +13,10 @@ hours: string, slot_minutes: number,
  */
 fee_per_slot: number, surcharge_percent: number, 
 /**
+ * Evening slots start at this time (`18:00`).
+ */
+evening_from: string, 
+/**
  * Booked at once (true) or after staff approve.
  */
 instant: boolean, payment_hours: number, 
