@@ -355,9 +355,7 @@ impl RoomRefusal {
                 until.with_timezone(&crate::kst()).format("%Y년 %-m월 %-d일")
             ),
             RoomRefusal::BadRequest => "사용 목적과 시간을 확인해 주세요".into(),
-            RoomRefusal::OrganisationNeeded => {
-                "공공기관이나 등록 동아리로 신청하려면 단체 이름을 적어 주세요".into()
-            }
+            RoomRefusal::OrganisationNeeded => "공공기관이나 등록 동아리로 신청하려면 단체 이름을 적어 주세요".into(),
         }
     }
 }

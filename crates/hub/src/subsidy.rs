@@ -188,7 +188,8 @@ mod tests {
     #[test]
     fn someone_selected_in_another_programme_is_not_drawn_again() {
         let (mut conn, id) = hub_with(&[(1, false), (2, false)]);
-        let extra = load_programme(&conn, &PROGRAMME.replace("gm-2026", "gm-2026-extra"), at("2026-02-01T09:00:00")).unwrap();
+        let extra =
+            load_programme(&conn, &PROGRAMME.replace("gm-2026", "gm-2026-extra"), at("2026-02-01T09:00:00")).unwrap();
         let learner = LearnerId::parse("l-1").unwrap();
         store::insert_application(
             &conn,

@@ -299,13 +299,8 @@ fn rental_card(
     };
     let live = b.status.as_ref().is_some_and(BookingStatus::is_live);
     // Once the booked time has begun it can no longer be cancelled (the hub refuses it too).
-    let started = b
-        .request
-        .date
-        .and_time(b.request.start)
-        .and_local_timezone(kst())
-        .single()
-        .is_none_or(|t| t.to_utc() <= now);
+    let started =
+        b.request.date.and_time(b.request.start).and_local_timezone(kst()).single().is_none_or(|t| t.to_utc() <= now);
     RentalCard {
         booking_id: b.booking_id.to_string(),
         room_id: b.request.room_id.to_string(),

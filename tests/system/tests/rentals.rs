@@ -195,7 +195,11 @@ async fn fees_refunds_release_and_strikes() {
     let booked = k.request_room(&l.id, &club, None).unwrap();
     k.exchange().await.unwrap();
     let card = k.rental_card(&l.id, &baeum_domain::BookingId::parse(&booked.booking_id).unwrap()).unwrap();
-    assert_eq!((card.state, card.fee), (RentalState::AwaitingApproval, Some(27_300)), "a claimed reduction waits for staff");
+    assert_eq!(
+        (card.state, card.fee),
+        (RentalState::AwaitingApproval, Some(27_300)),
+        "a claimed reduction waits for staff"
+    );
     let out = rental(&db, &["approve", &booked.booking_id, "--by", "김담당"]);
     assert!(out.status.success(), "{}", stderr(&out));
     // A weekday morning with no reduction claimed: no surcharge named.

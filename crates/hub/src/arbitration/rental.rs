@@ -5,7 +5,8 @@
 
 use baeum_domain::intent::Outcome;
 use baeum_domain::rental::{
-    ApprovalMode, Booker, BookingRequest, BookingStatus, FreeSlot, RentalIntent, RentalOutcome, Room, RoomRefusal, minute_of,
+    ApprovalMode, Booker, BookingRequest, BookingStatus, FreeSlot, RentalIntent, RentalOutcome, Room, RoomRefusal,
+    minute_of,
 };
 use baeum_domain::rules::RejectReason;
 use baeum_domain::{BookingId, LearnerId, Won, kst};
