@@ -75,6 +75,23 @@ fn request(room: usize, date: chrono::NaiveDate, hour: u32) -> Result<BookingReq
     })
 }
 
+/// Every kiosk uploads its outbox at the same time; returns when all are answered.
+fn upload_all(runtime: &tokio::runtime::Runtime, kiosks: &[Arc<baeum_kiosk::Kiosk>]) -> Result<(), Error> {
+    runtime.block_on(async {
+        let tasks: Vec<_> = kiosks
+            .iter()
+            .map(|kk| {
+                let kk = Arc::clone(kk);
+                tokio::spawn(async move { kk.upload_outbox().await })
+            })
+            .collect();
+        for t in tasks {
+            t.await??;
+        }
+        Ok::<(), Error>(())
+    })
+}
+
 pub fn section(dir: &Path, runtime: &tokio::runtime::Runtime) -> Result<(), Error> {
     println!("\n## Rooms: {ROOMS} rooms, a month's calendar at the kiosk; 1,000 conflicting requests for 50 slots");
     let hub = crate::start_hub_with(dir, "rooms-hub.db", &["--demo"])?;
@@ -145,19 +162,7 @@ pub fn section(dir: &Path, runtime: &tokio::runtime::Runtime) -> Result<(), Erro
         }
     }
     let started = Instant::now();
-    runtime.block_on(async {
-        let tasks: Vec<_> = kiosks
-            .iter()
-            .map(|kk| {
-                let kk = Arc::clone(kk);
-                tokio::spawn(async move { kk.upload_outbox().await })
-            })
-            .collect();
-        for t in tasks {
-            t.await??;
-        }
-        Ok::<(), Error>(())
-    })?;
+    upload_all(runtime, &kiosks)?;
     let took = started.elapsed();
     let listed = Command::new(baeum_test_support::binary("baeum-hub"))
         .args(["rental", "--db"])
@@ -187,19 +192,7 @@ pub fn section(dir: &Path, runtime: &tokio::runtime::Runtime) -> Result<(), Erro
         }
     }
     let peer_started = Instant::now();
-    runtime.block_on(async {
-        let tasks: Vec<_> = kiosks
-            .iter()
-            .map(|kk| {
-                let kk = Arc::clone(kk);
-                tokio::spawn(async move { kk.upload_outbox().await })
-            })
-            .collect();
-        for t in tasks {
-            t.await??;
-        }
-        Ok::<(), Error>(())
-    })?;
+    upload_all(runtime, &kiosks)?;
     let peer_took = peer_started.elapsed();
     println!("| 1,000 requests from 20 kiosks at once | wall | per second | granted |");
     println!("|---|---:|---:|---:|");

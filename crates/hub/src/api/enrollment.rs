@@ -125,20 +125,8 @@ pub async fn lookup(
     body: Result<Json<EnrollmentLookup>, JsonRejection>,
 ) -> Result<Json<EnrollmentList>, Failure> {
     let Json(q) = body.map_err(unreadable)?;
-    if q.learner_ids.len() > MAX_BATCH {
-        return Err(bad_request(format!("한 번에 {MAX_BATCH}명까지 조회할 수 있습니다")));
-    }
     let now = state.clock.now();
-    // Only learners this kiosk knows (registered here, or confirmed their PIN here); others are
-    // left out as if they had no enrollments, so a kiosk learns nothing about anyone else.
-    Ok(Json(
-        state
-            .with_db(move |conn| {
-                let known = sessions::known_of(conn, &device.kiosk, &q.learner_ids)?;
-                list(conn, &known, now)
-            })
-            .await?,
-    ))
+    Ok(Json(state.about_known_learners(&device, q.learner_ids, move |conn, known| list(conn, known, now)).await?))
 }
 
 fn list(

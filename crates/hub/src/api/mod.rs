@@ -146,6 +146,27 @@ impl HubState {
         .await
         .map_err(|e| Failure::internal(format!("database worker thread: {e}")))?
     }
+
+    /// Answers a lookup about `learners` for the kiosk `device`: at most
+    /// [`enrollment::MAX_BATCH`] at once, and only about those it knows (registered there, or
+    /// confirmed their PIN there). The others are left out as if they had no records, so a kiosk
+    /// learns nothing about anyone else.
+    pub(crate) async fn about_known_learners<T: Send + 'static>(
+        &self,
+        device: &devices::Device,
+        learners: Vec<baeum_domain::LearnerId>,
+        answer: impl FnOnce(&Connection, &[baeum_domain::LearnerId]) -> Result<T, Failure> + Send + 'static,
+    ) -> Result<T, Failure> {
+        if learners.len() > enrollment::MAX_BATCH {
+            return Err(bad_request(format!("한 번에 {}명까지 조회할 수 있습니다", enrollment::MAX_BATCH)));
+        }
+        let kiosk = device.kiosk.clone();
+        self.with_db(move |conn| {
+            let known = crate::store::sessions::known_of(conn, &kiosk, &learners)?;
+            answer(conn, &known)
+        })
+        .await
+    }
 }
 
 /// Text made safe to put in the hub's HTML pages (payment, verification).

@@ -9,9 +9,8 @@ use baeum_domain::protocol::ApiError;
 use baeum_domain::rental::{BookingLookup, Bookings, RoomBoard};
 
 use super::devices::Device;
-use super::enrollment::MAX_BATCH;
-use super::{Failure, HubState, bad_request, unreadable};
-use crate::store::{rentals, sessions};
+use super::{Failure, HubState, unreadable};
+use crate::store::rentals;
 
 #[utoipa::path(
     get, path = "/v1/rooms", tag = "rental",
@@ -41,14 +40,10 @@ pub async fn lookup(
     body: Result<Json<BookingLookup>, JsonRejection>,
 ) -> Result<Json<Bookings>, Failure> {
     let Json(q) = body.map_err(unreadable)?;
-    if q.learner_ids.len() > MAX_BATCH {
-        return Err(bad_request(format!("한 번에 {MAX_BATCH}명까지 조회할 수 있습니다")));
-    }
     let as_of = state.clock.now();
     let answer = state
-        .with_db(move |conn| {
-            let known = sessions::known_of(conn, &device.kiosk, &q.learner_ids)?;
-            Ok(Bookings { as_of, bookings: rentals::of_learners(conn, &known)? })
+        .about_known_learners(&device, q.learner_ids, move |conn, known| {
+            Ok(Bookings { as_of, bookings: rentals::of_learners(conn, known)? })
         })
         .await?;
     Ok(Json(answer))

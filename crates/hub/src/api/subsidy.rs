@@ -10,9 +10,8 @@ use baeum_domain::subsidy::{DrawRecord, SubsidyLookup, SubsidyProgrammes, Subsid
 use baeum_domain::{ErrorCode, ProgrammeId};
 
 use super::devices::Device;
-use super::enrollment::MAX_BATCH;
 use super::{Failure, HubState, bad_request, unreadable};
-use crate::store::{sessions, subsidy};
+use crate::store::subsidy;
 
 #[utoipa::path(
     get, path = "/v1/subsidy/programmes", tag = "subsidy",
@@ -35,18 +34,13 @@ pub async fn lookup(
     body: Result<Json<SubsidyLookup>, JsonRejection>,
 ) -> Result<Json<SubsidyStatuses>, Failure> {
     let Json(q) = body.map_err(unreadable)?;
-    if q.learner_ids.len() > MAX_BATCH {
-        return Err(bad_request(format!("한 번에 {MAX_BATCH}명까지 조회할 수 있습니다")));
-    }
     let as_of = state.clock.now();
-    // Others are left out as if they had never applied: a kiosk learns nothing about anyone else.
     let answer = state
-        .with_db(move |conn| {
-            let known = sessions::known_of(conn, &device.kiosk, &q.learner_ids)?;
+        .about_known_learners(&device, q.learner_ids, move |conn, known| {
             Ok(SubsidyStatuses {
                 as_of,
-                applications: subsidy::applications_of(conn, &known)?,
-                grants: subsidy::grants_of(conn, &known, None)?,
+                applications: subsidy::applications_of(conn, known)?,
+                grants: subsidy::grants_of(conn, known, None)?,
             })
         })
         .await?;
