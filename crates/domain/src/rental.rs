@@ -88,7 +88,8 @@ pub struct Room {
     pub kind: RoomKind,
     pub capacity: u32,
     pub equipment: Vec<String>,
-    /// A picture of the room (a file in the kiosk's assets or an https address).
+    /// A picture of the room shipped with the kiosk's screens (`rooms/lecture_room.svg`): the
+    /// kiosk shows no picture from the network (its content security policy allows none).
     pub photo: Option<String>,
     /// Days open (mon … sun) and the hours.
     #[cfg_attr(feature = "ts", ts(type = "Array<string>"))]

@@ -55,6 +55,18 @@ fn load_rooms_in(conn: &Connection, json: &str) -> Result<RoomsConfig, RentalErr
         if room.slot_minutes < 10 || room.opens_at >= room.closes_at || room.name.trim().is_empty() {
             return Err(RentalError::Config(format!("{}: 운영 시간이나 이용 단위가 맞지 않습니다", room.id)));
         }
+        if let Some(photo) = &room.photo {
+            let safe = photo.len() <= 100
+                && !photo.contains("..")
+                && photo.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"_./-".contains(&b))
+                && [".svg", ".png", ".jpg"].iter().any(|ext| photo.ends_with(ext));
+            if !safe {
+                return Err(RentalError::Config(format!(
+                    "{}: 사진은 키오스크 화면에 들어 있는 파일 이름이어야 합니다 (예: rooms/lecture_room.svg)",
+                    room.id
+                )));
+            }
+        }
         for part in &room.parts {
             let known = config.rooms.iter().any(|r| &r.id == part) || store::room(conn, part)?.is_some();
             if !known || part == &room.id {

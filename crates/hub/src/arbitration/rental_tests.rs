@@ -310,3 +310,36 @@ fn the_database_refuses_an_overlapping_live_booking_on_its_own() {
         store::set_status(&conn, &BookingId::parse("b-sneak").unwrap(), &BookingStatus::Confirmed, Won(0), now);
     assert!(revived.is_err());
 }
+
+/// A rooms file is all or nothing: a picture from the network, a hall made of a room nobody
+/// knows, or a hall over rooms already booked at the same time is refused and changes nothing.
+#[test]
+fn a_bad_rooms_file_is_refused_whole() {
+    let mut conn = hub_with_rooms();
+    let now = at("2026-11-26T14:00:00");
+    let mut demo: serde_json::Value = serde_json::from_str(crate::demo::ROOMS_JSON).unwrap();
+    let mut remote = demo.clone();
+    remote["rooms"][0]["photo"] = serde_json::json!("https://example.com/room.jpg");
+    assert!(crate::rentals::load_rooms(&mut conn, &remote.to_string()).is_err());
+    let mut orphan = demo.clone();
+    orphan["rooms"][2]["parts"] = serde_json::json!(["gm-llc.room-999"]);
+    assert!(crate::rentals::load_rooms(&mut conn, &orphan.to_string()).is_err());
+    // 301 and 302 booked at 10:00, then a file that makes the media room part of the hall is
+    // fine, but one that makes 302 part of 301 (both booked) is not.
+    let mut k = TestKiosk::unstaffed("k-a");
+    k.send(&mut conn, now, vec![register(1, "1960-01-01")]);
+    k.send(
+        &mut conn,
+        now,
+        vec![
+            book(1, "b-301", request("gm-llc.room-301", TUESDAY, 10, 1, Booker::General)),
+            book(1, "b-302", request("gm-llc.room-302", TUESDAY, 10, 1, Booker::General)),
+        ],
+    );
+    demo["rooms"][0]["parts"] = serde_json::json!(["gm-llc.room-302"]);
+    let refused = crate::rentals::load_rooms(&mut conn, &demo.to_string()).unwrap_err();
+    assert!(refused.to_string().contains("겹칩니다"), "{refused}");
+    let kept = store::room(&conn, &RoomId::parse("gm-llc.room-301").unwrap()).unwrap().unwrap();
+    assert!(kept.parts.is_empty(), "nothing of the refused file was kept");
+    assert!(store::overlaps(&conn).unwrap().is_empty());
+}

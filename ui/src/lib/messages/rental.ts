@@ -10,6 +10,7 @@ export const rental = {
   },
   'rooms.heading': { context: 'Room booking screen title', ko: '시설 대관', en: 'Book a room' },
   'rooms.none': { context: 'No rooms are known to this kiosk yet', ko: '대관할 수 있는 시설 정보가 아직 없습니다.', en: 'No rooms are available yet.' },
+  'rooms.photo': { context: 'Alt text of a room’s picture (a drawing of its layout)', ko: '{name} 배치도', en: 'Layout of {name}' },
   'rooms.choose': { context: 'Button: pick this room', ko: '이 시설 선택', en: 'Choose this room' },
   'rooms.capacity': { context: 'Room fact: capacity', ko: '정원 {n}명', en: 'Up to {n} people' },
   'rooms.fee': { context: 'Room fact: fee per slot; {minutes} minutes', ko: '{minutes}분당 {fee}', en: '{fee} per {minutes} min' },
