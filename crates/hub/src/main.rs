@@ -148,6 +148,18 @@ enum SubsidyAction {
     },
     /// The entrants as they stand and their SHA-256: publish it before the selection.
     Entrants { programme: String },
+    /// Staff checked the residence a person declared: `--met` notes it; `--not-met` makes the
+    /// application 대상 아님 (and takes back a 선정).
+    Residence {
+        programme: String,
+        learner: String,
+        #[arg(long, conflicts_with = "not_met", required_unless_present = "not_met")]
+        met: bool,
+        #[arg(long)]
+        not_met: bool,
+        #[arg(long)]
+        by: String,
+    },
     /// Re-run a recorded selection and check every application's result against it; or, with
     /// --published, re-run a published record on its own (no database needed).
     Verify {
@@ -648,6 +660,17 @@ fn subsidy_command(db: Option<&Path>, action: SubsidyAction) -> anyhow::Result<(
                 "{} ({})을(를) 저장했습니다: {}~{}년생, {}명, {}, 신청 {}~{}",
                 p.name, p.id, p.birth_years.from, p.birth_years.to, p.places, p.amount, p.opens_on, p.closes_on
             );
+        }
+        SubsidyAction::Residence { programme, learner, met, not_met: _, by } => {
+            let status = subsidy::check_residence(
+                &mut open()?,
+                &ProgrammeId::parse(&programme)?,
+                &baeum_domain::LearnerId::parse(&learner)?,
+                met,
+                &by,
+                SystemClock.now(),
+            )?;
+            println!("{learner}: 거주 요건 {} · {}", if met { "확인" } else { "미충족" }, status.label_ko());
         }
         SubsidyAction::Entrants { programme } => {
             let (count, digest) = subsidy::entrants(&open()?, &ProgrammeId::parse(&programme)?)?;

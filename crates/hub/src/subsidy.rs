@@ -32,6 +32,10 @@ pub enum SubsidyError {
     StatusesDiffer(String),
     #[error("난수를 만들 수 없습니다: {0}")]
     Random(String),
+    #[error("{0}: 이 사업에 신청한 기록이 없습니다 ({1})")]
+    NoApplication(ProgrammeId, baeum_domain::LearnerId),
+    #[error("처리한 사람의 이름을 적어 주세요")]
+    NameNeeded,
 }
 
 /// Reads a programme file (JSON) and loads it. A programme whose selection was run stays as it
@@ -107,6 +111,44 @@ pub fn select(
     Ok(record)
 }
 
+/// Staff (or the platform) checked the residence a person declared. Met: the check is noted.
+/// Not met: before the selection the application becomes 대상 아님 with the rule as its reason;
+/// after it, a 선정 is taken back the same way (and its grant), since the points were given on
+/// a declaration that did not hold.
+pub fn check_residence(
+    conn: &mut Connection,
+    id: &ProgrammeId,
+    learner: &baeum_domain::LearnerId,
+    met: bool,
+    by: &str,
+    now: DateTime<Utc>,
+) -> Result<SubsidyStatus, SubsidyError> {
+    let by = by.trim();
+    if by.is_empty() {
+        return Err(SubsidyError::NameNeeded);
+    }
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(StoreError::from)?;
+    let programme = store::programme(&tx, id)?.ok_or_else(|| SubsidyError::UnknownProgramme(id.clone()))?;
+    let application = store::application(&tx, id, learner)?
+        .ok_or_else(|| SubsidyError::NoApplication(id.clone(), learner.clone()))?;
+    let note = format!("{} {} by {by}", if met { "confirmed" } else { "not met" }, now.to_rfc3339());
+    store::record_residence_check(&tx, id, learner, &note)?;
+    let status = if met || matches!(application.status, SubsidyStatus::Withdrawn | SubsidyStatus::NotSelected) {
+        application.status
+    } else {
+        let reason = baeum_domain::subsidy::Ineligibility::Residence {
+            continuous_years: programme.residence.continuous_years,
+            total_years: programme.residence.total_years,
+        };
+        let status = SubsidyStatus::NotEligible { reason };
+        store::set_status(&tx, id, learner, &status, now)?;
+        store::revoke_grant(&tx, learner, id)?;
+        status
+    };
+    tx.commit().map_err(StoreError::from)?;
+    Ok(status)
+}
+
 /// Re-runs the recorded selection of `programme` and checks the applications' results against
 /// it: the same entrants (by digest), the same people selected, everyone else not.
 pub fn verify(conn: &Connection, id: &ProgrammeId) -> Result<DrawRecord, SubsidyError> {
@@ -120,7 +162,10 @@ pub fn verify(conn: &Connection, id: &ProgrammeId) -> Result<DrawRecord, Subsidy
             SubsidyStatus::Selected { .. } => drawn && selected.contains(receipt.as_str()),
             SubsidyStatus::NotSelected => drawn && !selected.contains(receipt.as_str()),
             // Withdrawn (or never in the running) before the draw: not an entrant.
-            SubsidyStatus::Withdrawn | SubsidyStatus::NotEligible { .. } => !drawn,
+            SubsidyStatus::Withdrawn => !drawn,
+            // Not eligible: out before the draw, or a 선정 taken back when the residence
+            // declared did not hold.
+            SubsidyStatus::NotEligible { .. } => !drawn || selected.contains(receipt.as_str()),
             SubsidyStatus::Applied => false,
         };
         if !fits {
@@ -214,6 +259,33 @@ mod tests {
             SubsidyStatus::NotEligible { reason: baeum_domain::subsidy::Ineligibility::AlreadyGranted { year: 2026 } }
         );
         assert!(verify(&conn, &extra.id).is_ok());
+    }
+
+    #[test]
+    fn a_residence_that_did_not_hold_takes_the_selection_back() {
+        let (mut conn, id) = hub_with(&[(1, false), (2, false)]);
+        let one = LearnerId::parse("l-1").unwrap();
+        let two = LearnerId::parse("l-2").unwrap();
+        let now = at("2026-03-20T10:00:00");
+        assert!(matches!(check_residence(&mut conn, &id, &one, true, " ", now), Err(SubsidyError::NameNeeded)));
+        select(&mut conn, &id, "s".into(), at("2026-03-16T10:00:00")).unwrap();
+        assert!(matches!(
+            check_residence(&mut conn, &id, &one, true, "김담당", now).unwrap(),
+            SubsidyStatus::Selected { .. }
+        ));
+        let taken_back = check_residence(&mut conn, &id, &two, false, "김담당", now).unwrap();
+        assert!(matches!(taken_back, SubsidyStatus::NotEligible { .. }), "{taken_back:?}");
+        assert!(
+            store::grants_of(&conn, &[two], None).unwrap().is_empty(),
+            "no grant on a declaration that did not hold"
+        );
+        assert_eq!(store::grants_of(&conn, &[one], None).unwrap().len(), 1);
+        assert!(verify(&conn, &id).is_ok(), "the record still re-runs; the result taken back is explained");
+        let nobody = LearnerId::parse("l-9").unwrap();
+        assert!(matches!(
+            check_residence(&mut conn, &id, &nobody, true, "김담당", now),
+            Err(SubsidyError::NoApplication(..))
+        ));
     }
 
     #[test]

@@ -148,6 +148,22 @@ pub fn reapply(
     Ok(())
 }
 
+/// Records what staff (or the platform) found when they checked the declared residence: `met`
+/// is written as `confirmed <time> by <name>` or `not met <time> by <name>`.
+pub fn record_residence_check(
+    conn: &Connection,
+    programme: &ProgrammeId,
+    learner: &LearnerId,
+    note: &str,
+) -> Result<bool, StoreError> {
+    let changed = conn
+        .prepare_cached(
+            "UPDATE subsidy_applications SET residence_confirmed = ?3 WHERE programme_id = ?1 AND learner_id = ?2",
+        )?
+        .execute(params![programme.as_str(), learner.as_str(), note])?;
+    Ok(changed > 0)
+}
+
 pub fn set_status(
     conn: &Connection,
     programme: &ProgrammeId,
@@ -190,6 +206,13 @@ pub fn grant(conn: &Connection, learner: &LearnerId, programme: &ProgrammeId, ye
         "INSERT INTO subsidy_grants (learner_id, programme_id, year) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
     )?
     .execute(params![learner.as_str(), programme.as_str(), year])?;
+    Ok(())
+}
+
+/// Takes back a grant (a 선정 whose declared residence did not hold).
+pub fn revoke_grant(conn: &Connection, learner: &LearnerId, programme: &ProgrammeId) -> Result<(), StoreError> {
+    conn.prepare_cached("DELETE FROM subsidy_grants WHERE learner_id = ?1 AND programme_id = ?2")?
+        .execute(params![learner.as_str(), programme.as_str()])?;
     Ok(())
 }
 
