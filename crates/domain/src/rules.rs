@@ -291,20 +291,22 @@ impl Price {
 /// and the first `capacity` win, the rest form the waitlist in ticket order. Anyone with the seed
 /// and the entrants can re-run it (`sha256sum` is enough) and get the same winners.
 pub fn draw(seed: &str, entrants: &[LearnerId], capacity: u32) -> Draw {
-    let mut tickets: Vec<(String, LearnerId)> = entrants
-        .iter()
-        .map(|id| {
-            let mut h = Sha256::new();
-            h.update(seed.as_bytes());
-            h.update(b":");
-            h.update(id.as_str().as_bytes());
-            (hex(&h.finalize()), id.clone())
-        })
-        .collect();
+    let mut tickets: Vec<([u8; 32], LearnerId)> =
+        entrants.iter().map(|id| (ticket_digest(seed, id.as_str()), id.clone())).collect();
     tickets.sort();
     let cut = (capacity as usize).min(tickets.len());
     let order: Vec<LearnerId> = tickets.into_iter().map(|(_, id)| id).collect();
     Draw { winners: order[..cut].to_vec(), waitlist: order[cut..].to_vec() }
+}
+
+/// A draw's ticket: `sha256(seed ‖ ":" ‖ name)`, the one every draw in Baeum uses (course
+/// lotteries and the subsidy). Raw digests sort exactly as their lower-case hex does.
+pub fn ticket_digest(seed: &str, name: &str) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(seed.as_bytes());
+    h.update(b":");
+    h.update(name.as_bytes());
+    h.finalize().into()
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -314,11 +316,10 @@ pub struct Draw {
     pub waitlist: Vec<LearnerId>,
 }
 
-use crate::protocol::hex;
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::protocol::hex;
 
     fn ids(n: usize) -> Vec<LearnerId> {
         (0..n).map(|i| LearnerId::parse(&format!("l-{i:04}")).unwrap()).collect()

@@ -349,10 +349,7 @@ impl SubsidyStatus {
     }
 }
 
-/// `2026년 4월 9일`
-pub fn date_ko(d: NaiveDate) -> String {
-    format!("{}년 {}월 {}일", d.year(), d.month(), d.day())
-}
+pub use crate::time::date_ko;
 
 /// One application as the hub holds it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -431,11 +428,7 @@ pub fn entrants_sha256(entrants: &[Entrant]) -> String {
 /// An entrant's ticket: `sha256(seed ":" receipt)` in lower-case hex. Re-run by hand with
 /// `printf '%s:%s' SEED RECEIPT | sha256sum`.
 pub fn ticket(seed: &str, receipt: &str) -> String {
-    let mut h = Sha256::new();
-    h.update(seed.as_bytes());
-    h.update(b":");
-    h.update(receipt.as_bytes());
-    hex(&h.finalize())
+    hex(&crate::rules::ticket_digest(seed, receipt))
 }
 
 /// The selection ([`DRAW_ALGORITHM`]): every first-taken entrant is selected (in 접수번호 order),
@@ -448,16 +441,8 @@ pub fn select(seed: &str, places: u32, entrants: &[Entrant]) -> Vec<String> {
     let rest: Vec<&Entrant> = entrants.iter().filter(|e| !e.first_taken).collect();
     // Raw digests sort exactly as their lower-case hex does, without making 8,000 strings.
     let by_ticket = |group: &[&Entrant], n: usize| -> Vec<String> {
-        let mut tickets: Vec<([u8; 32], &str)> = group
-            .iter()
-            .map(|e| {
-                let mut h = Sha256::new();
-                h.update(seed.as_bytes());
-                h.update(b":");
-                h.update(e.receipt.as_bytes());
-                (h.finalize().into(), e.receipt.as_str())
-            })
-            .collect();
+        let mut tickets: Vec<([u8; 32], &str)> =
+            group.iter().map(|e| (crate::rules::ticket_digest(seed, &e.receipt), e.receipt.as_str())).collect();
         tickets.sort_unstable();
         tickets.into_iter().take(n).map(|(_, r)| r.to_owned()).collect()
     };

@@ -12,6 +12,12 @@ pub fn kst() -> FixedOffset {
     FixedOffset::east_opt(9 * 3600).unwrap_or_else(|| FixedOffset::east_opt(0).expect("UTC offset"))
 }
 
+/// `2026년 4월 9일`: a date as Korean documents and screens write it.
+pub fn date_ko(d: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    format!("{}년 {}월 {}일", d.year(), d.month(), d.day())
+}
+
 /// Where "now" comes from. Injected so rules and sync are deterministic in tests.
 pub trait Clock: Send + Sync + std::fmt::Debug {
     fn now(&self) -> DateTime<Utc>;

@@ -183,9 +183,7 @@ pub(crate) fn qr_image(text: &str) -> Result<RawImage, CertificateError> {
     })
 }
 
-pub(crate) fn korean_date(d: chrono::NaiveDate) -> String {
-    format!("{}년 {}월 {}일", d.year(), d.month(), d.day())
-}
+pub(crate) use baeum_domain::time::date_ko as korean_date;
 
 fn dotted(d: chrono::NaiveDate) -> String {
     format!("{}. {}. {}.", d.year(), d.month(), d.day())

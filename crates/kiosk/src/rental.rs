@@ -198,11 +198,9 @@ impl RoomForm {
     }
 }
 
-const WEEKDAYS_KO: [&str; 7] = ["월", "화", "수", "목", "금", "토", "일"];
-
 /// `12월 8일 (화)`
 pub fn day_label(d: NaiveDate) -> String {
-    format!("{}월 {}일 ({})", d.month(), d.day(), WEEKDAYS_KO[d.weekday().num_days_from_monday() as usize])
+    format!("{}월 {}일 ({})", d.month(), d.day(), baeum_domain::schedule::weekday_ko(d.weekday()))
 }
 
 fn hhmm(t: NaiveTime) -> String {
