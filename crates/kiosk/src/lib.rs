@@ -25,6 +25,7 @@ pub mod retention;
 pub mod schedule;
 pub mod search;
 pub mod secrets;
+mod slip_pdf;
 pub mod staff;
 pub mod store;
 pub mod subsidy;

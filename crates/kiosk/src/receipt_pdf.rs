@@ -3,10 +3,11 @@
 //! kiosk knows it — and, while a seat waits for payment, the amount, the deadline and the QR to pay.
 
 use chrono::{DateTime, Utc};
-use printpdf::{Mm, Op, PdfDocument, PdfPage, PdfSaveOptions, XObjectTransform};
+use printpdf::{Mm, Op, XObjectTransform};
 
-use crate::certificate_pdf::{CertificateArt, CertificateError, Page, color, qr_image, wrap};
+use crate::certificate_pdf::{CertificateArt, CertificateError, qr_image, wrap};
 use crate::enrollment::{EnrollmentCard, EnrollmentState};
+use crate::slip_pdf::Slip;
 
 /// How a receipt names a state (the words Korean portals print).
 pub fn state_ko(card: &EnrollmentCard) -> String {
@@ -36,12 +37,8 @@ pub fn render(
     now: DateTime<Utc>,
     art: &CertificateArt,
 ) -> Result<Vec<u8>, CertificateError> {
-    let mut doc = PdfDocument::new("수강신청 접수증");
-    let font = doc.add_font(&art.font);
-    let mut page = Page { ops: Vec::new(), font, width: 105.0, height: 148.0 };
-    page.frame(5.0, 1.2);
-    page.ops.push(Op::SetFillColor { col: color((0.07, 0.07, 0.07)) });
-    page.centred("수강신청 접수증", 132.0, 16.0);
+    let mut slip = Slip::new("수강신청 접수증", art);
+    let Slip { doc, page } = &mut slip;
     let mut y = 118.0;
     for line in wrap(&card.title, 18) {
         page.text(&line, 12.0, y, 11.0);
@@ -82,7 +79,5 @@ pub fn render(
             },
         });
     }
-    page.text(&format!("출력 {}", when(&now.to_rfc3339())), 12.0, 9.0, 7.0);
-    let options = PdfSaveOptions { subset_fonts: true, ..Default::default() };
-    Ok(doc.with_pages(vec![PdfPage::new(Mm(105.0), Mm(148.0), page.ops)]).save(&options, &mut Vec::new()))
+    Ok(slip.finish(now))
 }

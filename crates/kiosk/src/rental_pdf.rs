@@ -2,10 +2,10 @@
 //! who (masked), the purpose and headcount, where the booking stands and the fee.
 
 use chrono::{DateTime, Utc};
-use printpdf::{Mm, Op, PdfDocument, PdfPage, PdfSaveOptions};
 
-use crate::certificate_pdf::{CertificateArt, CertificateError, Page, color, wrap};
+use crate::certificate_pdf::{CertificateArt, CertificateError, wrap};
 use crate::rental::RentalCard;
+use crate::slip_pdf::Slip;
 
 /// Renders the slip of `card` for `holder` (already masked) at `now`.
 pub fn render(
@@ -19,12 +19,8 @@ pub fn render(
         crate::rental::RentalState::AwaitingApproval => "대관 신청 접수증",
         _ => "대관 확인서",
     };
-    let mut doc = PdfDocument::new(title);
-    let font = doc.add_font(&art.font);
-    let mut page = Page { ops: Vec::new(), font, width: 105.0, height: 148.0 };
-    page.frame(5.0, 1.2);
-    page.ops.push(Op::SetFillColor { col: color((0.07, 0.07, 0.07)) });
-    page.centred(title, 132.0, 16.0);
+    let mut slip = Slip::new(title, art);
+    let page = &mut slip.page;
     let mut y = 118.0;
     for line in wrap(&card.room_name, 18) {
         page.text(&line, 12.0, y, 12.0);
@@ -56,7 +52,5 @@ pub fn render(
         page.text(&line, 12.0, y, 8.5);
         y -= 5.0;
     }
-    page.text(&format!("출력 {}", now.with_timezone(&baeum_domain::kst()).format("%Y-%m-%d %H:%M")), 12.0, 9.0, 7.0);
-    let options = PdfSaveOptions { subset_fonts: true, ..Default::default() };
-    Ok(doc.with_pages(vec![PdfPage::new(Mm(105.0), Mm(148.0), page.ops)]).save(&options, &mut Vec::new()))
+    Ok(slip.finish(now))
 }

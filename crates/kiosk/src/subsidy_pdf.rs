@@ -2,9 +2,9 @@
 //! the programme, the person masked, the 접수번호, the amount and the day the points lapse.
 
 use chrono::{DateTime, Utc};
-use printpdf::{Mm, Op, PdfDocument, PdfPage, PdfSaveOptions};
 
-use crate::certificate_pdf::{CertificateArt, CertificateError, Page, color, wrap};
+use crate::certificate_pdf::{CertificateArt, CertificateError, wrap};
+use crate::slip_pdf::Slip;
 use crate::subsidy::SubsidyCard;
 
 /// Renders the notice of `card` (선정) for `holder` (already masked) at `now`.
@@ -14,12 +14,8 @@ pub fn render(
     now: DateTime<Utc>,
     art: &CertificateArt,
 ) -> Result<Vec<u8>, CertificateError> {
-    let mut doc = PdfDocument::new("지원금 선정 안내");
-    let font = doc.add_font(&art.font);
-    let mut page = Page { ops: Vec::new(), font, width: 105.0, height: 148.0 };
-    page.frame(5.0, 1.2);
-    page.ops.push(Op::SetFillColor { col: color((0.07, 0.07, 0.07)) });
-    page.centred("지원금 선정 안내", 132.0, 16.0);
+    let mut slip = Slip::new("지원금 선정 안내", art);
+    let page = &mut slip.page;
     let mut y = 118.0;
     for line in wrap(&card.programme_name, 18) {
         page.text(&line, 12.0, y, 11.0);
@@ -46,9 +42,7 @@ pub fn render(
         page.text(&line, 12.0, y, 8.5);
         y -= 5.0;
     }
-    page.text(&format!("출력 {}", now.with_timezone(&baeum_domain::kst()).format("%Y-%m-%d %H:%M")), 12.0, 9.0, 7.0);
-    let options = PdfSaveOptions { subset_fonts: true, ..Default::default() };
-    Ok(doc.with_pages(vec![PdfPage::new(Mm(105.0), Mm(148.0), page.ops)]).save(&options, &mut Vec::new()))
+    Ok(slip.finish(now))
 }
 
 #[cfg(test)]
