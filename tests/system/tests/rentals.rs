@@ -119,6 +119,16 @@ async fn eight_offline_kiosks_never_double_book_nested_rooms_and_staff_decide() 
     }
     assert_eq!(bookings.len(), live.len(), "refused requests leave no booking");
 
+    // A kiosk that never met these learners asks about them: it hears of no booking at all,
+    // and one without a credential is refused.
+    let stranger = hub.device("k-stranger");
+    let ids: Vec<&str> = learners.iter().map(|l| l.as_str()).collect();
+    let seen = hub.post_json_as(&stranger, "/v1/rooms/bookings/lookup", &serde_json::json!({ "learner_ids": ids }));
+    assert_eq!(seen["bookings"], serde_json::json!([]), "{seen}");
+    let (status, _) =
+        hub.call("POST", "/v1/rooms/bookings/lookup", Some(&serde_json::json!({ "learner_ids": ids })), None);
+    assert_eq!(status, 401);
+
     // Every kiosk shows its answer: 승인 대기, or 예약 불가 with free times.
     let mut cards = HashMap::new();
     for (k, kiosk) in kiosks.iter().enumerate() {
@@ -135,6 +145,14 @@ async fn eight_offline_kiosks_never_double_book_nested_rooms_and_staff_decide() 
         cards.insert(k, card);
     }
     assert_eq!(cards.values().filter(|c| c.state == RentalState::AwaitingApproval).count(), live.len());
+    // A kiosk whose learner got a room hears of that one booking, asked about everyone.
+    let (k, _) = cards.iter().find(|(_, c)| c.state == RentalState::AwaitingApproval).unwrap();
+    let own = baeum_system_tests::credential_of(
+        &dir.path().join(format!("kiosk-{k}")),
+        &kiosks[*k].status().unwrap().kiosk_id,
+    );
+    let mine = hub.post_json_as(&own, "/v1/rooms/bookings/lookup", &serde_json::json!({ "learner_ids": ids }));
+    assert_eq!(mine["bookings"].as_array().map(Vec::len), Some(1), "its own learner's only: {mine}");
 
     // Staff approve one and reject another with a reason; the kiosks that asked show it.
     let waiting: Vec<(usize, String)> = cards

@@ -83,6 +83,15 @@ async fn apply_explain_withdraw_select_and_verify_the_2026_subsidy() {
     assert_eq!((mine[0].state, mine[0].label.as_str()), (SubsidyState::Applied, "신청완료"));
     let receipt = mine[0].receipt.clone().unwrap();
 
+    // A kiosk that never met her asks about her: it hears of no application and no grant, and
+    // one without a credential is refused.
+    let stranger = hub.kiosk_client("k-stranger").await;
+    let lookup = serde_json::json!({ "learner_ids": [born_1970.id.as_str()] });
+    let url = format!("http://{}/v1/subsidy/lookup", hub.addr);
+    let seen: serde_json::Value = stranger.post(&url).json(&lookup).send().await.unwrap().json().await.unwrap();
+    assert_eq!((&seen["applications"], &seen["grants"]), (&serde_json::json!([]), &serde_json::json!([])), "{seen}");
+    assert_eq!(reqwest::Client::new().post(&url).json(&lookup).send().await.unwrap().status().as_u16(), 401);
+
     // She goes to the other kiosk, which is offline, and applies again there.
     there.find_learner(&form_1970.mobile, &form_1970.birth_date, &form_1970.pin).await.unwrap();
     let offline = open(&there_dir, &dead_hub(), clock.clone());
