@@ -442,3 +442,15 @@ export async function findHerself(browser, open, person) {
   await typeInto(browser, 'find-pin', person.pin);
   await press(browser, 'find-submit');
 }
+
+/** The text of a PDF as poppler's `pdftotext` reads it (what a printer received). */
+export function pdfText(pdf) {
+  const dir = mkdtempSync(join(tmpdir(), 'baeum-pdf-'));
+  const file = join(dir, 'doc.pdf');
+  writeFileSync(file, pdf);
+  try {
+    return execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

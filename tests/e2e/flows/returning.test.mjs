@@ -3,13 +3,9 @@
 // confirmed, and prints her completion certificate and her learning-history statement on a
 // real IPP printer. The PDFs that arrive carry her name and the course.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
-import { startStack } from '../harness.mjs';
+import { pdfText, startStack } from '../harness.mjs';
 
 const op = () => randomUUID().replaceAll('-', '');
 
@@ -58,13 +54,6 @@ async function attendedElsewhere(hub, course, started) {
   assert.equal(outcomes.length, bodies.length);
   assert.ok(!outcomes.includes('rejected'), `the hub accepted everything: ${JSON.stringify(answer.results)}`);
   return learner;
-}
-
-function pdfText(pdf) {
-  const dir = mkdtempSync(join(tmpdir(), 'baeum-pdf-'));
-  const file = join(dir, 'doc.pdf');
-  writeFileSync(file, pdf);
-  return execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' });
 }
 
 test('a returning learner finds herself and prints her certificate and learning history', { timeout: 300000 }, async (t) => {

@@ -4,21 +4,10 @@
 // anything is filed, requests it, is answered 승인 with the pay-by time, and prints the 대관
 // 확인서 on a real IPP printer. Portrait and landscape, normal and 큰글씨, audited with axe.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
-import { audit, findHerself, press, registeredElsewhere, startStack, typeInto } from '../harness.mjs';
+import { audit, findHerself, pdfText, press, registeredElsewhere, startStack, typeInto } from '../harness.mjs';
 
 const LEADER = { id: 'l-e2e-club-leader', name: '정사진', birth: '1968-04-04', mobile: '01055556868', mobileTyped: '010-5555-6868', pin: '8642' };
-
-function pdfText(pdf) {
-  const dir = mkdtempSync(join(tmpdir(), 'baeum-pdf-'));
-  const file = join(dir, 'slip.pdf');
-  writeFileSync(file, pdf);
-  return execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' });
-}
 
 async function assertAccessible(browser, where) {
   const violations = await audit(browser);
