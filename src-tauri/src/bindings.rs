@@ -55,6 +55,10 @@ mod tests {
         baeum_kiosk::rental::RoomQuote::export_all(dir)?;
         baeum_kiosk::rental::RoomForm::export_all(dir)?;
         baeum_kiosk::rental::RentalCard::export_all(dir)?;
+        baeum_kiosk::videos::VideoCard::export_all(dir)?;
+        baeum_kiosk::videos::VideoPage::export_all(dir)?;
+        baeum_kiosk::videos::VideoQuery::export_all(dir)?;
+        baeum_kiosk::live::LiveCard::export_all(dir)?;
         Refund::export_all(dir)?;
         UiSettings::export_all(dir)?;
         PrintJob::export_all(dir)?;

@@ -5,6 +5,7 @@ mod app;
 mod bindings;
 pub mod cli;
 mod commands;
+mod learning;
 mod rental;
 mod sample;
 mod staff;

@@ -104,8 +104,11 @@ function start(cmd, args, opts = {}) {
   const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], ...opts });
   const tag = cmd.split('/').pop();
   const quiet = process.env.BAEUM_E2E_VERBOSE ? false : true;
+  // Everything the process wrote, for flows that check what a log must never hold.
+  child.lines = [];
   for (const stream of [child.stdout, child.stderr]) {
     createInterface({ input: stream }).on('line', (line) => {
+      child.lines.push(line);
       if (!quiet) console.error(`[${tag}] ${line}`);
     });
   }
@@ -117,7 +120,10 @@ export async function startHub(dir) {
   const hub = binary('baeum-hub');
   const db = join(dir, 'hub.db');
   execFileSync(hub, ['seed', '--demo', '--db', db], { stdio: 'ignore' });
-  const child = spawn(hub, ['serve', '--db', db, '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = spawn(hub, ['serve', '--db', db, '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its log (stderr), for flows that check what a log must never hold.
+  const logLines = [];
+  createInterface({ input: child.stderr }).on('line', (line) => logLines.push(line));
   const url = await new Promise((ok, fail) => {
     const timer = setTimeout(() => fail(new Error('hub did not print its address')), 15000);
     createInterface({ input: child.stdout }).once('line', (line) => {
@@ -191,6 +197,7 @@ export async function startHub(dir) {
       const started = course.sessions.filter((s) => new Date(`${s.date}T${s.starts_at}+09:00`) <= now).map((s) => s.date);
       return { course, started };
     },
+    lines: () => logLines,
     stop() {
       child.kill('SIGKILL');
     },
@@ -341,7 +348,18 @@ export async function startStack({ size = [1080, 1920], extraArgs = [], printer:
       execFileSync('import', ['-window', 'root', file], { env, stdio: 'ignore' });
       return file;
     };
-    return { browser, hub, printer, dataDir, screenshot, stop };
+    /** The QR codes a phone reads from the window as it is now (a screenshot decoded). */
+    const qrCodes = (name) => {
+      const file = screenshot(name);
+      try {
+        return execFileSync(binary('qr-decode'), [file], { encoding: 'utf8' }).split('\n').filter(Boolean);
+      } catch {
+        return [];
+      }
+    };
+    /** What the kiosk app (through the driver that started it) and the hub wrote to their logs. */
+    const logs = () => ({ kiosk: driver.lines.join('\n'), hub: hub.lines().join('\n') });
+    return { browser, hub, printer, dataDir, screenshot, qrCodes, logs, stop };
   } catch (e) {
     await stop();
     throw e;

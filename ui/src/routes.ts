@@ -12,9 +12,10 @@ import Mine from './screens/Mine.svelte';
 import Staff from './screens/Staff.svelte';
 import Rooms from './screens/Rooms.svelte';
 import Subsidy from './screens/Subsidy.svelte';
+import Videos from './screens/Videos.svelte';
 
 /** Where the person is. */
-export type View = { kind: 'home' } | { kind: 'apply'; course: CourseCard } | { kind: 'mine' } | { kind: 'subsidy' } | { kind: 'rooms' } | { kind: 'staff' };
+export type View = { kind: 'home' } | { kind: 'apply'; course: CourseCard } | { kind: 'mine' } | { kind: 'subsidy' } | { kind: 'rooms' } | { kind: 'videos'; video?: string } | { kind: 'staff' };
 
 export interface Route<V extends View> {
   /** The screen; it reads the session itself, so it takes no props. */
@@ -41,6 +42,11 @@ export const routes: Routes = {
     screen: Rooms,
     voice: () => t('voice.rooms'),
     header: { view: { kind: 'rooms' }, label: 'nav.rooms', testid: 'open-rooms' },
+  },
+  videos: {
+    screen: Videos,
+    voice: () => t('voice.videos'),
+    header: { view: { kind: 'videos' }, label: 'nav.videos', testid: 'open-videos' },
   },
   staff: {
     screen: Staff,

@@ -56,6 +56,9 @@ pub struct RosterLine {
 pub struct Roster {
     pub course_id: CourseId,
     pub sessions: Vec<chrono::NaiveDate>,
+    /// The sessions held over ZOOM (their roll is taken from this same list).
+    #[serde(default)]
+    pub live: Vec<chrono::NaiveDate>,
     pub learners: Vec<RosterLine>,
     pub as_of: chrono::DateTime<chrono::Utc>,
 }

@@ -101,6 +101,10 @@ pub enum ErrorCode {
     SubsidyNotEligible,
     /// A room cannot be booked so (capacity, hours, a time past); the message says why.
     RoomUnavailable,
+    /// The video course is not (or no longer) in this kiosk's list.
+    VideoNotFound,
+    /// The learner's ZOOM sessions can only be read from the hub, which cannot be reached now.
+    LiveClassesOffline,
 
     // ---- Said by the app shell or the screens themselves.
     /// A command's work thread died; detail in the log.

@@ -98,6 +98,71 @@ impl From<PublicUrl> for String {
     }
 }
 
+/// Why a link to someone else's site was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WebLinkError {
+    #[error("링크를 읽을 수 없습니다: https:// 로 시작하는 주소를 적어 주세요")]
+    Unreadable,
+    #[error("링크는 https:// 로 시작해야 합니다 (휴대전화가 바로 열 수 있는 주소; zoommtg:// 나 http:// 는 안 됩니다)")]
+    NotHttps,
+    #[error("링크가 너무 깁니다 (2,000자까지)")]
+    TooLong,
+}
+
+/// An https link a person opens on her phone from a QR code: a video course on GSEEK, a ZOOM
+/// invitation. Only `https://` with a host and no user name in it: a phone camera opens it in
+/// the browser (a `zoommtg://` link does nothing without the app, which is where older learners
+/// get stuck), and nothing in it can point the phone at this machine's files.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, example = "https://www.gseek.kr/course/1234"))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(type = "string"))]
+#[serde(try_from = "String", into = "String")]
+pub struct WebLink(String);
+
+impl WebLink {
+    pub fn parse(raw: &str) -> Result<Self, WebLinkError> {
+        let raw = raw.trim();
+        if raw.len() > 2000 {
+            return Err(WebLinkError::TooLong);
+        }
+        let url = url::Url::parse(raw).map_err(|_| WebLinkError::Unreadable)?;
+        if url.scheme() != "https" {
+            return Err(if url.scheme() == "http" || url.scheme().starts_with("zoom") {
+                WebLinkError::NotHttps
+            } else {
+                WebLinkError::Unreadable
+            });
+        }
+        if url.host_str().is_none_or(str::is_empty) || !url.username().is_empty() || url.password().is_some() {
+            return Err(WebLinkError::Unreadable);
+        }
+        Ok(Self(url.as_str().to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for WebLink {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl TryFrom<String> for WebLink {
+    type Error = WebLinkError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(&value)
+    }
+}
+
+impl From<WebLink> for String {
+    fn from(value: WebLink) -> Self {
+        value.0
+    }
+}
+
 /// The signed certificate text (`BAEUM1.<payload>.<signature>`) inside whatever a person or a
 /// scanner hands over: the bare QR text, the QR's link, or a link pasted with spaces around it.
 pub fn certificate_text_in(input: &str) -> Option<&str> {
@@ -125,6 +190,20 @@ mod tests {
         assert_eq!(PublicUrl::parse("https://edu.gm.go.kr/?a=1"), Err(PublicUrlError::HasQuery));
         assert_eq!(PublicUrl::parse("edu.gm.go.kr"), Err(PublicUrlError::Unreadable));
         assert_eq!(PublicUrl::parse("ftp://edu.gm.go.kr"), Err(PublicUrlError::Unreadable));
+    }
+
+    #[test]
+    fn a_link_for_a_phone_is_https_with_a_host() {
+        assert_eq!(
+            WebLink::parse(" https://us02web.zoom.us/j/8123456789?pwd=abc ").unwrap().as_str(),
+            "https://us02web.zoom.us/j/8123456789?pwd=abc"
+        );
+        assert_eq!(WebLink::parse("zoommtg://zoom.us/join?confno=8123456789"), Err(WebLinkError::NotHttps));
+        assert_eq!(WebLink::parse("http://www.gseek.kr/x"), Err(WebLinkError::NotHttps));
+        assert_eq!(WebLink::parse("https://user:pw@www.gseek.kr/"), Err(WebLinkError::Unreadable));
+        assert_eq!(WebLink::parse("javascript:alert(1)"), Err(WebLinkError::Unreadable));
+        assert_eq!(WebLink::parse("www.gseek.kr"), Err(WebLinkError::Unreadable));
+        assert_eq!(WebLink::parse(&format!("https://a.kr/{}", "x".repeat(2000))), Err(WebLinkError::TooLong));
     }
 
     #[test]

@@ -87,6 +87,15 @@ vocabulary!(
     }
 );
 
+vocabulary!(
+    /// How much a video course assumes (GSEEK and the city's own catalog use these three).
+    VideoLevel, "난이도" {
+        Beginner = "beginner" / "초급",
+        Intermediate = "intermediate" / "중급",
+        Advanced = "advanced" / "고급",
+    }
+);
+
 impl LifeStage {
     /// Parses a list such as `노년|중장년` or `senior, middle_aged`; sorted, without repeats.
     pub fn parse_list(raw: &str) -> Result<Vec<LifeStage>, crate::ValueError> {

@@ -19,6 +19,8 @@ pub const INSTITUTIONS_FILE: &str = "assets/demo/institutions.csv";
 pub const TEMPLATES_FILE: &str = "assets/demo/course-templates.csv";
 const INSTITUTIONS_CSV: &[u8] = include_bytes!("../../../assets/demo/institutions.csv");
 const TEMPLATES_CSV: &[u8] = include_bytes!("../../../assets/demo/course-templates.csv");
+pub const VIDEOS_FILE: &str = "assets/demo/videos.csv";
+const VIDEOS_CSV: &[u8] = include_bytes!("../../../assets/demo/videos.csv");
 
 /// Fixed so the demo is the same on every machine for a given day.
 const DEMO_SEED: u64 = 0x0062_6165_756d; // "baeum"
@@ -429,7 +431,35 @@ pub fn demo_catalog(today: NaiveDate) -> Result<CatalogBatch, FeedErrors> {
         }
     }
     courses.push(b.under_way(&templates).map_err(template_error)?);
-    Ok(CatalogBatch { institutions, places, courses, deleted_courses: Vec::new() })
+    let videos = feed::parse_file(VIDEOS_FILE, VIDEOS_CSV)?.videos;
+    Ok(CatalogBatch { institutions, places, courses, videos, ..Default::default() })
+}
+
+/// The demo's ZOOM sessions: the course under way (수시 접수) meets over ZOOM every other week,
+/// its next session (tomorrow) included. The links and passcodes are made up (well-formed).
+pub fn live_sessions(batch: &CatalogBatch) -> Vec<baeum_domain::live::LiveSession> {
+    use baeum_domain::live::{LiveSession, Passcode};
+    let Some(course) = batch.courses.iter().find(|c| c.title.as_str().ends_with(UNDER_WAY)) else {
+        return Vec::new();
+    };
+    let seed: u64 = course.id.as_str().bytes().fold(7, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b)));
+    let meeting = 8_000_000_000 + seed % 1_000_000_000;
+    let passcode = format!("{:06}", seed % 1_000_000);
+    course
+        .sessions
+        .iter()
+        .rev()
+        .step_by(2)
+        .take(3)
+        .filter_map(|s| {
+            Some(LiveSession {
+                course_id: course.id.clone(),
+                date: s.date,
+                join_url: baeum_domain::links::WebLink::parse(&format!("https://us02web.zoom.us/j/{meeting}")).ok()?,
+                passcode: Passcode::parse(&passcode).ok()?,
+            })
+        })
+        .collect()
 }
 
 /// The title mark of the demo's course under way that still takes applications (수시 접수).
@@ -453,7 +483,7 @@ pub fn synthetic_catalog(n: usize, today: NaiveDate) -> Result<CatalogBatch, Fee
         let term = if i % 3 == 0 { Term::Next } else { Term::Current };
         courses.push(b.course(template, host, term, title).map_err(template_error)?);
     }
-    Ok(CatalogBatch { institutions, places, courses, deleted_courses: Vec::new() })
+    Ok(CatalogBatch { institutions, places, courses, deleted_courses: Vec::new(), ..Default::default() })
 }
 
 /// The demo's rooms: what 광명시평생학습원 rents (lecture rooms 301 and 302 and the hall made of

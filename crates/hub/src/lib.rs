@@ -9,6 +9,7 @@ pub mod devices;
 pub mod feed;
 pub mod housekeeping;
 pub mod limits;
+pub mod live;
 pub mod payment;
 pub mod pins;
 pub mod rentals;

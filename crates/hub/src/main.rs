@@ -119,6 +119,14 @@ enum Command {
         action: RentalAction,
     },
     /// Load catalog data (all or nothing).
+    /// 실시간 온라인 수업 (ZOOM): load the sessions of courses held over ZOOM (JSON: course,
+    /// date of the course session, https invitation, passcode), or list them without passcodes.
+    Live {
+        #[arg(long, env = "BAEUM_HUB_DB")]
+        db: PathBuf,
+        #[command(subcommand)]
+        action: LiveAction,
+    },
     Seed {
         #[arg(long, env = "BAEUM_HUB_DB")]
         db: PathBuf,
@@ -177,6 +185,14 @@ enum SubsidyAction {
         #[arg(required = true)]
         learners: Vec<String>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum LiveAction {
+    /// Load a JSON array of sessions; the courses it names get exactly these ZOOM sessions.
+    Load { file: PathBuf },
+    /// Each course's ZOOM session dates as JSON (no links or passcodes).
+    List,
 }
 
 #[derive(Debug, Subcommand)]
@@ -544,6 +560,19 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Staff { db, action } => staff_command(&db, action)?,
         Command::Subsidy { db, action } => subsidy_command(db.as_deref(), action)?,
         Command::Rental { db, action } => rental_command(&db, action)?,
+        Command::Live { db, action } => {
+            let mut conn = store::open(&db)?;
+            match action {
+                LiveAction::Load { file } => {
+                    let json = std::fs::read_to_string(&file).with_context(|| format!("{}", file.display()))?;
+                    let sessions = baeum_hub::live::load(&mut conn, &json)?;
+                    println!("실시간 수업 {}회를 저장했습니다", sessions.len());
+                }
+                LiveAction::List => {
+                    println!("{}", serde_json::to_string_pretty(&store::live::listed(&conn)?)?);
+                }
+            }
+        }
         Command::Seed { db, source, date } => {
             let batch = load_seed(&source, date)?;
             let mut conn = store::open(&db)?;
@@ -562,6 +591,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 }
                 let rooms = baeum_hub::rentals::load_rooms(&mut conn, demo::ROOMS_JSON)?;
                 println!("대관 시설 {}곳", rooms.rooms.len());
+                let live = demo::live_sessions(&batch);
+                baeum_hub::live::load(&mut conn, &serde_json::to_string(&live)?)?;
+                println!("실시간 온라인 수업 {}회", live.len());
             }
         }
     }
@@ -759,10 +791,11 @@ fn rental_command(db: &Path, action: RentalAction) -> anyhow::Result<()> {
 
 fn report(batch: &CatalogBatch, summary: catalog::ApplySummary) {
     println!(
-        "기관 {}곳, 장소 {}곳, 강좌 {}개를 읽었습니다 — 새로 추가 {}, 변경 {}, 그대로 {}",
+        "기관 {}곳, 장소 {}곳, 강좌 {}개, 동영상 강좌 {}개를 읽었습니다 — 새로 추가 {}, 변경 {}, 그대로 {}",
         batch.institutions.len(),
         batch.places.len(),
         batch.courses.len(),
+        batch.videos.len(),
         summary.added,
         summary.updated,
         summary.unchanged

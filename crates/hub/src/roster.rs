@@ -30,6 +30,7 @@ pub fn roster(conn: &Connection, course_id: &CourseId, now: DateTime<Utc>) -> Re
     Ok(Some(Roster {
         course_id: course.id.clone(),
         sessions: course.sessions.iter().map(|s| s.date).collect(),
+        live: crate::store::live::dates_of(conn, course_id)?,
         learners: lines,
         as_of: now,
     }))

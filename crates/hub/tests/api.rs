@@ -58,7 +58,7 @@ async fn every_documented_path_is_served() {
     let (_, health) = get(&client, format!("http://{addr}/health")).await;
     let health: Health = parse(&health);
     let doc = ApiDoc::openapi();
-    assert_eq!(doc.paths.paths.len(), 25);
+    assert_eq!(doc.paths.paths.len(), 27);
     for (path, item) in &doc.paths.paths {
         if item.get.is_some() {
             let url = format!("http://{addr}{}?epoch={}&after=0", path.replace("{programme}", "gm-2026"), health.epoch);
@@ -80,6 +80,7 @@ async fn every_documented_path_is_served() {
                 // A learner's records need her session: without one, 401 before the body is read.
                 "/v1/certificates" => (serde_json::json!({"learner_id": "l-nobody", "course_id": "nothing"}), 401),
                 "/v1/certificates/history" => (serde_json::json!({"learner_id": "l-nobody"}), 401),
+                "/v1/live/mine" => (serde_json::json!({"learner_id": "l-nobody"}), 401),
                 // Staff lists need a staff session: without one, 401 too.
                 "/v1/certificates/class" => (serde_json::json!({"course_id": "nothing"}), 401),
                 "/v1/courses/roster" => (serde_json::json!({"course_id": "nothing"}), 401),
@@ -192,7 +193,10 @@ fn seeding_the_same_catalog_twice_changes_nothing() {
     let head = store::catalog_log::head(&conn).unwrap_or_default();
     let again = catalog::apply(&mut conn, &batch).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!((again.added, again.updated), (0, 0));
-    assert_eq!(again.unchanged, batch.institutions.len() + batch.places.len() + batch.courses.len());
+    assert_eq!(
+        again.unchanged,
+        batch.institutions.len() + batch.places.len() + batch.courses.len() + batch.videos.len()
+    );
     assert_eq!(store::catalog_log::head(&conn).unwrap_or_default(), head);
 }
 
@@ -458,8 +462,8 @@ async fn every_kiosk_operation_refuses_a_caller_without_a_credential_the_hub_iss
             }
         }
     }
-    // 20 kiosk operations (GET, POST and DELETE), three callers each; the five public ones answered anyone.
-    assert_eq!(guarded, 20 * 3);
+    // 22 kiosk operations (GET, POST and DELETE), three callers each; the five public ones answered anyone.
+    assert_eq!(guarded, 22 * 3);
 }
 
 /// A learner's session answers for her, at the kiosk it was opened at, until it ends: another

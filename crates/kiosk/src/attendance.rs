@@ -87,6 +87,8 @@ impl Kiosk {
         Ok(Roster {
             course_id: course.clone(),
             sessions: c.sessions.iter().map(|s| s.date).collect(),
+            // Which sessions meet over ZOOM only the hub says; offline the list has no marks.
+            live: Vec::new(),
             learners,
             as_of: self.clock.now(),
         })

@@ -107,7 +107,7 @@ impl EnrollmentCard {
 }
 
 /// A QR code of `text` as an SVG with a quiet zone, black on white, sized by the screen.
-fn qr_svg(text: &str) -> Option<String> {
+pub(crate) fn qr_svg(text: &str) -> Option<String> {
     let code = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M).ok()?;
     Some(code.render::<qrcode::render::svg::Color<'_>>().min_dimensions(200, 200).quiet_zone(true).build())
 }

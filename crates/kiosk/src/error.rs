@@ -91,6 +91,10 @@ pub enum KioskError {
     SubsidyNotEligible(String),
     #[error("{0}")]
     RoomUnavailable(String),
+    #[error("동영상 강좌를 찾을 수 없습니다")]
+    VideoNotFound,
+    #[error("실시간 수업 안내는 중앙 서버와 연결되어 있을 때만 볼 수 있습니다")]
+    LiveClassesOffline,
     #[error(transparent)]
     Voice(#[from] crate::voice::VoiceError),
     #[error(transparent)]
@@ -132,6 +136,8 @@ impl KioskError {
             KioskError::StaffSignInFailed(_) => ErrorCode::StaffSignInFailed,
             KioskError::SubsidyNotEligible(_) => ErrorCode::SubsidyNotEligible,
             KioskError::RoomUnavailable(_) => ErrorCode::RoomUnavailable,
+            KioskError::VideoNotFound => ErrorCode::VideoNotFound,
+            KioskError::LiveClassesOffline => ErrorCode::LiveClassesOffline,
             KioskError::Voice(_) => ErrorCode::VoiceUnavailable,
             KioskError::Store(_) => ErrorCode::StoreFailed,
         }
@@ -352,6 +358,8 @@ mod tests {
                 vec![KioskError::SubsidyNotEligible("1966년생은 올해 대상이 아닙니다 (대상: 1967~1976년생)".into())]
             }
             ErrorCode::RoomUnavailable => vec![KioskError::RoomUnavailable("인원이 정원(12명)을 넘습니다".into())],
+            ErrorCode::VideoNotFound => vec![KioskError::VideoNotFound],
+            ErrorCode::LiveClassesOffline => vec![KioskError::LiveClassesOffline],
             ErrorCode::VoiceUnavailable => vec![KioskError::Voice(crate::voice::VoiceError {
                 why: "음성 서비스를 시작할 수 없습니다".into(),
                 detail: Detail::of("No such file or directory (os error 2)"),

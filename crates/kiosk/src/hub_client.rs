@@ -327,6 +327,25 @@ impl HubClient {
         self.post_json(&self.base.join("/v1/rooms/bookings/lookup"), &body).await
     }
 
+    /// The video course list, unless `have` is already its digest (then only the digest).
+    pub async fn videos(&self, have: &str) -> Result<baeum_domain::video::VideoList, KioskError> {
+        // A digest is hex (the kiosk keeps only one it checked), so it needs no escaping.
+        let have = if have.bytes().all(|b| b.is_ascii_hexdigit()) { have } else { "" };
+        let path = if have.is_empty() { "/v1/videos".to_owned() } else { format!("/v1/videos?have={have}") };
+        self.get_json(&self.base.join(&path)).await
+    }
+
+    /// The learner's ZOOM sessions with links and passcodes, inside her session (never stored).
+    pub async fn live_classes(
+        &self,
+        session: &HubSession,
+        learner: &LearnerId,
+    ) -> Result<baeum_domain::live::LiveClasses, KioskError> {
+        let body = baeum_domain::live::LiveClassesRequest { learner_id: learner.clone() };
+        let request = self.request(reqwest::Method::POST, &self.base.join("/v1/live/mine"));
+        self.send_json(session.attach(request).json(&body)).await
+    }
+
     pub async fn find_learner(&self, query: &LearnerFind) -> Result<LearnerFound, KioskError> {
         self.post_json(&self.base.join("/v1/learners/find"), query).await
     }

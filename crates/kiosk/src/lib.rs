@@ -13,6 +13,8 @@ pub mod hello;
 pub mod history_pdf;
 pub mod hub_client;
 pub mod learners;
+pub mod live;
+pub mod live_pdf;
 pub mod offline_certificates;
 pub mod on_duty;
 mod outcomes;
@@ -32,6 +34,8 @@ pub mod subsidy;
 pub mod subsidy_pdf;
 pub mod sync;
 pub mod upload;
+pub mod video_pdf;
+pub mod videos;
 pub mod voice;
 
 use std::sync::{Arc, Mutex, RwLock};

@@ -3,9 +3,8 @@
 //! kiosk knows it — and, while a seat waits for payment, the amount, the deadline and the QR to pay.
 
 use chrono::{DateTime, Utc};
-use printpdf::{Mm, Op, XObjectTransform};
 
-use crate::certificate_pdf::{CertificateArt, CertificateError, qr_image, wrap};
+use crate::certificate_pdf::{CertificateArt, CertificateError, wrap};
 use crate::enrollment::{EnrollmentCard, EnrollmentState};
 use crate::slip_pdf::Slip;
 
@@ -38,7 +37,7 @@ pub fn render(
     art: &CertificateArt,
 ) -> Result<Vec<u8>, CertificateError> {
     let mut slip = Slip::new("수강신청 접수증", art);
-    let Slip { doc, page } = &mut slip;
+    let page = &mut slip.page;
     let mut y = 118.0;
     for line in wrap(&card.title, 18) {
         page.text(&line, 12.0, y, 11.0);
@@ -66,18 +65,7 @@ pub fn render(
         y -= 5.0;
     }
     if let Some(url) = card.payment_url.as_deref() {
-        let qr = qr_image(url)?;
-        let side = 30.0;
-        let id = doc.add_image(&qr);
-        page.ops.push(Op::UseXobject {
-            id,
-            transform: XObjectTransform {
-                translate_x: Some(Mm(37.5).into_pt()),
-                translate_y: Some(Mm(14.0).into_pt()),
-                dpi: Some(qr.width as f32 / (side / 25.4)),
-                ..Default::default()
-            },
-        });
+        slip.qr(url, 37.5, 14.0, 30.0)?;
     }
     Ok(slip.finish(now))
 }

@@ -168,6 +168,11 @@ impl Kiosk {
         self.refresh_subsidy(&learners).await?;
         let learners = store::rentals::learners_to_refresh(&self.conn())?;
         self.refresh_rooms(&learners).await?;
+        // The video list is a convenience: a hub without one (older) or a bad answer leaves the
+        // kiosk's list as it was, and the exchange goes on.
+        if let Err(e) = self.refresh_videos().await {
+            tracing::info!(code = %e.code(), detail = e.detail().as_deref(), "could not refresh the video list; will try again");
+        }
         if let Err(e) = self.refresh_public_url().await {
             tracing::info!(code = %e.code(), detail = e.detail().as_deref(), "could not ask the hub for its public address; will ask again");
         }

@@ -55,12 +55,18 @@ import type { RoomForm } from './generated/bindings/RoomForm';
 import type { RoomQuote } from './generated/bindings/RoomQuote';
 import type { SlotState } from './generated/bindings/SlotState';
 import type { SlotView } from './generated/bindings/SlotView';
+import type { VideoCard } from './generated/bindings/VideoCard';
+import type { VideoPage } from './generated/bindings/VideoPage';
+import type { VideoQuery } from './generated/bindings/VideoQuery';
+import type { VideoLevel } from './generated/bindings/VideoLevel';
+import type { LiveCard } from './generated/bindings/LiveCard';
 
 export type { ErrorCode, RejectReason };
 export type {
   ApplicationPhase, AttendanceMark, CatalogPage, ClassPrint, ConsentPurpose, CourseCard, EnrollmentCard, EnrollmentState, ErrorView, FieldProblem, InstitutionChoice, LearnerSummary, PaymentMethod, PrintJob, PrintJobState, PrinterStatus, Refund, RegistrationForm, Roster, RosterLine, SearchQuery, SeatsView, Selection, OnDutyView, StaffOverview, StaffSettings, StageCount, SyncEvent, SyncStatus, UiSettings, Utterance, WaitingIntent,
   Ineligibility, ResidenceDeclaration, SubsidyCard, SubsidyOffer, SubsidyState,
   CalendarDay, FreeSlotView, RentalCard, RentalState, RoomCalendar, RoomCard, RoomForm, RoomQuote, SlotState, SlotView,
+  VideoCard, VideoPage, VideoQuery, VideoLevel, LiveCard,
 };
 
 /** What a search may leave out (the engine fills in the defaults). */
@@ -216,6 +222,40 @@ export async function myRentals(learnerId: string): Promise<RentalCard[]> {
 
 export async function printRentalSlip(learnerId: string, bookingId: string): Promise<PrintJob> {
   return invoke<PrintJob>('print_rental_slip', { learnerId, bookingId });
+}
+
+// ---- 동영상 강좌 and 실시간 온라인 수업 (crates/kiosk/src/videos.rs, live.rs) ----
+
+export async function videosPage(query: VideoQuery): Promise<VideoPage> {
+  return invoke<VideoPage>('videos_page', { query });
+}
+
+export async function videoDetail(videoId: string): Promise<VideoCard> {
+  return invoke<VideoCard>('video_detail', { videoId });
+}
+
+export async function similarVideos(courseId: string): Promise<VideoCard[]> {
+  return invoke<VideoCard[]>('similar_videos', { courseId });
+}
+
+export async function savedVideos(learnerId: string): Promise<VideoCard[]> {
+  return invoke<VideoCard[]>('saved_videos', { learnerId });
+}
+
+export async function keepVideo(learnerId: string, videoId: string, keep: boolean): Promise<VideoCard[]> {
+  return invoke<VideoCard[]>('keep_video', { learnerId, videoId, keep });
+}
+
+export async function printSavedVideos(learnerId: string): Promise<PrintJob> {
+  return invoke<PrintJob>('print_saved_videos', { learnerId });
+}
+
+export async function myLiveClasses(learnerId: string): Promise<LiveCard[]> {
+  return invoke<LiveCard[]>('my_live_classes', { learnerId });
+}
+
+export async function printLiveSlip(learnerId: string, courseId: string, date: string): Promise<PrintJob> {
+  return invoke<PrintJob>('print_live_slip', { learnerId, courseId, date });
 }
 
 export async function kioskSettings(): Promise<UiSettings> {

@@ -27,6 +27,7 @@ use devices::Device;
 pub mod certificates;
 pub mod devices;
 pub mod enrollment;
+pub mod learning;
 pub mod pay_page;
 pub mod rentals;
 pub mod roster;
@@ -434,7 +435,7 @@ const PUBLIC_OPERATIONS: &[&str] = &[
 /// learner's records (her session, from `POST /v1/learners/find`, or staff's) and staff's lists
 /// (a staff session, from `POST /v1/staff/sessions`).
 const SESSION_OPERATIONS: &[&str] =
-    &["/v1/certificates", "/v1/certificates/history", "/v1/certificates/class", "/v1/courses/roster"];
+    &["/v1/certificates", "/v1/certificates/history", "/v1/certificates/class", "/v1/courses/roster", "/v1/live/mine"];
 
 /// States the device credential (`Authorization: Bearer bk1_…`) every kiosk operation needs,
 /// and the answers it brings when missing, unknown or revoked.
@@ -540,7 +541,9 @@ impl utoipa::Modify for DeviceSecurity {
         subsidy::lookup,
         subsidy::selection,
         rentals::board,
-        rentals::lookup
+        rentals::lookup,
+        learning::videos,
+        learning::live_mine
     ),
     components(schemas(
         Health,
@@ -585,7 +588,12 @@ impl utoipa::Modify for DeviceSecurity {
         baeum_domain::subsidy::DrawRecord,
         baeum_domain::rental::RoomBoard,
         baeum_domain::rental::BookingLookup,
-        baeum_domain::rental::Bookings
+        baeum_domain::rental::Bookings,
+        baeum_domain::video::Video,
+        baeum_domain::video::VideoList,
+        baeum_domain::live::LiveClassesRequest,
+        baeum_domain::live::LiveClasses,
+        baeum_domain::live::LiveClass
     ))
 )]
 pub struct ApiDoc;
@@ -654,6 +662,8 @@ pub fn router(state: HubState) -> axum::Router {
         .route("/v1/subsidy/selections/{programme}", get(subsidy::selection))
         .route("/v1/rooms", get(rentals::board))
         .route("/v1/rooms/bookings/lookup", post(rentals::lookup).layer(DefaultBodyLimit::max(LIST_BODY)))
+        .route("/v1/videos", get(learning::videos))
+        .route("/v1/live/mine", post(learning::live_mine).layer(DefaultBodyLimit::max(SMALL_BODY)))
         .route("/openapi.json", get(openapi_json))
         .merge(pages())
         // Compressed answers (5–8× smaller catalogs for slow community-centre lines): zstd for

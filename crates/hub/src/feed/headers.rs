@@ -53,6 +53,31 @@ const COURSE: &[(&str, &str)] = &[
     ("휴강일", "skip_dates"),
 ];
 
+const VIDEO: &[(&str, &str)] = &[
+    ("동영상ID", "id"),
+    ("강좌ID", "id"),
+    ("강좌명", "title"),
+    ("제목", "title"),
+    ("강좌소개", "summary"),
+    ("소개", "summary"),
+    ("분야", "field"),
+    ("생애주기", "life_stages"),
+    ("학습시간", "minutes"),
+    ("재생시간", "minutes"),
+    ("재생시간(분)", "minutes"),
+    ("분량", "minutes"),
+    ("난이도", "level"),
+    ("수준", "level"),
+    ("제공기관", "provider"),
+    ("제공처", "provider"),
+    ("링크", "url"),
+    ("주소", "url"),
+    ("URL", "url"),
+    ("미리보기", "preview"),
+    ("썸네일", "preview"),
+    ("상태", "status"),
+];
+
 /// The English column name for a heading of a `kind` feed (unknown headings pass through).
 pub fn canonical(kind: FeedKind, heading: &str) -> String {
     let heading = heading.trim();
@@ -60,6 +85,7 @@ pub fn canonical(kind: FeedKind, heading: &str) -> String {
         FeedKind::Institutions => INSTITUTION,
         FeedKind::Places => PLACE,
         FeedKind::Courses => COURSE,
+        FeedKind::Videos => VIDEO,
     };
     table.iter().find(|(ko, _)| *ko == heading).map_or_else(|| heading.to_owned(), |(_, en)| (*en).to_owned())
 }
@@ -67,7 +93,9 @@ pub fn canonical(kind: FeedKind, heading: &str) -> String {
 /// Guesses what a sheet holds from its headings.
 pub fn detect(headings: &[String]) -> Option<FeedKind> {
     let has = |kind: FeedKind, column: &str| headings.iter().any(|h| canonical(kind, h) == column);
-    if has(FeedKind::Courses, "title") && has(FeedKind::Courses, "capacity") {
+    if has(FeedKind::Videos, "url") && has(FeedKind::Videos, "minutes") {
+        Some(FeedKind::Videos)
+    } else if has(FeedKind::Courses, "title") && has(FeedKind::Courses, "capacity") {
         Some(FeedKind::Courses)
     } else if has(FeedKind::Places, "seats") {
         Some(FeedKind::Places)

@@ -81,7 +81,13 @@ fn sheet(file: &str, kind: Option<FeedKind>, items: &[Value], lines: &[u64]) -> 
     }
     let kind = match kind.or_else(|| detect(&raw_headings)) {
         Some(k) => k,
-        None => return Err(FeedErrors(vec![error(1, "-", "기관·장소·강좌 중 무엇의 목록인지 알 수 없습니다".into())])),
+        None => {
+            return Err(FeedErrors(vec![error(
+                1,
+                "-",
+                "기관·장소·강좌·동영상 중 무엇의 목록인지 알 수 없습니다".into(),
+            )]));
+        }
     };
     let mut headers: Vec<String> = raw_headings.iter().map(|h| canonical(kind, h)).collect();
     headers.dedup();
@@ -134,12 +140,13 @@ pub fn sheets(file: &str, text: &str) -> Result<Vec<(FeedKind, Sheet)>, FeedErro
                     "institutions" | "기관" => FeedKind::Institutions,
                     "places" | "장소" => FeedKind::Places,
                     "courses" | "강좌" => FeedKind::Courses,
+                    "videos" | "동영상" => FeedKind::Videos,
                     other => {
                         return Err(FeedErrors(vec![FeedError {
                             file: file.to_owned(),
                             line: 1,
                             column: other.to_owned(),
-                            problem: "알 수 없는 목록입니다 (institutions, places, courses)".into(),
+                            problem: "알 수 없는 목록입니다 (institutions, places, courses, videos)".into(),
                         }]));
                     }
                 };

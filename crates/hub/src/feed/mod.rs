@@ -15,6 +15,7 @@ use std::fmt;
 use baeum_domain::course::{ApplicationWindow, CourseDraft, CourseStatus};
 use baeum_domain::institution::{InstitutionDraft, PlaceDraft};
 use baeum_domain::schedule::{WeeklyPattern, parse_weekdays};
+use baeum_domain::video::{Video, VideoDraft, VideoId};
 use baeum_domain::{Course, Field, Institution, LifeStage, Place, Selection};
 
 use self::values::{parse_count, parse_money};
@@ -56,6 +57,8 @@ pub enum FeedKind {
     Institutions,
     Places,
     Courses,
+    /// 동영상 강좌 (the city's own and other institutions', e.g. GSEEK).
+    Videos,
 }
 
 /// One record of a sheet: its values by column name and the line it starts on.
@@ -255,7 +258,7 @@ pub fn parse_file(file: &str, bytes: &[u8]) -> Result<CatalogBatch, FeedErrors> 
                     file: file.to_owned(),
                     line: sheet.header_line.max(1),
                     column: "-".into(),
-                    problem: "머리글로 기관·장소·강좌 중 무엇인지 알 수 없습니다".into(),
+                    problem: "머리글로 기관·장소·강좌·동영상 중 무엇인지 알 수 없습니다".into(),
                 }]));
             };
             vec![(kind, sheet.canonical(kind), Vec::new())]
@@ -268,6 +271,10 @@ pub fn parse_file(file: &str, bytes: &[u8]) -> Result<CatalogBatch, FeedErrors> 
             FeedKind::Institutions => institutions_from(&sheet).map(|v| batch.institutions.extend(v)),
             FeedKind::Places => places_from(&sheet).map(|v| batch.places.extend(v)),
             FeedKind::Courses => courses_from(&sheet).map(|v| batch.courses.extend(v)),
+            FeedKind::Videos => videos_from(&sheet).map(|(keep, gone)| {
+                batch.videos.extend(keep);
+                batch.deleted_videos.extend(gone);
+            }),
         };
         let mut found = result.err().map(|e| e.0).unwrap_or_default();
         if !cell_errors.is_empty() {
@@ -493,6 +500,43 @@ fn courses_from(sheet: &Sheet) -> Result<Vec<Course>, FeedErrors> {
     unique_ids(file, rows)
 }
 
+pub const VIDEO_COLUMNS: &[&str] =
+    &["id", "title", "summary", "field", "life_stages", "minutes", "level", "provider", "url", "preview", "status"];
+
+/// Video rows: those to keep, and the ids of those whose status says 삭제 (taken off the list).
+fn videos_from(sheet: &Sheet) -> Result<(Vec<Video>, Vec<VideoId>), FeedErrors> {
+    let file = sheet.file.as_str();
+    let required: Vec<&str> =
+        VIDEO_COLUMNS.iter().copied().filter(|c| !matches!(*c, "summary" | "preview" | "status")).collect();
+    let rows = build_rows(sheet, &required, |row| {
+        if matches!(row.get("status"), "삭제" | "deleted") {
+            let id = row.parse("id", VideoId::parse)?;
+            return Some((row.line, id.to_string(), Err(id)));
+        }
+        let draft = VideoDraft {
+            id: row.get("id").into(),
+            title: row.get("title").into(),
+            summary: row.get("summary").into(),
+            field: row.get("field").into(),
+            life_stages: row.get("life_stages").into(),
+            minutes: row.get("minutes").into(),
+            level: row.get("level").into(),
+            provider: row.get("provider").into(),
+            url: row.get("url").into(),
+            preview: row.get("preview").into(),
+        };
+        match Video::try_from(draft) {
+            Ok(v) => Some((row.line, v.id.to_string(), Ok(v))),
+            Err(e) => {
+                domain_errors(row, e, &|f| VIDEO_COLUMNS.iter().find(|c| **c == f).copied().unwrap_or("-"));
+                None
+            }
+        }
+    })?;
+    let (keep, gone): (Vec<_>, Vec<_>) = unique_ids(file, rows)?.into_iter().partition(Result::is_ok);
+    Ok((keep.into_iter().flatten().collect(), gone.into_iter().filter_map(Result::err).collect()))
+}
+
 #[cfg(test)]
 mod tests {
     use baeum_domain::Won;
@@ -702,5 +746,31 @@ mod tests {
         let dt = parse_datetime("2026-11-20 10:00").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(dt.to_rfc3339(), "2026-11-20T10:00:00+09:00");
         assert!(parse_time("25:00").is_err());
+    }
+
+    #[test]
+    fn a_video_feed_as_offices_save_it_is_read_and_every_bad_row_named() {
+        let csv = "동영상ID,제목,분야,생애주기,재생시간(분),난이도,제공기관,링크,상태\n\
+                   gseek-1,엑셀 기초,직업능력향상,청년|중장년,180,초급,GSEEK,https://www.gseek.kr/c/1,\n\
+                   gseek-2,한국사,학력보완,청년,,중급,GSEEK,http://www.gseek.kr/c/2,\n\
+                   gseek-3,줌 수업,인문교양,노년,30,아주 쉬움,GSEEK,zoommtg://zoom.us/join?confno=1,\n\
+                   gseek-1,엑셀 기초 (다시),직업능력향상,청년,180,초급,GSEEK,https://www.gseek.kr/c/1,\n";
+        let errors = parse_file("videos.csv", csv.as_bytes()).unwrap_err().0;
+        let found: Vec<(u64, &str)> = errors.iter().map(|e| (e.line, e.column.as_str())).collect();
+        assert_eq!(found, vec![(3, "minutes"), (3, "url"), (4, "level"), (4, "url")], "{errors:?}");
+        // Without the bad rows: the videos, and a 삭제 row as a deletion.
+        let good = "동영상ID,제목,분야,생애주기,재생시간(분),난이도,제공기관,링크,상태\n\
+                    gseek-1,엑셀 기초,직업능력향상,청년|중장년,180,초급,GSEEK,https://www.gseek.kr/c/1,\n\
+                    gseek-9,옛 강좌,직업능력향상,청년,10,초급,GSEEK,https://www.gseek.kr/c/9,삭제\n";
+        let batch = parse_file("videos.csv", good.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(batch.videos.len(), 1);
+        assert_eq!(batch.deleted_videos.iter().map(|v| v.as_str()).collect::<Vec<_>>(), vec!["gseek-9"]);
+        assert!(batch.courses.is_empty());
+        let json = r#"{"videos": [
+          {"id": "gm-video-1", "title": "키오스크 주문 따라 하기", "field": "인문교양", "life_stages": ["노년"],
+           "minutes": 30, "level": "초급", "provider": "광명시평생학습원", "url": "https://www.gm.go.kr/v/1"}
+        ]}"#;
+        let batch = parse_file("videos.json", json.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(batch.videos[0].minutes, 30);
     }
 }

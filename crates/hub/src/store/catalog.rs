@@ -5,13 +5,14 @@ use baeum_domain::protocol::{
     CatalogChange, CatalogChanges, CatalogSnapshot, Cursor, PROTOCOL_VERSION, RecordKind, SnapshotChunkHeader,
     encode_snapshot_chunk, push_record_line,
 };
+use baeum_domain::video::{Video, VideoId};
 use baeum_domain::{Course, CourseId, Institution, Place};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, TransactionBehavior};
 use serde::Serialize;
 
 use super::catalog_log::{self, Entity, Op};
-use super::{StoreError, courses, encode, institutions, meta, places};
+use super::{StoreError, courses, encode, institutions, meta, places, videos};
 
 /// Records to write in one transaction.
 #[derive(Debug, Default, Clone)]
@@ -20,6 +21,9 @@ pub struct CatalogBatch {
     pub places: Vec<Place>,
     pub courses: Vec<Course>,
     pub deleted_courses: Vec<CourseId>,
+    /// 동영상 강좌: kept apart from the change log (kiosks fetch the list by digest).
+    pub videos: Vec<Video>,
+    pub deleted_videos: Vec<VideoId>,
 }
 
 /// What an apply did, for the operator's report.
@@ -99,6 +103,23 @@ pub fn apply(conn: &mut Connection, batch: &CatalogBatch) -> Result<ApplySummary
             catalog_log::append(&tx, Entity::Course, id.as_str(), Op::Delete)?;
             summary.deleted += 1;
         }
+    }
+    let mut videos_changed = false;
+    for video in &batch.videos {
+        let body = encode(video);
+        if summary.count(videos::stored_body(&tx, &video.id)?.as_deref(), &body) {
+            videos::upsert(&tx, video, &body)?;
+            videos_changed = true;
+        }
+    }
+    for id in &batch.deleted_videos {
+        if videos::delete(&tx, id)? {
+            summary.deleted += 1;
+            videos_changed = true;
+        }
+    }
+    if videos_changed {
+        videos::refresh_digest(&tx)?;
     }
     tx.commit()?;
     Ok(summary)

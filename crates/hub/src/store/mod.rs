@@ -17,6 +17,7 @@ pub mod invites;
 pub mod kiosk_keys;
 pub mod learners;
 pub mod ledger;
+pub mod live;
 pub mod lottery;
 pub mod meta;
 pub mod payment_attempts;
@@ -27,6 +28,7 @@ pub mod rules;
 pub mod sessions;
 pub mod staff;
 pub mod subsidy;
+pub mod videos;
 
 use std::path::Path;
 use std::sync::LazyLock;
@@ -48,6 +50,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("../../migrations/0010_staff.sql")),
         M::up(include_str!("../../migrations/0011_subsidy.sql")),
         M::up(include_str!("../../migrations/0012_rentals.sql")),
+        M::up(include_str!("../../migrations/0013_videos_live.sql")),
     ])
 });
 

@@ -18,6 +18,7 @@ pub mod snapshot_staging;
 pub mod staff_pin;
 pub mod subsidy;
 pub mod sync_state;
+pub mod videos;
 
 use std::path::Path;
 use std::sync::LazyLock;
@@ -40,6 +41,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("../../migrations/0011_outbox_staff.sql")),
         M::up(include_str!("../../migrations/0012_subsidy.sql")),
         M::up(include_str!("../../migrations/0013_rentals.sql")),
+        M::up(include_str!("../../migrations/0014_videos.sql")),
     ])
 });
 

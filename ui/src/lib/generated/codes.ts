@@ -45,6 +45,8 @@ export const ERROR_CODES = [
   'store_failed',
   'subsidy_not_eligible',
   'room_unavailable',
+  'video_not_found',
+  'live_classes_offline',
   'unexpected',
   'printer_missing',
   'consent_needed',

@@ -7,12 +7,13 @@ import { errors } from './errors';
 import { staff } from './staff';
 import { rental } from './rental';
 import { subsidy } from './subsidy';
+import { learning } from './learning';
 
 export { LOCALES, type Locale, type Message } from './message';
 
 /** Each feature's table, so the i18n test can check that no key is defined twice. */
-export const features = { app, catalog, enroll, staff, subsidy, rental, errors } as const;
+export const features = { app, catalog, enroll, staff, subsidy, rental, learning, errors } as const;
 
-export const messages = { ...app, ...catalog, ...enroll, ...staff, ...subsidy, ...rental, ...errors };
+export const messages = { ...app, ...catalog, ...enroll, ...staff, ...subsidy, ...rental, ...learning, ...errors };
 
 export type MessageKey = keyof typeof messages;

@@ -5,4 +5,8 @@ import type { RosterLine } from "./RosterLine";
 /**
  * Every confirmed learner of a course in enrollment order, with the course's session dates.
  */
-export type Roster = { course_id: CourseId, sessions: Array<string>, learners: Array<RosterLine>, as_of: string, };
+export type Roster = { course_id: CourseId, sessions: Array<string>, 
+/**
+ * The sessions held over ZOOM (their roll is taken from this same list).
+ */
+live: Array<string>, learners: Array<RosterLine>, as_of: string, };
