@@ -426,11 +426,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let mut problems = Vec::new();
             for path in &files {
                 match feed::parse_file(&path.display().to_string(), &read(path)?) {
-                    Ok(part) => {
-                        batch.institutions.extend(part.institutions);
-                        batch.places.extend(part.places);
-                        batch.courses.extend(part.courses);
-                    }
+                    Ok(part) => batch.merge(part),
                     Err(e) => problems.extend(e.0),
                 }
             }

@@ -105,7 +105,7 @@ impl Kiosk {
         staff: &OnDuty,
     ) -> Result<AttendanceMark, KioskError> {
         let op = self.mark_attendance(learner, course, session, present, staff)?;
-        self.exchange_briefly(std::time::Duration::from_secs(4)).await;
+        self.upload_briefly(std::time::Duration::from_secs(4)).await;
         use baeum_domain::intent::Outcome;
         Ok(match self.outcome_of(&op)? {
             Some(Outcome::Attendance(AttendanceOutcome::AttendanceRecorded { attended, sessions, completed })) => {

@@ -173,6 +173,12 @@ impl Kiosk {
         if report.changes_applied > 0 {
             self.refresh_index(&mut report)?;
         }
+        // 동영상 강좌 come with the catalog (one small answer when unchanged), not with every
+        // exchange after a person's action. A hub without them (older) or a bad list leaves the
+        // kiosk's list as it was, and the catalog sync still counts.
+        if let Err(e) = self.refresh_videos().await {
+            tracing::info!(code = %e.code(), detail = e.detail().as_deref(), "could not refresh the video list; will try again");
+        }
         Ok(report)
     }
 

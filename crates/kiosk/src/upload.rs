@@ -41,6 +41,17 @@ impl Kiosk {
         }
     }
 
+    /// Like [`Kiosk::exchange_briefly`], but only the outbox: for an action whose answer is its
+    /// intent's outcome (an attendance mark), so staff taking the roll quickly send one request
+    /// per mark, not a whole exchange's worth (which runs into the hub's per-kiosk rate limit).
+    pub async fn upload_briefly(&self, limit: std::time::Duration) {
+        match tokio::time::timeout(limit, self.upload_outbox()).await {
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => tracing::info!(code = %e.code(), "upload after an action failed; will retry"),
+            Err(_) => tracing::info!("upload after an action took too long; will retry"),
+        }
+    }
+
     /// The hub's answer to one of this kiosk's intents, once it came.
     pub fn outcome_of(&self, op: &baeum_domain::OpId) -> Result<Option<baeum_domain::intent::Outcome>, KioskError> {
         Ok(outbox::outcome(&self.conn(), op)?)
@@ -168,11 +179,6 @@ impl Kiosk {
         self.refresh_subsidy(&learners).await?;
         let learners = store::rentals::learners_to_refresh(&self.conn())?;
         self.refresh_rooms(&learners).await?;
-        // The video list is a convenience: a hub without one (older) or a bad answer leaves the
-        // kiosk's list as it was, and the exchange goes on.
-        if let Err(e) = self.refresh_videos().await {
-            tracing::info!(code = %e.code(), detail = e.detail().as_deref(), "could not refresh the video list; will try again");
-        }
         if let Err(e) = self.refresh_public_url().await {
             tracing::info!(code = %e.code(), detail = e.detail().as_deref(), "could not ask the hub for its public address; will ask again");
         }

@@ -26,6 +26,19 @@ pub struct CatalogBatch {
     pub deleted_videos: Vec<VideoId>,
 }
 
+impl CatalogBatch {
+    /// Adds another file's records (every kind, so a new kind cannot be dropped on the way).
+    pub fn merge(&mut self, other: CatalogBatch) {
+        let CatalogBatch { institutions, places, courses, deleted_courses, videos, deleted_videos } = other;
+        self.institutions.extend(institutions);
+        self.places.extend(places);
+        self.courses.extend(courses);
+        self.deleted_courses.extend(deleted_courses);
+        self.videos.extend(videos);
+        self.deleted_videos.extend(deleted_videos);
+    }
+}
+
 /// What an apply did, for the operator's report.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct ApplySummary {

@@ -53,6 +53,11 @@ export const learning = {
   },
   'live.print': { context: 'Button: print the large-type how-to-join slip for a ZOOM class', ko: '참여 방법 안내문 인쇄', en: 'Print how to join' },
   'live.loading': { context: 'While the live classes are fetched from the central server', ko: '실시간 수업을 확인하는 중입니다…', en: 'Checking live classes…' },
+  'staff.liveSession': {
+    context: 'Staff attendance: this class date is held over ZOOM (its roll counts the same)',
+    ko: '실시간 온라인(ZOOM)',
+    en: 'Live online (ZOOM)',
+  },
   'error.video_not_found': {
     context: 'The video course is no longer on the kiosk’s list',
     ko: '동영상 강좌를 찾을 수 없습니다. 목록에서 다시 골라 주세요.',
