@@ -59,6 +59,13 @@ mod tests {
         baeum_kiosk::videos::VideoPage::export_all(dir)?;
         baeum_kiosk::videos::VideoQuery::export_all(dir)?;
         baeum_kiosk::live::LiveCard::export_all(dir)?;
+        baeum_kiosk::clubs::ClubCard::export_all(dir)?;
+        baeum_kiosk::clubs::ClubQuery::export_all(dir)?;
+        baeum_kiosk::clubs::ClubPage::export_all(dir)?;
+        baeum_kiosk::clubs::ClubForm::export_all(dir)?;
+        baeum_kiosk::clubs::FounderCheck::export_all(dir)?;
+        baeum_kiosk::clubs::MyClub::export_all(dir)?;
+        baeum_kiosk::clubs::ActivityForm::export_all(dir)?;
         Refund::export_all(dir)?;
         UiSettings::export_all(dir)?;
         PrintJob::export_all(dir)?;

@@ -4,6 +4,7 @@
 mod app;
 mod bindings;
 pub mod cli;
+mod clubs;
 mod commands;
 mod learning;
 mod rental;

@@ -12,22 +12,53 @@ use tauri::State;
 use crate::commands::Shell;
 
 #[derive(Debug, Default)]
-pub struct Visit(Mutex<Option<SignedIn>>);
+pub struct Visit {
+    person: Mutex<Option<SignedIn>>,
+    /// Founding members of a club she is registering, each of whom confirmed their own PIN here
+    /// during this visit: the only learners her application may name besides herself.
+    founders: Mutex<Vec<LearnerId>>,
+}
 
 impl Visit {
     fn slot(&self) -> std::sync::MutexGuard<'_, Option<SignedIn>> {
-        self.0.lock().unwrap_or_else(|p| p.into_inner())
+        self.person.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn founders(&self) -> std::sync::MutexGuard<'_, Vec<LearnerId>> {
+        self.founders.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// She confirmed who she is; whoever was here before is gone. Returns the previous person's
     /// hub session, to end it.
     pub fn begin(&self, signed_in: SignedIn) -> Option<HubSession> {
+        self.founders().clear();
         self.slot().replace(signed_in).and_then(|s| s.session)
     }
 
     /// The person finished (or the screen was wiped): her hub session, to end it.
     pub fn end(&self) -> Option<HubSession> {
+        self.founders().clear();
         self.slot().take().and_then(|s| s.session)
+    }
+
+    /// A founding member confirmed their PIN for the club she is registering.
+    pub fn add_founder(&self, founder: LearnerId) {
+        let mut founders = self.founders();
+        if !founders.contains(&founder) {
+            founders.push(founder);
+        }
+    }
+
+    /// Refuses a founder who did not confirm their PIN here during this visit.
+    pub fn require_founders(&self, founders: &[LearnerId]) -> Result<(), ErrorView> {
+        let confirmed = self.founders();
+        match founders.iter().find(|f| !confirmed.contains(f)) {
+            None => Ok(()),
+            Some(_) => Err(ErrorView::new(
+                ErrorCode::SessionForbidden,
+                "함께하는 회원은 이 키오스크에서 본인 확인을 해야 합니다",
+            )),
+        }
     }
 
     /// Refuses unless `learner` is the person at the kiosk; her hub session, if the hub opened one.

@@ -13,9 +13,12 @@ import Staff from './screens/Staff.svelte';
 import Rooms from './screens/Rooms.svelte';
 import Subsidy from './screens/Subsidy.svelte';
 import Videos from './screens/Videos.svelte';
+import Clubs from './screens/Clubs.svelte';
 
 /** Where the person is. */
-export type View = { kind: 'home' } | { kind: 'apply'; course: CourseCard } | { kind: 'mine' } | { kind: 'subsidy' } | { kind: 'rooms' } | { kind: 'videos'; video?: string } | { kind: 'staff' };
+export type View = { kind: 'home' } | { kind: 'apply'; course: CourseCard } | { kind: 'mine' } | { kind: 'subsidy' } | { kind: 'rooms' } | { kind: 'videos'; video?: string }
+  | { kind: 'clubs'; club?: string; register?: boolean }
+  | { kind: 'staff' };
 
 export interface Route<V extends View> {
   /** The screen; it reads the session itself, so it takes no props. */
@@ -47,6 +50,11 @@ export const routes: Routes = {
     screen: Videos,
     voice: () => t('voice.videos'),
     header: { view: { kind: 'videos' }, label: 'nav.videos', testid: 'open-videos' },
+  },
+  clubs: {
+    screen: Clubs,
+    voice: () => t('voice.clubs'),
+    header: { view: { kind: 'clubs' }, label: 'nav.clubs', testid: 'open-clubs' },
   },
   staff: {
     screen: Staff,

@@ -105,6 +105,11 @@ pub enum ErrorCode {
     VideoNotFound,
     /// The learner's ZOOM sessions can only be read from the hub, which cannot be reached now.
     LiveClassesOffline,
+    /// The club is not (or no longer) on this kiosk's board or the person's list.
+    ClubNotFound,
+    /// A club action the rules do not allow (too few members, not the leader, …); the message
+    /// says why.
+    ClubNotPossible,
 
     // ---- Said by the app shell or the screens themselves.
     /// A command's work thread died; detail in the log.

@@ -137,3 +137,12 @@ mod tests {
         assert!(bad.is_err());
     }
 }
+catalog_id!(
+    /// A learning club (학습동아리), named by the kiosk its leader registered it at (`club-` +
+    /// random hex), so it has a stable id before the hub has heard of it.
+    ClubId
+);
+catalog_id!(
+    /// One activity record of a club (`act-` + random hex), named by the kiosk that filed it.
+    ActivityId
+);

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::attendance::{AttendanceIntent, AttendanceOutcome};
 use crate::certificate::{CertificateIntent, CertificateOutcome};
+use crate::club::{ClubIntent, ClubOutcome};
 use crate::enrollment::{EnrollmentIntent, EnrollmentOutcome};
 use crate::error_code::ErrorCode;
 use crate::hello::{HelloIntent, HelloOutcome};
@@ -45,6 +46,7 @@ pub enum Service {
     Subsidy,
     /// 시설 대관
     Rental,
+    Club,
     /// 점검용 인사: the worked example of a service (see [`crate::hello`]).
     Hello,
 }
@@ -67,6 +69,7 @@ pub enum IntentBody {
     Certificate(CertificateIntent),
     Subsidy(SubsidyIntent),
     Rental(RentalIntent),
+    Club(ClubIntent),
     Hello(HelloIntent),
 }
 
@@ -79,6 +82,7 @@ impl IntentBody {
             IntentBody::Certificate(_) => Service::Certificate,
             IntentBody::Subsidy(_) => Service::Subsidy,
             IntentBody::Rental(_) => Service::Rental,
+            IntentBody::Club(_) => Service::Club,
             IntentBody::Hello(_) => Service::Hello,
         }
     }
@@ -95,6 +99,7 @@ impl IntentBody {
             IntentBody::Certificate(b) => serde_json::to_string(b),
             IntentBody::Subsidy(b) => serde_json::to_string(b),
             IntentBody::Rental(b) => serde_json::to_string(b),
+            IntentBody::Club(b) => serde_json::to_string(b),
             IntentBody::Hello(b) => serde_json::to_string(b),
         };
         // Serialising plain data to a string cannot fail; an empty digest form would only make a
@@ -133,6 +138,12 @@ impl From<RentalIntent> for IntentBody {
         IntentBody::Rental(b)
     }
 }
+
+impl From<ClubIntent> for IntentBody {
+    fn from(b: ClubIntent) -> Self {
+        IntentBody::Club(b)
+    }
+}
 impl From<HelloIntent> for IntentBody {
     fn from(b: HelloIntent) -> Self {
         IntentBody::Hello(b)
@@ -150,6 +161,7 @@ pub fn intent_kinds() -> Vec<&'static str> {
         CertificateIntent::VARIANTS,
         SubsidyIntent::VARIANTS,
         RentalIntent::VARIANTS,
+        ClubIntent::VARIANTS,
         HelloIntent::VARIANTS,
     ]
     .concat()
@@ -182,6 +194,7 @@ pub enum Outcome {
     Certificate(CertificateOutcome),
     Subsidy(SubsidyOutcome),
     Rental(RentalOutcome),
+    Club(ClubOutcome),
     Hello(HelloOutcome),
 }
 
@@ -208,6 +221,7 @@ impl Outcome {
             Outcome::Certificate(_) => Some(Service::Certificate),
             Outcome::Subsidy(_) => Some(Service::Subsidy),
             Outcome::Rental(_) => Some(Service::Rental),
+            Outcome::Club(_) => Some(Service::Club),
             Outcome::Hello(_) => Some(Service::Hello),
         }
     }
@@ -243,6 +257,12 @@ impl From<RentalOutcome> for Outcome {
         Outcome::Rental(o)
     }
 }
+
+impl From<ClubOutcome> for Outcome {
+    fn from(o: ClubOutcome) -> Self {
+        Outcome::Club(o)
+    }
+}
 impl From<HelloOutcome> for Outcome {
     fn from(o: HelloOutcome) -> Self {
         Outcome::Hello(o)
@@ -269,6 +289,7 @@ enum ServiceOutcome {
     Certificate(CertificateOutcome),
     Subsidy(SubsidyOutcome),
     Rental(RentalOutcome),
+    Club(ClubOutcome),
     Hello(HelloOutcome),
 }
 
@@ -298,6 +319,7 @@ impl From<Outcome> for OutcomeWire {
             Outcome::Certificate(o) => OutcomeWire::Answered(ServiceOutcome::Certificate(o)),
             Outcome::Subsidy(o) => OutcomeWire::Answered(ServiceOutcome::Subsidy(o)),
             Outcome::Rental(o) => OutcomeWire::Answered(ServiceOutcome::Rental(o)),
+            Outcome::Club(o) => OutcomeWire::Answered(ServiceOutcome::Club(o)),
             Outcome::Hello(o) => OutcomeWire::Answered(ServiceOutcome::Hello(o)),
         }
     }
@@ -313,6 +335,7 @@ impl From<OutcomeWire> for Outcome {
             OutcomeWire::Answered(ServiceOutcome::Certificate(o)) => Outcome::Certificate(o),
             OutcomeWire::Answered(ServiceOutcome::Subsidy(o)) => Outcome::Subsidy(o),
             OutcomeWire::Answered(ServiceOutcome::Rental(o)) => Outcome::Rental(o),
+            OutcomeWire::Answered(ServiceOutcome::Club(o)) => Outcome::Club(o),
             OutcomeWire::Answered(ServiceOutcome::Hello(o)) => Outcome::Hello(o),
         }
     }
@@ -465,6 +488,7 @@ mod tests {
             CertificateOutcome::VARIANTS,
             SubsidyOutcome::VARIANTS,
             RentalOutcome::VARIANTS,
+            ClubOutcome::VARIANTS,
             HelloOutcome::VARIANTS,
             &["rejected"],
         ]

@@ -3,6 +3,7 @@
 
 pub mod attendance;
 pub mod certificate;
+pub mod club;
 pub mod course;
 pub mod device;
 pub mod enrollment;
@@ -34,7 +35,9 @@ pub mod wire_time;
 
 pub use course::{ApplicationPhase, ApplicationWindow, Course, CourseDraft, CourseStatus};
 pub use error_code::ErrorCode;
-pub use ids::{BookingId, CourseId, InstitutionId, KioskId, LearnerId, OpId, PlaceId, ProgrammeId, RoomId};
+pub use ids::{
+    ActivityId, BookingId, ClubId, CourseId, InstitutionId, KioskId, LearnerId, OpId, PlaceId, ProgrammeId, RoomId,
+};
 pub use institution::{Institution, InstitutionDraft, InstitutionKind, Place, PlaceDraft};
 pub use links::PublicUrl;
 pub use money::Won;

@@ -157,6 +157,8 @@ pub enum RejectReason {
     SelectionDone,
     /// No room of that id is rented out at the hub.
     UnknownRoom,
+    /// No club of that id is registered at the hub.
+    UnknownClub,
 }
 
 impl RejectReason {
@@ -190,6 +192,7 @@ impl RejectReason {
             RejectReason::UnknownProgramme => "지원금 사업 정보를 찾을 수 없습니다. 직원에게 문의해 주세요.",
             RejectReason::SelectionDone => "선정 결과가 이미 나와 신청을 취소할 수 없습니다.",
             RejectReason::UnknownRoom => "대관 시설 정보를 찾을 수 없습니다. 직원에게 문의해 주세요.",
+            RejectReason::UnknownClub => "동아리 정보를 찾을 수 없습니다. 직원에게 문의해 주세요.",
         }
     }
 }

@@ -179,7 +179,12 @@ pub fn learning_history(
     }
     tx.commit()?;
     completed.sort_by(|a, b| (a.payload.last_date, &a.serial).cmp(&(b.payload.last_date, &b.serial)));
-    Ok(LearningHistory { learner_name: learner.name.as_str().to_owned(), birth_date: learner.birth_date, completed })
+    Ok(LearningHistory {
+        learner_name: learner.name.as_str().to_owned(),
+        birth_date: learner.birth_date,
+        completed,
+        clubs: crate::clubs::learning_record(conn, learner_id, now)?,
+    })
 }
 
 /// Certificates for a whole class: every confirmed learner who completed gets one (issued now

@@ -516,6 +516,162 @@ pub fn subsidy_programme(
     })
 }
 
+/// The demo's 학습동아리, each with its leader and members (demo learners nobody can sign in as:
+/// their PIN verifier matches no PIN) and a few recorded meetings. 철산 사진 동아리 has been
+/// registered for over a year, so it may apply for the club grant.
+pub fn seed_clubs(conn: &mut rusqlite::Connection, today: NaiveDate) -> Result<usize, crate::store::StoreError> {
+    use baeum_domain::club::{ActivityRecord, ClubApplication, ClubState, MeetingPlan};
+    use baeum_domain::learner::Learner;
+    use baeum_domain::{ActivityId, ClubId, Field, InstitutionId, LearnerId};
+    use chrono::Weekday;
+
+    use crate::store::clubs;
+
+    struct DemoClub {
+        id: &'static str,
+        name: &'static str,
+        field: Field,
+        institution: &'static str,
+        weekday: Weekday,
+        per_month: u32,
+        note: &'static str,
+        place: &'static str,
+        summary: &'static str,
+        recruiting: bool,
+        /// Days since approval.
+        age_days: i64,
+        members: &'static [(&'static str, bool)],
+    }
+    const CLUBS: &[DemoClub] = &[
+        DemoClub {
+            id: "club-demo-photo",
+            name: "철산 사진 동아리",
+            field: Field::CultureArts,
+            institution: "gm-llc",
+            weekday: Weekday::Tue,
+            per_month: 2,
+            note: "둘째·넷째 화요일 오전 10시",
+            place: "광명시평생학습원 강의실 301",
+            summary: "스마트폰과 카메라로 광명의 사계절을 찍고 함께 봅니다. 처음 찍는 분도 환영합니다.",
+            recruiting: true,
+            age_days: 420,
+            members: &[
+                ("김사진", true),
+                ("이구도", true),
+                ("박노을", true),
+                ("최풍경", false),
+                ("정인물", true),
+                ("한접사", true),
+            ],
+        },
+        DemoClub {
+            id: "club-demo-books",
+            name: "하안 책 읽는 엄마들",
+            field: Field::Humanities,
+            institution: "gm-llc",
+            weekday: Weekday::Thu,
+            per_month: 4,
+            note: "매주 목요일 오전 10시 30분",
+            place: "하안도서관 세미나실",
+            summary: "한 달에 한 권을 함께 읽고 이야기 나눕니다.",
+            recruiting: true,
+            age_days: 120,
+            members: &[("윤서연", true), ("장하린", true), ("임지아", true), ("오수아", false), ("서예린", true)],
+        },
+        DemoClub {
+            id: "club-demo-phone",
+            name: "소하 스마트폰 나눔단",
+            field: Field::Civic,
+            institution: "gm-llc",
+            weekday: Weekday::Fri,
+            per_month: 2,
+            note: "첫째·셋째 금요일 오후 2시",
+            place: "소하2동 행정복지센터",
+            summary: "스마트폰이 낯선 이웃 어르신을 돕는 봉사 동아리입니다.",
+            recruiting: false,
+            age_days: 200,
+            members: &[("강도움", true), ("조나눔", true), ("배이웃", true), ("문손길", true), ("신다정", true)],
+        },
+        DemoClub {
+            id: "club-demo-calli",
+            name: "광명 캘리그라피 모임",
+            field: Field::CultureArts,
+            institution: "gm-llc",
+            weekday: Weekday::Wed,
+            per_month: 2,
+            note: "둘째·넷째 수요일 오후 7시",
+            place: "광명시평생학습원 강의실 302",
+            summary: "붓펜으로 한글 손글씨를 씁니다. 준비물은 붓펜 하나면 됩니다.",
+            recruiting: true,
+            age_days: 60,
+            members: &[("권붓펜", true), ("황먹물", true), ("송한지", false), ("안글씨", true), ("유화선", true)],
+        },
+    ];
+
+    let now = today.and_hms_opt(9, 0, 0).and_then(|t| t.and_local_timezone(kst()).single()).map(|t| t.to_utc());
+    let now = now.unwrap_or_else(chrono::Utc::now);
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let corrupt =
+        |e: String| crate::store::StoreError::Corrupt { what: "데모 동아리", id: String::new(), problem: e };
+    let mut made = 0;
+    for (n, c) in CLUBS.iter().enumerate() {
+        let club_id = ClubId::parse(c.id).map_err(|e| corrupt(e.to_string()))?;
+        if clubs::get(&tx, &club_id)?.is_some() {
+            continue;
+        }
+        let mut ids = Vec::new();
+        for (i, (name, resident)) in c.members.iter().enumerate() {
+            let id = format!("l-demo-club-{n}-{i}");
+            let learner: Learner = serde_json::from_value(serde_json::json!({
+                "id": id, "name": name, "birth_date": format!("{}-0{}-1{}", 1950 + (n * 7 + i * 3) % 30, 1 + i % 9, i % 9),
+                "mobile": format!("0109{n}{i:02}{:04}", 1000 + n * 37 + i), "resident": resident, "guardian": null,
+                "consents": [{"purpose": "course_administration", "agreed": true, "notice_version": 1}, {"purpose": "course_news", "agreed": false, "notice_version": 1}],
+                "identity": "self_declared", "pin_hash": "demo$0", "registered_on": today.to_string(),
+            }))
+            .map_err(|e| corrupt(e.to_string()))?;
+            crate::store::learners::insert(&tx, &learner)?;
+            ids.push(LearnerId::parse(&id).map_err(|e| corrupt(e.to_string()))?);
+        }
+        let app = ClubApplication {
+            club_id: club_id.clone(),
+            name: baeum_domain::text::Label::parse(c.name).map_err(|e| corrupt(e.to_string()))?,
+            field: c.field,
+            institution_id: InstitutionId::parse(c.institution).map_err(|e| corrupt(e.to_string()))?,
+            plan: MeetingPlan::checked(c.per_month, c.weekday, c.note).map_err(|e| corrupt(e.to_string()))?,
+            place: baeum_domain::text::Label::parse(c.place).map_err(|e| corrupt(e.to_string()))?,
+            summary: c.summary.to_owned(),
+            leader: ids[0].clone(),
+            founders: ids[1..].to_vec(),
+            recruiting: c.recruiting,
+        };
+        clubs::insert(&tx, &app, now)?;
+        let approved = today - Duration::days(c.age_days);
+        clubs::decide(&tx, &club_id, ClubState::Active, "", Some(approved))?;
+        // A meeting on each of the last three planned weekdays, most members there.
+        let mut day = today - Duration::days(1);
+        for k in 0..3 {
+            while day.weekday() != c.weekday {
+                day -= Duration::days(1);
+            }
+            let record = ActivityRecord::checked(
+                day,
+                c.place,
+                120,
+                ids.iter().skip(k % 2).cloned().collect(),
+                "정기 모임: 지난 활동을 돌아보고 다음 모임을 계획했습니다.",
+                today,
+            )
+            .map_err(|e| corrupt(e.to_string()))?;
+            let activity = ActivityId::parse(&format!("act-demo-{n}-{k}")).map_err(|e| corrupt(e.to_string()))?;
+            clubs::insert_activity(&tx, &club_id, &activity, &record, "demo", now)?;
+            day -= Duration::days(7);
+        }
+        made += 1;
+    }
+    tx.commit()?;
+    Ok(made)
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::HashSet;

@@ -127,6 +127,14 @@ enum Command {
         #[command(subcommand)]
         action: LiveAction,
     },
+    /// 학습동아리: load the rules (JSON), list clubs (those waiting with --waiting), approve,
+    /// reject with a reason, accept a join request, and export a club's grant bundle for a year.
+    Club {
+        #[arg(long, env = "BAEUM_HUB_DB")]
+        db: PathBuf,
+        #[command(subcommand)]
+        action: ClubAction,
+    },
     Seed {
         #[arg(long, env = "BAEUM_HUB_DB")]
         db: PathBuf,
@@ -184,6 +192,46 @@ enum SubsidyAction {
         year: i32,
         #[arg(required = true)]
         learners: Vec<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ClubAction {
+    /// Load the club rules (members, resident share, meetings, grant) from a JSON file.
+    Rules { file: PathBuf },
+    /// Clubs as JSON (those waiting for approval with --waiting).
+    List {
+        #[arg(long)]
+        waiting: bool,
+    },
+    /// 승인: the club is listed at every kiosk from now on.
+    Approve {
+        club: String,
+        #[arg(long)]
+        by: String,
+    },
+    /// 반려, with the reason the leader reads.
+    Reject {
+        club: String,
+        #[arg(long)]
+        by: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Accept someone's join request (as the leader would at a kiosk).
+    Accept {
+        club: String,
+        learner: String,
+        #[arg(long)]
+        by: String,
+    },
+    /// The grant application bundle: club.json, roster.csv and meetings.csv for one year.
+    Export {
+        club: String,
+        #[arg(long)]
+        year: i32,
+        #[arg(long)]
+        out: PathBuf,
     },
 }
 
@@ -556,6 +604,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Staff { db, action } => staff_command(&db, action)?,
         Command::Subsidy { db, action } => subsidy_command(db.as_deref(), action)?,
         Command::Rental { db, action } => rental_command(&db, action)?,
+        Command::Club { db, action } => club_command(&db, action)?,
         Command::Live { db, action } => {
             let mut conn = store::open(&db)?;
             match action {
@@ -590,7 +639,82 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 let live = demo::live_sessions(&batch);
                 baeum_hub::live::load(&mut conn, &serde_json::to_string(&live)?)?;
                 println!("실시간 온라인 수업 {}회", live.len());
+                let clubs = demo::seed_clubs(&mut conn, today)?;
+                println!("학습동아리 {clubs}곳");
             }
+        }
+    }
+    Ok(())
+}
+
+fn club_command(db: &Path, action: ClubAction) -> anyhow::Result<()> {
+    use baeum_domain::ClubId;
+    use baeum_hub::clubs;
+    let mut conn = store::open(db)?;
+    let now = SystemClock.now();
+    let by_name = |by: &str| -> anyhow::Result<String> {
+        let by = by.trim();
+        if by.is_empty() {
+            anyhow::bail!("--by에 처리한 사람의 이름을 적어 주세요");
+        }
+        Ok(by.to_owned())
+    };
+    match action {
+        ClubAction::Rules { file } => {
+            let json = std::fs::read_to_string(&file).with_context(|| format!("{}", file.display()))?;
+            let rules = clubs::load_rules(&conn, &json)?;
+            println!(
+                "동아리 규칙: {}명 이상, 광명시민 {}% 이상, 월 {}회 이상",
+                rules.min_members, rules.min_resident_percent, rules.min_meetings_per_month
+            );
+        }
+        ClubAction::List { waiting } => {
+            let listed: Vec<serde_json::Value> = store::clubs::all(&conn, waiting)?
+                .iter()
+                .map(|c| {
+                    serde_json::json!({
+                        "club_id": c.application.club_id, "name": c.application.name, "state": c.state,
+                        "reason": c.reason, "approved_on": c.approved_on, "institution_id": c.application.institution_id,
+                        "members": store::clubs::member_count(&conn, &c.application.club_id).unwrap_or_default(),
+                    })
+                })
+                .collect();
+            println!("{}", serde_json::to_string_pretty(&listed)?);
+        }
+        ClubAction::Approve { club, by } => {
+            clubs::approve(&mut conn, &ClubId::parse(&club)?, &by_name(&by)?, now)?;
+            println!("{club}: 승인했습니다");
+        }
+        ClubAction::Reject { club, by, reason } => {
+            clubs::reject(&mut conn, &ClubId::parse(&club)?, &by_name(&by)?, &reason, now)?;
+            println!("{club}: 반려했습니다");
+        }
+        ClubAction::Accept { club, learner, by } => {
+            clubs::accept(
+                &mut conn,
+                &ClubId::parse(&club)?,
+                &baeum_domain::LearnerId::parse(&learner)?,
+                &by_name(&by)?,
+                now,
+            )?;
+            println!("{club}: {learner}님의 가입을 받았습니다");
+        }
+        ClubAction::Export { club, year, out } => {
+            let bundle = clubs::grant_bundle(&conn, &ClubId::parse(&club)?, year, now)?;
+            clubs::write_bundle(&bundle, &out).with_context(|| format!("{}", out.display()))?;
+            println!(
+                "{} {year}년: 회원 {}명, 모임 {}회 ({}시간){} → {}",
+                bundle.name,
+                bundle.roster.len(),
+                bundle.meetings.len(),
+                bundle.minutes / 60,
+                if bundle.grant_eligible {
+                    ", 지원금 신청 가능"
+                } else {
+                    ", 등록 1년 전이라 아직 지원금 신청 불가"
+                },
+                out.display()
+            );
         }
     }
     Ok(())

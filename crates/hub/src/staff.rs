@@ -122,6 +122,7 @@ pub fn audit_action(body: &IntentBody) -> Option<(&'static str, String)> {
         IntentBody::Enrollment(e) => Some(("on_behalf", format!("{} {}", e.seat().0, e.seat().1))),
         IntentBody::Subsidy(s) => Some(("subsidy_on_behalf", s.learner().to_string())),
         IntentBody::Rental(r) => Some(("rental_on_behalf", format!("{} {}", r.learner(), r.booking()))),
+        IntentBody::Club(c) => Some(("club_on_behalf", format!("{} {}", c.actor(), c.club_id()))),
         _ => None,
     }
 }

@@ -121,7 +121,7 @@ impl Kiosk {
     ) -> Result<PrintJob, KioskError> {
         crate::printing::printer_uri(printer_uri)?;
         let (history, pdf) = self.learning_history_pdf(session, learner).await?;
-        if history.completed.is_empty() {
+        if history.completed.is_empty() && history.clubs.is_empty() {
             return Err(KioskError::NoCompletedCourses);
         }
         let id = self.queue_print("학습이력 확인서", printer_uri, &pdf)?;

@@ -95,6 +95,10 @@ pub enum KioskError {
     VideoNotFound,
     #[error("실시간 수업 안내는 중앙 서버와 연결되어 있을 때만 볼 수 있습니다")]
     LiveClassesOffline,
+    #[error("동아리 정보를 찾을 수 없습니다")]
+    ClubNotFound,
+    #[error("{0}")]
+    ClubNotPossible(String),
     #[error(transparent)]
     Voice(#[from] crate::voice::VoiceError),
     #[error(transparent)]
@@ -138,6 +142,8 @@ impl KioskError {
             KioskError::RoomUnavailable(_) => ErrorCode::RoomUnavailable,
             KioskError::VideoNotFound => ErrorCode::VideoNotFound,
             KioskError::LiveClassesOffline => ErrorCode::LiveClassesOffline,
+            KioskError::ClubNotFound => ErrorCode::ClubNotFound,
+            KioskError::ClubNotPossible(_) => ErrorCode::ClubNotPossible,
             KioskError::Voice(_) => ErrorCode::VoiceUnavailable,
             KioskError::Store(_) => ErrorCode::StoreFailed,
         }
@@ -360,6 +366,10 @@ mod tests {
             ErrorCode::RoomUnavailable => vec![KioskError::RoomUnavailable("인원이 정원(12명)을 넘습니다".into())],
             ErrorCode::VideoNotFound => vec![KioskError::VideoNotFound],
             ErrorCode::LiveClassesOffline => vec![KioskError::LiveClassesOffline],
+            ErrorCode::ClubNotFound => vec![KioskError::ClubNotFound],
+            ErrorCode::ClubNotPossible => {
+                vec![KioskError::ClubNotPossible("회원이 5명 이상이어야 합니다 (지금 4명)".into())]
+            }
             ErrorCode::VoiceUnavailable => vec![KioskError::Voice(crate::voice::VoiceError {
                 why: "음성 서비스를 시작할 수 없습니다".into(),
                 detail: Detail::of("No such file or directory (os error 2)"),

@@ -82,13 +82,42 @@ pub fn render(
         page.text(&cert.verification_code, 152.0, y - 5.0, 8.0);
         y -= height + 2.0;
     }
+    // 학습동아리 activity, in the 평생학습계좌제 manner: the activity under its field, the hours.
+    if !history.clubs.is_empty() {
+        if y - 20.0 < BOTTOM {
+            pages.push(page);
+            (page, y) = new_page(false);
+        }
+        y -= 2.0;
+        page.text("학습동아리 활동 (평생학습계좌제 영역 · 구분 · 활동 시작 · 참여 시간)", 22.0, y, 10.0);
+        rule(&mut page, y - 2.5);
+        y -= 9.0;
+        for club in &history.clubs {
+            if y - 12.0 < BOTTOM {
+                pages.push(page);
+                (page, y) = new_page(false);
+            }
+            page.text(&club.club_name, 32.0, y, 10.5);
+            let role = if club.leader { "대표" } else { "회원" };
+            let detail =
+                format!("{} · {role} · {}부터 · {}", club.field.label_ko(), dotted(club.since), hours(club.minutes));
+            page.text(&detail, 32.0, y - 5.5, 8.5);
+            y -= 13.0;
+        }
+    }
     if y - CLOSING < BOTTOM {
         pages.push(page);
         (page, y) = new_page(false);
     }
     rule(&mut page, y + 4.0);
+    let club_minutes: u32 = history.clubs.iter().map(|c| c.minutes).sum();
+    let clubs = if history.clubs.is_empty() {
+        String::new()
+    } else {
+        format!(" · 학습동아리 {}곳 {}", history.clubs.len(), hours(club_minutes))
+    };
     page.text(
-        &format!("총 {}과정 · {} 이수", history.completed.len(), hours(history.total_minutes())),
+        &format!("총 {}과정 · {} 이수{clubs}", history.completed.len(), hours(history.total_minutes())),
         22.0,
         y - 4.0,
         12.0,

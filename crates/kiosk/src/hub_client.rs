@@ -327,6 +327,17 @@ impl HubClient {
         self.post_json(&self.base.join("/v1/rooms/bookings/lookup"), &body).await
     }
 
+    /// The club rules and every active club.
+    pub async fn club_board(&self) -> Result<baeum_domain::club::ClubBoard, KioskError> {
+        self.get_json(&self.base.join("/v1/clubs")).await
+    }
+
+    /// The clubs of these learners (those this kiosk knows).
+    pub async fn lookup_clubs(&self, learners: &[LearnerId]) -> Result<baeum_domain::club::Memberships, KioskError> {
+        let body = baeum_domain::club::ClubLookup { learner_ids: learners.to_vec() };
+        self.post_json(&self.base.join("/v1/clubs/lookup"), &body).await
+    }
+
     /// The video course list, unless `have` is already its digest (then only the digest).
     pub async fn videos(&self, have: &str) -> Result<baeum_domain::video::VideoList, KioskError> {
         // A digest is hex (the kiosk keeps only one it checked), so it needs no escaping.

@@ -6,6 +6,8 @@ pub mod attendance;
 pub mod browse;
 pub mod certificate_pdf;
 pub mod certificates;
+pub mod club_pdf;
+pub mod clubs;
 pub mod config;
 pub mod enrollment;
 pub mod error;

@@ -20,6 +20,7 @@ pub(crate) fn apply(
         IntentBody::Enrollment(intent) => store::enrollments::apply_outcome(tx, op, intent, outcome, now),
         IntentBody::Subsidy(intent) => store::subsidy::apply_outcome(tx, op, intent, outcome, now),
         IntentBody::Rental(intent) => store::rentals::apply_outcome(tx, op, intent, outcome, now),
+        IntentBody::Club(intent) => store::clubs::apply_outcome(tx, op, intent, outcome),
         // The learner's record is written when the kiosk registers them; the hub's answer adds
         // nothing to it.
         IntentBody::Learner(_) => Ok(()),

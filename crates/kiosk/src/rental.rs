@@ -349,7 +349,7 @@ impl Kiosk {
         Ok(())
     }
 
-    fn institution_name(&self, id: &str) -> String {
+    pub(crate) fn institution_name(&self, id: &str) -> String {
         self.index().names.institutions.get(id).map(|i| i.name.to_string()).unwrap_or_else(|| id.to_owned())
     }
 

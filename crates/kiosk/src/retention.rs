@@ -43,11 +43,12 @@ impl Kiosk {
             certificates: store::offline_certificates::purge(&tx, before)?,
             subsidy: 0,
         };
-        // After the learners: their subsidy, room and 나중에 볼 강좌 rows go with them.
+        // After the learners: their subsidy, room, club and 나중에 볼 강좌 rows go with them.
         let purged = Purged {
             subsidy: store::subsidy::purge_orphans(&tx)?
                 + store::rentals::purge_orphans(&tx)?
-                + store::videos::purge_orphans(&tx)?,
+                + store::videos::purge_orphans(&tx)?
+                + store::clubs::purge_orphans(&tx)?,
             ..purged
         };
         tx.commit()?;

@@ -179,6 +179,8 @@ impl Kiosk {
         self.refresh_subsidy(&learners).await?;
         let learners = store::rentals::learners_to_refresh(&self.conn())?;
         self.refresh_rooms(&learners).await?;
+        let learners = store::clubs::learners_to_refresh(&self.conn())?;
+        self.refresh_clubs(&learners).await?;
         if let Err(e) = self.refresh_public_url().await {
             tracing::info!(code = %e.code(), detail = e.detail().as_deref(), "could not ask the hub for its public address; will ask again");
         }

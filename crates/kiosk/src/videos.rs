@@ -71,7 +71,7 @@ const PAGE: usize = 60;
 
 /// Whether a compiled query matches `text` (normalised) — the same rules as the course index:
 /// partial, spacing-insensitive, 초성 and mixed.
-fn text_matches(query: &matcher::Query, text: &str) -> bool {
+pub(crate) fn text_matches(query: &matcher::Query, text: &str) -> bool {
     if query.is_empty() {
         return true;
     }

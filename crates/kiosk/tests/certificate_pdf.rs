@@ -118,8 +118,26 @@ fn the_learning_history_statement_lists_every_course_over_as_many_pages_as_neede
             }
         })
         .collect();
+    let clubs = vec![
+        baeum_domain::certificate::ClubRecord {
+            club_name: "철산 사진 동아리".into(),
+            field: baeum_domain::Field::CultureArts,
+            leader: true,
+            since: "2025-03-15".parse().unwrap(),
+            minutes: 1440,
+        },
+        baeum_domain::certificate::ClubRecord {
+            club_name: "하안 책 읽는 엄마들".into(),
+            field: baeum_domain::Field::Humanities,
+            leader: false,
+            since: "2026-08-01".parse().unwrap(),
+            minutes: 390,
+        },
+    ];
     let history =
-        LearningHistory { learner_name: "박순자".into(), birth_date: "1951-04-02".parse().unwrap(), completed };
+        LearningHistory {
+            learner_name: "박순자".into(), birth_date: "1951-04-02".parse().unwrap(), completed, clubs
+        };
     let pdf = baeum_kiosk::history_pdf::render(
         &history,
         "https://hub.gm.go.kr/verify",
@@ -151,11 +169,21 @@ fn the_learning_history_statement_lists_every_course_over_as_many_pages_as_neede
     let total_hours = history.total_minutes() / 60;
     let total_minutes = history.total_minutes() % 60;
     let total = if total_minutes == 0 {
-        format!("총 30과정 · {total_hours}시간 이수")
+        format!("총 30과정 · {total_hours}시간 이수 · 학습동아리 2곳 30시간 30분")
     } else {
-        format!("총 30과정 · {total_hours}시간 {total_minutes}분 이수")
+        format!("총 30과정 · {total_hours}시간 {total_minutes}분 이수 · 학습동아리 2곳 30시간 30분")
     };
     assert!(text.contains(&total), "{total:?} missing");
+    // The clubs, each under its field with the hours, next to the courses.
+    for expected in [
+        "학습동아리 활동",
+        "철산 사진 동아리",
+        "문화예술 · 대표 · 2025.03.15부터 · 24시간",
+        "하안 책 읽는 엄마들",
+        "인문교양 · 회원 · 2026.08.01부터 · 6시간 30분",
+    ] {
+        assert!(text.contains(expected), "{expected:?} missing");
+    }
     let compact = text.replace(' ', "");
     assert!(compact.contains("학습이력확인서"));
     for expected in ["박순자", "1951년 4월 2일", "광명시평생학습원장", "2026년 12월 24일"] {

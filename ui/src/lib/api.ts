@@ -60,6 +60,15 @@ import type { VideoPage } from './generated/bindings/VideoPage';
 import type { VideoQuery } from './generated/bindings/VideoQuery';
 import type { VideoLevel } from './generated/bindings/VideoLevel';
 import type { LiveCard } from './generated/bindings/LiveCard';
+import type { ActivityForm } from './generated/bindings/ActivityForm';
+import type { ActivityView } from './generated/bindings/ActivityView';
+import type { ClubCard } from './generated/bindings/ClubCard';
+import type { ClubForm } from './generated/bindings/ClubForm';
+import type { ClubMember } from './generated/bindings/ClubMember';
+import type { ClubPage } from './generated/bindings/ClubPage';
+import type { ClubQuery } from './generated/bindings/ClubQuery';
+import type { FounderCheck } from './generated/bindings/FounderCheck';
+import type { MyClub } from './generated/bindings/MyClub';
 
 export type { ErrorCode, RejectReason };
 export type {
@@ -67,6 +76,7 @@ export type {
   Ineligibility, ResidenceDeclaration, SubsidyCard, SubsidyOffer, SubsidyState,
   CalendarDay, FreeSlotView, RentalCard, RentalState, RoomCalendar, RoomCard, RoomForm, RoomQuote, SlotState, SlotView,
   VideoCard, VideoPage, VideoQuery, VideoLevel, LiveCard,
+  ActivityForm, ActivityView, ClubCard, ClubForm, ClubMember, ClubPage, ClubQuery, FounderCheck, MyClub,
 };
 
 /** What a search may leave out (the engine fills in the defaults). */
@@ -256,6 +266,44 @@ export async function myLiveClasses(learnerId: string): Promise<LiveCard[]> {
 
 export async function printLiveSlip(learnerId: string, courseId: string, date: string): Promise<PrintJob> {
   return invoke<PrintJob>('print_live_slip', { learnerId, courseId, date });
+}
+
+// ---- 학습동아리 (crates/kiosk/src/clubs.rs) ----
+
+export async function clubsPage(query: ClubQuery): Promise<ClubPage> {
+  return invoke<ClubPage>('clubs_page', { query });
+}
+
+export async function clubFindFounder(learnerId: string, mobile: string, birthDate: string, pin: string): Promise<LearnerSummary> {
+  return invoke<LearnerSummary>('club_find_founder', { learnerId, mobile, birthDate, pin });
+}
+
+export async function clubFounderCheck(learnerId: string, founders: string[], perMonth: number): Promise<FounderCheck> {
+  return invoke<FounderCheck>('club_founder_check', { learnerId, founders, perMonth });
+}
+
+export async function registerClub(learnerId: string, form: ClubForm): Promise<MyClub> {
+  return invoke<MyClub>('register_club', { learnerId, form });
+}
+
+export async function askToJoin(learnerId: string, clubId: string): Promise<MyClub> {
+  return invoke<MyClub>('ask_to_join', { learnerId, clubId });
+}
+
+export async function myClubs(learnerId: string): Promise<MyClub[]> {
+  return invoke<MyClub[]>('my_clubs', { learnerId });
+}
+
+export async function acceptMember(learnerId: string, clubId: string, memberId: string): Promise<MyClub> {
+  return invoke<MyClub>('accept_member', { learnerId, clubId, memberId });
+}
+
+export async function fileActivity(learnerId: string, clubId: string, form: ActivityForm): Promise<MyClub> {
+  return invoke<MyClub>('file_activity', { learnerId, clubId, form });
+}
+
+export async function printClubReport(learnerId: string, clubId: string, year: number): Promise<PrintJob> {
+  return invoke<PrintJob>('print_club_report', { learnerId, clubId, year });
 }
 
 export async function kioskSettings(): Promise<UiSettings> {

@@ -64,6 +64,24 @@ pub struct LearningHistory {
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub birth_date: chrono::NaiveDate,
     pub completed: Vec<IssuedCertificate>,
+    /// 학습동아리 she belongs to, with the hours of meetings she attended (older hubs: none).
+    #[serde(default)]
+    pub clubs: Vec<ClubRecord>,
+}
+
+/// One club on a learning record, in the 평생학습계좌제 manner: the activity, its field (the six
+/// national fields), since when, and the hours.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ClubRecord {
+    pub club_name: String,
+    pub field: crate::vocabulary::Field,
+    /// 대표 (else 회원).
+    pub leader: bool,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
+    pub since: chrono::NaiveDate,
+    /// Minutes of meetings attended, all years.
+    pub minutes: u32,
 }
 
 impl LearningHistory {

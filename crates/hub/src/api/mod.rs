@@ -25,6 +25,7 @@ use crate::store::{self, StoreError, catalog};
 use devices::Device;
 
 pub mod certificates;
+pub mod clubs;
 pub mod devices;
 pub mod enrollment;
 pub mod learning;
@@ -543,7 +544,9 @@ impl utoipa::Modify for DeviceSecurity {
         rentals::board,
         rentals::lookup,
         learning::videos,
-        learning::live_mine
+        learning::live_mine,
+        clubs::board,
+        clubs::lookup
     ),
     components(schemas(
         Health,
@@ -593,7 +596,10 @@ impl utoipa::Modify for DeviceSecurity {
         baeum_domain::video::VideoList,
         baeum_domain::live::LiveClassesRequest,
         baeum_domain::live::LiveClasses,
-        baeum_domain::live::LiveClass
+        baeum_domain::live::LiveClass,
+        baeum_domain::club::ClubBoard,
+        baeum_domain::club::ClubLookup,
+        baeum_domain::club::Memberships
     ))
 )]
 pub struct ApiDoc;
@@ -662,6 +668,8 @@ pub fn router(state: HubState) -> axum::Router {
         .route("/v1/subsidy/selections/{programme}", get(subsidy::selection))
         .route("/v1/rooms", get(rentals::board))
         .route("/v1/rooms/bookings/lookup", post(rentals::lookup).layer(DefaultBodyLimit::max(LIST_BODY)))
+        .route("/v1/clubs", get(clubs::board))
+        .route("/v1/clubs/lookup", post(clubs::lookup).layer(DefaultBodyLimit::max(LIST_BODY)))
         .route("/v1/videos", get(learning::videos))
         .route("/v1/live/mine", post(learning::live_mine).layer(DefaultBodyLimit::max(SMALL_BODY)))
         .route("/openapi.json", get(openapi_json))

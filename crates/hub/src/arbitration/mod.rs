@@ -7,6 +7,7 @@
 
 mod attendance;
 mod certificate;
+mod club;
 mod enrollment;
 mod hello;
 mod learner;
@@ -144,6 +145,7 @@ fn decide(d: &mut Decision<'_, '_>, body: &IntentBody) -> Result<Outcome, StoreE
         IntentBody::Certificate(b) => certificate::decide(d, b),
         IntentBody::Subsidy(b) => subsidy::decide(d, b),
         IntentBody::Rental(b) => rental::decide(d, b),
+        IntentBody::Club(b) => club::decide(d, b),
         IntentBody::Hello(b) => hello::decide(d, b),
     }
 }

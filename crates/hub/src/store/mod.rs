@@ -6,6 +6,7 @@ pub mod attendance;
 pub mod catalog;
 pub mod catalog_log;
 pub mod certificates;
+pub mod clubs;
 pub mod counters;
 pub mod courses;
 pub mod devices;
@@ -51,6 +52,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("../../migrations/0011_subsidy.sql")),
         M::up(include_str!("../../migrations/0012_rentals.sql")),
         M::up(include_str!("../../migrations/0013_videos_live.sql")),
+        M::up(include_str!("../../migrations/0014_clubs.sql")),
     ])
 });
 

@@ -2,6 +2,7 @@
 //! append-only migrations, one module per table.
 
 pub mod catalog;
+pub mod clubs;
 pub mod courses;
 pub mod encryption;
 pub mod enrollments;
@@ -42,6 +43,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("../../migrations/0012_subsidy.sql")),
         M::up(include_str!("../../migrations/0013_rentals.sql")),
         M::up(include_str!("../../migrations/0014_videos.sql")),
+        M::up(include_str!("../../migrations/0015_clubs.sql")),
     ])
 });
 

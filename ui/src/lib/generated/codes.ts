@@ -47,6 +47,8 @@ export const ERROR_CODES = [
   'room_unavailable',
   'video_not_found',
   'live_classes_offline',
+  'club_not_found',
+  'club_not_possible',
   'unexpected',
   'printer_missing',
   'consent_needed',
@@ -75,6 +77,7 @@ export const REJECT_REASONS = [
   'unknown_programme',
   'selection_done',
   'unknown_room',
+  'unknown_club',
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 
@@ -89,6 +92,10 @@ export const INTENT_KINDS = [
   'withdraw_subsidy',
   'request_room',
   'cancel_room',
+  'register_club',
+  'ask_to_join',
+  'accept_member',
+  'file_activity',
   'hello',
 ] as const;
 export type IntentKind = (typeof INTENT_KINDS)[number];

@@ -8,12 +8,13 @@ import { staff } from './staff';
 import { rental } from './rental';
 import { subsidy } from './subsidy';
 import { learning } from './learning';
+import { clubs } from './clubs';
 
 export { LOCALES, type Locale, type Message } from './message';
 
 /** Each feature's table, so the i18n test can check that no key is defined twice. */
-export const features = { app, catalog, enroll, staff, subsidy, rental, learning, errors } as const;
+export const features = { app, catalog, enroll, staff, subsidy, rental, learning, clubs, errors } as const;
 
-export const messages = { ...app, ...catalog, ...enroll, ...staff, ...subsidy, ...rental, ...learning, ...errors };
+export const messages = { ...app, ...catalog, ...enroll, ...staff, ...subsidy, ...rental, ...learning, ...clubs, ...errors };
 
 export type MessageKey = keyof typeof messages;

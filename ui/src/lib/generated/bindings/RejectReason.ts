@@ -3,4 +3,4 @@
 /**
  * Why an application was refused, with a stable code and the Korean sentence for the screen.
  */
-export type RejectReason = "not_open_yet" | "application_closed" | "course_cancelled" | "already_applied" | "term_limit_reached" | "unknown_course" | "unknown_learner" | "not_enrolled" | "nothing_to_pay" | "wrong_amount" | "reduction_not_allowed" | "unknown_session" | "not_completed" | "bad_certificate" | "payment_in_progress" | "staff_required" | "session_not_started" | "invalid_learner" | "unknown_programme" | "selection_done" | "unknown_room";
+export type RejectReason = "not_open_yet" | "application_closed" | "course_cancelled" | "already_applied" | "term_limit_reached" | "unknown_course" | "unknown_learner" | "not_enrolled" | "nothing_to_pay" | "wrong_amount" | "reduction_not_allowed" | "unknown_session" | "not_completed" | "bad_certificate" | "payment_in_progress" | "staff_required" | "session_not_started" | "invalid_learner" | "unknown_programme" | "selection_done" | "unknown_room" | "unknown_club";
