@@ -58,7 +58,7 @@ async fn every_documented_path_is_served() {
     let (_, health) = get(&client, format!("http://{addr}/health")).await;
     let health: Health = parse(&health);
     let doc = ApiDoc::openapi();
-    assert_eq!(doc.paths.paths.len(), 27);
+    assert_eq!(doc.paths.paths.len(), 29);
     for (path, item) in &doc.paths.paths {
         if item.get.is_some() {
             let url = format!("http://{addr}{}?epoch={}&after=0", path.replace("{programme}", "gm-2026"), health.epoch);
@@ -74,6 +74,7 @@ async fn every_documented_path_is_served() {
                 "/v1/enrollments/lookup" => (serde_json::json!({"learner_ids": []}), 200),
                 "/v1/subsidy/lookup" => (serde_json::json!({"learner_ids": []}), 200),
                 "/v1/rooms/bookings/lookup" => (serde_json::json!({"learner_ids": []}), 200),
+                "/v1/clubs/lookup" => (serde_json::json!({"learner_ids": []}), 200),
                 "/v1/learners/find" => {
                     (serde_json::json!({"mobile": "010-1234-5678", "birth_date": "1950-01-01", "pin": "4821"}), 404)
                 }
@@ -462,8 +463,8 @@ async fn every_kiosk_operation_refuses_a_caller_without_a_credential_the_hub_iss
             }
         }
     }
-    // 22 kiosk operations (GET, POST and DELETE), three callers each; the five public ones answered anyone.
-    assert_eq!(guarded, 22 * 3);
+    // 24 kiosk operations (GET, POST and DELETE), three callers each; the five public ones answered anyone.
+    assert_eq!(guarded, 24 * 3);
 }
 
 /// A learner's session answers for her, at the kiosk it was opened at, until it ends: another

@@ -374,3 +374,6 @@ mod subsidy_tests;
 
 #[cfg(test)]
 mod rental_tests;
+
+#[cfg(test)]
+mod club_tests;
