@@ -176,10 +176,20 @@ pub enum ActivityError {
     NoAttendees,
     #[error("앞으로의 날짜는 기록할 수 없습니다")]
     Future,
+    #[error("동아리 승인 전이나 지난해보다 앞선 날짜는 기록할 수 없습니다")]
+    TooOld,
+}
+
+/// The earliest day a club may record a meeting for: not before it was approved, and not before
+/// last year (older records would be outside every report and lookup).
+pub fn earliest_record(approved_on: Option<NaiveDate>, today: NaiveDate) -> NaiveDate {
+    use chrono::Datelike;
+    let last_year = NaiveDate::from_ymd_opt(today.year() - 1, 1, 1).unwrap_or(today);
+    approved_on.map_or(last_year, |a| a.max(last_year))
 }
 
 impl ActivityRecord {
-    /// Checks a record typed at the kiosk (`today` in KST).
+    /// Checks a record typed at the kiosk (`today` in KST, `earliest` from [`earliest_record`]).
     pub fn checked(
         date: NaiveDate,
         place: &str,
@@ -187,21 +197,36 @@ impl ActivityRecord {
         mut attendees: Vec<LearnerId>,
         summary: &str,
         today: NaiveDate,
+        earliest: NaiveDate,
     ) -> Result<Self, ActivityError> {
-        if date > today {
-            return Err(ActivityError::Future);
-        }
         let place = Label::parse(place).map_err(|e| ActivityError::Place(e.to_string()))?;
-        if !(10..=600).contains(&minutes) {
-            return Err(ActivityError::Minutes);
-        }
         attendees.sort();
         attendees.dedup();
-        if attendees.is_empty() {
+        let summary = clean(summary, 300, true, true).map_err(|_| ActivityError::Summary)?;
+        let record = ActivityRecord { date, place, minutes, attendees, summary };
+        record.check(today, earliest)?;
+        Ok(record)
+    }
+
+    /// The rules a record meets wherever it is checked (the hub again, on its own clock: a
+    /// kiosk's clock may be wrong and a body may not come from this kiosk's form).
+    pub fn check(&self, today: NaiveDate, earliest: NaiveDate) -> Result<(), ActivityError> {
+        if self.date > today {
+            return Err(ActivityError::Future);
+        }
+        if self.date < earliest {
+            return Err(ActivityError::TooOld);
+        }
+        if !(10..=600).contains(&self.minutes) {
+            return Err(ActivityError::Minutes);
+        }
+        if self.attendees.is_empty() {
             return Err(ActivityError::NoAttendees);
         }
-        let summary = clean(summary, 300, true, true).map_err(|_| ActivityError::Summary)?;
-        Ok(ActivityRecord { date, place, minutes, attendees, summary })
+        if self.summary.trim().is_empty() || self.summary.chars().count() > 300 {
+            return Err(ActivityError::Summary);
+        }
+        Ok(())
     }
 }
 
@@ -268,6 +293,9 @@ pub enum ClubRefusal {
     NotActive,
     /// The club is not taking new members.
     NotRecruiting,
+    /// An activity record the rules refuse (a date ahead or too far back, a length or summary
+    /// out of bounds, nobody there).
+    BadRecord,
 }
 
 impl ClubRefusal {
@@ -287,6 +315,7 @@ impl ClubRefusal {
             ClubRefusal::AlreadyMember => "이미 가입하셨거나 가입을 신청하셨습니다".into(),
             ClubRefusal::NotActive => "승인된 동아리가 아닙니다".into(),
             ClubRefusal::NotRecruiting => "지금은 회원을 모집하지 않습니다".into(),
+            ClubRefusal::BadRecord => "활동 기록의 날짜나 시간, 참석자가 맞지 않습니다".into(),
         }
     }
 }
@@ -473,15 +502,28 @@ mod tests {
     fn an_activity_record_is_checked_before_it_is_filed() {
         let today = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
         let a = LearnerId::parse("l-a").unwrap();
-        let ok = ActivityRecord::checked(today, "강의실 301", 120, vec![a.clone(), a.clone()], "사진 구도 연습", today);
+        let approved = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
+        let earliest = earliest_record(Some(approved), today);
+        assert_eq!(earliest, approved);
+        assert_eq!(earliest_record(None, today), NaiveDate::from_ymd_opt(2025, 1, 1).unwrap());
+        let ok = ActivityRecord::checked(
+            today,
+            "강의실 301",
+            120,
+            vec![a.clone(), a.clone()],
+            "사진 구도 연습",
+            today,
+            earliest,
+        );
         assert_eq!(ok.unwrap().attendees, vec![a.clone()]);
         let tomorrow = today.succ_opt().unwrap();
-        assert_eq!(
-            ActivityRecord::checked(tomorrow, "301", 120, vec![a.clone()], "x", today),
-            Err(ActivityError::Future)
-        );
-        assert_eq!(ActivityRecord::checked(today, "301", 120, vec![], "x", today), Err(ActivityError::NoAttendees));
-        assert_eq!(ActivityRecord::checked(today, "301", 5, vec![a.clone()], "x", today), Err(ActivityError::Minutes));
-        assert_eq!(ActivityRecord::checked(today, "301", 60, vec![a], " ", today), Err(ActivityError::Summary));
+        let check = |date, minutes, who: Vec<LearnerId>, summary| {
+            ActivityRecord::checked(date, "301", minutes, who, summary, today, earliest)
+        };
+        assert_eq!(check(tomorrow, 120, vec![a.clone()], "x"), Err(ActivityError::Future));
+        assert_eq!(check(approved.pred_opt().unwrap(), 120, vec![a.clone()], "x"), Err(ActivityError::TooOld));
+        assert_eq!(check(today, 120, vec![], "x"), Err(ActivityError::NoAttendees));
+        assert_eq!(check(today, 5, vec![a.clone()], "x"), Err(ActivityError::Minutes));
+        assert_eq!(check(today, 60, vec![a], " "), Err(ActivityError::Summary));
     }
 }

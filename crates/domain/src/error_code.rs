@@ -107,6 +107,8 @@ pub enum ErrorCode {
     LiveClassesOffline,
     /// The club is not (or no longer) on this kiosk's board or the person's list.
     ClubNotFound,
+    /// The printer did not take a document that must print at once or not at all (the ZOOM slip).
+    PrinterNotReady,
     /// A club action the rules do not allow (too few members, not the leader, …); the message
     /// says why.
     ClubNotPossible,

@@ -54,7 +54,8 @@ impl From<Passcode> for String {
 
 /// One session of a course held over ZOOM, as the hub's configuration file lists it: the course,
 /// the date of the course session it is (its time is the course's), the invitation and passcode.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Its `Debug` leaves out the invitation (ZOOM links carry the passcode as `pwd=`).
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LiveSession {
     pub course_id: CourseId,
@@ -71,8 +72,9 @@ pub struct LiveClassesRequest {
     pub learner_id: LearnerId,
 }
 
-/// One upcoming live session of a course the learner is confirmed in.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// One upcoming live session of a course the learner is confirmed in (`Debug` without the
+/// invitation and passcode).
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LiveClass {
     pub course_id: CourseId,
@@ -83,6 +85,24 @@ pub struct LiveClass {
     pub ends_at: DateTime<FixedOffset>,
     pub join_url: WebLink,
     pub passcode: Passcode,
+}
+
+impl fmt::Debug for LiveSession {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LiveSession")
+            .field("course_id", &self.course_id)
+            .field("date", &self.date)
+            .finish_non_exhaustive()
+    }
+}
+
+impl fmt::Debug for LiveClass {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LiveClass")
+            .field("course_id", &self.course_id)
+            .field("starts_at", &self.starts_at)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The learner's live sessions that have not ended, soonest first.

@@ -18,6 +18,8 @@ pub enum ClubError {
     Unknown(ClubId),
     #[error("{0}: 승인을 기다리는 동아리가 아닙니다")]
     NotWaiting(ClubId),
+    #[error("{0}: 승인된 동아리가 아닙니다")]
+    NotActive(ClubId),
     #[error("{club}: {learner}님은 가입을 신청하지 않았습니다")]
     NotAsked { club: ClubId, learner: LearnerId },
     #[error("반려 사유를 적어 주세요 (신청한 분이 읽습니다)")]
@@ -79,7 +81,10 @@ pub fn accept(
     now: DateTime<Utc>,
 ) -> Result<(), ClubError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    store::get(&tx, id)?.ok_or_else(|| ClubError::Unknown(id.clone()))?;
+    let club = store::get(&tx, id)?.ok_or_else(|| ClubError::Unknown(id.clone()))?;
+    if club.state != ClubState::Active {
+        return Err(ClubError::NotActive(id.clone()));
+    }
     if store::role_of(&tx, id, learner)? != Some(ClubRole::Asked) {
         return Err(ClubError::NotAsked { club: id.clone(), learner: learner.clone() });
     }
@@ -195,7 +200,9 @@ pub fn learning_record(
         if club.state != ClubState::Active {
             continue;
         }
-        let since = club.approved_on.unwrap_or(today);
+        // Since she joined, or since the club was approved if she founded it.
+        let joined = store::member_since(conn, &club_id, learner)?.unwrap_or(today);
+        let since = club.approved_on.map_or(joined, |approved| approved.max(joined));
         let minutes = store::minutes_attended(conn, learner, &club_id, NaiveDate::MIN, today)?;
         out.push(baeum_domain::certificate::ClubRecord {
             club_name: club.application.name.to_string(),
@@ -305,7 +312,11 @@ pub fn grant_bundle(conn: &Connection, id: &ClubId, year: i32, now: DateTime<Utc
 pub fn write_bundle(bundle: &GrantBundle, dir: &std::path::Path) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     std::fs::write(dir.join("club.json"), serde_json::to_string_pretty(bundle).unwrap_or_default())?;
-    let csv_field = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+    // Quoted, and text a spreadsheet would run as a formula (=, +, -, @ first) marked as text.
+    let csv_field = |s: &str| {
+        let s = if s.starts_with(['=', '+', '-', '@']) { format!("'{s}") } else { s.to_owned() };
+        format!("\"{}\"", s.replace('"', "\"\""))
+    };
     let mut roster = String::from("\u{feff}이름,구분,휴대전화,광명시민,참석 횟수\n");
     for m in &bundle.roster {
         roster.push_str(&format!(

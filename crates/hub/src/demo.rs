@@ -660,6 +660,7 @@ pub fn seed_clubs(conn: &mut rusqlite::Connection, today: NaiveDate) -> Result<u
                 ids.iter().skip(k % 2).cloned().collect(),
                 "정기 모임: 지난 활동을 돌아보고 다음 모임을 계획했습니다.",
                 today,
+                approved,
             )
             .map_err(|e| corrupt(e.to_string()))?;
             let activity = ActivityId::parse(&format!("act-demo-{n}-{k}")).map_err(|e| corrupt(e.to_string()))?;

@@ -118,7 +118,6 @@ enum Command {
         #[command(subcommand)]
         action: RentalAction,
     },
-    /// Load catalog data (all or nothing).
     /// 실시간 온라인 수업 (ZOOM): load the sessions of courses held over ZOOM (JSON: course,
     /// date of the course session, https invitation, passcode), or list them without passcodes.
     Live {
@@ -135,6 +134,7 @@ enum Command {
         #[command(subcommand)]
         action: ClubAction,
     },
+    /// Load catalog data (all or nothing).
     Seed {
         #[arg(long, env = "BAEUM_HUB_DB")]
         db: PathBuf,

@@ -92,6 +92,14 @@ pub fn in_scope(conn: &Connection, staff: &StaffProfile, body: &IntentBody) -> R
     if staff.role != baeum_domain::staff::StaffRole::InstitutionOfficer {
         return Ok(true);
     }
+    if let IntentBody::Club(c) = body {
+        // A club is its institution's: a 기관 담당자 acts for their own institution's clubs only.
+        let institution = match c {
+            baeum_domain::club::ClubIntent::RegisterClub { application } => Some(application.institution_id.clone()),
+            _ => crate::store::clubs::get(conn, c.club_id())?.map(|club| club.application.institution_id),
+        };
+        return Ok(institution.is_some_and(|i| Some(&i) == staff.institution_id.as_ref()));
+    }
     let course = match body {
         IntentBody::Enrollment(e) => e.seat().1,
         IntentBody::Attendance(baeum_domain::attendance::AttendanceIntent::MarkAttendance { course_id, .. }) => {

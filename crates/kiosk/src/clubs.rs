@@ -359,8 +359,11 @@ impl Kiosk {
         staff: Option<&OnDuty>,
     ) -> Result<MyClub, KioskError> {
         let mine = self.my_club(leader, club)?;
-        if mine.role != ClubRole::Leader || mine.state != MyClubState::Active {
+        if mine.role != ClubRole::Leader {
             return Err(KioskError::ClubNotPossible(baeum_domain::club::ClubRefusal::NotLeader.message_ko()));
+        }
+        if mine.state != MyClubState::Active {
+            return Err(KioskError::ClubNotPossible(baeum_domain::club::ClubRefusal::NotActive.message_ko()));
         }
         let date: NaiveDate = form.date.parse().map_err(|_| invalid("날짜를 YYYY-MM-DD로 적어 주세요"))?;
         let attendees: Vec<LearnerId> =
@@ -369,8 +372,14 @@ impl Kiosk {
             return Err(KioskError::ClubNotPossible(baeum_domain::club::ClubRefusal::NotAMember.message_ko()));
         }
         let today = self.clock.now_kst().date_naive();
-        let record = ActivityRecord::checked(date, &form.place, form.minutes, attendees, &form.summary, today)
-            .map_err(invalid)?;
+        let approved = store::clubs::views_of(&self.conn(), leader)?
+            .into_iter()
+            .find(|v| &v.club_id == club)
+            .and_then(|v| v.hub.and_then(|m| m.registered_on));
+        let earliest = baeum_domain::club::earliest_record(approved, today);
+        let record =
+            ActivityRecord::checked(date, &form.place, form.minutes, attendees, &form.summary, today, earliest)
+                .map_err(invalid)?;
         let activity_id = ActivityId::parse(&format!("act-{}", uuid::Uuid::new_v4().simple())).map_err(invalid)?;
         let intent = ClubIntent::FileActivity { club_id: club.clone(), activity_id, leader_id: leader.clone(), record };
         self.file_club(leader, club, None, intent, staff)?;

@@ -97,6 +97,8 @@ pub enum KioskError {
     LiveClassesOffline,
     #[error("동아리 정보를 찾을 수 없습니다")]
     ClubNotFound,
+    #[error("프린터가 준비되지 않아 인쇄하지 못했습니다. 직원에게 알려 주세요")]
+    PrinterNotReady,
     #[error("{0}")]
     ClubNotPossible(String),
     #[error(transparent)]
@@ -143,6 +145,7 @@ impl KioskError {
             KioskError::VideoNotFound => ErrorCode::VideoNotFound,
             KioskError::LiveClassesOffline => ErrorCode::LiveClassesOffline,
             KioskError::ClubNotFound => ErrorCode::ClubNotFound,
+            KioskError::PrinterNotReady => ErrorCode::PrinterNotReady,
             KioskError::ClubNotPossible(_) => ErrorCode::ClubNotPossible,
             KioskError::Voice(_) => ErrorCode::VoiceUnavailable,
             KioskError::Store(_) => ErrorCode::StoreFailed,
@@ -367,6 +370,7 @@ mod tests {
             ErrorCode::VideoNotFound => vec![KioskError::VideoNotFound],
             ErrorCode::LiveClassesOffline => vec![KioskError::LiveClassesOffline],
             ErrorCode::ClubNotFound => vec![KioskError::ClubNotFound],
+            ErrorCode::PrinterNotReady => vec![KioskError::PrinterNotReady],
             ErrorCode::ClubNotPossible => {
                 vec![KioskError::ClubNotPossible("회원이 5명 이상이어야 합니다 (지금 4명)".into())]
             }

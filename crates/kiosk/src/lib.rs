@@ -107,6 +107,8 @@ pub struct Kiosk {
     /// Rebuilt whenever a sync changes the catalog; searches share the current one.
     index: RwLock<Arc<SearchIndex>>,
     cards: Mutex<browse::CourseCache>,
+    /// The video list decoded with its search text, built on first use after each change.
+    videos: RwLock<Option<Arc<videos::VideoIndex>>>,
     kiosk_id: baeum_domain::KioskId,
     /// One outbox upload at a time, so answers are recorded in order.
     uploading: tokio::sync::Mutex<()>,
@@ -150,6 +152,7 @@ impl Kiosk {
             syncing: tokio::sync::Mutex::new(()),
             index: RwLock::new(Arc::new(index)),
             cards: Mutex::new(browse::CourseCache::default()),
+            videos: RwLock::new(None),
             secrets,
             keep_personal: chrono::Duration::days(config::DEFAULT_KEEP_PERSONAL_DAYS.into()),
         };

@@ -12,9 +12,10 @@ use serde::Serialize;
 use crate::Kiosk;
 use crate::error::KioskError;
 use crate::hub_client::HubSession;
+use crate::store::print_jobs::PrintJobState;
 
-/// One upcoming ZOOM session on the learner's page.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// One upcoming ZOOM session on the learner's page (`Debug` without the link and passcode).
+#[derive(Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LiveCard {
     pub course_id: String,
@@ -29,6 +30,12 @@ pub struct LiveCard {
     pub passcode: String,
     /// The invitation as a QR code (SVG).
     pub qr_svg: String,
+}
+
+impl std::fmt::Debug for LiveCard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LiveCard").field("course_id", &self.course_id).field("date", &self.date).finish_non_exhaustive()
+    }
 }
 
 /// "2026년 12월 8일 (화) 10:00~12:00".
@@ -96,7 +103,9 @@ impl Kiosk {
         crate::live_pdf::render(&class, self.clock.now(), &art).map_err(KioskError::from)
     }
 
-    /// Prints the slip on the kiosk's printer (the job's title names the course, not the passcode).
+    /// Prints the slip on the kiosk's printer, now or not at all: a slip that did not reach the
+    /// printer while she waits is withdrawn (its document wiped), so the passcode is never kept
+    /// here nor printed later for whoever stands at the kiosk then.
     pub async fn print_live_slip(
         &self,
         session: &HubSession,
@@ -105,8 +114,19 @@ impl Kiosk {
         date: NaiveDate,
         printer_uri: &str,
     ) -> Result<crate::store::print_jobs::PrintJob, KioskError> {
+        crate::printing::printer_uri(printer_uri)?;
         let pdf = self.live_slip_pdf(session, learner, course, date).await?;
         let id = self.queue_print("실시간 수업 참여 안내", printer_uri, &pdf)?;
-        self.print_now(&id).await
+        let job = self.print_now(&id).await;
+        if !matches!(&job, Ok(j) if j.state == PrintJobState::Printed || j.state == PrintJobState::Submitted) {
+            crate::store::print_jobs::withdraw(
+                &self.conn(),
+                &id,
+                "회의 암호가 든 안내문은 바로 인쇄하지 못하면 지웁니다",
+                self.clock.now(),
+            )?;
+            return Err(KioskError::PrinterNotReady);
+        }
+        job
     }
 }

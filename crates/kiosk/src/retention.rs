@@ -19,8 +19,9 @@ pub struct Purged {
     pub documents: usize,
     /// Provisional certificates the hub answered.
     pub certificates: usize,
-    /// Subsidy applications, grants and room bookings of learners whose details went.
-    pub subsidy: usize,
+    /// Subsidy applications and grants, room bookings, clubs and 나중에 볼 강좌 of learners whose
+    /// details went.
+    pub service_rows: usize,
 }
 
 impl Kiosk {
@@ -41,11 +42,11 @@ impl Kiosk {
             registrations: store::outbox::purge_registrations(&tx, before)?,
             documents: store::print_jobs::purge_stale(&tx, before, now)?,
             certificates: store::offline_certificates::purge(&tx, before)?,
-            subsidy: 0,
+            service_rows: 0,
         };
         // After the learners: their subsidy, room, club and 나중에 볼 강좌 rows go with them.
         let purged = Purged {
-            subsidy: store::subsidy::purge_orphans(&tx)?
+            service_rows: store::subsidy::purge_orphans(&tx)?
                 + store::rentals::purge_orphans(&tx)?
                 + store::videos::purge_orphans(&tx)?
                 + store::clubs::purge_orphans(&tx)?,
@@ -58,7 +59,7 @@ impl Kiosk {
                 registrations = purged.registrations,
                 documents = purged.documents,
                 certificates = purged.certificates,
-                subsidy = purged.subsidy,
+                service_rows = purged.service_rows,
                 "personal data purged"
             );
         }

@@ -2,9 +2,11 @@
 //! searched with the same Korean search as courses, shown beside courses they fit, and taken home
 //! as a QR code of the video's https link or a printed list of the learner's 나중에 볼 강좌.
 
-use baeum_domain::video::{Video, VideoId, list_digest};
+use baeum_domain::video::{Video, VideoId};
 use baeum_domain::{Course, CourseId, Field, LearnerId, LifeStage, VideoLevel};
 use serde::{Deserialize, Serialize};
+
+use std::sync::Arc;
 
 use crate::Kiosk;
 use crate::error::KioskError;
@@ -25,8 +27,8 @@ pub struct VideoCard {
     pub provider: String,
     /// The https link a phone opens (also in `qr_svg`).
     pub url: String,
-    /// The link as a QR code (SVG).
-    pub qr_svg: String,
+    /// The link as a QR code (SVG), on the video's own page (lists leave it out).
+    pub qr_svg: Option<String>,
 }
 
 impl VideoCard {
@@ -41,8 +43,34 @@ impl VideoCard {
             level: v.level,
             provider: v.provider.to_string(),
             url: v.url.to_string(),
-            qr_svg: crate::enrollment::qr_svg(v.url.as_str()).unwrap_or_default(),
+            qr_svg: None,
         }
+    }
+
+    fn with_qr(v: &Video) -> Self {
+        VideoCard { qr_svg: crate::enrollment::qr_svg(v.url.as_str()), ..VideoCard::of(v) }
+    }
+}
+
+/// The video list decoded once, each video with its normalised search text (and 초성 twin), by
+/// title: a keystroke scans memory instead of decoding every row again.
+#[derive(Debug, Default)]
+pub struct VideoIndex {
+    entries: Vec<(Video, String, String)>,
+}
+
+impl VideoIndex {
+    fn build(mut videos: Vec<Video>) -> Self {
+        videos.sort_by(|a, b| a.title.cmp(&b.title).then_with(|| a.id.cmp(&b.id)));
+        let entries = videos
+            .into_iter()
+            .map(|v| {
+                let text = searchable(&v);
+                let initials = matcher::initials(&text);
+                (v, text, initials)
+            })
+            .collect();
+        VideoIndex { entries }
     }
 }
 
@@ -72,16 +100,18 @@ const PAGE: usize = 60;
 /// Whether a compiled query matches `text` (normalised) — the same rules as the course index:
 /// partial, spacing-insensitive, 초성 and mixed.
 pub(crate) fn text_matches(query: &matcher::Query, text: &str) -> bool {
-    if query.is_empty() {
-        return true;
-    }
-    let initials = matcher::initials(text);
-    query.alternatives.iter().any(|pattern| match pattern {
-        Pattern::Literal(needle) => text.contains(needle.as_str()),
-        Pattern::Shaped { initials: wanted, exact } => initials.match_indices(wanted.as_str()).any(|(at, _)| {
-            text.get(at..).is_some_and(|here| here.chars().zip(exact).all(|(c, want)| want.is_none_or(|w| w == c)))
-        }),
-    })
+    query.is_empty() || matches_with(query, text, &matcher::initials(text))
+}
+
+/// [`text_matches`] with the text's 초성 twin already made.
+fn matches_with(query: &matcher::Query, text: &str, initials: &str) -> bool {
+    query.is_empty()
+        || query.alternatives.iter().any(|pattern| match pattern {
+            Pattern::Literal(needle) => text.contains(needle.as_str()),
+            Pattern::Shaped { initials: wanted, exact } => initials.match_indices(wanted.as_str()).any(|(at, _)| {
+                text.get(at..).is_some_and(|here| here.chars().zip(exact).all(|(c, want)| want.is_none_or(|w| w == c)))
+            }),
+        })
 }
 
 fn searchable(v: &Video) -> String {
@@ -123,35 +153,53 @@ impl Kiosk {
         if answer.digest == have {
             return Ok(false);
         }
-        if list_digest(&videos) != answer.digest {
-            return Err(KioskError::HubBadAnswer("동영상 강좌 목록이 요약값과 맞지 않습니다".into()));
+        // The digest is the hub's change marker, kept as sent: recomputing it here would refuse
+        // every list from a newer hub whose videos carry a field this kiosk does not know.
+        if !answer.digest.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(KioskError::HubBadAnswer("동영상 강좌 목록의 요약값이 올바르지 않습니다".into()));
         }
-        let mut conn = self.conn();
-        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        store::videos::replace_all(&tx, &answer.digest, &videos)?;
-        tx.commit()?;
+        {
+            let mut conn = self.conn();
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            store::videos::replace_all(&tx, &answer.digest, &videos)?;
+            tx.commit()?;
+        }
+        *self.videos.write().unwrap_or_else(|p| p.into_inner()) = None;
         Ok(true)
+    }
+
+    /// The decoded list, built from the store on first use after a change.
+    fn video_index(&self) -> Result<Arc<VideoIndex>, KioskError> {
+        if let Some(index) = self.videos.read().unwrap_or_else(|p| p.into_inner()).as_ref() {
+            return Ok(Arc::clone(index));
+        }
+        let index = Arc::new(VideoIndex::build(store::videos::all(&self.conn())?));
+        *self.videos.write().unwrap_or_else(|p| p.into_inner()) = Some(Arc::clone(&index));
+        Ok(index)
     }
 
     /// Videos matching `query`, by title.
     pub fn videos(&self, query: &VideoQuery) -> Result<VideoPage, KioskError> {
-        let all = store::videos::all(&self.conn())?;
+        let index = self.video_index()?;
         let compiled = matcher::compile(&query.text);
-        let found: Vec<&Video> = all
+        let found: Vec<&Video> = index
+            .entries
             .iter()
-            .filter(|v| query.field.is_none_or(|f| v.field == f))
-            .filter(|v| query.life_stage.is_none_or(|s| v.life_stages.contains(&s)))
-            .filter(|v| text_matches(&compiled, &searchable(v)))
+            .filter(|(v, _, _)| query.field.is_none_or(|f| v.field == f))
+            .filter(|(v, _, _)| query.life_stage.is_none_or(|s| v.life_stages.contains(&s)))
+            .filter(|(_, text, initials)| matches_with(&compiled, text, initials))
+            .map(|(v, _, _)| v)
             .collect();
         Ok(VideoPage {
             matches: found.len(),
             videos: found.iter().take(PAGE).map(|v| VideoCard::of(v)).collect(),
-            total: all.len(),
+            total: index.entries.len(),
         })
     }
 
+    /// One video with the QR code of its link.
     pub fn video(&self, id: &VideoId) -> Result<VideoCard, KioskError> {
-        store::videos::get(&self.conn(), id)?.map(|v| VideoCard::of(&v)).ok_or(KioskError::VideoNotFound)
+        store::videos::get(&self.conn(), id)?.map(|v| VideoCard::with_qr(&v)).ok_or(KioskError::VideoNotFound)
     }
 
     /// "이 강좌와 비슷한 동영상 강좌": up to three videos that share a title word with the course,
@@ -161,9 +209,12 @@ impl Kiosk {
         let Some(course) = store::courses::get_many(&conn, &[course.to_string()])?.into_iter().next() else {
             return Err(KioskError::CourseNotFound(course.to_string()));
         };
-        let mut scored: Vec<(u32, Video)> = store::videos::all(&conn)?
-            .into_iter()
-            .map(|v| (similarity(&course, &v), v))
+        drop(conn);
+        let index = self.video_index()?;
+        let mut scored: Vec<(u32, &Video)> = index
+            .entries
+            .iter()
+            .map(|(v, _, _)| (similarity(&course, v), v))
             .filter(|(score, _)| *score >= 3)
             .collect();
         scored.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.title.cmp(&b.1.title)));

@@ -28,6 +28,9 @@ async fn learners_the_hub_answered_are_purged_after_the_retention_period_and_wai
     let answered = kiosk.register_learner(&learner_form_of("박순자", "1951-04-02", "010-2345-6789", "4821")).unwrap();
     kiosk.apply(&answered.id, &course, &[]).unwrap_or_else(|e| panic!("{e}"));
     kiosk.exchange().await.unwrap_or_else(|e| panic!("{e}"));
+    // She keeps a video to watch at home: personal, so it goes with her.
+    let video = baeum_domain::video::VideoId::parse("gm-video-03").unwrap();
+    assert_eq!(kiosk.save_video(&answered.id, &video).unwrap_or_else(|e| panic!("{e}")).len(), 1);
     hub.stop().await;
     // Registered while the hub is gone: her registration waits in the outbox.
     let waiting = kiosk.register_learner(&learner_form_of("최말순", "1949-09-09", "010-3333-4444", "5921")).unwrap();
@@ -45,7 +48,8 @@ async fn learners_the_hub_answered_are_purged_after_the_retention_period_and_wai
 
     clock.advance(chrono::Duration::days(2));
     let purged = kiosk.purge_personal_data().unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!((purged.learners, purged.registrations), (1, 1));
+    assert_eq!((purged.learners, purged.registrations, purged.service_rows), (1, 1, 1));
+    assert!(kiosk.saved_videos(&answered.id).unwrap_or_default().is_empty(), "her 나중에 볼 강좌 went with her");
     assert_eq!(names(&kiosk), ["최말순"], "the waiting learner is kept, the answered one is gone");
     // Her application is still listed (the hub has the record); the outbox stays dense.
     assert_eq!(kiosk.enrollments_of(&answered.id).unwrap_or_default().len(), 1);

@@ -19,6 +19,7 @@ mod certificates;
 mod rentals;
 mod subsidy;
 mod upload;
+mod videos;
 
 type Error = Box<dyn std::error::Error>;
 
@@ -265,6 +266,7 @@ fn main() -> Result<(), Error> {
         Ok("app") => return app::section(dir.path()),
         Ok("subsidy") => return subsidy::section(dir.path()),
         Ok("rooms") => return rentals::section(dir.path(), &runtime),
+        Ok("videos") => return videos::section(dir.path(), &runtime),
         Ok("sync" | "cold") => return sync_section(dir.path(), &runtime, courses),
         _ => {}
     }
@@ -273,6 +275,7 @@ fn main() -> Result<(), Error> {
     certificates::section(dir.path())?;
     subsidy::section(dir.path())?;
     rentals::section(dir.path(), &runtime)?;
+    videos::section(dir.path(), &runtime)?;
     app::section(dir.path())
 }
 

@@ -19,6 +19,8 @@ test('a new learner applies, sees the receipt, and cancels with the refund shown
   const { browser, hub, printer } = stack;
 
   let buttons = await applyButtons(browser);
+  // Above the fixed accessibility bar, as a person scrolls it before tapping.
+  await browser.execute((el) => el.scrollIntoView({ block: 'center' }), buttons[0]);
   await buttons[0].click();
   await browser.$('[data-testid="apply-flow"]').waitForExist();
   await browser.$('[data-testid="learner-new"]').click();
@@ -110,6 +112,7 @@ test('a new learner applies, sees the receipt, and cancels with the refund shown
   // The line goes down. The learner is found at this kiosk and applies anyway.
   hub.stop();
   buttons = await applyButtons(browser);
+  await browser.execute((el) => el.scrollIntoView({ block: 'center' }), buttons[1]);
   await buttons[1].click();
   await browser.$('[data-testid="learner-returning"]').click();
   await browser.$('[data-testid="find-mobile"]').setValue('01023456789');

@@ -3,10 +3,10 @@
 //! leader (or staff) accepts members and files activity records, whose attendees must be on the
 //! roster. Ids are the kiosk's own random names, so an intent met again answers as before.
 
-use baeum_domain::club::{ClubIntent, ClubOutcome, ClubRefusal, ClubRole, ClubState, Headcount};
+use baeum_domain::club::{ClubIntent, ClubOutcome, ClubRefusal, ClubRole, ClubState, Headcount, earliest_record};
 use baeum_domain::intent::Outcome;
 use baeum_domain::rules::RejectReason;
-use baeum_domain::{ClubId, LearnerId};
+use baeum_domain::{ClubId, LearnerId, kst};
 use chrono::Datelike;
 
 use super::{Decision, rejected};
@@ -57,11 +57,16 @@ pub(super) fn decide(d: &mut Decision<'_, '_>, body: &ClubIntent) -> Result<Outc
             Ok(ClubOutcome::MemberAccepted { members: store::member_count(d.tx, club_id)? }.into())
         }
         ClubIntent::FileActivity { club_id, activity_id, leader_id, record } => {
-            if let Err(outcome) = led_club(d, club_id, leader_id)? {
-                return Ok(outcome);
-            }
+            let club = match led_club(d, club_id, leader_id)? {
+                Ok(club) => club,
+                Err(outcome) => return Ok(outcome),
+            };
             let year = record.date.year();
             if store::activity_club(d.tx, activity_id)?.is_none() {
+                let today = d.now.with_timezone(&kst()).date_naive();
+                if record.check(today, earliest_record(club.approved_on, today)).is_err() {
+                    return refused(ClubRefusal::BadRecord);
+                }
                 for attendee in &record.attendees {
                     if !matches!(store::role_of(d.tx, club_id, attendee)?, Some(ClubRole::Leader | ClubRole::Member)) {
                         return refused(ClubRefusal::NotAMember);

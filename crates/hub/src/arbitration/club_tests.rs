@@ -58,6 +58,7 @@ fn activity(id: &str, leader: usize, attendees: &[usize], date: &str) -> IntentB
             attendees.iter().map(|i| lid(*i)).collect(),
             "구도 연습",
             date,
+            date,
         )
         .unwrap(),
     }
@@ -134,24 +135,31 @@ fn joining_waits_for_the_leader_and_only_the_leader_files_records_once() {
     assert_eq!(outcome(&again.results[0].outcome), ClubOutcome::ClubRefused { reason: ClubRefusal::AlreadyMember });
 
     // Records: the leader's, with members only; the same record again is counted once.
-    let stranger = k.send(&mut conn, now, vec![activity("act-1", 1, &[1, 7], "2026-11-24")]);
+    let stranger = k.send(&mut conn, now, vec![activity("act-1", 1, &[1, 7], "2026-11-26")]);
     assert_eq!(outcome(&stranger.results[0].outcome), ClubOutcome::ClubRefused { reason: ClubRefusal::NotAMember });
-    let by_member = k.send(&mut conn, now, vec![activity("act-1", 2, &[1, 2], "2026-11-24")]);
+    let by_member = k.send(&mut conn, now, vec![activity("act-1", 2, &[1, 2], "2026-11-26")]);
     assert_eq!(outcome(&by_member.results[0].outcome), ClubOutcome::ClubRefused { reason: ClubRefusal::NotLeader });
-    let filed = k.send(&mut conn, now, vec![activity("act-1", 1, &[1, 2, 6], "2026-11-24")]);
+    let filed = k.send(&mut conn, now, vec![activity("act-1", 1, &[1, 2, 6], "2026-11-26")]);
     assert_eq!(
         outcome(&filed.results[0].outcome),
         ClubOutcome::ActivityFiled { meetings_this_year: 1, minutes_this_year: 120 }
     );
     let mut other = TestKiosk::unstaffed("k-b");
     other.send(&mut conn, now, vec![resident(1, true)]);
-    let unknown_here = other.send(&mut conn, now, vec![activity("act-1", 1, &[1, 2, 6], "2026-11-24")]);
+    let unknown_here = other.send(&mut conn, now, vec![activity("act-1", 1, &[1, 2, 6], "2026-11-26")]);
     assert_eq!(
         unknown_here.results[0].outcome,
         Outcome::Rejected { reason: RejectReason::UnknownLearner },
         "a kiosk that never met the leader"
     );
-    let twice = k.send(&mut conn, now, vec![activity("act-1", 1, &[1, 2, 6], "2026-11-24")]);
+    // The hub checks a record again on its own clock: a kiosk whose clock runs a week ahead
+    // cannot record a meeting that has not happened.
+    let ahead = k.send(&mut conn, now, vec![activity("act-2", 1, &[1, 2], "2026-12-03")]);
+    assert_eq!(outcome(&ahead.results[0].outcome), ClubOutcome::ClubRefused { reason: ClubRefusal::BadRecord });
+    // Nor one from before the club was approved.
+    let before = k.send(&mut conn, now, vec![activity("act-3", 1, &[1, 2], "2026-11-20")]);
+    assert_eq!(outcome(&before.results[0].outcome), ClubOutcome::ClubRefused { reason: ClubRefusal::BadRecord });
+    let twice = k.send(&mut conn, now, vec![activity("act-1", 1, &[1, 2, 6], "2026-11-26")]);
     assert_eq!(
         outcome(&twice.results[0].outcome),
         ClubOutcome::ActivityFiled { meetings_this_year: 1, minutes_this_year: 120 }

@@ -161,6 +161,18 @@ pub fn set_role(
     Ok(())
 }
 
+/// The day (KST) `learner` joined the club's list in her current role.
+pub fn member_since(conn: &Connection, club: &ClubId, learner: &LearnerId) -> Result<Option<NaiveDate>, StoreError> {
+    let raw: Option<String> = conn
+        .query_row(
+            "SELECT since FROM club_members WHERE club_id = ?1 AND learner_id = ?2",
+            params![club.as_str(), learner.as_str()],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(raw.and_then(|t| t.parse::<DateTime<Utc>>().ok()).map(|t| t.with_timezone(&baeum_domain::kst()).date_naive()))
+}
+
 /// Everyone on the club's list (leader, members, people asking), leader first.
 pub fn members(conn: &Connection, club: &ClubId) -> Result<Vec<(LearnerId, ClubRole)>, StoreError> {
     let mut stmt = conn.prepare_cached(

@@ -92,7 +92,8 @@ pub fn apply_hub_view(tx: &Transaction<'_>, m: &Membership) -> Result<(), StoreE
     tx.execute(
         "INSERT INTO club_views (learner_id, club_id, body) VALUES (?1, ?2, ?3)
          ON CONFLICT (learner_id, club_id) DO UPDATE SET body = excluded.body,
-             local = CASE WHEN pending_op IS NULL THEN NULL ELSE local END",
+             local = CASE WHEN pending_op IS NULL THEN NULL ELSE local END,
+             refusal = CASE WHEN pending_op IS NULL THEN NULL ELSE refusal END",
         params![m.learner_id.as_str(), m.club_id.as_str(), encode(m)],
     )?;
     // Records the hub holds are no longer this kiosk's to carry.
@@ -153,10 +154,18 @@ pub fn apply_outcome(
         _ => None,
     };
     if let ClubIntent::FileActivity { activity_id, .. } = intent {
-        tx.execute(
-            "UPDATE club_pending_activities SET refusal = ?2 WHERE activity_id = ?1 AND op_id = ?3",
-            params![activity_id.as_str(), refusal, op.as_str()],
-        )?;
+        // Taken: the hub holds it now (and lists it with the leader's club); refused: kept here
+        // with the reason so the leader sees which record did not count.
+        match refusal {
+            None => tx.execute(
+                "DELETE FROM club_pending_activities WHERE activity_id = ?1 AND op_id = ?2",
+                params![activity_id.as_str(), op.as_str()],
+            )?,
+            Some(why) => tx.execute(
+                "UPDATE club_pending_activities SET refusal = ?2 WHERE activity_id = ?1 AND op_id = ?3",
+                params![activity_id.as_str(), why, op.as_str()],
+            )?,
+        };
         return Ok(());
     }
     tx.execute(

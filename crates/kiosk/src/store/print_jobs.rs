@@ -138,11 +138,22 @@ pub fn note(conn: &Connection, id: &str, why: Option<&str>, now: DateTime<Utc>) 
     Ok(())
 }
 
+/// Takes a job that has not printed out of the queue for good, its document wiped (a slip with a
+/// secret on it that must print while its owner waits, or not at all).
+pub fn withdraw(conn: &Connection, id: &str, why: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+    conn.execute(
+        "UPDATE print_jobs SET document = x'', state = 'failed', last_error = ?2, updated_at = ?3
+          WHERE id = ?1 AND state != 'printed'",
+        params![id, why, now.to_rfc3339()],
+    )?;
+    Ok(())
+}
+
 /// Puts a failed job back in the queue (staff pressed "다시 인쇄").
 pub fn retry(conn: &Connection, id: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
     Ok(conn.execute(
         "UPDATE print_jobs SET state = 'queued', ipp_job_id = NULL, last_error = NULL, updated_at = ?2
-          WHERE id = ?1 AND state = 'failed'",
+          WHERE id = ?1 AND state = 'failed' AND length(document) > 0",
         params![id, now.to_rfc3339()],
     )? == 1)
 }

@@ -48,6 +48,7 @@ export const ERROR_CODES = [
   'video_not_found',
   'live_classes_offline',
   'club_not_found',
+  'printer_not_ready',
   'club_not_possible',
   'unexpected',
   'printer_missing',

@@ -63,6 +63,11 @@ export const learning = {
     ko: '동영상 강좌를 찾을 수 없습니다. 목록에서 다시 골라 주세요.',
     en: 'The video course could not be found. Please choose it again from the list.',
   },
+  'error.printer_not_ready': {
+    context: 'The ZOOM slip could not be printed now; it is not kept for later (it has the passcode)',
+    ko: '프린터가 준비되지 않아 인쇄하지 못했습니다. 직원에게 알려 주시거나, 화면의 QR 코드와 회의 암호를 휴대전화로 찍어 가세요.',
+    en: 'The printer is not ready. Please tell a staff member, or photograph the QR code and passcode on the screen.',
+  },
   'error.live_classes_offline': {
     context: 'Live class links come only from the central server, which cannot be reached',
     ko: '실시간 수업 안내는 중앙 서버와 연결되어 있을 때만 볼 수 있습니다. 잠시 후 다시 확인해 주세요.',

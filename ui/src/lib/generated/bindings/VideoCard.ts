@@ -12,6 +12,6 @@ export type VideoCard = { id: string, title: string, summary: string, field: Fie
  */
 url: string, 
 /**
- * The link as a QR code (SVG).
+ * The link as a QR code (SVG), on the video's own page (lists leave it out).
  */
-qr_svg: string, };
+qr_svg: string | null, };
