@@ -647,18 +647,20 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The name behind a staff decision (`--by`), recorded with it: never blank.
+fn by_name(by: &str) -> anyhow::Result<String> {
+    let by = by.trim();
+    if by.is_empty() {
+        anyhow::bail!("--by에 처리한 사람의 이름을 적어 주세요");
+    }
+    Ok(by.to_owned())
+}
+
 fn club_command(db: &Path, action: ClubAction) -> anyhow::Result<()> {
     use baeum_domain::ClubId;
     use baeum_hub::clubs;
     let mut conn = store::open(db)?;
     let now = SystemClock.now();
-    let by_name = |by: &str| -> anyhow::Result<String> {
-        let by = by.trim();
-        if by.is_empty() {
-            anyhow::bail!("--by에 처리한 사람의 이름을 적어 주세요");
-        }
-        Ok(by.to_owned())
-    };
     match action {
         ClubAction::Rules { file } => {
             let json = std::fs::read_to_string(&file).with_context(|| format!("{}", file.display()))?;
@@ -873,13 +875,6 @@ fn rental_command(db: &Path, action: RentalAction) -> anyhow::Result<()> {
     use baeum_hub::rentals;
     let mut conn = store::open(db)?;
     let now = SystemClock.now();
-    let by_name = |by: &str| -> anyhow::Result<String> {
-        let by = by.trim();
-        if by.is_empty() {
-            anyhow::bail!("--by에 처리한 사람의 이름을 적어 주세요");
-        }
-        Ok(by.to_owned())
-    };
     match action {
         RentalAction::Rooms { file } => {
             let json = std::fs::read_to_string(&file).with_context(|| format!("{}", file.display()))?;

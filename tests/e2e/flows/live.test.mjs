@@ -49,7 +49,8 @@ test('a learner sees her next ZOOM class with its QR code and prints the join sl
   const passcodeLine = await live.$('[data-testid="live-passcode"]').getText();
   const passcode = passcodeLine.match(/^회의 암호 ([0-9A-Za-z]{1,10})$/)?.[1];
   assert.ok(passcode, passcodeLine);
-  const codes = stack.qrCodes('live-mine-portrait');
+  let codes = [];
+  await browser.waitUntil(async () => (codes = stack.qrCodes('live-mine-portrait')).length > 0, { timeout: 10000, timeoutMsg: 'no QR code on the screen' });
   assert.equal(codes.length, 1, JSON.stringify(codes));
   assert.match(codes[0], /^https:\/\/us02web\.zoom\.us\/j\/\d{10}$/, 'the https invitation, not zoommtg://');
   await assertAccessible(browser, 'my page with a live class, portrait');
@@ -82,6 +83,9 @@ test('the live class in 큰글씨 on a landscape screen', { timeout: 300000 }, a
   await findHerself(browser, 'open-mine', LEARNER);
   await browser.$(`[data-testid="live-class"][data-course-id="${course.id}"]`).waitForExist({ timeout: 20000 });
   await browser.execute(() => document.querySelector('[data-testid="live-qr"]').scrollIntoView({ block: 'center' }));
-  assert.equal(stack.qrCodes('live-mine-landscape-large').length, 1, 'the QR code is whole in 큰글씨');
+  await browser.waitUntil(async () => stack.qrCodes('live-mine-landscape-large').length === 1, {
+    timeout: 10000,
+    timeoutMsg: 'the QR code is not whole in 큰글씨',
+  });
   await assertAccessible(browser, 'my page with a live class, landscape large');
 });

@@ -46,7 +46,9 @@ test('find a video by 초성, scan its QR from the screen, keep it and print the
   await browser.$('[data-testid="video-qr"] svg').waitForExist({ timeout: 10000 });
   assert.equal(await browser.$('[data-testid="video-heading"]').getText(), '키오스크 주문 따라 하기');
   assert.match(await browser.$('[data-testid="video-scan"]').getText(), /휴대전화 카메라를 켜고 QR 코드를 비추세요/);
-  assert.deepEqual(stack.qrCodes('videos-detail-portrait'), ['https://www.gm.go.kr/lll/video/03'], 'what a phone opens from the screen');
+  let codes = [];
+  await browser.waitUntil(async () => (codes = stack.qrCodes('videos-detail-portrait')).length > 0, { timeout: 10000, timeoutMsg: 'no QR code on the screen' });
+  assert.deepEqual(codes, ['https://www.gm.go.kr/lll/video/03'], 'what a phone opens from the screen');
   await assertAccessible(browser, 'video detail, portrait');
 
   // 나중에 볼 강좌: she finds herself, and it is kept on her page.
@@ -101,7 +103,12 @@ test('a course page shows similar videos; the video screens in 큰글씨 on a la
   await browser.$('[data-testid="video-qr"] svg').waitForExist({ timeout: 10000 });
   assert.equal(await browser.$('[data-testid="video-heading"]').getText(), titles[0]);
   await press(browser, 'large-text');
-  assert.equal(stack.qrCodes('videos-detail-landscape-large').length, 1, 'one QR code a phone reads in 큰글씨');
+  // Read once the page has laid itself out again in 큰글씨, scrolled to the code as a person would.
+  await browser.execute(() => document.querySelector('[data-testid="video-qr"]').scrollIntoView({ block: 'center' }));
+  await browser.waitUntil(async () => stack.qrCodes('videos-detail-landscape-large').length === 1, {
+    timeout: 10000,
+    timeoutMsg: 'no QR code a phone reads in 큰글씨',
+  });
   await assertAccessible(browser, 'video detail, landscape large');
   await press(browser, 'video-back');
   await browser.$('[data-testid="video-count"]').waitForExist({ timeout: 10000 });

@@ -152,7 +152,7 @@ async fn live_sessions_count_towards_completion_and_their_passcode_stays_in_her_
     let refused = k.print_live_slip(&session, &learner.id, &course, live_dates[2], &off).await.unwrap_err();
     assert!(matches!(refused, baeum_kiosk::KioskError::PrinterNotReady), "{refused:?}");
     assert!(started.elapsed() < Duration::from_secs(40), "told while she waits");
-    let conn = DataDir::new(&dir.path().join("kiosk")).open_database().unwrap();
+    let conn = DataDir::new(dir.path().join("kiosk")).open_database().unwrap();
     let kept: i64 =
         conn.query_row("SELECT COALESCE(SUM(length(document)), 0) FROM print_jobs", [], |r| r.get(0)).unwrap();
     assert_eq!(kept, 0, "no slip with a passcode is kept");
