@@ -94,31 +94,53 @@ pub struct MeetingPlan {
     pub per_month: u32,
     /// The usual day, for the "meeting day" filter.
     #[cfg_attr(feature = "ts", ts(type = "'Mon' | 'Tue' | 'Wed' | 'Thu' | 'Fri' | 'Sat' | 'Sun'"))]
-    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "Tue"))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = "^(Mon|Tue|Wed|Thu|Fri|Sat|Sun)$", example = "Tue"))]
     pub weekday: Weekday,
     /// In the leader's words: "둘째·넷째 화요일 오전 10시".
     pub note: String,
 }
 
-/// A club as its leader files it.
+/// A club as its leader files it. Name, place and summary travel as text and are checked where
+/// the club is decided ([`ClubApplication::form_problem`]), so a bad one is answered as a refusal
+/// the kiosk can show, not a refused upload.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClubApplication {
     pub club_id: ClubId,
-    #[cfg_attr(feature = "openapi", schema(value_type = String))]
-    pub name: Label<40>,
+    pub name: String,
     pub field: Field,
     /// The city institution it registers with (the kiosk's).
     pub institution_id: InstitutionId,
     pub plan: MeetingPlan,
-    #[cfg_attr(feature = "openapi", schema(value_type = String))]
-    pub place: Label<60>,
+    pub place: String,
     #[serde(default)]
     pub summary: String,
     pub leader: LearnerId,
     /// The other founding members (the leader is not repeated here).
     pub founders: Vec<LearnerId>,
     pub recruiting: bool,
+}
+
+impl ClubApplication {
+    /// What is wrong with the typed parts of the form, if anything (the hub asks this again).
+    pub fn form_problem(&self) -> Option<ClubFormError> {
+        if let Err(e) = Label::<40>::parse(&self.name) {
+            return Some(ClubFormError::Name(e.to_string()));
+        }
+        if let Err(e) = Label::<60>::parse(&self.place) {
+            return Some(ClubFormError::Place(e.to_string()));
+        }
+        if let Err(e) = clean(&self.summary, 300, false, true) {
+            return Some(ClubFormError::Summary(e.to_string()));
+        }
+        if !(1..=8).contains(&self.plan.per_month) {
+            return Some(ClubFormError::PerMonth);
+        }
+        if let Err(e) = clean(&self.plan.note, 60, false, false) {
+            return Some(ClubFormError::Note(e.to_string()));
+        }
+        None
+    }
 }
 
 /// Why a club's form is refused before anything is filed.
@@ -154,8 +176,7 @@ impl MeetingPlan {
 pub struct ActivityRecord {
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub date: NaiveDate,
-    #[cfg_attr(feature = "openapi", schema(value_type = String))]
-    pub place: Label<60>,
+    pub place: String,
     /// How long it lasted (10 minutes to 10 hours).
     pub minutes: u32,
     /// Members who came (from the roster).
@@ -199,7 +220,7 @@ impl ActivityRecord {
         today: NaiveDate,
         earliest: NaiveDate,
     ) -> Result<Self, ActivityError> {
-        let place = Label::parse(place).map_err(|e| ActivityError::Place(e.to_string()))?;
+        let place = Label::<60>::parse(place).map_err(|e| ActivityError::Place(e.to_string()))?.as_str().to_owned();
         attendees.sort();
         attendees.dedup();
         let summary = clean(summary, 300, true, true).map_err(|_| ActivityError::Summary)?;
@@ -216,6 +237,9 @@ impl ActivityRecord {
         }
         if self.date < earliest {
             return Err(ActivityError::TooOld);
+        }
+        if let Err(e) = Label::<60>::parse(&self.place) {
+            return Err(ActivityError::Place(e.to_string()));
         }
         if !(10..=600).contains(&self.minutes) {
             return Err(ActivityError::Minutes);
@@ -296,6 +320,8 @@ pub enum ClubRefusal {
     /// An activity record the rules refuse (a date ahead or too far back, a length or summary
     /// out of bounds, nobody there).
     BadRecord,
+    /// The club's name, place, summary or meeting plan is not one the form allows.
+    BadForm,
 }
 
 impl ClubRefusal {
@@ -316,6 +342,7 @@ impl ClubRefusal {
             ClubRefusal::NotActive => "승인된 동아리가 아닙니다".into(),
             ClubRefusal::NotRecruiting => "지금은 회원을 모집하지 않습니다".into(),
             ClubRefusal::BadRecord => "활동 기록의 날짜나 시간, 참석자가 맞지 않습니다".into(),
+            ClubRefusal::BadForm => "동아리 이름, 장소, 소개나 모임 계획을 확인해 주세요".into(),
         }
     }
 }

@@ -634,11 +634,11 @@ pub fn seed_clubs(conn: &mut rusqlite::Connection, today: NaiveDate) -> Result<u
         }
         let app = ClubApplication {
             club_id: club_id.clone(),
-            name: baeum_domain::text::Label::parse(c.name).map_err(|e| corrupt(e.to_string()))?,
+            name: c.name.to_owned(),
             field: c.field,
             institution_id: InstitutionId::parse(c.institution).map_err(|e| corrupt(e.to_string()))?,
             plan: MeetingPlan::checked(c.per_month, c.weekday, c.note).map_err(|e| corrupt(e.to_string()))?,
-            place: baeum_domain::text::Label::parse(c.place).map_err(|e| corrupt(e.to_string()))?,
+            place: c.place.to_owned(),
             summary: c.summary.to_owned(),
             leader: ids[0].clone(),
             founders: ids[1..].to_vec(),

@@ -9,7 +9,6 @@ use baeum_domain::club::{
     Headcount, MeetingPlan, Membership,
 };
 use baeum_domain::intent::IntentBody;
-use baeum_domain::text::Label;
 use baeum_domain::{ActivityId, ClubId, Field, InstitutionId, LearnerId};
 use chrono::{Datelike, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
@@ -277,21 +276,22 @@ impl Kiosk {
             return Err(KioskError::ClubNotPossible(problem));
         }
         let club_id = ClubId::parse(&format!("club-{}", uuid::Uuid::new_v4().simple())).map_err(invalid)?;
+        let plan = MeetingPlan::checked(form.per_month, form.weekday, &form.plan_note).map_err(invalid)?;
         let application = ClubApplication {
             club_id: club_id.clone(),
-            name: Label::parse(&form.name)
-                .map_err(|e| invalid(baeum_domain::club::ClubFormError::Name(e.to_string())))?,
+            name: form.name.trim().to_owned(),
             field: form.field,
             institution_id: InstitutionId::parse(&form.institution_id).map_err(invalid)?,
-            plan: MeetingPlan::checked(form.per_month, form.weekday, &form.plan_note).map_err(invalid)?,
-            place: Label::parse(&form.place)
-                .map_err(|e| invalid(baeum_domain::club::ClubFormError::Place(e.to_string())))?,
-            summary: baeum_domain::text::clean(&form.summary, 300, false, true)
-                .map_err(|e| invalid(baeum_domain::club::ClubFormError::Summary(e.to_string())))?,
+            plan,
+            place: form.place.trim().to_owned(),
+            summary: form.summary.trim().to_owned(),
             leader: leader.clone(),
             founders,
             recruiting: form.recruiting,
         };
+        if let Some(problem) = application.form_problem() {
+            return Err(invalid(problem));
+        }
         let local = LocalClub { name: application.name.to_string(), role: ClubRole::Leader };
         self.file_club(leader, &club_id, Some(&local), ClubIntent::RegisterClub { application }, staff)?;
         self.my_club(leader, &club_id)

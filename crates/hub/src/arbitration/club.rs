@@ -101,6 +101,9 @@ fn register(d: &Decision<'_, '_>, app: &baeum_domain::club::ClubApplication) -> 
     if let Some(existing) = store::get(d.tx, &app.club_id)? {
         return Ok(ClubOutcome::ClubFiled { state: existing.state }.into());
     }
+    if app.form_problem().is_some() {
+        return refused(ClubRefusal::BadForm);
+    }
     let mut founders = app.founders.clone();
     founders.sort();
     founders.dedup();
@@ -117,7 +120,14 @@ fn register(d: &Decision<'_, '_>, app: &baeum_domain::club::ClubApplication) -> 
     if let Err(reason) = store::rules(d.tx)?.check(count, app.plan.per_month) {
         return refused(reason);
     }
-    let app = baeum_domain::club::ClubApplication { founders, ..app.clone() };
+    // Stored as the form allows it: trimmed.
+    let app = baeum_domain::club::ClubApplication {
+        founders,
+        name: app.name.trim().to_owned(),
+        place: app.place.trim().to_owned(),
+        summary: app.summary.trim().to_owned(),
+        ..app.clone()
+    };
     store::insert(d.tx, &app, d.now)?;
     Ok(ClubOutcome::ClubFiled { state: ClubState::AwaitingApproval }.into())
 }

@@ -24,11 +24,11 @@ fn club(id: &str, leader: usize, founders: &[usize]) -> IntentBody {
     ClubIntent::RegisterClub {
         application: ClubApplication {
             club_id: ClubId::parse(id).unwrap(),
-            name: baeum_domain::text::Label::parse("철산 사진 동아리").unwrap(),
+            name: "철산 사진 동아리".into(),
             field: Field::CultureArts,
             institution_id: InstitutionId::parse("gm-llc").unwrap(),
             plan: MeetingPlan::checked(2, Weekday::Tue, "둘째·넷째 화요일").unwrap(),
-            place: baeum_domain::text::Label::parse("강의실 301").unwrap(),
+            place: "강의실 301".into(),
             summary: String::new(),
             leader: lid(leader),
             founders: founders.iter().map(|i| lid(*i)).collect(),
@@ -84,6 +84,13 @@ fn the_rules_are_checked_with_the_residence_the_hub_holds() {
         ClubOutcome::ClubRefused { reason: ClubRefusal::TooFewResidents { percent: 57, needed: 60 } }
     );
     assert!(store::get(&conn, &ClubId::parse("club-y").unwrap()).unwrap().is_none(), "a refused club is not kept");
+    // A form no kiosk would send (a blank name): refused with a reason, not a refused upload.
+    let IntentBody::Club(ClubIntent::RegisterClub { mut application }) = club("club-v", 1, &[2, 3, 5, 6]) else {
+        unreachable!()
+    };
+    application.name = "  ".into();
+    let blank = k.send(&mut conn, now, vec![ClubIntent::RegisterClub { application }.into()]);
+    assert_eq!(outcome(&blank.results[0].outcome), ClubOutcome::ClubRefused { reason: ClubRefusal::BadForm });
     // Five with three residents (60 %): filed, waiting for staff; the same intent again is the same club.
     let filed = k.send(&mut conn, now, vec![club("club-a", 1, &[2, 3, 5, 6, 1])]);
     assert_eq!(outcome(&filed.results[0].outcome), ClubOutcome::ClubFiled { state: ClubState::AwaitingApproval });

@@ -52,7 +52,6 @@ export const learning = {
     en: 'Ten minutes before class, point your phone’s camera at the QR code. First time? Print the how-to-join slip.',
   },
   'live.print': { context: 'Button: print the large-type how-to-join slip for a ZOOM class', ko: '참여 방법 안내문 인쇄', en: 'Print how to join' },
-  'live.loading': { context: 'While the live classes are fetched from the central server', ko: '실시간 수업을 확인하는 중입니다…', en: 'Checking live classes…' },
   'staff.liveSession': {
     context: 'Staff attendance: this class date is held over ZOOM (its roll counts the same)',
     ko: '실시간 온라인(ZOOM)',
