@@ -22,6 +22,8 @@ APT_PACKAGES=(
   speech-dispatcher speech-dispatcher-espeak-ng espeak-ng
   # schemathesis (property-based checks of the hub against its OpenAPI document) in a venv
   python3 python3-venv
+  # the hub's second engine: its tests run against a throw-away cluster (scripts/with-postgres.sh)
+  postgresql
 )
 
 # `--bench`: also the peers `make bench` measures against (Debian's Chromium; npm packages below).
@@ -40,6 +42,13 @@ done
 if ! command -v node >/dev/null 2>&1; then missing+=(nodejs npm); fi
 if [ "${#missing[@]}" -gt 0 ]; then
   say "Installing Debian packages: ${missing[*]}"
+  # Debian's postgresql creates and starts a "main" cluster on install; the tests start their own
+  # and nothing should run when they do not.
+  # (createcluster.d is read by postgresql-common's createcluster.conf; ours is not its conffile.)
+  if [ ! -e /etc/postgresql-common/createcluster.d/baeum.conf ]; then
+    $SUDO mkdir -p /etc/postgresql-common/createcluster.d
+    echo "create_main_cluster = false" | $SUDO tee /etc/postgresql-common/createcluster.d/baeum.conf >/dev/null
+  fi
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi

@@ -4,12 +4,12 @@
 
 use std::path::Path;
 
+use crate::db::{Connection, TransactionBehavior};
 use baeum_domain::certificate::{CertificatePayload, KeySet, PublishedKey, SignedBy, SignedCertificate, key_id};
 use baeum_domain::certificate::{ClassCertificates, IssuedCertificate, LearningHistory, NotCompleted};
 use baeum_domain::{CourseId, LearnerId, kst};
 use chrono::{DateTime, Datelike, Utc};
 use ed25519_dalek::SigningKey;
-use rusqlite::{Connection, TransactionBehavior};
 use serde::Serialize;
 
 use crate::store::certificates::{self, StoredCertificate};
@@ -82,8 +82,8 @@ pub enum IssueError {
     Store(#[from] StoreError),
 }
 
-impl From<rusqlite::Error> for IssueError {
-    fn from(e: rusqlite::Error) -> Self {
+impl From<crate::db::Error> for IssueError {
+    fn from(e: crate::db::Error) -> Self {
         IssueError::Store(e.into())
     }
 }
@@ -115,7 +115,7 @@ pub fn issue(
 }
 
 fn sign_new(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &crate::db::Transaction<'_>,
     signer: &HubSigner,
     learner_id: &LearnerId,
     course_id: &CourseId,
@@ -214,7 +214,7 @@ pub fn class_certificates(
 
 /// The valid certificate, or a new one, inside the caller's transaction.
 fn certificate_of(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &crate::db::Transaction<'_>,
     signer: &HubSigner,
     learner_id: &LearnerId,
     course_id: &CourseId,

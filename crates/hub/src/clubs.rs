@@ -3,10 +3,10 @@
 //! each learner's clubs — with roster and records for leaders), the club part of a learner's
 //! learning record, and the bundle a club sends with its grant application.
 
+use crate::db::{Connection, TransactionBehavior};
 use baeum_domain::club::{ClubBoard, ClubListing, ClubMember, ClubRole, ClubRules, ClubState, Membership};
 use baeum_domain::{ClubId, LearnerId, kst};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use rusqlite::{Connection, TransactionBehavior};
 use serde::Serialize;
 
 use crate::store::clubs::{self as store, ClubRow};
@@ -30,8 +30,8 @@ pub enum ClubError {
     Store(#[from] StoreError),
 }
 
-impl From<rusqlite::Error> for ClubError {
-    fn from(e: rusqlite::Error) -> Self {
+impl From<crate::db::Error> for ClubError {
+    fn from(e: crate::db::Error) -> Self {
         ClubError::Store(e.into())
     }
 }

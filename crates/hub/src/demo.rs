@@ -519,7 +519,7 @@ pub fn subsidy_programme(
 /// The demo's 학습동아리, each with its leader and members (demo learners nobody can sign in as:
 /// their PIN verifier matches no PIN) and a few recorded meetings. 철산 사진 동아리 has been
 /// registered for over a year, so it may apply for the club grant.
-pub fn seed_clubs(conn: &mut rusqlite::Connection, today: NaiveDate) -> Result<usize, crate::store::StoreError> {
+pub fn seed_clubs(conn: &mut crate::db::Connection, today: NaiveDate) -> Result<usize, crate::store::StoreError> {
     use baeum_domain::club::{ActivityRecord, ClubApplication, ClubState, MeetingPlan};
     use baeum_domain::learner::Learner;
     use baeum_domain::{ActivityId, ClubId, Field, InstitutionId, LearnerId};
@@ -610,7 +610,7 @@ pub fn seed_clubs(conn: &mut rusqlite::Connection, today: NaiveDate) -> Result<u
 
     let now = today.and_hms_opt(9, 0, 0).and_then(|t| t.and_local_timezone(kst()).single()).map(|t| t.to_utc());
     let now = now.unwrap_or_else(chrono::Utc::now);
-    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let tx = conn.transaction_with_behavior(crate::db::TransactionBehavior::Immediate)?;
     let corrupt =
         |e: String| crate::store::StoreError::Corrupt { what: "데모 동아리", id: String::new(), problem: e };
     let mut made = 0;

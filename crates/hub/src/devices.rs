@@ -3,10 +3,10 @@
 //! digest identifies it from then on. Revoking a kiosk refuses its credential everywhere.
 //! Randomness comes from the caller, so tests are deterministic.
 
+use crate::db::{Connection, TransactionBehavior};
 use baeum_domain::device::{DeviceCredential, InviteCode, ProvisionAnswer, ProvisionRequest};
 use baeum_domain::{InstitutionId, KioskId};
 use chrono::{DateTime, Duration, Utc};
-use rusqlite::{Connection, TransactionBehavior};
 
 use crate::store::{StoreError, devices, institutions, intents, invites, kiosk_keys};
 
@@ -32,8 +32,8 @@ pub enum DeviceError {
     Store(#[from] StoreError),
 }
 
-impl From<rusqlite::Error> for DeviceError {
-    fn from(e: rusqlite::Error) -> Self {
+impl From<crate::db::Error> for DeviceError {
+    fn from(e: crate::db::Error) -> Self {
         DeviceError::Store(e.into())
     }
 }

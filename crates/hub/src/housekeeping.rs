@@ -2,11 +2,11 @@
 //! seats whose payment deadline passed (and offer them to the waitlist), hold the 추첨 of courses
 //! whose window closed, and cancel (폐강) courses below minimum enrolment, refunding everyone.
 
+use crate::db::{Connection, Transaction, TransactionBehavior};
 use baeum_domain::refund::RefundCause;
 use baeum_domain::rules::draw;
 use baeum_domain::{Course, CourseStatus, Selection};
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, Transaction, TransactionBehavior};
 use serde::Serialize;
 
 use crate::arbitration::{promote, refund_of, seat};

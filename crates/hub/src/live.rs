@@ -1,11 +1,11 @@
 //! ZOOM sessions of courses: the operator loads them from a JSON file (`baeum-hub live load`),
 //! each checked against the course it belongs to; a signed-in learner reads hers.
 
+use crate::db::{Connection, TransactionBehavior};
 use baeum_domain::kst;
 use baeum_domain::live::{LiveClass, LiveClasses, LiveSession};
 use baeum_domain::{Course, LearnerId};
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, TransactionBehavior};
 
 use crate::store::{self, StoreError};
 

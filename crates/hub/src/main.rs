@@ -25,7 +25,7 @@ enum Command {
     Serve {
         /// SQLite database file (created and migrated on first run).
         #[arg(long, env = "BAEUM_HUB_DB")]
-        db: PathBuf,
+        db: store::Location,
         /// Address to listen on; port 0 picks a free port (the bound address is printed).
         #[arg(long, env = "BAEUM_HUB_LISTEN", default_value = "127.0.0.1:8787")]
         listen: SocketAddr,
@@ -49,7 +49,7 @@ enum Command {
     /// every file applies or none does; importing the same files again changes nothing.
     Import {
         #[arg(long, env = "BAEUM_HUB_DB")]
-        db: PathBuf,
+        db: store::Location,
         /// Feed files (institutions, places and courses; any order).
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
@@ -58,7 +58,7 @@ enum Command {
     /// or one course: per-person limit, reductions, payment hours, early windows, 폐강 threshold.
     Rules {
         #[arg(long, env = "BAEUM_HUB_DB")]
-        db: PathBuf,
+        db: store::Location,
         /// `default`, `institution:<id>` or `course:<id>`.
         #[arg(long)]
         scope: String,
@@ -68,13 +68,13 @@ enum Command {
     /// Show a course's recorded 추첨 (seed, entrants, winners) and re-run it from the record.
     Lottery {
         #[arg(long, env = "BAEUM_HUB_DB")]
-        db: PathBuf,
+        db: store::Location,
         course: String,
     },
     /// Revoke or reissue a completion certificate (who and when are recorded).
     Certificate {
         #[arg(long, env = "BAEUM_HUB_DB")]
-        db: PathBuf,
+        db: store::Location,
         #[command(subcommand)]
         action: CertificateAction,
     },
@@ -82,14 +82,14 @@ enum Command {
     /// the kiosk's staff screen) so its offline (provisional) certificates verify.
     Kiosk {
         #[arg(long, env = "BAEUM_HUB_DB")]
-        db: PathBuf,
+        db: store::Location,
         #[command(subcommand)]
         action: KioskAction,
     },
     /// Learners: lift a PIN lock for a learner staff identified (ID card checked).
     Learner {
         #[arg(long, env = "BAEUM_HUB_DB")]
-        db: PathBuf,
+        db: store::Location,
         #[command(subcommand)]
         action: LearnerAction,
     },
@@ -97,7 +97,7 @@ enum Command {
     /// read the access log.
     Staff {
         #[arg(long, env = "BAEUM_HUB_DB")]
-        db: PathBuf,
+        db: store::Location,
         #[command(subcommand)]
         action: StaffAction,
     },
@@ -106,7 +106,7 @@ enum Command {
     Subsidy {
         /// The hub database (not needed to check a published file).
         #[arg(long, env = "BAEUM_HUB_DB")]
-        db: Option<PathBuf>,
+        db: Option<store::Location>,
         #[command(subcommand)]
         action: SubsidyAction,
     },
@@ -114,7 +114,7 @@ enum Command {
     /// a reason, record its payment, mark a no-show. Who decided is recorded.
     Rental {
         #[arg(long, env = "BAEUM_HUB_DB")]
-        db: PathBuf,
+        db: store::Location,
         #[command(subcommand)]
         action: RentalAction,
     },
@@ -122,7 +122,7 @@ enum Command {
     /// date of the course session, https invitation, passcode), or list them without passcodes.
     Live {
         #[arg(long, env = "BAEUM_HUB_DB")]
-        db: PathBuf,
+        db: store::Location,
         #[command(subcommand)]
         action: LiveAction,
     },
@@ -130,14 +130,14 @@ enum Command {
     /// reject with a reason, accept a join request, and export a club's grant bundle for a year.
     Club {
         #[arg(long, env = "BAEUM_HUB_DB")]
-        db: PathBuf,
+        db: store::Location,
         #[command(subcommand)]
         action: ClubAction,
     },
     /// Load catalog data (all or nothing).
     Seed {
         #[arg(long, env = "BAEUM_HUB_DB")]
-        db: PathBuf,
+        db: store::Location,
         #[command(flatten)]
         source: SeedSource,
         /// Date the catalog around this day instead of today (YYYY-MM-DD), for reproducible runs.
@@ -466,7 +466,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             // Tests and `make run` read this line to learn the port.
             println!("listening on {scheme}://{addr}");
             std::io::stdout().flush()?;
-            tracing::info!(%addr, db = %db.display(), "hub serving");
+            tracing::info!(%addr, db = %db.redacted(), "hub serving");
             server.await?;
         }
         Command::Import { db, files } => {
@@ -481,7 +481,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             if !problems.is_empty() {
                 anyhow::bail!("{}", feed::FeedErrors(problems));
             }
-            report(&batch, catalog::apply(&mut store::open(&db)?, &batch)?);
+            report(&batch, catalog::apply(&mut db.open()?, &batch)?);
         }
         Command::Rules { db, scope, file } => {
             let rules: baeum_domain::rules::ProgrammeRules = serde_json::from_slice(&read(&file)?)
@@ -492,12 +492,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 Some(("course", id)) => store::rules::Scope::Course(id.to_owned()),
                 _ => anyhow::bail!("--scope는 default, institution:<id>, course:<id> 중 하나여야 합니다"),
             };
-            store::rules::set(&store::open(&db)?, &scope, &rules)?;
+            store::rules::set(&db.open()?, &scope, &rules)?;
             println!("운영 규칙을 저장했습니다");
         }
         Command::Lottery { db, course } => {
             let id = baeum_domain::CourseId::parse(&course)?;
-            let Some(draw) = store::lottery::get(&store::open(&db)?, &id)? else {
+            let Some(draw) = store::lottery::get(&db.open()?, &id)? else {
                 anyhow::bail!("{course}: 기록된 추첨이 없습니다");
             };
             let rerun = baeum_domain::rules::draw(&draw.seed, &draw.entrants, draw.capacity);
@@ -519,7 +519,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::Certificate { db, action } => {
-            let mut conn = store::open(&db)?;
+            let mut conn = db.open()?;
             let now = SystemClock.now();
             match action {
                 CertificateAction::Revoke { serial, by, reason } => {
@@ -530,21 +530,21 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 }
                 CertificateAction::Reissue { serial, by } => {
                     let signer =
-                        baeum_hub::certificates::HubSigner::load_or_create(&db.with_extension("certificate-key"))?;
+                        baeum_hub::certificates::HubSigner::load_or_create(&db.secret_path("certificate-key")?)?;
                     let new = baeum_hub::certificates::reissue(&mut conn, &signer, &serial, &by, now)?;
                     println!("{serial}을(를) {}(으)로 재발급했습니다 (확인번호 {})", new.serial, new.verification_code);
                 }
             }
         }
         Command::Kiosk { db, action } => {
-            let mut conn = store::open(&db)?;
+            let mut conn = db.open()?;
             match action {
                 KioskAction::Keys => {
                     println!("{}", serde_json::to_string_pretty(&store::kiosk_keys::all(&conn)?)?);
                 }
                 KioskAction::Endorse { kiosk, fingerprint, by } => {
                     let signer =
-                        baeum_hub::certificates::HubSigner::load_or_create(&db.with_extension("certificate-key"))?;
+                        baeum_hub::certificates::HubSigner::load_or_create(&db.secret_path("certificate-key")?)?;
                     let key =
                         baeum_hub::devices::endorse(&conn, &signer, &kiosk, &fingerprint, &by, SystemClock.now())?;
                     println!(
@@ -590,7 +590,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::Learner { db, action: LearnerAction::Unlock { mobile, birth_date } } => {
-            let conn = store::open(&db)?;
+            let conn = db.open()?;
             let mobile = baeum_domain::learner::MobileNumber::parse(&mobile)?;
             let found = store::learners::find(&conn, &mobile, birth_date)?;
             if found.is_empty() {
@@ -602,11 +602,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("학습자 {}명의 비밀번호 잠금을 풀었습니다", found.len());
         }
         Command::Staff { db, action } => staff_command(&db, action)?,
-        Command::Subsidy { db, action } => subsidy_command(db.as_deref(), action)?,
+        Command::Subsidy { db, action } => subsidy_command(db.as_ref(), action)?,
         Command::Rental { db, action } => rental_command(&db, action)?,
         Command::Club { db, action } => club_command(&db, action)?,
         Command::Live { db, action } => {
-            let mut conn = store::open(&db)?;
+            let mut conn = db.open()?;
             match action {
                 LiveAction::Load { file } => {
                     let json = std::fs::read_to_string(&file).with_context(|| format!("{}", file.display()))?;
@@ -620,7 +620,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Seed { db, source, date } => {
             let batch = load_seed(&source, date)?;
-            let mut conn = store::open(&db)?;
+            let mut conn = db.open()?;
             report(&batch, catalog::apply(&mut conn, &batch)?);
             if source.demo {
                 let today = date.unwrap_or_else(|| SystemClock.now_kst().date_naive());
@@ -656,10 +656,10 @@ fn by_name(by: &str) -> anyhow::Result<String> {
     Ok(by.to_owned())
 }
 
-fn club_command(db: &Path, action: ClubAction) -> anyhow::Result<()> {
+fn club_command(db: &store::Location, action: ClubAction) -> anyhow::Result<()> {
     use baeum_domain::ClubId;
     use baeum_hub::clubs;
-    let mut conn = store::open(db)?;
+    let mut conn = db.open()?;
     let now = SystemClock.now();
     match action {
         ClubAction::Rules { file } => {
@@ -722,10 +722,11 @@ fn club_command(db: &Path, action: ClubAction) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn staff_command(db: &std::path::Path, action: StaffAction) -> anyhow::Result<()> {
+fn staff_command(db: &store::Location, action: StaffAction) -> anyhow::Result<()> {
     use baeum_domain::staff::{StaffNumber, StaffProfile, StaffRole};
-    let conn = store::open(db)?;
-    let pepper = || baeum_hub::pins::PinPepper::load_or_create(&db.with_extension("pin-pepper"));
+    let conn = db.open()?;
+    let pepper_path = db.secret_path("pin-pepper")?;
+    let pepper = || baeum_hub::pins::PinPepper::load_or_create(&pepper_path);
     let pin_from_stdin = || -> anyhow::Result<String> {
         let mut line = String::new();
         std::io::stdin().read_line(&mut line)?;
@@ -787,13 +788,13 @@ fn staff_command(db: &std::path::Path, action: StaffAction) -> anyhow::Result<()
     Ok(())
 }
 
-fn subsidy_command(db: Option<&Path>, action: SubsidyAction) -> anyhow::Result<()> {
+fn subsidy_command(db: Option<&store::Location>, action: SubsidyAction) -> anyhow::Result<()> {
     use baeum_domain::ProgrammeId;
     use baeum_domain::subsidy::DrawRecord;
     use baeum_hub::subsidy;
-    let open = || -> anyhow::Result<rusqlite::Connection> {
+    let open = || -> anyhow::Result<store::Connection> {
         let db = db.context("--db (또는 BAEUM_HUB_DB)를 적어 주세요")?;
-        Ok(store::open(db)?)
+        Ok(db.open()?)
     };
     let summary = |r: &DrawRecord| {
         format!(
@@ -870,10 +871,10 @@ fn subsidy_command(db: Option<&Path>, action: SubsidyAction) -> anyhow::Result<(
     Ok(())
 }
 
-fn rental_command(db: &Path, action: RentalAction) -> anyhow::Result<()> {
+fn rental_command(db: &store::Location, action: RentalAction) -> anyhow::Result<()> {
     use baeum_domain::BookingId;
     use baeum_hub::rentals;
-    let mut conn = store::open(db)?;
+    let mut conn = db.open()?;
     let now = SystemClock.now();
     match action {
         RentalAction::Rooms { file } => {

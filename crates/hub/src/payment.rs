@@ -8,12 +8,12 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use crate::db::{Connection, TransactionBehavior};
 use baeum_domain::Won;
 use baeum_domain::enrollment::EnrollmentOutcome;
 use baeum_domain::enrollment::PaymentMethod;
 use baeum_domain::intent::Outcome;
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, TransactionBehavior};
 
 use crate::store::enrollments::{self, state};
 use crate::store::ledger::Payment;

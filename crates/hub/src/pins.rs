@@ -147,7 +147,7 @@ pub fn is_wrapped(stored: &str) -> bool {
 /// hub keeps answering meanwhile (Argon2id runs outside the lock; a row changed in between is
 /// left for the next round). Returns how many were wrapped.
 pub fn rewrap_stored(
-    db: &std::sync::Mutex<rusqlite::Connection>,
+    db: &std::sync::Mutex<crate::db::Connection>,
     pepper: &PinPepper,
 ) -> Result<usize, crate::store::StoreError> {
     use crate::store::learners;

@@ -3,10 +3,10 @@
 //! with who and why. Releasing approved bookings left unpaid is housekeeping's
 //! ([`release_overdue`]). Requests and cancellations are decided in `arbitration::rental`.
 
+use crate::db::{Connection, TransactionBehavior};
 use baeum_domain::rental::{BookingStatus, RoomsConfig};
 use baeum_domain::{BookingId, kst};
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, TransactionBehavior};
 
 use crate::store::StoreError;
 use crate::store::rentals as store;
@@ -29,8 +29,8 @@ pub enum RentalError {
     Overlap(BookingId),
 }
 
-impl From<rusqlite::Error> for RentalError {
-    fn from(e: rusqlite::Error) -> Self {
+impl From<crate::db::Error> for RentalError {
+    fn from(e: crate::db::Error) -> Self {
         RentalError::Store(e.into())
     }
 }

@@ -1,10 +1,10 @@
 //! The class list staff take attendance from: every confirmed learner of a course and the
 //! sessions they were marked present or absent at.
 
+use crate::db::Connection;
 use baeum_domain::CourseId;
 use baeum_domain::attendance::{Roster, RosterLine};
 use chrono::{DateTime, Utc};
-use rusqlite::Connection;
 
 use crate::store::{StoreError, attendance, courses, enrollments, learners};
 

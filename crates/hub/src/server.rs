@@ -3,7 +3,6 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
-use std::path::Path;
 use std::sync::Arc;
 
 use baeum_domain::{Clock, PublicUrl};
@@ -53,7 +52,7 @@ async fn housekeeping_loop(state: HubState) {
 /// Opens the database, binds `listen` and returns the bound address and the server future.
 /// People's QR codes link to the listening address itself (see [`bind_public`]).
 pub async fn bind<S: Future<Output = ()> + Send + 'static>(
-    db: &Path,
+    db: &store::Location,
     listen: SocketAddr,
     clock: Arc<dyn Clock>,
     shutdown: S,
@@ -64,7 +63,7 @@ pub async fn bind<S: Future<Output = ()> + Send + 'static>(
 /// Like [`bind`], with the public address people's phones reach the hub at (`None`: the
 /// listening address, which only this machine or its network can open).
 pub async fn bind_public<S: Future<Output = ()> + Send + 'static>(
-    db: &Path,
+    db: &store::Location,
     listen: SocketAddr,
     public: Option<PublicUrl>,
     transport: Transport,
@@ -76,16 +75,16 @@ pub async fn bind_public<S: Future<Output = ()> + Send + 'static>(
         Transport::Tls { cert, key } => Some(tokio_rustls::TlsAcceptor::from(crate::tls::server_config(cert, key)?)),
     };
     let scheme = if tls.is_some() { "https" } else { "http" };
-    let conn = store::open(db)?;
+    let conn = db.open()?;
     let listener =
         tokio::net::TcpListener::bind(listen).await.map_err(|source| ServeError::Bind { addr: listen, source })?;
     let addr = listener.local_addr().map_err(|source| ServeError::Bind { addr: listen, source })?;
     // The certificate signing key lives beside the database, readable by the hub's user only.
-    let key_path = db.with_extension("certificate-key");
+    let key_path = db.secret_path("certificate-key")?;
     let signer = crate::certificates::HubSigner::load_or_create(&key_path)
         .map_err(|source| ServeError::Key { path: key_path.display().to_string(), source })?;
     // So is the PIN pepper: a copied database gives no PIN away without it.
-    let pepper_path = db.with_extension("pin-pepper");
+    let pepper_path = db.secret_path("pin-pepper")?;
     let pepper = crate::pins::PinPepper::load_or_create(&pepper_path)
         .map_err(|source| ServeError::Key { path: pepper_path.display().to_string(), source })?;
     let public = public.unwrap_or_else(|| {

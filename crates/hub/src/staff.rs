@@ -3,12 +3,12 @@
 //! hub's pepper, locked after repeated wrong PINs), and the stamp check that lets the hub accept
 //! a staff action a kiosk recorded inside a staff session.
 
+use crate::db::Connection;
 use baeum_domain::intent::IntentBody;
 use baeum_domain::learner::{IdentityCheck, LearnerIntent};
 use baeum_domain::staff::{StaffNumber, StaffProfile, StaffStamp, staff_pin};
 use baeum_domain::{KioskId, enrollment::EnrollmentIntent};
 use chrono::{DateTime, Utc};
-use rusqlite::Connection;
 
 use crate::pins::PinPepper;
 use crate::store::sessions::{self, Subject};

@@ -2,10 +2,10 @@
 //! selection after the application window, and re-running it from its record. The decisions on
 //! single applications are in `arbitration::subsidy`.
 
+use crate::db::{Connection, TransactionBehavior};
 use baeum_domain::subsidy::{DrawMismatch, DrawRecord, SubsidyProgramme, SubsidyStatus};
 use baeum_domain::{ProgrammeId, kst};
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, TransactionBehavior};
 
 use crate::store::StoreError;
 use crate::store::subsidy as store;

@@ -27,7 +27,7 @@ impl Hub {
     /// Serves `db` on `listen` (port 0 for a free one).
     pub async fn start(db: &Path, listen: SocketAddr, clock: Arc<dyn Clock>) -> Hub {
         let (stop, stopped) = oneshot::channel::<()>();
-        let (addr, serve) = server::bind(db, listen, clock, async move {
+        let (addr, serve) = server::bind(&baeum_hub::store::Location::from(db), listen, clock, async move {
             let _ = stopped.await;
         })
         .await

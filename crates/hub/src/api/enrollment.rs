@@ -130,7 +130,7 @@ pub async fn lookup(
 }
 
 fn list(
-    conn: &rusqlite::Connection,
+    conn: &crate::db::Connection,
     learners: &[baeum_domain::LearnerId],
     now: DateTime<Utc>,
 ) -> Result<EnrollmentList, Failure> {

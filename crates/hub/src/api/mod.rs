@@ -4,6 +4,7 @@
 
 use std::sync::{Arc, Mutex};
 
+use crate::db::Connection;
 use axum::Json;
 use axum::extract::DefaultBodyLimit;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
@@ -16,7 +17,6 @@ use baeum_domain::protocol::{
     SNAPSHOT_CHUNK_MEDIA_TYPE, SnapshotChunkHeader,
 };
 use baeum_domain::{Clock, Course, ErrorCode, Institution, Place, PublicUrl};
-use rusqlite::Connection;
 use serde::Deserialize;
 use utoipa::OpenApi;
 
@@ -289,8 +289,8 @@ impl From<StoreError> for Failure {
     }
 }
 
-impl From<rusqlite::Error> for Failure {
-    fn from(e: rusqlite::Error) -> Self {
+impl From<crate::db::Error> for Failure {
+    fn from(e: crate::db::Error) -> Self {
         StoreError::from(e).into()
     }
 }
@@ -699,7 +699,7 @@ mod tests {
     /// A 500 tells the caller a reference number in Korean, never the database's words.
     #[test]
     fn an_internal_failure_gives_a_reference_and_not_the_detail() {
-        let conn = Connection::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
+        let conn = crate::store::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
         let e = conn.execute("SELECT * FROM no_such_table", []).err().unwrap_or_else(|| panic!("ran"));
         let failure = Failure::from(e);
         assert_eq!(failure.status, StatusCode::INTERNAL_SERVER_ERROR);

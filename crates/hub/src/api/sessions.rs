@@ -2,6 +2,7 @@
 //! learner's records, and closing a session when the person is done. The hub opens a learner's
 //! session in `learners/find`, after her PIN.
 
+use crate::db::Connection;
 use axum::extract::{FromRequestParts, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
@@ -10,7 +11,6 @@ use baeum_domain::protocol::ApiError;
 use baeum_domain::session::{SESSION_HEADER, SessionGrant, SessionToken, session_end};
 use baeum_domain::{ErrorCode, KioskId, LearnerId};
 use chrono::{DateTime, Utc};
-use rusqlite::Connection;
 
 use super::devices::{Device, challenge};
 use super::{Failure, HubState};

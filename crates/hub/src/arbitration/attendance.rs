@@ -1,12 +1,12 @@
 //! The attendance service at the hub: a mark for one session of a confirmed learner, and whether
 //! the attendance so far reaches completion.
 
+use crate::db::Transaction;
 use baeum_domain::attendance::{AttendanceIntent, AttendanceOutcome};
 use baeum_domain::intent::Outcome;
 use baeum_domain::rules::RejectReason;
 use baeum_domain::{CourseId, LearnerId, kst};
 use chrono::{DateTime, Utc};
-use rusqlite::Transaction;
 
 use super::{CourseCache, Decision, rejected};
 use crate::store::{StoreError, attendance, enrollments};

@@ -1,12 +1,12 @@
 //! The certificate service at the hub: a provisional certificate a kiosk issued offline is
 //! checked and confirmed, superseded or revoked.
 
+use crate::db::Transaction;
 use baeum_domain::certificate::{CertificateIntent, CertificateOutcome};
 use baeum_domain::intent::Outcome;
 use baeum_domain::rules::RejectReason;
 use baeum_domain::{CourseId, LearnerId};
 use chrono::{DateTime, Utc};
-use rusqlite::Transaction;
 
 use super::{CourseCache, Decision, rejected};
 use crate::store::{StoreError, attendance, certificates, enrollments, kiosk_keys, learners};

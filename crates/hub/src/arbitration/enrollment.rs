@@ -1,6 +1,7 @@
 //! The enrollment service at the hub: 수강신청 (seat, waitlist or draw by arrival order),
 //! 수강취소 (refund per 별표3, the waitlist moves up) and payments recorded at the desk.
 
+use crate::db::Transaction;
 use baeum_domain::Course;
 use baeum_domain::enrollment::{EnrollmentIntent, EnrollmentOutcome};
 use baeum_domain::intent::Outcome;
@@ -8,7 +9,6 @@ use baeum_domain::refund::{self, Refund, RefundCause, RefundRule};
 use baeum_domain::rules::{ProgrammeRules, ReductionKind, RejectReason, promotion_payment_due};
 use baeum_domain::{CourseId, LearnerId, OpId, Won, kst};
 use chrono::{DateTime, Utc};
-use rusqlite::Transaction;
 
 use super::{CourseCache, Decision, rejected};
 use crate::store::enrollments::{self, EnrollmentRow, state};

@@ -14,13 +14,13 @@ mod learner;
 pub mod rental;
 mod subsidy;
 
+use crate::db::{Connection, Transaction, TransactionBehavior};
 use baeum_domain::Course;
 use baeum_domain::intent::{IntentBatch, IntentBatchAnswer, IntentBody, IntentRefusal, IntentResult, Outcome};
 use baeum_domain::protocol::bytes_checksum;
 use baeum_domain::rules::{ProgrammeRules, RejectReason};
 use baeum_domain::{CourseId, ErrorCode, KioskId, OpId};
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 use crate::pins::PreparedWraps;
 use crate::store::{StoreError, counters, courses, enrollments, intents, rules, staff as staff_store};
@@ -200,13 +200,13 @@ impl CourseState {
 #[cfg(test)]
 pub(crate) mod fixtures {
     //! A hub with one course whose rules the test chooses, and learners to apply with.
+    use crate::db::Connection;
     use baeum_domain::enrollment::EnrollmentIntent;
     use baeum_domain::intent::{Intent, IntentBatch, IntentBatchAnswer, IntentBody};
     use baeum_domain::learner::LearnerIntent;
     use baeum_domain::learner::{Consent, ConsentPurpose, IdentityCheck, Learner, LearnerDraft};
     use baeum_domain::{Course, CourseStatus, KioskId, LearnerId, OpId, Selection, Won, kst};
     use chrono::{DateTime, Duration, TimeZone, Utc};
-    use rusqlite::Connection;
 
     use crate::store::{self, catalog};
 

@@ -85,25 +85,29 @@ fn request_room(
         ApprovalMode::Instant if !claimed => after_approval(&room, r, fee, d.now),
         _ => BookingStatus::AwaitingApproval,
     };
-    let inserted = store::insert(
-        d.tx,
-        &NewBooking {
-            id,
-            learner: learner_id,
-            request: r,
-            status: &status,
-            fee,
-            kiosk: d.kiosk,
-            arrival: d.arrival,
-            at: d.now,
-            slot_minutes: room.slot_minutes,
-        },
-    );
+    // Under a savepoint: if the database's own guard refuses it, the rest of the batch goes on
+    // (PostgreSQL refuses every later statement of a transaction that had an error).
+    let inserted = d.tx.savepoint(|tx| {
+        store::insert(
+            tx,
+            &NewBooking {
+                id,
+                learner: learner_id,
+                request: r,
+                status: &status,
+                fee,
+                kiosk: d.kiosk,
+                arrival: d.arrival,
+                at: d.now,
+                slot_minutes: room.slot_minutes,
+            },
+        )
+    });
     match inserted {
         Ok(()) => Ok(RentalOutcome::RoomBooked { status, fee }.into()),
         // The database's own guard (migration 0012) saw an overlap the check above did not: the
         // person is told the time is taken, and the batch goes on.
-        Err(StoreError::Sqlite(e)) if e.to_string().contains("room_overlap") => {
+        Err(StoreError::Db(e)) if e.to_string().contains("room_overlap") => {
             tracing::error!(room = %r.room_id, "a room overlap was caught by the database, not by arbitration");
             refused(RoomRefusal::Taken { nearest: nearest_free(d, &room, &conflicts, r)? })
         }

@@ -11,7 +11,7 @@ use chrono::{Duration, NaiveTime};
 use super::fixtures::*;
 use crate::store::rentals as store;
 
-fn hub_with_rooms() -> rusqlite::Connection {
+fn hub_with_rooms() -> crate::db::Connection {
     let (mut conn, _) = hub(10, Selection::FirstCome, 0);
     crate::rentals::load_rooms(&mut conn, crate::demo::ROOMS_JSON).unwrap();
     conn

@@ -23,7 +23,7 @@ fn apply_subsidy(i: usize, residence: ResidenceDeclaration) -> IntentBody {
     SubsidyIntent::ApplySubsidy { learner_id: lid(i), programme_id: programme(), residence }.into()
 }
 
-fn hub_with_programme() -> rusqlite::Connection {
+fn hub_with_programme() -> crate::db::Connection {
     let (conn, _) = hub(10, Selection::FirstCome, 0);
     crate::subsidy::load_programme(&conn, PROGRAMME, at("2026-11-01T09:00:00")).unwrap();
     conn

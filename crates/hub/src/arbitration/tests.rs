@@ -11,7 +11,7 @@ use baeum_domain::{OpId, Selection, Won};
 use super::fixtures::*;
 use crate::store::{enrollments, rules};
 
-fn status(conn: &rusqlite::Connection, i: usize, course: &baeum_domain::Course) -> EnrollmentStatus {
+fn status(conn: &crate::db::Connection, i: usize, course: &baeum_domain::Course) -> EnrollmentStatus {
     let row = enrollments::get(conn, &lid(i), &course.id).unwrap().unwrap();
     enrollments::view(conn, &row).unwrap().status
 }
@@ -161,7 +161,7 @@ fn an_unpaid_seat_is_released_at_the_deadline_and_offered_to_the_waitlist() {
 /// A seat awaiting a ₩20,000 payment, and its learner tapping 결제하기 on the phone a minute
 /// before the deadline (the claim made).
 struct Tapped {
-    conn: rusqlite::Connection,
+    conn: crate::db::Connection,
     course: baeum_domain::Course,
     kiosk: TestKiosk,
     op: OpId,

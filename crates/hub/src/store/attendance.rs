@@ -1,8 +1,8 @@
 //! `attendance`: who was present at which session.
 
+use crate::db::{Connection, Transaction, params};
 use baeum_domain::{CourseId, LearnerId};
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{Connection, Transaction, params};
 
 use super::StoreError;
 

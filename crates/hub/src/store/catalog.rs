@@ -1,6 +1,7 @@
 //! Catalog writes and reads that span tables: apply a batch atomically (all or nothing,
 //! re-applying the same data changes nothing), take a consistent snapshot, list changes.
 
+use crate::db::{Connection, TransactionBehavior};
 use baeum_domain::protocol::{
     CatalogChange, CatalogChanges, CatalogSnapshot, Cursor, PROTOCOL_VERSION, RecordKind, SnapshotChunkHeader,
     encode_snapshot_chunk, push_record_line,
@@ -8,7 +9,6 @@ use baeum_domain::protocol::{
 use baeum_domain::video::{Video, VideoId};
 use baeum_domain::{Course, CourseId, Institution, Place};
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, TransactionBehavior};
 use serde::Serialize;
 
 use super::catalog_log::{self, Entity, Op};
@@ -140,14 +140,14 @@ pub fn apply(conn: &mut Connection, batch: &CatalogBatch) -> Result<ApplySummary
 
 /// Writes a changed course inside an enrollment transaction (폐강 decided by the hub), so kiosks
 /// see the new status through the usual change log.
-pub fn update_course(tx: &rusqlite::Transaction<'_>, course: &Course) -> Result<(), StoreError> {
+pub fn update_course(tx: &crate::db::Transaction<'_>, course: &Course) -> Result<(), StoreError> {
     let seq = catalog_log::append(tx, Entity::Course, course.id.as_str(), Op::Upsert)?;
     courses::upsert(tx, course, &encode(course), seq)
 }
 
 /// The whole catalog and the cursor it corresponds to, read in one transaction.
 pub fn snapshot(conn: &mut Connection, now: DateTime<Utc>) -> Result<CatalogSnapshot, StoreError> {
-    let tx = conn.transaction()?;
+    let tx = conn.read_transaction()?;
     let snapshot = CatalogSnapshot {
         protocol: PROTOCOL_VERSION,
         epoch: meta::epoch(&tx)?,
@@ -177,7 +177,7 @@ pub fn changes(
     after: Cursor,
     limit: usize,
 ) -> Result<CatalogChanges, ChangesError> {
-    let tx = conn.transaction().map_err(StoreError::from)?;
+    let tx = conn.read_transaction().map_err(StoreError::from)?;
     let current_epoch = meta::epoch(&tx).map_err(ChangesError::Store)?;
     let head = catalog_log::head(&tx)?;
     // A cursor ahead of the log means the kiosk saw data this hub no longer has (PouchDB #1240).
@@ -244,7 +244,7 @@ pub fn snapshot_chunk(
     limit: usize,
     now: DateTime<Utc>,
 ) -> Result<String, StoreError> {
-    let tx = conn.transaction()?;
+    let tx = conn.read_transaction()?;
     let (after_rank, after_id) = parse_key(after);
     let mut lines = String::new();
     let mut count = 0;
@@ -261,10 +261,11 @@ pub fn snapshot_chunk(
         let from = if rank == after_rank { after_id.as_str() } else { "" };
         let mut stmt =
             tx.prepare_cached(&format!("SELECT id, body FROM {table} WHERE id > ?1 ORDER BY id LIMIT ?2"))?;
-        let mut rows = stmt.query(rusqlite::params![from, (limit - count) as i64])?;
-        while let Some(row) = rows.next()? {
-            let id: String = row.get(0)?;
-            let body: String = row.get(1)?;
+        let rows = stmt.query_map(crate::params![from, (limit - count) as i64], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })?;
+        for row in rows {
+            let (id, body) = row?;
             // One line per record: a stored body with a line break would split it.
             if body.contains('\n') {
                 return Err(StoreError::Corrupt { what: "목록 레코드", id, problem: "줄바꿈".into() });
@@ -289,7 +290,7 @@ pub fn snapshot_chunk(
 
 /// Digest of the whole catalog (see `CatalogDigest`), for comparing a kiosk's copy.
 pub fn checksum(conn: &mut Connection) -> Result<baeum_domain::protocol::CatalogChecksum, StoreError> {
-    let tx = conn.transaction()?;
+    let tx = conn.read_transaction()?;
     let mut digest = baeum_domain::protocol::CatalogDigest::default();
     for (rank, table) in TABLES {
         let mut stmt = tx.prepare_cached(&format!("SELECT id, body FROM {table} ORDER BY id"))?;

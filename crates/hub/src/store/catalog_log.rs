@@ -1,6 +1,6 @@
 //! `catalog_log`: the ordered, compacted record of catalog changes kiosks follow by cursor.
 
-use rusqlite::{Connection, Transaction, params};
+use crate::db::{Connection, Dialect, Transaction, params};
 
 use super::StoreError;
 
@@ -52,19 +52,34 @@ pub fn append(tx: &Transaction<'_>, entity: Entity, id: &str, op: Op) -> Result<
         Op::Upsert => "upsert",
         Op::Delete => "delete",
     };
-    tx.execute(
-        "INSERT INTO catalog_log (entity, entity_id, op) VALUES (?1, ?2, ?3)",
-        params![entity.as_str(), id, op],
-    )?;
-    Ok(u64::try_from(tx.last_insert_rowid()).unwrap_or_default())
+    let seq: i64 = match tx.dialect() {
+        Dialect::Sqlite => tx.query_row(
+            "INSERT INTO catalog_log (entity, entity_id, op) VALUES (?1, ?2, ?3) RETURNING seq",
+            params![entity.as_str(), id, op],
+            |r| r.get(0),
+        )?,
+        // A sequence would hand out numbers in a different order from commits, and a kiosk
+        // paging "after N" could skip a late one. The counter row is locked until commit, and it
+        // is read in the same snapshot as the log.
+        Dialect::Postgres => {
+            let seq = super::counters::next(tx, super::counters::CATALOG_LOG)?;
+            tx.execute(
+                "INSERT INTO catalog_log (seq, entity, entity_id, op) VALUES (?1, ?2, ?3, ?4)",
+                params![seq, entity.as_str(), id, op],
+            )?;
+            i64::try_from(seq).unwrap_or(i64::MAX)
+        }
+    };
+    Ok(u64::try_from(seq).unwrap_or_default())
 }
 
 /// The newest sequence number ever issued (AUTOINCREMENT never reuses one), 0 if none.
 pub fn head(conn: &Connection) -> Result<u64, StoreError> {
-    let seq: i64 =
-        conn.query_row("SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'catalog_log'), 0)", [], |r| {
-            r.get(0)
-        })?;
+    let sql = match conn.dialect() {
+        Dialect::Sqlite => "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'catalog_log'), 0)",
+        Dialect::Postgres => "SELECT COALESCE((SELECT value FROM counters WHERE name = 'catalog_log'), 0)",
+    };
+    let seq: i64 = conn.query_row(sql, [], |r| r.get(0))?;
     Ok(u64::try_from(seq).unwrap_or_default())
 }
 

@@ -1,8 +1,8 @@
 //! `certificates`: every serial the hub signed, with reissues and revocations.
 
+use crate::db::{Connection, OptionalExtension, Transaction, params};
 use baeum_domain::{CourseId, LearnerId};
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use super::StoreError;
 
@@ -29,7 +29,7 @@ impl StoredCertificate {
 
 const COLUMNS: &str = "serial, learner_id, course_id, qr_text, verification_code, issued_at, superseded_by, revoked_at, revoked_by, revoke_reason";
 
-fn read(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredCertificate> {
+fn read(r: &crate::db::Row<'_>) -> crate::db::Result<StoredCertificate> {
     Ok(StoredCertificate {
         serial: r.get(0)?,
         learner_id: r.get(1)?,

@@ -1,10 +1,10 @@
 //! `clubs`, `club_members`, `club_activities`, `club_attendance` and `club_actions`; the club
 //! rules live in `hub_meta` (the city's defaults until an operator loads others).
 
+use crate::db::{Connection, OptionalExtension, params};
 use baeum_domain::club::{ActivityLine, ActivityRecord, ClubApplication, ClubRole, ClubRules, ClubState};
 use baeum_domain::{ActivityId, ClubId, LearnerId};
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{Connection, OptionalExtension, params};
 
 use super::StoreError;
 
@@ -70,7 +70,7 @@ fn row(
 
 const COLUMNS: &str = "id, application, state, reason, approved_on";
 
-fn rows(conn: &Connection, sql: &str, args: impl rusqlite::Params) -> Result<Vec<ClubRow>, StoreError> {
+fn rows(conn: &Connection, sql: &str, args: impl crate::db::Params) -> Result<Vec<ClubRow>, StoreError> {
     let mut stmt = conn.prepare_cached(sql)?;
     let found = stmt.query_map(args, |r| {
         Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get(3)?, r.get(4)?))

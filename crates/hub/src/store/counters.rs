@@ -1,12 +1,15 @@
 //! `counters`: numbers handed out in order, one row per counter, advanced in the caller's
 //! transaction (see migration 0007 for why not MAX+1).
 
-use rusqlite::Connection;
+use crate::db::Connection;
 
 use super::StoreError;
 
 /// The hub's arrival order of intents (the only order that decides anything).
 pub const ARRIVAL: &str = "arrival";
+
+/// The change log's sequence on PostgreSQL (SQLite numbers it with AUTOINCREMENT).
+pub const CATALOG_LOG: &str = "catalog_log";
 
 /// The counter of hub certificate serials issued in `year`.
 pub fn certificate_serials(year: i32) -> String {
@@ -18,7 +21,7 @@ pub fn next(conn: &Connection, name: &str) -> Result<u64, StoreError> {
     let n: i64 = conn
         .prepare_cached(
             "INSERT INTO counters (name, value) VALUES (?1, 1)
-             ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value",
+             ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value",
         )?
         .query_row([name], |r| r.get(0))?;
     Ok(n as u64)
@@ -46,6 +49,7 @@ mod tests {
         )
         .unwrap_or_else(|e| panic!("{e}"));
         super::super::MIGRATIONS.to_latest(&mut conn).unwrap_or_else(|e| panic!("{e}"));
+        let conn = crate::db::Connection::sqlite(conn);
         let take = |name: &str| super::next(&conn, name).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(take(super::ARRIVAL), 43);
         assert_eq!(take(&super::certificate_serials(2026)), 13);

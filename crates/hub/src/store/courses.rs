@@ -1,7 +1,7 @@
 //! `courses` table.
 
+use crate::db::{Connection, OptionalExtension, Transaction, params};
 use baeum_domain::{Course, CourseId};
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use super::{StoreError, decode, decode_rows};
 

@@ -1,7 +1,7 @@
 //! `devices`: every kiosk the hub trusts, found by the digest of its credential.
 
+use crate::db::{Connection, OptionalExtension, params};
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 use super::StoreError;
@@ -27,7 +27,7 @@ impl Device {
 
 const COLUMNS: &str = "kiosk_id, institution_id, key_id, provisioned_at, revoked_at, revoked_by, revoked_reason";
 
-fn read(r: &rusqlite::Row<'_>) -> rusqlite::Result<Device> {
+fn read(r: &crate::db::Row<'_>) -> crate::db::Result<Device> {
     Ok(Device {
         kiosk_id: r.get(0)?,
         institution_id: r.get(1)?,

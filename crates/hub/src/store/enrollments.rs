@@ -1,11 +1,11 @@
 //! `enrollments` table: one row per learner and course. Waitlist positions are not stored; they
 //! are the rank in `queue` among the course's waiting rows, so they stay contiguous whatever leaves.
 
+use crate::db::{Connection, OptionalExtension, Row, Transaction, params};
 use baeum_domain::enrollment::{Enrollment, EnrollmentStatus};
 use baeum_domain::rules::Price;
 use baeum_domain::{CourseId, InstitutionId, LearnerId, OpId, Won};
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 
 use super::StoreError;
 
@@ -51,15 +51,17 @@ impl EnrollmentRow {
 const COLUMNS: &str = "learner_id, course_id, institution_id, term, state, due_at, queue, arrival, op_id, tuition, \
                        materials, paid, refunded, updated_at";
 
-fn corrupt(id: &str, problem: impl ToString) -> rusqlite::Error {
-    rusqlite::Error::FromSqlConversionFailure(
-        0,
-        rusqlite::types::Type::Text,
-        format!("등록 {id}: {}", problem.to_string()).into(),
-    )
+/// Every column but the key, from the row being written (an upsert that replaces the row whole).
+const UPDATE_ALL: &str = "institution_id = excluded.institution_id, term = excluded.term, state = excluded.state, \
+                          due_at = excluded.due_at, queue = excluded.queue, arrival = excluded.arrival, \
+                          op_id = excluded.op_id, tuition = excluded.tuition, materials = excluded.materials, \
+                          paid = excluded.paid, refunded = excluded.refunded, updated_at = excluded.updated_at";
+
+fn corrupt(id: &str, problem: impl ToString) -> crate::db::Error {
+    crate::db::Error::conversion(0, format!("등록 {id}: {}", problem.to_string()))
 }
 
-fn read(r: &Row<'_>) -> rusqlite::Result<EnrollmentRow> {
+fn read(r: &Row<'_>) -> crate::db::Result<EnrollmentRow> {
     let learner: String = r.get(0)?;
     let course: String = r.get(1)?;
     let state: String = r.get(4)?;
@@ -106,7 +108,8 @@ pub fn is_confirmed(conn: &Connection, learner: &LearnerId, course: &CourseId) -
 /// Writes the row (a new application replaces a finished one for the same course).
 pub fn put(tx: &Transaction<'_>, row: &EnrollmentRow) -> Result<(), StoreError> {
     tx.prepare_cached(&format!(
-        "INSERT OR REPLACE INTO enrollments ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
+        "INSERT INTO enrollments ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+         ON CONFLICT (learner_id, course_id) DO UPDATE SET {UPDATE_ALL}"
     ))?
     .execute(params![
         row.learner_id.as_str(),

@@ -1,7 +1,7 @@
 //! `enrolment_checks`: the minimum-enrolment check (폐강 or not) of each course, decided once.
 
+use crate::db::{OptionalExtension, Transaction, params};
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::StoreError;
 

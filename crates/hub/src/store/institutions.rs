@@ -1,7 +1,7 @@
 //! `institutions` table.
 
+use crate::db::{Connection, OptionalExtension, Transaction, params};
 use baeum_domain::{Institution, InstitutionId};
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use super::{StoreError, decode, decode_rows};
 

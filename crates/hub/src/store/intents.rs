@@ -1,10 +1,10 @@
 //! `kiosk_intents` table: every intent the hub applied, with its outcome, so a replay (same kiosk,
 //! same sequence number, same op id and body) gets the stored answer instead of a second effect.
 
+use crate::db::{Connection, OptionalExtension, Transaction, params};
 use baeum_domain::intent::{IntentResult, Outcome};
 use baeum_domain::{KioskId, OpId};
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use super::{StoreError, decode, encode};
 

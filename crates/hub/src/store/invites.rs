@@ -1,7 +1,7 @@
 //! `kiosk_invites`: one-time codes staff issue for a new kiosk, kept as digests.
 
+use crate::db::{Connection, OptionalExtension, params};
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OptionalExtension, params};
 
 use super::StoreError;
 use crate::store::read_time;

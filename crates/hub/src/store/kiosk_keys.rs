@@ -1,8 +1,8 @@
 //! `kiosk_keys`: kiosks' device keys, registered by the kiosk, trusted once staff endorsed them.
 
+use crate::db::{Connection, OptionalExtension, params};
 use baeum_domain::certificate::PublishedKey;
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 use super::StoreError;
@@ -32,7 +32,7 @@ impl KioskKey {
 
 const COLUMNS: &str = "key_id, kiosk_id, public_key, registered_at, endorsement, endorsed_at, endorsed_by";
 
-fn read(r: &rusqlite::Row<'_>) -> rusqlite::Result<KioskKey> {
+fn read(r: &crate::db::Row<'_>) -> crate::db::Result<KioskKey> {
     Ok(KioskKey {
         key_id: r.get(0)?,
         kiosk_id: r.get(1)?,

@@ -1,8 +1,8 @@
 //! `learners` table: registered learners and their PIN lockout counters.
 
+use crate::db::{Connection, Dialect, OptionalExtension, Transaction, json_field, params};
 use baeum_domain::learner::{Learner, MobileNumber};
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use super::{StoreError, decode, encode};
 
@@ -37,10 +37,16 @@ pub struct Candidate {
 
 /// Learners with this number and birth date, newest registration first.
 pub fn find(conn: &Connection, mobile: &MobileNumber, birth: NaiveDate) -> Result<Vec<Candidate>, StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, body, pin_failures, locked_until FROM learners WHERE mobile = ?1 AND birth_date = ?2
-         ORDER BY rowid DESC",
-    )?;
+    let mut stmt = conn.prepare_cached(match conn.dialect() {
+        Dialect::Sqlite => {
+            "SELECT id, body, pin_failures, locked_until FROM learners WHERE mobile = ?1 AND birth_date = ?2
+             ORDER BY rowid DESC"
+        }
+        Dialect::Postgres => {
+            "SELECT id, body, pin_failures, locked_until FROM learners WHERE mobile = ?1 AND birth_date = ?2
+             ORDER BY registered DESC"
+        }
+    })?;
     let rows = stmt.query_map(params![mobile.as_str(), birth.to_string()], |r| {
         Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?, r.get::<_, Option<String>>(3)?))
     })?;
@@ -87,10 +93,10 @@ pub fn reset_pin_failures(conn: &Connection, id: &str) -> Result<(), StoreError>
 /// Up to `limit` learners after id `after` whose stored PIN verifier is still the bare kiosk
 /// form (an older hub stored it so), in id order.
 pub fn bare_pin_verifiers(conn: &Connection, after: &str, limit: usize) -> Result<Vec<(String, String)>, StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, json_extract(body, '$.pin_hash') FROM learners
-         WHERE id > ?1 AND json_extract(body, '$.pin_hash') NOT LIKE 'argon2id$%' ORDER BY id LIMIT ?2",
-    )?;
+    let pin = json_field(conn.dialect(), "body", "pin_hash");
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT id, {pin} FROM learners WHERE id > ?1 AND {pin} NOT LIKE 'argon2id$%' ORDER BY id LIMIT ?2"
+    ))?;
     let rows = stmt.query_map(params![after, i64::try_from(limit).unwrap_or(i64::MAX)], |r| {
         Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?.unwrap_or_default()))
     })?;
@@ -99,11 +105,17 @@ pub fn bare_pin_verifiers(conn: &Connection, after: &str, limit: usize) -> Resul
 
 /// Replaces a learner's bare verifier with its wrap, unless it changed meanwhile (1 if replaced).
 pub fn replace_pin_verifier(conn: &Connection, id: &str, bare: &str, wrapped: &str) -> Result<usize, StoreError> {
-    Ok(conn.execute(
-        "UPDATE learners SET body = json_set(body, '$.pin_hash', ?3)
-         WHERE id = ?1 AND json_extract(body, '$.pin_hash') = ?2",
-        params![id, bare, wrapped],
-    )?)
+    let sql = match conn.dialect() {
+        Dialect::Sqlite => {
+            "UPDATE learners SET body = json_set(body, '$.pin_hash', ?3)
+             WHERE id = ?1 AND json_extract(body, '$.pin_hash') = ?2"
+        }
+        Dialect::Postgres => {
+            "UPDATE learners SET body = jsonb_set(body::jsonb, '{pin_hash}', to_jsonb(?3::text))::text
+             WHERE id = ?1 AND (body::jsonb ->> 'pin_hash') = ?2"
+        }
+    };
+    Ok(conn.execute(sql, params![id, bare, wrapped])?)
 }
 
 #[cfg(test)]

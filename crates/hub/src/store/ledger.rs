@@ -1,10 +1,10 @@
 //! `payments` and `refunds`: money in and out, append-only, for the institution's books.
 
+use crate::db::{Connection, Transaction, params};
 use baeum_domain::enrollment::PaymentMethod;
 use baeum_domain::refund::{Refund, RefundCause};
 use baeum_domain::{CourseId, LearnerId, OpId, Won};
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, Transaction, params};
 
 use super::{StoreError, encode};
 

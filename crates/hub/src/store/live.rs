@@ -1,11 +1,11 @@
 //! `live_sessions`: the ZOOM sessions of courses with their invitation and passcode. Only
 //! [`of_learner`] hands out the link and passcode, and only for a learner's confirmed courses.
 
+use crate::db::{Connection, Transaction, params};
 use baeum_domain::links::WebLink;
 use baeum_domain::live::{LiveSession, Passcode};
 use baeum_domain::{CourseId, LearnerId};
 use chrono::NaiveDate;
-use rusqlite::{Connection, Transaction, params};
 
 use super::StoreError;
 use super::enrollments::state;

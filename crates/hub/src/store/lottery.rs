@@ -1,9 +1,9 @@
 //! `lottery_draws`: every 추첨 with its seed, entrants and result, so anyone can re-run it.
 
+use crate::db::{Connection, OptionalExtension, Transaction, params};
 use baeum_domain::rules::Draw;
 use baeum_domain::{CourseId, LearnerId};
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::{Deserialize, Serialize};
 
 use super::{StoreError, decode, encode};

@@ -1,6 +1,6 @@
 //! `hub_meta`: facts about this database itself, such as the catalog epoch.
 
-use rusqlite::{Connection, OptionalExtension, params};
+use crate::db::{Connection, OptionalExtension, params};
 
 use super::StoreError;
 
@@ -14,11 +14,15 @@ pub(super) fn ensure_epoch(conn: &Connection) -> Result<(), StoreError> {
     let existing: Option<String> =
         conn.query_row("SELECT value FROM hub_meta WHERE key = 'catalog_epoch'", [], |r| r.get(0)).optional()?;
     if existing.is_none() {
-        // Unique enough across rebuilds: wall-clock nanoseconds plus SQLite's own randomness.
-        let random: i64 = conn.query_row("SELECT random()", [], |r| r.get(0))?;
+        // Unique enough across rebuilds: wall-clock nanoseconds plus 64 random bits.
+        let random = getrandom::u64().unwrap_or_default();
         let nanos = chrono::Utc::now().timestamp_nanos_opt().unwrap_or_default();
-        let value = format!("{:x}-{:x}", nanos, random as u64);
-        conn.execute("INSERT INTO hub_meta (key, value) VALUES ('catalog_epoch', ?1)", params![value])?;
+        let value = format!("{nanos:x}-{random:x}");
+        // Two hub processes starting on a new PostgreSQL database at once: the first one's stays.
+        conn.execute(
+            "INSERT INTO hub_meta (key, value) VALUES ('catalog_epoch', ?1) ON CONFLICT (key) DO NOTHING",
+            params![value],
+        )?;
     }
     Ok(())
 }

@@ -24,6 +24,7 @@ pub mod meta;
 pub mod payment_attempts;
 pub mod pin_lock;
 pub mod places;
+pub mod postgres;
 pub mod rentals;
 pub mod rules;
 pub mod sessions;
@@ -34,8 +35,9 @@ pub mod videos;
 use std::path::Path;
 use std::sync::LazyLock;
 
-use rusqlite::Connection;
 use rusqlite_migration::{M, Migrations};
+
+pub use crate::db::Connection;
 
 static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
     Migrations::new(vec![
@@ -59,7 +61,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("데이터베이스 오류: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Db(#[from] crate::db::Error),
     #[error("데이터베이스를 최신 구조로 바꾸지 못했습니다: {0}")]
     Migration(#[from] rusqlite_migration::Error),
     #[error("저장된 {what} {id}를 읽을 수 없습니다: {problem}")]
@@ -71,11 +73,101 @@ pub enum StoreError {
     WorkerStopped(String),
 }
 
-/// Opens (creating and migrating if needed) the hub database at `path`.
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        StoreError::Db(e.into())
+    }
+}
+
+/// Where the hub keeps its records: a SQLite file (one city) or a PostgreSQL database (a region).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    Sqlite(std::path::PathBuf),
+    Postgres(String),
+}
+
+impl Location {
+    /// `postgres://…` or `postgresql://…` is PostgreSQL; anything else is a SQLite file's path.
+    pub fn parse(raw: &str) -> Self {
+        if raw.starts_with("postgres://") || raw.starts_with("postgresql://") {
+            Location::Postgres(raw.to_owned())
+        } else {
+            Location::Sqlite(raw.into())
+        }
+    }
+
+    /// Opens (creating and migrating if needed) the hub database here.
+    pub fn open(&self) -> Result<Connection, StoreError> {
+        match self {
+            Location::Sqlite(path) => open(path),
+            Location::Postgres(url) => postgres::open(url),
+        }
+    }
+
+    /// Where the secret file `name` (the certificate signing key, the PIN pepper) is kept: beside
+    /// a SQLite file, or for PostgreSQL in the folder `BAEUM_HUB_KEYS` names, which every hub
+    /// process of the region shares (they sign with one key and check PINs with one pepper).
+    pub fn secret_path(&self, name: &str) -> Result<std::path::PathBuf, StoreError> {
+        match self {
+            Location::Sqlite(path) => Ok(path.with_extension(name)),
+            Location::Postgres(_) => match std::env::var_os("BAEUM_HUB_KEYS") {
+                Some(dir) if !dir.is_empty() => Ok(std::path::PathBuf::from(dir).join(name)),
+                _ => Err(StoreError::Integrity {
+                    what: "허브 설정",
+                    id: "BAEUM_HUB_KEYS".into(),
+                    problem: "PostgreSQL 허브는 키 파일 폴더(BAEUM_HUB_KEYS)가 필요합니다".into(),
+                }),
+            },
+        }
+    }
+
+    /// Says where without the password a URL may carry.
+    pub fn redacted(&self) -> String {
+        match self {
+            Location::Sqlite(path) => path.display().to_string(),
+            Location::Postgres(url) => match url.split_once('@') {
+                Some((scheme_user, host)) => match scheme_user.rsplit_once(':') {
+                    Some((user, _)) if !user.ends_with('/') => format!("{user}:***@{host}"),
+                    _ => format!("{scheme_user}@{host}"),
+                },
+                None => url.clone(),
+            },
+        }
+    }
+}
+
+impl std::str::FromStr for Location {
+    type Err = std::convert::Infallible;
+    fn from_str(raw: &str) -> Result<Self, Self::Err> {
+        Ok(Location::parse(raw))
+    }
+}
+
+impl From<&Path> for Location {
+    fn from(path: &Path) -> Self {
+        Location::Sqlite(path.to_owned())
+    }
+}
+
+impl From<&std::path::PathBuf> for Location {
+    fn from(path: &std::path::PathBuf) -> Self {
+        Location::Sqlite(path.clone())
+    }
+}
+
+impl From<&Location> for Location {
+    fn from(l: &Location) -> Self {
+        l.clone()
+    }
+}
+
+/// Opens (creating and migrating if needed) the hub's SQLite database at `path`.
 pub fn open(path: &Path) -> Result<Connection, StoreError> {
     create_private(path);
-    let mut conn = Connection::open(path)?;
+    let mut conn = rusqlite::Connection::open(path)?;
     configure(&mut conn)?;
+    let conn = Connection::sqlite(conn);
+    meta::ensure_epoch(&conn)?;
     Ok(conn)
 }
 
@@ -92,14 +184,23 @@ fn create_private(path: &Path) {
     }
 }
 
-/// An in-memory database for unit tests.
+/// A new, empty database for unit tests: SQLite in memory, or, when `BAEUM_TEST_POSTGRES` names
+/// a server (`make test` starts a throw-away one), a fresh PostgreSQL database on it, so the same
+/// tests run against both engines.
 pub fn open_in_memory() -> Result<Connection, StoreError> {
-    let mut conn = Connection::open_in_memory()?;
+    if let Ok(server) = std::env::var("BAEUM_TEST_POSTGRES")
+        && !server.is_empty()
+    {
+        return postgres::open_fresh(&server);
+    }
+    let mut conn = rusqlite::Connection::open_in_memory()?;
     configure(&mut conn)?;
+    let conn = Connection::sqlite(conn);
+    meta::ensure_epoch(&conn)?;
     Ok(conn)
 }
 
-fn configure(conn: &mut Connection) -> Result<(), StoreError> {
+fn configure(conn: &mut rusqlite::Connection) -> Result<(), StoreError> {
     // WAL + FULL: the hub is the system of record; what it acknowledged must survive power loss.
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
@@ -109,7 +210,6 @@ fn configure(conn: &mut Connection) -> Result<(), StoreError> {
     conn.pragma_update(None, "cache_size", -65_536)?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     MIGRATIONS.to_latest(conn)?;
-    meta::ensure_epoch(conn)?;
     Ok(())
 }
 
@@ -127,7 +227,7 @@ pub(crate) fn decode_rows<T: serde::de::DeserializeOwned>(
     conn: &Connection,
     what: &'static str,
     sql: &str,
-    params: impl rusqlite::Params,
+    params: impl crate::db::Params,
 ) -> Result<Vec<T>, StoreError> {
     let mut stmt = conn.prepare_cached(sql)?;
     let rows = stmt.query_map(params, |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
@@ -161,7 +261,7 @@ mod tests {
 
     /// A hub database as the protocol-2 release left it, with `outcomes` stored for kiosk `k-1`
     /// (seq 1, 2, …, the same digest each), then migrated to today's schema.
-    fn upgraded_from_protocol_2(outcomes: &[&str]) -> rusqlite::Connection {
+    fn upgraded_from_protocol_2(outcomes: &[&str]) -> super::Connection {
         let mut conn = rusqlite::Connection::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
         super::MIGRATIONS.to_version(&mut conn, 4).unwrap_or_else(|e| panic!("{e}"));
         for (i, outcome) in outcomes.iter().enumerate() {
@@ -173,7 +273,7 @@ mod tests {
             .unwrap_or_else(|e| panic!("{e}"));
         }
         super::MIGRATIONS.to_latest(&mut conn).unwrap_or_else(|e| panic!("the upgrade fails: {e}"));
-        conn
+        super::Connection::sqlite(conn)
     }
 
     /// Every outcome a protocol-2 hub stored is replayed after migration 0005 with its service;

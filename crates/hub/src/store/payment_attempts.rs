@@ -1,8 +1,8 @@
 //! `payment_attempts`: a phone payment claimed before the provider is called (outside the
 //! database lock) and finished after it answered. One open attempt per application at a time.
 
+use crate::db::{Connection, OptionalExtension, Transaction, params};
 use chrono::{DateTime, Duration, Utc};
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use super::StoreError;
 

@@ -3,8 +3,8 @@
 //! check beside it just set. [`baeum_domain::learner::PIN_ATTEMPTS`] wrong PINs lock for
 //! [`baeum_domain::learner::PIN_LOCK_MINUTES`].
 
+use crate::db::{Connection, OptionalExtension, params};
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OptionalExtension, params};
 
 use super::StoreError;
 

@@ -1,7 +1,7 @@
 //! `places` table.
 
+use crate::db::{Connection, OptionalExtension, Transaction, params};
 use baeum_domain::{Place, PlaceId};
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use super::{StoreError, decode, decode_rows};
 

@@ -1,12 +1,12 @@
 //! `rooms`, `room_conflicts`, `room_settings`, `room_bookings`, `room_strikes`, `room_actions`:
 //! what the rental service keeps. Overlaps are refused here too (triggers in migration 0012).
 
+use crate::db::{Connection, OptionalExtension, params};
 use baeum_domain::rental::{
     Booking, BookingRequest, BookingStatus, Busy, Room, RoomsConfig, StrikeRule, conflicting, minute_of,
 };
 use baeum_domain::{BookingId, KioskId, LearnerId, RoomId, Won};
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{StoreError, decode, decode_rows, encode, read_time};
 
@@ -190,7 +190,7 @@ fn read(row: Row) -> Result<StoredBooking, StoreError> {
     })
 }
 
-fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
+fn row(r: &crate::db::Row<'_>) -> crate::db::Result<Row> {
     Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
 }
 
@@ -220,8 +220,9 @@ pub fn of_learners(conn: &Connection, learners: &[LearnerId]) -> Result<Vec<Book
 /// Bookings waiting for staff (승인 대기), oldest first, or every booking from `from` on.
 pub fn listed(conn: &Connection, waiting_only: bool) -> Result<Vec<Booking>, StoreError> {
     let sql = if waiting_only {
+        let status = crate::db::json_field(conn.dialect(), "status", "status");
         format!(
-            "SELECT {COLUMNS} FROM room_bookings WHERE live = 1 AND json_extract(status, '$.status') = 'awaiting_approval'
+            "SELECT {COLUMNS} FROM room_bookings WHERE live = 1 AND {status} = 'awaiting_approval'
              ORDER BY arrival"
         )
     } else {

@@ -1,9 +1,9 @@
 //! `programme_rules`: rules per course, else per institution, else the hub default, else
 //! [`ProgrammeRules::default`].
 
+use crate::db::{Connection, OptionalExtension, params};
 use baeum_domain::Course;
 use baeum_domain::rules::ProgrammeRules;
-use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{StoreError, decode, encode};
 

@@ -1,9 +1,9 @@
 //! `sessions` and `learner_kiosks`: the sessions the hub opened for people at kiosks, and which
 //! kiosks know which learner.
 
+use crate::db::{Connection, OptionalExtension, params};
 use baeum_domain::{KioskId, LearnerId};
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OptionalExtension, params};
 
 use super::StoreError;
 
@@ -95,7 +95,7 @@ pub fn extend(conn: &Connection, digest: &str, expires_at: DateTime<Utc>) -> Res
 /// it may still be on their way from the kiosk (see [`purge_ended`]).
 pub fn close(conn: &Connection, digest: &str, kiosk: &KioskId, now: DateTime<Utc>) -> Result<bool, StoreError> {
     let ended = conn.execute(
-        "UPDATE sessions SET expires_at = MIN(expires_at, ?3) WHERE token_sha256 = ?1 AND kiosk_id = ?2 AND kind = 'staff'",
+        "UPDATE sessions SET expires_at = CASE WHEN expires_at < ?3 THEN expires_at ELSE ?3 END WHERE token_sha256 = ?1 AND kiosk_id = ?2 AND kind = 'staff'",
         params![digest, kiosk.as_str(), now.to_rfc3339()],
     )?;
     let forgotten = conn.execute(
@@ -117,8 +117,10 @@ pub fn purge_ended(conn: &Connection, now: DateTime<Utc>) -> Result<usize, Store
 
 /// Records that `kiosk` knows `learner` (it registered her, or she confirmed her PIN there).
 pub fn link(conn: &Connection, learner: &LearnerId, kiosk: &KioskId, now: DateTime<Utc>) -> Result<(), StoreError> {
-    conn.prepare_cached("INSERT OR IGNORE INTO learner_kiosks (learner_id, kiosk_id, since) VALUES (?1, ?2, ?3)")?
-        .execute(params![learner.as_str(), kiosk.as_str(), now.to_rfc3339()])?;
+    conn.prepare_cached(
+        "INSERT INTO learner_kiosks (learner_id, kiosk_id, since) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+    )?
+    .execute(params![learner.as_str(), kiosk.as_str(), now.to_rfc3339()])?;
     Ok(())
 }
 

@@ -1,9 +1,9 @@
 //! `staff` and `staff_audit`: staff accounts with their PIN lockout, and the access log.
 
+use crate::db::{Connection, OptionalExtension, params};
 use baeum_domain::staff::{StaffNumber, StaffProfile, StaffRole};
 use baeum_domain::{InstitutionId, KioskId};
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 use super::StoreError;

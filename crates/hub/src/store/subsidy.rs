@@ -1,12 +1,12 @@
 //! `subsidy_*` tables: programmes, applications (one per person per programme), grants (once in a
 //! lifetime) and each programme's recorded selection.
 
+use crate::db::{Connection, OptionalExtension, params};
 use baeum_domain::subsidy::{
     DrawRecord, Entrant, ResidenceDeclaration, SubsidyApplication, SubsidyGrant, SubsidyProgramme, SubsidyStatus,
 };
 use baeum_domain::{LearnerId, OpId, ProgrammeId};
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{StoreError, decode, decode_rows, encode, read_time};
 
@@ -223,7 +223,7 @@ pub fn grants_of(
     except: Option<&ProgrammeId>,
 ) -> Result<Vec<SubsidyGrant>, StoreError> {
     let mut stmt = conn.prepare_cached(
-        "SELECT programme_id, year FROM subsidy_grants WHERE learner_id = ?1 AND programme_id IS NOT ?2 ORDER BY year",
+        "SELECT programme_id, year FROM subsidy_grants WHERE learner_id = ?1 AND programme_id IS DISTINCT FROM ?2 ORDER BY year",
     )?;
     let mut out = Vec::new();
     for learner in learners {

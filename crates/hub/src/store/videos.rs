@@ -1,8 +1,8 @@
 //! `videos`: the video courses feeds listed, and the digest of the whole list (in `hub_meta`)
 //! that kiosks compare before fetching it.
 
+use crate::db::{Connection, OptionalExtension, Transaction, params};
 use baeum_domain::video::{Video, VideoId, list_digest};
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use super::StoreError;
 

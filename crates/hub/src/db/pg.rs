@@ -1,0 +1,285 @@
+//! The PostgreSQL side of [`super::Connection`]: one blocking client per connection, statements
+//! prepared once per text and parameter types, and SQLite's storage classes mapped onto
+//! PostgreSQL's types both ways.
+
+use std::collections::HashMap;
+use std::error::Error as StdError;
+
+use bytes::BytesMut;
+use postgres::types::{FromSql, IsNull, Kind, ToSql, Type, to_sql_checked};
+
+use super::{Result, Value};
+
+/// The advisory lock every hub write transaction takes first, on every hub process: the
+/// PostgreSQL counterpart of SQLite's single writer (`BEGIN IMMEDIATE`).
+pub const WRITE_LOCK: i64 = 0x0062_6165_756d_0001;
+/// The lock one hub process holds while it runs housekeeping, so two never run it at once.
+pub const HOUSEKEEPING_LOCK: i64 = 0x0062_6165_756d_0002;
+
+/// Prepared statements kept per connection; the hub has a few hundred distinct statements, and
+/// the cache is emptied if generated texts ever grow it past this.
+const STATEMENT_CACHE: usize = 2_000;
+
+#[allow(missing_debug_implementations)]
+pub struct Session {
+    client: postgres::Client,
+    statements: HashMap<(String, Vec<u32>), postgres::Statement>,
+}
+
+/// A readable description of a PostgreSQL error (its Display says only "db error").
+pub fn describe(e: &postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => format!("{} {}: {}", db.severity(), db.code().code(), db.message()),
+        None => e.to_string(),
+    }
+}
+
+impl Session {
+    /// Connects to `url` (`postgres://user@host:port/db`).
+    pub fn connect(url: &str) -> Result<Self> {
+        let mut config: postgres::Config = url.parse()?;
+        config.application_name("baeum-hub");
+        config.connect_timeout(std::time::Duration::from_secs(10));
+        let mut client = config.connect(postgres::NoTls)?;
+        // A statement stuck behind a lock fails after 30 s rather than holding a request forever.
+        client.batch_execute("SET statement_timeout = '30s'; SET lock_timeout = '30s'")?;
+        Ok(Self { client, statements: HashMap::new() })
+    }
+
+    pub fn batch(&mut self, sql: &str) -> Result<()> {
+        Ok(self.client.batch_execute(sql)?)
+    }
+
+    pub(super) fn begin_write(&mut self) -> Result<()> {
+        self.client.batch_execute("BEGIN")?;
+        if let Err(e) = self.client.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK]) {
+            let _ = self.client.batch_execute("ROLLBACK");
+            return Err(e.into());
+        }
+        Ok(())
+    }
+
+    /// Takes the session-level lock `key` if no other connection holds it; released by
+    /// [`Session::unlock`] or when the connection closes (a crashed process frees it).
+    pub fn try_lock(&mut self, key: i64) -> Result<bool> {
+        Ok(self.client.query_one("SELECT pg_try_advisory_lock($1)", &[&key])?.get(0))
+    }
+
+    pub fn unlock(&mut self, key: i64) -> Result<()> {
+        self.client.execute("SELECT pg_advisory_unlock($1)", &[&key])?;
+        Ok(())
+    }
+
+    pub(super) fn execute(&mut self, sql: &str, values: &[Value]) -> Result<usize> {
+        let stmt = self.statement(sql, values)?;
+        let params: Vec<&(dyn ToSql + Sync)> = values.iter().map(|v| v as &(dyn ToSql + Sync)).collect();
+        Ok(usize::try_from(self.client.execute(&stmt, &params)?).unwrap_or(usize::MAX))
+    }
+
+    pub(super) fn query(&mut self, sql: &str, values: &[Value]) -> Result<Vec<postgres::Row>> {
+        let stmt = self.statement(sql, values)?;
+        let params: Vec<&(dyn ToSql + Sync)> = values.iter().map(|v| v as &(dyn ToSql + Sync)).collect();
+        Ok(self.client.query(&stmt, &params)?)
+    }
+
+    /// The statement for `sql` with these values' types: integers as bigint, text as text, and
+    /// NULL left for the server to infer from where it is used.
+    fn statement(&mut self, sql: &str, values: &[Value]) -> Result<postgres::Statement> {
+        let types: Vec<Type> = values.iter().map(param_type).collect();
+        let key = (sql.to_owned(), types.iter().map(Type::oid).collect::<Vec<_>>());
+        if let Some(s) = self.statements.get(&key) {
+            return Ok(s.clone());
+        }
+        let text = placeholders(sql);
+        let stmt = match self.client.prepare_typed(&text, &types) {
+            Ok(s) => s,
+            // A NULL whose type nothing around it tells (`?3 IS NULL`): text will do.
+            Err(e)
+                if e.code() == Some(&postgres::error::SqlState::INDETERMINATE_DATATYPE)
+                    || e.code() == Some(&postgres::error::SqlState::AMBIGUOUS_PARAMETER) =>
+            {
+                let typed: Vec<Type> =
+                    types.iter().map(|t| if t.oid() == 0 { Type::TEXT } else { t.clone() }).collect();
+                self.client.prepare_typed(&text, &typed)?
+            }
+            Err(e) => return Err(e.into()),
+        };
+        if self.statements.len() >= STATEMENT_CACHE {
+            self.statements.clear();
+        }
+        self.statements.insert(key, stmt.clone());
+        Ok(stmt)
+    }
+}
+
+fn param_type(v: &Value) -> Type {
+    match v {
+        Value::Integer(_) => Type::INT8,
+        Value::Real(_) => Type::FLOAT8,
+        Value::Text(_) => Type::TEXT,
+        Value::Blob(_) => Type::BYTEA,
+        Value::Null => Type::new("unspecified".to_owned(), 0, Kind::Pseudo, "pg_catalog".to_owned()),
+    }
+}
+
+/// SQLite's `?1` placeholders as PostgreSQL's `$1` (a bare `?` takes the next number). Quoted
+/// literals and identifiers are copied as they are.
+pub fn placeholders(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len() + 8);
+    let mut next = 0_u32;
+    let mut quote: Option<char> = None;
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (quote, c) {
+            (Some(q), c) if c == q => {
+                quote = None;
+                out.push(c);
+            }
+            (Some(_), c) => out.push(c),
+            (None, '\'' | '"') => {
+                quote = Some(c);
+                out.push(c);
+            }
+            (None, '?') => {
+                let mut digits = String::new();
+                while let Some(d) = chars.peek().filter(|d| d.is_ascii_digit()) {
+                    digits.push(*d);
+                    chars.next();
+                }
+                out.push('$');
+                if digits.is_empty() {
+                    next += 1;
+                    out.push_str(&next.to_string());
+                } else {
+                    next = next.max(digits.parse().unwrap_or(0));
+                    out.push_str(&digits);
+                }
+            }
+            (None, c) => out.push(c),
+        }
+    }
+    out
+}
+
+type BoxError = Box<dyn StdError + Sync + Send>;
+
+impl ToSql for Value {
+    fn to_sql(&self, ty: &Type, out: &mut BytesMut) -> Result<IsNull, BoxError> {
+        match self {
+            Value::Null => Ok(IsNull::Yes),
+            Value::Integer(i) => match *ty {
+                Type::INT8 => i.to_sql(ty, out),
+                Type::INT4 => i32::try_from(*i)?.to_sql(ty, out),
+                Type::INT2 => i16::try_from(*i)?.to_sql(ty, out),
+                Type::FLOAT8 => (*i as f64).to_sql(ty, out),
+                Type::BOOL => (*i != 0).to_sql(ty, out),
+                _ => i.to_string().to_sql(&Type::TEXT, out),
+            },
+            Value::Real(f) => match *ty {
+                Type::FLOAT4 => (*f as f32).to_sql(ty, out),
+                Type::FLOAT8 => f.to_sql(ty, out),
+                _ => f.to_string().to_sql(&Type::TEXT, out),
+            },
+            Value::Text(s) => match *ty {
+                Type::JSONB => {
+                    out.extend_from_slice(&[1]);
+                    out.extend_from_slice(s.as_bytes());
+                    Ok(IsNull::No)
+                }
+                _ => {
+                    out.extend_from_slice(s.as_bytes());
+                    Ok(IsNull::No)
+                }
+            },
+            Value::Blob(b) => b.as_slice().to_sql(&Type::BYTEA, out),
+        }
+    }
+
+    fn accepts(_ty: &Type) -> bool {
+        true
+    }
+
+    to_sql_checked!();
+}
+
+impl<'a> FromSql<'a> for Value {
+    fn from_sql(ty: &Type, raw: &'a [u8]) -> Result<Self, BoxError> {
+        Ok(match *ty {
+            Type::INT8 => Value::Integer(i64::from_sql(ty, raw)?),
+            Type::INT4 => Value::Integer(i32::from_sql(ty, raw)?.into()),
+            Type::INT2 => Value::Integer(i16::from_sql(ty, raw)?.into()),
+            Type::OID => Value::Integer(u32::from_sql(ty, raw)?.into()),
+            Type::BOOL => Value::Integer(bool::from_sql(ty, raw)?.into()),
+            Type::FLOAT8 => Value::Real(f64::from_sql(ty, raw)?),
+            Type::FLOAT4 => Value::Real(f32::from_sql(ty, raw)?.into()),
+            Type::NUMERIC => numeric(raw)?,
+            Type::BYTEA => Value::Blob(raw.to_vec()),
+            Type::JSONB => Value::Text(std::str::from_utf8(raw.get(1..).unwrap_or_default())?.to_owned()),
+            _ => Value::Text(std::str::from_utf8(raw)?.to_owned()),
+        })
+    }
+
+    fn from_sql_null(_ty: &Type) -> Result<Self, BoxError> {
+        Ok(Value::Null)
+    }
+
+    fn accepts(_ty: &Type) -> bool {
+        true
+    }
+}
+
+/// PostgreSQL's binary NUMERIC (what `SUM` of bigints gives): an integer when it has no
+/// fractional digits, a real otherwise.
+fn numeric(raw: &[u8]) -> Result<Value, BoxError> {
+    let word = |i: usize| -> Result<u16, BoxError> {
+        raw.get(i * 2..i * 2 + 2).map(|b| u16::from_be_bytes([b[0], b[1]])).ok_or_else(|| "short numeric".into())
+    };
+    let ndigits = usize::from(word(0)?);
+    let weight = i32::from(word(1)? as i16);
+    let sign = word(2)?;
+    let dscale = word(3)?;
+    if sign == 0xC000 {
+        return Ok(Value::Real(f64::NAN));
+    }
+    let mut int: i128 = 0;
+    let mut real = 0.0_f64;
+    let mut fractional = dscale > 0;
+    for i in 0..ndigits {
+        let digit = i128::from(word(4 + i)?);
+        let power = weight - i as i32;
+        real += digit as f64 * 10_000_f64.powi(power);
+        if power < 0 {
+            fractional |= digit != 0;
+        } else {
+            int = int.saturating_add(digit.saturating_mul(10_000_i128.saturating_pow(power as u32)));
+        }
+    }
+    let negative = sign == 0x4000;
+    if !fractional && let Ok(i) = i64::try_from(if negative { -int } else { int }) {
+        return Ok(Value::Integer(i));
+    }
+    Ok(Value::Real(if negative { -real } else { real }))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn placeholders_are_numbered_like_sqlite_and_literals_are_left_alone() {
+        assert_eq!(super::placeholders("SELECT ?1, ?2 WHERE a = ?1"), "SELECT $1, $2 WHERE a = $1");
+        assert_eq!(super::placeholders("SELECT ?, ? FROM t"), "SELECT $1, $2 FROM t");
+        assert_eq!(super::placeholders("SELECT '?1' || ?1"), "SELECT '?1' || $1");
+    }
+
+    #[test]
+    fn numerics_read_as_integers_when_whole() {
+        // 123456789 = [1, 2345, 6789] with weight 2, scale 0.
+        let raw: Vec<u8> = [3_u16, 2, 0, 0, 1, 2345, 6789].iter().flat_map(|w| w.to_be_bytes()).collect();
+        assert_eq!(super::numeric(&raw).ok(), Some(super::Value::Integer(123_456_789)));
+        // -1.5 = [1, 5000] with weight 0, negative, scale 1.
+        let raw: Vec<u8> = [2_u16, 0, 0x4000, 1, 1, 5000].iter().flat_map(|w| w.to_be_bytes()).collect();
+        assert_eq!(super::numeric(&raw).ok(), Some(super::Value::Real(-1.5)));
+        // 0 has no digits.
+        let raw: Vec<u8> = [0_u16, 0, 0, 0].iter().flat_map(|w| w.to_be_bytes()).collect();
+        assert_eq!(super::numeric(&raw).ok(), Some(super::Value::Integer(0)));
+    }
+}

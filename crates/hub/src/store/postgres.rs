@@ -1,0 +1,98 @@
+//! Opening the hub's PostgreSQL database and bringing it to the current schema.
+//!
+//! Migrations are the files in `migrations-pg/`, applied in order, each in its own transaction,
+//! and recorded in `hub_schema`. A hub process that starts while another migrates waits for it:
+//! the whole run holds the hubs' write lock (SQLite needs no such lock, having one file and one
+//! writer; migration crates for PostgreSQL take none, hence this short runner).
+
+use super::{Connection, StoreError};
+use crate::db::pg::{self, Session};
+
+/// Append-only: a new file gets the next number and is never edited once released.
+const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../../migrations-pg/0001_hub.sql"))];
+
+/// Opens the database at `url`, migrating it to the current schema.
+pub fn open(url: &str) -> Result<Connection, StoreError> {
+    let mut conn = Connection::postgres(Session::connect(url)?);
+    migrate(&mut conn)?;
+    super::meta::ensure_epoch(&conn)?;
+    Ok(conn)
+}
+
+/// Applies the migrations this database has not had yet; answers how many it applied.
+pub fn migrate(conn: &mut Connection) -> Result<usize, StoreError> {
+    let tx = conn.transaction_with_behavior(crate::db::TransactionBehavior::Immediate)?;
+    tx.execute_batch("CREATE TABLE IF NOT EXISTS hub_schema (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)")?;
+    let current: i64 = tx.query_row("SELECT COALESCE(MAX(version), 0) FROM hub_schema", [], |r| r.get(0))?;
+    let newest = MIGRATIONS.last().map_or(0, |(v, _)| *v);
+    if current > newest {
+        return Err(StoreError::Integrity {
+            what: "데이터베이스 구조",
+            id: current.to_string(),
+            problem: format!("이 허브가 아는 것({newest})보다 새로운 구조입니다. 허브를 새 버전으로 바꿔 주세요"),
+        });
+    }
+    let mut applied = 0;
+    for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
+        tx.execute_batch(sql)?;
+        tx.execute(
+            "INSERT INTO hub_schema (version, applied_at) VALUES (?1, ?2)",
+            crate::params![version, chrono::Utc::now().to_rfc3339()],
+        )?;
+        applied += 1;
+    }
+    tx.commit()?;
+    Ok(applied)
+}
+
+/// A new database on the server at `server` (a URL whose database is one this user may connect
+/// to, such as `postgres`), migrated, for one test. Nothing drops it: `make test`'s cluster is
+/// thrown away whole.
+pub fn open_fresh(server: &str) -> Result<Connection, StoreError> {
+    let name = format!("baeum_t_{}", uuid::Uuid::new_v4().simple());
+    let mut admin = Session::connect(server)?;
+    admin.batch(&format!("CREATE DATABASE {name}"))?;
+    let url = with_database(server, &name);
+    open(&url)
+}
+
+/// `url` with its database replaced by `database`.
+pub fn with_database(url: &str, database: &str) -> String {
+    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
+    let rest = base.split_once("://").map_or(base, |(_, r)| r);
+    let base = match rest.find('/') {
+        Some(slash) => &base[..base.len() - rest.len() + slash],
+        None => base,
+    };
+    match query {
+        Some(q) => format!("{base}/{database}?{q}"),
+        None => format!("{base}/{database}"),
+    }
+}
+
+/// Runs `job` only if no other hub process is running it now (housekeeping); answers `None` if
+/// another holds it. The lock is the connection's and is freed if the process dies.
+pub fn exclusively<T>(conn: &Connection, job: impl FnOnce() -> Result<T, StoreError>) -> Result<Option<T>, StoreError> {
+    if !conn.try_lock(pg::HOUSEKEEPING_LOCK)? {
+        return Ok(None);
+    }
+    let out = job();
+    conn.unlock(pg::HOUSEKEEPING_LOCK)?;
+    out.map(Some)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_database_name_replaces_the_one_in_the_url() {
+        assert_eq!(
+            super::with_database("postgres://baeum@127.0.0.1:5999/postgres", "t1"),
+            "postgres://baeum@127.0.0.1:5999/t1"
+        );
+        assert_eq!(super::with_database("postgres://baeum@127.0.0.1:5999", "t1"), "postgres://baeum@127.0.0.1:5999/t1");
+        assert_eq!(
+            super::with_database("postgresql://u:p@h/db?sslmode=disable", "t1"),
+            "postgresql://u:p@h/t1?sslmode=disable"
+        );
+    }
+}

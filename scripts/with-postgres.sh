@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Runs a command beside a throw-away PostgreSQL cluster and tears the cluster down afterwards,
+# whatever the command did. The cluster lives in a temp dir, listens on a free loopback port only,
+# and runs as an unprivileged user (`postgres` when this runs as root: initdb refuses root).
+# The command sees BAEUM_TEST_POSTGRES=postgres://baeum@127.0.0.1:PORT/postgres.
+#
+#   scripts/with-postgres.sh cargo test -p baeum-hub
+set -euo pipefail
+
+initdb=$(ls /usr/lib/postgresql/*/bin/initdb 2>/dev/null | sort -V | tail -n 1 || true)
+if [ -z "$initdb" ]; then
+  echo "PostgreSQL is not installed (run scripts/install-deps.sh)." >&2
+  exit 1
+fi
+bin=$(dirname "$initdb")
+
+dir=$(mktemp -d /tmp/baeum-pg.XXXXXX)
+as_owner=()
+if [ "$(id -u)" -eq 0 ]; then
+  chown postgres "$dir"
+  as_owner=(runuser -u postgres --)
+fi
+
+# A free port: ask the kernel for one, then hand it to PostgreSQL.
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+
+stop() {
+  "${as_owner[@]}" "$bin/pg_ctl" -D "$dir/data" -m fast stop >/dev/null 2>&1 || true
+  rm -rf "$dir"
+}
+trap stop EXIT
+
+"${as_owner[@]}" "$bin/initdb" -D "$dir/data" -A trust -U baeum -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 ||
+  { cat "$dir/initdb.log" >&2; exit 1; }
+# fsync off: the cluster is thrown away after the run; durability is not what these tests check.
+"${as_owner[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
+  -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" start >/dev/null ||
+  { cat "$dir/server.log" >&2; exit 1; }
+
+export BAEUM_TEST_POSTGRES="postgres://baeum@127.0.0.1:$port/postgres"
+echo "PostgreSQL $("$bin/postgres" --version | awk '{print $3}') for this run at $BAEUM_TEST_POSTGRES" >&2
+set +e
+"$@"
+rc=$?
+set -e
+exit $rc
