@@ -41,6 +41,10 @@ test-ui: deps
 test-rust: build
 	./scripts/start-mdns.sh
 	$(CARGO) test --workspace
+	# The hub's suite again on PostgreSQL (a throw-away cluster), then two hub processes on one
+	# PostgreSQL database with kiosks spread over them.
+	./scripts/with-postgres.sh $(CARGO) test -p baeum-hub
+	./scripts/with-postgres.sh $(CARGO) test -p baeum-system-tests --test two_hubs -- --include-ignored
 
 ## The real app window through tauri-driver + WebKitWebDriver under Xvfb; screenshots land in test-output/.
 test-e2e: build

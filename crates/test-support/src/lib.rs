@@ -9,6 +9,7 @@
 
 pub mod in_process;
 mod process;
+pub mod rush;
 
 use std::sync::Arc;
 

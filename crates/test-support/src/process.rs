@@ -148,7 +148,11 @@ impl HubProcess {
     }
 
     fn inspector(&self) -> &str {
-        self.inspector.get_or_init(|| self.device(&format!("k-inspector-{}", std::process::id())))
+        self.inspector.get_or_init(|| {
+            // Per process and hub: two hub processes may serve one database.
+            let port = self.url.rsplit(':').next().unwrap_or_default();
+            self.device(&format!("k-inspector-{}-{port}", std::process::id()))
+        })
     }
 
     /// One request over plain HTTP/1.1 on loopback, with `credential` as the bearer token:

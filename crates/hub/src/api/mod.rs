@@ -128,8 +128,15 @@ impl HubState {
         let db = Arc::clone(&self.db);
         tokio::task::spawn_blocking(move || {
             let mut conn = db.lock().unwrap_or_else(|p| p.into_inner());
+            // Several hub processes on one PostgreSQL: one of them does a round at a time, the
+            // others skip it (each round also runs in a write transaction, so none could overlap).
+            if !conn.try_lock(crate::db::pg::HOUSEKEEPING_LOCK)? {
+                return Ok(crate::housekeeping::Round::default());
+            }
             let mut seed = || uuid::Uuid::new_v4().simple().to_string();
-            crate::housekeeping::run(&mut conn, now, &mut seed)
+            let round = crate::housekeeping::run(&mut conn, now, &mut seed);
+            conn.unlock(crate::db::pg::HOUSEKEEPING_LOCK)?;
+            round
         })
         .await
         .unwrap_or_else(|e| Err(StoreError::WorkerStopped(format!("housekeeping: {e}"))))

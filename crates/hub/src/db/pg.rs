@@ -20,10 +20,105 @@ pub const HOUSEKEEPING_LOCK: i64 = 0x0062_6165_756d_0002;
 /// the cache is emptied if generated texts ever grow it past this.
 const STATEMENT_CACHE: usize = 2_000;
 
+/// A connection, served by a thread of its own. rust-postgres's blocking client drives its
+/// own async runtime and refuses to run on a thread that is driving another (the hub's request
+/// handlers, `#[tokio::test]`s); from its own thread it works the same from everywhere.
 #[allow(missing_debug_implementations)]
 pub struct Session {
+    jobs: Option<std::sync::mpsc::Sender<Job>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+type Job = Box<dyn FnOnce(&mut Inner) + Send>;
+
+struct Inner {
     client: postgres::Client,
     statements: HashMap<(String, Vec<u32>), postgres::Statement>,
+}
+
+impl Session {
+    /// Connects to `url` (`postgres://user@host:port/db`).
+    pub fn connect(url: &str) -> Result<Self> {
+        let url = url.to_owned();
+        let (jobs, inbox) = std::sync::mpsc::channel::<Job>();
+        let (ready, connected) = std::sync::mpsc::channel::<Result<()>>();
+        let thread = std::thread::Builder::new()
+            .name("baeum-pg".into())
+            .spawn(move || {
+                let mut inner = match Inner::connect(&url) {
+                    Ok(inner) => {
+                        let _ = ready.send(Ok(()));
+                        inner
+                    }
+                    Err(e) => {
+                        let _ = ready.send(Err(e));
+                        return;
+                    }
+                };
+                for job in inbox {
+                    job(&mut inner);
+                }
+            })
+            .map_err(|e| super::Error::conversion(0, format!("PostgreSQL 연결 스레드: {e}")))?;
+        connected.recv().map_err(|_| super::Error::conversion(0, "PostgreSQL 연결 스레드가 멈췄습니다"))??;
+        Ok(Self { jobs: Some(jobs), thread: Some(thread) })
+    }
+
+    fn run<T: Send + 'static>(&self, job: impl FnOnce(&mut Inner) -> Result<T> + Send + 'static) -> Result<T> {
+        let (reply, answer) = std::sync::mpsc::sync_channel(1);
+        let sent = self.jobs.as_ref().map(|jobs| {
+            jobs.send(Box::new(move |inner: &mut Inner| {
+                let _ = reply.send(job(inner));
+            }))
+        });
+        match sent {
+            Some(Ok(())) => {}
+            _ => return Err(super::Error::conversion(0, "PostgreSQL 연결이 닫혔습니다")),
+        }
+        answer.recv().map_err(|_| super::Error::conversion(0, "PostgreSQL 연결 스레드가 멈췄습니다"))?
+    }
+
+    pub fn batch(&mut self, sql: &str) -> Result<()> {
+        let sql = sql.to_owned();
+        self.run(move |i| Ok(i.client.batch_execute(&sql)?))
+    }
+
+    pub(super) fn begin_write(&mut self) -> Result<()> {
+        self.run(Inner::begin_write)
+    }
+
+    /// Takes the session-level lock `key` if no other connection holds it; released by
+    /// [`Session::unlock`] or when the connection closes (a crashed process frees it).
+    pub fn try_lock(&mut self, key: i64) -> Result<bool> {
+        self.run(move |i| Ok(i.client.query_one("SELECT pg_try_advisory_lock($1)", &[&key])?.get(0)))
+    }
+
+    pub fn unlock(&mut self, key: i64) -> Result<()> {
+        self.run(move |i| {
+            i.client.execute("SELECT pg_advisory_unlock($1)", &[&key])?;
+            Ok(())
+        })
+    }
+
+    pub(super) fn execute(&mut self, sql: &str, values: &[Value]) -> Result<usize> {
+        let (sql, values) = (sql.to_owned(), values.to_vec());
+        self.run(move |i| i.execute(&sql, &values))
+    }
+
+    pub(super) fn query(&mut self, sql: &str, values: &[Value]) -> Result<Vec<postgres::Row>> {
+        let (sql, values) = (sql.to_owned(), values.to_vec());
+        self.run(move |i| i.query(&sql, &values))
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        // Closing the queue ends the thread, which closes the connection.
+        self.jobs.take();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
 }
 
 /// A readable description of a PostgreSQL error (its Display says only "db error").
@@ -34,9 +129,8 @@ pub fn describe(e: &postgres::Error) -> String {
     }
 }
 
-impl Session {
-    /// Connects to `url` (`postgres://user@host:port/db`).
-    pub fn connect(url: &str) -> Result<Self> {
+impl Inner {
+    fn connect(url: &str) -> Result<Self> {
         let mut config: postgres::Config = url.parse()?;
         config.application_name("baeum-hub");
         config.connect_timeout(std::time::Duration::from_secs(10));
@@ -46,11 +140,7 @@ impl Session {
         Ok(Self { client, statements: HashMap::new() })
     }
 
-    pub fn batch(&mut self, sql: &str) -> Result<()> {
-        Ok(self.client.batch_execute(sql)?)
-    }
-
-    pub(super) fn begin_write(&mut self) -> Result<()> {
+    fn begin_write(&mut self) -> Result<()> {
         self.client.batch_execute("BEGIN")?;
         if let Err(e) = self.client.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK]) {
             let _ = self.client.batch_execute("ROLLBACK");
@@ -59,24 +149,13 @@ impl Session {
         Ok(())
     }
 
-    /// Takes the session-level lock `key` if no other connection holds it; released by
-    /// [`Session::unlock`] or when the connection closes (a crashed process frees it).
-    pub fn try_lock(&mut self, key: i64) -> Result<bool> {
-        Ok(self.client.query_one("SELECT pg_try_advisory_lock($1)", &[&key])?.get(0))
-    }
-
-    pub fn unlock(&mut self, key: i64) -> Result<()> {
-        self.client.execute("SELECT pg_advisory_unlock($1)", &[&key])?;
-        Ok(())
-    }
-
-    pub(super) fn execute(&mut self, sql: &str, values: &[Value]) -> Result<usize> {
+    fn execute(&mut self, sql: &str, values: &[Value]) -> Result<usize> {
         let stmt = self.statement(sql, values)?;
         let params: Vec<&(dyn ToSql + Sync)> = values.iter().map(|v| v as &(dyn ToSql + Sync)).collect();
         Ok(usize::try_from(self.client.execute(&stmt, &params)?).unwrap_or(usize::MAX))
     }
 
-    pub(super) fn query(&mut self, sql: &str, values: &[Value]) -> Result<Vec<postgres::Row>> {
+    fn query(&mut self, sql: &str, values: &[Value]) -> Result<Vec<postgres::Row>> {
         let stmt = self.statement(sql, values)?;
         let params: Vec<&(dyn ToSql + Sync)> = values.iter().map(|v| v as &(dyn ToSql + Sync)).collect();
         Ok(self.client.query(&stmt, &params)?)

@@ -245,12 +245,14 @@ pub fn view(conn: &Connection, row: &EnrollmentRow) -> Result<Enrollment, StoreE
 
 /// Seats taken and waiting for every course with enrollments.
 pub fn seat_board(conn: &Connection) -> Result<Vec<baeum_domain::enrollment::Seats>, StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT e.course_id, c.body ->> '$.capacity',
-                SUM(e.state IN ('awaiting_payment', 'confirmed')), SUM(e.state = 'waitlisted')
+    let capacity = crate::db::json_field(conn.dialect(), "c.body", "capacity");
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT e.course_id, CAST({capacity} AS BIGINT),
+                SUM(CASE WHEN e.state IN ('awaiting_payment', 'confirmed') THEN 1 ELSE 0 END),
+                SUM(CASE WHEN e.state = 'waitlisted' THEN 1 ELSE 0 END)
            FROM enrollments e JOIN courses c ON c.id = e.course_id
-          GROUP BY e.course_id ORDER BY e.course_id",
-    )?;
+          GROUP BY e.course_id, c.body ORDER BY e.course_id"
+    ))?;
     let rows = stmt.query_map([], |r| {
         Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?, r.get::<_, i64>(3)?))
     })?;

@@ -162,7 +162,25 @@ impl From<&Location> for Location {
 }
 
 /// Opens (creating and migrating if needed) the hub's SQLite database at `path`.
+///
+/// Under `make test`'s PostgreSQL pass (`BAEUM_TEST_POSTGRES` set), the path names a PostgreSQL
+/// database instead, one per path, so every hub test written with a temp file, and every
+/// `baeum-hub --db FILE` those tests run, exercises PostgreSQL unchanged. It says so loudly.
 pub fn open(path: &Path) -> Result<Connection, StoreError> {
+    if let Some(server) = test_postgres() {
+        tracing::warn!(path = %path.display(), "BAEUM_TEST_POSTGRES is set: this hub file is a PostgreSQL database");
+        return postgres::open_for_path(&server, path);
+    }
+    open_sqlite(path)
+}
+
+/// The throw-away server of `make test`'s PostgreSQL pass, if this is that pass.
+fn test_postgres() -> Option<String> {
+    std::env::var("BAEUM_TEST_POSTGRES").ok().filter(|s| !s.is_empty())
+}
+
+/// Opens the SQLite file at `path`, whatever the environment says.
+pub fn open_sqlite(path: &Path) -> Result<Connection, StoreError> {
     create_private(path);
     let mut conn = rusqlite::Connection::open(path)?;
     configure(&mut conn)?;
@@ -188,9 +206,7 @@ fn create_private(path: &Path) {
 /// a server (`make test` starts a throw-away one), a fresh PostgreSQL database on it, so the same
 /// tests run against both engines.
 pub fn open_in_memory() -> Result<Connection, StoreError> {
-    if let Ok(server) = std::env::var("BAEUM_TEST_POSTGRES")
-        && !server.is_empty()
-    {
+    if let Some(server) = test_postgres() {
         return postgres::open_fresh(&server);
     }
     let mut conn = rusqlite::Connection::open_in_memory()?;
@@ -329,7 +345,7 @@ mod tests {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let path = dir.path().join("hub.db");
-        let conn = super::open(&path).unwrap_or_else(|e| panic!("{e}"));
+        let conn = super::open_sqlite(&path).unwrap_or_else(|e| panic!("{e}"));
         conn.execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);").unwrap_or_else(|e| panic!("{e}"));
         for file in ["hub.db", "hub.db-wal", "hub.db-shm"] {
             let mode = std::fs::metadata(dir.path().join(file)).map(|m| m.permissions().mode() & 0o777);

@@ -6,7 +6,7 @@
 //! writer; migration crates for PostgreSQL take none, hence this short runner).
 
 use super::{Connection, StoreError};
-use crate::db::pg::{self, Session};
+use crate::db::pg::Session;
 
 /// Append-only: a new file gets the next number and is never edited once released.
 const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../../migrations-pg/0001_hub.sql"))];
@@ -56,6 +56,25 @@ pub fn open_fresh(server: &str) -> Result<Connection, StoreError> {
     open(&url)
 }
 
+/// The database that stands for the SQLite file `path` in `make test`'s PostgreSQL pass: one per
+/// path, created on first use (by whichever test or `baeum-hub` process gets there first).
+pub fn open_for_path(server: &str, path: &std::path::Path) -> Result<Connection, StoreError> {
+    use sha2::Digest;
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
+    let digest = sha2::Sha256::digest(absolute.to_string_lossy().as_bytes());
+    let name: String = digest.iter().take(12).map(|b| format!("{b:02x}")).collect();
+    let name = format!("baeum_p_{name}");
+    let mut admin = Session::connect(server)?;
+    match admin.batch(&format!("CREATE DATABASE {name}")) {
+        Ok(()) => {}
+        Err(crate::db::Error::Postgres(e)) if e.code() == Some(&postgres::error::SqlState::DUPLICATE_DATABASE) => {}
+        // Two creating the same database at once: the loser sees a unique violation.
+        Err(crate::db::Error::Postgres(e)) if e.code() == Some(&postgres::error::SqlState::UNIQUE_VIOLATION) => {}
+        Err(e) => return Err(e.into()),
+    }
+    open(&with_database(server, &name))
+}
+
 /// `url` with its database replaced by `database`.
 pub fn with_database(url: &str, database: &str) -> String {
     let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
@@ -68,17 +87,6 @@ pub fn with_database(url: &str, database: &str) -> String {
         Some(q) => format!("{base}/{database}?{q}"),
         None => format!("{base}/{database}"),
     }
-}
-
-/// Runs `job` only if no other hub process is running it now (housekeeping); answers `None` if
-/// another holds it. The lock is the connection's and is freed if the process dies.
-pub fn exclusively<T>(conn: &Connection, job: impl FnOnce() -> Result<T, StoreError>) -> Result<Option<T>, StoreError> {
-    if !conn.try_lock(pg::HOUSEKEEPING_LOCK)? {
-        return Ok(None);
-    }
-    let out = job();
-    conn.unlock(pg::HOUSEKEEPING_LOCK)?;
-    out.map(Some)
 }
 
 #[cfg(test)]
