@@ -4,7 +4,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 CARGO ?= cargo
 
-.PHONY: deps ui build run test lint test-rust test-ui test-e2e bench soak fuzz fmt openapi clean
+.PHONY: deps ui build run test lint test-rust test-ui test-e2e bench loadtest soak fuzz fmt openapi clean
 
 ## Install system packages, npm packages and tauri-driver if missing (idempotent).
 deps:
@@ -43,7 +43,7 @@ test-rust: build
 	$(CARGO) test --workspace
 	# The hub's suite again on PostgreSQL (a throw-away cluster), then two hub processes on one
 	# PostgreSQL database with kiosks spread over them.
-	./scripts/with-postgres.sh $(CARGO) test -p baeum-hub
+	./scripts/with-postgres.sh $(CARGO) test -p baeum-hub -- --include-ignored
 	./scripts/with-postgres.sh $(CARGO) test -p baeum-system-tests --test two_hubs -- --include-ignored
 
 ## The real app window through tauri-driver + WebKitWebDriver under Xvfb; screenshots land in test-output/.
@@ -59,6 +59,15 @@ bench:
 	$(MAKE) ui
 	$(CARGO) build --release -p baeum-hub -p baeum-bench -p baeum-kiosk-app
 	BAEUM_BIN_DIR=target/release ./target/release/baeum-bench
+
+## The 09:00 rush on SQLite, PostgreSQL with one hub, and PostgreSQL with two hubs behind HAProxy,
+## side by side (2,000 taps for 20 seats, then 20,000 for 100; BAEUM_LOADTEST_BIG=0 skips the
+## second). Prints figures, asserts nothing.
+loadtest:
+	@./scripts/install-deps.sh --bench
+	$(CARGO) build --release -p baeum-hub -p baeum-bench
+	WITH_POSTGRES_AS=BAEUM_LOADTEST_POSTGRES ./scripts/with-postgres.sh \
+	  env BAEUM_BIN_DIR=target/release BAEUM_BENCH_ONLY=rush ./target/release/baeum-bench
 
 ## Long soak: kill -9 the kiosk engine 5,000 times during enrollment writes and uploads.
 soak: build

@@ -30,7 +30,7 @@ APT_PACKAGES=(
 BENCH=0
 if [ "${1:-}" = "--bench" ]; then
   BENCH=1
-  APT_PACKAGES+=(chromium xdotool)
+  APT_PACKAGES+=(chromium xdotool haproxy)
 fi
 
 missing=()

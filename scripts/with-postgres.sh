@@ -2,7 +2,8 @@
 # Runs a command beside a throw-away PostgreSQL cluster and tears the cluster down afterwards,
 # whatever the command did. The cluster lives in a temp dir, listens on a free loopback port only,
 # and runs as an unprivileged user (`postgres` when this runs as root: initdb refuses root).
-# The command sees BAEUM_TEST_POSTGRES=postgres://baeum@127.0.0.1:PORT/postgres.
+# The command sees BAEUM_TEST_POSTGRES=postgres://baeum@127.0.0.1:PORT/postgres (or the variable
+# WITH_POSTGRES_AS names) and BAEUM_HUB_KEYS, a folder for the hubs' shared secret files.
 #
 #   scripts/with-postgres.sh cargo test -p baeum-hub
 set -euo pipefail
@@ -37,8 +38,14 @@ trap stop EXIT
   -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" start >/dev/null ||
   { cat "$dir/server.log" >&2; exit 1; }
 
-export BAEUM_TEST_POSTGRES="postgres://baeum@127.0.0.1:$port/postgres"
-echo "PostgreSQL $("$bin/postgres" --version | awk '{print $3}') for this run at $BAEUM_TEST_POSTGRES" >&2
+# WITH_POSTGRES_AS names the variable the URL goes in (make loadtest uses its own, so that its
+# SQLite hub stays on SQLite).
+var=${WITH_POSTGRES_AS:-BAEUM_TEST_POSTGRES}
+export "$var=postgres://baeum@127.0.0.1:$port/postgres"
+# The signing key and PIN pepper every hub process on this database shares.
+mkdir -m 700 "$dir/keys"
+export BAEUM_HUB_KEYS="$dir/keys"
+echo "PostgreSQL $("$bin/postgres" --version | awk '{print $3}') for this run at ${!var}" >&2
 set +e
 "$@"
 rc=$?

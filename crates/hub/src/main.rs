@@ -134,6 +134,25 @@ enum Command {
         #[command(subcommand)]
         action: ClubAction,
     },
+    /// Move this city's hub from its SQLite file to PostgreSQL: every record and stored outcome,
+    /// and the certificate signing key and PIN pepper into BAEUM_HUB_KEYS. Stop the hub first.
+    MigrateTo {
+        /// The PostgreSQL database to move to (postgres://…); it is migrated and must hold nothing.
+        #[arg(long, env = "BAEUM_HUB_DB")]
+        db: store::Location,
+        /// The SQLite hub file to move from.
+        #[arg(long)]
+        from: PathBuf,
+    },
+    /// A consistent copy of a SQLite hub, safe while it serves (SQLite's VACUUM INTO). For
+    /// PostgreSQL, use pg_dump (see the README).
+    Backup {
+        #[arg(long, env = "BAEUM_HUB_DB")]
+        db: store::Location,
+        /// The copy to write (it must not exist yet).
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Load catalog data (all or nothing).
     Seed {
         #[arg(long, env = "BAEUM_HUB_DB")]
@@ -618,6 +637,48 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 }
             }
         }
+        Command::MigrateTo { db, from } => {
+            if !matches!(db, store::Location::Postgres(_)) {
+                anyhow::bail!("--db에는 옮겨 갈 PostgreSQL 주소(postgres://…)를 적어 주세요");
+            }
+            if !from.is_file() {
+                anyhow::bail!("{}: 옮길 SQLite 허브 파일이 없습니다", from.display());
+            }
+            let source = store::open_sqlite(&from)?;
+            // The secrets first: without the pepper no learner's PIN would check after the move.
+            for (name, what) in [("certificate-key", "수료증 서명 키"), ("pin-pepper", "PIN 비밀값")] {
+                let beside = from.with_extension(name);
+                if beside.exists() {
+                    baeum_hub::secret_file::carry(&beside, &db.secret_path(name)?, what)?;
+                }
+            }
+            let mut target = db.open()?;
+            let moved = store::migrate::sqlite_to_postgres(&source, &mut target)?;
+            for (table, rows) in &moved {
+                println!("{table}\t{rows}");
+            }
+            println!("{}건을 {}(으)로 옮겼습니다", moved.values().sum::<usize>(), db.redacted());
+        }
+        Command::Backup { db, out } => match db {
+            store::Location::Sqlite(path) => {
+                if out.exists() {
+                    anyhow::bail!("{}: 이미 있는 파일에는 쓰지 않습니다", out.display());
+                }
+                // Names, birth dates and phone numbers: the copy is the hub user's only, like the
+                // database (SQLite writes into an empty file it finds).
+                let mut options = std::fs::OpenOptions::new();
+                options.write(true).create_new(true);
+                #[cfg(unix)]
+                std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+                options.open(&out)?;
+                let conn = store::open_sqlite(&path)?;
+                conn.execute("VACUUM INTO ?1", [out.to_string_lossy().as_ref()])?;
+                println!("{} → {}", path.display(), out.display());
+            }
+            store::Location::Postgres(_) => {
+                anyhow::bail!("PostgreSQL 허브는 pg_dump로 백업합니다: pg_dump -Fc -f hub.dump \"$BAEUM_HUB_DB\"")
+            }
+        },
         Command::Seed { db, source, date } => {
             let batch = load_seed(&source, date)?;
             let mut conn = db.open()?;

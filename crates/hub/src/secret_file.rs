@@ -32,6 +32,32 @@ pub fn load_or_create(path: &Path, what: &str) -> std::io::Result<[u8; 32]> {
     }
 }
 
+/// Copies the secret at `from` to `to` (mode 0600), for moving a hub to another database. A
+/// secret already at `to` is kept if it is the same and refused if it differs: replacing a pepper
+/// would lock every learner out of her PIN, and replacing a signing key would orphan every
+/// certificate signed with it.
+pub fn carry(from: &Path, to: &Path, what: &str) -> std::io::Result<()> {
+    let secret = std::fs::read(from)?;
+    match std::fs::read(to) {
+        Ok(existing) if existing == secret => return Ok(()),
+        Ok(_) => {
+            return Err(std::io::Error::other(format!(
+                "{}: 다른 {what}가 이미 있습니다. 이 허브의 것이 아니면 옮기지 않습니다",
+                to.display()
+            )));
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e),
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(to)?;
+    std::io::Write::write_all(&mut file, &secret)?;
+    file.sync_all()
+}
+
 /// 32 random bytes from the OS.
 pub fn random() -> std::io::Result<[u8; 32]> {
     let mut bytes = [0u8; 32];

@@ -21,7 +21,8 @@ use chrono::{NaiveDate, TimeZone};
 use ed25519_dalek::SigningKey;
 
 pub use process::{
-    HubProcess, IppPrinter, TEST_INSTITUTION, binary, credential_of, kiosk, kiosk_with_input, seed, stderr, stdout,
+    HubProcess, IppPrinter, TEST_INSTITUTION, binary, credential_of, kiosk, kiosk_with_input, seed, seed_sqlite,
+    stderr, stdout,
 };
 
 /// The day the demo catalog and the crate tests are dated for (courses open, closing and

@@ -36,6 +36,8 @@ pub struct HubProcess {
     inspector: std::sync::OnceLock<String>,
     /// A staff session of the inspector device, for staff-only calls.
     inspector_staff: std::sync::OnceLock<String>,
+    /// Its file stays SQLite in the PostgreSQL pass ([`HubProcess::start_sqlite`]).
+    sqlite_only: bool,
 }
 
 /// The institution test kiosks are invited for.
@@ -62,13 +64,18 @@ pub fn add_staff(db: &Path, number: &str, pin: &str) {
 
 /// Runs `baeum-hub seed ARGS --db DB` and checks it worked.
 pub fn seed(db: &Path, args: &[&str]) {
-    let out = Command::new(binary("baeum-hub"))
-        .arg("seed")
-        .args(args)
-        .arg("--db")
-        .arg(db)
-        .output()
-        .unwrap_or_else(|e| panic!("{e}"));
+    seed_with(Command::new(binary("baeum-hub")), db, args);
+}
+
+/// [`seed`] into the SQLite file `db`, even in `make test`'s PostgreSQL pass.
+pub fn seed_sqlite(db: &Path, args: &[&str]) {
+    let mut command = Command::new(binary("baeum-hub"));
+    command.env_remove("BAEUM_TEST_POSTGRES");
+    seed_with(command, db, args);
+}
+
+fn seed_with(mut command: Command, db: &Path, args: &[&str]) {
+    let out = command.arg("seed").args(args).arg("--db").arg(db).output().unwrap_or_else(|e| panic!("{e}"));
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }
 
@@ -86,7 +93,30 @@ impl HubProcess {
 
     /// Like [`HubProcess::start`] with more `serve` arguments (e.g. `--public-url`).
     pub fn start_with(db: &Path, args: &[&str]) -> HubProcess {
-        let mut child = Command::new(binary("baeum-hub"))
+        HubProcess::spawn(Command::new(binary("baeum-hub")), db, args)
+    }
+
+    /// Serves the SQLite file `db` even in `make test`'s PostgreSQL pass (which otherwise makes
+    /// every hub file a PostgreSQL database), for tests that move a hub from one to the other.
+    pub fn start_sqlite(db: &Path) -> HubProcess {
+        let mut command = Command::new(binary("baeum-hub"));
+        command.env_remove("BAEUM_TEST_POSTGRES");
+        let mut hub = HubProcess::spawn(command, db, &[]);
+        hub.sqlite_only = true;
+        hub
+    }
+
+    /// `baeum-hub` for a command on this hub's database.
+    fn cli(&self) -> Command {
+        let mut command = Command::new(binary("baeum-hub"));
+        if self.sqlite_only {
+            command.env_remove("BAEUM_TEST_POSTGRES");
+        }
+        command
+    }
+
+    fn spawn(mut command: Command, db: &Path, args: &[&str]) -> HubProcess {
+        let mut child = command
             .args(["serve", "--listen", "127.0.0.1:0"])
             .args(args)
             .arg("--db")
@@ -108,13 +138,15 @@ impl HubProcess {
             child,
             inspector: std::sync::OnceLock::new(),
             inspector_staff: std::sync::OnceLock::new(),
+            sqlite_only: false,
         }
     }
 
     /// A one-time invite code for a new kiosk, from `baeum-hub kiosk invite` (`args` adds e.g.
     /// `--kiosk ID`).
     pub fn invite_with(&self, args: &[&str]) -> String {
-        let out = Command::new(binary("baeum-hub"))
+        let out = self
+            .cli()
             .args(["kiosk", "--db"])
             .arg(&self.db)
             .args(["invite", "--institution", TEST_INSTITUTION, "--json"])

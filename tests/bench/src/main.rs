@@ -17,6 +17,7 @@ use baeum_kiosk::{DataDir, HubClient, HubUrl, Kiosk, SearchQuery};
 mod app;
 mod certificates;
 mod rentals;
+mod rush;
 mod subsidy;
 mod upload;
 mod videos;
@@ -267,6 +268,7 @@ fn main() -> Result<(), Error> {
         Ok("subsidy") => return subsidy::section(dir.path()),
         Ok("rooms") => return rentals::section(dir.path(), &runtime),
         Ok("videos") => return videos::section(dir.path(), &runtime),
+        Ok("rush") => return rush::section(dir.path(), &runtime),
         Ok("sync" | "cold") => return sync_section(dir.path(), &runtime, courses),
         _ => {}
     }

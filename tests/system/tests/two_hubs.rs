@@ -135,3 +135,66 @@ async fn kiosks_following_either_hub_miss_no_change_while_an_import_lands() {
         );
     }
 }
+
+/// A city moves from its SQLite hub to PostgreSQL with `baeum-hub migrate-to`: the kiosk's
+/// credential, its learners' PINs (the pepper moved with them), their seats and waitlist places,
+/// and the stored outcomes all answer the same from the new hub.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs PostgreSQL; make test runs it under scripts/with-postgres.sh with --include-ignored"]
+async fn a_city_moves_from_sqlite_to_postgresql_and_its_kiosks_carry_on() {
+    require_postgres();
+    let server = std::env::var("BAEUM_TEST_POSTGRES").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("city.db");
+    baeum_test_support::seed_sqlite(&db, &["--demo"]);
+    let old = HubProcess::start_sqlite(&db);
+    let (course, capacity) = old.open_first_come_course(5, true);
+    let invite = || old.invite();
+    let mut fleet = rush::prepare(std::slice::from_ref(&old.url), &invite, 1, capacity as usize + 2, "move").await;
+    let report = rush::rush(&mut fleet, &course, None).await;
+    assert_eq!(report.positions(), vec![1, 2]);
+    let before = rush::statuses(&fleet, &course).await;
+    drop(old);
+
+    let mut admin = baeum_hub::db::pg::Session::connect(&server).unwrap();
+    admin.batch("CREATE DATABASE baeum_moved_city").unwrap();
+    let url = baeum_hub::store::postgres::with_database(&server, "baeum_moved_city");
+    let out = std::process::Command::new(baeum_system_tests::binary("baeum-hub"))
+        .args(["migrate-to", "--db", &url, "--from"])
+        .arg(&db)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("kiosk_intents\t") && said.contains("옮겼습니다"), "{said}");
+
+    let new = HubProcess::start(std::path::Path::new(&url));
+    for kiosk in &mut fleet {
+        kiosk.hub = new.url.clone();
+    }
+    assert_eq!(rush::statuses(&fleet, &course).await, before, "seats and places as they were");
+    // Her PIN still opens her records: the pepper came with the database.
+    let found = reqwest::Client::new()
+        .post(format!("{}/v1/learners/find", new.url))
+        .bearer_auth(&fleet[0].credential)
+        .json(&serde_json::json!({"mobile": "010-1000-0000", "birth_date": "1955-03-01", "pin": "4821"}))
+        .send()
+        .await
+        .unwrap();
+    let status = found.status();
+    let body: serde_json::Value = found.json().await.unwrap();
+    assert_eq!(status, 200, "{body}");
+    assert!(body["session"]["token"].is_string(), "{body}");
+    // Moving again into a database that holds a city is refused.
+    let again = std::process::Command::new(baeum_system_tests::binary("baeum-hub"))
+        .args(["migrate-to", "--db", &url, "--from"])
+        .arg(&db)
+        .output()
+        .unwrap();
+    assert!(!again.status.success());
+    assert!(
+        String::from_utf8_lossy(&again.stderr).contains("비어 있지 않습니다"),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+}

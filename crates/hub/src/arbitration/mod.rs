@@ -224,7 +224,11 @@ pub(crate) mod fixtures {
     /// A hub holding one scheduled course (and its twin): applications 2026-11-20 10:00 – 12-04 18:00 KST,
     /// sessions from 2026-12-08.
     pub fn hub(capacity: u32, selection: Selection, fee: u32) -> (Connection, Course) {
-        let mut conn = store::open_in_memory().unwrap();
+        hub_in(store::open_in_memory().unwrap(), capacity, selection, fee)
+    }
+
+    /// [`hub`] in the database `conn`.
+    pub fn hub_in(mut conn: Connection, capacity: u32, selection: Selection, fee: u32) -> (Connection, Course) {
         let mut batch = crate::demo::demo_catalog("2026-11-26".parse().unwrap()).unwrap();
         let mut course = batch.courses.iter().find(|c| c.sessions.len() >= 8).unwrap().clone();
         course.capacity = capacity;

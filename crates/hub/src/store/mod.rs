@@ -21,6 +21,7 @@ pub mod ledger;
 pub mod live;
 pub mod lottery;
 pub mod meta;
+pub mod migrate;
 pub mod payment_attempts;
 pub mod pin_lock;
 pub mod places;
