@@ -66,7 +66,7 @@ bench:
 loadtest:
 	@./scripts/install-deps.sh --bench
 	$(CARGO) build --release -p baeum-hub -p baeum-bench
-	WITH_POSTGRES_AS=BAEUM_LOADTEST_POSTGRES ./scripts/with-postgres.sh \
+	WITH_POSTGRES_AS=BAEUM_LOADTEST_POSTGRES WITH_POSTGRES_DURABLE=1 ./scripts/with-postgres.sh \
 	  env BAEUM_BIN_DIR=target/release BAEUM_BENCH_ONLY=rush ./target/release/baeum-bench
 
 ## Long soak: kill -9 the kiosk engine 5,000 times during enrollment writes and uploads.

@@ -33,9 +33,13 @@ trap stop EXIT
 
 "${as_owner[@]}" "$bin/initdb" -D "$dir/data" -A trust -U baeum -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 ||
   { cat "$dir/initdb.log" >&2; exit 1; }
-# fsync off: the cluster is thrown away after the run; durability is not what these tests check.
+# fsync off for tests: the cluster is thrown away after the run, and durability is not what they
+# check. WITH_POSTGRES_DURABLE=1 (make loadtest) keeps PostgreSQL's durable defaults, to compare
+# fairly with the SQLite hub's synchronous=FULL.
+durability="-c fsync=off"
+if [ "${WITH_POSTGRES_DURABLE:-0}" = 1 ]; then durability=""; fi
 "${as_owner[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
-  -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" start >/dev/null ||
+  -o "-p $port -k $dir -c listen_addresses=127.0.0.1 $durability -c max_connections=300" start >/dev/null ||
   { cat "$dir/server.log" >&2; exit 1; }
 
 # WITH_POSTGRES_AS names the variable the URL goes in (make loadtest uses its own, so that its

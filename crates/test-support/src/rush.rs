@@ -83,24 +83,11 @@ pub async fn prepare(
     let http = client(Duration::from_secs(120));
     let pin = baeum_domain::learner::Pin::parse("4821").unwrap_or_else(|e| panic!("{e}"));
     let pin_hash = baeum_domain::learner::pin_hash(&pin, "0a1b2c3d");
-    let mut fleet = Vec::with_capacity(kiosks);
-    for k in 0..kiosks {
-        let hub = hubs[k % hubs.len()].clone();
-        let kiosk_id = format!("k-{tag}-{k}");
-        let body = crate::provision_body(&invite(), &kiosk_id);
-        let answer: serde_json::Value = http
-            .post(format!("{hub}/v1/kiosks/provision"))
-            .json(&body)
-            .send()
-            .await
-            .and_then(reqwest::Response::error_for_status)
-            .unwrap_or_else(|e| panic!("provision {kiosk_id}: {e}"))
-            .json()
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        let credential = answer["credential"].as_str().unwrap_or_else(|| panic!("{answer}")).to_owned();
-        fleet.push(RushKiosk { hub, credential, learners: Vec::new(), next_seq: 1 });
-    }
+    let fleet: Vec<RushKiosk> = devices(hubs, invite, kiosks, tag)
+        .await
+        .into_iter()
+        .map(|(hub, credential)| RushKiosk { hub, credential, learners: Vec::new(), next_seq: 1 })
+        .collect();
     let mut tasks = tokio::task::JoinSet::new();
     for (k, mut kiosk) in fleet.into_iter().enumerate() {
         let (http, pin_hash, tag) = (http.clone(), pin_hash.clone(), tag.to_owned());
@@ -226,6 +213,121 @@ pub async fn statuses(fleet: &[RushKiosk], course: &str) -> HashMap<String, serd
                 }
             }
         }
+    }
+    out
+}
+
+/// A kiosk following the catalog over the wire, as the engine does: the snapshot once, then
+/// `changes?after=cursor` pages, and the catalog digest the hub also computes.
+#[derive(Debug, Clone)]
+pub struct Follower {
+    pub hub: String,
+    pub credential: String,
+    epoch: String,
+    pub cursor: u64,
+    records: std::collections::BTreeMap<(u8, String), baeum_domain::protocol::CatalogChange>,
+}
+
+impl Follower {
+    /// Followers that start from `snapshot` (as if each had just synced), one per credential.
+    pub fn from_snapshot(
+        snapshot: &baeum_domain::protocol::CatalogSnapshot,
+        devices: &[(String, String)],
+    ) -> Vec<Self> {
+        use baeum_domain::protocol::CatalogChange;
+        let mut records = std::collections::BTreeMap::new();
+        for i in &snapshot.institutions {
+            records.insert((1, i.id.to_string()), CatalogChange::UpsertInstitution { institution: i.clone() });
+        }
+        for p in &snapshot.places {
+            records.insert((2, p.id.to_string()), CatalogChange::UpsertPlace { place: p.clone() });
+        }
+        for c in &snapshot.courses {
+            records.insert((3, c.id.to_string()), CatalogChange::UpsertCourse { course: c.clone() });
+        }
+        devices
+            .iter()
+            .map(|(hub, credential)| Follower {
+                hub: hub.clone(),
+                credential: credential.clone(),
+                epoch: snapshot.epoch.clone(),
+                cursor: snapshot.cursor,
+                records: records.clone(),
+            })
+            .collect()
+    }
+
+    /// Pages changes until none wait; answers each request's latency.
+    pub async fn poll(&mut self, http: &reqwest::Client) -> Result<Vec<Duration>, String> {
+        use baeum_domain::protocol::{CatalogChange, CatalogChanges};
+        let mut latencies = Vec::new();
+        loop {
+            let sent = Instant::now();
+            let res = http
+                .get(format!("{}/v1/catalog/changes?epoch={}&after={}", self.hub, self.epoch, self.cursor))
+                .bearer_auth(&self.credential)
+                .send()
+                .await
+                .map_err(|e| e.to_string())?;
+            let status = res.status();
+            let body = res.bytes().await.map_err(|e| e.to_string())?;
+            latencies.push(sent.elapsed());
+            if !status.is_success() {
+                return Err(format!("{status}: {}", String::from_utf8_lossy(&body)));
+            }
+            let page: CatalogChanges = serde_json::from_slice(&body).map_err(|e| e.to_string())?;
+            for change in page.changes {
+                let key = match &change {
+                    CatalogChange::UpsertInstitution { institution } => (1, institution.id.to_string()),
+                    CatalogChange::UpsertPlace { place } => (2, place.id.to_string()),
+                    CatalogChange::UpsertCourse { course } => (3, course.id.to_string()),
+                    CatalogChange::DeleteCourse { id } => {
+                        self.records.remove(&(3, id.to_string()));
+                        continue;
+                    }
+                };
+                self.records.insert(key, change);
+            }
+            self.cursor = page.cursor;
+            if !page.has_more {
+                return Ok(latencies);
+            }
+        }
+    }
+
+    /// The digest of this follower's catalog, comparable with `/v1/catalog/checksum`.
+    pub fn checksum(&self) -> String {
+        let mut digest = baeum_domain::protocol::CatalogDigest::default();
+        for change in self.records.values() {
+            digest.add(change);
+        }
+        digest.finish()
+    }
+}
+
+/// Provisions `n` devices, device `k` at `hubs[k % hubs.len()]`: (hub, credential).
+pub async fn devices(
+    hubs: &[String],
+    invite: &(dyn Fn() -> String + Sync),
+    n: usize,
+    tag: &str,
+) -> Vec<(String, String)> {
+    let http = client(Duration::from_secs(60));
+    let mut out = Vec::with_capacity(n);
+    for k in 0..n {
+        let hub = hubs[k % hubs.len()].clone();
+        let body = crate::provision_body(&invite(), &format!("k-{tag}-{k}"));
+        let answer: serde_json::Value = http
+            .post(format!("{hub}/v1/kiosks/provision"))
+            .json(&body)
+            .send()
+            .await
+            .and_then(reqwest::Response::error_for_status)
+            .unwrap_or_else(|e| panic!("provision: {e}"))
+            .json()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        out.push((hub, answer["credential"].as_str().unwrap_or_else(|| panic!("{answer}")).to_owned()));
     }
     out
 }

@@ -149,6 +149,10 @@ fn run_one(
 pub fn section(dir: &Path, runtime: &tokio::runtime::Runtime) -> Result<(), Error> {
     let server = std::env::var("BAEUM_LOADTEST_POSTGRES")
         .map_err(|_| "BAEUM_LOADTEST_POSTGRES is not set: run `make loadtest` (it starts a throw-away PostgreSQL)")?;
+    let only = std::env::var("BAEUM_LOADTEST").unwrap_or_default();
+    if only == "fleet" {
+        return fleet_section(dir, runtime, &server);
+    }
     let big = std::env::var("BAEUM_LOADTEST_BIG").map_or(true, |v| v != "0");
     let mut shapes = vec![Shape { applicants: 2_000, seats: 20, kiosks: 200 }];
     if big {
@@ -195,5 +199,93 @@ pub fn section(dir: &Path, runtime: &tokio::runtime::Runtime) -> Result<(), Erro
     println!(
         "| k6 + MySQL `SELECT … FOR UPDATE` (published, another machine) | 2,000 → 100 | | | 3,400 ms | | ≈676/s | | |"
     );
+    if only == "rush" {
+        return Ok(());
+    }
+    fleet_section(dir, runtime, &server)
+}
+
+/// 1,000 kiosks polling changes every 30 s while an import of 1,000 changed courses lands.
+fn fleet_section(dir: &Path, runtime: &tokio::runtime::Runtime, server: &str) -> Result<(), Error> {
+    let kiosks: usize = std::env::var("BAEUM_LOADTEST_KIOSKS").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000);
+    let period = std::time::Duration::from_secs(30);
+    let rounds = 3;
+    println!(
+        "\n## The fleet: {kiosks} kiosks poll `changes` every {} s ({rounds} rounds) while `seed --synthetic 1000` re-dates 1,000 courses",
+        period.as_secs()
+    );
+    println!("| Engine | polls | p50 | p99 | max | errors | every kiosk ends with the hub's checksum |");
+    println!("|---|---:|---:|---:|---:|---:|---|");
+    let configs: [(&'static str, usize); 3] =
+        [("SQLite, 1 hub", 1), ("PostgreSQL, 1 hub", 1), ("PostgreSQL, 2 hubs behind HAProxy", 2)];
+    for (c, (config, hubs)) in configs.iter().enumerate() {
+        let run = dir.join(format!("fleet-{c}"));
+        std::fs::create_dir_all(&run)?;
+        let db = if c == 0 {
+            Location::Sqlite(run.join("hub.db"))
+        } else {
+            postgres_database(server, &format!("baeum_fleet_{c}"))?
+        };
+        let path = as_path(&db);
+        baeum_test_support::seed(&path, &["--synthetic", "1000", "--date", "2026-12-01"]);
+        let processes: Vec<HubProcess> = (0..*hubs).map(|_| HubProcess::start(&path)).collect();
+        let proxy = if *hubs > 1 {
+            Some(Haproxy::start(&run, &processes.iter().map(|h| h.url.clone()).collect::<Vec<_>>())?)
+        } else {
+            None
+        };
+        let front = proxy.as_ref().map_or_else(|| processes[0].url.clone(), |p| p.url.clone());
+        let invite = || processes[0].invite();
+        let devices = runtime.block_on(rush::devices(std::slice::from_ref(&front), &invite, kiosks, "fleet"));
+        let snapshot: baeum_domain::protocol::CatalogSnapshot =
+            serde_json::from_value(processes[0].get_json("/v1/catalog/snapshot"))?;
+        let followers = rush::Follower::from_snapshot(&snapshot, &devices);
+        let http = reqwest::Client::builder().timeout(std::time::Duration::from_secs(60)).build()?;
+        let started = std::time::Instant::now();
+        // Kiosk k polls at k/n of the period, then every period.
+        let tasks: Vec<_> = followers
+            .into_iter()
+            .enumerate()
+            .map(|(k, mut f)| {
+                let http = http.clone();
+                let offset = period.mul_f64(k as f64 / kiosks as f64);
+                runtime.spawn(async move {
+                    let mut latencies = Vec::new();
+                    let mut errors = 0;
+                    for round in 0..rounds {
+                        let at = started + offset + period * round;
+                        tokio::time::sleep_until(tokio::time::Instant::from_std(at)).await;
+                        match f.poll(&http).await {
+                            Ok(l) => latencies.extend(l),
+                            Err(_) => errors += 1,
+                        }
+                    }
+                    (f, latencies, errors)
+                })
+            })
+            .collect();
+        // The import lands a third of the way into the second round.
+        std::thread::sleep(period + period / 3);
+        baeum_test_support::seed(&path, &["--synthetic", "1000", "--date", "2026-12-03"]);
+        let mut latencies = Vec::new();
+        let mut errors = 0;
+        let mut followers = Vec::new();
+        for t in tasks {
+            let (f, l, e) = runtime.block_on(t)?;
+            latencies.extend(l);
+            errors += e;
+            followers.push(f);
+        }
+        let want = processes[0].get_json("/v1/catalog/checksum");
+        let converged = followers.iter().filter(|f| want["sha256"] == f.checksum()).count();
+        let report = rush::RushReport { latencies, ..Default::default() };
+        let (p50, p99, max) = report.percentiles();
+        println!(
+            "| {config} | {} | {p50:.1} ms | {p99:.1} ms | {max:.1} ms | {errors} | {converged} of {kiosks} |",
+            report.latencies.len()
+        );
+        std::io::stdout().flush()?;
+        drop(proxy);
+    }
     Ok(())
 }
