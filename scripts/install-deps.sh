@@ -45,7 +45,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
   # Debian's postgresql creates and starts a "main" cluster on install; the tests start their own
   # and nothing should run when they do not.
   # (createcluster.d is read by postgresql-common's createcluster.conf; ours is not its conffile.)
-  if [ ! -e /etc/postgresql-common/createcluster.d/baeum.conf ]; then
+  if [[ " ${missing[*]} " == *" postgresql "* ]] && [ ! -e /etc/postgresql-common/createcluster.d/baeum.conf ]; then
     $SUDO mkdir -p /etc/postgresql-common/createcluster.d
     echo "create_main_cluster = false" | $SUDO tee /etc/postgresql-common/createcluster.d/baeum.conf >/dev/null
   fi

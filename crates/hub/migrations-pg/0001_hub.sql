@@ -288,7 +288,7 @@ ALTER TABLE room_bookings ADD CONSTRAINT room_overlap EXCLUDE USING gist (
 ) WHERE (live = 1);
 CREATE FUNCTION room_bookings_no_overlap() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF NEW.live = 1 AND EXISTS (
+    IF NEW.live = 1 AND (TG_OP = 'INSERT' OR OLD.live = 0) AND EXISTS (
         SELECT 1 FROM room_bookings b
         WHERE b.room_id IN (SELECT other_id FROM room_conflicts WHERE room_id = NEW.room_id)
           AND b.live = 1 AND b.date = NEW.date AND b.booking_id <> NEW.booking_id

@@ -644,7 +644,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             if !from.is_file() {
                 anyhow::bail!("{}: 옮길 SQLite 허브 파일이 없습니다", from.display());
             }
-            let source = store::open_sqlite(&from)?;
+            let mut source = store::open_sqlite(&from)?;
             // The secrets first: without the pepper no learner's PIN would check after the move.
             for (name, what) in [("certificate-key", "수료증 서명 키"), ("pin-pepper", "PIN 비밀값")] {
                 let beside = from.with_extension(name);
@@ -653,7 +653,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 }
             }
             let mut target = db.open()?;
-            let moved = store::migrate::sqlite_to_postgres(&source, &mut target)?;
+            let moved = store::migrate::sqlite_to_postgres(&mut source, &mut target)?;
             for (table, rows) in &moved {
                 println!("{table}\t{rows}");
             }

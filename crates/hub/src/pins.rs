@@ -41,6 +41,14 @@ impl PinHashError {
 }
 
 impl PinPepper {
+    /// A short digest naming this pepper without giving it away (hub processes sharing one
+    /// database compare it).
+    pub fn fingerprint(&self) -> String {
+        use sha2::Digest;
+        let digest = sha2::Sha256::new().chain_update(b"baeum pin pepper\0").chain_update(*self.0).finalize();
+        digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
+    }
+
     /// Reads the pepper at `path`, or makes one there (mode 0600) on first start.
     pub fn load_or_create(path: &Path) -> std::io::Result<Self> {
         Ok(Self(Arc::new(crate::secret_file::load_or_create(path, "PIN 페퍼")?)))

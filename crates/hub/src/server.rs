@@ -87,6 +87,8 @@ pub async fn bind_public<S: Future<Output = ()> + Send + 'static>(
     let pepper_path = db.secret_path("pin-pepper")?;
     let pepper = crate::pins::PinPepper::load_or_create(&pepper_path)
         .map_err(|source| ServeError::Key { path: pepper_path.display().to_string(), source })?;
+    // Every hub process on one database signs with one key and checks PINs with one pepper.
+    store::meta::check_secrets(&conn, &signer.key_id(), &pepper.fingerprint())?;
     let public = public.unwrap_or_else(|| {
         tracing::warn!(%addr, "no --public-url: QR codes link to the listening address, which phones cannot open");
         PublicUrl::unconfigured(&format!("{scheme}://{addr}"))

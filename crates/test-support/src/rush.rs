@@ -88,10 +88,13 @@ pub async fn prepare(
         .into_iter()
         .map(|(hub, credential)| RushKiosk { hub, credential, learners: Vec::new(), next_seq: 1 })
         .collect();
+    // Registrations are not what is measured: a few dozen at a time, as walk-ins arrive.
+    let gate = Arc::new(tokio::sync::Semaphore::new(32));
     let mut tasks = tokio::task::JoinSet::new();
     for (k, mut kiosk) in fleet.into_iter().enumerate() {
-        let (http, pin_hash, tag) = (http.clone(), pin_hash.clone(), tag.to_owned());
+        let (http, pin_hash, tag, gate) = (http.clone(), pin_hash.clone(), tag.to_owned(), Arc::clone(&gate));
         tasks.spawn(async move {
+            let _turn = gate.acquire().await;
             let mut intents = Vec::new();
             for i in 0..per_kiosk {
                 let id = format!("l-{tag}-{k}-{i}");
@@ -114,7 +117,7 @@ pub async fn prepare(
                 .send()
                 .await
                 .and_then(reqwest::Response::error_for_status)
-                .unwrap_or_else(|e| panic!("register at kiosk {k}: {e}"));
+                .unwrap_or_else(|e| panic!("register at kiosk {k}: {e:?}"));
             let answer: serde_json::Value = res.json().await.unwrap_or_else(|e| panic!("{e}"));
             assert!(answer["refused"].is_null(), "kiosk {k}: {answer}");
             for r in answer["results"].as_array().into_iter().flatten() {

@@ -134,9 +134,12 @@ impl HubState {
                 return Ok(crate::housekeeping::Round::default());
             }
             let mut seed = || uuid::Uuid::new_v4().simple().to_string();
-            let round = crate::housekeeping::run(&mut conn, now, &mut seed);
+            // A panic in the round must not keep every process from housekeeping for good.
+            let round = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                crate::housekeeping::run(&mut conn, now, &mut seed)
+            }));
             conn.unlock(crate::db::pg::HOUSEKEEPING_LOCK)?;
-            round
+            round.unwrap_or_else(|_| Err(StoreError::WorkerStopped("housekeeping panicked".into())))
         })
         .await
         .unwrap_or_else(|e| Err(StoreError::WorkerStopped(format!("housekeeping: {e}"))))

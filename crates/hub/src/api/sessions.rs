@@ -138,7 +138,7 @@ impl FromRequestParts<HubState> for PersonSession {
                         }
                     }
                 };
-                sessions::extend(conn, &digest, session_end(s.opened_at, now))?;
+                sessions::extend(conn, &digest, session_end(s.opened_at, now), now)?;
                 Ok(Some(person))
             })
             .await

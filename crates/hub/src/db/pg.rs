@@ -32,9 +32,16 @@ pub struct Session {
 type Job = Box<dyn FnOnce(&mut Inner) + Send>;
 
 struct Inner {
+    url: String,
     client: postgres::Client,
     statements: HashMap<(String, Vec<u32>), postgres::Statement>,
+    /// Between BEGIN and COMMIT/ROLLBACK: a connection lost here is not replaced until the
+    /// transaction's end arrives, so no later statement of it runs on its own outside it.
+    in_transaction: bool,
 }
+
+/// How long a caller waits for PostgreSQL's answer before giving up on it.
+const ANSWER_WITHIN: std::time::Duration = std::time::Duration::from_secs(60);
 
 impl Session {
     /// Connects to `url` (`postgres://user@host:port/db`).
@@ -75,12 +82,12 @@ impl Session {
             Some(Ok(())) => {}
             _ => return Err(super::Error::conversion(0, "PostgreSQL 연결이 닫혔습니다")),
         }
-        answer.recv().map_err(|_| super::Error::conversion(0, "PostgreSQL 연결 스레드가 멈췄습니다"))?
+        answer.recv_timeout(ANSWER_WITHIN).map_err(|_| super::Error::conversion(0, "PostgreSQL이 응답하지 않습니다"))?
     }
 
     pub fn batch(&mut self, sql: &str) -> Result<()> {
         let sql = sql.to_owned();
-        self.run(move |i| Ok(i.client.batch_execute(&sql)?))
+        self.run(move |i| i.batch(&sql))
     }
 
     pub(super) fn begin_write(&mut self) -> Result<()> {
@@ -90,11 +97,15 @@ impl Session {
     /// Takes the session-level lock `key` if no other connection holds it; released by
     /// [`Session::unlock`] or when the connection closes (a crashed process frees it).
     pub fn try_lock(&mut self, key: i64) -> Result<bool> {
-        self.run(move |i| Ok(i.client.query_one("SELECT pg_try_advisory_lock($1)", &[&key])?.get(0)))
+        self.run(move |i| {
+            i.ready()?;
+            Ok(i.client.query_one("SELECT pg_try_advisory_lock($1)", &[&key])?.get(0))
+        })
     }
 
     pub fn unlock(&mut self, key: i64) -> Result<()> {
         self.run(move |i| {
+            i.ready()?;
             i.client.execute("SELECT pg_advisory_unlock($1)", &[&key])?;
             Ok(())
         })
@@ -134,28 +145,72 @@ impl Inner {
         let mut config: postgres::Config = url.parse()?;
         config.application_name("baeum-hub");
         config.connect_timeout(std::time::Duration::from_secs(10));
+        // A server that vanished without closing the connection is noticed in about a minute.
+        config.keepalives(true).keepalives_idle(std::time::Duration::from_secs(30));
         let mut client = config.connect(postgres::NoTls)?;
         // A statement stuck behind a lock fails after 30 s rather than holding a request forever.
         client.batch_execute("SET statement_timeout = '30s'; SET lock_timeout = '30s'")?;
-        Ok(Self { client, statements: HashMap::new() })
+        Ok(Self { url: url.to_owned(), client, statements: HashMap::new(), in_transaction: false })
+    }
+
+    /// A working connection: the same one, or (outside a transaction) a new one if the server
+    /// closed it (a restart, a fail-over, an idle timeout).
+    fn ready(&mut self) -> Result<()> {
+        if !self.client.is_closed() {
+            return Ok(());
+        }
+        if self.in_transaction {
+            return Err(super::Error::conversion(0, "PostgreSQL 연결이 거래 도중에 끊겼습니다"));
+        }
+        tracing::warn!("the PostgreSQL connection was closed; connecting again");
+        *self = Inner::connect(&self.url)?;
+        Ok(())
+    }
+
+    fn batch(&mut self, sql: &str) -> Result<()> {
+        let head = sql.trim_start().to_ascii_uppercase();
+        let ends = head.starts_with("COMMIT") || (head.starts_with("ROLLBACK") && !head.starts_with("ROLLBACK TO"));
+        if ends && self.client.is_closed() {
+            // The transaction died with its connection; PostgreSQL has rolled it back.
+            self.in_transaction = false;
+            return if head.starts_with("ROLLBACK") {
+                Ok(())
+            } else {
+                Err(super::Error::conversion(0, "PostgreSQL 연결이 거래 도중에 끊겼습니다"))
+            };
+        }
+        self.ready()?;
+        let done = self.client.batch_execute(sql);
+        if head.starts_with("BEGIN") && done.is_ok() {
+            self.in_transaction = true;
+        }
+        if ends {
+            self.in_transaction = false;
+        }
+        Ok(done?)
     }
 
     fn begin_write(&mut self) -> Result<()> {
+        self.ready()?;
         self.client.batch_execute("BEGIN")?;
+        self.in_transaction = true;
         if let Err(e) = self.client.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK]) {
             let _ = self.client.batch_execute("ROLLBACK");
+            self.in_transaction = false;
             return Err(e.into());
         }
         Ok(())
     }
 
     fn execute(&mut self, sql: &str, values: &[Value]) -> Result<usize> {
+        self.ready()?;
         let stmt = self.statement(sql, values)?;
         let params: Vec<&(dyn ToSql + Sync)> = values.iter().map(|v| v as &(dyn ToSql + Sync)).collect();
         Ok(usize::try_from(self.client.execute(&stmt, &params)?).unwrap_or(usize::MAX))
     }
 
     fn query(&mut self, sql: &str, values: &[Value]) -> Result<Vec<postgres::Row>> {
+        self.ready()?;
         let stmt = self.statement(sql, values)?;
         let params: Vec<&(dyn ToSql + Sync)> = values.iter().map(|v| v as &(dyn ToSql + Sync)).collect();
         Ok(self.client.query(&stmt, &params)?)

@@ -17,10 +17,13 @@ fn integrity(problem: impl Into<String>) -> StoreError {
 
 /// Copies the SQLite hub `from` into the PostgreSQL hub `to`, which must be migrated and hold
 /// nothing yet. All or nothing.
-pub fn sqlite_to_postgres(from: &Connection, to: &mut Connection) -> Result<Moved, StoreError> {
+pub fn sqlite_to_postgres(from: &mut Connection, to: &mut Connection) -> Result<Moved, StoreError> {
     if from.dialect() != Dialect::Sqlite || to.dialect() != Dialect::Postgres {
         return Err(integrity("SQLite에서 PostgreSQL로만 옮길 수 있습니다"));
     }
+    // One state of the source throughout, and no hub still serving it can write meanwhile.
+    let from = from.transaction()?;
+    let from: &Connection = &from;
     let tables = tables_in_order(from)?;
     let tx = to.transaction()?;
     for table in ["catalog_log", "learners", "kiosk_intents", "courses", "devices"] {
@@ -138,7 +141,7 @@ mod tests {
         assert!(tables.iter().position(|t| t == "institutions") < tables.iter().position(|t| t == "courses"));
 
         let mut pg = store::postgres::open_fresh(&server).unwrap();
-        let moved = super::sqlite_to_postgres(&sqlite, &mut pg).unwrap();
+        let moved = super::sqlite_to_postgres(&mut sqlite, &mut pg).unwrap();
         for (table, rows) in &moved {
             let there: i64 = pg.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0)).unwrap();
             // PostgreSQL also counts the change log's numbers there (SQLite's AUTOINCREMENT does).
@@ -166,7 +169,7 @@ mod tests {
         assert!(counters::next(&pg, counters::ARRIVAL).unwrap() > next_sqlite);
 
         // A second move into a database that holds a city is refused, and changes nothing.
-        let again = super::sqlite_to_postgres(&sqlite, &mut pg);
+        let again = super::sqlite_to_postgres(&mut sqlite, &mut pg);
         assert!(again.is_err());
         assert_eq!(store::meta::epoch(&pg).unwrap(), store::meta::epoch(&sqlite).unwrap());
     }

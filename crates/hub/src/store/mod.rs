@@ -126,13 +126,28 @@ impl Location {
     pub fn redacted(&self) -> String {
         match self {
             Location::Sqlite(path) => path.display().to_string(),
-            Location::Postgres(url) => match url.split_once('@') {
-                Some((scheme_user, host)) => match scheme_user.rsplit_once(':') {
-                    Some((user, _)) if !user.ends_with('/') => format!("{user}:***@{host}"),
-                    _ => format!("{scheme_user}@{host}"),
-                },
-                None => url.clone(),
-            },
+            Location::Postgres(url) => {
+                let (scheme, rest) = url.split_once("://").unwrap_or(("postgres", url));
+                let rest = match rest.rsplit_once('@') {
+                    Some((userinfo, host)) => match userinfo.split_once(':') {
+                        Some((user, _)) => format!("{user}:***@{host}"),
+                        None => format!("{userinfo}@{host}"),
+                    },
+                    None => rest.to_owned(),
+                };
+                // A password may also come as a parameter.
+                let rest = match rest.split_once('?') {
+                    Some((base, query)) => {
+                        let kept: Vec<&str> = query
+                            .split('&')
+                            .map(|p| if p.starts_with("password=") { "password=***" } else { p })
+                            .collect();
+                        format!("{base}?{}", kept.join("&"))
+                    }
+                    None => rest,
+                };
+                format!("{scheme}://{rest}")
+            }
         }
     }
 }
@@ -271,6 +286,15 @@ pub(crate) fn encode<T: serde::Serialize>(value: &T) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_database_address_is_shown_without_its_password() {
+        let shown = |raw: &str| super::Location::parse(raw).redacted();
+        assert_eq!(shown("postgres://baeum:pa:ss@db:5432/baeum"), "postgres://baeum:***@db:5432/baeum");
+        assert_eq!(shown("postgres://baeum@db/baeum"), "postgres://baeum@db/baeum");
+        assert_eq!(shown("postgresql://db/baeum?user=u&password=s3cret"), "postgresql://db/baeum?user=u&password=***");
+        assert_eq!(shown("/var/lib/baeum/hub.db"), "/var/lib/baeum/hub.db");
+    }
+
     #[test]
     fn migrations_are_valid() {
         assert!(super::MIGRATIONS.validate().is_ok());

@@ -14,9 +14,31 @@ const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../../migrations-pg/0001_
 /// Opens the database at `url`, migrating it to the current schema.
 pub fn open(url: &str) -> Result<Connection, StoreError> {
     let mut conn = Connection::postgres(Session::connect(url)?);
+    check_collation(&conn)?;
     migrate(&mut conn)?;
     super::meta::ensure_epoch(&conn)?;
     Ok(conn)
+}
+
+/// Ids and RFC 3339 times are compared and ordered as bytes, as SQLite and the kiosks do: the
+/// catalog digest and the paging of changes depend on it. A database whose text sorts by a
+/// language's rules (`en_US.UTF-8` puts `c-2` after `c10`) would give every kiosk a digest that
+/// never matches, so it is refused with how to make one that sorts as bytes.
+fn check_collation(conn: &Connection) -> Result<(), StoreError> {
+    let collation: String =
+        conn.query_row("SELECT datcollate::text FROM pg_database WHERE datname = current_database()", [], |r| {
+            r.get(0)
+        })?;
+    if matches!(collation.as_str(), "C" | "POSIX" | "C.UTF-8" | "C.utf8" | "ucs_basic") {
+        return Ok(());
+    }
+    Err(StoreError::Integrity {
+        what: "데이터베이스 정렬 규칙",
+        id: collation,
+        problem: "허브는 바이트 순서(C)로 정렬하는 데이터베이스가 필요합니다: \
+                  CREATE DATABASE baeum TEMPLATE template0 LC_COLLATE 'C' LC_CTYPE 'C.UTF-8'"
+            .into(),
+    })
 }
 
 /// Applies the migrations this database has not had yet; answers how many it applied.
@@ -91,6 +113,41 @@ pub fn with_database(url: &str, database: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    /// A connection the server closed (a restart, a fail-over) is replaced for the statement
+    /// after the one that found it gone, except inside a transaction: there every statement fails until it ends, so no
+    /// part of it runs on its own.
+    #[test]
+    #[ignore = "needs PostgreSQL; make test runs it under scripts/with-postgres.sh with --include-ignored"]
+    fn a_connection_the_server_closed_is_replaced_but_never_inside_a_transaction() {
+        let server = std::env::var("BAEUM_TEST_POSTGRES").expect("run under scripts/with-postgres.sh");
+        let mut conn = super::open_fresh(&server).unwrap();
+        let admin = super::Connection::postgres(super::Session::connect(&server).unwrap());
+        let kill = |conn: &super::Connection| {
+            let pid: i64 = conn.query_row("SELECT pg_backend_pid()::bigint", [], |r| r.get(0)).unwrap();
+            let killed: bool = admin.query_row("SELECT pg_terminate_backend(?1::int)", [pid], |r| r.get(0)).unwrap();
+            assert!(killed);
+            std::thread::sleep(std::time::Duration::from_millis(300));
+        };
+        kill(&conn);
+        // The statement that finds the connection gone fails (it is not sent again: it may have
+        // run); the next one gets a new connection.
+        let _ = conn.query_row("SELECT COUNT(*) FROM hub_meta", [], |r| r.get::<_, i64>(0));
+        let n: i64 = conn.query_row("SELECT COUNT(*) FROM hub_meta", [], |r| r.get(0)).unwrap();
+        assert!(n >= 1);
+
+        {
+            let tx = conn.transaction().unwrap();
+            tx.execute("INSERT INTO hub_meta (key, value) VALUES ('half', 'done')", []).unwrap();
+            kill(&tx);
+            assert!(tx.execute("INSERT INTO hub_meta (key, value) VALUES ('other', 'half')", []).is_err());
+            assert!(tx.execute("INSERT INTO hub_meta (key, value) VALUES ('third', 'half')", []).is_err());
+        }
+        let half: i64 = conn
+            .query_row("SELECT COUNT(*) FROM hub_meta WHERE key IN ('half', 'other', 'third')", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(half, 0, "nothing of the broken transaction stayed");
+    }
+
     #[test]
     fn a_database_name_replaces_the_one_in_the_url() {
         assert_eq!(

@@ -83,10 +83,16 @@ pub fn get(conn: &Connection, digest: &str) -> Result<Option<Stored>, StoreError
     Ok(Some(Stored { subject, opened_at: time(&opened)?, expires_at: time(&expires)?, kiosk_id }))
 }
 
-/// Moves a session's end (each use slides it, up to its limit).
-pub fn extend(conn: &Connection, digest: &str, expires_at: DateTime<Utc>) -> Result<(), StoreError> {
-    conn.prepare_cached("UPDATE sessions SET expires_at = ?2 WHERE token_sha256 = ?1")?
-        .execute(params![digest, expires_at.to_rfc3339()])?;
+/// Moves a session's end (each use slides it, up to its limit), if it has not ended by `now`:
+/// a 마치기 that another hub process committed meanwhile stays ended.
+pub fn extend(
+    conn: &Connection,
+    digest: &str,
+    expires_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    conn.prepare_cached("UPDATE sessions SET expires_at = ?2 WHERE token_sha256 = ?1 AND expires_at > ?3")?
+        .execute(params![digest, expires_at.to_rfc3339(), now.to_rfc3339()])?;
     Ok(())
 }
 
