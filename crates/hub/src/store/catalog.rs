@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::catalog_log::{self, Entity, Op};
-use super::{StoreError, courses, encode, institutions, meta, places, videos};
+use super::{StoreError, courses, decode, encode, institutions, meta, places, videos};
 
 /// Records to write in one transaction.
 #[derive(Debug, Default, Clone)]
@@ -184,9 +184,10 @@ pub fn changes(
     if epoch != current_epoch || after > head {
         return Err(ChangesError::ResnapshotRequired { epoch: epoch.to_owned(), cursor: after });
     }
-    let entries = catalog_log::after(&tx, after, limit)?;
+    let entries = catalog_log::after_with_bodies(&tx, after, limit)?;
     let mut changes = Vec::with_capacity(entries.len());
-    for entry in &entries {
+    for (entry, body) in &entries {
+        let id = entry.entity_id.as_str();
         let change = match (entry.entity, entry.op) {
             (Entity::Course, Op::Delete) => Some(CatalogChange::DeleteCourse {
                 id: CourseId::parse(&entry.entity_id).map_err(|e| StoreError::Corrupt {
@@ -195,16 +196,25 @@ pub fn changes(
                     problem: e.to_string(),
                 })?,
             }),
-            (Entity::Course, Op::Upsert) => {
-                courses::get(&tx, &entry.entity_id)?.map(|course| CatalogChange::UpsertCourse { course })
-            }
-            (Entity::Place, _) => places::get(&tx, &entry.entity_id)?.map(|place| CatalogChange::UpsertPlace { place }),
-            (Entity::Institution, _) => institutions::get(&tx, &entry.entity_id)?
+            (Entity::Course, Op::Upsert) => body
+                .as_deref()
+                .map(|b| decode("강좌", id, b))
+                .transpose()?
+                .map(|course| CatalogChange::UpsertCourse { course }),
+            (Entity::Place, _) => body
+                .as_deref()
+                .map(|b| decode("장소", id, b))
+                .transpose()?
+                .map(|place| CatalogChange::UpsertPlace { place }),
+            (Entity::Institution, _) => body
+                .as_deref()
+                .map(|b| decode("기관", id, b))
+                .transpose()?
                 .map(|institution| CatalogChange::UpsertInstitution { institution }),
         };
         changes.extend(change);
     }
-    let cursor = entries.last().map_or(after, |e| e.seq);
+    let cursor = entries.last().map_or(after, |(e, _)| e.seq);
     tx.commit().map_err(StoreError::from)?;
     Ok(CatalogChanges {
         protocol: PROTOCOL_VERSION,

@@ -85,21 +85,55 @@ pub fn head(conn: &Connection) -> Result<u64, StoreError> {
 
 /// Up to `limit` entries after `cursor`, oldest first.
 pub fn after(conn: &Connection, cursor: u64, limit: usize) -> Result<Vec<LogEntry>, StoreError> {
-    let mut stmt =
-        conn.prepare_cached("SELECT seq, entity, entity_id, op FROM catalog_log WHERE seq > ?1 ORDER BY seq LIMIT ?2")?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT seq, entity, entity_id, op, NULL FROM catalog_log WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+    )?;
+    Ok(entries(&mut stmt, cursor, limit)?.into_iter().map(|(e, _)| e).collect())
+}
+
+/// [`after`], each entry with its record's stored body as it is now (`None` once it is gone),
+/// in one query: on PostgreSQL a query per record would cost a round trip each, and a page of
+/// 1,000 changed courses a thousand of them.
+pub fn after_with_bodies(
+    conn: &Connection,
+    cursor: u64,
+    limit: usize,
+) -> Result<Vec<(LogEntry, Option<String>)>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT l.seq, l.entity, l.entity_id, l.op, COALESCE(i.body, p.body, c.body)
+           FROM catalog_log l
+           LEFT JOIN institutions i ON l.entity = 'institution' AND i.id = l.entity_id
+           LEFT JOIN places p ON l.entity = 'place' AND p.id = l.entity_id
+           LEFT JOIN courses c ON l.entity = 'course' AND c.id = l.entity_id
+          WHERE l.seq > ?1 ORDER BY l.seq LIMIT ?2",
+    )?;
+    entries(&mut stmt, cursor, limit)
+}
+
+fn entries(
+    stmt: &mut crate::db::Statement<'_>,
+    cursor: u64,
+    limit: usize,
+) -> Result<Vec<(LogEntry, Option<String>)>, StoreError> {
     let rows = stmt.query_map(params![i64::try_from(cursor).unwrap_or(i64::MAX), limit as i64], |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, Option<String>>(4)?,
+        ))
     })?;
     let mut out = Vec::new();
     for row in rows {
-        let (seq, entity, entity_id, op) = row?;
+        let (seq, entity, entity_id, op, body) = row?;
         let entity = Entity::parse(&entity).ok_or_else(|| StoreError::Corrupt {
             what: "변경 기록",
             id: seq.to_string(),
             problem: format!("알 수 없는 종류 {entity}"),
         })?;
         let op = if op == "delete" { Op::Delete } else { Op::Upsert };
-        out.push(LogEntry { seq: u64::try_from(seq).unwrap_or_default(), entity, entity_id, op });
+        out.push((LogEntry { seq: u64::try_from(seq).unwrap_or_default(), entity, entity_id, op }, body));
     }
     Ok(out)
 }
