@@ -94,9 +94,7 @@ impl Drop for Haproxy {
 
 /// A new database on the throw-away server for one configuration.
 fn postgres_database(server: &str, name: &str) -> Result<Location, Error> {
-    let mut admin = baeum_hub::db::pg::Session::connect(server)?;
-    admin.batch(&format!("CREATE DATABASE {name}"))?;
-    Ok(Location::Postgres(baeum_hub::store::postgres::with_database(server, name)))
+    Ok(Location::Postgres(baeum_hub::store::postgres::create_database(server, name)?))
 }
 
 fn as_path(db: &Location) -> PathBuf {

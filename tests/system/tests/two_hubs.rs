@@ -156,9 +156,7 @@ async fn a_city_moves_from_sqlite_to_postgresql_and_its_kiosks_carry_on() {
     let before = rush::statuses(&fleet, &course).await;
     drop(old);
 
-    let mut admin = baeum_hub::db::pg::Session::connect(&server).unwrap();
-    admin.batch("CREATE DATABASE baeum_moved_city").unwrap();
-    let url = baeum_hub::store::postgres::with_database(&server, "baeum_moved_city");
+    let url = baeum_hub::store::postgres::create_database(&server, "baeum_moved_city").unwrap();
     let out = std::process::Command::new(baeum_system_tests::binary("baeum-hub"))
         .args(["migrate-to", "--db", &url, "--from"])
         .arg(&db)

@@ -328,10 +328,6 @@ impl Statement<'_> {
         }
         Ok(out.into_iter())
     }
-
-    pub fn exists<P: Params>(&mut self, params: P) -> Result<bool> {
-        self.query_row(params, |_| Ok(())).optional().map(|r| r.is_some())
-    }
 }
 
 /// One result row of either engine.

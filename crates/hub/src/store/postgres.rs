@@ -71,11 +71,21 @@ pub fn migrate(conn: &mut Connection) -> Result<usize, StoreError> {
 /// to, such as `postgres`), migrated, for one test. Nothing drops it: `make test`'s cluster is
 /// thrown away whole.
 pub fn open_fresh(server: &str) -> Result<Connection, StoreError> {
-    let name = format!("baeum_t_{}", uuid::Uuid::new_v4().simple());
+    open(&create_database(server, &format!("baeum_t_{}", uuid::Uuid::new_v4().simple()))?)
+}
+
+/// Creates the empty database `name` on the server at `server` and answers its URL. One that
+/// already exists (another process made it first) is used as it is.
+pub fn create_database(server: &str, name: &str) -> Result<String, StoreError> {
     let mut admin = Session::connect(server)?;
-    admin.batch(&format!("CREATE DATABASE {name}"))?;
-    let url = with_database(server, &name);
-    open(&url)
+    match admin.batch(&format!("CREATE DATABASE {name}")) {
+        Ok(()) => {}
+        Err(crate::db::Error::Postgres(e)) if e.code() == Some(&postgres::error::SqlState::DUPLICATE_DATABASE) => {}
+        // Two creating the same database at once: the loser sees a unique violation.
+        Err(crate::db::Error::Postgres(e)) if e.code() == Some(&postgres::error::SqlState::UNIQUE_VIOLATION) => {}
+        Err(e) => return Err(e.into()),
+    }
+    Ok(with_database(server, name))
 }
 
 /// The database that stands for the SQLite file `path` in `make test`'s PostgreSQL pass: one per
@@ -85,16 +95,7 @@ pub fn open_for_path(server: &str, path: &std::path::Path) -> Result<Connection,
     let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
     let digest = sha2::Sha256::digest(absolute.to_string_lossy().as_bytes());
     let name: String = digest.iter().take(12).map(|b| format!("{b:02x}")).collect();
-    let name = format!("baeum_p_{name}");
-    let mut admin = Session::connect(server)?;
-    match admin.batch(&format!("CREATE DATABASE {name}")) {
-        Ok(()) => {}
-        Err(crate::db::Error::Postgres(e)) if e.code() == Some(&postgres::error::SqlState::DUPLICATE_DATABASE) => {}
-        // Two creating the same database at once: the loser sees a unique violation.
-        Err(crate::db::Error::Postgres(e)) if e.code() == Some(&postgres::error::SqlState::UNIQUE_VIOLATION) => {}
-        Err(e) => return Err(e.into()),
-    }
-    open(&with_database(server, &name))
+    open(&create_database(server, &format!("baeum_p_{name}"))?)
 }
 
 /// `url` with its database replaced by `database`.
