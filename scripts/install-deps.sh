@@ -24,13 +24,15 @@ APT_PACKAGES=(
   python3 python3-venv
   # the hub's second engine: its tests run against a throw-away cluster (scripts/with-postgres.sh)
   postgresql
+  # the operators' console is tested in a real browser: Debian's Chromium through chromedriver
+  chromium chromium-driver
 )
 
-# `--bench`: also the peers `make bench` measures against (Debian's Chromium; npm packages below).
+# `--bench`: also what `make bench` and `make loadtest` need (xdotool, HAProxy; npm packages below).
 BENCH=0
 if [ "${1:-}" = "--bench" ]; then
   BENCH=1
-  APT_PACKAGES+=(chromium xdotool haproxy)
+  APT_PACKAGES+=(xdotool haproxy)
 fi
 
 missing=()

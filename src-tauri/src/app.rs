@@ -51,6 +51,34 @@ fn start_background_sync(app: AppHandle, kiosk: Arc<Kiosk>, every: Duration, ui_
     });
 }
 
+/// Sends the heartbeat every few minutes (the console's fleet page), and tells the window when
+/// the notices it shows changed. The printer address is read each time: staff may change it.
+fn start_heartbeat(app: AppHandle, kiosk: Arc<Kiosk>) {
+    use tauri::Manager;
+    let started = std::time::Instant::now();
+    tauri::async_runtime::spawn(async move {
+        let every = Duration::from_secs(u64::from(baeum_domain::fleet::HEARTBEAT_SECS));
+        // The first one soon after start, so the console sees a restarted kiosk at once.
+        tokio::time::sleep(FIRST_SYNC_AFTER * 2).await;
+        loop {
+            let shell = app.state::<Shell>();
+            let printer = shell.config.lock().map(|c| c.printer_uri.clone()).unwrap_or_default();
+            let dir = shell.data_dir.path().to_path_buf();
+            let before = kiosk.notices();
+            match kiosk.send_heartbeat(printer.as_deref(), started, &dir).await {
+                Ok(notices) if notices != before => {
+                    if let Err(e) = publish_status(&app, &kiosk, false) {
+                        tracing::warn!(code = %e.code(), "sync status unavailable");
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => tracing::info!(code = %e.code(), "heartbeat not sent; next one later"),
+            }
+            tokio::time::sleep(every).await;
+        }
+    });
+}
+
 pub fn run(kiosk: Kiosk, data_dir: DataDir, config: KioskConfig, size: (u32, u32)) -> tauri::Result<()> {
     // Without this WebKitGTK can leave the window blank on some GPUs and under Xvfb.
     if std::env::var_os("WEBKIT_DISABLE_DMABUF_RENDERER").is_none() {
@@ -148,6 +176,7 @@ pub fn run(kiosk: Kiosk, data_dir: DataDir, config: KioskConfig, size: (u32, u32
             }
             window.build()?;
             start_background_sync(app.handle().clone(), Arc::clone(&kiosk), every, Arc::clone(&ui_ready));
+            start_heartbeat(app.handle().clone(), Arc::clone(&kiosk));
             Ok(())
         })
         .on_window_event(move |window, event| {

@@ -163,6 +163,13 @@ export async function startHub(dir) {
       stdio: ['pipe', 'ignore', 'ignore'],
     });
   };
+  /** A console account (`baeum-hub staff add`): the kiosk PIN, then the console password, on
+   * standard input. */
+  const addConsoleStaff = ({ number, name, role, institution = null, password, pin = '975312' }) => {
+    const args = ['staff', '--db', db, 'add', '--number', number, '--name', name, '--role', role];
+    if (institution) args.push('--institution', institution);
+    execFileSync(hub, args, { input: `${pin}\n${password}\n`, stdio: ['pipe', 'ignore', 'pipe'] });
+  };
   /** Signs `number` in at the device `kioskId` and returns the stamp its staff actions carry:
    * the staff number and the SHA-256 of the session token (never the token). */
   const staffStamp = async (kioskId, number, pin) => {
@@ -184,6 +191,7 @@ export async function startHub(dir) {
     call,
     command,
     addStaff,
+    addConsoleStaff,
     staffStamp,
     async snapshot() {
       return (await call('/v1/catalog/snapshot')).json();

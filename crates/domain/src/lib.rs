@@ -8,6 +8,7 @@ pub mod course;
 pub mod device;
 pub mod enrollment;
 pub mod error_code;
+pub mod fleet;
 pub mod hello;
 pub mod ids;
 pub mod institution;

@@ -36,6 +36,9 @@ pub enum ValueError {
     StaffPin,
     #[error("지문은 16자리 16진수입니다 (예: 3f9a 07c2 1b44 d0e8)")]
     Fingerprint,
+    /// A kiosk's heartbeat with a value the hub does not store as it is.
+    #[error("키오스크 상태 보고의 {field} 값이 맞지 않습니다: {problem}")]
+    Heartbeat { field: &'static str, problem: &'static str },
     /// A code or label not in its vocabulary (`what`: 기관 유형, 생애주기, …).
     #[error("알 수 없는 {what}입니다: {value:?} (가능한 값: {known})")]
     Unknown { what: &'static str, value: String, known: String },

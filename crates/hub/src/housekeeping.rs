@@ -51,6 +51,8 @@ pub fn run(
     }
     // Ended sessions are only digests, but nothing needs them.
     crate::store::sessions::purge_ended(&tx, now)?;
+    // Console sessions are kept a day after they end (the access log keeps the sign-ins).
+    crate::store::console::purge(&tx, now - chrono::Duration::days(1))?;
     tx.commit()?;
     Ok(round)
 }

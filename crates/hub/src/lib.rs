@@ -5,6 +5,7 @@ pub mod api;
 pub mod arbitration;
 pub mod certificates;
 pub mod clubs;
+pub mod console;
 pub mod db;
 pub mod demo;
 pub mod devices;

@@ -369,8 +369,9 @@ enum KioskAction {
 
 #[derive(Debug, Subcommand)]
 enum StaffAction {
-    /// Add an account. Its 6-digit kiosk PIN is read from the first line of standard input
-    /// (never from the command line, which other users of the machine can see).
+    /// Add an account. Its 6-digit kiosk PIN is read from the first line of standard input and
+    /// its console password from the second, if there is one (never from the command line,
+    /// which other users of the machine can see). The first 시스템 관리자 is made this way.
     Add {
         /// 직원 번호: 4–8 digits, typed at the kiosk.
         #[arg(long)]
@@ -384,10 +385,16 @@ enum StaffAction {
         #[arg(long)]
         institution: Option<String>,
     },
-    /// A new PIN from standard input, and the lockout lifted.
+    /// A new PIN from standard input, and the lockout lifted; with `--password`, a new console
+    /// password instead (and its lockout lifted); with `--totp`, the authenticator enrolment
+    /// forgotten (a lost phone: the next sign-in enrols again).
     Reset {
         #[arg(long)]
         number: String,
+        #[arg(long, conflicts_with = "totp")]
+        password: bool,
+        #[arg(long)]
+        totp: bool,
     },
     /// Disable an account: it signs in nowhere, and its open sessions stop at once.
     Disable {
@@ -813,19 +820,60 @@ fn staff_command(db: &store::Location, action: StaffAction) -> anyhow::Result<()
                 anyhow::bail!("이름을 적어 주세요");
             }
             let profile = StaffProfile { staff_number: number.clone(), name, role, institution_id };
-            baeum_hub::staff::add(&conn, &pepper()?, &profile, &pin_from_stdin()?, SystemClock.now())?;
-            println!("직원 {number} ({}, {})을(를) 추가했습니다", profile.name, role.label_ko());
+            let pin = pin_from_stdin()?;
+            let password = pin_from_stdin()?;
+            if !password.is_empty()
+                && let Some(problem) = baeum_hub::console::auth::password_problem(&password, number.as_str())
+            {
+                anyhow::bail!("{problem}");
+            }
+            let pepper = pepper()?;
+            baeum_hub::staff::add(&conn, &pepper, &profile, &pin, SystemClock.now())?;
+            if !password.is_empty() {
+                store::console::set_password(&conn, &number, &pepper.hash_password(&password)?)?;
+            }
+            println!(
+                "직원 {number} ({}, {})을(를) 추가했습니다{}",
+                profile.name,
+                role.label_ko(),
+                if password.is_empty() {
+                    " (관리 화면 비밀번호 없음: staff reset --password로 정합니다)"
+                } else {
+                    ""
+                }
+            );
         }
-        StaffAction::Reset { number } => {
+        StaffAction::Reset { number, password: false, totp: false } => {
             let number = StaffNumber::parse(&number)?;
             baeum_hub::staff::reset(&conn, &pepper()?, &number, &pin_from_stdin()?)?;
-            println!("직원 {number}의 비밀번호를 바꾸고 잠금을 풀었습니다");
+            println!("직원 {number}의 키오스크 PIN을 바꾸고 잠금을 풀었습니다");
+        }
+        StaffAction::Reset { number, password: true, .. } => {
+            let number = StaffNumber::parse(&number)?;
+            let password = pin_from_stdin()?;
+            if let Some(problem) = baeum_hub::console::auth::password_problem(&password, number.as_str()) {
+                anyhow::bail!("{problem}");
+            }
+            if !store::console::set_password(&conn, &number, &pepper()?.hash_password(&password)?)? {
+                anyhow::bail!("없는 직원 번호입니다: {number}");
+            }
+            store::console::end_all_of(&conn, &number, SystemClock.now())?;
+            println!("직원 {number}의 관리 화면 비밀번호를 바꾸고 잠금을 풀었습니다");
+        }
+        StaffAction::Reset { number, totp: true, .. } => {
+            let number = StaffNumber::parse(&number)?;
+            if !store::console::reset_totp(&conn, &number)? {
+                anyhow::bail!("없는 직원 번호입니다: {number}");
+            }
+            store::console::end_all_of(&conn, &number, SystemClock.now())?;
+            println!("직원 {number}의 2단계 인증을 초기화했습니다. 다음 로그인 때 다시 등록합니다");
         }
         StaffAction::Disable { number } => {
             let number = StaffNumber::parse(&number)?;
             if !store::staff::disable(&conn, &number, SystemClock.now())? {
                 anyhow::bail!("{number}: 없는 직원 번호이거나 이미 사용이 중지되었습니다");
             }
+            store::console::end_all_of(&conn, &number, SystemClock.now())?;
             println!("직원 {number}의 계정을 중지했습니다. 열려 있던 직원 세션도 바로 끝납니다");
         }
         StaffAction::List => {
@@ -843,7 +891,13 @@ fn staff_command(db: &store::Location, action: StaffAction) -> anyhow::Result<()
         }
         StaffAction::Audit { number } => {
             let number = number.as_deref().map(StaffNumber::parse).transpose()?;
-            println!("{}", serde_json::to_string_pretty(&store::staff::audit_log(&conn, number.as_ref())?)?);
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&store::staff::audit_log(
+                    &conn,
+                    &store::staff::AuditFilter { staff: number.map(|n| n.as_str().to_owned()), ..Default::default() }
+                )?)?
+            );
         }
     }
     Ok(())

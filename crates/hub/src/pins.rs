@@ -66,6 +66,38 @@ impl PinPepper {
             .map_err(|e| PinHashError(e.to_string()))
     }
 
+    /// The stored form of a console password: Argon2id with the pepper as its secret, in PHC form.
+    pub fn hash_password(&self, password: &str) -> Result<String, PinHashError> {
+        let salt =
+            SaltString::encode_b64(&crate::secret_file::random().map_err(|e| PinHashError(e.to_string()))?[..16])
+                .map_err(|e| PinHashError(e.to_string()))?;
+        Ok(self
+            .argon()?
+            .hash_password(password.as_bytes(), &salt)
+            .map_err(|e| PinHashError(e.to_string()))?
+            .to_string())
+    }
+
+    /// Whether `password` is the one behind `stored` (from [`Self::hash_password`]).
+    pub fn verify_password(&self, stored: &str, password: &str) -> bool {
+        let Ok(phc) = PasswordHash::new(stored) else { return false };
+        self.argon().is_ok_and(|a| a.verify_password(password.as_bytes(), &phc).is_ok())
+    }
+
+    /// A 32-byte secret derived from the pepper for `label` and `data` (HMAC-SHA256): what the
+    /// hub can recompute and a copy of the database alone cannot (console TOTP secrets).
+    pub fn derive(&self, label: &str, data: &[&str]) -> [u8; 32] {
+        use hmac::{Mac, SimpleHmac};
+        let mut mac = <SimpleHmac<sha2::Sha256> as Mac>::new_from_slice(&self.0[..])
+            .unwrap_or_else(|_| unreachable!("HMAC takes a key of any length"));
+        mac.update(label.as_bytes());
+        for part in data {
+            mac.update(&[0]);
+            mac.update(part.as_bytes());
+        }
+        mac.finalize().into_bytes().into()
+    }
+
     /// The stored form of a kiosk's verifier. An already wrapped one is kept as it is, so a
     /// replayed registration does not hash twice.
     pub fn wrap(&self, kiosk_verifier: &str) -> Result<String, PinHashError> {
@@ -95,6 +127,11 @@ impl PinPepper {
         self.argon().is_ok_and(|a| a.verify_password(digest.as_bytes(), &phc).is_ok())
     }
 }
+
+/// A password hash no password matches: checked for an unknown staff number, so it costs the
+/// same Argon2id run as a wrong password and the answer time does not tell numbers apart.
+pub const DUMMY_PASSWORD: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
 
 /// A well-formed wrap no PIN matches (under any pepper): checked when no learner matched the
 /// number, so an unknown or locked number costs the same Argon2id run as a wrong PIN.

@@ -93,7 +93,13 @@ pub async fn bind_public<S: Future<Output = ()> + Send + 'static>(
         tracing::warn!(%addr, "no --public-url: QR codes link to the listening address, which phones cannot open");
         PublicUrl::unconfigured(&format!("{scheme}://{addr}"))
     });
-    let state = HubState::new(conn, clock).with_signer(signer).with_pepper(pepper).with_public_url(public);
+    // Console cookies are Secure when the hub itself speaks TLS or sits behind an HTTPS address.
+    let secure = scheme == "https" || public.as_str().starts_with("https://");
+    let state = HubState::new(conn, clock)
+        .with_signer(signer)
+        .with_pepper(pepper)
+        .with_public_url(public)
+        .with_secure_cookies(secure);
     let app = router(state.clone());
     let rewrap = state.clone();
     let server = async move {

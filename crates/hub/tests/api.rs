@@ -58,7 +58,7 @@ async fn every_documented_path_is_served() {
     let (_, health) = get(&client, format!("http://{addr}/health")).await;
     let health: Health = parse(&health);
     let doc = ApiDoc::openapi();
-    assert_eq!(doc.paths.paths.len(), 29);
+    assert_eq!(doc.paths.paths.len(), 30);
     for (path, item) in &doc.paths.paths {
         if item.get.is_some() {
             let url = format!("http://{addr}{}?epoch={}&after=0", path.replace("{programme}", "gm-2026"), health.epoch);
@@ -91,6 +91,12 @@ async fn every_documented_path_is_served() {
                     serde_json::json!({"public_key": baeum_domain::certificate::public_key_b64(
                         &ed25519_dalek::SigningKey::from_bytes(&[3; 32]).verifying_key()
                     )}),
+                    200,
+                ),
+                "/v1/kiosks/heartbeat" => (
+                    serde_json::json!({"version": "0.1.0", "interval_secs": 180, "uptime_secs": 5, "outbox": 0,
+                        "last_sync_at": null, "catalog_behind": 0, "printer": "not_configured", "free_disk_mb": 9000,
+                        "device_key": "none", "status": "ok"}),
                     200,
                 ),
                 // An invite nobody issued: refused, and the one code a stranger gets back.
@@ -463,8 +469,8 @@ async fn every_kiosk_operation_refuses_a_caller_without_a_credential_the_hub_iss
             }
         }
     }
-    // 24 kiosk operations (GET, POST and DELETE), three callers each; the five public ones answered anyone.
-    assert_eq!(guarded, 24 * 3);
+    // 25 kiosk operations (GET, POST and DELETE), three callers each; the five public ones answered anyone.
+    assert_eq!(guarded, 25 * 3);
 }
 
 /// A learner's session answers for her, at the kiosk it was opened at, until it ends: another

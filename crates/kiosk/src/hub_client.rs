@@ -428,6 +428,14 @@ impl HubClient {
         self.post_json(&self.base.join("/v1/kiosks/keys"), &body).await
     }
 
+    /// The kiosk's heartbeat; the hub answers with the notices to show.
+    pub async fn heartbeat(
+        &self,
+        beat: &baeum_domain::fleet::Heartbeat,
+    ) -> Result<baeum_domain::fleet::HeartbeatAnswer, KioskError> {
+        self.post_json(&self.base.join("/v1/kiosks/heartbeat"), beat).await
+    }
+
     /// The hub's keys and invalid serials, to check certificates offline.
     pub async fn certificate_keys(&self) -> Result<baeum_domain::certificate::KeySet, KioskError> {
         self.get_json(&self.base.join("/v1/certificates/keys")).await

@@ -11,6 +11,7 @@ pub mod clubs;
 pub mod config;
 pub mod enrollment;
 pub mod error;
+pub mod heartbeat;
 pub mod hello;
 pub mod history_pdf;
 pub mod hub_client;
@@ -82,6 +83,8 @@ pub struct SyncStatus {
     pub pending_intents: u64,
     /// The device key for offline (provisional) certificates, if this kiosk has one.
     pub device_key: Option<store::offline_certificates::DeviceKey>,
+    /// Notices from the console for the welcome screen (e.g. 오늘 오후 3시 정전 예정).
+    pub notices: Vec<baeum_domain::fleet::KioskNotice>,
 }
 
 /// The local catalog compared with the hub's.
@@ -122,6 +125,8 @@ pub struct Kiosk {
     secrets: Arc<dyn secrets::SecretStore>,
     /// How long a learner's details stay after they were last needed (see `retention`).
     keep_personal: chrono::Duration,
+    /// The notices the hub sent with its last heartbeat answer (see `heartbeat`).
+    notices: RwLock<Vec<baeum_domain::fleet::KioskNotice>>,
 }
 
 impl Kiosk {
@@ -155,6 +160,7 @@ impl Kiosk {
             videos: RwLock::new(None),
             secrets,
             keep_personal: chrono::Duration::days(config::DEFAULT_KEEP_PERSONAL_DAYS.into()),
+            notices: RwLock::default(),
         };
         kiosk.load_credential();
         Ok(kiosk)
@@ -258,6 +264,7 @@ impl Kiosk {
             provisioned: self.hub.has_credential(),
             pending_intents: store::outbox::counts(&conn)?.pending,
             device_key: store::offline_certificates::device_key(&conn)?,
+            notices: self.notices(),
         })
     }
 

@@ -1,11 +1,13 @@
 // Flow: 시설 대관 through the real window, by visible labels. A club leader registered at another
 // kiosk finds herself, picks the 미디어실, sees its week (from the last sync, "기준"), takes two
 // free hours, fills in the purpose, headcount and her club, sees the fee (등록 동아리 감면) before
-// anything is filed, requests it, is answered 승인 with the pay-by time, and prints the 대관
+// anything is filed, requests it, a 기관 담당자 approves it in the console (Chromium), she is
+// answered 승인 with the pay-by time, and prints the 대관
 // 확인서 on a real IPP printer. Portrait and landscape, normal and 큰글씨, audited with axe.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { audit, findHerself, pdfText, press, registeredElsewhere, startStack, typeInto } from '../harness.mjs';
+import { mainText, signIn, startChromium } from '../console.mjs';
 
 const LEADER = { id: 'l-e2e-club-leader', name: '정사진', birth: '1968-04-04', mobile: '01055556868', mobileTyped: '010-5555-6868', pin: '8642' };
 
@@ -86,9 +88,19 @@ test('a club leader books the media room and prints the booking slip (portrait)'
   await browser.waitUntil(async () => printer.received().length === 1, { timeout: 30000, timeoutMsg: 'the receipt never reached the printer' });
   assert.match(pdfText(printer.received()[0]), /대관 신청 접수증/);
 
-  // Staff approve it at the hub; her page shows 승인 with the pay-by time, and the slip prints.
+  // The 기관 담당자 approves it in the console (Chromium); her page shows 승인 with the pay-by
+  // time, and the slip prints.
   const bookingId = await card.getAttribute('data-booking-id');
-  hub.command('rental', ['approve', bookingId, '--by', '김담당']);
+  hub.addConsoleStaff({ number: '3101', name: '김담당', role: 'institution_officer', institution: 'gm-llc', password: 'gm-rooms-2026!' });
+  const chrome = await startChromium();
+  t.after(() => chrome.stop());
+  await signIn(chrome.browser, hub.url, '3101', 'gm-rooms-2026!');
+  await chrome.browser.url(`${hub.url}/console/rentals`);
+  const approve = await chrome.browser.$(`section[aria-labelledby="b-${bookingId}"] form input[value="approve"]`);
+  await approve.parentElement().$('button').click();
+  await chrome.browser.waitUntil(async () => (await chrome.browser.getUrl()).includes('done='), { timeout: 10000, timeoutMsg: 'the console did not approve' });
+  assert.match(await mainText(chrome.browser), new RegExp(`${bookingId}: 승인`));
+  await chrome.screenshot('console-rental-approved');
   await press(browser, 'open-mine');
   const mine = await browser.$(`[data-testid="my-page"] [data-testid="rental-card"][data-booking-id="${bookingId}"]`);
   await browser.waitUntil(async () => (await mine.isExisting()) && (await mine.getAttribute('data-state')) === 'approved', {

@@ -28,6 +28,7 @@ pub mod certificates;
 pub mod clubs;
 pub mod devices;
 pub mod enrollment;
+pub mod fleet;
 pub mod learning;
 pub mod pay_page;
 pub mod rentals;
@@ -54,6 +55,8 @@ pub struct HubState {
     /// Argon2id runs at once: one per core, so a burst of PIN checks (19 MiB each) queues
     /// instead of taking all the memory and every core.
     hashers: Arc<tokio::sync::Semaphore>,
+    /// The hub is reached over HTTPS: console cookies are `Secure` and `__Host-` named.
+    secure_cookies: bool,
 }
 
 impl HubState {
@@ -74,6 +77,7 @@ impl HubState {
             hashers: Arc::new(tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get),
             )),
+            secure_cookies: false,
         }
     }
 
@@ -81,6 +85,28 @@ impl HubState {
     pub fn with_public_url(mut self, public: PublicUrl) -> Self {
         self.public = public;
         self
+    }
+
+    /// Console cookies for a hub served over HTTPS (the server sets it from its transport).
+    pub fn with_secure_cookies(mut self, secure: bool) -> Self {
+        self.secure_cookies = secure;
+        self
+    }
+
+    pub(crate) fn secure_cookies(&self) -> bool {
+        self.secure_cookies
+    }
+
+    pub(crate) fn clock(&self) -> &dyn Clock {
+        self.clock.as_ref()
+    }
+
+    pub(crate) fn pepper(&self) -> &crate::pins::PinPepper {
+        &self.pepper
+    }
+
+    pub(crate) fn signer(&self) -> &crate::certificates::HubSigner {
+        &self.signer
     }
 
     /// Hashes learner PINs with `pepper` (the server loads the hub's pepper file).
@@ -274,6 +300,14 @@ impl From<QueryRejection> for Rejection {
 }
 
 impl Failure {
+    pub(crate) fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    pub(crate) fn message(&self) -> &str {
+        &self.body.message
+    }
+
     pub(crate) fn new(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> Self {
         Self { status, body: ApiError { code: code.as_str().to_owned(), message: message.into() } }
     }
@@ -546,6 +580,7 @@ impl utoipa::Modify for DeviceSecurity {
         certificates::verify_json,
         roster::roster,
         devices::provision,
+        fleet::heartbeat,
         sessions::close,
         sessions::staff_sign_in,
         subsidy::programmes,
@@ -595,6 +630,12 @@ impl utoipa::Modify for DeviceSecurity {
         crate::certificates::PublicVerification,
         baeum_domain::device::ProvisionRequest,
         baeum_domain::device::ProvisionAnswer,
+        baeum_domain::fleet::Heartbeat,
+        baeum_domain::fleet::HeartbeatAnswer,
+        baeum_domain::fleet::KioskNotice,
+        baeum_domain::fleet::PrinterCondition,
+        baeum_domain::fleet::DeviceKeyState,
+        baeum_domain::fleet::KioskHealth,
         baeum_domain::subsidy::SubsidyProgrammes,
         baeum_domain::subsidy::SubsidyLookup,
         baeum_domain::subsidy::SubsidyStatuses,
@@ -670,6 +711,7 @@ pub fn router(state: HubState) -> axum::Router {
         .route("/v1/certificates/class", post(certificates::class).layer(DefaultBodyLimit::max(SMALL_BODY)))
         .route("/v1/certificates/keys", get(certificates::keys))
         .route("/v1/kiosks/keys", post(certificates::register_kiosk_key).layer(DefaultBodyLimit::max(SMALL_BODY)))
+        .route("/v1/kiosks/heartbeat", post(fleet::heartbeat).layer(DefaultBodyLimit::max(SMALL_BODY)))
         .route("/v1/kiosks/provision", post(devices::provision).layer(DefaultBodyLimit::max(SMALL_BODY)))
         .route("/v1/courses/roster", post(roster::roster).layer(DefaultBodyLimit::max(SMALL_BODY)))
         .route("/v1/certificates/verify/{code}", get(certificates::verify_json))
@@ -684,6 +726,7 @@ pub fn router(state: HubState) -> axum::Router {
         .route("/v1/live/mine", post(learning::live_mine).layer(DefaultBodyLimit::max(SMALL_BODY)))
         .route("/openapi.json", get(openapi_json))
         .merge(pages())
+        .merge(crate::console::router())
         // Compressed answers (5–8× smaller catalogs for slow community-centre lines): zstd for
         // kiosks — a fraction of gzip's CPU on both ends — and gzip for everything else.
         .layer(

@@ -410,7 +410,7 @@ fn staff_actions_need_a_staff_session_of_this_kiosk_and_are_logged() {
     desk.staff = Some(desk_stamp.clone());
     let paid = desk.send(&mut conn, now, vec![pay(30_000)]);
     assert_eq!(paid.results[0].outcome, Outcome::Enrollment(EnrollmentOutcome::Paid { amount: Won(30_000) }));
-    let log = crate::store::staff::audit_log(&conn, None).unwrap();
+    let log = crate::store::staff::audit_log(&conn, &Default::default()).unwrap();
     assert_eq!(
         (log.len(), log[0].staff_number.as_str(), log[0].kiosk_id.as_str(), log[0].action.as_str()),
         (1, "2001", "k-desk", "desk_payment")

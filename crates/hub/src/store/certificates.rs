@@ -123,3 +123,10 @@ pub fn invalid_serials(conn: &Connection) -> Result<Vec<String>, StoreError> {
     )?;
     Ok(stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?)
 }
+
+/// Every certificate of a learner (current, superseded and revoked), newest first.
+pub fn of_learner(conn: &Connection, learner: &str) -> Result<Vec<StoredCertificate>, StoreError> {
+    let mut stmt = conn
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM certificates WHERE learner_id = ?1 ORDER BY issued_at DESC"))?;
+    Ok(stmt.query_map([learner], read)?.collect::<Result<_, _>>()?)
+}

@@ -7,11 +7,13 @@ pub mod catalog;
 pub mod catalog_log;
 pub mod certificates;
 pub mod clubs;
+pub mod console;
 pub mod counters;
 pub mod courses;
 pub mod devices;
 pub mod enrollments;
 pub mod enrolment_checks;
+pub mod fleet;
 pub mod institutions;
 pub mod intents;
 pub mod invites;
@@ -56,6 +58,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("../../migrations/0012_rentals.sql")),
         M::up(include_str!("../../migrations/0013_videos_live.sql")),
         M::up(include_str!("../../migrations/0014_clubs.sql")),
+        M::up(include_str!("../../migrations/0015_console.sql")),
     ])
 });
 

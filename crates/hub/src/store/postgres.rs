@@ -9,7 +9,8 @@ use super::{Connection, StoreError};
 use crate::db::pg::Session;
 
 /// Append-only: a new file gets the next number and is never edited once released.
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../../migrations-pg/0001_hub.sql"))];
+const MIGRATIONS: &[(i64, &str)] =
+    &[(1, include_str!("../../migrations-pg/0001_hub.sql")), (2, include_str!("../../migrations-pg/0002_console.sql"))];
 
 /// Opens the database at `url`, migrating it to the current schema.
 pub fn open(url: &str) -> Result<Connection, StoreError> {

@@ -132,11 +132,17 @@ pub fn disable(conn: &Connection, number: &StaffNumber, now: DateTime<Utc>) -> R
 pub struct AuditEntry {
     pub at: DateTime<Utc>,
     pub staff_number: String,
+    /// The kiosk the action was taken at, or `console`.
     pub kiosk_id: String,
+    /// The caller's address, for console actions.
+    pub address: Option<String>,
     pub action: String,
     /// Whom or what it was about: a learner id, a course id.
     pub subject: String,
 }
+
+/// Where console actions are logged as taken (`kiosk_id`), with the caller's address beside.
+pub const CONSOLE: &str = "console";
 
 pub fn audit(
     conn: &Connection,
@@ -153,20 +159,66 @@ pub fn audit(
     Ok(())
 }
 
-/// The access log, oldest first (optionally one staff member's).
-pub fn audit_log(conn: &Connection, staff: Option<&StaffNumber>) -> Result<Vec<AuditEntry>, StoreError> {
-    let mut stmt = conn.prepare(
-        "SELECT at, staff_number, kiosk_id, action, subject FROM staff_audit
-         WHERE ?1 IS NULL OR staff_number = ?1 ORDER BY id",
+/// A console action (or a console view of personal data) for the access log.
+pub fn audit_console(
+    conn: &Connection,
+    at: DateTime<Utc>,
+    staff: &StaffNumber,
+    address: &str,
+    action: &str,
+    subject: &str,
+) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "INSERT INTO staff_audit (at, staff_number, kiosk_id, address, action, subject) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![at.to_rfc3339(), staff.as_str(), CONSOLE, address, action, subject])?;
+    Ok(())
+}
+
+/// Which lines of the access log to read. Empty fields filter nothing.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub staff: Option<String>,
+    pub action: Option<String>,
+    /// Learner id, course id or other subject, or a kiosk id / `console`, containing this text.
+    pub contains: Option<String>,
+    pub from: Option<DateTime<Utc>>,
+    pub until: Option<DateTime<Utc>>,
+    /// At most this many lines, newest first; `None`: all, oldest first.
+    pub newest: Option<usize>,
+}
+
+/// The access log, filtered.
+pub fn audit_log(conn: &Connection, filter: &AuditFilter) -> Result<Vec<AuditEntry>, StoreError> {
+    let order = match filter.newest {
+        Some(n) => format!("ORDER BY id DESC LIMIT {n}"),
+        None => "ORDER BY id".to_owned(),
+    };
+    let like = filter
+        .contains
+        .as_ref()
+        .map(|c| format!("%{}%", c.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")));
+    let mut stmt = conn.prepare(&format!(
+        "SELECT at, staff_number, kiosk_id, address, action, subject FROM staff_audit
+         WHERE (?1 IS NULL OR staff_number = ?1) AND (?2 IS NULL OR action = ?2)
+           AND (?3 IS NULL OR subject LIKE ?3 ESCAPE '\\' OR kiosk_id LIKE ?3 ESCAPE '\\')
+           AND (?4 IS NULL OR at >= ?4) AND (?5 IS NULL OR at < ?5) {order}"
+    ))?;
+    let rows = stmt.query_map(
+        params![
+            filter.staff.clone(),
+            filter.action.clone(),
+            like,
+            filter.from.map(|t| t.to_rfc3339()),
+            filter.until.map(|t| t.to_rfc3339())
+        ],
+        |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
     )?;
-    let rows = stmt.query_map([staff.map(StaffNumber::as_str)], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-    })?;
     let mut out = Vec::new();
     for row in rows {
-        let (at, staff_number, kiosk_id, action, subject) = row?;
+        let (at, staff_number, kiosk_id, address, action, subject) = row?;
         let at = time(&staff_number, Some(at))?.unwrap_or_default();
-        out.push(AuditEntry { at, staff_number, kiosk_id, action, subject });
+        out.push(AuditEntry { at, staff_number, kiosk_id, address, action, subject });
     }
     Ok(out)
 }

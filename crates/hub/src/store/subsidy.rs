@@ -271,3 +271,39 @@ pub fn statuses(conn: &Connection, programme: &ProgrammeId) -> Result<Vec<(Strin
     })
     .collect()
 }
+
+/// One application as the console lists it.
+#[derive(Debug, Clone)]
+pub struct Listed {
+    pub receipt: String,
+    pub learner_id: String,
+    pub first_taken: bool,
+    pub status: SubsidyStatus,
+    /// The residence check staff recorded (`confirmed …` or `not met …`), if any.
+    pub residence_checked: Option<String>,
+    pub applied_at: String,
+}
+
+/// Every application of a programme in 접수번호 order.
+pub fn listed(conn: &Connection, programme: &ProgrammeId) -> Result<Vec<Listed>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT receipt, learner_id, first_taken, status, residence_confirmed, applied_at FROM subsidy_applications
+         WHERE programme_id = ?1 ORDER BY receipt",
+    )?;
+    let rows = stmt.query_map([programme.as_str()], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, bool>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, Option<String>>(4)?,
+            r.get::<_, String>(5)?,
+        ))
+    })?;
+    rows.map(|row| {
+        let (receipt, learner_id, first_taken, status, residence_checked, applied_at) = row?;
+        let status = decode("지원금 신청", &receipt, &status)?;
+        Ok(Listed { receipt, learner_id, first_taken, status, residence_checked, applied_at })
+    })
+    .collect()
+}

@@ -58,6 +58,7 @@ export const app = {
   },
   'welcome.large': { context: 'Welcome panel button: make everything bigger (큰글씨)', ko: '글씨를 크게', en: 'Bigger text' },
   'welcome.voice': { context: 'Welcome panel button: turn on voice guidance', ko: '음성 안내 듣기', en: 'Voice guidance' },
+  'sync.notice': { context: 'Label before a notice city staff posted for kiosk screens (e.g. a power cut this afternoon)', ko: '알림', en: 'Notice' },
   'sync.asOf': { context: 'Small note: the list reflects the hub as of this time; {time} like 14:05', ko: '{time} 기준', en: 'as of {time}' },
   'sync.offline': {
     context: 'Banner when the hub cannot be reached; {time} is when the list was last received',
