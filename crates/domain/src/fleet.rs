@@ -125,27 +125,55 @@ impl KioskHealth {
     }
 }
 
+/// A count read as JSON Schema reads an integer: `555` and `555.0` alike (any JSON number whose
+/// value is whole), up to 2^53 − 1, the largest every JSON reader keeps exact.
+fn whole<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+    let n = f64::deserialize(d)?;
+    if n.fract() != 0.0 || !(0.0..=9_007_199_254_740_991.0).contains(&n) {
+        return Err(serde::de::Error::custom("0 이상의 정수여야 합니다"));
+    }
+    // Exact: a whole f64 below 2^53 converts without loss.
+    Ok(n as u64)
+}
+
+fn whole_u32<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    u32::try_from(whole(d)?).map_err(|_| serde::de::Error::custom("값이 너무 큽니다"))
+}
+
+fn some_whole<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    Option::<f64>::deserialize(d)?.map(|n| whole(serde::de::value::F64Deserializer::<D::Error>::new(n))).transpose()
+}
+
 /// `POST /v1/kiosks/heartbeat`. The kiosk is the one its credential names.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Heartbeat {
     /// The kiosk program's version.
-    #[cfg_attr(feature = "openapi", schema(max_length = 40))]
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^[A-Za-z0-9.+_-]{1,40}$", example = "0.1.0"))]
     pub version: String,
     /// Seconds between heartbeats (the console shows the kiosk offline after three missed).
     #[cfg_attr(feature = "openapi", schema(minimum = 30, maximum = 3600))]
+    #[serde(deserialize_with = "whole_u32")]
     pub interval_secs: u32,
     #[cfg_attr(feature = "openapi", schema(maximum = 9_007_199_254_740_991_u64))]
+    #[serde(deserialize_with = "whole")]
     pub uptime_secs: u64,
     /// Intents recorded here and not yet answered by the hub.
     #[cfg_attr(feature = "openapi", schema(maximum = 9_007_199_254_740_991_u64))]
+    #[serde(deserialize_with = "whole")]
     pub outbox: u64,
-    pub last_sync_at: Option<DateTime<Utc>>,
+    /// Seconds since the last sync that reached the hub (none yet). Seconds, not a time: the
+    /// kiosk's clock may be off, the hub dates it by its own.
+    #[cfg_attr(feature = "openapi", schema(maximum = 9_007_199_254_740_991_u64))]
+    #[serde(default, deserialize_with = "some_whole")]
+    pub since_last_sync_secs: Option<u64>,
     /// Catalog changes the kiosk has not applied yet, as it last heard.
     #[cfg_attr(feature = "openapi", schema(maximum = 9_007_199_254_740_991_u64))]
+    #[serde(default, deserialize_with = "some_whole")]
     pub catalog_behind: Option<u64>,
     pub printer: PrinterCondition,
     #[cfg_attr(feature = "openapi", schema(maximum = 9_007_199_254_740_991_u64))]
+    #[serde(default, deserialize_with = "some_whole")]
     pub free_disk_mb: Option<u64>,
     pub device_key: DeviceKeyState,
     pub status: KioskHealth,
@@ -173,7 +201,11 @@ impl Heartbeat {
             });
         }
         let limit = 9_007_199_254_740_991_u64;
-        if self.uptime_secs > limit || self.outbox > limit || self.catalog_behind.is_some_and(|n| n > limit) {
+        if self.uptime_secs > limit
+            || self.outbox > limit
+            || self.catalog_behind.is_some_and(|n| n > limit)
+            || self.since_last_sync_secs.is_some_and(|n| n > limit)
+        {
             return Err(crate::ValueError::Heartbeat { field: "outbox", problem: "값이 너무 큽니다" });
         }
         if self.free_disk_mb.is_some_and(|n| n > limit) {
@@ -214,13 +246,40 @@ mod tests {
     }
 
     #[test]
+    fn counts_may_come_as_whole_numbers_in_any_json_form() {
+        let beat: Heartbeat = serde_json::from_str(
+            r#"{"version":"0.1.0","interval_secs":180.0,"uptime_secs":5,"outbox":2.0,"since_last_sync_secs":null,
+                "catalog_behind":7.0,"printer":"ready","free_disk_mb":555.0,"device_key":"none","status":"ok"}"#,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            (beat.interval_secs, beat.outbox, beat.catalog_behind, beat.free_disk_mb),
+            (180, 2, Some(7), Some(555))
+        );
+        assert!(
+            serde_json::from_str::<Heartbeat>(
+                r#"{"version":"0.1.0","interval_secs":180,"uptime_secs":5.5,"outbox":0,
+            "printer":"ready","device_key":"none","status":"ok"}"#
+            )
+            .is_err()
+        );
+        assert!(
+            serde_json::from_str::<Heartbeat>(
+                r#"{"version":"0.1.0","interval_secs":180,"uptime_secs":-1,"outbox":0,
+            "printer":"ready","device_key":"none","status":"ok"}"#
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
     fn a_heartbeat_with_a_strange_version_or_interval_is_refused() {
         let good = Heartbeat {
             version: "0.1.0".into(),
             interval_secs: HEARTBEAT_SECS,
             uptime_secs: 60,
             outbox: 0,
-            last_sync_at: None,
+            since_last_sync_secs: None,
             catalog_behind: Some(0),
             printer: PrinterCondition::Ready,
             free_disk_mb: Some(20_000),

@@ -95,7 +95,7 @@ async fn every_documented_path_is_served() {
                 ),
                 "/v1/kiosks/heartbeat" => (
                     serde_json::json!({"version": "0.1.0", "interval_secs": 180, "uptime_secs": 5, "outbox": 0,
-                        "last_sync_at": null, "catalog_behind": 0, "printer": "not_configured", "free_disk_mb": 9000,
+                        "since_last_sync_secs": null, "catalog_behind": 0, "printer": "not_configured", "free_disk_mb": 9000,
                         "device_key": "none", "status": "ok"}),
                     200,
                 ),

@@ -64,7 +64,9 @@ impl Kiosk {
             interval_secs: HEARTBEAT_SECS,
             uptime_secs: started.elapsed().as_secs(),
             outbox: status.pending_intents,
-            last_sync_at: status.last_success_at,
+            since_last_sync_secs: status
+                .last_success_at
+                .map(|t| u64::try_from((self.clock.now() - t).num_seconds()).unwrap_or_default()),
             catalog_behind: status.behind,
             printer,
             free_disk_mb,

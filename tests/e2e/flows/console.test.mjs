@@ -180,7 +180,7 @@ test('the console: lockout, TOTP, the subsidy draw, a revoked certificate, scope
   assert.match(await mainText(browser), /오늘 오후 3시 정전 예정/);
   const beat = await hub.call('/v1/kiosks/heartbeat', {
     method: 'POST', headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ version: '0.1.0', interval_secs: 180, uptime_secs: 5, outbox: 0, last_sync_at: null, catalog_behind: 0, printer: 'needs_paper', free_disk_mb: 9000, device_key: 'pending', status: 'printer_needs_paper' }),
+    body: JSON.stringify({ version: '0.1.0', interval_secs: 180, uptime_secs: 5, outbox: 0, since_last_sync_secs: 60, catalog_behind: 0, printer: 'needs_paper', free_disk_mb: 9000, device_key: 'pending', status: 'printer_needs_paper' }),
   }, 'k-e2e-console');
   assert.deepEqual((await beat.json()).notices.map((n) => n.text), ['오늘 오후 3시 정전 예정'], 'a kiosk gets the notice with its heartbeat');
   await browser.url(`${hub.url}/console/fleet`);

@@ -300,7 +300,7 @@ async fn a_kiosk_unseen_for_three_heartbeats_is_offline() {
         interval_secs: HEARTBEAT_SECS,
         uptime_secs: 100,
         outbox: 3,
-        last_sync_at: None,
+        since_last_sync_secs: None,
         catalog_behind: Some(0),
         printer: PrinterCondition::NeedsPaper,
         free_disk_mb: Some(9000),

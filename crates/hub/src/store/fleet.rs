@@ -27,7 +27,11 @@ pub fn record(conn: &Connection, kiosk: &str, beat: &Heartbeat, now: DateTime<Ut
         beat.version,
         n(beat.uptime_secs),
         n(beat.outbox),
-        beat.last_sync_at.map(|t| t.to_rfc3339()),
+        beat.since_last_sync_secs
+            .and_then(|s| i64::try_from(s).ok())
+            .and_then(chrono::Duration::try_seconds)
+            .and_then(|ago| now.checked_sub_signed(ago))
+            .map(|t| t.to_rfc3339()),
         beat.catalog_behind.map(n),
         beat.printer.code(),
         beat.free_disk_mb.map(n),
