@@ -54,7 +54,14 @@ impl Kiosk {
     ) -> Result<Heartbeat, KioskError> {
         let status = self.status()?;
         let printer = match printer_uri.filter(|u| !u.trim().is_empty()) {
-            Some(uri) => Some(crate::printing::printer_status(uri).await?),
+            // An address the kiosk cannot use is a printer that does not answer: the heartbeat
+            // still goes, so the console shows the printer, not the kiosk, as the problem.
+            Some(uri) => Some(crate::printing::printer_status(uri).await.unwrap_or(PrinterStatus {
+                printer_uri: uri.to_owned(),
+                state: PrinterState::Unreachable,
+                reasons: Vec::new(),
+                message: None,
+            })),
             None => None,
         };
         let printer = condition(printer.as_ref());

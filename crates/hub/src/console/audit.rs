@@ -1,4 +1,4 @@
-//! 접근 기록 (시스템 관리자): every staff action at a kiosk or in the console, and every console
+//! 접속 기록 (시스템 관리자): every staff action at a kiosk or in the console, and every console
 //! view of personal data — who, what, when, from which kiosk or address — filterable.
 
 use axum::extract::{Query, State};
@@ -53,7 +53,7 @@ pub async fn list(officer: Officer, State(state): State<HubState>, Query(f): Que
     let lines = state.with_db(move |conn| Ok(audit_log(conn, &filter)?)).await?;
     let body = html! {
         main id="main" {
-            h1 { "접근 기록" }
+            h1 { "접속 기록" }
             p { "직원이 키오스크와 관리 화면에서 한 일과 개인정보를 본 기록입니다 (개인정보 보호법의 접속기록). 최근 " (PAGE_LINES) "건까지 보여 줍니다." }
             form method="get" action="/console/audit" {
                 label for="f-staff" { "직원 번호" } input id="f-staff" name="staff" value=(f.staff) size="8";
@@ -80,5 +80,5 @@ pub async fn list(officer: Officer, State(state): State<HubState>, Query(f): Que
             }
         }
     };
-    Ok(page("접근 기록", Some(&officer), body))
+    Ok(page("접속 기록", Some(&officer), body))
 }

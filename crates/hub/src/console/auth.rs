@@ -16,7 +16,7 @@ use maud::{Markup, PreEscaped, html};
 use totp_rs::{Algorithm, TOTP};
 
 use super::{
-    Act, Officer, Refusal, cookie_name, cookie_value, digest, fresh_token, page, same_origin, set_cookie, tokens_equal,
+    Officer, Refusal, cookie_name, cookie_value, digest, fresh_token, page, same_origin, set_cookie, tokens_equal,
 };
 use crate::api::HubState;
 use crate::store::{console as store, staff};
@@ -121,8 +121,17 @@ pub async fn login(
     axum::Form(form): axum::Form<LoginForm>,
 ) -> Result<Response, Refusal> {
     let cookie = cookie_value(&headers, LOGIN_COOKIE).unwrap_or_default();
-    if !same_origin(&headers) || form.login_token.is_empty() || !tokens_equal(cookie, &form.login_token) {
+    if !same_origin(&headers) || form.login_token.is_empty() {
         return Err(Refusal::Csrf);
+    }
+    if !tokens_equal(cookie, &form.login_token) {
+        // The form's cookie ran out (the page stood open over 15 minutes) or another tab made a
+        // new one: the form again, nothing checked.
+        return login_response(
+            &state,
+            Some("로그인 화면이 오래 열려 있었습니다. 직원 번호와 비밀번호를 다시 입력해 주세요."),
+            axum::http::StatusCode::BAD_REQUEST,
+        );
     }
     let now = super::now(&state);
     let wrong = "직원 번호나 비밀번호가 맞지 않습니다. 5번 틀리면 15분 동안 로그인할 수 없습니다.";
@@ -156,6 +165,11 @@ pub async fn login(
     let attempt = state
         .with_db(move |conn| {
             let Some((role, _)) = known else { return Ok(Attempt::Wrong) };
+            // Read again: guesses sent at once all passed the first check while Argon2id ran.
+            let locked = store::credentials(conn, &attempt_number)?.and_then(|c| c.locked_until).filter(|t| *t > now);
+            if let Some(until) = locked {
+                return Ok(Attempt::Locked(until));
+            }
             if !matches {
                 let locked = store::failed(conn, &attempt_number, now)?;
                 staff::audit_console(conn, now, &attempt_number, &attempt_address, "console_sign_in_failed", "")?;
@@ -178,7 +192,11 @@ pub async fn login(
         .with_db(move |conn| {
             // The password alone finishes sign-in for roles without a second factor; a
             // 시스템 관리자's failure count starts again only after the code.
-            if !admin {
+            if admin {
+                // One half-signed-in session at a time: each gets at most the codes the lockout
+                // allows, so opening many first buys no extra guesses.
+                store::end_unverified_of(conn, &number, now)?;
+            } else {
                 store::succeeded(conn, &number)?;
             }
             store::open_session(conn, &token_digest, &number, &csrf, &address, !admin, now)?;
@@ -318,6 +336,10 @@ pub async fn totp(parts: Parts, State(state): State<HubState>, body: axum::body:
     let (address, session_digest) = (officer.address.clone(), officer.session_digest.clone());
     let outcome = state
         .with_db(move |conn| {
+            if let Some(until) = store::credentials(conn, &number)?.and_then(|c| c.locked_until).filter(|t| *t > now) {
+                store::end(conn, &session_digest, now)?;
+                return Ok(Err(Some(until)));
+            }
             if let Some(step) = step
                 && store::use_totp_step(conn, &number, step, now)?
             {
@@ -329,7 +351,7 @@ pub async fn totp(parts: Parts, State(state): State<HubState>, body: axum::body:
             let locked = store::failed(conn, &number, now)?;
             staff::audit_console(conn, now, &number, &address, "console_totp_failed", "")?;
             if locked.is_some() {
-                store::end(conn, &session_digest, now)?;
+                store::end_all_of(conn, &number, now)?;
             }
             Ok(Err(locked))
         })
@@ -350,7 +372,18 @@ pub async fn totp(parts: Parts, State(state): State<HubState>, body: axum::body:
     }
 }
 
-pub async fn logout(State(state): State<HubState>, Act(officer, _): Act<super::Nothing>) -> Result<Response, Refusal> {
+pub async fn logout(parts: Parts, State(state): State<HubState>, body: axum::body::Bytes) -> Result<Response, Refusal> {
+    // Not `Act`: someone half signed in (a code still owed) may sign out too.
+    let officer = session_of(&parts, &state).await?.officer;
+    #[derive(serde::Deserialize)]
+    struct Posted {
+        #[serde(default)]
+        csrf: String,
+    }
+    let posted: Posted = serde_urlencoded::from_bytes(&body).map_err(|_| Refusal::Csrf)?;
+    if !same_origin(&parts.headers) || !tokens_equal(&posted.csrf, &officer.csrf) {
+        return Err(Refusal::Csrf);
+    }
     let now = super::now(&state);
     let (session_digest, number, address) =
         (officer.session_digest.clone(), officer.number().clone(), officer.address.clone());

@@ -15,7 +15,6 @@ use crate::store::{self, certificates::StoredCertificate};
 pub struct Search {
     #[serde(default)]
     q: String,
-    done: Option<String>,
 }
 
 /// The institution of a certificate's course.
@@ -35,6 +34,7 @@ pub async fn search(
     officer: Officer,
     State(state): State<HubState>,
     Query(search): Query<Search>,
+    done: super::Done,
 ) -> Result<Markup, Refusal> {
     let q = search.q.trim().to_owned();
     let now = super::now(&state);
@@ -72,7 +72,7 @@ pub async fn search(
     let body = html! {
         main id="main" {
             h1 { "수료증" }
-            (done_banner(search.done.as_deref()))
+            (done_banner(done.done.as_deref()))
             form method="get" action="/console/certificates" role="search" {
                 label for="q" { "증서 번호, 확인번호 또는 학습자 번호" }
                 input id="q" name="q" value=(search.q);
@@ -98,7 +98,7 @@ pub async fn search(
                                     input type="hidden" name="action" value="revoke";
                                     label for={ "reason-" (c.serial) } { "취소 사유" }
                                     input id={ "reason-" (c.serial) } name="reason" maxlength="200" required;
-                                    button type="submit" class="danger" { "취소" }
+                                    button type="submit" class="danger" { "수료증 취소" }
                                 }
                             }
                         }
@@ -156,7 +156,7 @@ pub async fn act(
     let (by, who, wanted) = (officer.by(), officer.clone(), serial.clone());
     let done = state
         .with_db(move |conn| {
-            let Some(c) = store::certificates::find(conn, &wanted)? else { return Ok(Err(Refusal::NotFound)) };
+            let Some(c) = store::certificates::find(conn, &wanted)? else { return Ok(Err(who.missing())) };
             if !institution_of(conn, &c)?.is_some_and(|i| who.covers(&i)) {
                 return Ok(Err(Refusal::Forbidden));
             }
@@ -182,7 +182,7 @@ pub async fn act(
             Ok(Ok(done))
         })
         .await??;
-    Ok(back(&format!("/console/certificates?q={}", super::url_encode(&serial)), &done))
+    Ok(back(&state, &format!("/console/certificates?q={}", super::url_encode(&serial)), &done))
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -198,7 +198,7 @@ pub async fn endorse(State(state): State<HubState>, Act(officer, form): Act<Endo
     let (by, who) = (officer.by(), officer.clone());
     let done = state
         .with_db(move |conn| {
-            let Some(device) = store::devices::get(conn, &form.kiosk)? else { return Ok(Err(Refusal::NotFound)) };
+            let Some(device) = store::devices::get(conn, &form.kiosk)? else { return Ok(Err(who.missing())) };
             if !who.covers(&device.institution_id) {
                 return Ok(Err(Refusal::Forbidden));
             }
@@ -215,5 +215,5 @@ pub async fn endorse(State(state): State<HubState>, Act(officer, form): Act<Endo
             }
         })
         .await??;
-    Ok(back("/console/certificates", &done))
+    Ok(back(&state, "/console/certificates", &done))
 }

@@ -1,7 +1,7 @@
 //! 동아리: registrations waiting for approval (approve, or reject with a reason the leader
 //! reads), join requests, and each club's activity records.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::Response;
 use baeum_domain::club::{ClubRole, ClubState};
 use baeum_domain::{ClubId, LearnerId, kst};
@@ -20,11 +20,7 @@ fn state_label(state: ClubState) -> &'static str {
     }
 }
 
-pub async fn list(
-    officer: Officer,
-    State(state): State<HubState>,
-    Query(done): Query<Done>,
-) -> Result<Markup, Refusal> {
+pub async fn list(officer: Officer, State(state): State<HubState>, done: Done) -> Result<Markup, Refusal> {
     officer.require(officer.role() != baeum_domain::staff::StaffRole::Desk)?;
     let scope = officer.scope().map(|i| i.as_str().to_owned());
     let clubs = state
@@ -69,7 +65,7 @@ pub async fn detail(
     officer: Officer,
     State(state): State<HubState>,
     Path(id): Path<String>,
-    Query(done): Query<Done>,
+    done: Done,
 ) -> Result<Markup, Refusal> {
     officer.require(officer.role() != baeum_domain::staff::StaffRole::Desk)?;
     let id = ClubId::parse(&id).map_err(|_| Refusal::NotFound)?;
@@ -78,7 +74,7 @@ pub async fn detail(
     let who = officer.clone();
     let found = state
         .with_db(move |conn| {
-            let Some(club) = store::clubs::get(conn, &id)? else { return Ok(Err(Refusal::NotFound)) };
+            let Some(club) = store::clubs::get(conn, &id)? else { return Ok(Err(who.missing())) };
             if !who.covers(club.application.institution_id.as_str()) {
                 return Ok(Err(Refusal::Forbidden));
             }
@@ -132,7 +128,7 @@ pub async fn detail(
                                         (officer.csrf_field())
                                         input type="hidden" name="decision" value="accept";
                                         input type="hidden" name="learner" value=(learner.as_str());
-                                        button type="submit" { "가입 받기" }
+                                        button type="submit" { "가입 승인" }
                                     }
                                 }
                             }
@@ -178,7 +174,7 @@ pub async fn decide(
     let (by, who, cid) = (officer.by(), officer.clone(), id.clone());
     let done = state
         .with_db(move |conn| {
-            let Some(club) = store::clubs::get(conn, &cid)? else { return Ok(Err(Refusal::NotFound)) };
+            let Some(club) = store::clubs::get(conn, &cid)? else { return Ok(Err(who.missing())) };
             if !who.covers(club.application.institution_id.as_str()) {
                 return Ok(Err(Refusal::Forbidden));
             }
@@ -202,5 +198,5 @@ pub async fn decide(
             Ok(result.map_err(Refusal::from))
         })
         .await??;
-    Ok(back(&format!("/console/clubs/{}", id.as_str()), &done))
+    Ok(back(&state, &format!("/console/clubs/{}", id.as_str()), &done))
 }

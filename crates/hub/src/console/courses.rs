@@ -1,7 +1,7 @@
 //! 강좌: each course's application state (확정, 대기, 미결제, 폐강 위험), its class list with
 //! attendance, and the class list as CSV with phone numbers masked unless the role allows them.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use baeum_domain::{Course, CourseStatus};
@@ -28,11 +28,7 @@ impl Standing {
     }
 }
 
-pub async fn list(
-    officer: Officer,
-    State(state): State<HubState>,
-    Query(done): Query<Done>,
-) -> Result<Markup, Refusal> {
+pub async fn list(officer: Officer, State(state): State<HubState>, done: Done) -> Result<Markup, Refusal> {
     let scope = officer.scope().map(|i| i.as_str().to_owned());
     let standings = state
         .with_db(move |conn| {
@@ -93,7 +89,7 @@ async fn course_for(officer: &Officer, state: &HubState, id: String) -> Result<C
     match course {
         Some(c) if officer.covers(c.institution_id.as_str()) => Ok(c),
         Some(_) => Err(Refusal::Forbidden),
-        None => Err(Refusal::NotFound),
+        None => Err(officer.missing()),
     }
 }
 

@@ -2,7 +2,7 @@
 //! version, outbox, last sync, catalog behind, printer, free disk, device key — and the notices
 //! kiosks show on their screens.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use baeum_domain::staff::StaffRole;
 use maud::{Markup, html};
@@ -11,11 +11,7 @@ use super::{Act, Done, Officer, Refusal, back, done_banner, kst_time, page};
 use crate::api::HubState;
 use crate::store;
 
-pub async fn list(
-    officer: Officer,
-    State(state): State<HubState>,
-    Query(done): Query<Done>,
-) -> Result<Markup, Refusal> {
+pub async fn list(officer: Officer, State(state): State<HubState>, done: Done) -> Result<Markup, Refusal> {
     officer.require(officer.role() != StaffRole::Desk)?;
     let scope = officer.scope().map(|i| i.as_str().to_owned());
     let now = super::now(&state);
@@ -36,7 +32,7 @@ pub async fn list(
                 caption { "키오스크별 마지막 상태 보고" }
                 thead { tr {
                     th scope="col" { "키오스크" } th scope="col" { "기관" } th scope="col" { "상태" } th scope="col" { "마지막 보고" }
-                    th scope="col" { "버전" } th scope="col" { "보낼 기록" } th scope="col" { "마지막 동기화" } th scope="col" { "강좌 정보 지연" }
+                    th scope="col" { "버전" } th scope="col" { "미전송 기록" } th scope="col" { "마지막 동기화" } th scope="col" { "강좌 정보 미반영" }
                     th scope="col" { "프린터" } th scope="col" { "남은 저장 공간" } th scope="col" { "기기 키" }
                 } }
                 tbody {
@@ -73,7 +69,14 @@ pub async fn list(
             ul {
                 @for n in &notices {
                     li { (n.notice.text) " (" (kst_time(n.starts_at)) " ~ " (kst_time(n.notice.ends_at)) ", "
-                        (n.institution_id.clone().unwrap_or_else(|| "모든 기관".into())) ", " (n.created_by) ")" }
+                        (n.institution_id.clone().unwrap_or_else(|| "모든 기관".into())) ", " (n.created_by) ") "
+                        @if officer.is_admin() || n.institution_id.as_deref().is_some_and(|i| officer.covers(i)) {
+                            form class="inline" method="post" action={ "/console/notices/" (n.notice.id) "/end" } {
+                                (officer.csrf_field())
+                                button type="submit" class="danger" { "게시 중지" }
+                            }
+                        }
+                    }
                 }
             }
             form method="post" action="/console/notices" {
@@ -86,6 +89,38 @@ pub async fn list(
         }
     };
     Ok(page("키오스크", Some(&officer), body))
+}
+
+/// Takes a notice down now: kiosks drop it at their next heartbeat. A 기관 담당자 takes down
+/// their institution's own notices only.
+pub async fn end_notice(
+    State(state): State<HubState>,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+    Act(officer, _): Act<super::Nothing>,
+) -> Result<Response, Refusal> {
+    officer.require(officer.role() != StaffRole::Desk)?;
+    let now = super::now(&state);
+    let who = officer.clone();
+    let scope = officer.scope().map(|i| i.as_str().to_owned());
+    let ended = state
+        .with_db(move |conn| {
+            let theirs = store::fleet::notices(conn, scope.as_deref(), now)?
+                .into_iter()
+                .any(|n| n.notice.id == id && (who.is_admin() || n.institution_id.is_some()));
+            if !theirs {
+                return Ok(false);
+            }
+            let ended = store::fleet::end_notice(conn, id, now)?;
+            if ended {
+                who.audit(conn, now, "console_notice_end", &id.to_string())?;
+            }
+            Ok(ended)
+        })
+        .await?;
+    if !ended {
+        return Err(officer.missing());
+    }
+    Ok(back(&state, "/console/fleet", "공지 게시를 중지했습니다. 키오스크는 다음 상태 보고 때 화면에서 내립니다."))
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -123,5 +158,5 @@ pub async fn notice(State(state): State<HubState>, Act(officer, form): Act<Notic
             Ok(())
         })
         .await?;
-    Ok(back("/console/fleet", "공지를 게시했습니다. 키오스크는 다음 상태 보고 때(몇 분 안에) 화면에 띄웁니다."))
+    Ok(back(&state, "/console/fleet", "공지를 게시했습니다. 키오스크는 다음 상태 보고 때(몇 분 안에) 화면에 띄웁니다."))
 }

@@ -64,6 +64,7 @@ pub fn router() -> axum::Router<HubState> {
         .route("/console/keys", post(certificates::endorse))
         .route("/console/fleet", get(fleet::list))
         .route("/console/notices", post(fleet::notice))
+        .route("/console/notices/{id}/end", post(fleet::end_notice))
         .route("/console/audit", get(audit::list))
         .route("/console/staff", get(staff_accounts::list).post(staff_accounts::add))
         .route("/console/staff/{number}", post(staff_accounts::act))
@@ -226,6 +227,12 @@ impl Officer {
         html! { input type="hidden" name="csrf" value=(self.csrf); }
     }
 
+    /// What a scoped person gets for an id that does not exist: the same 403 as for another
+    /// institution's, so typing ids tells them nothing about what exists elsewhere.
+    pub fn missing(&self) -> Refusal {
+        if self.scope().is_some() { Refusal::Forbidden } else { Refusal::NotFound }
+    }
+
     /// Refuses a page this role may not open.
     pub fn require(&self, allowed: bool) -> Result<(), Refusal> {
         if allowed { Ok(()) } else { Err(Refusal::Forbidden) }
@@ -269,7 +276,7 @@ impl IntoResponse for Refusal {
             Refusal::Forbidden => (
                 StatusCode::FORBIDDEN,
                 "볼 수 없는 화면입니다",
-                "이 화면은 담당자의 권한이나 소속 기관 밖의 정보입니다.".to_owned(),
+                "이 화면을 볼 권한이 없거나 소속 기관의 정보가 아닙니다.".to_owned(),
             ),
             Refusal::NotFound => (StatusCode::NOT_FOUND, "찾을 수 없습니다", "주소를 다시 확인해 주세요.".to_owned()),
             Refusal::Csrf => (
@@ -287,7 +294,7 @@ impl IntoResponse for Refusal {
             main id="main" {
                 h1 { (title) }
                 p { (text) }
-                p { a href="/console/" { "처음 화면으로" } }
+                p { a href="/console/" { "첫 화면으로" } }
             }
         };
         (status, page(title, None, body)).into_response()
@@ -350,11 +357,17 @@ pub(crate) fn now(state: &HubState) -> chrono::DateTime<chrono::Utc> {
     state.clock().now()
 }
 
-/// Redirects after a form, with a message for the next page (`?done=`).
-pub(crate) fn back(to: &str, done: &str) -> Response {
+/// Redirects after a form, with a message for the next page (`?done=…&sig=…`). The message is
+/// signed with a key derived from the hub's pepper, so a crafted link cannot put words of its
+/// own in the console's green banner.
+pub(crate) fn back(state: &HubState, to: &str, done: &str) -> Response {
     let separator = if to.contains('?') { '&' } else { '?' };
-    let encoded: String = url_encode(done);
-    Redirect::to(&format!("{to}{separator}done={encoded}")).into_response()
+    let sig = done_signature(state, done);
+    Redirect::to(&format!("{to}{separator}done={}&sig={sig}", url_encode(done))).into_response()
+}
+
+fn done_signature(state: &HubState, done: &str) -> String {
+    state.pepper().derive("baeum console done", &[done])[..16].iter().map(|b| format!("{b:02x}")).collect()
 }
 
 pub(crate) fn url_encode(text: &str) -> String {
@@ -420,7 +433,7 @@ pub(crate) fn page(title: &str, who: Option<&Officer>, body: Markup) -> maud::Ma
                                 li { a href="/console/certificates" { "수료증" } }
                                 @if who.role() != StaffRole::Desk { li { a href="/console/fleet" { "키오스크" } } }
                                 @if who.is_admin() {
-                                    li { a href="/console/audit" { "접근 기록" } }
+                                    li { a href="/console/audit" { "접속 기록" } }
                                     li { a href="/console/staff" { "직원" } }
                                 }
                             }
@@ -451,10 +464,28 @@ pub(crate) fn done_banner(done: Option<&str>) -> Markup {
     }
 }
 
-/// `?done=` of a page after a form.
-#[derive(Debug, Default, serde::Deserialize)]
+/// The message a form's redirect carried (`?done=`), if its signature is the hub's.
+#[derive(Debug, Default)]
 pub(crate) struct Done {
     pub done: Option<String>,
+}
+
+impl FromRequestParts<HubState> for Done {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &HubState) -> Result<Self, Self::Rejection> {
+        #[derive(serde::Deserialize)]
+        struct Raw {
+            done: Option<String>,
+            sig: Option<String>,
+        }
+        let raw = parts.uri.query().and_then(|q| serde_urlencoded::from_str::<Raw>(q).ok());
+        let done = raw.and_then(|r| match (r.done, r.sig) {
+            (Some(done), Some(sig)) if tokens_equal(&sig, &done_signature(state, &done)) => Some(done),
+            _ => None,
+        });
+        Ok(Done { done })
+    }
 }
 
 async fn home(
@@ -487,7 +518,7 @@ async fn home(
         .await?;
     let body = html! {
         main id="main" {
-            h1 { "처음 화면" }
+            h1 { "첫 화면" }
             p { (officer.profile.name) "님, 안녕하세요." }
             ul {
                 li { a href="/console/courses" { "강좌별 신청 현황과 수강생 명단" } }
@@ -501,7 +532,7 @@ async fn home(
             }
         }
     };
-    Ok(page("처음 화면", Some(&officer), body))
+    Ok(page("첫 화면", Some(&officer), body))
 }
 
 /// A service's error as the console shows it: the service's own Korean sentence for what staff

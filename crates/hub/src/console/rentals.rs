@@ -1,7 +1,7 @@
 //! 대관: requests waiting for approval on a calendar of the coming weeks; approve, reject with a
 //! reason the person reads at the kiosk, record a desk payment, and record a no-show.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::Response;
 use baeum_domain::rental::{Booking, BookingStatus, Room};
 use baeum_domain::{BookingId, kst};
@@ -23,11 +23,7 @@ pub(crate) fn institution_of_room(
 
 const WEEKS: i64 = 5;
 
-pub async fn list(
-    officer: Officer,
-    State(state): State<HubState>,
-    Query(done): Query<Done>,
-) -> Result<Markup, Refusal> {
+pub async fn list(officer: Officer, State(state): State<HubState>, done: Done) -> Result<Markup, Refusal> {
     officer.require(officer.role() != baeum_domain::staff::StaffRole::Desk)?;
     let scope = officer.scope().map(|i| i.as_str().to_owned());
     let (rooms, bookings) = state
@@ -47,6 +43,11 @@ pub async fn list(
     let monday = today - Duration::days(i64::from(today.weekday().num_days_from_monday()));
     let room_name =
         |b: &Booking| rooms.iter().find(|r| r.id == b.request.room_id).map_or_else(String::new, |r| r.name.clone());
+    // When a booking ends: its slots are the room's own length.
+    let until = |b: &Booking| {
+        let minutes = rooms.iter().find(|r| r.id == b.request.room_id).map_or(60, |r| r.slot_minutes) * b.request.slots;
+        (b.request.start + Duration::minutes(i64::from(minutes))).format("%H:%M").to_string()
+    };
     let waiting: Vec<&Booking> =
         bookings.iter().filter(|b| matches!(b.status, BookingStatus::AwaitingApproval)).collect();
     let on = |day: NaiveDate| bookings.iter().filter(move |b| b.request.date == day && b.status.is_live());
@@ -79,7 +80,7 @@ pub async fn list(
             }
             h2 { "승인 기다리는 신청 " (waiting.len()) "건" }
             @if waiting.is_empty() { p { "승인을 기다리는 대관 신청이 없습니다." } }
-            @for b in &waiting { (request(&officer, b, &room_name(b))) }
+            @for b in &waiting { (request(&officer, b, &room_name(b), &until(b))) }
             h2 { "예약 목록" }
             table {
                 caption { "다가오는 예약과 지난 예약" }
@@ -105,7 +106,7 @@ pub async fn list(
                                     form class="inline" method="post" action={ "/console/rentals/" (b.booking_id.as_str()) } {
                                         (officer.csrf_field())
                                         input type="hidden" name="decision" value="no_show";
-                                        button type="submit" class="danger" { "노쇼 기록" }
+                                        button type="submit" class="danger" { "미이용(노쇼) 처리" }
                                     }
                                 }
                             }
@@ -118,11 +119,11 @@ pub async fn list(
     Ok(page("대관", Some(&officer), body))
 }
 
-fn request(officer: &Officer, b: &Booking, room: &str) -> Markup {
+fn request(officer: &Officer, b: &Booking, room: &str, until: &str) -> Markup {
     let id = b.booking_id.as_str();
     html! {
         section class="request" aria-labelledby={ "b-" (id) } {
-            h3 id={ "b-" (id) } { (room) " · " (b.request.date) " " (b.request.start.format("%H:%M")) " (" (b.request.slots) "칸)" }
+            h3 id={ "b-" (id) } { (room) " · " (b.request.date) " " (b.request.start.format("%H:%M")) "~" (until) }
             p { "예약 번호 " (id) " · 목적: " (b.request.purpose) " · " (b.request.headcount) "명"
                 @if let Some(org) = &b.request.organisation { " · 단체: " (org) }
                 " · 이용료 " (b.fee) }
@@ -164,7 +165,7 @@ pub async fn decide(
     let who = officer.clone();
     let done = state
         .with_db(move |conn| {
-            let Some(stored) = store::rentals::get(conn, &id)? else { return Ok(Err(Refusal::NotFound)) };
+            let Some(stored) = store::rentals::get(conn, &id)? else { return Ok(Err(who.missing())) };
             let institution = institution_of_room(conn, stored.booking.request.room_id.as_str())?;
             if !institution.as_deref().is_some_and(|i| who.covers(i)) {
                 return Ok(Err(Refusal::Forbidden));
@@ -190,5 +191,5 @@ pub async fn decide(
             Ok(result.map_err(Refusal::from))
         })
         .await??;
-    Ok(back("/console/rentals", &done))
+    Ok(back(&state, "/console/rentals", &done))
 }

@@ -3,7 +3,7 @@
 //! place of one shared PIN); disable, reset a password or a PIN, unlock, and reset a lost
 //! authenticator.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::Response;
 use baeum_domain::InstitutionId;
 use baeum_domain::staff::{StaffNumber, StaffProfile, StaffRole};
@@ -13,11 +13,7 @@ use super::{Act, Done, Officer, Refusal, back, done_banner, kst_time, page};
 use crate::api::HubState;
 use crate::store::{self, console as credentials};
 
-pub async fn list(
-    officer: Officer,
-    State(state): State<HubState>,
-    Query(done): Query<Done>,
-) -> Result<Markup, Refusal> {
+pub async fn list(officer: Officer, State(state): State<HubState>, done: Done) -> Result<Markup, Refusal> {
     officer.require(officer.is_admin())?;
     let accounts = state
         .with_db(|conn| {
@@ -47,7 +43,15 @@ pub async fn list(
                             td { (a.profile.institution_id.as_ref().map(|i| i.as_str().to_owned()).unwrap_or_default()) }
                             td {
                                 @if let Some(t) = a.disabled_at { "중지 (" (kst_time(t)) ")" }
-                                @else if c.locked_until.is_some_and(|t| t > now) || a.locked_until.is_some_and(|t| t > now) { span class="warn" { "잠김" } }
+                                @else if c.locked_until.is_some_and(|t| t > now) || a.locked_until.is_some_and(|t| t > now) {
+                                    span class="warn" { "잠김" }
+                                    " "
+                                    form class="inline" method="post" action={ "/console/staff/" (number) } {
+                                        (officer.csrf_field())
+                                        input type="hidden" name="action" value="unlock";
+                                        button type="submit" { "잠금 해제" }
+                                    }
+                                }
                                 @else { "사용 중" }
                                 @if c.password_hash.is_none() { br; "관리 화면 비밀번호 없음" }
                                 @if a.profile.role == StaffRole::SystemAdmin { br; @if c.totp_confirmed { "2단계 인증 등록됨" } @else { "2단계 인증 미등록" } }
@@ -210,10 +214,31 @@ pub async fn act(
     use axum::response::IntoResponse;
     officer.require(officer.is_admin())?;
     let number = StaffNumber::parse(&number).map_err(|_| Refusal::NotFound)?;
+    if matches!(form.action.as_str(), "disable" | "totp") && &number == officer.number() {
+        // Another administrator does it: nobody locks themselves out of the console by a slip.
+        return Err(Refusal::Invalid("자기 계정은 중지하거나 2단계 인증을 초기화할 수 없습니다".into()));
+    }
     let now = super::now(&state);
     let who = officer.clone();
     let target = number.clone();
     match form.action.as_str() {
+        "unlock" => {
+            let found = state
+                .with_db(move |conn| {
+                    let found = store::staff::get(conn, &target)?.is_some();
+                    if found {
+                        credentials::succeeded(conn, &target)?;
+                        store::staff::reset_pin_failures(conn, &target)?;
+                        who.audit(conn, now, "console_staff_unlock", target.as_str())?;
+                    }
+                    Ok(found)
+                })
+                .await?;
+            if !found {
+                return Err(Refusal::NotFound);
+            }
+            Ok(back(&state, "/console/staff", &format!("{number}: 잠금을 풀었습니다 (관리 화면과 키오스크 모두)")))
+        }
         "pin" => {
             let pin = fresh_pin()?;
             let raw = pin.clone();
@@ -254,7 +279,7 @@ pub async fn act(
             if !found {
                 return Err(Refusal::NotFound);
             }
-            Ok(back("/console/staff", &format!("{number}: 비밀번호를 바꾸고 잠금을 풀었습니다")))
+            Ok(back(&state, "/console/staff", &format!("{number}: 비밀번호를 바꾸고 잠금을 풀었습니다")))
         }
         "totp" | "disable" => {
             let action = form.action.clone();
@@ -275,7 +300,7 @@ pub async fn act(
                 })
                 .await?
                 .ok_or(Refusal::NotFound)?;
-            Ok(back("/console/staff", &done))
+            Ok(back(&state, "/console/staff", &done))
         }
         _ => Err(Refusal::Invalid("알 수 없는 처리입니다".into())),
     }

@@ -2,7 +2,7 @@
 //! record after checking 주민등록 records, the draw (seed, algorithm and entrants' digest shown,
 //! and the re-run check), and the results.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::Response;
 use baeum_domain::{LearnerId, ProgrammeId};
 use maud::{Markup, html};
@@ -37,7 +37,7 @@ pub async fn list(officer: Officer, State(state): State<HubState>) -> Result<Mar
                             td { (p.opens_on) " ~ " (p.closes_on) }
                             td { (p.places) "명" }
                             td { (count) "명" }
-                            td { @if *drawn { "완료" } @else { "전" } }
+                            td { @if *drawn { "완료" } @else { "추첨 전" } }
                         }
                     }
                 }
@@ -55,7 +55,7 @@ pub async fn detail(
     officer: Officer,
     State(state): State<HubState>,
     Path(id): Path<String>,
-    Query(done): Query<Done>,
+    done: Done,
 ) -> Result<Markup, Refusal> {
     officer.require(officer.is_admin())?;
     let id = programme_id(&id)?;
@@ -182,7 +182,7 @@ pub async fn residence(
                 .map(|s| format!("{learner}: 거주 요건 {} · {}", if met { "확인" } else { "미충족" }, s.label_ko())))
         })
         .await??;
-    Ok(back(&format!("/console/subsidy/{}", id.as_str()), &status))
+    Ok(back(&state, &format!("/console/subsidy/{}", id.as_str()), &status))
 }
 
 pub async fn draw(
@@ -204,5 +204,5 @@ pub async fn draw(
             Ok(record.map(|r| format!("추첨했습니다: 신청 {}명 가운데 {}명 선정", r.entrants.len(), r.selected.len())))
         })
         .await??;
-    Ok(back(&format!("/console/subsidy/{}", id.as_str()), &done))
+    Ok(back(&state, &format!("/console/subsidy/{}", id.as_str()), &done))
 }

@@ -155,14 +155,16 @@ async fn five_wrong_passwords_lock_the_account_and_the_right_one_then_waits() {
     // The right password does not open a locked account…
     let locked = b.sign_in(&c, "2001", PASSWORD).await;
     assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS);
-    // …until the lock has run out.
+    // …until the lock has run out; then the count starts again (one slip does not lock her anew).
     c.clock.advance(chrono::Duration::minutes(store::console::LOCK_MINUTES + 1));
+    let slip = b.sign_in(&c, "2001", "wrong-password-1").await;
+    assert_eq!(slip.status, StatusCode::UNAUTHORIZED, "{}", slip.body);
     let open = b.sign_in(&c, "2001", PASSWORD).await;
     assert_eq!((open.status, open.location.as_deref()), (StatusCode::SEE_OTHER, Some("/console/")));
     let home = b.get(&c, "/console/").await;
     assert_eq!(home.status, StatusCode::OK);
     let log = c.state.with_db(|conn| Ok(store::staff::audit_log(conn, &Default::default())?)).await.unwrap();
-    assert_eq!(log.iter().filter(|l| l.action == "console_sign_in_failed").count(), 5);
+    assert_eq!(log.iter().filter(|l| l.action == "console_sign_in_failed").count(), 6);
     assert!(log.iter().any(|l| l.action == "console_sign_in" && l.kiosk_id == "console"));
 }
 
@@ -171,6 +173,13 @@ async fn an_administrator_needs_a_totp_code_and_a_code_cannot_be_used_twice() {
     let c = console();
     account(&c, "1001", StaffRole::SystemAdmin, None).await;
     let mut b = Browser::default();
+    // Half signed in, she may still sign out; the session then opens nothing.
+    let mut quitter = Browser::default();
+    quitter.sign_in(&c, "1001", PASSWORD).await;
+    let page = quitter.get(&c, "/console/totp").await;
+    let out = quitter.post(&c, "/console/logout", &[("csrf", &Browser::field(&page, "csrf"))], "same-origin").await;
+    assert_eq!(out.location.as_deref(), Some("/console/login"));
+    assert_eq!(quitter.get(&c, "/console/totp").await.location.as_deref(), Some("/console/login"));
     let signed = b.sign_in(&c, "1001", PASSWORD).await;
     assert_eq!(signed.location.as_deref(), Some("/console/totp"));
     // The password alone opens no page.
@@ -281,6 +290,13 @@ async fn a_form_without_the_token_or_from_another_site_is_refused() {
         )
         .await;
     assert_eq!(real.status, StatusCode::SEE_OTHER);
+    // The page after the form shows the hub's message; a link with words of its own shows none.
+    let after = b.get(&c, real.location.as_deref().unwrap()).await;
+    assert!(after.body.contains("공지를 게시했습니다"), "{}", after.body);
+    let crafted = b
+        .get(&c, "/console/fleet?done=%EB%B9%84%EB%B0%80%EB%B2%88%ED%98%B8%EB%A5%BC%20%EB%B3%B4%EB%82%B4%20%EC%A3%BC%EC%84%B8%EC%9A%94&sig=00")
+        .await;
+    assert!(!crafted.body.contains("비밀번호를 보내 주세요"), "an unsigned message is not shown");
     let institution = c.course.institution_id.to_string();
     let shown = c.state.with_db(move |conn| Ok(store::fleet::showing(conn, &institution, now)?)).await.unwrap();
     assert_eq!(shown.iter().map(|n| n.text.as_str()).collect::<Vec<_>>(), ["오늘 오후 3시 정전 예정"]);

@@ -61,11 +61,18 @@ pub fn failed(
     now: DateTime<Utc>,
 ) -> Result<Option<DateTime<Utc>>, StoreError> {
     let until = now + chrono::Duration::minutes(LOCK_MINUTES);
+    // A lock that ran out starts the count again at this failure (SQL reads the old values on
+    // the right-hand side, on both engines).
     conn.execute(
-        "UPDATE staff SET password_failures = password_failures + 1,
-                password_locked_until = CASE WHEN password_failures + 1 >= ?2 THEN ?3 ELSE password_locked_until END
+        "UPDATE staff SET
+            password_failures = CASE WHEN password_locked_until IS NOT NULL AND password_locked_until <= ?4 THEN 1
+                                     ELSE password_failures + 1 END,
+            password_locked_until = CASE
+                WHEN password_locked_until IS NOT NULL AND password_locked_until <= ?4 THEN NULL
+                WHEN password_failures + 1 >= ?2 THEN ?3
+                ELSE password_locked_until END
          WHERE staff_number = ?1",
-        params![number.as_str(), PASSWORD_ATTEMPTS, until.to_rfc3339()],
+        params![number.as_str(), PASSWORD_ATTEMPTS, until.to_rfc3339(), now.to_rfc3339()],
     )?;
     Ok(credentials(conn, number)?.and_then(|c| c.locked_until).filter(|t| *t > now))
 }
@@ -191,6 +198,14 @@ pub fn end(conn: &Connection, digest: &str, now: DateTime<Utc>) -> Result<(), St
 pub fn end_all_of(conn: &Connection, number: &StaffNumber, now: DateTime<Utc>) -> Result<usize, StoreError> {
     Ok(conn.execute(
         "UPDATE console_sessions SET ended_at = ?2 WHERE staff_number = ?1 AND ended_at IS NULL",
+        params![number.as_str(), now.to_rfc3339()],
+    )?)
+}
+
+/// Ends an account's sessions still owing their second factor.
+pub fn end_unverified_of(conn: &Connection, number: &StaffNumber, now: DateTime<Utc>) -> Result<usize, StoreError> {
+    Ok(conn.execute(
+        "UPDATE console_sessions SET ended_at = ?2 WHERE staff_number = ?1 AND verified = 0 AND ended_at IS NULL",
         params![number.as_str(), now.to_rfc3339()],
     )?)
 }
