@@ -90,12 +90,25 @@ export function totpCode(base32, at = Date.now()) {
   return String(n).padStart(6, '0');
 }
 
+/** Clicks a button that submits a form and waits for the page the hub answers with (a click
+ * returns at once: leaving before the answer would abort the request). */
+export async function submit(browser, button) {
+  await browser.execute(() => {
+    window.__baeumSubmitted = true;
+  });
+  await button.click();
+  await browser.waitUntil(
+    async () => browser.execute(() => window.__baeumSubmitted !== true && document.readyState === 'complete'),
+    { timeout: 20000, timeoutMsg: 'the form was never answered' },
+  );
+}
+
 /** Signs in through the login form as a person would. */
 export async function signIn(browser, hubUrl, number, password) {
   await browser.url(`${hubUrl}/console/login`);
   await (await browser.$('#staff_number')).setValue(number);
   await (await browser.$('#password')).setValue(password);
-  await (await browser.$('button[type="submit"]')).click();
+  await submit(browser, await browser.$('button[type="submit"]'));
 }
 
 /** The text of the page's main content. */

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { audit, registeredElsewhere, startHub } from '../harness.mjs';
-import { mainText, signIn, startChromium, totpCode } from '../console.mjs';
+import { mainText, signIn, startChromium, submit, totpCode } from '../console.mjs';
 
 const PASSWORD = 'gm-console-2026!';
 const op = () => randomUUID().replaceAll('-', '');
@@ -109,10 +109,10 @@ test('the console: lockout, TOTP, the subsidy draw, a revoked certificate, scope
   await screenshot('console-totp-enrolment');
   await assertAccessible(browser, 'totp enrolment');
   await (await browser.$('#code')).setValue('000000');
-  await (await browser.$('form[action="/console/totp"] button')).click();
+  await submit(browser, await browser.$('form[action="/console/totp"] button'));
   assert.match(await mainText(browser), /인증 코드가 맞지 않거나/);
   await (await browser.$('#code')).setValue(totpCode(secret));
-  await (await browser.$('form[action="/console/totp"] button')).click();
+  await submit(browser, await browser.$('form[action="/console/totp"] button'));
   await browser.waitUntil(async () => (await browser.getUrl()).endsWith('/console/'), { timeout: 10000, timeoutMsg: 'not signed in after the code' });
   const cookies = await browser.getCookies();
   const session = cookies.find((c) => c.name === 'baeum_console');
@@ -132,14 +132,14 @@ test('the console: lockout, TOTP, the subsidy draw, a revoked certificate, scope
   await screenshot('console-class-list');
   await assertAccessible(browser, 'class list');
   const clubLink = await browser.url(`${hub.url}/console/clubs`).then(() => browser.$('main table a'));
-  await clubLink.click();
+  await submit(browser, clubLink);
   await screenshot('console-club');
   await assertAccessible(browser, 'club detail');
 
   // 3. The subsidy draw: seed, algorithm and digest shown, and the re-run check.
   await browser.url(`${hub.url}/console/subsidy/${programme}`);
   assert.match(await mainText(browser), /지금 추첨 대상 3명/);
-  await (await browser.$('form[action$="/draw"] button')).click();
+  await submit(browser, await browser.$('form[action$="/draw"] button'));
   await browser.waitUntil(async () => (await browser.$('#draw-check')).isExisting(), { timeout: 10000, timeoutMsg: 'no draw record' });
   assert.match(await mainText(browser), /신청 3명 가운데 2명 선정/);
   assert.match(await (await browser.$('#draw-seed')).getText(), /^[0-9a-f]{64}$/);
@@ -154,7 +154,7 @@ test('the console: lockout, TOTP, the subsidy draw, a revoked certificate, scope
   await browser.url(`${hub.url}/console/certificates?q=${certificate.serial}`);
   assert.match(await (await browser.$('.cert-state')).getText(), /유효/);
   await (await browser.$(`#reason-${certificate.serial}`)).setValue('출석 기록 정정');
-  await (await browser.$(`#reason-${certificate.serial}`).parentElement()).$('button').click();
+  await submit(browser, await browser.$(`#reason-${certificate.serial}`).parentElement().$('button'));
   await browser.waitUntil(async () => /취소됨/.test(await (await browser.$('.cert-state')).getText()), { timeout: 10000, timeoutMsg: 'not revoked' });
   await screenshot('console-certificate-revoked');
   await browser.url(`${hub.url}/verify/${certificate.verification_code}`);
@@ -176,7 +176,7 @@ test('the console: lockout, TOTP, the subsidy draw, a revoked certificate, scope
   await browser.url(`${hub.url}/console/fleet`);
   assert.ok(!(await mainText(browser)).includes('가짜 공지'), 'the forged notice was not posted');
   await (await browser.$('#notice-text')).setValue('오늘 오후 3시 정전 예정');
-  await (await browser.$('form[action="/console/notices"] button')).click();
+  await submit(browser, await browser.$('form[action="/console/notices"] button'));
   assert.match(await mainText(browser), /오늘 오후 3시 정전 예정/);
   const beat = await hub.call('/v1/kiosks/heartbeat', {
     method: 'POST', headers: { 'content-type': 'application/json' },
@@ -188,7 +188,7 @@ test('the console: lockout, TOTP, the subsidy draw, a revoked certificate, scope
   await screenshot('console-fleet-heartbeat');
   await browser.url(`${hub.url}/console/audit?action=console_certificate_revoke`);
   assert.match(await mainText(browser), new RegExp(certificate.serial));
-  await (await browser.$('form[action="/console/logout"] button')).click();
+  await submit(browser, await browser.$('form[action="/console/logout"] button'));
 
   // 6. An officer of another institution: nothing of gm-llc's, listed or typed.
   await signIn(browser, hub.url, '3001', PASSWORD);

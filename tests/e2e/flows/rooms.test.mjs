@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { audit, findHerself, pdfText, press, registeredElsewhere, startStack, typeInto } from '../harness.mjs';
-import { mainText, signIn, startChromium } from '../console.mjs';
+import { mainText, signIn, startChromium, submit } from '../console.mjs';
 
 const LEADER = { id: 'l-e2e-club-leader', name: '정사진', birth: '1968-04-04', mobile: '01055556868', mobileTyped: '010-5555-6868', pin: '8642' };
 
@@ -97,7 +97,7 @@ test('a club leader books the media room and prints the booking slip (portrait)'
   await signIn(chrome.browser, hub.url, '3101', 'gm-rooms-2026!');
   await chrome.browser.url(`${hub.url}/console/rentals`);
   const approve = await chrome.browser.$(`section[aria-labelledby="b-${bookingId}"] form input[value="approve"]`);
-  await approve.parentElement().$('button').click();
+  await submit(chrome.browser, await approve.parentElement().$('button'));
   await chrome.browser.waitUntil(async () => (await chrome.browser.getUrl()).includes('done='), { timeout: 10000, timeoutMsg: 'the console did not approve' });
   assert.match(await mainText(chrome.browser), new RegExp(`${bookingId}: 승인`));
   await chrome.screenshot('console-rental-approved');
