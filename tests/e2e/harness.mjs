@@ -23,7 +23,7 @@ function binary(name) {
   return path;
 }
 
-function freePort() {
+export function freePort() {
   return new Promise((ok, fail) => {
     const server = createServer();
     server.unref();
@@ -52,7 +52,7 @@ async function waitForPort(port, timeoutMs) {
 }
 
 /** Waits until something accepts TCP connections on `port` (a printer speaks IPP, not /status). */
-async function waitForTcp(port, timeoutMs) {
+export async function waitForTcp(port, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const up = await new Promise((ok) => {
