@@ -4,7 +4,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 CARGO ?= cargo
 
-.PHONY: deps ui build run test lint test-rust test-ui test-e2e bench loadtest soak fuzz fmt openapi clean
+.PHONY: deps ui build run test lint test-rust test-ui test-e2e test-package package bench loadtest soak fuzz fmt openapi clean
 
 ## Install system packages, npm packages and tauri-driver if missing (idempotent).
 deps:
@@ -22,12 +22,15 @@ build: ui
 run: build
 	./scripts/run.sh
 
-## Everything CI checks: formatting, lints, typecheck, unit, system and end-to-end tests.
-test: deps
+## Everything CI checks: formatting, lints, typecheck, unit, system and end-to-end tests, then
+## the release packages installed on this machine and run as a kiosk session.
+test:
+	@./scripts/install-deps.sh --package
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory test-ui
 	$(MAKE) --no-print-directory test-rust
 	$(MAKE) --no-print-directory test-e2e
+	$(MAKE) --no-print-directory test-package
 
 lint: ui
 	$(CARGO) fmt --all --check
@@ -51,13 +54,32 @@ test-e2e: build
 	./scripts/start-mdns.sh
 	cd tests/e2e && npm test
 
+## Release packages for Debian/Ubuntu: the kiosk's .deb by Tauri's bundler
+## (target/release/bundle/deb/) and the hub's by cargo-deb (target/debian/).
+package:
+	@./scripts/install-deps.sh --package
+	$(MAKE) --no-print-directory ui
+	mkdir -p target/package
+	./scripts/third-party-licenses.py baeum-kiosk-app --ui > target/package/THIRD-PARTY-LICENSES.txt
+	./scripts/third-party-licenses.py baeum-hub > target/package/hub-THIRD-PARTY-LICENSES.txt
+	cd src-tauri && $(CARGO) tauri build --bundles deb --ci
+	$(CARGO) deb -p baeum-hub --locked
+	@ls -l target/release/bundle/deb/*.deb target/debian/*.deb
+
+## Installs the packages here (needs root), runs the hub as a service and the kiosk as a cage
+## session under a private systemd, kills the app, checks it comes back with its records, purges.
+test-package: package
+	./tests/package/install-test.sh
+
 ## Benchmarks (release build), each figure beside its peer from the same run: sync beside PouchDB,
 ## search beside SQLite FTS5 and LIKE, upload beside PouchDB replicate.to, certificates beside
-## headless Chromium (cold process and warm page.pdf()). Prints figures, asserts nothing.
+## headless Chromium (cold process and warm page.pdf()), the package's size and the installed
+## window's start-up (warm and cold cache, with a per-phase timeline) and memory beside Chromium
+## --kiosk. Prints figures, asserts nothing.
 bench:
 	@./scripts/install-deps.sh --bench
-	$(MAKE) ui
-	$(CARGO) build --release -p baeum-hub -p baeum-bench -p baeum-kiosk-app
+	$(MAKE) --no-print-directory package
+	$(CARGO) build --release -p baeum-hub -p baeum-bench
 	BAEUM_BIN_DIR=target/release ./target/release/baeum-bench
 
 ## The 09:00 rush on SQLite, PostgreSQL with one hub, and PostgreSQL with two hubs behind HAProxy,

@@ -26,14 +26,21 @@ APT_PACKAGES=(
   postgresql
   # the operators' console is tested in a real browser: Debian's Chromium through chromedriver
   chromium chromium-driver
+  # the installed packages are tested as a kiosk session: cage (Wayland kiosk compositor, run
+  # headless; it will not start without Xwayland) and dpkg-shlibdeps for the packages' libraries
+  cage xwayland dpkg-dev
 )
 
 # `--bench`: also what `make bench` and `make loadtest` need (xdotool, HAProxy; npm packages below).
+# `--package`: also the package builders (`make package`, and `make test`, which installs them).
 BENCH=0
-if [ "${1:-}" = "--bench" ]; then
-  BENCH=1
-  APT_PACKAGES+=(xdotool haproxy)
-fi
+PACKAGE=0
+for arg in "$@"; do
+  case "$arg" in
+    --bench) BENCH=1; PACKAGE=1; APT_PACKAGES+=(xdotool haproxy) ;;
+    --package) PACKAGE=1 ;;
+  esac
+done
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
@@ -71,6 +78,19 @@ fi
 if ! command -v tauri-driver >/dev/null 2>&1 || ! cargo install --list | grep -q '^tauri-driver v2\.1\.0:'; then
   say "Installing tauri-driver 2.1.0"
   cargo install tauri-driver --version 2.1.0 --locked
+fi
+
+# The package builders, pinned: Tauri's CLI (its bundler makes the kiosk's .deb) and cargo-deb
+# (the hub's .deb with its systemd service), both from crates.io.
+if [ "$PACKAGE" = 1 ]; then
+  if ! cargo install --list | grep -q '^tauri-cli v2\.12\.4:'; then
+    say "Installing the Tauri CLI 2.12.4 (for .deb packages)"
+    cargo install tauri-cli --version 2.12.4 --locked
+  fi
+  if ! cargo install --list | grep -q '^cargo-deb v3\.8\.0:'; then
+    say "Installing cargo-deb 3.8.0"
+    cargo install cargo-deb --version 3.8.0 --locked
+  fi
 fi
 
 # schemathesis, pinned (tests/api/requirements.txt), in a venv of its own outside the checkout:

@@ -9,6 +9,7 @@ use tauri::{AppHandle, Emitter, WebviewUrl, WebviewWindowBuilder, WindowEvent};
 
 use crate::commands::{self, Shell};
 use crate::staff;
+use crate::startup::{self, Phase};
 
 /// Event the UI listens to; sent after every sync attempt.
 pub const SYNC_EVENT: &str = "sync-status";
@@ -92,6 +93,9 @@ pub fn run(kiosk: Kiosk, data_dir: DataDir, config: KioskConfig, size: (u32, u32
     let ui_ready = Arc::new(tokio::sync::Notify::new());
     let fullscreen = config.fullscreen;
     let every = Duration::from_secs(config.sync_interval_secs.max(5));
+    // WebKit's own storage (cache, local storage) in the kiosk's data folder, owner-only like
+    // the rest, rather than under a home folder an installed kiosk's user may not have.
+    let webview_data = data_dir.path().join("webview");
     tauri::Builder::default()
         .manage(Shell {
             kiosk: Arc::clone(&kiosk),
@@ -163,6 +167,7 @@ pub fn run(kiosk: Kiosk, data_dir: DataDir, config: KioskConfig, size: (u32, u32
             commands::ui_ready
         ])
         .setup(move |app| {
+            startup::mark(Phase::Setup);
             let mut window = WebviewWindowBuilder::new(app, "main", WebviewUrl::App("index.html".into()))
                 .title("배움 키오스크")
                 .fullscreen(fullscreen)
@@ -170,14 +175,20 @@ pub fn run(kiosk: Kiosk, data_dir: DataDir, config: KioskConfig, size: (u32, u32
                 .resizable(!fullscreen)
                 .always_on_top(fullscreen)
                 .skip_taskbar(fullscreen)
-                .disable_drag_drop_handler();
+                .disable_drag_drop_handler()
+                .data_directory(webview_data.clone());
             if !fullscreen {
                 window = window.inner_size(f64::from(size.0), f64::from(size.1));
             }
             window.build()?;
+            startup::mark(Phase::Window);
             start_background_sync(app.handle().clone(), Arc::clone(&kiosk), every, Arc::clone(&ui_ready));
             start_heartbeat(app.handle().clone(), Arc::clone(&kiosk));
             Ok(())
+        })
+        .on_page_load(|_, payload| match payload.event() {
+            tauri::webview::PageLoadEvent::Started => startup::mark(Phase::PageStarted),
+            tauri::webview::PageLoadEvent::Finished => startup::mark(Phase::PageFinished),
         })
         .on_window_event(move |window, event| {
             // A kiosk window is not closed by a passer-by; staff stop the program instead.

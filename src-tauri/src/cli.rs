@@ -24,6 +24,10 @@ struct Cli {
     /// Folder for the kiosk's database and settings.
     #[arg(long, global = true, env = "BAEUM_DATA_DIR")]
     data_dir: Option<PathBuf>,
+    /// The machine's settings file (JSON: data_dir, hub_url, hub_ca, printer_uri, fullscreen);
+    /// installed kiosks use /etc/baeum/kiosk.json. Its fields win over the provisioned ones.
+    #[arg(long, global = true, env = "BAEUM_SETTINGS", value_name = "FILE")]
+    settings: Option<PathBuf>,
     /// Open fullscreen without decorations (kiosk mode) for this run.
     #[arg(long, conflicts_with = "windowed")]
     fullscreen: bool,
@@ -240,8 +244,13 @@ struct Resolved {
 }
 
 fn resolve(cli: &Cli) -> Result<Resolved, KioskError> {
-    let data_dir = resolved_dir(cli);
+    let site = cli.settings.as_deref().map(baeum_kiosk::config::SiteSettings::load).transpose()?.unwrap_or_default();
+    let data_dir = match (&cli.data_dir, &site.data_dir) {
+        (Some(dir), _) | (None, Some(dir)) => DataDir::new(dir),
+        (None, None) => DataDir::default_location(),
+    };
     let mut config = data_dir.load_config()?;
+    site.apply(&mut config);
     if let Some(hub) = &cli.hub {
         config.hub_url = hub.clone();
     }
@@ -262,10 +271,6 @@ fn resolve(cli: &Cli) -> Result<Resolved, KioskError> {
     }
     config.hub()?;
     Ok(Resolved { data_dir, config })
-}
-
-fn resolved_dir(cli: &Cli) -> DataDir {
-    cli.data_dir.clone().map_or_else(DataDir::default_location, DataDir::new)
 }
 
 fn open(resolved: &Resolved) -> Result<Kiosk, KioskError> {
@@ -488,25 +493,31 @@ pub fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("BAEUM_LOG").unwrap_or_else(|_| "info".into()))
         .with_writer(std::io::stderr)
+        // Colour codes only for a person at a terminal, not in the journal or a log file.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     // WebKitWebDriver may append its own flag when it launches the app for e2e tests.
     let args = std::env::args_os().filter(|a| a != "--automation");
     let mut cli = Cli::parse_from(args);
     let result = match cli.command.take() {
         Some(command) => admin(command, &cli),
-        None => resolve(&cli).and_then(|resolved| Ok((open(&resolved)?, resolved.config))).map(|(kiosk, config)| {
-            match crate::app::run(kiosk, resolved_dir(&cli), config, cli.size) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => {
-                    // Tauri's words go to the log; the line staff read stays Korean.
-                    tracing::error!(event = "window_failed", detail = %e, "the window could not open");
-                    eprintln!(
-                        "baeum-kiosk: [window_failed] 화면을 열 수 없습니다. 화면(디스플레이) 연결을 확인해 주세요"
-                    );
-                    ExitCode::FAILURE
+        None => {
+            crate::startup::mark(crate::startup::Phase::Main);
+            resolve(&cli).and_then(|resolved| Ok((open(&resolved)?, resolved))).map(|(kiosk, resolved)| {
+                crate::startup::mark(crate::startup::Phase::Engine);
+                match crate::app::run(kiosk, resolved.data_dir, resolved.config, cli.size) {
+                    Ok(()) => ExitCode::SUCCESS,
+                    Err(e) => {
+                        // Tauri's words go to the log; the line staff read stays Korean.
+                        tracing::error!(event = "window_failed", detail = %e, "the window could not open");
+                        eprintln!(
+                            "baeum-kiosk: [window_failed] 화면을 열 수 없습니다. 화면(디스플레이) 연결을 확인해 주세요"
+                        );
+                        ExitCode::FAILURE
+                    }
                 }
-            }
-        }),
+            })
+        }
     };
     match result {
         Ok(code) => code,

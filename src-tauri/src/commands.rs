@@ -83,7 +83,9 @@ pub(crate) fn bad_request(what: &str, detail: impl std::fmt::Display) -> ErrorVi
 #[tauri::command]
 pub async fn catalog_page(shell: State<'_, Shell>, query: serde_json::Value) -> Result<CatalogPage, ErrorView> {
     let query: SearchQuery = serde_json::from_value(query).map_err(|e| bad_request("query", e))?;
-    shell.kiosk.search(&query).map_err(|e| e.view())
+    let page = shell.kiosk.search(&query).map_err(|e| e.view());
+    crate::startup::mark(crate::startup::Phase::FirstCatalog);
+    page
 }
 
 #[tauri::command]
@@ -292,6 +294,7 @@ pub async fn stop_speaking(shell: State<'_, Shell>) -> Result<(), ErrorView> {
 /// for the log and the start-up benchmark).
 #[tauri::command]
 pub async fn ui_ready(shell: State<'_, Shell>, ms: u64) -> Result<(), ErrorView> {
+    crate::startup::mark(crate::startup::Phase::UiReady);
     tracing::info!(page_ms = ms, "ui ready");
     shell.ui_ready.notify_one();
     Ok(())

@@ -10,5 +10,6 @@ mod learning;
 mod rental;
 mod sample;
 mod staff;
+mod startup;
 mod subsidy;
 mod visit;

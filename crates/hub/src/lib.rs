@@ -19,6 +19,7 @@ pub mod rentals;
 pub mod roster;
 pub mod secret_file;
 pub mod server;
+pub mod settings_file;
 pub mod staff;
 pub mod store;
 pub mod subsidy;

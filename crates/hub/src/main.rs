@@ -15,8 +15,54 @@ use std::io::Write;
 #[derive(Debug, Parser)]
 #[command(name = "baeum-hub", version, about = "Baeum hub: the system of record kiosks sync with")]
 struct Cli {
+    /// Settings file (TOML: db, listen, public_url, tls_cert, tls_key), e.g. the installed
+    /// /etc/baeum/hub.toml; flags and BAEUM_HUB_* variables win over it.
+    #[arg(long, global = true, env = "BAEUM_HUB_CONFIG", value_name = "FILE")]
+    config: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
+}
+
+/// `--config FILE` (or `BAEUM_HUB_CONFIG`) as given, looked for before clap parses the rest
+/// because the file's values become the defaults of the arguments clap then reads.
+fn config_path() -> Option<PathBuf> {
+    let mut args = std::env::args_os().skip(1);
+    while let Some(arg) = args.next() {
+        if arg == "--" {
+            break;
+        }
+        if arg == "--config" {
+            return args.next().map(PathBuf::from);
+        }
+        if let Some(path) = arg.to_str().and_then(|a| a.strip_prefix("--config=")) {
+            return Some(PathBuf::from(path));
+        }
+    }
+    std::env::var_os("BAEUM_HUB_CONFIG").filter(|v| !v.is_empty()).map(PathBuf::from)
+}
+
+/// The command line with the settings file's values as the defaults of every subcommand's
+/// arguments of the same name.
+fn parse_cli() -> anyhow::Result<Cli> {
+    use clap::{CommandFactory, FromArgMatches};
+    let mut command = Cli::command();
+    if let Some(path) = config_path() {
+        let settings = baeum_hub::settings_file::HubSettings::load(&path)?;
+        let names: Vec<String> = command.get_subcommands().map(|c| c.get_name().to_owned()).collect();
+        for (id, value) in settings.defaults() {
+            for name in &names {
+                command = command.mut_subcommand(name, |sub| {
+                    if sub.get_arguments().any(|a| a.get_id() == id) {
+                        // A required argument with a default is still reported missing by clap.
+                        sub.mut_arg(id, |a| a.default_value(value.clone()).required(false))
+                    } else {
+                        sub
+                    }
+                });
+            }
+        }
+    }
+    Ok(Cli::from_arg_matches(&command.get_matches()).unwrap_or_else(|e| e.exit()))
 }
 
 #[derive(Debug, Subcommand)]
@@ -1037,8 +1083,16 @@ fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("BAEUM_LOG").unwrap_or_else(|_| "info".into()))
         .with_writer(std::io::stderr)
+        // Colour codes only for a person at a terminal, not in the journal or a log file.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
-    let cli = Cli::parse();
+    let cli = match parse_cli() {
+        Ok(cli) => cli,
+        Err(e) => {
+            eprintln!("baeum-hub: {e:#}");
+            return ExitCode::FAILURE;
+        }
+    };
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(r) => r,
         Err(e) => {

@@ -144,6 +144,56 @@ impl DataDir {
     }
 }
 
+/// The machine's own settings on an installed kiosk (`/etc/baeum/kiosk.json`, passed with
+/// `--settings`): what the vendor's IT staff set for the box — hub, printer, data folder — and
+/// keep in `/etc` with the rest of the machine's configuration. Each field given here wins over
+/// the one `provision` saved in the data folder, so editing this file and restarting the
+/// session is enough; an unknown field is an error, so a typo is not silently ignored.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteSettings {
+    pub data_dir: Option<PathBuf>,
+    pub hub_url: Option<String>,
+    pub hub_ca: Option<String>,
+    pub printer_uri: Option<String>,
+    pub fullscreen: Option<bool>,
+}
+
+/// Where the packages install the machine's settings.
+pub const SITE_SETTINGS_PATH: &str = "/etc/baeum/kiosk.json";
+
+impl SiteSettings {
+    /// Reads and checks the file: a missing file is an error too, since it was named.
+    pub fn load(path: &Path) -> Result<Self, KioskError> {
+        let text = std::fs::read_to_string(path).map_err(|e| config_error(path, io_problem(&e), e))?;
+        let settings: SiteSettings =
+            serde_json::from_str(&text).map_err(|e| config_error(path, json_problem(&e, &text), e))?;
+        if let Some(hub) = &settings.hub_url {
+            HubUrl::parse(hub)?;
+        }
+        if let Some(printer) = &settings.printer_uri {
+            crate::printing::printer_uri(printer)?;
+        }
+        Ok(settings)
+    }
+
+    /// The provisioned settings with this file's fields over them.
+    pub fn apply(&self, config: &mut KioskConfig) {
+        if let Some(hub) = &self.hub_url {
+            config.hub_url.clone_from(hub);
+        }
+        if let Some(ca) = &self.hub_ca {
+            config.hub_ca = Some(ca.clone());
+        }
+        if let Some(printer) = &self.printer_uri {
+            config.printer_uri = Some(printer.clone());
+        }
+        if let Some(on) = self.fullscreen {
+            config.fullscreen = on;
+        }
+    }
+}
+
 /// A settings file that cannot be used: where, what in Korean, and the library's words for the log.
 pub fn config_error(path: &Path, problem: impl Into<String>, detail: impl std::fmt::Display) -> KioskError {
     KioskError::Config { path: path.display().to_string(), problem: problem.into(), detail: Detail::of(detail) }
@@ -215,5 +265,30 @@ mod tests {
             let mode = std::fs::metadata(&folder).map(|m| m.permissions().mode() & 0o777);
             assert_eq!(mode.ok(), Some(0o700), "{}", folder.display());
         }
+    }
+
+    #[test]
+    fn site_settings_win_over_the_provisioned_ones_and_refuse_typos() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("kiosk.json");
+        std::fs::write(
+            &path,
+            r#"{"data_dir": "/var/lib/baeum", "hub_url": "https://hub.gm.example", "printer_uri": "ipp://10.0.0.9/ipp/print", "fullscreen": true}"#,
+        )
+        .unwrap();
+        let site = SiteSettings::load(&path).unwrap();
+        let mut config = KioskConfig { hub_url: "http://127.0.0.1:1".into(), ..KioskConfig::default() };
+        site.apply(&mut config);
+        assert_eq!(config.hub_url, "https://hub.gm.example");
+        assert_eq!(config.printer_uri.as_deref(), Some("ipp://10.0.0.9/ipp/print"));
+        assert!(config.fullscreen);
+        assert_eq!(site.data_dir.as_deref(), Some(Path::new("/var/lib/baeum")));
+
+        std::fs::write(&path, r#"{"hub": "https://hub.gm.example"}"#).unwrap();
+        let err = SiteSettings::load(&path).unwrap_err();
+        assert!(matches!(err, KioskError::Config { .. }), "{err:?}");
+        std::fs::write(&path, r#"{"hub_url": "ftp://x"}"#).unwrap();
+        assert!(SiteSettings::load(&path).is_err(), "a hub address that is not http(s) is refused");
+        assert!(SiteSettings::load(&dir.path().join("missing.json")).is_err(), "a named file must exist");
     }
 }

@@ -19,9 +19,10 @@ pub trait SecretStore: Send + Sync + std::fmt::Debug {
     fn put(&self, name: &str, secret: &[u8]) -> Result<(), SecretError>;
 }
 
-/// The operating system's keyring, entries under the service `baeum-kiosk`.
+/// The operating system's keyring, entries under the service `baeum-kiosk`: the kernel's
+/// keyutils on Linux, the Credential Manager on Windows, the login Keychain on macOS.
 pub struct OsKeyring {
-    #[cfg(target_os = "linux")]
+    #[cfg(any(target_os = "linux", windows, target_os = "macos"))]
     store: Arc<keyring_core::CredentialStore>,
 }
 
@@ -31,29 +32,36 @@ impl std::fmt::Debug for OsKeyring {
     }
 }
 
+#[cfg(any(target_os = "linux", windows, target_os = "macos"))]
 const SERVICE: &str = "baeum-kiosk";
 
 impl OsKeyring {
     pub fn new() -> Result<Self, SecretError> {
         #[cfg(target_os = "linux")]
+        let store = linux_keyutils_keyring_store::Store::new();
+        #[cfg(windows)]
+        let store = windows_native_keyring_store::Store::new();
+        #[cfg(target_os = "macos")]
+        let store = apple_native_keyring_store::keychain::Store::new();
+        #[cfg(any(target_os = "linux", windows, target_os = "macos"))]
         {
-            let store = linux_keyutils_keyring_store::Store::new().map_err(|e| SecretError(e.to_string()))?;
+            let store: Arc<keyring_core::CredentialStore> = store.map_err(|e| SecretError(e.to_string()))?;
             Ok(Self { store })
         }
-        #[cfg(not(target_os = "linux"))]
+        #[cfg(not(any(target_os = "linux", windows, target_os = "macos")))]
         {
-            Err(SecretError("이 운영체제의 키 보관소는 아직 지원하지 않습니다 (Linux keyutils만 지원)".into()))
+            Err(SecretError("이 운영체제의 키 보관소는 지원하지 않습니다 (Linux, Windows, macOS만 지원)".into()))
         }
     }
 
-    #[cfg(target_os = "linux")]
+    #[cfg(any(target_os = "linux", windows, target_os = "macos"))]
     fn entry(&self, name: &str) -> Result<keyring_core::Entry, SecretError> {
         self.store.build(SERVICE, name, None).map_err(|e| SecretError(e.to_string()))
     }
 }
 
 impl SecretStore for OsKeyring {
-    #[cfg(target_os = "linux")]
+    #[cfg(any(target_os = "linux", windows, target_os = "macos"))]
     fn get(&self, name: &str) -> Result<Option<Vec<u8>>, SecretError> {
         match self.entry(name)?.get_secret() {
             Ok(secret) => Ok(Some(secret)),
@@ -62,17 +70,17 @@ impl SecretStore for OsKeyring {
         }
     }
 
-    #[cfg(target_os = "linux")]
+    #[cfg(any(target_os = "linux", windows, target_os = "macos"))]
     fn put(&self, name: &str, secret: &[u8]) -> Result<(), SecretError> {
         self.entry(name)?.set_secret(secret).map_err(|e| SecretError(e.to_string()))
     }
 
-    #[cfg(not(target_os = "linux"))]
+    #[cfg(not(any(target_os = "linux", windows, target_os = "macos")))]
     fn get(&self, _name: &str) -> Result<Option<Vec<u8>>, SecretError> {
         Err(SecretError("키 보관소를 지원하지 않는 운영체제입니다".into()))
     }
 
-    #[cfg(not(target_os = "linux"))]
+    #[cfg(not(any(target_os = "linux", windows, target_os = "macos")))]
     fn put(&self, _name: &str, _secret: &[u8]) -> Result<(), SecretError> {
         Err(SecretError("키 보관소를 지원하지 않는 운영체제입니다".into()))
     }

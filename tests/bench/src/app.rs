@@ -3,13 +3,15 @@
 //! (Xvfb 1080×1920): time from launch to the first interactive screen (the UI's own `ui_ready`,
 //! sent after the course cards are drawn), and the memory of every process of each (PSS, so
 //! shared libraries are not counted twice) idle on the home screen and after scrolling through
-//! 20 courses (the same Page Down presses, through xdotool, for both).
+//! 20 courses (the same Page Down presses, through xdotool, for both). Launches are warm (the
+//! files in the page cache) and, as root, also cold (caches dropped before each launch). The
+//! kiosk's own `startup` log lines give a timeline of where its time goes (`startup.rs`).
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use crate::{Error, ms};
 
@@ -54,16 +56,43 @@ fn lines_of(stream: impl std::io::Read + Send + 'static) -> mpsc::Receiver<Strin
     rx
 }
 
-fn wait_for(rx: &mpsc::Receiver<String>, needle: &str, limit: Duration) -> Result<Instant, Error> {
+/// Waits for a line containing `needle`; the moment it came and the lines before it.
+fn wait_for(rx: &mpsc::Receiver<String>, needle: &str, limit: Duration) -> Result<(Instant, Vec<String>), Error> {
     let deadline = Instant::now() + limit;
+    let mut before = Vec::new();
     loop {
         let left = deadline.saturating_duration_since(Instant::now());
         match rx.recv_timeout(left) {
-            Ok(line) if line.contains(needle) => return Ok(Instant::now()),
-            Ok(_) => {}
+            Ok(line) if line.contains(needle) => return Ok((Instant::now(), before)),
+            Ok(line) => before.push(line),
             Err(_) => return Err(format!("`{needle}` did not come within {limit:?}").into()),
         }
     }
+}
+
+fn unix_ms(t: SystemTime) -> f64 {
+    t.duration_since(UNIX_EPOCH).map(|d| d.as_secs_f64() * 1000.0).unwrap_or(0.0)
+}
+
+/// `(phase, ms after launch)` from the kiosk's `startup` lines (`… startup phase="window"
+/// unix_ms=1765… since_main_ms=…`).
+fn phases(lines: &[String], launched: SystemTime) -> Vec<(String, f64)> {
+    let field = |line: &str, name: &str| -> Option<String> {
+        let rest = line.split_once(&format!("{name}="))?.1;
+        Some(rest.split_whitespace().next()?.trim_matches('"').to_owned())
+    };
+    lines
+        .iter()
+        .filter(|l| l.contains("startup") && l.contains("phase="))
+        .filter_map(|l| Some((field(l, "phase")?, field(l, "unix_ms")?.parse::<f64>().ok()? - unix_ms(launched))))
+        .collect()
+}
+
+/// Empties the page cache, so the next launch reads its program and libraries from disk as
+/// after a reboot. Only root can; false otherwise.
+fn drop_caches() -> bool {
+    let _ = Command::new("sync").status();
+    std::fs::write("/proc/sys/vm/drop_caches", "3").is_ok()
 }
 
 fn kill_tree(child: &mut Child) {
@@ -100,10 +129,17 @@ fn browse(display: &str) -> Result<(), Error> {
     Ok(())
 }
 
+#[derive(Default)]
 struct Figures {
     ready_ms: Vec<f64>,
     idle_mib: Vec<f64>,
     browsed_mib: Vec<f64>,
+    /// Cold launches: only the time to the first screen is taken.
+    cold: bool,
+    /// The last launch's log before its first screen.
+    lines: Vec<String>,
+    /// Each launch's start-up phases.
+    timelines: Vec<Vec<(String, f64)>>,
 }
 
 fn median(v: &[f64]) -> f64 {
@@ -121,7 +157,7 @@ fn measure_once(
     shot: Option<&str>,
 ) -> Result<(), Error> {
     let ready = wait_for(ready_lines, needle, Duration::from_secs(60));
-    let ready = match ready {
+    let (ready, before) = match ready {
         Ok(t) => t,
         Err(e) => {
             kill_tree(&mut child);
@@ -129,6 +165,11 @@ fn measure_once(
         }
     };
     figures.ready_ms.push(ms(ready - started));
+    figures.lines = before;
+    if figures.cold {
+        kill_tree(&mut child);
+        return Ok(());
+    }
     std::thread::sleep(Duration::from_secs(3));
     figures.idle_mib.push(tree_pss_mib(child.id()));
     browse(display)?;
@@ -152,8 +193,90 @@ fn chromium() -> Option<PathBuf> {
     ["/usr/bin/chromium", "/usr/bin/chromium-browser"].iter().map(PathBuf::from).find(|p| p.exists())
 }
 
-pub fn section(dir: &Path) -> Result<(), Error> {
-    let kiosk_bin = baeum_test_support::binary("baeum-kiosk");
+/// Launches of the kiosk: warm ones measured fully, then (as root) cold ones to the first screen.
+fn launch_kiosk(kiosk_bin: &Path, hub: &str, data: &Path, display: &str, cold: bool) -> Result<Figures, Error> {
+    let mut figures = Figures { cold, ..Figures::default() };
+    for _ in 0..RUNS {
+        if cold && !drop_caches() {
+            return Ok(figures);
+        }
+        let launched = SystemTime::now();
+        let started = Instant::now();
+        let mut child = Command::new(kiosk_bin)
+            .args(["--hub", hub, "--windowed", "--size", "1080x1920", "--data-dir"])
+            .arg(data)
+            .env("DISPLAY", display)
+            .env("BAEUM_LOG", "info")
+            .env("NO_AT_BRIDGE", "1")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()?;
+        let lines = lines_of(child.stderr.take().ok_or("no stderr")?);
+        let shot = (!cold && figures.ready_ms.is_empty()).then_some("bench-kiosk-browsed");
+        measure_once(display, child, started, &lines, "ui ready", &mut figures, shot)?;
+        let mut timeline = phases(&figures.lines, launched);
+        timeline.push(("ui ready (window)".into(), figures.ready_ms.last().copied().unwrap_or(f64::NAN)));
+        figures.timelines.push(timeline);
+    }
+    Ok(figures)
+}
+
+/// Launches of Chromium in kiosk mode on the same UI served by a fake backend.
+fn launch_chromium(
+    chromium: &Path,
+    port: &str,
+    lines: &mpsc::Receiver<String>,
+    dir: &Path,
+    display: &str,
+    cold: bool,
+) -> Result<Figures, Error> {
+    let mut figures = Figures { cold, ..Figures::default() };
+    for i in 0..RUNS {
+        if cold && !drop_caches() {
+            return Ok(figures);
+        }
+        let profile = dir.join(format!("chromium-profile-{}-{i}", if cold { "cold" } else { "warm" }));
+        let started = Instant::now();
+        let child = Command::new(chromium)
+            .arg("--kiosk")
+            .arg(format!("http://127.0.0.1:{port}/"))
+            .arg(format!("--user-data-dir={}", profile.display()))
+            .args([
+                "--no-sandbox",
+                "--no-first-run",
+                "--disable-gpu",
+                "--window-position=0,0",
+                "--window-size=1080,1920",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ])
+            .env("DISPLAY", display)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()?;
+        let shot = (!cold && i == 0).then_some("bench-chromium-browsed");
+        measure_once(display, child, started, lines, "ready", &mut figures, shot)?;
+    }
+    Ok(figures)
+}
+
+/// The median moment of each phase over the launches, in the order they happen.
+fn print_timeline(timelines: &[Vec<(String, f64)>], which: &str) {
+    let Some(first) = timelines.first() else { return };
+    println!("  where the kiosk's start-up goes ({which}; median ms after launch, and the step from the one before):");
+    let mut previous = 0.0;
+    for (phase, _) in first {
+        let at: Vec<f64> =
+            timelines.iter().filter_map(|t| t.iter().find(|(p, _)| p == phase).map(|(_, ms)| *ms)).collect();
+        let at = median(&at);
+        println!("    {phase:<22} {at:>7.0} ms   (+{:>4.0})", at - previous);
+        previous = at;
+    }
+}
+
+pub fn section(dir: &Path, kiosk: &crate::package::Kiosk) -> Result<(), Error> {
+    let kiosk_bin = &kiosk.binary;
     if !kiosk_bin.exists() {
         println!("app start-up: {} is missing (make bench builds it)", kiosk_bin.display());
         return Ok(());
@@ -161,7 +284,7 @@ pub fn section(dir: &Path) -> Result<(), Error> {
     let hub = crate::start_hub_with(dir, "app-hub.db", &["--demo"])?;
     let data = dir.join("app-kiosk");
     let run = |args: &[&str]| {
-        Command::new(&kiosk_bin).args(args).arg("--data-dir").arg(&data).env("BAEUM_LOG", "warn").output()
+        Command::new(kiosk_bin).args(args).arg("--data-dir").arg(&data).env("BAEUM_LOG", "warn").output()
     };
     hub.provision(&data);
     let synced = run(&["sync", "--hub", &hub.url])?;
@@ -176,24 +299,13 @@ pub fn section(dir: &Path) -> Result<(), Error> {
 
     let screen = xvfb()?;
     let display = screen.display.clone();
-    println!("\nKiosk window start-up and memory — release build, Xvfb 1080×1920, median of {RUNS} launches");
+    println!(
+        "\nKiosk window start-up and memory — {}, Xvfb 1080×1920, median of {RUNS} launches",
+        if kiosk.installed { "the installed package (/usr/bin/baeum-kiosk)" } else { "release build" }
+    );
 
-    let mut ours = Figures { ready_ms: vec![], idle_mib: vec![], browsed_mib: vec![] };
-    for _ in 0..RUNS {
-        let started = Instant::now();
-        let mut child = Command::new(&kiosk_bin)
-            .args(["--hub", &hub.url, "--windowed", "--size", "1080x1920", "--data-dir"])
-            .arg(&data)
-            .env("DISPLAY", &display)
-            .env("BAEUM_LOG", "info")
-            .env("NO_AT_BRIDGE", "1")
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()?;
-        let lines = lines_of(child.stderr.take().ok_or("no stderr")?);
-        let shot = (ours.ready_ms.is_empty()).then_some("bench-kiosk-browsed");
-        measure_once(&display, child, started, &lines, "ui ready", &mut ours, shot)?;
-    }
+    let ours = launch_kiosk(kiosk_bin, &hub.url, &data, &display, false)?;
+    let ours_cold = launch_kiosk(kiosk_bin, &hub.url, &data, &display, true)?;
 
     let peer = match chromium() {
         None => None,
@@ -214,57 +326,63 @@ pub fn section(dir: &Path) -> Result<(), Error> {
                 .strip_prefix("listening ")
                 .ok_or("static server did not start")?
                 .to_owned();
-            let mut theirs = Figures { ready_ms: vec![], idle_mib: vec![], browsed_mib: vec![] };
-            for i in 0..RUNS {
-                let profile = dir.join(format!("chromium-profile-{i}"));
-                let started = Instant::now();
-                let child = Command::new(&chromium)
-                    .arg(format!("--app=http://127.0.0.1:{port}/"))
-                    .arg(format!("--user-data-dir={}", profile.display()))
-                    .args([
-                        "--no-sandbox",
-                        "--no-first-run",
-                        "--disable-gpu",
-                        "--window-position=0,0",
-                        "--window-size=1080,1920",
-                        "--disable-background-networking",
-                        "--disable-component-update",
-                        "--disable-sync",
-                    ])
-                    .env("DISPLAY", &display)
-                    .stdout(Stdio::null())
-                    .stderr(Stdio::null())
-                    .spawn()?;
-                let shot = (i == 0).then_some("bench-chromium-browsed");
-                measure_once(&display, child, started, &server_lines, "ready", &mut theirs, shot)?;
-            }
+            let warm = launch_chromium(&chromium, &port, &server_lines, dir, &display, false)?;
+            let cold = launch_chromium(&chromium, &port, &server_lines, dir, &display, true)?;
             let _ = server.kill();
-            Some(theirs)
+            Some((warm, cold))
         }
     };
 
     let row = |what: &str, ours: f64, theirs: Option<f64>, unit: &str| match theirs {
-        Some(t) => println!("  {what:<42} {ours:>8.0} {unit:<4} Chromium --app {t:>8.0} {unit:<4} ({:.1}×)", t / ours),
-        None => println!("  {what:<42} {ours:>8.0} {unit:<4} Chromium not installed"),
+        Some(t) => {
+            println!("  {what:<46} {ours:>8.0} {unit:<4} Chromium --kiosk {t:>8.0} {unit:<4} ({:.2}×)", t / ours)
+        }
+        None => println!("  {what:<46} {ours:>8.0} {unit:<4} Chromium not installed"),
     };
-    row("launch → first interactive screen", median(&ours.ready_ms), peer.as_ref().map(|p| median(&p.ready_ms)), "ms");
+    let med = |f: &Figures, pick: fn(&Figures) -> &Vec<f64>| (!pick(f).is_empty()).then(|| median(pick(f)));
+    row(
+        "launch → first interactive screen (warm)",
+        median(&ours.ready_ms),
+        peer.as_ref().and_then(|p| med(&p.0, |f| &f.ready_ms)),
+        "ms",
+    );
+    if let Some(cold) = med(&ours_cold, |f| &f.ready_ms) {
+        row(
+            "launch → first interactive screen (cold cache)",
+            cold,
+            peer.as_ref().and_then(|p| med(&p.1, |f| &f.ready_ms)),
+            "ms",
+        );
+    } else {
+        println!("  (cold launches need root to drop the page cache; skipped)");
+    }
     row(
         "memory idle on the home screen (PSS, all processes)",
         median(&ours.idle_mib),
-        peer.as_ref().map(|p| median(&p.idle_mib)),
+        peer.as_ref().map(|p| median(&p.0.idle_mib)),
         "MiB",
     );
     row(
         "memory after scrolling through 20 courses",
         median(&ours.browsed_mib),
-        peer.as_ref().map(|p| median(&p.browsed_mib)),
+        peer.as_ref().map(|p| median(&p.0.browsed_mib)),
         "MiB",
     );
+    let rounded = |v: &[f64]| v.iter().map(|v| v.round()).collect::<Vec<_>>();
     println!(
-        "  (each launch: ours {:?} ms; Chromium {:?} ms)",
-        ours.ready_ms.iter().map(|v| v.round()).collect::<Vec<_>>(),
-        peer.as_ref().map(|p| p.ready_ms.iter().map(|v| v.round()).collect::<Vec<_>>()).unwrap_or_default()
+        "  (each warm launch: ours {:?} ms; Chromium {:?} ms)",
+        rounded(&ours.ready_ms),
+        peer.as_ref().map(|p| rounded(&p.0.ready_ms)).unwrap_or_default()
     );
+    if !ours_cold.ready_ms.is_empty() {
+        println!(
+            "  (each cold launch: ours {:?} ms; Chromium {:?} ms)",
+            rounded(&ours_cold.ready_ms),
+            peer.as_ref().map(|p| rounded(&p.1.ready_ms)).unwrap_or_default()
+        );
+    }
+    print_timeline(&ours.timelines, "warm");
+    print_timeline(&ours_cold.timelines, "cold cache");
     let mut screen = screen;
     let _ = screen.child.kill();
     drop(hub);

@@ -16,6 +16,7 @@ use baeum_kiosk::{DataDir, HubClient, HubUrl, Kiosk, SearchQuery};
 
 mod app;
 mod certificates;
+mod package;
 mod rentals;
 mod rush;
 mod subsidy;
@@ -264,7 +265,7 @@ fn main() -> Result<(), Error> {
     match std::env::var("BAEUM_BENCH_ONLY").as_deref() {
         Ok("upload") => return upload_section(dir.path(), &runtime, intents),
         Ok("certificates") => return certificates::section(dir.path()),
-        Ok("app") => return app::section(dir.path()),
+        Ok("app") => return app::section(dir.path(), &package::section()?),
         Ok("subsidy") => return subsidy::section(dir.path()),
         Ok("rooms") => return rentals::section(dir.path(), &runtime),
         Ok("videos") => return videos::section(dir.path(), &runtime),
@@ -278,7 +279,7 @@ fn main() -> Result<(), Error> {
     subsidy::section(dir.path())?;
     rentals::section(dir.path(), &runtime)?;
     videos::section(dir.path(), &runtime)?;
-    app::section(dir.path())
+    app::section(dir.path(), &package::section()?)
 }
 
 /// Cold and incremental sync beside PouchDB, aborted syncs, and search beside FTS5 and LIKE.
