@@ -251,6 +251,13 @@ fn resolve(cli: &Cli) -> Result<Resolved, KioskError> {
     };
     let mut config = data_dir.load_config()?;
     site.apply(&mut config);
+    with_flags(cli, &mut config);
+    config.hub()?;
+    Ok(Resolved { data_dir, config })
+}
+
+/// This run's flags over `config`.
+fn with_flags(cli: &Cli, config: &mut KioskConfig) {
     if let Some(hub) = &cli.hub {
         config.hub_url = hub.clone();
     }
@@ -269,8 +276,6 @@ fn resolve(cli: &Cli) -> Result<Resolved, KioskError> {
     if let Some(secs) = cli.idle_grace_seconds {
         config.idle_grace_secs = secs;
     }
-    config.hub()?;
-    Ok(Resolved { data_dir, config })
 }
 
 fn open(resolved: &Resolved) -> Result<Kiosk, KioskError> {
@@ -451,7 +456,10 @@ fn admin(command: Command, cli: &Cli) -> Result<ExitCode, KioskError> {
             println!("{}", serde_json::to_string_pretty(&jobs).unwrap_or_default());
         }
         Command::Provision { code, kiosk_mode, printer, device_key } => {
-            let mut config = resolved.config.clone();
+            // What the data folder keeps is its own settings and this run's flags, not the
+            // machine's settings file: a field later taken out of that file must not live on here.
+            let mut config = resolved.data_dir.load_config()?;
+            with_flags(cli, &mut config);
             if let Some(on) = kiosk_mode {
                 config.fullscreen = on;
             }

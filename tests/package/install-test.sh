@@ -21,6 +21,16 @@ if [ "$(id -u)" -ne 0 ]; then
   echo "install-test: needs root (apt-get install, a private systemd)" >&2
   exit 1
 fi
+# It installs, seeds, kills and purges: never on a machine that has Baeum, or that systemd runs.
+refuse() { echo "install-test: $* — run it on a CI-like machine or in a throw-away container" >&2; exit 1; }
+if [ -d /run/systemd/system ]; then refuse "systemd runs this machine"; fi
+for pkg in baeum-kiosk baeum-hub; do
+  status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
+  if [ -n "$status" ] && [[ "$status" != *not-installed* ]]; then refuse "dpkg knows $pkg ($status)"; fi
+done
+for path in /etc/baeum /var/lib/baeum /var/lib/baeum-hub; do
+  if [ -e "$path" ]; then refuse "$path exists"; fi
+done
 
 KIOSK_DEB=$(ls -t target/release/bundle/deb/baeum-kiosk_*_amd64.deb | head -1)
 HUB_DEB=$(ls -t target/debian/baeum-hub_*_amd64.deb | head -1)
@@ -37,6 +47,8 @@ install -m 0755 "$DRILL" "$WORK/enrollment-drill"
 LOGDIR=/var/log/baeum-package-test
 SYSTEMD_PID=""
 XVFB_PID=""
+INSTALLED=0
+MASKED_BY_TEST=()
 PASSED=0
 
 step() { printf '# %s\n' "$*"; }
@@ -53,7 +65,7 @@ sctl() { nsenter -t "$SYSTEMD_PID" -a systemctl --no-pager "$@"; }
 cleanup() {
   set +e
   [ -n "$XVFB_PID" ] && kill "$XVFB_PID" 2>/dev/null
-  pkill -9 -u baeum 2>/dev/null
+  [ "$INSTALLED" = 1 ] && pkill -9 -u baeum 2>/dev/null
   if [ -n "$SYSTEMD_PID" ]; then
     timeout 20 nsenter -t "$SYSTEMD_PID" -a systemctl stop baeum-kiosk.service baeum-hub.service 2>/dev/null
     kill -9 "$SYSTEMD_PID" 2>/dev/null
@@ -64,7 +76,7 @@ cleanup() {
   cp "$LOGDIR"/*.log "$OUT/" 2>/dev/null
   remove_test_units
   rm -rf "$LOGDIR" "$WORK"
-  if dpkg-query -W baeum-kiosk baeum-hub >/dev/null 2>&1; then
+  if [ "$INSTALLED" = 1 ]; then
     DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq baeum-kiosk baeum-hub >/dev/null 2>&1
   fi
 }
@@ -76,8 +88,8 @@ MASKED=(systemd-tmpfiles-setup.service systemd-tmpfiles-setup-dev.service system
 remove_test_units() {
   rm -rf /etc/systemd/system/baeum-package-test.target /etc/systemd/system/baeum-kiosk.service.d \
     /etc/systemd/system/baeum-hub.service.d
-  for unit in "${MASKED[@]}"; do
-    [ "$(readlink "/etc/systemd/system/$unit" 2>/dev/null)" = /dev/null ] && rm -f "/etc/systemd/system/$unit"
+  for unit in "${MASKED_BY_TEST[@]}"; do
+    rm -f "/etc/systemd/system/$unit"
   done
   return 0
 }
@@ -103,9 +115,7 @@ ui_ready_at_least() { [ "$(ui_ready_count)" -ge "$1" ]; }
 pending_is() { [ "$(pending)" = "$1" ]; }
 
 step "install $(basename "$HUB_DEB") and $(basename "$KIOSK_DEB") with apt-get"
-if dpkg-query -W baeum-kiosk baeum-hub >/dev/null 2>&1; then
-  DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq baeum-kiosk baeum-hub >/dev/null
-fi
+INSTALLED=1
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "./$HUB_DEB" "./$KIOSK_DEB" \
   > "$OUT/apt-install.txt" 2>&1 || { cat "$OUT/apt-install.txt"; fail "apt-get install"; }
 ok "apt-get install of both packages"
@@ -143,12 +153,12 @@ sed -i "s|^listen = .*|listen = \"127.0.0.1:$PORT\"|" /etc/baeum/hub.toml
 as_hub seed --demo > "$OUT/hub-seed.txt" 2>&1 || { cat "$OUT/hub-seed.txt"; fail "seeding the installed hub's database"; }
 [ -s /var/lib/baeum-hub/hub.db ] || fail "the seed did not go to the database named in /etc/baeum/hub.toml"
 
-if [ -d /run/systemd/system ]; then
-  fail "systemd runs this machine: run the package test on a CI-like machine or in a container"
-fi
 mkdir -p "$LOGDIR" /etc/systemd/system/baeum-kiosk.service.d /etc/systemd/system/baeum-hub.service.d
 for unit in "${MASKED[@]}"; do
-  [ -e "/etc/systemd/system/$unit" ] || ln -s /dev/null "/etc/systemd/system/$unit"
+  if [ ! -e "/etc/systemd/system/$unit" ] && [ ! -L "/etc/systemd/system/$unit" ]; then
+    ln -s /dev/null "/etc/systemd/system/$unit"
+    MASKED_BY_TEST+=("$unit")
+  fi
 done
 cat > /etc/systemd/system/baeum-package-test.target <<'EOF'
 [Unit]
@@ -249,10 +259,10 @@ ok "with the hub back, the restarted app sends them (outbox empty)"
 sctl stop baeum-kiosk.service
 
 step "the installed app's window under Xvfb"
-DISPLAY_NO=$((90 + RANDOM % 9))
-Xvfb ":$DISPLAY_NO" -screen 0 1080x1920x24 -nolisten tcp > "$LOGDIR/xvfb.log" 2>&1 &
+# A display number of Xvfb's own choosing, so it is never another test's screen.
+exec 7< <(Xvfb -displayfd 1 -screen 0 1080x1920x24 -nolisten tcp 2> "$LOGDIR/xvfb.log")
 XVFB_PID=$!
-wait_for 10 test -e "/tmp/.X11-unix/X$DISPLAY_NO" || fail "Xvfb did not start"
+read -r -t 10 DISPLAY_NO <&7 || fail "Xvfb did not start"
 as_kiosk env DISPLAY=":$DISPLAY_NO" BAEUM_LOG=info dbus-run-session -- /usr/bin/baeum-kiosk --windowed --size 1080x1920 \
   > "$LOGDIR/kiosk-xvfb.log" 2>&1 &
 wait_for 90 grep -q "ui ready" "$LOGDIR/kiosk-xvfb.log" || fail "the installed app's window never said ui ready"
@@ -278,8 +288,10 @@ for gone in /usr/bin/baeum-kiosk /usr/bin/baeum-hub /etc/baeum /var/lib/baeum /v
   [ ! -e "$gone" ] && [ ! -L "$gone" ] || fail "$gone is left after purge"
 done
 if getent passwd baeum baeum-hub >/dev/null; then fail "a service user is left after purge"; fi
+if getent group baeum baeum-hub >/dev/null; then fail "a service group is left after purge"; fi
 if dpkg-query -W -f='${Status}\n' baeum-kiosk baeum-hub 2>/dev/null | grep -q "install ok"; then
   fail "dpkg still lists a package as installed"
 fi
-ok "purge leaves no binary, settings, data, unit, boot link or user"
+INSTALLED=0
+ok "purge leaves no binary, settings, data, unit, boot link, user or group"
 echo "# package test: $PASSED passed"

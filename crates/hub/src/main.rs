@@ -23,6 +23,19 @@ struct Cli {
     command: Command,
 }
 
+/// Whether the command line or environment chose the hub's TLS itself (then the settings
+/// file's pair is not used).
+fn tls_chosen() -> bool {
+    let flag = std::env::args_os().skip(1).take_while(|a| a != "--").any(|a| {
+        a.to_str().is_some_and(|a| {
+            ["--tls-cert", "--tls-key", "--tls-self-signed"].iter().any(|f| a == *f || a.starts_with(&format!("{f}=")))
+        })
+    });
+    flag || ["BAEUM_HUB_TLS_CERT", "BAEUM_HUB_TLS_KEY"]
+        .iter()
+        .any(|v| std::env::var_os(v).is_some_and(|v| !v.is_empty()))
+}
+
 /// `--config FILE` (or `BAEUM_HUB_CONFIG`) as given, looked for before clap parses the rest
 /// because the file's values become the defaults of the arguments clap then reads.
 fn config_path() -> Option<PathBuf> {
@@ -48,13 +61,19 @@ fn parse_cli() -> anyhow::Result<Cli> {
     let mut command = Cli::command();
     if let Some(path) = config_path() {
         let settings = baeum_hub::settings_file::HubSettings::load(&path)?;
-        let names: Vec<String> = command.get_subcommands().map(|c| c.get_name().to_owned()).collect();
-        for (id, value) in settings.defaults() {
+        if let Some(keys) = &settings.keys {
+            store::set_keys_folder(PathBuf::from(keys));
+        }
+        // `migrate-to --db` names the database to move *to*: never the file's current one.
+        let names: Vec<String> =
+            command.get_subcommands().map(|c| c.get_name().to_owned()).filter(|n| n != "migrate-to").collect();
+        for (id, value) in settings.defaults(tls_chosen()) {
             for name in &names {
                 command = command.mut_subcommand(name, |sub| {
                     if sub.get_arguments().any(|a| a.get_id() == id) {
                         // A required argument with a default is still reported missing by clap.
-                        sub.mut_arg(id, |a| a.default_value(value.clone()).required(false))
+                        // The database URL may carry a password: not in `--help`.
+                        sub.mut_arg(id, |a| a.default_value(value.clone()).required(false).hide_default_value(true))
                     } else {
                         sub
                     }

@@ -19,6 +19,9 @@ pub struct HubSettings {
     pub public_url: Option<String>,
     pub tls_cert: Option<String>,
     pub tls_key: Option<String>,
+    /// For a PostgreSQL database: the folder of the signing key and PIN pepper, which every hub
+    /// process of the region shares (as `BAEUM_HUB_KEYS`, which wins over it).
+    pub keys: Option<String>,
 }
 
 impl HubSettings {
@@ -27,21 +30,30 @@ impl HubSettings {
     pub fn load(path: &Path) -> anyhow::Result<Self> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| anyhow::anyhow!("{}: 설정 파일을 읽을 수 없습니다 ({})", path.display(), e.kind()))?;
-        toml::from_str(&text)
-            .map_err(|e| anyhow::anyhow!("{}: 설정 파일이 올바르지 않습니다: {}", path.display(), e.message()))
+        let settings: HubSettings = toml::from_str(&text)
+            .map_err(|e| anyhow::anyhow!("{}: 설정 파일이 올바르지 않습니다: {}", path.display(), e.message()))?;
+        // Half a TLS pair would quietly serve plain HTTP: refuse it.
+        if settings.tls_cert.is_some() != settings.tls_key.is_some() {
+            anyhow::bail!("{}: tls_cert와 tls_key는 함께 적어야 합니다", path.display());
+        }
+        Ok(settings)
     }
 
-    /// The values given, under the command-line argument each one stands for.
-    pub fn defaults(&self) -> Vec<(&'static str, String)> {
+    /// The values given, under the command-line argument each one stands for. The TLS pair
+    /// only when the command line chose no TLS of its own (`tls_chosen`): a file's pair must not
+    /// beat `--tls-self-signed`, nor half of it meet the other half from a flag.
+    pub fn defaults(&self, tls_chosen: bool) -> Vec<(&'static str, String)> {
+        let tls = if tls_chosen { [None, None] } else { [self.tls_cert.clone(), self.tls_key.clone()] };
+        let [tls_cert, tls_key] = tls;
         [
-            ("db", &self.db),
-            ("listen", &self.listen),
-            ("public_url", &self.public_url),
-            ("tls_cert", &self.tls_cert),
-            ("tls_key", &self.tls_key),
+            ("db", self.db.clone()),
+            ("listen", self.listen.clone()),
+            ("public_url", self.public_url.clone()),
+            ("tls_cert", tls_cert),
+            ("tls_key", tls_key),
         ]
         .into_iter()
-        .filter_map(|(id, value)| Some((id, value.clone()?)))
+        .filter_map(|(id, value)| Some((id, value?)))
         .collect()
     }
 }
@@ -55,7 +67,8 @@ mod tests {
         let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../packaging/hub/hub.toml");
         let settings = HubSettings::load(&shipped).unwrap();
         assert_eq!(settings.db.as_deref(), Some("/var/lib/baeum-hub/hub.db"));
-        assert!(settings.defaults().iter().any(|(id, v)| *id == "listen" && v == "127.0.0.1:8787"));
+        assert!(settings.defaults(false).iter().any(|(id, v)| *id == "listen" && v == "127.0.0.1:8787"));
+        assert_eq!(settings.keys.as_deref(), Some("/var/lib/baeum-hub/keys"));
 
         let dir = tempfile::tempdir().unwrap();
         let typo = dir.path().join("hub.toml");
@@ -63,5 +76,16 @@ mod tests {
         let err = HubSettings::load(&typo).unwrap_err().to_string();
         assert!(err.contains("설정 파일이 올바르지 않습니다"), "{err}");
         assert!(HubSettings::load(&dir.path().join("none.toml")).is_err());
+
+        std::fs::write(&typo, "tls_cert = \"/etc/baeum/hub.crt\"\n").unwrap();
+        let err = HubSettings::load(&typo).unwrap_err().to_string();
+        assert!(err.contains("tls_cert와 tls_key는 함께"), "half a TLS pair is refused: {err}");
+        std::fs::write(&typo, "tls_cert = \"/c\"\ntls_key = \"/k\"\n").unwrap();
+        let pair = HubSettings::load(&typo).unwrap();
+        assert_eq!(pair.defaults(false).iter().filter(|(id, _)| id.starts_with("tls_")).count(), 2);
+        assert!(
+            pair.defaults(true).iter().all(|(id, _)| !id.starts_with("tls_")),
+            "a TLS flag wins over the file's pair"
+        );
     }
 }

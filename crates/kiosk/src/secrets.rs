@@ -174,6 +174,10 @@ impl KeptSecrets {
 
 /// Flushes a folder's entries (a new file's name, a rename) to the disk.
 fn sync_dir(dir: Option<&std::path::Path>) {
+    // Windows cannot open a folder as a file (nor needs to: NTFS records the entry with the file).
+    if cfg!(windows) {
+        return;
+    }
     if let Some(dir) = dir
         && let Err(e) = std::fs::File::open(dir).and_then(|d| d.sync_all())
     {

@@ -265,11 +265,19 @@ fn launch_chromium(
 fn print_timeline(timelines: &[Vec<(String, f64)>], which: &str) {
     let Some(first) = timelines.first() else { return };
     println!("  where the kiosk's start-up goes ({which}; median ms after launch, and the step from the one before):");
+    // In the order they happened (the page may finish loading before or after the first
+    // catalog page is served).
+    let mut medians: Vec<(&str, f64)> = first
+        .iter()
+        .map(|(phase, _)| {
+            let at: Vec<f64> =
+                timelines.iter().filter_map(|t| t.iter().find(|(p, _)| p == phase).map(|(_, ms)| *ms)).collect();
+            (phase.as_str(), median(&at))
+        })
+        .collect();
+    medians.sort_by(|a, b| a.1.total_cmp(&b.1));
     let mut previous = 0.0;
-    for (phase, _) in first {
-        let at: Vec<f64> =
-            timelines.iter().filter_map(|t| t.iter().find(|(p, _)| p == phase).map(|(_, ms)| *ms)).collect();
-        let at = median(&at);
+    for (phase, at) in medians {
         println!("    {phase:<22} {at:>7.0} ms   (+{:>4.0})", at - previous);
         previous = at;
     }

@@ -91,8 +91,9 @@ pub fn section() -> Result<Kiosk, Error> {
         println!("  (not root: start-up uses {}, not an installed package)", fallback.binary.display());
         return Ok(fallback);
     }
-    let already =
-        output(Command::new("dpkg-query").args(["-W", "-f", "${Status}", "baeum-kiosk"])).contains("install ok");
+    // Purged afterwards only if dpkg knew nothing of it: a removed package's kept data folder
+    // (status config-files) is not the bench's to delete.
+    let already = !output(Command::new("dpkg-query").args(["-W", "-f", "${Status}", "baeum-kiosk"])).trim().is_empty();
     let install = Command::new("apt-get")
         .args(["install", "-y", "-qq", "--no-install-recommends", "--reinstall"])
         .arg(&deb)

@@ -42,6 +42,15 @@ use rusqlite_migration::{M, Migrations};
 
 pub use crate::db::Connection;
 
+/// The PostgreSQL hub's key folder from the settings file (`keys` in hub.toml).
+static KEYS_FOLDER: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+
+/// Sets the PostgreSQL hub's key folder for this process, from its settings file; the
+/// `BAEUM_HUB_KEYS` variable still wins. A second call changes nothing.
+pub fn set_keys_folder(dir: std::path::PathBuf) {
+    let _ = KEYS_FOLDER.set(dir);
+}
+
 static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
     Migrations::new(vec![
         M::up(include_str!("../../migrations/0001_catalog.sql")),
@@ -109,14 +118,19 @@ impl Location {
     }
 
     /// Where the secret file `name` (the certificate signing key, the PIN pepper) is kept: beside
-    /// a SQLite file, or for PostgreSQL in the folder `BAEUM_HUB_KEYS` names, which every hub
-    /// process of the region shares (they sign with one key and check PINs with one pepper).
+    /// a SQLite file, or for PostgreSQL in the folder `BAEUM_HUB_KEYS` names (or else `keys` in
+    /// the settings file, [`set_keys_folder`]), which every hub process of the region shares
+    /// (they sign with one key and check PINs with one pepper).
     pub fn secret_path(&self, name: &str) -> Result<std::path::PathBuf, StoreError> {
         match self {
             Location::Sqlite(path) => Ok(path.with_extension(name)),
-            Location::Postgres(_) => match std::env::var_os("BAEUM_HUB_KEYS") {
-                Some(dir) if !dir.is_empty() => Ok(std::path::PathBuf::from(dir).join(name)),
-                _ => Err(StoreError::Integrity {
+            Location::Postgres(_) => match std::env::var_os("BAEUM_HUB_KEYS")
+                .filter(|dir| !dir.is_empty())
+                .map(std::path::PathBuf::from)
+                .or_else(|| KEYS_FOLDER.get().cloned())
+            {
+                Some(dir) => Ok(dir.join(name)),
+                None => Err(StoreError::Integrity {
                     what: "허브 설정",
                     id: "BAEUM_HUB_KEYS".into(),
                     problem: "PostgreSQL 허브는 키 파일 폴더(BAEUM_HUB_KEYS)가 필요합니다".into(),
