@@ -15,7 +15,7 @@ use std::io::Write;
 #[derive(Debug, Parser)]
 #[command(name = "baeum-hub", version, about = "Baeum hub: the system of record kiosks sync with")]
 struct Cli {
-    /// Settings file (TOML: db, listen, public_url, tls_cert, tls_key), e.g. the installed
+    /// Settings file (TOML: db, keys, listen, public_url, tls_cert, tls_key), e.g. the installed
     /// /etc/baeum/hub.toml; flags and BAEUM_HUB_* variables win over it.
     #[arg(long, global = true, env = "BAEUM_HUB_CONFIG", value_name = "FILE")]
     config: Option<PathBuf>,
@@ -23,35 +23,39 @@ struct Cli {
     command: Command,
 }
 
-/// Whether the command line or environment chose the hub's TLS itself (then the settings
-/// file's pair is not used).
-fn tls_chosen() -> bool {
-    let flag = std::env::args_os().skip(1).take_while(|a| a != "--").any(|a| {
-        a.to_str().is_some_and(|a| {
-            ["--tls-cert", "--tls-key", "--tls-self-signed"].iter().any(|f| a == *f || a.starts_with(&format!("{f}=")))
-        })
-    });
-    flag || ["BAEUM_HUB_TLS_CERT", "BAEUM_HUB_TLS_KEY"]
-        .iter()
-        .any(|v| std::env::var_os(v).is_some_and(|v| !v.is_empty()))
+/// The hub's own command-line words before `--`, read before clap parses them: the settings
+/// file's values must become the defaults of the arguments clap then reads.
+fn early_args() -> Vec<std::ffi::OsString> {
+    std::env::args_os().skip(1).take_while(|a| a != "--").collect()
 }
 
-/// `--config FILE` (or `BAEUM_HUB_CONFIG`) as given, looked for before clap parses the rest
-/// because the file's values become the defaults of the arguments clap then reads.
-fn config_path() -> Option<PathBuf> {
-    let mut args = std::env::args_os().skip(1);
-    while let Some(arg) = args.next() {
-        if arg == "--" {
-            break;
+/// The value of `--name VALUE` or `--name=VALUE` among `args`, and whether the flag is there.
+fn flag_in(args: &[std::ffi::OsString], name: &str) -> Option<Option<std::ffi::OsString>> {
+    let eq = format!("{name}=");
+    args.iter().enumerate().find_map(|(i, arg)| {
+        if arg == name {
+            Some(args.get(i + 1).cloned())
+        } else {
+            arg.to_str().and_then(|a| a.strip_prefix(&eq)).map(|v| Some(v.into()))
         }
-        if arg == "--config" {
-            return args.next().map(PathBuf::from);
-        }
-        if let Some(path) = arg.to_str().and_then(|a| a.strip_prefix("--config=")) {
-            return Some(PathBuf::from(path));
-        }
+    })
+}
+
+/// Whether the command line or environment chose the hub's TLS itself (then the settings
+/// file's pair is not used).
+fn tls_chosen(args: &[std::ffi::OsString]) -> bool {
+    ["--tls-cert", "--tls-key", "--tls-self-signed"].iter().any(|f| flag_in(args, f).is_some())
+        || ["BAEUM_HUB_TLS_CERT", "BAEUM_HUB_TLS_KEY"]
+            .iter()
+            .any(|v| std::env::var_os(v).is_some_and(|v| !v.is_empty()))
+}
+
+/// `--config FILE` (or `BAEUM_HUB_CONFIG`) as given.
+fn config_path(args: &[std::ffi::OsString]) -> Option<PathBuf> {
+    match flag_in(args, "--config") {
+        Some(value) => value.map(PathBuf::from),
+        None => std::env::var_os("BAEUM_HUB_CONFIG").filter(|v| !v.is_empty()).map(PathBuf::from),
     }
-    std::env::var_os("BAEUM_HUB_CONFIG").filter(|v| !v.is_empty()).map(PathBuf::from)
 }
 
 /// The command line with the settings file's values as the defaults of every subcommand's
@@ -59,7 +63,8 @@ fn config_path() -> Option<PathBuf> {
 fn parse_cli() -> anyhow::Result<Cli> {
     use clap::{CommandFactory, FromArgMatches};
     let mut command = Cli::command();
-    if let Some(path) = config_path() {
+    let args = early_args();
+    if let Some(path) = config_path(&args) {
         let settings = baeum_hub::settings_file::HubSettings::load(&path)?;
         if let Some(keys) = &settings.keys {
             store::set_keys_folder(PathBuf::from(keys));
@@ -67,7 +72,7 @@ fn parse_cli() -> anyhow::Result<Cli> {
         // `migrate-to --db` names the database to move *to*: never the file's current one.
         let names: Vec<String> =
             command.get_subcommands().map(|c| c.get_name().to_owned()).filter(|n| n != "migrate-to").collect();
-        for (id, value) in settings.defaults(tls_chosen()) {
+        for (id, value) in settings.defaults(tls_chosen(&args)) {
             for name in &names {
                 command = command.mut_subcommand(name, |sub| {
                     if sub.get_arguments().any(|a| a.get_id() == id) {
